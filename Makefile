@@ -1,0 +1,31 @@
+# Every target works on a fresh machine with only python3 and make: the first one
+# that needs the virtualenv creates it from pyproject.toml.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo,test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/posture demo --json posture-demo-report.json
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check posture checks tests
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m posture.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info posture-demo-report.json

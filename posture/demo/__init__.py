@@ -1,0 +1,21 @@
+"""`posture demo`: a full scan of a simulated LLM-application account on 127.0.0.1."""
+
+from __future__ import annotations
+
+from posture.config import ScanConfig
+from posture.demo.seed import REGIONS, seed_account
+from posture.demo.server import LocalAws, patched_environ
+from posture.registry import Registry
+from posture.report import Report, build_report
+from posture.runner import Progress, scan
+
+
+def run_demo(config: ScanConfig, registry: Registry, *, progress: Progress | None = None) -> Report:
+    aws = LocalAws().start()
+    try:
+        seed_account(aws.client, aws.simulation)
+        demo_config = config.model_copy(update={"regions": config.regions or REGIONS, "profile": None})
+        with patched_environ(aws.environment()):
+            return build_report(scan(demo_config, registry, progress=progress))
+    finally:
+        aws.stop()

@@ -1,0 +1,96 @@
+"""A simulated AWS on 127.0.0.1: moto's server behind the simulation layer."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from posture.demo.gaps import simulate_moto_gaps
+from posture.demo.simulation import Simulation
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+# moto's defaults would distort a posture scan: its AMI catalogue would look like the
+# account's own images, and AWS managed policies would be missing.
+MOTO_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false", "MOTO_ACM_VALIDATION_WAIT": "0"}
+
+
+class QuietRequestHandler(MotoRequestHandler):  # type: ignore[misc]
+    """No access log: the demo's output is the scan, not the server's requests."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class LocalAws:
+    """moto + simulation layer, listening on 127.0.0.1 on a free port."""
+
+    def __init__(self) -> None:
+        for key, value in MOTO_SETTINGS.items():
+            os.environ.setdefault(key, value)
+        self.simulation = Simulation()
+        simulate_moto_gaps(self.simulation)
+        app = self.simulation.middleware(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+        self.port = int(self._server.server_address[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="local-aws")
+        self._empty_config = tempfile.NamedTemporaryFile(prefix="posture-aws-", suffix=".cfg", delete=False)
+        self._empty_config.close()
+
+    def start(self) -> LocalAws:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+        os.unlink(self._empty_config.name)
+
+    def reset(self) -> None:
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        self.simulation.reset()
+
+    def environment(self) -> dict[str, str]:
+        """Environment for boto3 (in this process or a child) to reach only this server."""
+        return {
+            "AWS_ENDPOINT_URL": self.url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": self._empty_config.name,
+            "AWS_SHARED_CREDENTIALS_FILE": self._empty_config.name,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        import boto3
+
+        return boto3.client(
+            service, region_name=region, endpoint_url=self.url, aws_access_key_id="testing",
+            aws_secret_access_key="testing", aws_session_token="testing",
+        )
+
+
+@contextmanager
+def patched_environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,245 @@
+"""A small simulation layer in front of moto, for the AWS operations moto lacks.
+
+moto answers most of what posture reads; some operations it does not implement
+(Access Analyzer, Bedrock guardrails, agent action groups, ...). This WSGI
+middleware recognises an operation from the request the way AWS would (signing
+service and region from the SigV4 credential scope, then the operation from
+botocore's own model of the service: X-Amz-Target, the query Action, or the HTTP
+method and URI template) and, for the operations it was given, answers from its own
+state. Everything else passes through to moto untouched.
+
+It can also answer any operation, moto-backed or not, with an error (AccessDenied,
+throttling, 500s): tests use that to prove a check reports ERROR, never PASS, on
+evidence it could not read.
+
+Nothing in `checks/` or the engine knows this exists: a scan only sees an endpoint.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+ANY_REGION = "*"
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    operation: OperationModel
+    method: str
+    segments: tuple[str, ...]  # literal, "{name}" or "{name+}"
+    query_keys: tuple[str, ...]
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        literal = sum(1 for s in self.segments if not s.startswith("{"))
+        return (len(self.query_keys), literal)
+
+    def match(self, method: str, path: str, query: dict[str, list[str]]) -> dict[str, str] | None:
+        if method != self.method or any(k not in query for k in self.query_keys):
+            return None
+        parts = [unquote(p) for p in path.strip("/").split("/")] if path.strip("/") else []
+        params: dict[str, str] = {}
+        for i, segment in enumerate(self.segments):
+            if segment.endswith("+}"):
+                params[segment[1:-2]] = "/".join(parts[i:])
+                return params
+            if i >= len(parts):
+                return None
+            if segment.startswith("{"):
+                params[segment[1:-1]] = parts[i]
+            elif segment != parts[i]:
+                return None
+        return params if len(parts) == len(self.segments) else None
+
+
+def _route(service: str, op: OperationModel) -> Route:
+    uri = op.http.get("requestUri", "/")
+    path, _, query = uri.partition("?")
+    keys = tuple(k.split("=")[0] for k in query.split("&") if k)
+    segments = tuple(s for s in path.strip("/").split("/") if s)
+    return Route(service, op, op.http.get("method", "POST"), segments, keys)
+
+
+@dataclass(frozen=True)
+class Fault:
+    code: str
+    message: str
+    status: int
+    times: int | None  # None: every time
+
+
+class Simulation:
+    """State for the simulated operations, and faults to inject; safe to use from tests."""
+
+    def __init__(self) -> None:
+        self._botocore = botocore.session.get_session()
+        self._models: dict[str, ServiceModel] = {}
+        self._answers: dict[tuple[str, str, str, str], Any] = {}
+        self._defaults: dict[tuple[str, str], Any] = {}
+        self._faults: dict[tuple[str, str, str], Fault] = {}
+        self._lock = threading.Lock()
+        self.requests: list[tuple[str, str, str]] = []  # (service, operation, region) of simulated answers
+
+    # -- configuring -------------------------------------------------------------------
+    def model(self, service: str) -> ServiceModel:
+        if service not in self._models:
+            self._models[service] = self._botocore.get_service_model(service)
+        return self._models[service]
+
+    def simulate(self, service: str, operation: str, default: Any) -> None:
+        """Answer `operation` from this layer; `default` is the answer where nothing was put."""
+        self.model(service).operation_model(operation)  # a typo fails here, not at request time
+        with self._lock:
+            self._defaults[(service, operation)] = default
+
+    def put(self, service: str, operation: str, answer: Any, *, region: str = ANY_REGION, **params: str) -> None:
+        """The answer for `operation` in `region` (for the request whose URI parameters equal `params`)."""
+        if (service, operation) not in self._defaults:
+            raise KeyError(f"{service}.{operation} is not simulated; call simulate() first")
+        with self._lock:
+            self._answers[(service, operation, region, _key(params))] = answer
+
+    def fail(self, service: str, operation: str, code: str, message: str = "", *, status: int = 400,
+             region: str = ANY_REGION, times: int | None = None) -> None:
+        """Answer `operation` with an AWS error (`times` times, or always)."""
+        self.model(service).operation_model(operation)
+        with self._lock:
+            self._faults[(service, operation, region)] = Fault(code, message or code, status, times)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._faults.clear()
+            self.requests.clear()
+
+    # -- serving -----------------------------------------------------------------------
+    def middleware(self, app: WsgiApp) -> WsgiApp:
+        def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            scope = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+            if scope is None:
+                return app(environ, start_response)
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            region, signing_name = scope.groups()
+            found = self._identify(signing_name, environ, body)
+            if found is None:
+                return app(environ, start_response)
+            service, op, params = found
+            fault = self._take_fault(service, op.name, region)
+            if fault is not None:
+                return _error(start_response, self.model(service).protocol, fault)
+            simulated, answer = self._answer(service, op.name, region, params)
+            if not simulated:
+                return app(environ, start_response)
+            if answer is None:
+                missing = Fault("ResourceNotFoundException", f"{op.name}: no such resource", 404, None)
+                return _error(start_response, self.model(service).protocol, missing)
+            with self._lock:
+                self.requests.append((service, op.name, region))
+            payload = json.dumps(answer, default=_json_default).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+            return [payload]
+
+        return serve
+
+    def _services_signed_as(self, signing_name: str) -> list[str]:
+        with self._lock:
+            names = {s for s, _ in self._defaults} | {s for s, _, _ in self._faults}
+        return [s for s in names if self.model(s).signing_name == signing_name]
+
+    def _identify(self, signing_name: str, environ: dict[str, Any], body: bytes
+                  ) -> tuple[str, OperationModel, dict[str, str]] | None:
+        for service in self._services_signed_as(signing_name):
+            model = self.model(service)
+            if model.protocol == "json":
+                target = environ.get("HTTP_X_AMZ_TARGET", "")
+                name = target.rsplit(".", 1)[-1]
+                if name in model.operation_names:
+                    return service, model.operation_model(name), {}
+            elif model.protocol in ("query", "ec2"):
+                action = parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+                if action in model.operation_names:
+                    return service, model.operation_model(action), {}
+            else:
+                query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+                routes = sorted((_route(service, model.operation_model(n)) for n in model.operation_names),
+                                key=lambda r: r.specificity, reverse=True)
+                for route in routes:
+                    params = route.match(environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/"), query)
+                    if params is not None:
+                        return service, route.operation, params
+        return None
+
+    def _take_fault(self, service: str, operation: str, region: str) -> Fault | None:
+        with self._lock:
+            for key in ((service, operation, region), (service, operation, ANY_REGION)):
+                fault = self._faults.get(key)
+                if fault is None:
+                    continue
+                if fault.times is not None:
+                    if fault.times <= 1:
+                        del self._faults[key]
+                    else:
+                        self._faults[key] = Fault(fault.code, fault.message, fault.status, fault.times - 1)
+                return fault
+        return None
+
+    def _answer(self, service: str, operation: str, region: str, params: dict[str, str]) -> tuple[bool, Any]:
+        """(whether this layer serves the operation, its answer; None: no such resource)."""
+        with self._lock:
+            if (service, operation) not in self._defaults:
+                return False, None
+            keys = [(service, operation, region, _key(params)), (service, operation, ANY_REGION, _key(params)),
+                    (service, operation, region, ""), (service, operation, ANY_REGION, "")]
+            for key in keys:
+                if key in self._answers:
+                    return True, self._answers[key]
+            return True, self._defaults[(service, operation)]
+
+
+def _key(params: dict[str, str]) -> str:
+    return json.dumps(params, sort_keys=True) if params else ""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _error(start_response: Callable[..., Any], protocol: str, fault: Fault) -> Iterable[bytes]:
+    status = f"{fault.status} Error"
+    if protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": fault.code, "message": fault.message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", fault.code)]
+    elif protocol == "ec2":
+        body = (f"<Response><Errors><Error><Code>{fault.code}</Code><Message>{fault.message}</Message>"
+                f"</Error></Errors><RequestID>sim</RequestID></Response>").encode()
+        headers = [("Content-Type", "text/xml")]
+    elif protocol == "query":
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{fault.code}</Code><Message>{fault.message}"
+                f"</Message></Error><RequestId>sim</RequestId></ErrorResponse>").encode()
+        headers = [("Content-Type", "text/xml")]
+    else:  # rest-xml
+        body = f"<Error><Code>{fault.code}</Code><Message>{fault.message}</Message></Error>".encode()
+        headers = [("Content-Type", "application/xml")]
+    start_response(status, [*headers, ("Content-Length", str(len(body)))])
+    return [body]

@@ -1,0 +1,55 @@
+"""Framework data (OWASP LLM Top 10, NIST CSF 2.0, Security Hub controls), read from
+the JSON files shipped in `posture/data/`, which are copies of the team's reference
+set. Read lazily and once: nothing is loaded at import time."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def load(name: str) -> Any:
+    return json.loads(resources.files("posture.data").joinpath(f"{name}.json").read_text("utf-8"))
+
+
+@cache
+def csf_functions() -> dict[str, str]:
+    """CSF 2.0 function id -> name, in the framework's order (GV, ID, PR, DE, RS, RC)."""
+    return {f["id"]: f["name"] for f in load("nist_csf_2")["functions"]}
+
+
+@cache
+def csf_subcategories() -> frozenset[str]:
+    return frozenset(
+        sub["id"]
+        for function in load("nist_csf_2")["functions"]
+        for category in function["categories"]
+        for sub in category["subcategories"]
+    )
+
+
+@cache
+def owasp_risks(version: str) -> dict[str, str]:
+    """OWASP LLM Top 10 id -> name for one release ("2023_v1.1" or "2025")."""
+    return {item["id"]: item["name"] for item in load("owasp_llm_top10")["versions"][version]["items"]}
+
+
+def owasp_ids(version: str) -> frozenset[str]:
+    return frozenset(owasp_risks(version))
+
+
+@cache
+def securityhub_control_ids() -> frozenset[str]:
+    return frozenset(
+        control["id"]
+        for controls in load("securityhub_controls")["controls_by_service"].values()
+        for control in controls
+    )
+
+
+@cache
+def boundary_names() -> dict[str, str]:
+    return {b["id"]: b["name"] for b in load("trust_boundaries")["boundaries"]}

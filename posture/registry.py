@@ -1,0 +1,133 @@
+"""The check registry.
+
+`@check(...)` validates a check's metadata and marks the function; it registers
+nothing globally. `Registry.load()` imports every module of the built-in `checks`
+package, then the modules named by the `posture.checks` entry-point group, and
+collects the marked functions. Built-ins load first and win an id collision; the
+plugin that lost is reported, loudly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any
+
+from posture.context import CheckContext
+from posture.models import CheckMeta
+
+ENTRY_POINT_GROUP = "posture.checks"
+CheckFunction = Callable[[CheckContext], None]
+
+
+@dataclass(frozen=True)
+class Check:
+    meta: CheckMeta
+    run: CheckFunction
+    origin: str  # the module that defined it
+
+
+class RegistryError(Exception):
+    pass
+
+
+def check(**metadata: Any) -> Callable[[CheckFunction], CheckFunction]:
+    """Declare a check: `@check(id=..., title=..., ...)` over `def fn(ctx) -> None`."""
+    meta = CheckMeta(**metadata)  # invalid metadata fails here, when the module is imported
+
+    def mark(fn: CheckFunction) -> CheckFunction:
+        fn.__posture_check__ = meta  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def checks_in(module: ModuleType) -> list[Check]:
+    found = []
+    for value in vars(module).values():
+        meta = getattr(value, "__posture_check__", None)
+        if isinstance(meta, CheckMeta) and getattr(value, "__module__", None) == module.__name__:
+            found.append(Check(meta, value, module.__name__))
+    return found
+
+
+class Registry:
+    def __init__(self, checks: Iterable[Check] = ()) -> None:
+        self._checks: dict[str, Check] = {}
+        self.warnings: list[str] = []
+        for c in checks:
+            self.add(c)
+
+    @classmethod
+    def load(cls, *, plugins: bool = True) -> Registry:
+        registry = cls()
+        import checks as builtin
+
+        for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda m: m.name):
+            if info.name.startswith("_"):
+                continue
+            for c in checks_in(importlib.import_module(f"checks.{info.name}")):
+                registry.add(c)
+        if plugins:
+            for ep in entry_points(group=ENTRY_POINT_GROUP):
+                try:
+                    module = ep.load()
+                except Exception as exc:
+                    registry.warnings.append(f"plugin {ep.name!r} could not be loaded: {exc}")
+                    continue
+                for c in checks_in(module):
+                    registry.add(c, plugin=True)
+        return registry
+
+    def add(self, c: Check, *, plugin: bool = False) -> None:
+        existing = self._checks.get(c.meta.id)
+        if existing is not None:
+            message = f"check id {c.meta.id!r} from {c.origin} collides with {existing.origin}"
+            if plugin:
+                self.warnings.append(message + "; the plugin's check is ignored")
+                return
+            raise RegistryError(message)
+        self._checks[c.meta.id] = c
+
+    def __iter__(self) -> Any:
+        return iter(sorted(self._checks.values(), key=lambda c: c.meta.id))
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in self._checks
+
+    def get(self, check_id: str) -> Check:
+        try:
+            return self._checks[check_id]
+        except KeyError:
+            raise RegistryError(f"unknown check id {check_id!r} (see `posture checks`)") from None
+
+    def select(
+        self,
+        *,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        services: Iterable[str] = (),
+    ) -> list[Check]:
+        """Checks chosen by id and service; an unknown id or service is an error, not a no-op."""
+        include, exclude, services = list(include), list(exclude), list(services)
+        for check_id in [*include, *exclude]:
+            self.get(check_id)
+        known_services = {c.meta.service for c in self}
+        unknown = [s for s in services if s not in known_services]
+        if unknown:
+            raise RegistryError(f"unknown service {unknown[0]!r}; known: {', '.join(sorted(known_services))}")
+        chosen = [c for c in self if (not include or c.meta.id in include)]
+        if services:
+            chosen = [c for c in chosen if c.meta.service in services]
+        return [c for c in chosen if c.meta.id not in exclude]
+
+    @property
+    def services(self) -> list[str]:
+        return sorted({c.meta.service for c in self})

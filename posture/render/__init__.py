@@ -1,0 +1,14 @@
+"""Pure renderers: `render(report) -> str`, one per module, chosen from one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from posture.render import json as json_render
+from posture.render import table as table_render
+from posture.report import Report
+
+RENDERERS: dict[str, Callable[[Report], str]] = {
+    "table": table_render.render,
+    "json": json_render.render,
+}
