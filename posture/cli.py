@@ -112,9 +112,15 @@ def scan(json_path: str | None, quiet: bool, fail_on: str | None, **options: Any
 
 @cli.command("checks")
 @click.option("--json", "as_json", is_flag=True, help="Print the registry as JSON.")
-def list_checks(as_json: bool) -> None:
+@click.option("--markdown", is_flag=True, help="Print the catalogue page (docs/checks.md).")
+def list_checks(as_json: bool, markdown: bool) -> None:
     """List the checks in the registry."""
     registry = load_registry()
+    if markdown:
+        from posture.catalogue import markdown as catalogue_markdown
+
+        click.echo(catalogue_markdown(registry), nl=False)
+        return
     if as_json:
         click.echo(json.dumps([c.meta.model_dump(mode="json") for c in registry], indent=2))
         return
@@ -148,6 +154,16 @@ def explain(check_id: str) -> None:
                           ("Remediation", meta.remediation)):
         lines += ["", heading, "  " + text]
     click.echo("\n".join(lines))
+
+
+@cli.command("iam-policy")
+@click.option("--no-securityhub", is_flag=True, help="Leave out the Security Hub import permissions.")
+@click.option("--org", is_flag=True, help="Add what an organization scan needs (ListAccounts, AssumeRole).")
+def iam_policy(no_securityhub: bool, org: bool) -> None:
+    """Print the least-privilege IAM policy for the scanner (from the checks' permissions)."""
+    from posture.iampolicy import scanner_policy
+
+    click.echo(json.dumps(scanner_policy(load_registry(), securityhub=not no_securityhub, organization=org), indent=2))
 
 
 @cli.command()

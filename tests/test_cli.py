@@ -1,0 +1,71 @@
+"""The CLI's own behaviour: commands, usage errors, exit codes (click's CliRunner, no AWS)."""
+
+import json
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from posture.cli import cli
+
+
+@pytest.fixture
+def invoke():
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return run
+
+
+def test_checks_lists_the_registry(invoke, registry):
+    result = invoke("checks")
+    assert result.exit_code == 0
+    assert f"{len(registry)} checks" in result.output
+    listed = json.loads(invoke("checks", "--json").output)
+    assert {c["id"] for c in listed} == {c.meta.id for c in registry}
+    assert all(c["boundaries"] and c["csf"] and c["owasp_llm"] for c in listed)
+
+
+def test_explain_shows_rationale_and_remediation(invoke, registry):
+    meta = registry.get("kms.cmk_rotation_enabled").meta
+    result = invoke("explain", "kms.cmk_rotation_enabled")
+    assert result.exit_code == 0
+    assert meta.rationale in result.output and meta.remediation in result.output
+    assert "KMS.4" in result.output
+
+
+def test_explain_unknown_check_is_a_usage_error(invoke):
+    result = invoke("explain", "kms.nope")
+    assert result.exit_code == 2
+    assert "unknown check id 'kms.nope'" in result.output
+
+
+def test_schema_is_a_valid_json_schema(invoke):
+    schema = json.loads(invoke("schema").output)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert "findings" in schema["properties"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["scan", "--fail-on", "severe"], "severe"),
+    (["scan", "--check", "nosuch.check"], "unknown check id"),
+    (["scan", "--service", "nosuch"], "unknown service"),
+    (["scan", "--workers", "0"], "workers"),
+])
+def test_bad_scan_input_exits_2_with_one_line(invoke, args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_iam_policy_covers_every_declared_permission(invoke, registry):
+    policy = json.loads(invoke("iam-policy").output)
+    actions = {a for s in policy["Statement"] for a in s["Action"]}
+    assert {p for c in registry for p in c.meta.permissions} <= actions
+    writes = {a for a in actions if not a.split(":")[1].startswith(("Get", "List", "Describe", "BatchGet", "Search"))
+              and a != "apigateway:GET"}
+    assert writes == {"securityhub:BatchImportFindings"}
+    no_push = json.loads(invoke("iam-policy", "--no-securityhub").output)
+    assert all("securityhub:BatchImportFindings" not in s["Action"] for s in no_push["Statement"])

@@ -1,0 +1,85 @@
+"""End to end, the way a user runs it: the installed `posture` console script in a
+subprocess, against the simulated account on 127.0.0.1, and the JSON it writes."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from posture.demo.seed import seed_account
+from posture.report import json_schema
+
+POSTURE = shutil.which("posture", path=str(Path(sys.executable).parent)) or "posture"
+
+
+def run_posture(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([POSTURE, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def seeded_account(aws):
+    return seed_account(aws.client, aws.simulation)
+
+
+def test_scan_of_the_seeded_account_writes_a_schema_valid_report(aws, seeded_account, tmp_path):
+    out = tmp_path / "report.json"
+    result = run_posture("scan", "--region", "us-east-1", "--region", "us-west-2", "--json", str(out),
+                         "--fail-on", "high", env=aws.environment())
+    assert result.returncode == 3, result.stderr  # high-severity failures are seeded
+    report = json.loads(out.read_text())
+    jsonschema.validate(report, json_schema())
+    assert report["scan"]["accounts"] == ["123456789012"]
+    assert report["scan"]["regions"] == ["us-east-1", "us-west-2"]
+    assert report["scan"]["api_calls"] > 0
+    statuses = {f["status"] for f in report["findings"]}
+    assert {"PASS", "FAIL"} <= statuses
+    # The table went to stdout with the boundaries and functions.
+    assert "Trust boundary" in result.stdout and "NIST CSF 2.0 function" in result.stdout
+    # A known misconfiguration is reported on the resource it names.
+    dev_stage = [f for f in report["findings"] if f["check_id"] == "apigateway.stage_waf_attached"
+                 and f["resource_id"].endswith("/dev")]
+    assert [f["status"] for f in dev_stage] == ["FAIL"]
+    ids = [f["id"] for f in report["findings"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_json_to_stdout_is_the_report_only(aws, seeded_account):
+    result = run_posture("scan", "--region", "us-east-1", "--service", "kms", "--json", "-", env=aws.environment())
+    assert result.returncode == 0, result.stderr
+    jsonschema.validate(json.loads(result.stdout), json_schema())
+
+
+def test_finding_ids_are_stable_across_scans(aws, seeded_account, tmp_path):
+    ids = []
+    for name in ("a.json", "b.json"):
+        run_posture("scan", "--region", "us-east-1", "--json", str(tmp_path / name), "--quiet", env=aws.environment())
+        ids.append(sorted(f["id"] for f in json.loads((tmp_path / name).read_text())["findings"]))
+    assert ids[0] == ids[1] and ids[0]
+
+
+def test_unreachable_endpoint_is_one_line_and_exit_1(tmp_path):
+    out = tmp_path / "r.json"
+    result = run_posture("scan", "--region", "us-east-1", "--json", str(out), "--max-attempts", "1",
+                         env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "posture: error:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_demo_command_prints_scores_and_writes_report(tmp_path):
+    out = tmp_path / "demo.json"
+    result = run_posture("demo", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    jsonschema.validate(report, json_schema())
+    for boundary in ("User interface", "Application", "Model", "Data", "Organizational"):
+        assert boundary in result.stdout
+    assert all(report["summary"]["scores"]["boundaries"][b]["assessed"]
+               for b in ("user_interface", "application", "model", "data", "organizational"))

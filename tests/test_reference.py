@@ -1,0 +1,45 @@
+"""Check metadata against the team's reference data in ../shared/reference (the source of truth)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from posture.models import TrustBoundary
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
+PACKAGED = Path(__file__).resolve().parents[1] / "posture" / "data"
+
+
+def shared(name: str):
+    return json.loads((SHARED / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["owasp_llm_top10", "nist_csf_2", "securityhub_controls", "trust_boundaries",
+                                  "asff_required_fields"])
+def test_packaged_reference_data_is_the_shared_copy(name):
+    assert json.loads((PACKAGED / f"{name}.json").read_text()) == shared(name)
+
+
+def test_every_check_maps_to_known_ids(registry):
+    owasp = shared("owasp_llm_top10")["versions"]
+    ids_2023 = {i["id"] for i in owasp["2023_v1.1"]["items"]}
+    ids_2025 = {i["id"] for i in owasp["2025"]["items"]}
+    csf = {s["id"] for f in shared("nist_csf_2")["functions"] for c in f["categories"] for s in c["subcategories"]}
+    sechub = {c["id"] for cs in shared("securityhub_controls")["controls_by_service"].values() for c in cs}
+    boundaries = {b["id"] for b in shared("trust_boundaries")["boundaries"]}
+    assert boundaries == {b.value for b in TrustBoundary}
+    for c in registry:
+        m = c.meta
+        assert set(m.csf) <= csf, m.id
+        assert set(m.owasp_llm) <= ids_2023 | ids_2025, m.id
+        assert set(m.owasp_llm) & ids_2023 and set(m.owasp_llm) & ids_2025, m.id
+        assert set(m.securityhub_controls) <= sechub, m.id
+        assert {b.value for b in m.boundaries} <= boundaries, m.id
+
+
+def test_catalogue_page_is_current(registry):
+    from posture.catalogue import markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
+    assert page.read_text() == markdown(registry), "docs/checks.md is stale: run `make docs`"
