@@ -65,12 +65,14 @@ def finish_scan(report: Report, *, json_path: str | None, quiet: bool, fail_on: 
 
 scan_options = [
     click.option("--profile", help="AWS profile to use (default: boto3's usual credential chain)."),
-    click.option("--region", "regions", multiple=True, help="Region to scan; repeatable. Default: every enabled region."),
+    click.option("--region", "regions", multiple=True,
+                 help="Region to scan; repeatable. Default: every enabled region."),
     click.option("--check", "checks", multiple=True, help="Run only this check id; repeatable."),
     click.option("--exclude-check", "exclude_checks", multiple=True, help="Skip this check id; repeatable."),
     click.option("--service", "services", multiple=True, help="Run only this service's checks; repeatable."),
     click.option("--workers", type=int, default=16, show_default=True, help="Concurrent checks."),
-    click.option("--max-attempts", type=int, default=5, show_default=True, help="Attempts per AWS call (adaptive retries)."),
+    click.option("--max-attempts", type=int, default=5, show_default=True,
+                 help="Attempts per AWS call (adaptive retries)."),
     click.option("--json", "json_path", metavar="PATH", help="Write the JSON report here ('-' for stdout)."),
     click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False),
                  help="Exit 3 when a failing finding is at or above this severity."),

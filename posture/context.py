@@ -125,7 +125,8 @@ class CheckContext:
 
     def account_resource(self) -> Any:
         """Scope for a finding about the account itself in this region (a service is off, …)."""
-        return self.resource(self.account_id, arn=f"arn:{self.partition}:iam::{self.account_id}:root", type="AwsAccount")
+        root = f"arn:{self.partition}:iam::{self.account_id}:root"
+        return self.resource(self.account_id, arn=root, type="AwsAccount")
 
     def skip(self) -> None:
         """This resource is out of the check's scope (e.g. an AWS managed key for a CMK check)."""

@@ -15,16 +15,16 @@ from posture.models import Finding
 from posture.registry import Registry
 from posture.runner import scan
 
-_EMPTY = tempfile.NamedTemporaryFile(prefix="posture-test-aws-", delete=False)
-_EMPTY.close()
+_EMPTY_FD, _EMPTY_PATH = tempfile.mkstemp(prefix="posture-test-aws-")
+os.close(_EMPTY_FD)
 SAFE_ENVIRONMENT = {
     "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens there: a stray call fails fast, locally
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": _EMPTY.name,
-    "AWS_SHARED_CREDENTIALS_FILE": _EMPTY.name,
+    "AWS_CONFIG_FILE": _EMPTY_PATH,
+    "AWS_SHARED_CREDENTIALS_FILE": _EMPTY_PATH,
     "AWS_EC2_METADATA_DISABLED": "true",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
     "MOTO_ACM_VALIDATION_WAIT": "0",
@@ -70,5 +70,6 @@ def run_check(aws: object, registry: Registry):  # type: ignore[no-untyped-def]
 def only(findings: list[Finding], resource_id: str) -> Finding:
     """The one finding on `resource_id`; fails loudly when there are none or several."""
     matching = [f for f in findings if f.resource_id == resource_id]
-    assert len(matching) == 1, f"expected one finding on {resource_id}, got {[(f.resource_id, f.status) for f in findings]}"
+    seen = [(f.resource_id, f.status.value) for f in findings]
+    assert len(matching) == 1, f"expected one finding on {resource_id}, got {seen}"
     return matching[0]

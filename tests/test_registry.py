@@ -83,7 +83,8 @@ def test_plugins_load_through_the_entry_point_group(monkeypatch):
         def load(self):
             return module
 
-    monkeypatch.setattr("posture.registry.entry_points", lambda group: [EntryPoint()] if group == "posture.checks" else [])
+    monkeypatch.setattr("posture.registry.entry_points",
+                        lambda group: [EntryPoint()] if group == "posture.checks" else [])
     registry = Registry.load()
     assert registry.get("thirdparty.extra_control").origin == "thirdparty.more"
     assert isinstance(registry.get("thirdparty.extra_control"), Check)

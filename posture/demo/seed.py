@@ -75,7 +75,8 @@ def seed_s3(client: ClientFactory, sim: Simulation, seeded: Seeded) -> None:
     s3.put_bucket_versioning(Bucket="acme-bedrock-invocation-logs", VersioningConfiguration={"Status": "Enabled"})
     # A prompt-library bucket the team tagged by hand; versioning was suspended.
     s3.create_bucket(Bucket="acme-prompt-library")
-    s3.put_bucket_tagging(Bucket="acme-prompt-library", Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "prompts"}]})
+    s3.put_bucket_tagging(Bucket="acme-prompt-library",
+                          Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "prompts"}]})
     s3.put_bucket_versioning(Bucket="acme-prompt-library", VersioningConfiguration={"Status": "Suspended"})
     # Not AI data: out of the AI-data checks' scope.
     s3.create_bucket(Bucket="acme-marketing-site")

@@ -22,7 +22,7 @@ ACCOUNT_ID = "123456789012"  # moto's default account
 MOTO_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false", "MOTO_ACM_VALIDATION_WAIT": "0"}
 
 
-class QuietRequestHandler(MotoRequestHandler):  # type: ignore[misc]
+class QuietRequestHandler(MotoRequestHandler):
     """No access log: the demo's output is the scan, not the server's requests."""
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -42,8 +42,9 @@ class LocalAws:
         self.port = int(self._server.server_address[1])
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="local-aws")
-        self._empty_config = tempfile.NamedTemporaryFile(prefix="posture-aws-", suffix=".cfg", delete=False)
-        self._empty_config.close()
+        # An empty AWS config file, so no profile or credential of the machine is ever read.
+        fd, self._empty_config_path = tempfile.mkstemp(prefix="posture-aws-", suffix=".cfg")
+        os.close(fd)
 
     def start(self) -> LocalAws:
         self._thread.start()
@@ -52,7 +53,7 @@ class LocalAws:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
-        os.unlink(self._empty_config.name)
+        os.unlink(self._empty_config_path)
 
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
@@ -68,8 +69,8 @@ class LocalAws:
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": self._empty_config.name,
-            "AWS_SHARED_CREDENTIALS_FILE": self._empty_config.name,
+            "AWS_CONFIG_FILE": self._empty_config_path,
+            "AWS_SHARED_CREDENTIALS_FILE": self._empty_config_path,
             "AWS_EC2_METADATA_DISABLED": "true",
         }
 
