@@ -45,3 +45,99 @@ def external_access_analyzer_active(ctx: CheckContext) -> None:
                        {"analyzers": [a["name"] for a in found], "statuses": [a.get("status", "") for a in found]})
         else:
             ctx.failed("no external access analyzer in this region", {"analyzers": []})
+
+
+UNUSED_ACCESS_TYPES = frozenset({"ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS"})
+# The resource types through which data, keys, tools and models of an AI workload are
+# shared. Every ACTIVE finding on them counts: posture cannot tell an AI bucket from
+# another one without the data-plane discovery of checks/s3.py, and an account that runs
+# AI workloads should not share any of these types outside its zone of trust unknowingly.
+AI_RESOURCE_TYPES = ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::IAM::Role", "AWS::Lambda::Function")
+
+
+def active_findings(ctx: CheckContext, analyzer_arn: str) -> list[dict[str, Any]]:
+    """ACTIVE findings of one analyzer on the AI-relevant resource types."""
+    criteria = {"status": {"eq": ["ACTIVE"]}, "resourceType": {"eq": list(AI_RESOURCE_TYPES)}}
+    return list(ctx.paginate("accessanalyzer", "list_findings_v2", analyzerArn=analyzer_arn,
+                             filter=criteria).get("findings", []))
+
+
+@check(
+    id="accessanalyzer.unused_access_analyzer_active",
+    title="IAM Access Analyzer reports unused access",
+    description="An active unused-access analyzer (ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS) exists in "
+    "at least one scanned region; IAM is global, so one analyzer covers the account's roles and users.",
+    rationale=(
+        "Agents, tools and pipelines run under roles that collect permissions nobody uses. Unused "
+        "permissions are the excess agency a hijacked agent or a leaked key turns into damage; the "
+        "analyzer lists them so they can be removed."
+    ),
+    remediation="`aws accessanalyzer create-analyzer --analyzer-name unused-access --type ACCOUNT_UNUSED_ACCESS "
+    "--configuration '{\"unusedAccess\":{\"unusedAccessAge\":90}}'` (ORGANIZATION_UNUSED_ACCESS from the "
+    "delegated administrator), then act on its findings.",
+    service="accessanalyzer",
+    scope="global",
+    resource_type="AwsAccount",
+    severity="medium",
+    boundaries=["organizational"],
+    csf=["PR.AA-05", "ID.RA-01"],
+    owasp_llm=["LLM08", "LLM06:2025"],
+    permissions=["access-analyzer:ListAnalyzers"],
+)
+def unused_access_analyzer_active(ctx: CheckContext) -> None:
+    with ctx.account_resource():
+        found: dict[str, str] = {}
+        for region in ctx.regions:
+            if ctx.offers("accessanalyzer", region):
+                for a in analyzers(ctx.in_region(region)):
+                    if a.get("type") in UNUSED_ACCESS_TYPES:
+                        found[f"{region}/{a['name']}"] = str(a.get("status", ""))
+        active = sorted(name for name, status in found.items() if status == "ACTIVE")
+        if active:
+            ctx.passed(f"unused access analyzer {active[0]} is active", {"analyzers": active})
+        elif found:
+            ctx.failed("the unused access analyzer is not active",
+                       {"analyzers": sorted(found), "statuses": [found[n] for n in sorted(found)]})
+        else:
+            ctx.failed("no unused access analyzer in any scanned region", {"analyzers": []})
+
+
+@check(
+    id="accessanalyzer.no_external_access_to_ai_resources",
+    title="No unreviewed external access to buckets, keys, roles or functions",
+    description="The region's active external access analyzers have no ACTIVE finding on S3 buckets, KMS keys, "
+    "IAM roles or Lambda functions (all resources of these types, not only those of AI workloads; "
+    "archive findings for intended sharing).",
+    rationale=(
+        "These are the types through which training data, RAG sources, model artifacts, their encryption "
+        "keys and agent tools reach another account or the public. An ACTIVE finding is a grant nobody "
+        "has reviewed: a path for data disclosure or model theft."
+    ),
+    remediation="Review each ACTIVE finding in the IAM Access Analyzer console: remove the grant from the "
+    "resource policy, or archive the finding (or add an archive rule) when the sharing is intended.",
+    service="accessanalyzer",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["organizational", "data"],
+    csf=["ID.RA-01", "PR.AA-05", "DE.CM-09"],
+    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+    permissions=["access-analyzer:ListAnalyzers", "access-analyzer:ListFindingsV2"],
+)
+def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
+    external = [a for a in analyzers(ctx) if a.get("type") in EXTERNAL_ACCESS_TYPES and a.get("status") == "ACTIVE"]
+    if not external:
+        with ctx.account_resource():
+            ctx.failed("no active external access analyzer in this region, so external access is not analysed")
+        return
+    for analyzer in external:
+        with ctx.resource(analyzer["name"], arn=analyzer["arn"]):
+            findings = active_findings(ctx, analyzer["arn"])
+            resources = sorted({str(f.get("resource", "")) for f in findings})
+            types = sorted({str(f.get("resourceType", "")) for f in findings})
+            if findings:
+                ctx.failed(f"{len(findings)} active external access finding(s) on {len(resources)} resource(s)",
+                           {"resources": resources[:20], "resource_types": types, "findings": len(findings)})
+            else:
+                ctx.passed("no active external access finding on buckets, keys, roles or functions",
+                           {"resource_types": list(AI_RESOURCE_TYPES)})

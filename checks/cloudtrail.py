@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import _agents, bedrock_agent, s3
+from posture.aws import AwsReadError
 from posture.context import CheckContext
+from posture.models import EvidenceValue
 from posture.registry import check
 
 
@@ -59,3 +62,311 @@ def multi_region_trail_logging(ctx: CheckContext) -> None:
             ctx.failed(f"no trail meets all three ({detail})", {"trails": sorted(gaps)})
         else:
             ctx.failed("no CloudTrail trail logs this account", {"trails": []})
+
+
+# -- every trail, data-event selectors ------------------------------------------------------
+READ, WRITE = "read", "write"
+BOTH = frozenset({READ, WRITE})
+S3_OBJECT = "AWS::S3::Object"
+BEDROCK_AGENT_ALIAS, BEDROCK_KNOWLEDGE_BASE = "AWS::Bedrock::AgentAlias", "AWS::Bedrock::KnowledgeBase"
+TRAIL_PERMISSIONS = ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors")
+
+
+def all_trails(ctx: CheckContext) -> list[dict[str, Any]]:
+    """Every trail seen from any scanned region (single-region trails are listed only in their own)."""
+    found: dict[str, dict[str, Any]] = {}
+    for region in ctx.regions:
+        if ctx.offers("cloudtrail", region):
+            for trail in trails(ctx.in_region(region)):
+                found.setdefault(trail["TrailARN"], trail)
+    return [found[arn] for arn in sorted(found)]
+
+
+def trails_covering(ctx: CheckContext, region: str) -> list[dict[str, Any]]:
+    """The trails that record events of `region`: multi-region ones and those homed there."""
+    listed = trails(ctx.in_region(region)) if region in ctx.regions else trails(ctx)
+    return [t for t in listed if t.get("IsMultiRegionTrail") or t.get("HomeRegion") == region]
+
+
+def _home(ctx: CheckContext, trail: dict[str, Any]) -> CheckContext:
+    home = trail.get("HomeRegion")
+    return ctx.in_region(home) if home in ctx.regions and home != ctx.region else ctx
+
+
+def event_selectors(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
+    return _home(ctx, trail).call("cloudtrail", "get_event_selectors", TrailName=trail["TrailARN"])
+
+
+def _arn_matches(fields: dict[str, dict[str, list[str]]], arn_prefix: str) -> bool:
+    """Whether a selector's resources.ARN conditions keep every event under `arn_prefix`."""
+    arn = fields.get("resources.ARN")
+    if not arn:
+        return True
+    if any(arn_prefix.startswith(v) for v in arn.get("NotStartsWith", [])):
+        return False
+    if any(v.startswith(arn_prefix) for v in arn.get("NotEquals", [])):
+        return False  # excludes part of the resource
+    positive = arn.get("StartsWith", []) + arn.get("Equals", [])
+    if not positive:
+        return True
+    return any(arn_prefix.startswith(v) for v in arn.get("StartsWith", [])) or arn_prefix in arn.get("Equals", [])
+
+
+def advanced_coverage(selector: dict[str, Any], resource_type: str, arn_prefix: str) -> frozenset[str]:
+    """Which of read/write data events on `resource_type` under `arn_prefix` an advanced selector logs.
+    Narrowing by eventName still counts (teams narrow to control cost); narrowing the resource does not."""
+    fields = {f["Field"]: f for f in selector.get("FieldSelectors", [])}
+    category = fields.get("eventCategory", {})
+    types = fields.get("resources.type", {})
+    if "Data" not in category.get("Equals", []) or resource_type not in types.get("Equals", []):
+        return frozenset()
+    if not _arn_matches(fields, arn_prefix):
+        return frozenset()
+    read_only = fields.get("readOnly", {}).get("Equals", [])
+    if read_only == ["true"]:
+        return frozenset({READ})
+    if read_only == ["false"]:
+        return frozenset({WRITE})
+    return BOTH
+
+
+def classic_coverage(selector: dict[str, Any], resource_type: str, arn_prefix: str) -> frozenset[str]:
+    """The same for a classic event selector (DataResources with ARN prefixes)."""
+    for resource in selector.get("DataResources", []):
+        if resource.get("Type") != resource_type:
+            continue
+        # "arn:aws:s3" (or "arn:aws:s3:::") logs every bucket; "arn:aws:s3:::b/" one bucket.
+        if any(arn_prefix.startswith(v) for v in resource.get("Values", [])):
+            kind = selector.get("ReadWriteType", "All")
+            return frozenset({READ}) if kind == "ReadOnly" else frozenset({WRITE}) if kind == "WriteOnly" else BOTH
+    return frozenset()
+
+
+def data_event_coverage(ctx: CheckContext, trail: dict[str, Any], resource_type: str,
+                        arn_prefix: str) -> frozenset[str]:
+    selectors = event_selectors(ctx, trail)
+    covered: set[str] = set()
+    for selector in selectors.get("AdvancedEventSelectors") or []:
+        covered |= advanced_coverage(selector, resource_type, arn_prefix)
+    for selector in selectors.get("EventSelectors") or []:
+        covered |= classic_coverage(selector, resource_type, arn_prefix)
+    return frozenset(covered)
+
+
+def logging_trails_covering(ctx: CheckContext, region: str) -> list[dict[str, Any]]:
+    return [t for t in trails_covering(ctx, region) if trail_status(ctx, t).get("IsLogging")]
+
+
+@check(
+    id="cloudtrail.trail_logs_kms_encrypted",
+    title="CloudTrail trails encrypt their logs with a KMS key",
+    description="Every trail that logs this account encrypts its log files with a customer managed KMS key "
+    "(SSE-KMS) instead of the bucket's default encryption.",
+    rationale=(
+        "Trail logs name the buckets, models, agents and roles of the AI workload and every call made to "
+        "them. SSE-KMS adds a second permission (kms:Decrypt) that a reader of the log bucket must also hold."
+    ),
+    remediation="`aws cloudtrail update-trail --name <trail> --kms-key-id <key arn>` (the key policy must "
+    "let cloudtrail.amazonaws.com encrypt).",
+    service="cloudtrail",
+    scope="global",
+    resource_type="AwsCloudTrailTrail",
+    severity="medium",
+    boundaries=["organizational", "data"],
+    csf=["PR.DS-01", "PR.PS-04"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    securityhub_controls=["CloudTrail.2"],
+    permissions=["cloudtrail:DescribeTrails"],
+)
+def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
+    for trail in all_trails(ctx):
+        with ctx.resource(trail["Name"], arn=trail["TrailARN"], region=trail.get("HomeRegion")):
+            if trail.get("KmsKeyId"):
+                ctx.passed("log files are encrypted with a KMS key", {"kms_key": trail["KmsKeyId"]})
+            else:
+                ctx.failed("log files are not encrypted with a KMS key", {"kms_key": None})
+
+
+@check(
+    id="cloudtrail.trail_cloudwatch_logs_integrated",
+    title="CloudTrail trails deliver to CloudWatch Logs",
+    description="Every trail that logs this account also delivers its events to a CloudWatch Logs log group.",
+    rationale=(
+        "S3 delivery is for the record; CloudWatch Logs is where metric filters and alarms fire within "
+        "minutes when someone disables model invocation logging, deletes a guardrail or reads a training bucket."
+    ),
+    remediation="`aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log group arn> "
+    "--cloud-watch-logs-role-arn <role arn>`.",
+    service="cloudtrail",
+    scope="global",
+    resource_type="AwsCloudTrailTrail",
+    severity="low",
+    boundaries=["organizational"],
+    csf=["DE.CM-03", "DE.AE-02"],
+    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
+    securityhub_controls=["CloudTrail.5"],
+    permissions=["cloudtrail:DescribeTrails"],
+)
+def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
+    for trail in all_trails(ctx):
+        with ctx.resource(trail["Name"], arn=trail["TrailARN"], region=trail.get("HomeRegion")):
+            group = trail.get("CloudWatchLogsLogGroupArn")
+            if group:
+                ctx.passed("events are delivered to CloudWatch Logs", {"log_group": group})
+            else:
+                ctx.failed("events are not delivered to CloudWatch Logs", {"log_group": None})
+
+
+@check(
+    id="cloudtrail.ai_bucket_data_events_logged",
+    title="CloudTrail records object reads and writes in AI data buckets",
+    description="For every AI data bucket (training data, RAG sources, model artifacts, invocation logs), a "
+    "logging trail that covers the bucket's region records S3 object data events, both reads and writes, "
+    "through classic or advanced event selectors.",
+    rationale=(
+        "Management events do not show who put a poisoned document into the RAG source or copied the "
+        "training set out. Object-level data events do, and they are off unless selected."
+    ),
+    remediation="`aws cloudtrail put-event-selectors --trail-name <trail> --advanced-event-selectors "
+    "'[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\","
+    "\"Equals\":[\"AWS::S3::Object\"]},{\"Field\":\"resources.ARN\",\"StartsWith\":[\"arn:aws:s3:::<bucket>/\"]}]}]'`.",
+    service="cloudtrail",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="medium",
+    boundaries=["data", "organizational"],
+    csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
+    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
+    securityhub_controls=["S3.22", "S3.23"],
+    permissions=[*s3.DISCOVERY_PERMISSIONS, *TRAIL_PERMISSIONS],
+)
+def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
+    for bucket in s3.ai_buckets(ctx):
+        region = s3.bucket_region(ctx, bucket.name)
+        with ctx.resource(bucket.name, arn=bucket.arn, region=region):
+            covered: dict[str, set[str]] = {READ: set(), WRITE: set()}
+            for trail in logging_trails_covering(ctx, region):
+                for kind in data_event_coverage(ctx, trail, S3_OBJECT, f"{bucket.arn}/"):
+                    covered[kind].add(trail["Name"])
+            evidence: dict[str, EvidenceValue] = {"read_events_by": sorted(covered[READ]),
+                                                  "write_events_by": sorted(covered[WRITE]),
+                                                  "ai_data_because": bucket.why}
+            missing = [kind for kind in (READ, WRITE) if not covered[kind]]
+            if missing:
+                ctx.failed(f"no logging trail records object {' or '.join(missing)} events", evidence)
+            else:
+                ctx.passed("object reads and writes are recorded", evidence)
+
+
+@check(
+    id="cloudtrail.bedrock_data_events_logged",
+    title="CloudTrail records Bedrock agent and knowledge-base calls",
+    description="For every Bedrock agent and knowledge base in the region, a logging trail that covers the "
+    "region has an advanced event selector for its data events (AWS::Bedrock::AgentAlias for InvokeAgent, "
+    "AWS::Bedrock::KnowledgeBase for Retrieve and RetrieveAndGenerate).",
+    rationale=(
+        "Agent invocations and knowledge-base retrievals are data events, not logged by default: without "
+        "them nobody can say who asked the agent to act, or which caller pulled which documents out of the RAG "
+        "store."
+    ),
+    remediation="Add an advanced event selector to a trail: eventCategory=Data, resources.type in "
+    "AWS::Bedrock::AgentAlias and AWS::Bedrock::KnowledgeBase (`aws cloudtrail put-event-selectors "
+    "--advanced-event-selectors ...`).",
+    service="cloudtrail",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["application", "organizational"],
+    csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
+    owasp_llm=["LLM08", "LLM06", "LLM06:2025", "LLM02:2025"],
+    permissions=[*TRAIL_PERMISSIONS, "bedrock:ListAgents", "bedrock:ListKnowledgeBases"],
+)
+def bedrock_data_events_logged(ctx: CheckContext) -> None:
+    if not ctx.offers("bedrock-agent", ctx.region):
+        return  # no agents or knowledge bases can exist here
+    base = f"arn:{ctx.partition}:bedrock:{ctx.region}:{ctx.account_id}"
+    resources = [(a["agentId"], a.get("agentName", a["agentId"]), BEDROCK_AGENT_ALIAS,
+                  f"{base}:agent-alias/{a['agentId']}/", f"{base}:agent/{a['agentId']}") for a in _agents.agents(ctx)]
+    resources += [(k["knowledgeBaseId"], k.get("name", k["knowledgeBaseId"]), BEDROCK_KNOWLEDGE_BASE,
+                   f"{base}:knowledge-base/{k['knowledgeBaseId']}", f"{base}:knowledge-base/{k['knowledgeBaseId']}")
+                  for k in bedrock_agent.knowledge_bases(ctx)]
+    for resource_id, name, resource_type, arn_prefix, arn in resources:
+        with ctx.resource(resource_id, arn=arn):
+            by = sorted(t["Name"] for t in logging_trails_covering(ctx, ctx.region)
+                        if data_event_coverage(ctx, t, resource_type, arn_prefix))
+            evidence = {"name": name, "data_event_type": resource_type, "trails": by}
+            if by:
+                ctx.passed(f"{resource_type} data events are recorded by trail {by[0]}", evidence)
+            else:
+                ctx.failed(f"no logging trail records {resource_type} data events", evidence)
+
+
+@check(
+    id="cloudtrail.trail_bucket_not_public",
+    title="The S3 buckets of CloudTrail logs are not public",
+    description="Every trail's log bucket that belongs to this account blocks public access, or at least has "
+    "no public bucket policy and no ACL grant to everyone. Buckets of other accounts (central logging) are "
+    "judged in their own account.",
+    rationale=(
+        "A public log bucket hands an attacker the map of the AI workload — models, agents, buckets, roles "
+        "and who calls them — and lets them learn which of their actions were recorded."
+    ),
+    remediation="`aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration "
+    "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`.",
+    service="cloudtrail",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="high",
+    boundaries=["organizational", "data"],
+    csf=["PR.DS-01", "PR.AA-05"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    securityhub_controls=["CloudTrail.6"],
+    permissions=["cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLocation",
+                 "s3:GetBucketPublicAccessBlock",
+                 "s3:GetBucketPolicyStatus", "s3:GetBucketAcl"],
+)
+def trail_bucket_not_public(ctx: CheckContext) -> None:
+    own = {b["Name"] for b in s3.buckets(ctx)}
+    names = sorted({t["S3BucketName"] for t in all_trails(ctx) if t.get("S3BucketName") in own})
+    for name in names:
+        with ctx.resource(name, arn=f"arn:{ctx.partition}:s3:::{name}", region=s3.bucket_region(ctx, name)):
+            block = bucket_public_access_block(ctx, name)
+            evidence: dict[str, Any] = {"block_public_access": all(block.get(k) for k in BLOCK_KEYS)}
+            if evidence["block_public_access"]:
+                ctx.passed("Block Public Access is on for the bucket", evidence)
+                continue
+            evidence["public_policy"] = bucket_policy_public(ctx, name)
+            evidence["public_acl_grants"] = public_acl_grants(ctx, name)
+            if evidence["public_policy"] or evidence["public_acl_grants"]:
+                ctx.failed("the log bucket is public", evidence)
+            else:
+                ctx.passed("the log bucket is not public (but Block Public Access is off)", evidence)
+
+
+BLOCK_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+EVERYONE = ("http://acs.amazonaws.com/groups/global/AllUsers",
+            "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+
+
+def bucket_public_access_block(ctx: CheckContext, name: str) -> dict[str, Any]:
+    try:
+        answer = ctx.call("s3", "get_public_access_block", Bucket=name)
+    except AwsReadError as exc:
+        if exc.code == "NoSuchPublicAccessBlockConfiguration":
+            return {}
+        raise
+    return dict(answer.get("PublicAccessBlockConfiguration", {}))
+
+
+def bucket_policy_public(ctx: CheckContext, name: str) -> bool:
+    try:
+        return bool(ctx.call("s3", "get_bucket_policy_status", Bucket=name)["PolicyStatus"].get("IsPublic"))
+    except AwsReadError as exc:
+        if exc.code == "NoSuchBucketPolicy":
+            return False
+        raise
+
+
+def public_acl_grants(ctx: CheckContext, name: str) -> list[str]:
+    grants = ctx.call("s3", "get_bucket_acl", Bucket=name).get("Grants", [])
+    return sorted({g["Permission"] for g in grants if g.get("Grantee", {}).get("URI") in EVERYONE})

@@ -35,3 +35,67 @@ def test_access_denied_is_error(aws, run_check):
     finding = only(run_check(CHECK), ACCOUNT)
     assert finding.status is Status.ERROR
     assert "access-analyzer:ListAnalyzers" in finding.message
+
+
+UNUSED = "accessanalyzer.unused_access_analyzer_active"
+EXTERNAL = "accessanalyzer.no_external_access_to_ai_resources"
+
+
+def external_finding(resource: str, resource_type: str = "AWS::S3::Bucket") -> dict:
+    return {"id": "f-1", "resource": resource, "resourceType": resource_type, "resourceOwnerAccount": ACCOUNT,
+            "status": "ACTIVE", "findingType": "ExternalAccess", "analyzedAt": "2026-11-01T00:00:00Z",
+            "createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"}
+
+
+def test_unused_access_analyzer_in_another_region_passes(aws, run_check):
+    aws.simulation.put("accessanalyzer", "ListAnalyzers",
+                       {"analyzers": [analyzer("unused", type="ACCOUNT_UNUSED_ACCESS")]}, region="us-west-2")
+    finding = only(run_check(UNUSED, regions=("us-east-1", "us-west-2")), ACCOUNT)
+    assert finding.status is Status.PASS
+    assert finding.region == "global"
+    assert finding.evidence["analyzers"] == ["us-west-2/unused"]
+
+
+def test_only_external_access_analyzers_fail_unused_check(aws, run_check):
+    aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
+    assert only(run_check(UNUSED), ACCOUNT).status is Status.FAIL
+
+
+def test_disabled_unused_access_analyzer_fails(aws, run_check):
+    aws.simulation.put("accessanalyzer", "ListAnalyzers",
+                       {"analyzers": [analyzer("unused", status="DISABLED", type="ORGANIZATION_UNUSED_ACCESS")]})
+    finding = only(run_check(UNUSED), ACCOUNT)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["statuses"] == ["DISABLED"]
+
+
+def test_unused_access_denied_is_error(aws, run_check):
+    aws.simulation.fail("accessanalyzer", "ListAnalyzers", "AccessDeniedException", status=403)
+    assert only(run_check(UNUSED), ACCOUNT).status is Status.ERROR
+
+
+def test_no_active_external_findings_passes(aws, run_check):
+    aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
+    assert only(run_check(EXTERNAL), "ext").status is Status.PASS
+
+
+def test_active_external_finding_on_bucket_fails(aws, run_check):
+    aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
+    aws.simulation.put("accessanalyzer", "ListFindingsV2",
+                       {"findings": [external_finding("arn:aws:s3:::acme-llm-training-data")]})
+    finding = only(run_check(EXTERNAL), "ext")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["resources"] == ["arn:aws:s3:::acme-llm-training-data"]
+    assert finding.resource_arn.endswith(":analyzer/ext")
+
+
+def test_no_external_analyzer_fails_on_account(aws, run_check):
+    assert only(run_check(EXTERNAL), ACCOUNT).status is Status.FAIL
+
+
+def test_findings_access_denied_is_error(aws, run_check):
+    aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
+    aws.simulation.fail("accessanalyzer", "ListFindingsV2", "AccessDeniedException", status=403)
+    finding = only(run_check(EXTERNAL), "ext")
+    assert finding.status is Status.ERROR
+    assert "access-analyzer:ListFindingsV2" in finding.message

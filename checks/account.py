@@ -1,0 +1,50 @@
+"""AWS Account Management: who AWS tells when the account is attacked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.aws import AwsReadError
+from posture.context import CheckContext
+from posture.registry import check
+
+
+def security_contact(ctx: CheckContext) -> dict[str, Any] | None:
+    """The SECURITY alternate contact, or None when none was set."""
+    try:
+        return dict(ctx.call("account", "get_alternate_contact", AlternateContactType="SECURITY")["AlternateContact"])
+    except AwsReadError as exc:
+        if exc.code == "ResourceNotFoundException":
+            return None
+        raise
+
+
+@check(
+    id="account.security_contact_configured",
+    title="The account names a security contact",
+    description="The account has a SECURITY alternate contact (name, e-mail, phone).",
+    rationale=(
+        "AWS writes to the security contact when it sees the account's keys exposed or its resources used "
+        "for abuse, such as stolen credentials invoking models at the account's expense (LLM-jacking). "
+        "Without one, the notice goes to the root e-mail, often an unread mailbox."
+    ),
+    remediation="`aws account put-alternate-contact --alternate-contact-type SECURITY --name <team> "
+    "--email-address <security@...> --phone-number <+1...> --title <title>`.",
+    service="account",
+    scope="global",
+    resource_type="AwsAccount",
+    severity="medium",
+    boundaries=["organizational"],
+    csf=["RS.CO-02", "GV.RR-02"],
+    owasp_llm=["LLM10", "LLM10:2025"],
+    securityhub_controls=["Account.1"],
+    permissions=["account:GetAlternateContact"],
+)
+def security_contact_configured(ctx: CheckContext) -> None:
+    with ctx.account_resource():
+        contact = security_contact(ctx)
+        if contact is None:
+            ctx.failed("no security contact is set")
+        else:
+            # The contact's name and title only: e-mail and phone are personal data.
+            ctx.passed(f"security contact {contact.get('Name', '?')} is set", {"title": contact.get("Title")})

@@ -1,0 +1,42 @@
+"""Amazon Detective: investigation of what a finding on an AI workload actually involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.context import CheckContext
+from posture.registry import check
+
+
+def graphs(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.call("detective", "list_graphs").get("GraphList", []))
+
+
+@check(
+    id="detective.behavior_graph_enabled",
+    title="Detective keeps a behavior graph for investigations",
+    description="The region has an Amazon Detective behavior graph (this account is its administrator).",
+    rationale=(
+        "When GuardDuty reports stolen credentials invoking models (LLM-jacking) or reading training data, "
+        "Detective's graph of CloudTrail, VPC flow and EKS activity shows which roles, IPs and resources were "
+        "involved and since when: the scope of the incident."
+    ),
+    remediation="`aws detective create-graph` in the region (it needs GuardDuty enabled for 48 hours), "
+    "or enable it organization-wide from the delegated administrator.",
+    service="detective",
+    scope="regional",
+    resource_type="AwsAccount",
+    severity="low",
+    boundaries=["organizational"],
+    csf=["RS.AN-03", "DE.AE-02"],
+    owasp_llm=["LLM10", "LLM06", "LLM10:2025", "LLM02:2025"],
+    permissions=["detective:ListGraphs"],
+)
+def behavior_graph_enabled(ctx: CheckContext) -> None:
+    with ctx.account_resource():
+        found = graphs(ctx)
+        if found:
+            ctx.passed(f"behavior graph {found[0]['Arn'].rsplit('graph:', 1)[-1]} exists",
+                       {"graphs": [g["Arn"] for g in found]})
+        else:
+            ctx.failed("no Detective behavior graph in this region", {"graphs": []})

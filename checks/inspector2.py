@@ -1,0 +1,109 @@
+"""Amazon Inspector: vulnerability scanning of the compute, images and code AI workloads run on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.context import CheckContext
+from posture.registry import check
+
+PERMISSIONS = ("inspector2:BatchGetAccountStatus",)
+
+
+def account_status(ctx: CheckContext) -> dict[str, Any]:
+    """The scanning account's Inspector status in the region; an account not listed was never enabled."""
+    answer = ctx.call("inspector2", "batch_get_account_status", accountIds=[ctx.account_id])
+    for account in answer.get("accounts", []):
+        if account.get("accountId") == ctx.account_id:
+            return dict(account)
+    return {}
+
+
+def scan_status(status: dict[str, Any], resource: str) -> str:
+    return str((status.get("resourceState") or {}).get(resource, {}).get("status") or "DISABLED")
+
+
+def _judge(ctx: CheckContext, kinds: dict[str, str]) -> None:
+    """PASS when Inspector scans every resource kind in `kinds` (state key -> name) in the region."""
+    with ctx.account_resource():
+        status = account_status(ctx)
+        states = {name: scan_status(status, key) for key, name in kinds.items()}
+        evidence: dict[str, Any] = {"inspector": str((status.get("state") or {}).get("status") or "DISABLED"),
+                                    **{f"{name.replace(' ', '_')}_scanning": s for name, s in states.items()}}
+        off = [name for name, s in states.items() if s != "ENABLED"]
+        if off:
+            ctx.failed(f"Inspector {' and '.join(off)} scanning {'is' if len(off) == 1 else 'are'} not enabled",
+                       evidence)
+        else:
+            ctx.passed(f"Inspector {' and '.join(states)} scanning is enabled", evidence)
+
+
+@check(
+    id="inspector2.ec2_scanning_enabled",
+    title="Inspector scans EC2 instances for vulnerabilities",
+    description="Amazon Inspector EC2 scanning is enabled in the region.",
+    rationale=(
+        "Self-hosted models, vector databases and inference servers on EC2 run software with published "
+        "vulnerabilities; Inspector finds them and the network paths that expose them."
+    ),
+    remediation="`aws inspector2 enable --resource-types EC2` (or organization-wide from the delegated "
+    "administrator).",
+    service="inspector2",
+    scope="regional",
+    resource_type="AwsAccount",
+    severity="medium",
+    boundaries=["organizational", "application"],
+    csf=["ID.RA-01", "DE.CM-09"],
+    owasp_llm=["LLM05", "LLM03:2025"],
+    securityhub_controls=["Inspector.1"],
+    permissions=PERMISSIONS,
+)
+def ec2_scanning_enabled(ctx: CheckContext) -> None:
+    _judge(ctx, {"ec2": "EC2"})
+
+
+@check(
+    id="inspector2.ecr_scanning_enabled",
+    title="Inspector scans ECR container images for vulnerabilities",
+    description="Amazon Inspector ECR scanning is enabled in the region.",
+    rationale=(
+        "SageMaker training and serving containers and agent runtimes are ECR images built on public "
+        "base images and ML libraries: the supply chain through which a vulnerable or malicious package arrives."
+    ),
+    remediation="`aws inspector2 enable --resource-types ECR`.",
+    service="inspector2",
+    scope="regional",
+    resource_type="AwsAccount",
+    severity="high",
+    boundaries=["organizational", "model"],
+    csf=["ID.RA-01", "DE.CM-09"],
+    owasp_llm=["LLM05", "LLM03:2025"],
+    securityhub_controls=["Inspector.2"],
+    permissions=PERMISSIONS,
+)
+def ecr_scanning_enabled(ctx: CheckContext) -> None:
+    _judge(ctx, {"ecr": "ECR"})
+
+
+@check(
+    id="inspector2.lambda_scanning_enabled",
+    title="Inspector scans Lambda functions and their code",
+    description="Amazon Inspector Lambda standard scanning (dependencies) and Lambda code scanning are both "
+    "enabled in the region.",
+    rationale=(
+        "Agent tools and RAG ingestion usually run as Lambda functions: standard scanning finds vulnerable "
+        "packages, code scanning finds injection flaws and hard-coded secrets in the tool code an LLM can call."
+    ),
+    remediation="`aws inspector2 enable --resource-types LAMBDA LAMBDA_CODE`.",
+    service="inspector2",
+    scope="regional",
+    resource_type="AwsAccount",
+    severity="medium",
+    boundaries=["organizational", "application"],
+    csf=["ID.RA-01", "DE.CM-09"],
+    owasp_llm=["LLM05", "LLM07", "LLM03:2025", "LLM06:2025"],
+    securityhub_controls=["Inspector.3", "Inspector.4"],
+    permissions=PERMISSIONS,
+)
+def lambda_scanning_enabled(ctx: CheckContext) -> None:
+    _judge(ctx, {"lambda": "Lambda standard", "lambdaCode": "Lambda code"})

@@ -1,0 +1,45 @@
+"""Amazon Security Lake: the retained, normalised security logs of the AI workload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.context import CheckContext
+from posture.registry import check
+
+
+def data_lakes(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.call("securitylake", "list_data_lakes", regions=[ctx.region]).get("dataLakes", []))
+
+
+@check(
+    id="securitylake.data_lake_enabled",
+    title="Security Lake collects the region's security logs",
+    description="A Security Lake data lake exists in the region and its creation completed.",
+    rationale=(
+        "CloudTrail data events on training buckets, Bedrock agent calls and VPC flows are evidence only "
+        "while they are kept: Security Lake retains them in one normalised (OCSF) store that investigations "
+        "of poisoning or theft can query months later."
+    ),
+    remediation="`aws securitylake create-data-lake --configurations region=<region>,... "
+    "--meta-store-manager-role-arn <role>` from the delegated administrator, then add the log sources.",
+    service="securitylake",
+    scope="regional",
+    resource_type="AwsAccount",
+    severity="low",
+    boundaries=["organizational", "data"],
+    csf=["PR.PS-04", "DE.AE-03", "RS.AN-03"],
+    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM10:2025"],
+    permissions=["securitylake:ListDataLakes"],
+)
+def data_lake_enabled(ctx: CheckContext) -> None:
+    with ctx.account_resource():
+        lakes = [lake for lake in data_lakes(ctx) if lake.get("region", ctx.region) == ctx.region]
+        done = [lake for lake in lakes if lake.get("createStatus") == "COMPLETED"]
+        if done:
+            ctx.passed("a Security Lake data lake is active", {"data_lake": done[0].get("dataLakeArn")})
+        elif lakes:
+            ctx.failed(f"the data lake is {str(lakes[0].get('createStatus')).lower()}",
+                       {"data_lake": lakes[0].get("dataLakeArn")})
+        else:
+            ctx.failed("no Security Lake data lake in this region", {"data_lake": None})

@@ -1,0 +1,235 @@
+import json
+
+import pytest
+
+from posture.models import Status
+from tests.conftest import only
+
+ACCOUNT = "123456789012"
+KMS = "cloudtrail.trail_logs_kms_encrypted"
+CWL = "cloudtrail.trail_cloudwatch_logs_integrated"
+S3_EVENTS = "cloudtrail.ai_bucket_data_events_logged"
+BEDROCK_EVENTS = "cloudtrail.bedrock_data_events_logged"
+PUBLIC = "cloudtrail.trail_bucket_not_public"
+MULTI = "cloudtrail.multi_region_trail_logging"
+LOG_GROUP = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail:*"
+
+
+def bucket(aws, name: str, *, ai: bool = False, region: str = "us-east-1") -> str:
+    s3 = aws.client("s3", region)
+    extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=name, **extra)
+    if ai:
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "training"}]})
+    return name
+
+
+def trail(aws, name: str, *, region: str = "us-east-1", log: bool = True, **params) -> str:
+    logs = bucket(aws, f"{name}-logs") if "S3BucketName" not in params else params.pop("S3BucketName")
+    ct = aws.client("cloudtrail", region)
+    ct.create_trail(Name=name, S3BucketName=logs, **params)
+    if log:
+        ct.start_logging(Name=name)
+    return name
+
+
+def data_selector(resource_type: str, *, arn_prefix: str | None = None, read_only: str | None = None) -> dict:
+    fields = [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": [resource_type]}]
+    if arn_prefix:
+        fields.append({"Field": "resources.ARN", "StartsWith": [arn_prefix]})
+    if read_only:
+        fields.append({"Field": "readOnly", "Equals": [read_only]})
+    return {"Name": resource_type, "FieldSelectors": fields}
+
+
+# -- the existing multi-region check -------------------------------------------------------------
+def test_multi_region_validated_logging_trail_passes(aws, run_check):
+    trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    assert only(run_check(MULTI), ACCOUNT).status is Status.PASS
+
+
+def test_single_region_trail_fails_multi_region_check(aws, run_check):
+    trail(aws, "org", EnableLogFileValidation=True)
+    assert only(run_check(MULTI), ACCOUNT).status is Status.FAIL
+
+
+def test_multi_region_access_denied_is_error(aws, run_check):
+    aws.simulation.fail("cloudtrail", "DescribeTrails", "AccessDeniedException")
+    assert only(run_check(MULTI), ACCOUNT).status is Status.ERROR
+
+
+# -- KMS and CloudWatch Logs --------------------------------------------------------------------
+def test_kms_encrypted_trail_passes_and_plain_trail_fails(aws, run_check):
+    key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    trail(aws, "sealed", KmsKeyId=key)
+    trail(aws, "plain", region="us-west-2", S3BucketName=bucket(aws, "plain-logs"))
+    findings = run_check(KMS, regions=("us-east-1", "us-west-2"))
+    assert only(findings, "sealed").status is Status.PASS
+    plain = only(findings, "plain")
+    assert plain.status is Status.FAIL
+    assert plain.region == "us-west-2"
+
+
+def test_kms_access_denied_is_error(aws, run_check):
+    trail(aws, "sealed")
+    aws.simulation.fail("cloudtrail", "DescribeTrails", "AccessDeniedException")
+    [finding] = run_check(KMS)
+    assert finding.status is Status.ERROR
+    assert "cloudtrail:DescribeTrails" in finding.message
+
+
+def test_cloudwatch_logs_trail_passes_and_other_fails(aws, run_check):
+    trail(aws, "watched", CloudWatchLogsLogGroupArn=LOG_GROUP,
+          CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/cloudtrail-to-logs")
+    trail(aws, "unwatched")
+    findings = run_check(CWL)
+    assert only(findings, "watched").status is Status.PASS
+    assert only(findings, "unwatched").status is Status.FAIL
+
+
+def test_cloudwatch_logs_access_denied_is_error(aws, run_check):
+    aws.simulation.fail("cloudtrail", "DescribeTrails", "AccessDeniedException")
+    [finding] = run_check(CWL)
+    assert finding.status is Status.ERROR
+
+
+# -- S3 data events on AI buckets ------------------------------------------------------------------
+def test_bucket_data_events_read_and_write_pass(aws, run_check):
+    bucket(aws, "acme-training", ai=True)
+    bucket(aws, "acme-marketing")  # not AI data: out of scope
+    trail(aws, "data")
+    aws.client("cloudtrail").put_event_selectors(
+        TrailName="data", AdvancedEventSelectors=[data_selector("AWS::S3::Object", arn_prefix="arn:aws:s3:::acme-")])
+    findings = run_check(S3_EVENTS)
+    assert [f.resource_id for f in findings] == ["acme-training"]
+    assert findings[0].status is Status.PASS
+    assert findings[0].evidence["write_events_by"] == ["data"]
+
+
+def test_classic_selector_for_all_buckets_passes(aws, run_check):
+    bucket(aws, "acme-training", ai=True)
+    trail(aws, "data", IsMultiRegionTrail=True)
+    aws.client("cloudtrail").put_event_selectors(TrailName="data", EventSelectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": True,
+         "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
+    assert only(run_check(S3_EVENTS), "acme-training").status is Status.PASS
+
+
+def test_write_only_data_events_fail(aws, run_check):
+    bucket(aws, "acme-training", ai=True)
+    trail(aws, "data")
+    aws.client("cloudtrail").put_event_selectors(
+        TrailName="data", AdvancedEventSelectors=[data_selector("AWS::S3::Object", read_only="false")])
+    finding = only(run_check(S3_EVENTS), "acme-training")
+    assert finding.status is Status.FAIL
+    assert "read" in finding.message
+
+
+@pytest.mark.parametrize("case", ["other bucket", "stopped trail", "other region", "no selector"])
+def test_bucket_without_covering_trail_fails(aws, run_check, case):
+    bucket(aws, "acme-training", ai=True, region="us-west-2" if case == "other region" else "us-east-1")
+    trail(aws, "data", log=case != "stopped trail")
+    if case != "no selector":
+        prefix = "arn:aws:s3:::acme-other/" if case == "other bucket" else None
+        aws.client("cloudtrail").put_event_selectors(
+            TrailName="data", AdvancedEventSelectors=[data_selector("AWS::S3::Object", arn_prefix=prefix)])
+    assert only(run_check(S3_EVENTS, regions=("us-east-1", "us-west-2")), "acme-training").status is Status.FAIL
+
+
+def test_event_selectors_access_denied_is_error(aws, run_check):
+    bucket(aws, "acme-training", ai=True)
+    trail(aws, "data")
+    aws.simulation.fail("cloudtrail", "GetEventSelectors", "AccessDeniedException")
+    finding = only(run_check(S3_EVENTS), "acme-training")
+    assert finding.status is Status.ERROR
+    assert "cloudtrail:GetEventSelectors" in finding.message
+
+
+# -- Bedrock data events ---------------------------------------------------------------------------
+def bedrock_resources(aws) -> tuple[str, str]:
+    iam = aws.client("iam")
+    role = iam.create_role(RoleName="kb", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    agent = aws.client("bedrock-agent")
+    kb = agent.create_knowledge_base(
+        name="kb", roleArn=role["Role"]["Arn"],
+        knowledgeBaseConfiguration={"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
+            "embeddingModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"}},
+        storageConfiguration={"type": "OPENSEARCH_SERVERLESS", "opensearchServerlessConfiguration": {
+            "collectionArn": f"arn:aws:aoss:us-east-1:{ACCOUNT}:collection/kb", "vectorIndexName": "i",
+            "fieldMapping": {"vectorField": "v", "textField": "t", "metadataField": "m"}}},
+    )["knowledgeBase"]["knowledgeBaseId"]
+    agent_id = agent.create_agent(agentName="support", foundationModel="anthropic.claude-3-haiku-20240307-v1:0",
+                                  agentResourceRoleArn=role["Role"]["Arn"])["agent"]["agentId"]
+    return kb, agent_id
+
+
+def test_bedrock_data_events_cover_kb_but_not_agent(aws, run_check):
+    kb, agent_id = bedrock_resources(aws)
+    trail(aws, "ai-trail", IsMultiRegionTrail=True)
+    aws.client("cloudtrail").put_event_selectors(
+        TrailName="ai-trail", AdvancedEventSelectors=[data_selector("AWS::Bedrock::KnowledgeBase")])
+    findings = run_check(BEDROCK_EVENTS)
+    assert only(findings, kb).status is Status.PASS
+    agent = only(findings, agent_id)
+    assert agent.status is Status.FAIL
+    assert agent.evidence["data_event_type"] == "AWS::Bedrock::AgentAlias"
+
+
+def test_bedrock_agent_alias_selector_narrowed_to_the_agent_passes(aws, run_check):
+    _, agent_id = bedrock_resources(aws)
+    trail(aws, "ai-trail")
+    prefix = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:agent-alias/{agent_id}/"
+    aws.client("cloudtrail").put_event_selectors(
+        TrailName="ai-trail", AdvancedEventSelectors=[data_selector("AWS::Bedrock::AgentAlias", arn_prefix=prefix)])
+    assert only(run_check(BEDROCK_EVENTS), agent_id).status is Status.PASS
+
+
+def test_region_without_bedrock_resources_has_no_finding(aws, run_check):
+    trail(aws, "ai-trail")
+    assert run_check(BEDROCK_EVENTS) == []
+
+
+def test_bedrock_trail_status_access_denied_is_error(aws, run_check):
+    kb, _ = bedrock_resources(aws)
+    trail(aws, "ai-trail")
+    aws.simulation.fail("cloudtrail", "GetTrailStatus", "AccessDeniedException")
+    finding = only(run_check(BEDROCK_EVENTS), kb)
+    assert finding.status is Status.ERROR
+    assert "cloudtrail:GetTrailStatus" in finding.message
+
+
+# -- the log bucket is not public -------------------------------------------------------------------
+def test_blocked_log_bucket_passes_and_public_one_fails(aws, run_check):
+    s3 = aws.client("s3")
+    trail(aws, "blocked")
+    s3.put_public_access_block(Bucket="blocked-logs", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    trail(aws, "open")
+    s3.put_bucket_acl(Bucket="open-logs", ACL="public-read")
+    findings = run_check(PUBLIC)
+    assert only(findings, "blocked-logs").status is Status.PASS
+    public = only(findings, "open-logs")
+    assert public.status is Status.FAIL
+    assert public.evidence["public_acl_grants"] == ["READ"]
+
+
+def test_public_bucket_policy_fails(aws, run_check):
+    trail(aws, "open")
+    aws.client("s3").put_bucket_policy(Bucket="open-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::open-logs/*"}]}))
+    assert only(run_check(PUBLIC), "open-logs").status is Status.FAIL
+
+
+def test_log_bucket_of_another_account_is_out_of_scope(aws, run_check):
+    trail(aws, "central", S3BucketName=bucket(aws, "central-logs"))
+    aws.client("s3").delete_bucket(Bucket="central-logs")  # as seen from a member account: not ours
+    assert run_check(PUBLIC) == []
+
+
+def test_public_access_block_denied_is_error(aws, run_check):
+    trail(aws, "blocked")
+    aws.simulation.fail("s3", "GetPublicAccessBlock", "AccessDenied", status=403)
+    finding = only(run_check(PUBLIC), "blocked-logs")
+    assert finding.status is Status.ERROR
+    assert "GetPublicAccessBlock" in finding.message
