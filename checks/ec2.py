@@ -1,13 +1,25 @@
-"""Amazon VPC (the ec2 API): private paths from AI workloads to the model."""
+"""Amazon VPC (the ec2 API): private, watched paths from AI workloads to the model."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from checks import sagemaker
+from checks import _agents, awslambda, sagemaker
 from checks._tags import AI_WORKLOAD, flagged, tag_map
 from posture.context import CheckContext
 from posture.registry import check
+
+# Everything `ai_vpcs` reads: checks scoped to AI VPCs declare these.
+AI_VPC_PERMISSIONS = (
+    "ec2:DescribeVpcs", "ec2:DescribeSubnets",
+    "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance", "sagemaker:ListTrainingJobs",
+    "sagemaker:DescribeTrainingJob", "sagemaker:ListModels", "sagemaker:DescribeModel",
+    "sagemaker:ListDomains", "sagemaker:DescribeDomain",
+    "lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS,
+)
+# Interface endpoint services an AI workload talks to (suffix after com.amazonaws.<region>.).
+AI_ENDPOINT_SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "sagemaker.runtime", "bedrock", "bedrock-agent")
 
 
 def vpcs(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -22,8 +34,13 @@ def vpc_endpoints(ctx: CheckContext) -> list[dict[str, Any]]:
     return list(ctx.paginate("ec2", "describe_vpc_endpoints").get("VpcEndpoints", []))
 
 
+def flow_logs(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("ec2", "describe_flow_logs").get("FlowLogs", []))
+
+
 def ai_vpcs(ctx: CheckContext) -> dict[str, str]:
-    """VPC id -> why it counts as running AI workloads (tag or the SageMaker resources in it)."""
+    """VPC id -> why it counts as running AI workloads: a tag, the SageMaker resources in it, or a
+    Lambda function in it that a Bedrock agent calls as a tool."""
     found = {v["VpcId"]: "tagged" for v in vpcs(ctx) if flagged(tag_map(v.get("Tags")), AI_WORKLOAD)}
     subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in subnets(ctx)}
     for subnet in sagemaker.subnet_ids(ctx):
@@ -31,16 +48,78 @@ def ai_vpcs(ctx: CheckContext) -> dict[str, str]:
             found.setdefault(subnet_vpc[subnet], "sagemaker")
     for vpc in sagemaker.vpc_ids(ctx):
         found.setdefault(vpc, "sagemaker")
+    for function, _agent in awslambda.agent_tools(ctx):
+        config = function.get("VpcConfig") or {}
+        tool_vpcs = {config.get("VpcId")} | {subnet_vpc.get(s) for s in config.get("SubnetIds", [])}
+        for vpc in sorted(v for v in tool_vpcs if v):
+            found.setdefault(vpc, f"agent tool {function['FunctionName']}")
     return found
 
 
+def endpoint_service(ctx: CheckContext, endpoint: dict[str, Any]) -> str | None:
+    """The service suffix of an endpoint in this region (`bedrock-runtime`), None for another region's."""
+    name = str(endpoint.get("ServiceName", ""))
+    for prefix in (f"com.amazonaws.{ctx.region}.", f"cn.com.amazonaws.{ctx.region}."):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return None
+
+
 def interface_endpoint(ctx: CheckContext, vpc_id: str, service_suffix: str) -> dict[str, Any] | None:
-    wanted = {f"com.amazonaws.{ctx.region}.{service_suffix}", f"cn.com.amazonaws.{ctx.region}.{service_suffix}"}
     for endpoint in vpc_endpoints(ctx):
-        if (endpoint.get("VpcId") == vpc_id and endpoint.get("ServiceName") in wanted
+        if (endpoint.get("VpcId") == vpc_id and endpoint_service(ctx, endpoint) == service_suffix
                 and endpoint.get("VpcEndpointType") == "Interface"):
             return endpoint
     return None
+
+
+def grants_everything(policy: str | dict[str, Any] | None) -> bool:
+    """Whether an endpoint policy lets any principal do anything (the default policy, or one like it)."""
+    if not policy:
+        return True  # no policy document: AWS applies the default full-access policy
+    document = json.loads(policy) if isinstance(policy, str) else policy
+    statements = document.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal")
+        actions = statement.get("Action", [])
+        resources = statement.get("Resource", [])
+        if (statement.get("Effect") == "Allow" and principal in ("*", {"AWS": "*"})
+                and "*" in (actions if isinstance(actions, list) else [actions])
+                and "*" in (resources if isinstance(resources, list) else [resources])
+                and not statement.get("Condition")):
+            return True
+    return False
+
+
+def _judge_endpoint(ctx: CheckContext, service_suffix: str) -> None:
+    for vpc_id, why in sorted(ai_vpcs(ctx).items()):
+        with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
+            endpoint = interface_endpoint(ctx, vpc_id, service_suffix)
+            evidence = {"ai_workload_because": why}
+            if endpoint and endpoint.get("State", "").lower() == "available":
+                ctx.passed(f"interface endpoint {endpoint['VpcEndpointId']} serves {service_suffix}",
+                           {**evidence, "vpc_endpoint_id": endpoint["VpcEndpointId"]})
+            elif endpoint:
+                ctx.failed(f"the {service_suffix} endpoint is {endpoint.get('State')}", evidence)
+            else:
+                ctx.failed(f"no interface endpoint for {service_suffix}", evidence)
+
+
+ENDPOINT_META: dict[str, Any] = dict(
+    service="ec2",
+    scope="regional",
+    resource_type="AwsEc2Vpc",
+    severity="medium",
+    boundaries=["application"],
+    csf=["PR.IR-01", "PR.DS-02"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
+)
+
+
+def _endpoint_remediation(suffix: str) -> str:
+    return (f"`aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name "
+            f"com.amazonaws.<region>.{suffix} --vpc-id <vpc> --subnet-ids ... --private-dns-enabled`.")
 
 
 @check(
@@ -51,30 +130,114 @@ def interface_endpoint(ctx: CheckContext, vpc_id: str, service_suffix: str) -> d
         "Without a PrivateLink endpoint, prompts and completions leave the VPC through a NAT or internet "
         "gateway, and the endpoint policy that could restrict which models are invoked is missing."
     ),
-    remediation="`aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name "
-    "com.amazonaws.<region>.bedrock-runtime --vpc-id <vpc> --subnet-ids ... --private-dns-enabled`.",
+    remediation=_endpoint_remediation("bedrock-runtime"),
+    **ENDPOINT_META,
+)
+def ai_vpc_bedrock_runtime_endpoint(ctx: CheckContext) -> None:
+    _judge_endpoint(ctx, "bedrock-runtime")
+
+
+@check(
+    id="ec2.ai_vpc_bedrock_agent_runtime_endpoint",
+    title="VPCs running AI workloads reach Bedrock Agents through an interface endpoint",
+    description="Every VPC that runs AI workloads has an available interface VPC endpoint for "
+    "bedrock-agent-runtime (InvokeAgent, Retrieve, RetrieveAndGenerate).",
+    rationale=(
+        "Agent invocations and knowledge-base retrievals carry user prompts and retrieved documents; without "
+        "a PrivateLink endpoint they leave the VPC, and no endpoint policy can limit which agents are called."
+    ),
+    remediation=_endpoint_remediation("bedrock-agent-runtime"),
+    **ENDPOINT_META,
+)
+def ai_vpc_bedrock_agent_runtime_endpoint(ctx: CheckContext) -> None:
+    _judge_endpoint(ctx, "bedrock-agent-runtime")
+
+
+@check(
+    id="ec2.ai_vpc_sagemaker_runtime_endpoint",
+    title="VPCs running AI workloads reach SageMaker endpoints through an interface endpoint",
+    description="Every VPC that runs AI workloads has an available interface VPC endpoint for sagemaker.runtime "
+    "(InvokeEndpoint).",
+    rationale=(
+        "Inference requests to self-hosted models carry prompts and outputs; without a PrivateLink endpoint "
+        "they leave the VPC, and no endpoint policy can limit which model endpoints are invoked."
+    ),
+    remediation=_endpoint_remediation("sagemaker.runtime"),
+    **ENDPOINT_META,
+)
+def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
+    _judge_endpoint(ctx, "sagemaker.runtime")
+
+
+@check(
+    id="ec2.ai_endpoint_policy_restricted",
+    title="AI service VPC endpoints have a restrictive endpoint policy",
+    description="Every interface endpoint for bedrock-runtime, bedrock-agent-runtime, sagemaker.runtime, bedrock "
+    "or bedrock-agent in a VPC that runs AI workloads has an endpoint policy other than the default, which "
+    "allows any principal every action on every resource.",
+    rationale=(
+        "The endpoint policy is the network-side allow list for the model: it can limit invocation to "
+        "approved models, agents and principals of the account. The default policy lets stolen credentials "
+        "from anywhere, or any workload in the VPC, use any model through the endpoint."
+    ),
+    remediation="`aws ec2 modify-vpc-endpoint --vpc-endpoint-id <id> --policy-document file://policy.json` with "
+    "statements that allow only the needed actions (bedrock:InvokeModel, ...) on the approved model ARNs, "
+    "for principals of the organization (aws:PrincipalOrgID).",
+    service="ec2",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["application", "model"],
+    csf=["PR.AA-05", "PR.IR-01"],
+    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
+    permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
+)
+def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
+    chosen = ai_vpcs(ctx)
+    for endpoint in vpc_endpoints(ctx):
+        service = endpoint_service(ctx, endpoint)
+        if endpoint.get("VpcId") not in chosen or service not in AI_ENDPOINT_SERVICES:
+            continue
+        endpoint_id = endpoint["VpcEndpointId"]
+        with ctx.resource(endpoint_id, arn=ctx.arn("ec2", f"vpc-endpoint/{endpoint_id}")):
+            evidence = {"vpc_id": endpoint.get("VpcId"), "service": service}
+            if grants_everything(endpoint.get("PolicyDocument")):
+                ctx.failed(f"the {service} endpoint policy allows every action to any principal", evidence)
+            else:
+                ctx.passed(f"the {service} endpoint policy is restricted", evidence)
+
+
+@check(
+    id="ec2.ai_vpc_flow_logs_enabled",
+    title="VPCs running AI workloads have flow logs",
+    description="Every VPC that runs AI workloads has an active VPC flow log.",
+    rationale=(
+        "Flow logs record which hosts AI workloads talk to: they show data exfiltration from training "
+        "instances, a compromised agent tool calling out, or model traffic that bypasses the endpoint."
+    ),
+    remediation="`aws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc> --traffic-type ALL "
+    "--log-destination-type cloud-watch-logs --log-group-name <group> --deliver-logs-permission-arn <role>`.",
     service="ec2",
     scope="regional",
     resource_type="AwsEc2Vpc",
     severity="medium",
     boundaries=["application"],
-    csf=["PR.IR-01", "PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    permissions=[
-        "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints",
-        "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance", "sagemaker:ListTrainingJobs",
-        "sagemaker:DescribeTrainingJob", "sagemaker:ListModels", "sagemaker:DescribeModel",
-        "sagemaker:ListDomains", "sagemaker:DescribeDomain",
-    ],
+    csf=["DE.CM-01", "PR.PS-04"],
+    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+    securityhub_controls=["EC2.6"],
+    permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeFlowLogs"],
 )
-def ai_vpc_bedrock_runtime_endpoint(ctx: CheckContext) -> None:
+def ai_vpc_flow_logs_enabled(ctx: CheckContext) -> None:
     for vpc_id, why in sorted(ai_vpcs(ctx).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
-            endpoint = interface_endpoint(ctx, vpc_id, "bedrock-runtime")
-            evidence = {"ai_workload_because": why}
-            if endpoint and endpoint.get("State", "").lower() == "available":
-                ctx.passed(f"interface endpoint {endpoint['VpcEndpointId']} serves bedrock-runtime", evidence)
-            elif endpoint:
-                ctx.failed(f"the bedrock-runtime endpoint is {endpoint.get('State')}", evidence)
+            logs = [f for f in flow_logs(ctx) if f.get("ResourceId") == vpc_id]
+            active = [f["FlowLogId"] for f in logs if f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"]
+            evidence: dict[str, Any] = {"ai_workload_because": why}
+            if active:
+                ctx.passed(f"flow log {active[0]} is active", {**evidence, "flow_log_ids": active})
+            elif logs:
+                ctx.failed("the VPC's flow logs are not active", evidence)
             else:
-                ctx.failed("no interface endpoint for bedrock-runtime", evidence)
+                ctx.failed("the VPC has no flow log", evidence)
+
+

@@ -21,8 +21,9 @@ import io
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -80,6 +81,7 @@ class Fault:
     message: str
     status: int
     times: int | None  # None: every time
+    delay: float = 0.0  # seconds to wait before answering (a slow or hung service)
 
 
 class Simulation:
@@ -120,6 +122,13 @@ class Simulation:
         with self._lock:
             self._faults[(service, operation, region)] = Fault(code, message or code, status, times)
 
+    def slow(self, service: str, operation: str, seconds: float, *, region: str = ANY_REGION,
+             times: int | None = None) -> None:
+        """Answer `operation` normally, but only after `seconds` (a read timeout when longer than the client's)."""
+        self.model(service).operation_model(operation)
+        with self._lock:
+            self._faults[(service, operation, region)] = Fault("", "", 200, times, seconds)
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -144,14 +153,16 @@ class Simulation:
                 return app(environ, start_response)
             service, op, params = found
             fault = self._take_fault(service, op.name, region)
-            if fault is not None:
-                return _error(start_response, self.model(service).protocol, fault)
+            if fault is not None and fault.delay:
+                time.sleep(fault.delay)
+            if fault is not None and fault.code:
+                return _error(start_response, self.model(service).resolved_protocol, fault)
             simulated, answer = self._answer(service, op.name, region, params)
             if not simulated:
                 return app(environ, start_response)
             if answer is None:
                 missing = Fault("ResourceNotFoundException", f"{op.name}: no such resource", 404, None)
-                return _error(start_response, self.model(service).protocol, missing)
+                return _error(start_response, self.model(service).resolved_protocol, missing)
             with self._lock:
                 self.requests.append((service, op.name, region))
             payload = json.dumps(answer, default=_json_default).encode()
@@ -169,12 +180,13 @@ class Simulation:
                   ) -> tuple[str, OperationModel, dict[str, str]] | None:
         for service in self._services_signed_as(signing_name):
             model = self.model(service)
-            if model.protocol == "json":
+            protocol = model.resolved_protocol  # the protocol botocore speaks (it may prefer JSON to CBOR)
+            if protocol == "json":
                 target = environ.get("HTTP_X_AMZ_TARGET", "")
                 name = target.rsplit(".", 1)[-1]
                 if name in model.operation_names:
                     return service, model.operation_model(name), {}
-            elif model.protocol in ("query", "ec2"):
+            elif protocol in ("query", "ec2"):
                 action = parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
                 if action in model.operation_names:
                     return service, model.operation_model(action), {}
@@ -198,7 +210,7 @@ class Simulation:
                     if fault.times <= 1:
                         del self._faults[key]
                     else:
-                        self._faults[key] = Fault(fault.code, fault.message, fault.status, fault.times - 1)
+                        self._faults[key] = replace(fault, times=fault.times - 1)
                 return fault
         return None
 

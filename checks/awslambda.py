@@ -1,0 +1,271 @@
+"""AWS Lambda: the functions an LLM application runs, above all the tools a Bedrock agent calls.
+
+Agent tools are the Lambda functions named as the executor of an agent's action
+group (see `checks._agents`). The function-URL, secret and runtime checks judge
+every function: any of them can hold a model provider's key or front the model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from checks import _agents
+from posture.aws import AwsReadError
+from posture.context import CheckContext
+from posture.registry import check
+
+# A variable whose NAME says it holds a credential.
+SECRET_NAME = re.compile(r"secret|token|passw(or)?d|pwd|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credential",
+                         re.IGNORECASE)
+# ...unless the name says it only points at where the secret lives.
+REFERENCE_NAME = re.compile(r"(_ARN|_SECRET_ID|_SECRET_NAME|_PARAM|_PARAMETER|_PARAMETER_NAME|_SSM_PATH|_TTL)$",
+                            re.IGNORECASE)
+# ...or its value is a pointer or a setting rather than a credential.
+REFERENCE_VALUE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\d+$|true$|false$)",
+                             re.IGNORECASE)
+# Lambda runtime -> the day it was deprecated (Lambda's published schedule). Only dates
+# already announced are listed; a runtime not here is taken as supported.
+DEPRECATED_RUNTIMES: dict[str, date] = {
+    "python2.7": date(2021, 7, 15), "python3.6": date(2022, 7, 18), "python3.7": date(2023, 12, 4),
+    "python3.8": date(2024, 10, 14), "python3.9": date(2025, 12, 15), "python3.10": date(2026, 6, 30),
+    "nodejs": date(2016, 10, 31), "nodejs4.3": date(2020, 3, 5), "nodejs4.3-edge": date(2019, 4, 30),
+    "nodejs6.10": date(2019, 8, 12), "nodejs8.10": date(2020, 3, 6), "nodejs10.x": date(2021, 7, 30),
+    "nodejs12.x": date(2023, 3, 31), "nodejs14.x": date(2023, 12, 4), "nodejs16.x": date(2024, 6, 12),
+    "nodejs18.x": date(2025, 9, 1), "nodejs20.x": date(2026, 4, 30),
+    "java8": date(2024, 1, 8), "go1.x": date(2024, 1, 8), "provided": date(2024, 1, 8),
+    "dotnetcore1.0": date(2019, 7, 30), "dotnetcore2.0": date(2019, 5, 30), "dotnetcore2.1": date(2022, 1, 5),
+    "dotnetcore3.1": date(2023, 4, 3), "dotnet5.0": date(2022, 5, 10), "dotnet6": date(2024, 12, 20),
+    "dotnet7": date(2024, 5, 14), "ruby2.5": date(2021, 7, 30), "ruby2.7": date(2023, 12, 7),
+    "ruby3.2": date(2026, 3, 31),
+}
+INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invoke*", "lambda:*", "*")
+# Conditions that tie a grant to one caller (the agent, the account or the organization).
+SCOPING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:principalorgid",
+                "aws:principalaccount", "aws:sourceowner"}
+AGENT_TOOL_READS = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
+
+
+def functions(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("lambda", "list_functions").get("Functions", []))
+
+
+def function_url(ctx: CheckContext, name: str) -> dict[str, Any] | None:
+    """The function's URL configuration (of its unqualified version); None when it has none."""
+    try:
+        return ctx.call("lambda", "get_function_url_config", FunctionName=name)
+    except AwsReadError as exc:
+        if exc.code == "ResourceNotFoundException":
+            return None
+        raise
+
+
+def resource_policy(ctx: CheckContext, name: str) -> dict[str, Any] | None:
+    try:
+        policy = ctx.call("lambda", "get_policy", FunctionName=name).get("Policy")
+    except AwsReadError as exc:
+        if exc.code == "ResourceNotFoundException":
+            return None
+        raise
+    return json.loads(policy) if isinstance(policy, str) else policy
+
+
+def agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
+    """(function, id of an agent that calls it) for each agent tool function in this region."""
+    tools = _agents.tool_functions(ctx)
+    return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in functions(ctx)
+            if _agents.function_arn(f["FunctionArn"]) in tools]
+
+
+def plain_secret_names(variables: dict[str, str]) -> list[str]:
+    """Names of variables that look like credentials and hold a literal value (values are never returned)."""
+    return sorted(
+        name for name, value in variables.items()
+        if SECRET_NAME.search(name) and not REFERENCE_NAME.search(name)
+        and value.strip() and not REFERENCE_VALUE.match(value.strip())
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _principals(statement: dict[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if isinstance(principal, dict):
+        return [str(p) for values in principal.values() for p in _as_list(values)]
+    return [str(p) for p in _as_list(principal) if p]
+
+
+def _condition_keys(statement: dict[str, Any]) -> set[str]:
+    return {key.lower() for block in (statement.get("Condition") or {}).values() for key in block}
+
+
+def invoke_grants_beyond_agent(policy: dict[str, Any] | None, account_id: str) -> list[str]:
+    """Who, besides a scoped Bedrock agent and the account itself, may invoke under this policy."""
+    problems = []
+    for statement in _as_list((policy or {}).get("Statement", [])):
+        actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+        if statement.get("Effect") != "Allow" or not any(a in INVOKE_ACTIONS for a in actions):
+            continue
+        scoped = bool(_condition_keys(statement) & SCOPING_KEYS)
+        for principal in _principals(statement):
+            if principal in ("*", "arn:aws:iam::*:root") and not scoped:
+                problems.append("anyone (Principal *)")
+            elif principal.endswith(".amazonaws.com") and not scoped:
+                problems.append(f"{principal} without a SourceArn/SourceAccount condition")
+            elif re.fullmatch(r"(arn:aws[a-z-]*:iam::)?\d{12}(:root)?", principal) and account_id not in principal:
+                problems.append(f"account {re.sub(r'[^0-9]', '', principal)}")
+    return sorted(set(problems))
+
+
+def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
+    """The deprecation date of `runtime` when it has passed, else None."""
+    deprecated = DEPRECATED_RUNTIMES.get(runtime)
+    today = today or datetime.now(UTC).date()
+    return deprecated if deprecated and deprecated <= today else None
+
+
+@check(
+    id="lambda.function_url_auth_required",
+    title="Lambda function URLs require IAM authentication",
+    description="Every Lambda function with a function URL has AuthType AWS_IAM, not NONE.",
+    rationale=(
+        "A function URL with AuthType NONE is a public HTTPS endpoint: anyone on the internet can call a "
+        "function that reaches the model, an agent's tools or the data behind them, and run up its bill."
+    ),
+    remediation="`aws lambda update-function-url-config --function-name <name> --auth-type AWS_IAM` (or put "
+    "the function behind API Gateway with an authorizer and WAF, and delete the URL).",
+    service="lambda",
+    scope="regional",
+    resource_type="AwsLambdaFunction",
+    severity="high",
+    boundaries=["application", "user_interface"],
+    csf=["PR.AA-05", "PR.IR-01"],
+    owasp_llm=["LLM07", "LLM04", "LLM06:2025", "LLM10:2025"],
+    securityhub_controls=["Lambda.1"],
+    permissions=["lambda:ListFunctions", "lambda:GetFunctionUrlConfig"],
+)
+def function_url_auth_required(ctx: CheckContext) -> None:
+    for function in functions(ctx):
+        with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
+            url = function_url(ctx, function["FunctionName"])
+            if url is None:
+                ctx.skip()  # no URL: nothing exposed this way
+            elif url.get("AuthType") == "AWS_IAM":
+                ctx.passed("the function URL requires IAM authentication", {"auth_type": "AWS_IAM"})
+            else:
+                ctx.failed("the function URL is public: AuthType is NONE",
+                           {"auth_type": url.get("AuthType"), "function_url": url.get("FunctionUrl")})
+
+
+@check(
+    id="lambda.no_plaintext_secret_env_vars",
+    title="Lambda functions keep no credentials in environment variables",
+    description="No environment variable whose name says it holds a secret (secret, token, password, api_key, "
+    "private_key, ...) holds a literal value instead of a reference to Secrets Manager or Parameter Store.",
+    rationale=(
+        "Model provider and tool API keys in environment variables are readable by anyone with "
+        "lambda:GetFunctionConfiguration, land in IaC templates and never rotate. A leaked provider key "
+        "lets others use the model on the account's bill and read what it was sent."
+    ),
+    remediation="Move the value to AWS Secrets Manager, pass the secret's ARN in the variable and read it at "
+    "runtime (or with the Parameters and Secrets Lambda extension); then rotate the exposed key.",
+    service="lambda",
+    scope="regional",
+    resource_type="AwsLambdaFunction",
+    severity="high",
+    boundaries=["application"],
+    csf=["PR.DS-01", "PR.AA-01"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=["lambda:ListFunctions"],
+)
+def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
+    for function in functions(ctx):
+        with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
+            variables = (function.get("Environment") or {}).get("Variables") or {}
+            names = plain_secret_names(variables)
+            evidence = {"variables": len(variables), "kms_key": function.get("KMSKeyArn")}
+            if names:
+                ctx.failed(f"{len(names)} environment variable(s) named like a credential hold a literal value",
+                           {**evidence, "secret_named_variables": names})
+            else:
+                ctx.passed("no environment variable named like a credential holds a literal value", evidence)
+
+
+@check(
+    id="lambda.agent_tool_invoke_scoped",
+    title="Agent tool functions can be invoked only by their agent",
+    description="The resource policy of every Lambda function that runs a Bedrock agent's action group grants "
+    "invocation to bedrock.amazonaws.com only under an aws:SourceArn or aws:SourceAccount condition, and to "
+    "nobody public or in another account.",
+    rationale=(
+        "An agent tool acts with its own role on the agent's behalf. If anyone, any account or any Bedrock "
+        "agent (confused deputy) can invoke it, the checks the agent applies before calling a tool are "
+        "bypassed."
+    ),
+    remediation="Remove open statements (`aws lambda remove-permission`) and grant bedrock.amazonaws.com with "
+    "`aws lambda add-permission --principal bedrock.amazonaws.com --source-arn <agent-arn> --source-account "
+    "<account>`.",
+    service="lambda",
+    scope="regional",
+    resource_type="AwsLambdaFunction",
+    severity="high",
+    boundaries=["application"],
+    csf=["PR.AA-05"],
+    owasp_llm=["LLM07", "LLM08", "LLM06:2025"],
+    securityhub_controls=["Lambda.1"],
+    permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
+)
+def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
+    for function, agent_id in agent_tools(ctx):
+        with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
+            policy = resource_policy(ctx, function["FunctionName"])
+            problems = invoke_grants_beyond_agent(policy, ctx.account_id)
+            evidence: dict[str, Any] = {"agent_id": agent_id, "resource_policy": policy is not None}
+            if problems:
+                ctx.failed("invocation is granted beyond the agent: " + "; ".join(problems),
+                           {**evidence, "grants": problems})
+            elif policy is None:
+                ctx.passed("no resource policy: only principals of this account can invoke it", evidence)
+            else:
+                ctx.passed("invocation is limited to a scoped Bedrock agent and this account", evidence)
+
+
+@check(
+    id="lambda.supported_runtime",
+    title="Lambda functions run on a supported runtime",
+    description="No Lambda function uses a runtime that Lambda has deprecated (it gets no security patches).",
+    rationale=(
+        "Tools and orchestration code that handle prompts, model output and credentials run in the "
+        "runtime: a deprecated one no longer receives security fixes for the language or its base image."
+    ),
+    remediation="Upgrade the function to a supported runtime (`aws lambda update-function-configuration "
+    "--function-name <name> --runtime <runtime>`) after testing the code on it.",
+    service="lambda",
+    scope="regional",
+    resource_type="AwsLambdaFunction",
+    severity="medium",
+    boundaries=["application"],
+    csf=["PR.PS-02", "ID.RA-01"],
+    owasp_llm=["LLM05", "LLM03:2025"],
+    securityhub_controls=["Lambda.2"],
+    permissions=["lambda:ListFunctions"],
+)
+def supported_runtime(ctx: CheckContext) -> None:
+    for function in functions(ctx):
+        with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
+            runtime = function.get("Runtime")
+            if not runtime:
+                ctx.skip()  # a container image: its runtime is the image's business
+                continue
+            deprecated = runtime_deprecated(runtime)
+            if deprecated:
+                ctx.failed(f"runtime {runtime} was deprecated on {deprecated.isoformat()}",
+                           {"runtime": runtime, "deprecated_on": deprecated.isoformat()})
+            else:
+                ctx.passed(f"runtime {runtime} is supported", {"runtime": runtime})

@@ -1,0 +1,139 @@
+"""AWS Network Firewall: egress filtering and its logs in the VPCs that run AI workloads.
+
+A firewall counts for a VPC when Network Firewall lists it for that VPC id. A VPC whose
+traffic is inspected in a central inspection VPC (through a transit gateway) shows as
+unprotected here; the finding says so and can be muted with that reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checks.ec2 import AI_VPC_PERMISSIONS, ai_vpcs
+from posture.context import CheckContext
+from posture.registry import check
+
+
+def firewalls_in(ctx: CheckContext, vpc_id: str) -> list[dict[str, Any]]:
+    return list(ctx.paginate("network-firewall", "list_firewalls", VpcIds=[vpc_id]).get("Firewalls", []))
+
+
+def firewall(ctx: CheckContext, arn: str) -> dict[str, Any]:
+    return dict(ctx.call("network-firewall", "describe_firewall", FirewallArn=arn).get("Firewall", {}))
+
+
+def logging_destinations(ctx: CheckContext, arn: str) -> list[dict[str, Any]]:
+    answer = ctx.call("network-firewall", "describe_logging_configuration", FirewallArn=arn)
+    return list((answer.get("LoggingConfiguration") or {}).get("LogDestinationConfigs", []))
+
+
+def firewall_policy(ctx: CheckContext, arn: str) -> dict[str, Any]:
+    answer = ctx.call("network-firewall", "describe_firewall_policy", FirewallPolicyArn=arn)
+    return dict(answer.get("FirewallPolicy") or {})
+
+
+def ai_firewalls(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
+    """(firewall summary, VPC id) for each firewall deployed in a VPC that runs AI workloads."""
+    found: dict[str, tuple[dict[str, Any], str]] = {}
+    for vpc_id in sorted(ai_vpcs(ctx)):
+        for summary in firewalls_in(ctx, vpc_id):
+            found.setdefault(summary["FirewallArn"], (summary, vpc_id))
+    return list(found.values())
+
+
+COMMON: dict[str, Any] = dict(service="network-firewall", scope="regional", boundaries=["application"])
+
+
+@check(
+    id="networkfirewall.ai_vpc_firewall_deployed",
+    title="VPCs running AI workloads are protected by Network Firewall",
+    description="Every VPC that runs AI workloads has an AWS Network Firewall deployed in it.",
+    rationale=(
+        "Egress filtering stops a compromised notebook, training job or agent tool from sending data or "
+        "credentials to arbitrary hosts, and blocks downloads of unvetted models and packages."
+    ),
+    remediation="Create a firewall policy with stateful domain allow lists and `aws network-firewall "
+    "create-firewall --vpc-id <vpc> --subnet-mappings ...`, then route the VPC's egress through its endpoints "
+    "(or route it through a central inspection VPC and mute this finding with that reason).",
+    resource_type="AwsEc2Vpc",
+    severity="medium",
+    csf=["PR.IR-01", "DE.CM-01"],
+    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls"],
+    **COMMON,
+)
+def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
+    for vpc_id, why in sorted(ai_vpcs(ctx).items()):
+        with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
+            names = [f["FirewallName"] for f in firewalls_in(ctx, vpc_id)]
+            evidence: dict[str, Any] = {"ai_workload_because": why}
+            if names:
+                ctx.passed(f"Network Firewall {names[0]} is deployed in the VPC", {**evidence, "firewalls": names})
+            else:
+                ctx.failed("no Network Firewall is deployed in the VPC", evidence)
+
+
+@check(
+    id="networkfirewall.ai_firewall_logging_enabled",
+    title="Network Firewalls in AI VPCs log their traffic",
+    description="Every Network Firewall in a VPC that runs AI workloads sends alert or flow logs to a destination.",
+    rationale=(
+        "Firewall logs show which destinations AI workloads tried to reach and what was blocked: the "
+        "evidence of exfiltration attempts or of an agent tool being steered to an attacker's host."
+    ),
+    remediation="`aws network-firewall update-logging-configuration --firewall-arn <arn> --logging-configuration "
+    "'LogDestinationConfigs=[{LogType=ALERT,LogDestinationType=CloudWatchLogs,LogDestination={logGroup=<group>}}]'`"
+    " (and FLOW).",
+    resource_type="AwsNetworkFirewallFirewall",
+    severity="medium",
+    csf=["DE.CM-01", "PR.PS-04"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    securityhub_controls=["NetworkFirewall.2"],
+    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls",
+                 "network-firewall:DescribeLoggingConfiguration"],
+    **COMMON,
+)
+def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
+    for summary, vpc_id in ai_firewalls(ctx):
+        with ctx.resource(summary["FirewallName"], arn=summary["FirewallArn"]):
+            types = sorted({str(d.get("LogType")) for d in logging_destinations(ctx, summary["FirewallArn"])})
+            evidence: dict[str, Any] = {"vpc_id": vpc_id, "log_types": types}
+            if types:
+                ctx.passed(f"the firewall logs {', '.join(types)}", evidence)
+            else:
+                ctx.failed("the firewall has no logging configuration", evidence)
+
+
+@check(
+    id="networkfirewall.ai_firewall_policy_has_rule_groups",
+    title="Network Firewalls in AI VPCs enforce rule groups",
+    description="The firewall policy of every Network Firewall in a VPC that runs AI workloads references at "
+    "least one stateless or stateful rule group.",
+    rationale=(
+        "A firewall whose policy has no rule groups only applies its default actions: it filters nothing "
+        "by domain or protocol, so an AI workload's egress is as open as without it."
+    ),
+    remediation="Add rule groups (e.g. a stateful domain allow list for the model and package endpoints) with "
+    "`aws network-firewall update-firewall-policy`.",
+    resource_type="AwsNetworkFirewallFirewall",
+    severity="medium",
+    csf=["PR.IR-01"],
+    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    securityhub_controls=["NetworkFirewall.3"],
+    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
+                 "network-firewall:DescribeFirewallPolicy"],
+    **COMMON,
+)
+def ai_firewall_policy_has_rule_groups(ctx: CheckContext) -> None:
+    for summary, vpc_id in ai_firewalls(ctx):
+        with ctx.resource(summary["FirewallName"], arn=summary["FirewallArn"]):
+            policy_arn = firewall(ctx, summary["FirewallArn"]).get("FirewallPolicyArn", "")
+            policy = firewall_policy(ctx, policy_arn)
+            stateless = len(policy.get("StatelessRuleGroupReferences", []))
+            stateful = len(policy.get("StatefulRuleGroupReferences", []))
+            evidence: dict[str, Any] = {"vpc_id": vpc_id, "firewall_policy": policy_arn,
+                                        "stateless_rule_groups": stateless, "stateful_rule_groups": stateful}
+            if stateless + stateful:
+                ctx.passed(f"the firewall policy references {stateless + stateful} rule group(s)", evidence)
+            else:
+                ctx.failed("the firewall policy references no rule group", evidence)

@@ -1,0 +1,72 @@
+"""AWS Secrets Manager: the keys an LLM application holds for model providers and AI tools.
+
+Only metadata is read (ListSecrets): names, descriptions, tags and the rotation flag.
+Secret values are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from checks._tags import AI_DATA, flagged, tag_map
+from posture.context import CheckContext
+from posture.registry import check
+
+# Names, descriptions or tags that mark a key for a model provider or an AI service.
+MODEL_KEY = re.compile(
+    r"openai|anthropic|claude|hugging[-_ ]?face|\bhf[-_]|cohere|mistral|gemini|groq|replicate|perplexity|"
+    r"pinecone|llm|model[-_ ]?(api|provider|key)",
+    re.IGNORECASE,
+)
+
+
+def secrets(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("secretsmanager", "list_secrets").get("SecretList", []))
+
+
+def model_key_reason(secret: dict[str, Any]) -> str | None:
+    """Why a secret looks like a model-provider key (from metadata only), or None."""
+    tags = tag_map(secret.get("Tags"))
+    if flagged(tags, AI_DATA):
+        return "tagged"
+    for label, text in (("name", secret.get("Name", "")), ("description", secret.get("Description", "")),
+                        ("tags", " ".join(f"{k} {v}" for k, v in tags.items()))):
+        if MODEL_KEY.search(str(text)):
+            return label
+    return None
+
+
+@check(
+    id="secretsmanager.model_key_rotation_enabled",
+    title="Model-provider keys in Secrets Manager rotate automatically",
+    description="Every secret whose name, description or tags mark it as a model-provider or AI-service key "
+    "(OpenAI, Anthropic, Hugging Face, Cohere, LLM, model API, or tag posture:ai-data) has automatic rotation "
+    "enabled.",
+    rationale=(
+        "Provider API keys are bearer credentials: one leaked through a log, a prompt or a tool's output "
+        "works for anyone until it is replaced. Rotation bounds how long a leaked key stays useful."
+    ),
+    remediation="Write a rotation function that asks the provider for a new key, then `aws secretsmanager "
+    "rotate-secret --secret-id <id> --rotation-lambda-arn <arn> --rotation-rules AutomaticallyAfterDays=30`.",
+    service="secretsmanager",
+    scope="regional",
+    resource_type="AwsSecretsManagerSecret",
+    severity="medium",
+    boundaries=["application"],
+    csf=["PR.AA-01", "PR.DS-01"],
+    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    securityhub_controls=["SecretsManager.1"],
+    permissions=["secretsmanager:ListSecrets"],
+)
+def model_key_rotation_enabled(ctx: CheckContext) -> None:
+    for secret in secrets(ctx):
+        with ctx.resource(secret["Name"], arn=secret.get("ARN")):
+            why = model_key_reason(secret)
+            if why is None:
+                ctx.skip()  # not a model-provider key
+            elif secret.get("RotationEnabled"):
+                days = (secret.get("RotationRules") or {}).get("AutomaticallyAfterDays")
+                ctx.passed("automatic rotation is enabled", {"model_key_because": why, "rotation_days": days})
+            else:
+                ctx.failed("automatic rotation is not enabled", {"model_key_because": why})

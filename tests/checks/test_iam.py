@@ -1,0 +1,205 @@
+import json
+
+import pytest
+
+from checks.iam import escalation_actions, full_admin, service_wildcards, statements
+from posture.models import Status
+from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
+from tests.conftest import only
+
+ACCOUNT = "123456789012"
+ADMIN = "iam.ai_role_no_admin_access"
+WILDCARDS = "iam.ai_role_no_service_wildcards"
+ESCALATION = "iam.ai_role_no_privilege_escalation"
+ROLE_CHECKS = (ADMIN, WILDCARDS, ESCALATION)
+
+
+def policy(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def inline(aws, role: str, document: str) -> None:
+    aws.client("iam").put_role_policy(RoleName=role, PolicyName="app", PolicyDocument=document)
+
+
+def attach_customer_policy(aws, role: str, document: str, name: str = "app-managed") -> str:
+    iam = aws.client("iam")
+    arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    return arn
+
+
+def moto_account_summary(**values: int) -> None:
+    """moto models no root user: set the root flags of its account summary directly (in-process server)."""
+    from moto.iam.models import iam_backends
+
+    summary = iam_backends[ACCOUNT]["aws"].account_summary
+    for key, value in values.items():
+        setattr(summary, f"_{key}", value)
+
+
+# -- which roles are AI roles -------------------------------------------------------------------
+@pytest.mark.parametrize("check_id", ROLE_CHECKS)
+def test_least_privilege_bedrock_role_passes(aws, run_check, check_id):
+    make_role(aws, "agent-role", "bedrock.amazonaws.com")
+    inline(aws, "agent-role", policy(allow("bedrock:InvokeModel",
+                                           "arn:aws:bedrock:us-east-1::foundation-model/anthropic.*")))
+    finding = only(run_check(check_id), "agent-role")
+    assert finding.status is Status.PASS
+    assert finding.evidence["ai_role_because"] == "trusted by bedrock.amazonaws.com"
+    assert finding.region == "global"
+
+
+def test_roles_of_other_services_are_out_of_scope(aws, run_check):
+    make_role(aws, "ci-role", "codebuild.amazonaws.com")
+    inline(aws, "ci-role", policy(allow("*")))
+    assert run_check(ADMIN) == []
+
+
+def test_tagged_role_counts(aws, run_check):
+    make_role(aws, "orchestrator", "ecs-tasks.amazonaws.com")
+    aws.client("iam").tag_role(RoleName="orchestrator", Tags=[{"Key": "posture:ai-workload", "Value": "yes"}])
+    assert only(run_check(ADMIN), "orchestrator").evidence["ai_role_because"] == "tagged"
+
+
+# -- administrator access --------------------------------------------------------------------
+def test_star_on_star_customer_policy_fails(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    attach_customer_policy(aws, "sm-role", policy(allow("*")))
+    finding = only(run_check(ADMIN), "sm-role")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["grants"] == ['app-managed: Action "*" on Resource "*"']
+
+
+def test_aws_managed_administrator_access_fails(aws, run_check, monkeypatch):
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    aws.reset()  # the next IAM backend loads AWS managed policies
+    make_role(aws, "agent-role", "bedrock.amazonaws.com")
+    aws.client("iam").attach_role_policy(RoleName="agent-role", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    finding = only(run_check(ADMIN), "agent-role")
+    assert finding.status is Status.FAIL
+    assert "AdministratorAccess" in finding.evidence["policies"]
+
+
+def test_unreadable_managed_policy_is_error_not_pass(aws, run_check):
+    make_role(aws, "agent-role", "bedrock.amazonaws.com")
+    arn = attach_customer_policy(aws, "agent-role", policy(allow("s3:GetObject")))
+    aws.client("iam").delete_policy(PolicyArn=arn)  # moto keeps the dangling attachment
+    finding = only(run_check(ADMIN), "agent-role")
+    assert finding.status is Status.ERROR
+    assert finding.evidence["unresolved_policies"] == [arn]
+
+
+def test_authorization_details_access_denied_is_error(aws, run_check):
+    make_role(aws, "agent-role", "bedrock.amazonaws.com")
+    aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
+    [finding] = run_check(ADMIN)
+    assert finding.status is Status.ERROR
+    assert "iam:GetAccountAuthorizationDetails" in finding.message
+
+
+# -- service wildcards -----------------------------------------------------------------------
+def test_service_wildcard_fails(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    inline(aws, "sm-role", policy(allow(["s3:*", "bedrock:InvokeModel"])))
+    finding = only(run_check(WILDCARDS), "sm-role")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["grants"] == ["inline:app: s3:*"]
+
+
+def test_service_wildcard_on_own_bucket_passes(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    inline(aws, "sm-role", policy(allow("s3:*", ["arn:aws:s3:::acme-train", "arn:aws:s3:::acme-train/*"])))
+    assert only(run_check(WILDCARDS), "sm-role").status is Status.PASS
+
+
+def test_wildcard_access_denied_is_error(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
+    [finding] = run_check(WILDCARDS)
+    assert finding.status is Status.ERROR
+
+
+# -- privilege escalation --------------------------------------------------------------------
+def test_agent_tool_role_with_passrole_on_star_fails(aws, run_check):
+    role = make_role(aws, "tool-role")
+    make_agent_tool(aws, make_function(aws, "kb-search", role=role))
+    inline(aws, "tool-role", policy(allow("iam:PassRole")))
+    finding = only(run_check(ESCALATION), "tool-role")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["ai_role_because"] == "execution role of agent tool kb-search"
+    assert finding.evidence["grants"] == ["inline:app: iam:PassRole on *"]
+
+
+def test_agent_tool_in_another_region_counts(aws, run_check):
+    role = make_role(aws, "tool-role")
+    make_agent_tool(aws, make_function(aws, "kb-search", role=role, region="us-west-2"), region="us-west-2")
+    inline(aws, "tool-role", policy(allow("iam:Attach*", f"arn:aws:iam::{ACCOUNT}:role/*")))
+    finding = only(run_check(ESCALATION, regions=("us-east-1", "us-west-2")), "tool-role")
+    assert finding.status is Status.FAIL
+
+
+def test_passrole_limited_to_a_service_passes(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    inline(aws, "sm-role", policy(allow("iam:PassRole", Condition={
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}})))
+    assert only(run_check(ESCALATION), "sm-role").status is Status.PASS
+
+
+def test_escalation_access_denied_is_error(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
+    [finding] = run_check(ESCALATION)
+    assert finding.status is Status.ERROR
+
+
+def test_policy_judgement():
+    admin = statements({"Statement": allow("*")})
+    assert full_admin(admin)
+    assert not full_admin(statements({"Statement": [allow("*", "arn:aws:s3:::b"), {"Effect": "Deny",
+                                                                                    "Action": "*", "Resource": "*"}]}))
+    power_user = [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}]
+    assert service_wildcards(power_user) == ["NotAction iam:*,organizations:*"]
+    assert escalation_actions(power_user) == ["sts:AssumeRole on *"]
+    assert escalation_actions([allow("iam:CreatePolicyVersion", "arn:aws:iam::1:policy/x")]) == [
+        "iam:CreatePolicyVersion"]
+    assert statements('{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}')
+
+
+# -- root user -------------------------------------------------------------------------------
+def test_root_mfa_enabled_passes(aws, run_check):
+    aws.client("iam").get_account_summary()  # create moto's backend before changing it
+    moto_account_summary(account_mfa_enabled=1)
+    finding = only(run_check("iam.root_mfa_enabled"), ACCOUNT)
+    assert finding.status is Status.PASS
+    assert finding.region == "global"
+
+
+def test_root_without_mfa_fails(aws, run_check):
+    assert only(run_check("iam.root_mfa_enabled"), ACCOUNT).status is Status.FAIL
+
+
+def test_root_mfa_access_denied_is_error(aws, run_check):
+    aws.simulation.fail("iam", "GetAccountSummary", "AccessDenied", status=403)
+    finding = only(run_check("iam.root_mfa_enabled"), ACCOUNT)
+    assert finding.status is Status.ERROR
+    assert "iam:GetAccountSummary" in finding.message
+
+
+def test_root_without_access_keys_passes(aws, run_check):
+    assert only(run_check("iam.root_no_access_keys"), ACCOUNT).status is Status.PASS
+
+
+def test_root_access_keys_fail(aws, run_check):
+    aws.client("iam").get_account_summary()
+    moto_account_summary(account_access_keys_present=1)
+    assert only(run_check("iam.root_no_access_keys"), ACCOUNT).status is Status.FAIL
+
+
+def test_root_keys_access_denied_is_error(aws, run_check):
+    aws.simulation.fail("iam", "GetAccountSummary", "AccessDenied", status=403)
+    assert only(run_check("iam.root_no_access_keys"), ACCOUNT).status is Status.ERROR
