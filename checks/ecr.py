@@ -1,0 +1,163 @@
+"""Amazon ECR: the container images SageMaker trains and serves models with.
+
+A repository counts as a model-image repository when a scanned region's SageMaker
+models, training jobs or processing jobs run an image from it. Only those are judged.
+"""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from typing import Any
+
+from checks import sagemaker
+from checks.bedrock import judge_cmk
+from posture.context import CheckContext
+from posture.registry import check
+
+IMAGE_URI = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
+DISCOVERY_PERMISSIONS = (
+    "ecr:DescribeRepositories",
+    "sagemaker:ListModels", "sagemaker:DescribeModel", "sagemaker:ListTrainingJobs",
+    "sagemaker:DescribeTrainingJob", "sagemaker:ListProcessingJobs", "sagemaker:DescribeProcessingJob",
+)
+
+
+def repositories(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("ecr", "describe_repositories").get("repositories", []))
+
+
+def registry_scanning(ctx: CheckContext) -> dict[str, Any]:
+    return dict(ctx.call("ecr", "get_registry_scanning_configuration").get("scanningConfiguration") or {})
+
+
+def image_uris(ctx: CheckContext) -> list[str]:
+    """Container images SageMaker runs in this region."""
+    uris: list[str] = []
+    for model in sagemaker.models(ctx):
+        uris.extend(c.get("Image", "") for c in [model.get("PrimaryContainer") or {}, *model.get("Containers", [])])
+    uris.extend(j.get("AlgorithmSpecification", {}).get("TrainingImage", "") for j in sagemaker.training_jobs(ctx))
+    uris.extend(j.get("AppSpecification", {}).get("ImageUri", "") for j in sagemaker.processing_jobs(ctx))
+    return [u for u in uris if u]
+
+
+def model_repositories(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
+    """(repository, the SageMaker region that runs an image from it), for this region's repositories."""
+    used: dict[str, str] = {}
+    for region in ctx.regions:
+        if not ctx.offers("sagemaker", region):
+            continue
+        for uri in image_uris(ctx.in_region(region)):
+            match = IMAGE_URI.match(uri)
+            if match and match.group(1) == ctx.account_id and match.group(2) == ctx.region:
+                used.setdefault(match.group(3), region)
+    return [(r, used[r["repositoryName"]]) for r in repositories(ctx) if r["repositoryName"] in used]
+
+
+def registry_rule_scans(ctx: CheckContext, repository: str) -> str | None:
+    """The registry scanning frequency that covers `repository` (None: no registry rule does)."""
+    for rule in registry_scanning(ctx).get("rules", []):
+        if rule.get("scanFrequency") not in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN"):
+            continue
+        if any(fnmatchcase(repository, f.get("filter", "")) for f in rule.get("repositoryFilters", [])):
+            return str(rule["scanFrequency"])
+    return None
+
+
+def _scope(ctx: CheckContext, repo: dict[str, Any]) -> Any:
+    return ctx.resource(repo["repositoryName"], arn=repo.get("repositoryArn"))
+
+
+@check(
+    id="ecr.model_image_scanning",
+    title="Model image repositories scan images for vulnerabilities",
+    description="Each ECR repository whose images SageMaker runs scans images on push, or is covered by a "
+    "registry scanning rule (basic scan on push or enhanced scanning).",
+    rationale=(
+        "Training and inference containers bundle frameworks (PyTorch, transformers, pickle loaders) with a "
+        "steady stream of critical CVEs; unscanned, a vulnerable or tampered image runs next to the model."
+    ),
+    remediation="`aws ecr put-registry-scanning-configuration --scan-type ENHANCED --rules "
+    "'[{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":"
+    "\"WILDCARD\"}]}]'` (or per repository: `aws ecr put-image-scanning-configuration "
+    "--image-scanning-configuration scanOnPush=true`).",
+    service="ecr",
+    scope="regional",
+    resource_type="AwsEcrRepository",
+    severity="high",
+    boundaries=["model"],
+    csf=["ID.RA-01", "DE.CM-09"],
+    owasp_llm=["LLM05", "LLM03:2025"],
+    securityhub_controls=["ECR.1"],
+    permissions=[*DISCOVERY_PERMISSIONS, "ecr:GetRegistryScanningConfiguration"],
+)
+def model_image_scanning(ctx: CheckContext) -> None:
+    for repo, used_in in model_repositories(ctx):
+        with _scope(ctx, repo):
+            on_push = bool((repo.get("imageScanningConfiguration") or {}).get("scanOnPush"))
+            registry = registry_rule_scans(ctx, repo["repositoryName"])
+            evidence = {"scan_on_push": on_push, "registry_rule": registry, "used_by_sagemaker_in": used_in}
+            if on_push or registry:
+                ctx.passed("images are scanned", evidence)
+            else:
+                ctx.failed("images are never scanned", evidence)
+
+
+@check(
+    id="ecr.model_image_tags_immutable",
+    title="Model image repositories have immutable tags",
+    description="Each ECR repository whose images SageMaker runs has tag immutability on (IMMUTABLE or "
+    "IMMUTABLE_WITH_EXCLUSION).",
+    rationale=(
+        "With mutable tags anyone who can push can replace the image behind `:prod` or `:1.2`; the next "
+        "training job or endpoint update then runs code nobody reviewed."
+    ),
+    remediation="`aws ecr put-image-tag-mutability --repository-name <r> --image-tag-mutability IMMUTABLE`.",
+    service="ecr",
+    scope="regional",
+    resource_type="AwsEcrRepository",
+    severity="medium",
+    boundaries=["model"],
+    csf=["PR.PS-01", "GV.SC-05"],
+    owasp_llm=["LLM05", "LLM03:2025", "LLM04:2025"],
+    securityhub_controls=["ECR.2"],
+    permissions=list(DISCOVERY_PERMISSIONS),
+)
+def model_image_tags_immutable(ctx: CheckContext) -> None:
+    for repo, used_in in model_repositories(ctx):
+        with _scope(ctx, repo):
+            mutability = repo.get("imageTagMutability", "MUTABLE")
+            evidence = {"image_tag_mutability": mutability, "used_by_sagemaker_in": used_in}
+            if mutability.startswith("IMMUTABLE"):
+                ctx.passed("image tags are immutable", evidence)
+            else:
+                ctx.failed("image tags can be overwritten", evidence)
+
+
+@check(
+    id="ecr.model_image_repository_cmk",
+    title="Model image repositories are encrypted with a customer managed key",
+    description="Each ECR repository whose images SageMaker runs encrypts with a customer managed KMS key.",
+    rationale=(
+        "Inference images often bake in model weights and proprietary code; a customer managed key puts "
+        "pulling them apart from ECR permissions under the account's key policy and audit."
+    ),
+    remediation="Encryption is set at creation: create the repository with `--encryption-configuration "
+    "encryptionType=KMS,kmsKey=<customer-managed-key>`, push the images there and repoint SageMaker.",
+    service="ecr",
+    scope="regional",
+    resource_type="AwsEcrRepository",
+    severity="medium",
+    boundaries=["model"],
+    csf=["PR.DS-01"],
+    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM02:2025"],
+    securityhub_controls=["ECR.5"],
+    permissions=[*DISCOVERY_PERMISSIONS, "kms:DescribeKey"],
+)
+def model_image_repository_cmk(ctx: CheckContext) -> None:
+    for repo, used_in in model_repositories(ctx):
+        with _scope(ctx, repo):
+            encryption = repo.get("encryptionConfiguration") or {}
+            key = encryption.get("kmsKey") if encryption.get("encryptionType", "").startswith("KMS") else None
+            judge_cmk(ctx, key, "the repository", {"encryption_type": encryption.get("encryptionType", "AES256"),
+                                                   "used_by_sagemaker_in": used_in})
