@@ -1,0 +1,153 @@
+"""Amazon API Gateway v2 (HTTP and WebSocket APIs): front doors of chat and streaming UIs.
+
+HTTP APIs cannot take an AWS WAF web ACL, so their own throttling is the only bound on
+request floods; WebSocket APIs authorize once, on the `$connect` route.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+from checks.apigateway import ACCOUNT_DEFAULT_RATE
+from posture.context import CheckContext, Resource
+from posture.registry import check
+
+
+def apis(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("apigatewayv2", "get_apis").get("Items", []))
+
+
+def routes(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
+    return list(ctx.paginate("apigatewayv2", "get_routes", ApiId=api_id).get("Items", []))
+
+
+def stages(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
+    return list(ctx.paginate("apigatewayv2", "get_stages", ApiId=api_id).get("Items", []))
+
+
+def api_arn(ctx: CheckContext, api_id: str) -> str:
+    return f"arn:{ctx.partition}:apigateway:{ctx.region}::/apis/{api_id}"
+
+
+def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    return [(api, stage) for api in apis(ctx) for stage in stages(ctx, api["ApiId"])]
+
+
+def stage_scope(
+    ctx: CheckContext, api: dict[str, Any], stage: dict[str, Any]
+) -> AbstractContextManager[Resource]:
+    name = stage["StageName"]
+    return ctx.resource(f"{api['ApiId']}/{name}", arn=f"{api_arn(ctx, api['ApiId'])}/stages/{name}")
+
+
+def routes_needing_auth(api: dict[str, Any], found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The routes where authorization is decided: every HTTP route but CORS preflight; for a
+    WebSocket API only `$connect` (its other routes cannot carry an authorizer)."""
+    if api.get("ProtocolType") == "WEBSOCKET":
+        return [r for r in found if r.get("RouteKey") == "$connect"]
+    return [r for r in found if not str(r.get("RouteKey", "")).upper().startswith("OPTIONS ")]
+
+
+@check(
+    id="apigatewayv2.routes_require_authorization",
+    title="API Gateway HTTP and WebSocket routes require authorization",
+    description=(
+        "No route of an HTTP API (other than OPTIONS) has authorization type NONE; a WebSocket API's "
+        "$connect route has an authorizer."
+    ),
+    rationale=(
+        "An open route lets anyone stream prompts to the model: no identity to hold accountable, no "
+        "per-user limit, and a free path to scrape the model or run up its cost."
+    ),
+    remediation="`aws apigatewayv2 update-route --api-id <api> --route-id <route> --authorization-type JWT "
+    "--authorizer-id <authorizer>` (or AWS_IAM / CUSTOM); for WebSocket APIs, on the $connect route.",
+    service="apigatewayv2",
+    scope="regional",
+    resource_type="AwsApiGatewayV2Api",
+    severity="high",
+    boundaries=["user_interface"],
+    csf=["PR.AA-03", "PR.AA-05"],
+    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM10:2025"],
+    securityhub_controls=["APIGateway.8"],
+    permissions=["apigateway:GET"],
+)
+def routes_require_authorization(ctx: CheckContext) -> None:
+    for api in apis(ctx):
+        with ctx.resource(api["ApiId"], arn=api_arn(ctx, api["ApiId"])):
+            judged = routes_needing_auth(api, routes(ctx, api["ApiId"]))
+            open_routes = [str(r.get("RouteKey")) for r in judged if r.get("AuthorizationType", "NONE") == "NONE"]
+            evidence = {"api_name": api.get("Name"), "protocol": api.get("ProtocolType"), "routes": len(judged)}
+            if not judged:
+                ctx.skip()  # no route where authorization applies: nothing is exposed
+            elif open_routes:
+                ctx.failed(f"{len(open_routes)} route(s) accept unauthenticated calls",
+                           {**evidence, "open_routes": open_routes[:20]})
+            else:
+                ctx.passed("every route requires authorization", evidence)
+
+
+@check(
+    id="apigatewayv2.stage_access_logging",
+    title="API Gateway HTTP and WebSocket stages write access logs",
+    description="Every HTTP and WebSocket API stage has access logging configured to a destination.",
+    rationale=(
+        "Access logs record who sent prompts, from where and how often: the trail to investigate "
+        "prompt-injection campaigns, scraping and abuse of a chat UI."
+    ),
+    remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --access-log-settings "
+    "DestinationArn=<log-group-arn>,Format='<json format>'`.",
+    service="apigatewayv2",
+    scope="regional",
+    resource_type="AwsApiGatewayV2Stage",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.PS-04", "DE.CM-01"],
+    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
+    securityhub_controls=["APIGateway.9"],
+    permissions=["apigateway:GET"],
+)
+def stage_access_logging(ctx: CheckContext) -> None:
+    for api, stage in each_stage(ctx):
+        with stage_scope(ctx, api, stage):
+            destination = (stage.get("AccessLogSettings") or {}).get("DestinationArn")
+            if destination:
+                ctx.passed("access logs are written", {"destination": destination.split(":")[-1]})
+            else:
+                ctx.failed("access logging is not configured", {"api_name": api.get("Name")})
+
+
+@check(
+    id="apigatewayv2.stage_throttling_configured",
+    title="API Gateway HTTP and WebSocket stages set default route throttling",
+    description=(
+        "Every HTTP and WebSocket API stage sets a default route rate and burst limit below the account "
+        "default. HTTP APIs cannot take a WAF web ACL, so this is their bound on floods."
+    ),
+    rationale=(
+        "Each message costs model tokens. Without stage throttling, request floods are bounded only by the "
+        "account-wide limit, and an HTTP API has no WAF rate-based rule to fall back on."
+    ),
+    remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --default-route-settings "
+    "ThrottlingRateLimit=50,ThrottlingBurstLimit=100`.",
+    service="apigatewayv2",
+    scope="regional",
+    resource_type="AwsApiGatewayV2Stage",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.IR-04"],
+    owasp_llm=["LLM04", "LLM10:2025"],
+    permissions=["apigateway:GET"],
+)
+def stage_throttling_configured(ctx: CheckContext) -> None:
+    for api, stage in each_stage(ctx):
+        with stage_scope(ctx, api, stage):
+            settings = stage.get("DefaultRouteSettings") or {}
+            rate, burst = settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit")
+            evidence = {"rate_limit": rate, "burst_limit": burst, "protocol": api.get("ProtocolType")}
+            if rate is None or burst is None:
+                ctx.failed("no default route throttling is set; only the account default applies", evidence)
+            elif float(rate) >= ACCOUNT_DEFAULT_RATE:
+                ctx.failed(f"the default route rate limit ({rate}/s) is the account default", evidence)
+            else:
+                ctx.passed(f"default route throttling is {rate}/s with a burst of {burst}", evidence)

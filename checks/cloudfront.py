@@ -1,0 +1,109 @@
+"""Amazon CloudFront: the edge in front of chat UIs and their APIs.
+
+Every distribution in the account is judged: a distribution is an internet-facing front
+door, and nothing on it says reliably whether a model sits behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.context import CheckContext
+from posture.models import EvidenceValue
+from posture.registry import check
+
+# Security policies that still accept TLS 1.0/1.1 (or SSLv3) from viewers.
+WEAK_TLS_POLICIES = frozenset({"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"})
+
+
+def distributions(ctx: CheckContext) -> list[dict[str, Any]]:
+    """Every distribution, page by page. Read with `call`, not `paginate`: botocore's paginator
+    merges the nested `DistributionList.Items` and would hide an answer of the wrong shape."""
+    found: list[dict[str, Any]] = []
+    marker: str | None = None
+    while True:
+        page = ctx.call("cloudfront", "list_distributions", **({"Marker": marker} if marker else {}))
+        listing = page.get("DistributionList") or {}
+        found += listing.get("Items") or []
+        marker = listing.get("NextMarker")
+        if not listing.get("IsTruncated") or not marker:
+            return found
+
+
+def distribution_arn(ctx: CheckContext, dist: dict[str, Any]) -> str:
+    return str(dist.get("ARN") or f"arn:{ctx.partition}:cloudfront::{ctx.account_id}:distribution/{dist['Id']}")
+
+
+def cache_behaviors(dist: dict[str, Any]) -> list[dict[str, Any]]:
+    default = dist.get("DefaultCacheBehavior") or {}
+    return [{"PathPattern": "*", **default}, *((dist.get("CacheBehaviors") or {}).get("Items") or [])]
+
+
+@check(
+    id="cloudfront.distribution_waf_attached",
+    title="CloudFront distributions are behind a WAF web ACL",
+    description="Every CloudFront distribution has an AWS WAF web ACL associated.",
+    rationale=(
+        "A distribution in front of a chat UI or its API is the first place prompts arrive. A web ACL at "
+        "the edge filters bots and known-bad inputs and rate-limits floods before they reach the model."
+    ),
+    remediation="Associate a CLOUDFRONT-scope web ACL (created in us-east-1): `aws cloudfront "
+    "update-distribution --id <id>` with DistributionConfig.WebACLId set to the web ACL's ARN.",
+    service="cloudfront",
+    scope="global",
+    resource_type="AwsCloudFrontDistribution",
+    severity="high",
+    boundaries=["user_interface"],
+    csf=["PR.IR-01", "DE.CM-01"],
+    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
+    securityhub_controls=["CloudFront.6"],
+    permissions=["cloudfront:ListDistributions"],
+)
+def distribution_waf_attached(ctx: CheckContext) -> None:
+    for dist in distributions(ctx):
+        with ctx.resource(dist["Id"], arn=distribution_arn(ctx, dist)):
+            acl = dist.get("WebACLId")
+            if acl:
+                ctx.passed("a WAF web ACL is associated", {"web_acl": acl.split("/")[-2] if "/" in acl else acl})
+            else:
+                ctx.failed("no WAF web ACL is associated", {"domain_name": dist.get("DomainName")})
+
+
+@check(
+    id="cloudfront.viewer_https_tls12",
+    title="CloudFront distributions serve viewers over HTTPS with TLS 1.2 or later",
+    description=(
+        "No cache behaviour of a distribution allows plain HTTP (viewer protocol policy allow-all), and the "
+        "viewer security policy is TLSv1.2 or later (the default *.cloudfront.net certificate allows TLS 1.0)."
+    ),
+    rationale=(
+        "Prompts, completions and session tokens cross the internet between the user and the edge; plain "
+        "HTTP or TLS 1.0/1.1 lets them be read or altered on the way."
+    ),
+    remediation="Set every behaviour's ViewerProtocolPolicy to redirect-to-https or https-only, and use a "
+    "custom ACM certificate with MinimumProtocolVersion TLSv1.2_2021: `aws cloudfront update-distribution ...`.",
+    service="cloudfront",
+    scope="global",
+    resource_type="AwsCloudFrontDistribution",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.DS-02"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=["cloudfront:ListDistributions"],
+)
+def viewer_https_tls12(ctx: CheckContext) -> None:
+    for dist in distributions(ctx):
+        with ctx.resource(dist["Id"], arn=distribution_arn(ctx, dist)):
+            plain = [b.get("PathPattern", "?") for b in cache_behaviors(dist)
+                     if b.get("ViewerProtocolPolicy", "allow-all") == "allow-all"]
+            certificate = dist.get("ViewerCertificate") or {}
+            default_cert = bool(certificate.get("CloudFrontDefaultCertificate", True))
+            policy = "TLSv1" if default_cert else str(certificate.get("MinimumProtocolVersion", "TLSv1"))
+            evidence: dict[str, EvidenceValue] = {
+                "minimum_protocol_version": policy, "default_certificate": default_cert, "http_allowed_paths": plain}
+            if plain:
+                ctx.failed(f"{len(plain)} cache behaviour(s) accept plain HTTP", evidence)
+            elif policy in WEAK_TLS_POLICIES:
+                ctx.failed(f"viewers may connect with TLS older than 1.2 ({policy})", evidence)
+            else:
+                ctx.passed(f"viewers use HTTPS with security policy {policy}", evidence)

@@ -1,0 +1,101 @@
+"""Elastic Load Balancing (ALBs): the internet-facing front door of self-hosted LLM apps.
+
+Every internet-facing Application Load Balancer is judged: it is the path by which prompts
+reach a model served on EC2, ECS, EKS or a SageMaker-backed web app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.context import CheckContext
+from posture.registry import check
+
+
+def load_balancers(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("elbv2", "describe_load_balancers").get("LoadBalancers", []))
+
+
+def internet_facing_albs(ctx: CheckContext) -> list[dict[str, Any]]:
+    return [lb for lb in load_balancers(ctx)
+            if lb.get("Type") == "application" and lb.get("Scheme") == "internet-facing"]
+
+
+def listeners(ctx: CheckContext, lb_arn: str) -> list[dict[str, Any]]:
+    return list(ctx.paginate("elbv2", "describe_listeners", LoadBalancerArn=lb_arn).get("Listeners", []))
+
+
+def web_acl_for(ctx: CheckContext, resource_arn: str) -> dict[str, Any] | None:
+    """The WAF web ACL associated with a regional resource, or None."""
+    acl = ctx.call("wafv2", "get_web_acl_for_resource", ResourceArn=resource_arn).get("WebACL")
+    return dict(acl) if acl else None
+
+
+def redirects_to_https(listener: dict[str, Any]) -> bool:
+    actions = sorted(listener.get("DefaultActions", []), key=lambda a: a.get("Order", 0))
+    first = actions[0] if actions else {}
+    return first.get("Type") == "redirect" and (first.get("RedirectConfig") or {}).get("Protocol") == "HTTPS"
+
+
+@check(
+    id="elbv2.alb_waf_attached",
+    title="Internet-facing Application Load Balancers are behind a WAF web ACL",
+    description="Every internet-facing Application Load Balancer has an AWS WAF web ACL associated.",
+    rationale=(
+        "An ALB in front of a self-hosted model or chat UI takes prompts straight from the internet. A web "
+        "ACL filters known-bad inputs and bots and carries the rate-based rules that bound consumption."
+    ),
+    remediation="`aws wafv2 associate-web-acl --web-acl-arn <acl> --resource-arn <load-balancer-arn>`.",
+    service="elbv2",
+    scope="regional",
+    resource_type="AwsElbv2LoadBalancer",
+    severity="high",
+    boundaries=["user_interface"],
+    csf=["PR.IR-01", "DE.CM-01"],
+    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
+    securityhub_controls=["ELB.16"],
+    permissions=["elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"],
+)
+def alb_waf_attached(ctx: CheckContext) -> None:
+    for lb in internet_facing_albs(ctx):
+        with ctx.resource(lb["LoadBalancerName"], arn=lb["LoadBalancerArn"]):
+            acl = web_acl_for(ctx, lb["LoadBalancerArn"])
+            if acl:
+                ctx.passed(f"web ACL {acl.get('Name')} is associated", {"web_acl": acl.get("Name")})
+            else:
+                ctx.failed("no WAF web ACL is associated", {"dns_name": lb.get("DNSName")})
+
+
+@check(
+    id="elbv2.alb_http_redirects_to_https",
+    title="Internet-facing ALBs redirect HTTP to HTTPS",
+    description="Every HTTP listener of an internet-facing Application Load Balancer redirects to HTTPS.",
+    rationale=(
+        "Prompts, completions and session tokens sent over plain HTTP can be read and altered on the way; "
+        "a redirect keeps every conversation with the model on TLS."
+    ),
+    remediation="`aws elbv2 modify-listener --listener-arn <http-listener> --default-actions "
+    "Type=redirect,RedirectConfig='{Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'`.",
+    service="elbv2",
+    scope="regional",
+    resource_type="AwsElbv2LoadBalancer",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.DS-02"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    securityhub_controls=["ELB.1"],
+    permissions=["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"],
+)
+def alb_http_redirects_to_https(ctx: CheckContext) -> None:
+    for lb in internet_facing_albs(ctx):
+        with ctx.resource(lb["LoadBalancerName"], arn=lb["LoadBalancerArn"]):
+            found = listeners(ctx, lb["LoadBalancerArn"])
+            plain = [f"{x.get('Protocol')}:{x.get('Port')}" for x in found
+                     if x.get("Protocol") == "HTTP" and not redirects_to_https(x)]
+            if not found:
+                ctx.skip()  # no listener: nothing is served
+            elif plain:
+                ctx.failed(f"{len(plain)} HTTP listener(s) serve without redirecting to HTTPS",
+                           {"plain_http_listeners": plain})
+            else:
+                ctx.passed("no listener serves plain HTTP", {"listeners": len(found)})

@@ -1,0 +1,224 @@
+"""AWS WAF (v2): the filter in front of the LLM application's front doors.
+
+Web ACLs of REGIONAL scope are read in each region; CLOUDFRONT-scope web ACLs live in
+us-east-1 and are read there only. "Front doors" are the REST API stages, internet-facing
+ALBs and CloudFront distributions of the account: a web ACL attached to one of them fronts
+the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checks import apigateway, cloudfront, elbv2
+from posture.aws import AwsReadError
+from posture.context import CheckContext
+from posture.registry import check
+
+CLOUDFRONT_HOME = {"aws": "us-east-1"}  # where CLOUDFRONT-scope web ACLs are managed
+ENFORCING = ("Block", "Captcha", "Challenge")  # a Count action observes but bounds nothing
+ANTI_DDOS_GROUP = "AWSManagedRulesAntiDDoSRuleSet"
+FRONT_DOOR_PERMISSIONS = [
+    "apigateway:GET", "elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource",
+    "cloudfront:ListDistributions",
+]
+
+
+@dataclass(frozen=True)
+class AclRef:
+    arn: str
+    name: str
+    id: str
+    scope: str  # REGIONAL | CLOUDFRONT
+
+    @property
+    def resource_id(self) -> str:
+        return f"{'global' if self.scope == 'CLOUDFRONT' else 'regional'}/{self.name}"
+
+    @classmethod
+    def from_arn(cls, arn: str) -> AclRef:
+        # arn:aws:wafv2:<region>:<account>:<regional|global>/webacl/<name>/<id>
+        kind, _, name, acl_id = arn.split(":", 5)[5].split("/")
+        return cls(arn, name, acl_id, "CLOUDFRONT" if kind == "global" else "REGIONAL")
+
+
+def scopes(ctx: CheckContext) -> list[str]:
+    return ["REGIONAL", "CLOUDFRONT"] if CLOUDFRONT_HOME.get(ctx.partition) == ctx.region else ["REGIONAL"]
+
+
+def web_acls(ctx: CheckContext) -> list[AclRef]:
+    """The region's web ACLs (and, in us-east-1, the CLOUDFRONT-scope ones), every page."""
+    found = []
+    for scope in scopes(ctx):
+        marker: str | None = None
+        while True:
+            params: dict[str, Any] = {"Scope": scope, "Limit": 100, **({"NextMarker": marker} if marker else {})}
+            page = ctx.call("wafv2", "list_web_acls", **params)
+            found += [AclRef(a["ARN"], a["Name"], a["Id"], scope) for a in page.get("WebACLs", [])]
+            marker = page.get("NextMarker")
+            if not marker or not page.get("WebACLs"):
+                break
+    return found
+
+
+def web_acl(ctx: CheckContext, acl: AclRef) -> dict[str, Any]:
+    return dict(ctx.call("wafv2", "get_web_acl", Name=acl.name, Scope=acl.scope, Id=acl.id)["WebACL"])
+
+
+def logging_configuration(ctx: CheckContext, acl: AclRef) -> dict[str, Any] | None:
+    try:
+        return dict(ctx.call("wafv2", "get_logging_configuration", ResourceArn=acl.arn)["LoggingConfiguration"])
+    except AwsReadError as exc:
+        if exc.code == "WAFNonexistentItemException":
+            return None  # logging was never configured
+        raise
+
+
+def rule_group(ctx: CheckContext, arn: str) -> dict[str, Any]:
+    return dict(ctx.call("wafv2", "get_rule_group", ARN=arn)["RuleGroup"])
+
+
+def fronting_acls(ctx: CheckContext) -> dict[str, list[str]]:
+    """Web ACL ARN -> the front doors it is attached to (REST stages, internet-facing ALBs and,
+    in us-east-1, CloudFront distributions). A failed read raises: a partial map would hide ACLs."""
+    found: dict[str, list[str]] = {}
+    for api, stage in apigateway.each_stage(ctx):
+        if stage.get("webAclArn"):
+            found.setdefault(stage["webAclArn"], []).append(f"apigateway:{api['id']}/{stage['stageName']}")
+    for lb in elbv2.internet_facing_albs(ctx):
+        acl = elbv2.web_acl_for(ctx, lb["LoadBalancerArn"])
+        if acl and acl.get("ARN"):
+            found.setdefault(acl["ARN"], []).append(f"alb:{lb['LoadBalancerName']}")
+    if "CLOUDFRONT" in scopes(ctx):
+        for dist in cloudfront.distributions(ctx):
+            acl_id = str(dist.get("WebACLId") or "")
+            if acl_id.startswith("arn:"):  # a WAF Classic id is not a v2 web ACL
+                found.setdefault(acl_id, []).append(f"cloudfront:{dist['Id']}")
+    return found
+
+
+def _enforces(action: dict[str, Any] | None) -> bool:
+    return any(k in (action or {}) for k in ENFORCING)
+
+
+def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> list[str]:
+    """Names of the rules that actually rate-limit: enforcing rate-based rules (also inside the
+    web ACL's own rule groups) and the AWS anti-DDoS managed rule group."""
+    found = []
+    for rule in acl.get("Rules", []):
+        statement = rule.get("Statement") or {}
+        overridden_to_count = "Count" in (rule.get("OverrideAction") or {})
+        if "RateBasedStatement" in statement and _enforces(rule.get("Action")):
+            found.append(rule["Name"])
+        elif (statement.get("ManagedRuleGroupStatement") or {}).get("Name") == ANTI_DDOS_GROUP:
+            if not overridden_to_count:
+                found.append(rule["Name"])
+        elif "RuleGroupReferenceStatement" in statement and not overridden_to_count:
+            reference = statement["RuleGroupReferenceStatement"]
+            overrides = {o["Name"]: o.get("ActionToUse") for o in reference.get("RuleActionOverrides") or []}
+            for inner in rule_group(ctx, reference["ARN"]).get("Rules", []):
+                action = overrides.get(inner["Name"], inner.get("Action"))
+                if "RateBasedStatement" in (inner.get("Statement") or {}) and _enforces(action):
+                    found.append(f"{rule['Name']}/{inner['Name']}")
+    return found
+
+
+@check(
+    id="wafv2.web_acl_logging_enabled",
+    title="WAF web ACLs have logging enabled",
+    description="Every AWS WAF web ACL has a logging configuration (CloudWatch Logs, S3 or Firehose).",
+    rationale=(
+        "WAF logs are the record of what was blocked and allowed at the front door: the evidence to tune "
+        "rules against prompt-injection payloads and to investigate floods against the model."
+    ),
+    remediation="`aws wafv2 put-logging-configuration --logging-configuration "
+    "ResourceArn=<web-acl-arn>,LogDestinationConfigs=<arn of a log group named aws-waf-logs-...>`.",
+    service="wafv2",
+    scope="regional",
+    resource_type="AwsWafv2WebAcl",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.PS-04", "DE.CM-01"],
+    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
+    securityhub_controls=["WAF.11"],
+    permissions=["wafv2:ListWebACLs", "wafv2:GetLoggingConfiguration"],
+)
+def web_acl_logging_enabled(ctx: CheckContext) -> None:
+    for acl in web_acls(ctx):
+        with ctx.resource(acl.resource_id, arn=acl.arn):
+            config = logging_configuration(ctx, acl)
+            destinations = (config or {}).get("LogDestinationConfigs") or []
+            if destinations:
+                ctx.passed("logging is enabled", {"destination": destinations[0].split(":")[-1]})
+            else:
+                ctx.failed("logging is not configured", {"scope": acl.scope})
+
+
+@check(
+    id="wafv2.web_acl_has_rules",
+    title="WAF web ACLs contain at least one rule",
+    description="Every AWS WAF web ACL has at least one rule or rule group (including Firewall Manager ones).",
+    rationale=(
+        "A web ACL without rules applies only its default action: attached to the chatbot's API it looks "
+        "like protection and filters nothing."
+    ),
+    remediation="Add rules, e.g. the AWS managed AWSManagedRulesCommonRuleSet and KnownBadInputsRuleSet and a "
+    "rate-based rule: `aws wafv2 update-web-acl --name <acl> --scope REGIONAL --id <id> "
+    "--rules file://rules.json ...`.",
+    service="wafv2",
+    scope="regional",
+    resource_type="AwsWafv2WebAcl",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.IR-01"],
+    owasp_llm=["LLM01", "LLM01:2025"],
+    securityhub_controls=["WAF.10"],
+    permissions=["wafv2:ListWebACLs", "wafv2:GetWebACL"],
+)
+def web_acl_has_rules(ctx: CheckContext) -> None:
+    for acl in web_acls(ctx):
+        with ctx.resource(acl.resource_id, arn=acl.arn):
+            detail = web_acl(ctx, acl)
+            count = sum(len(detail.get(key) or []) for key in
+                        ("Rules", "PreProcessFirewallManagerRuleGroups", "PostProcessFirewallManagerRuleGroups"))
+            if count:
+                ctx.passed(f"{count} rule(s) or rule group(s)", {"rules": count})
+            else:
+                default = next(iter(detail.get("DefaultAction") or {"?": {}}))
+                ctx.failed(f"no rules: every request gets the default action ({default})", {"default_action": default})
+
+
+@check(
+    id="wafv2.front_door_rate_based_rule",
+    title="WAF web ACLs in front of the app rate-limit requests",
+    description=(
+        "Every web ACL attached to a REST API stage, internet-facing ALB or CloudFront distribution has an "
+        "enforcing (not Count) rate-based rule, directly or in its rule groups, or the AWS anti-DDoS rule group."
+    ),
+    rationale=(
+        "Each request can cost thousands of model tokens. A rate-based rule caps what one client can send, "
+        "bounding model denial of service, runaway spend and extraction of the model through volume."
+    ),
+    remediation="Add a rate-based rule with a Block action: `aws wafv2 update-web-acl ... --rules "
+    "'[{\"Name\":\"rate\",\"Priority\":0,\"Action\":{\"Block\":{}},\"Statement\":{\"RateBasedStatement\":"
+    "{\"Limit\":1000,\"AggregateKeyType\":\"IP\"}},\"VisibilityConfig\":{...}}, ...]'`.",
+    service="wafv2",
+    scope="regional",
+    resource_type="AwsWafv2WebAcl",
+    severity="high",
+    boundaries=["user_interface"],
+    csf=["PR.IR-04", "PR.IR-01"],
+    owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
+    permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL", "wafv2:GetRuleGroup"],
+)
+def front_door_rate_based_rule(ctx: CheckContext) -> None:
+    for arn, doors in sorted(fronting_acls(ctx).items()):
+        acl = AclRef.from_arn(arn)
+        with ctx.resource(acl.resource_id, arn=arn):
+            rules = rate_limiting_rules(ctx, web_acl(ctx, acl))
+            evidence = {"front_doors": sorted(doors)[:20]}
+            if rules:
+                ctx.passed(f"rate-limited by {', '.join(rules[:3])}", {**evidence, "rate_rules": rules[:20]})
+            else:
+                ctx.failed("no enforcing rate-based rule", evidence)

@@ -1,0 +1,99 @@
+from posture.models import Status
+from tests.conftest import only
+
+ACCOUNT = "123456789012"
+LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:http-access"
+
+
+def http_api(aws, *, auth="JWT", stage=None, region="us-east-1"):
+    v2 = aws.client("apigatewayv2", region)
+    api = v2.create_api(Name="chat-http", ProtocolType="HTTP")["ApiId"]
+    extra = {"AuthorizerId": "auth123"} if auth != "NONE" else {}
+    v2.create_route(ApiId=api, RouteKey="POST /chat", AuthorizationType=auth, **extra)
+    v2.create_route(ApiId=api, RouteKey="OPTIONS /chat", AuthorizationType="NONE")
+    if stage is not None:
+        v2.create_stage(ApiId=api, StageName="prod", **stage)
+    return v2, api
+
+
+def denied(aws, operation):
+    aws.simulation.fail("apigatewayv2", operation, "AccessDeniedException", status=403)
+
+
+# -- routes ----------------------------------------------------------------------------------------
+
+def test_authorized_routes_pass(aws, run_check):
+    _, api = http_api(aws, auth="JWT")
+    finding = only(run_check("apigatewayv2.routes_require_authorization"), api)
+    assert finding.status is Status.PASS
+    assert finding.evidence["routes"] == 1
+
+
+def test_open_route_fails(aws, run_check):
+    _, api = http_api(aws, auth="NONE")
+    finding = only(run_check("apigatewayv2.routes_require_authorization"), api)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["open_routes"] == ["POST /chat"]
+
+
+def test_websocket_is_judged_on_its_connect_route(aws, run_check):
+    v2 = aws.client("apigatewayv2")
+    api = v2.create_api(Name="chat-ws", ProtocolType="WEBSOCKET",
+                        RouteSelectionExpression="$request.body.action")["ApiId"]
+    v2.create_route(ApiId=api, RouteKey="$connect", AuthorizationType="NONE")
+    v2.create_route(ApiId=api, RouteKey="sendmessage")
+    finding = only(run_check("apigatewayv2.routes_require_authorization"), api)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["open_routes"] == ["$connect"]
+
+
+def test_routes_access_denied_is_error(aws, run_check):
+    _, api = http_api(aws)
+    denied(aws, "GetRoutes")
+    assert only(run_check("apigatewayv2.routes_require_authorization"), api).status is Status.ERROR
+
+
+# -- access logging --------------------------------------------------------------------------------
+
+def test_stage_access_logging_passes(aws, run_check):
+    _, api = http_api(aws, stage={"AccessLogSettings": {"DestinationArn": LOG_GROUP, "Format": "$context.requestId"}})
+    finding = only(run_check("apigatewayv2.stage_access_logging"), f"{api}/prod")
+    assert finding.status is Status.PASS
+    assert finding.resource_arn == f"arn:aws:apigateway:us-east-1::/apis/{api}/stages/prod"
+
+
+def test_stage_without_access_logging_fails(aws, run_check):
+    _, api = http_api(aws, stage={})
+    assert only(run_check("apigatewayv2.stage_access_logging"), f"{api}/prod").status is Status.FAIL
+
+
+def test_stage_access_logging_access_denied_is_error(aws, run_check):
+    http_api(aws, stage={})
+    denied(aws, "GetStages")
+    assert only(run_check("apigatewayv2.stage_access_logging"), ACCOUNT).status is Status.ERROR
+
+
+# -- throttling ------------------------------------------------------------------------------------
+
+def test_default_route_throttling_passes(aws, run_check):
+    _, api = http_api(aws, stage={"DefaultRouteSettings": {"ThrottlingRateLimit": 20.0, "ThrottlingBurstLimit": 40}})
+    finding = only(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod")
+    assert finding.status is Status.PASS
+    assert finding.evidence["protocol"] == "HTTP"
+
+
+def test_stage_without_throttling_fails(aws, run_check):
+    _, api = http_api(aws, stage={})
+    assert only(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod").status is Status.FAIL
+
+
+def test_throttling_at_account_default_fails(aws, run_check):
+    _, api = http_api(aws, stage={"DefaultRouteSettings": {"ThrottlingRateLimit": 10000.0,
+                                                           "ThrottlingBurstLimit": 5000}})
+    assert only(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod").status is Status.FAIL
+
+
+def test_throttling_access_denied_is_error(aws, run_check):
+    http_api(aws, stage={})
+    denied(aws, "GetApis")
+    assert only(run_check("apigatewayv2.stage_throttling_configured"), ACCOUNT).status is Status.ERROR

@@ -1,0 +1,159 @@
+from posture.models import Status
+from tests.conftest import only
+
+ACCOUNT = "123456789012"
+WAF_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-chat"
+VC = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"}
+
+
+def rate_rule(action="Block", name="rate"):
+    return {"Name": name, "Priority": 1, "Action": {action: {}}, "VisibilityConfig": VC,
+            "Statement": {"RateBasedStatement": {"Limit": 500, "AggregateKeyType": "IP"}}}
+
+
+COMMON = {"Name": "common", "Priority": 2, "OverrideAction": {"None": {}}, "VisibilityConfig": VC,
+          "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}}
+
+
+def web_acl(aws, name="chat-acl", rules=(), scope="REGIONAL", region="us-east-1"):
+    return aws.client("wafv2", region).create_web_acl(
+        Name=name, Scope=scope, DefaultAction={"Allow": {}}, VisibilityConfig=VC, Rules=list(rules))["Summary"]["ARN"]
+
+
+def fronted_stage(aws, acl_arn):
+    """A REST API stage with `acl_arn` associated."""
+    apigw = aws.client("apigateway")
+    api = apigw.create_rest_api(name="chat")["id"]
+    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
+    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    apigw.create_stage(restApiId=api, stageName="prod", deploymentId=apigw.create_deployment(restApiId=api)["id"])
+    aws.client("wafv2").associate_web_acl(
+        WebACLArn=acl_arn, ResourceArn=f"arn:aws:apigateway:us-east-1::/restapis/{api}/stages/prod")
+    return api
+
+
+def denied(aws, operation):
+    aws.simulation.fail("wafv2", operation, "AccessDeniedException")
+
+
+# -- logging ---------------------------------------------------------------------------------------
+
+def test_web_acl_with_logging_passes(aws, run_check):
+    arn = web_acl(aws)
+    aws.client("wafv2").put_logging_configuration(LoggingConfiguration={
+        "ResourceArn": arn, "LogDestinationConfigs": [WAF_LOGS]})
+    finding = only(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl")
+    assert finding.status is Status.PASS
+    assert finding.evidence["destination"] == "aws-waf-logs-chat"
+
+
+def test_web_acl_without_logging_fails(aws, run_check):
+    arn = web_acl(aws)
+    finding = only(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert finding.resource_arn == arn
+
+
+def test_cloudfront_web_acls_are_read_in_us_east_1_only(aws, run_check):
+    web_acl(aws, name="edge-acl", scope="CLOUDFRONT")
+    findings = run_check("wafv2.web_acl_logging_enabled", regions=("us-east-1", "us-west-2"))
+    assert [(f.resource_id, f.region, f.status) for f in findings] == [("global/edge-acl", "us-east-1", Status.FAIL)]
+
+
+def test_logging_access_denied_is_error(aws, run_check):
+    web_acl(aws)
+    denied(aws, "GetLoggingConfiguration")
+    finding = only(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl")
+    assert finding.status is Status.ERROR
+    assert "wafv2:GetLoggingConfiguration" in finding.message
+
+
+# -- rules -----------------------------------------------------------------------------------------
+
+def test_web_acl_with_rules_passes(aws, run_check):
+    web_acl(aws, rules=[rate_rule(), COMMON])
+    finding = only(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl")
+    assert finding.status is Status.PASS
+    assert finding.evidence["rules"] == 2
+
+
+def test_empty_web_acl_fails(aws, run_check):
+    web_acl(aws)
+    finding = only(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["default_action"] == "Allow"
+
+
+def test_rules_access_denied_is_error(aws, run_check):
+    web_acl(aws)
+    denied(aws, "GetWebACL")
+    assert only(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl").status is Status.ERROR
+
+
+# -- rate limiting on front doors -------------------------------------------------------------------
+
+def test_fronting_acl_with_rate_rule_passes(aws, run_check):
+    api = fronted_stage(aws, web_acl(aws, rules=[rate_rule(), COMMON]))
+    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
+    assert finding.status is Status.PASS
+    assert finding.evidence["front_doors"] == [f"apigateway:{api}/prod"]
+
+
+def test_rate_rule_inside_a_rule_group_counts(aws, run_check):
+    group = aws.client("wafv2").create_rule_group(Name="limits", Scope="REGIONAL", Capacity=10,
+                                                  VisibilityConfig=VC, Rules=[rate_rule()])["Summary"]["ARN"]
+    reference = {"Name": "limits", "Priority": 1, "OverrideAction": {"None": {}}, "VisibilityConfig": VC,
+                 "Statement": {"RuleGroupReferenceStatement": {"ARN": group}}}
+    fronted_stage(aws, web_acl(aws, rules=[reference]))
+    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
+    assert finding.status is Status.PASS
+    assert finding.evidence["rate_rules"] == ["limits/rate"]
+
+
+def test_fronting_acl_without_rate_rule_fails(aws, run_check):
+    fronted_stage(aws, web_acl(aws, rules=[COMMON]))
+    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.FAIL
+
+
+def test_rate_rule_in_count_mode_fails(aws, run_check):
+    fronted_stage(aws, web_acl(aws, rules=[rate_rule(action="Count")]))
+    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.FAIL
+
+
+def test_acl_fronting_nothing_is_out_of_scope(aws, run_check):
+    web_acl(aws, rules=[COMMON])
+    assert run_check("wafv2.front_door_rate_based_rule") == []
+
+
+def test_acl_fronting_an_alb_is_judged(aws, run_check):
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")
+               ["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    lb = aws.client("elbv2").create_load_balancer(Name="chat-alb", Subnets=subnets, Scheme="internet-facing",
+                                                  Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    aws.client("wafv2").associate_web_acl(WebACLArn=web_acl(aws, rules=[COMMON]), ResourceArn=lb)
+    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["front_doors"] == ["alb:chat-alb"]
+
+
+def test_acl_fronting_a_distribution_is_judged_in_us_east_1(aws, run_check):
+    acl = web_acl(aws, name="edge-acl", scope="CLOUDFRONT", rules=[rate_rule()])
+    aws.client("cloudfront").create_distribution(DistributionConfig={
+        "CallerReference": "edge", "Comment": "chat", "Enabled": True, "WebACLId": acl,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "chat.acme.example",
+                                              "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                                                     "OriginProtocolPolicy": "https-only"}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "https-only", "MinTTL": 0}})
+    findings = run_check("wafv2.front_door_rate_based_rule", regions=("us-east-1", "us-west-2"))
+    finding = only(findings, "global/edge-acl")
+    assert (finding.status, finding.region) == (Status.PASS, "us-east-1")
+    assert finding.evidence["front_doors"][0].startswith("cloudfront:")
+
+
+def test_rate_rule_access_denied_is_error(aws, run_check):
+    fronted_stage(aws, web_acl(aws, rules=[rate_rule()]))
+    denied(aws, "GetWebACL")
+    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.ERROR
