@@ -78,16 +78,121 @@ def detector_enabled(ctx: CheckContext) -> None:
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
 )
 def s3_protection_enabled(ctx: CheckContext) -> None:
+    judge_feature(ctx, "S3_DATA_EVENTS", "S3 Protection")
+
+
+def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
+    """PASS per enabled detector with `feature` on; no detector at all is one account-level FAIL."""
     found = detectors(ctx)
     if not found:
         with ctx.account_resource():
-            ctx.failed("GuardDuty is not enabled in this region, so S3 Protection is off")
+            ctx.failed(f"GuardDuty is not enabled in this region, so {label} is off")
         return
     for detector in found:
         with ctx.resource(detector["DetectorId"], arn=_detector_arn(ctx, detector["DetectorId"])):
-            status = feature_status(detector, "S3_DATA_EVENTS")
+            status = feature_status(detector, feature)
             if detector.get("Status") == "ENABLED" and status == "ENABLED":
-                ctx.passed("S3 Protection is enabled")
+                ctx.passed(f"{label} is enabled")
             else:
-                ctx.failed(f"S3 Protection is {status.lower()} (detector {detector.get('Status', '?').lower()})",
-                           {"s3_data_events": status, "detector_status": detector.get("Status")})
+                ctx.failed(f"{label} is {status.lower()} (detector {detector.get('Status', '?').lower()})",
+                           {feature.lower(): status, "detector_status": detector.get("Status")})
+
+
+@check(
+    id="guardduty.malware_protection_enabled",
+    title="GuardDuty Malware Protection scans EC2 volumes",
+    description="The region's enabled GuardDuty detector has the EBS_MALWARE_PROTECTION feature (Malware "
+    "Protection for EC2) enabled.",
+    rationale=(
+        "Training and inference instances hold model weights and training data. Malware Protection scans "
+        "their EBS volumes when GuardDuty sees suspicious behaviour, finding the tool that steals a model "
+        "or tampers with a dataset."
+    ),
+    remediation="`aws guardduty update-detector --detector-id <id> --features "
+    "Name=EBS_MALWARE_PROTECTION,Status=ENABLED`.",
+    service="guardduty",
+    scope="regional",
+    resource_type="AwsGuardDutyDetector",
+    severity="medium",
+    boundaries=["data", "model"],
+    csf=["DE.CM-09"],
+    owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM04:2025"],
+    securityhub_controls=["GuardDuty.8"],
+    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+)
+def malware_protection_enabled(ctx: CheckContext) -> None:
+    judge_feature(ctx, "EBS_MALWARE_PROTECTION", "Malware Protection for EC2")
+
+
+@check(
+    id="guardduty.rds_protection_enabled",
+    title="GuardDuty RDS Protection watches database logins",
+    description="The region's enabled GuardDuty detector has the RDS_LOGIN_EVENTS feature (RDS Protection) "
+    "enabled.",
+    rationale=(
+        "Aurora PostgreSQL with pgvector is a common vector store for RAG. RDS Protection flags anomalous "
+        "logins to it: the first step to reading or poisoning the embeddings an assistant retrieves."
+    ),
+    remediation="`aws guardduty update-detector --detector-id <id> --features Name=RDS_LOGIN_EVENTS,Status=ENABLED`.",
+    service="guardduty",
+    scope="regional",
+    resource_type="AwsGuardDutyDetector",
+    severity="medium",
+    boundaries=["data"],
+    csf=["DE.CM-09"],
+    owasp_llm=["LLM03", "LLM06", "LLM08:2025", "LLM04:2025"],
+    securityhub_controls=["GuardDuty.9"],
+    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+)
+def rds_protection_enabled(ctx: CheckContext) -> None:
+    judge_feature(ctx, "RDS_LOGIN_EVENTS", "RDS Protection")
+
+
+@check(
+    id="guardduty.eks_protection_enabled",
+    title="GuardDuty EKS Protection reads Kubernetes audit logs",
+    description="The region's enabled GuardDuty detector has the EKS_AUDIT_LOGS feature (EKS Audit Log "
+    "Monitoring) enabled.",
+    rationale=(
+        "Self-hosted models and vector databases often run on EKS. Audit-log monitoring catches the "
+        "credential misuse and privilege escalation that lead to stolen models and tampered data."
+    ),
+    remediation="`aws guardduty update-detector --detector-id <id> --features Name=EKS_AUDIT_LOGS,Status=ENABLED`.",
+    service="guardduty",
+    scope="regional",
+    resource_type="AwsGuardDutyDetector",
+    severity="medium",
+    boundaries=["data", "model"],
+    csf=["DE.CM-09"],
+    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM04:2025"],
+    securityhub_controls=["GuardDuty.5"],
+    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+)
+def eks_protection_enabled(ctx: CheckContext) -> None:
+    judge_feature(ctx, "EKS_AUDIT_LOGS", "EKS Audit Log Monitoring")
+
+
+@check(
+    id="guardduty.lambda_protection_enabled",
+    title="GuardDuty Lambda Protection watches function traffic",
+    description="The region's enabled GuardDuty detector has the LAMBDA_NETWORK_LOGS feature (Lambda "
+    "Protection) enabled.",
+    rationale=(
+        "Agent tools and RAG ingestion run as Lambda functions with access to data stores. Lambda Protection "
+        "flags a function talking to mining pools or exfiltration hosts, for example after a prompt "
+        "injection made an agent misuse its tool."
+    ),
+    remediation="`aws guardduty update-detector --detector-id <id> --features "
+    "Name=LAMBDA_NETWORK_LOGS,Status=ENABLED`.",
+    service="guardduty",
+    scope="regional",
+    resource_type="AwsGuardDutyDetector",
+    severity="medium",
+    boundaries=["data", "application"],
+    csf=["DE.CM-09"],
+    owasp_llm=["LLM07", "LLM08", "LLM06:2025", "LLM02:2025"],
+    securityhub_controls=["GuardDuty.6"],
+    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+)
+def lambda_protection_enabled(ctx: CheckContext) -> None:
+    judge_feature(ctx, "LAMBDA_NETWORK_LOGS", "Lambda Protection")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from posture.context import CheckContext
@@ -66,3 +67,97 @@ def cmk_rotation_enabled(ctx: CheckContext) -> None:
                 ctx.passed("automatic rotation is enabled")
             else:
                 ctx.failed("automatic rotation is disabled", {"rotation_enabled": False})
+
+
+def key_policy(ctx: CheckContext, key_id: str) -> dict[str, Any]:
+    return dict(json.loads(ctx.call("kms", "get_key_policy", KeyId=key_id, PolicyName="default")["Policy"]))
+
+
+def customer_keys(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(list entry, metadata) of each customer managed key in the region."""
+    found = []
+    for key in keys(ctx):
+        meta = key_metadata(ctx, key["KeyId"])
+        if meta.get("KeyManager") == "CUSTOMER":
+            found.append((key, meta))
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def public_statements(policy: dict[str, Any]) -> list[str]:
+    """Sids (or positions) of Allow statements for every principal ("*") with no condition."""
+    found = []
+    for index, statement in enumerate(_as_list(policy.get("Statement", []))):
+        principal = statement.get("Principal")
+        everyone = principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS", [])))
+        if statement.get("Effect") == "Allow" and everyone and not statement.get("Condition"):
+            found.append(str(statement.get("Sid") or f"statement {index}"))
+    return found
+
+
+@check(
+    id="kms.no_key_pending_deletion",
+    title="No customer managed KMS key is scheduled for deletion",
+    description="No customer managed KMS key in the region is in the PendingDeletion state.",
+    rationale=(
+        "Once a key is deleted, everything it encrypted — training data, model artifacts, vector stores, "
+        "invocation logs — can never be decrypted again. A scheduled deletion is either a mistake or an "
+        "attack on the availability of the AI workload's data."
+    ),
+    remediation="If the key is still needed: `aws kms cancel-key-deletion --key-id <key-id>` then "
+    "`aws kms enable-key --key-id <key-id>`.",
+    service="kms",
+    scope="regional",
+    resource_type="AwsKmsKey",
+    severity="high",
+    boundaries=["data"],
+    csf=["PR.DS-01", "PR.DS-11", "RC.RP-03"],
+    owasp_llm=["LLM04", "LLM10:2025"],
+    securityhub_controls=["KMS.3"],
+    permissions=["kms:ListKeys", "kms:DescribeKey"],
+)
+def no_key_pending_deletion(ctx: CheckContext) -> None:
+    for key, meta in customer_keys(ctx):
+        with ctx.resource(key["KeyId"], arn=key.get("KeyArn")):
+            state = str(meta.get("KeyState"))
+            if state in ("PendingDeletion", "PendingReplicaDeletion"):
+                deletion = meta.get("DeletionDate")
+                ctx.failed("the key is scheduled for deletion",
+                           {"key_state": state, "deletion_date": str(deletion) if deletion else None})
+            else:
+                ctx.passed(f"the key is not scheduled for deletion ({state})", {"key_state": state})
+
+
+@check(
+    id="kms.key_policy_not_public",
+    title="KMS key policies do not grant access to everyone",
+    description="No customer managed KMS key has a key policy statement that allows the principal \"*\" "
+    "without a condition.",
+    rationale=(
+        "A key policy open to every AWS principal lets anyone who can reach the ciphertext — a copied "
+        "training set, a snapshot of a vector store, exported model weights — decrypt it."
+    ),
+    remediation="Edit the key policy (`aws kms put-key-policy`) to name specific principals, or restrict "
+    "the \"*\" statement with conditions such as aws:PrincipalOrgID or kms:CallerAccount.",
+    service="kms",
+    scope="regional",
+    resource_type="AwsKmsKey",
+    severity="critical",
+    boundaries=["data"],
+    csf=["PR.AA-05", "PR.DS-01"],
+    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+    securityhub_controls=["KMS.5"],
+    permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyPolicy"],
+)
+def key_policy_not_public(ctx: CheckContext) -> None:
+    for key, _meta in customer_keys(ctx):
+        with ctx.resource(key["KeyId"], arn=key.get("KeyArn")):
+            public = public_statements(key_policy(ctx, key["KeyId"]))
+            if public:
+                ctx.failed("the key policy allows every principal without a condition",
+                           {"public_statements": public})
+            else:
+                ctx.passed("no key policy statement allows every principal unconditionally")

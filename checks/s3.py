@@ -11,6 +11,7 @@ Only these buckets are judged by the AI-data checks; other buckets are out of sc
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from checks import bedrock, bedrock_agent, sagemaker
 from checks._tags import AI_DATA, flagged, tag_map
 from posture.aws import AwsReadError
 from posture.context import CheckContext
+from posture.models import EvidenceValue
 from posture.registry import check
 
 REFERENCE_SOURCES = (
@@ -27,7 +29,8 @@ REFERENCE_SOURCES = (
 )
 DISCOVERY_PERMISSIONS = (
     "s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
-    "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob", "sagemaker:ListModels", "sagemaker:DescribeModel",
+    "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob",
+    "sagemaker:ListModels", "sagemaker:DescribeModel",
     "bedrock:GetModelInvocationLoggingConfiguration", "bedrock:ListCustomModels", "bedrock:GetCustomModel",
     "bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
 )
@@ -55,7 +58,7 @@ def bucket_tags(ctx: CheckContext, name: str) -> dict[str, str]:
 
 def bucket_region(ctx: CheckContext, name: str) -> str:
     location = ctx.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+    return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location))
 
 
 def referenced_buckets(ctx: CheckContext) -> dict[str, str]:
@@ -92,7 +95,8 @@ def versioning(ctx: CheckContext, name: str) -> dict[str, Any]:
 
 def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
     try:
-        return dict(ctx.call("s3", "get_object_lock_configuration", Bucket=name).get("ObjectLockConfiguration", {}))
+        answer = ctx.call("s3", "get_object_lock_configuration", Bucket=name)
+        return dict(answer.get("ObjectLockConfiguration", {}))
     except AwsReadError as exc:
         if exc.code == "ObjectLockConfigurationNotFoundError":
             return {}
@@ -108,7 +112,8 @@ def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
         "Versioning keeps every earlier object: a poisoned training set or a tampered RAG document can be "
         "compared with and rolled back to the version before the change."
     ),
-    remediation="`aws s3api put-bucket-versioning --bucket <name> --versioning-configuration Status=Enabled`.",
+    remediation="`aws s3api put-bucket-versioning --bucket <name> "
+    "--versioning-configuration Status=Enabled`.",
     service="s3",
     scope="global",
     resource_type="AwsS3Bucket",
@@ -162,3 +167,263 @@ def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
                 ctx.passed("Object Lock is enabled", evidence)
             else:
                 ctx.failed("Object Lock is not enabled", evidence)
+
+
+# -- encryption, exposure and logging of AI data ------------------------------------------------------
+PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+
+def encryption_rules(ctx: CheckContext, name: str) -> list[dict[str, Any]]:
+    """The bucket's default-encryption rules ([] when none is configured)."""
+    try:
+        answer = ctx.call("s3", "get_bucket_encryption", Bucket=name)
+    except AwsReadError as exc:
+        if exc.code == "ServerSideEncryptionConfigurationNotFoundError":
+            return []
+        raise
+    return list(answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))
+
+
+def public_access_block(ctx: CheckContext, name: str) -> dict[str, bool]:
+    try:
+        answer = ctx.call("s3", "get_public_access_block", Bucket=name)
+    except AwsReadError as exc:
+        if exc.code == "NoSuchPublicAccessBlockConfiguration":
+            return {}
+        raise
+    return dict(answer.get("PublicAccessBlockConfiguration", {}))
+
+
+def account_public_access_block(ctx: CheckContext) -> dict[str, bool]:
+    """The account-wide S3 Block Public Access settings ({} when never set)."""
+    try:
+        answer = ctx.call("s3control", "get_public_access_block", AccountId=ctx.account_id)
+    except AwsReadError as exc:
+        if exc.code == "NoSuchPublicAccessBlockConfiguration":
+            return {}
+        raise
+    return dict(answer.get("PublicAccessBlockConfiguration", {}))
+
+
+def bucket_policy(ctx: CheckContext, name: str) -> dict[str, Any] | None:
+    """The bucket policy document, or None when the bucket has none."""
+    try:
+        text = ctx.call("s3", "get_bucket_policy", Bucket=name).get("Policy")
+    except AwsReadError as exc:
+        if exc.code == "NoSuchBucketPolicy":
+            return None
+        raise
+    return dict(json.loads(text)) if text else None
+
+
+def bucket_logging(ctx: CheckContext, name: str) -> dict[str, Any]:
+    """Server access logging target ({} when logging is off)."""
+    return dict(ctx.call("s3", "get_bucket_logging", Bucket=name).get("LoggingEnabled") or {})
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _denies_plain_http(statement: dict[str, Any], name: str) -> bool:
+    """A statement that denies every principal every S3 action on the bucket's objects over plain HTTP."""
+    if statement.get("Effect") != "Deny":
+        return False
+    principal = statement.get("Principal")
+    if not (principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))):
+        return False
+    if not {"s3:*", "*"} & {str(a).lower() for a in _as_list(statement.get("Action", []))}:
+        return False
+    resources = {str(r) for r in _as_list(statement.get("Resource", []))}
+    if "*" not in resources and not any(r.endswith(f":s3:::{name}/*") for r in resources):
+        return False
+    for operator in ("Bool", "BoolIfExists"):
+        for key, value in (statement.get("Condition", {}).get(operator) or {}).items():
+            if key.lower() == "aws:securetransport" and str(_as_list(value)[0]).lower() == "false":
+                return True
+    return False
+
+
+def tls_only(policy: dict[str, Any] | None, name: str) -> bool:
+    if not policy:
+        return False
+    return any(_denies_plain_http(s, name) for s in _as_list(policy.get("Statement", [])))
+
+
+@check(
+    id="s3.ai_bucket_kms_encryption",
+    title="AI data buckets are encrypted with KMS keys by default",
+    description="Every bucket that holds training data, RAG sources, model artifacts or invocation logs has "
+    "default encryption with SSE-KMS (or DSSE-KMS).",
+    rationale=(
+        "With SSE-KMS, reading training data, RAG documents or model weights also needs kms:Decrypt on the "
+        "key: a second, audited permission that a leaked S3 credential or an over-broad bucket policy alone "
+        "does not grant."
+    ),
+    remediation="`aws s3api put-bucket-encryption --bucket <name> --server-side-encryption-configuration "
+    "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":"
+    "\"<key-arn>\"},\"BucketKeyEnabled\":true}]}'`.",
+    service="s3",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="medium",
+    boundaries=["data"],
+    csf=["PR.DS-01"],
+    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM08:2025"],
+    securityhub_controls=["S3.17"],
+    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetEncryptionConfiguration"],
+)
+def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
+    for bucket in ai_buckets(ctx):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
+            rules = encryption_rules(ctx, bucket.name)
+            defaults = [r.get("ApplyServerSideEncryptionByDefault") or {} for r in rules]
+            algorithm = next((d.get("SSEAlgorithm") for d in defaults if d.get("SSEAlgorithm")), None)
+            key = next((d.get("KMSMasterKeyID") for d in defaults if d.get("KMSMasterKeyID")), None)
+            evidence = {"sse_algorithm": algorithm, "kms_key": key, "ai_data_because": bucket.why}
+            if algorithm in KMS_ALGORITHMS:
+                ctx.passed(f"default encryption is {algorithm}", evidence)
+            elif algorithm:
+                ctx.failed(f"default encryption is {algorithm}, not a KMS key", evidence)
+            else:
+                ctx.failed("no default encryption is configured", evidence)
+
+
+@check(
+    id="s3.ai_bucket_public_access_blocked",
+    title="AI data buckets block all public access",
+    description="For every AI data bucket, all four S3 Block Public Access settings are on, at the bucket or "
+    "at the account level.",
+    rationale=(
+        "A public ACL or bucket policy on a training-data, RAG or model-artifact bucket exposes proprietary "
+        "data and model weights to anyone, and a public write lets anyone poison what the model learns or "
+        "retrieves."
+    ),
+    remediation="`aws s3api put-public-access-block --bucket <name> --public-access-block-configuration "
+    "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true` (or the "
+    "account-wide `aws s3control put-public-access-block`).",
+    service="s3",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="high",
+    boundaries=["data"],
+    csf=["PR.DS-01", "PR.AA-05"],
+    owasp_llm=["LLM03", "LLM06", "LLM10", "LLM02:2025", "LLM04:2025"],
+    securityhub_controls=["S3.8"],
+    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPublicAccessBlock", "s3:GetAccountPublicAccessBlock"],
+)
+def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
+    for bucket in ai_buckets(ctx):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
+            own = public_access_block(ctx, bucket.name)
+            # The account-wide settings matter only where the bucket's own are incomplete.
+            complete = all(own.get(s) for s in PUBLIC_ACCESS_SETTINGS)
+            account = {} if complete else account_public_access_block(ctx)
+            off = [s for s in PUBLIC_ACCESS_SETTINGS if not (own.get(s) or account.get(s))]
+            evidence: dict[str, EvidenceValue] = {
+                "settings_off": off, "ai_data_because": bucket.why, "bucket_level_all_on": complete,
+                "account_level_all_on": None if complete else all(account.get(s) for s in PUBLIC_ACCESS_SETTINGS),
+            }
+            if off:
+                ctx.failed(f"public access is not fully blocked: {', '.join(off)} off", evidence)
+            else:
+                ctx.passed("all four Block Public Access settings are on", evidence)
+
+
+@check(
+    id="s3.ai_bucket_tls_only",
+    title="AI data buckets refuse requests without TLS",
+    description="Every AI data bucket has a bucket policy that denies all requests where aws:SecureTransport "
+    "is false.",
+    rationale=(
+        "Prompts, invocation logs, RAG documents and training data must not cross the network in clear text; "
+        "only a bucket policy makes S3 refuse a plain-HTTP request."
+    ),
+    remediation="Add a bucket policy statement: Effect Deny, Principal *, Action s3:*, Resource the bucket "
+    "and bucket/*, Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}.",
+    service="s3",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="medium",
+    boundaries=["data"],
+    csf=["PR.DS-02"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    securityhub_controls=["S3.5"],
+    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPolicy"],
+)
+def ai_bucket_tls_only(ctx: CheckContext) -> None:
+    for bucket in ai_buckets(ctx):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
+            policy = bucket_policy(ctx, bucket.name)
+            evidence: dict[str, EvidenceValue] = {"has_bucket_policy": policy is not None,
+                                                  "ai_data_because": bucket.why}
+            if tls_only(policy, bucket.name):
+                ctx.passed("the bucket policy denies requests without TLS", evidence)
+            elif policy is None:
+                ctx.failed("no bucket policy: requests without TLS are accepted", evidence)
+            else:
+                ctx.failed("the bucket policy does not deny aws:SecureTransport=false", evidence)
+
+
+@check(
+    id="s3.ai_bucket_access_logging",
+    title="AI data buckets log server access",
+    description="Every AI data bucket has S3 server access logging enabled.",
+    rationale=(
+        "Access logs record who read or changed training data, RAG documents and model artifacts: the "
+        "evidence to investigate data theft, model theft or poisoning."
+    ),
+    remediation="`aws s3api put-bucket-logging --bucket <name> --bucket-logging-status "
+    "'{\"LoggingEnabled\":{\"TargetBucket\":\"<log-bucket>\",\"TargetPrefix\":\"<name>/\"}}'`.",
+    service="s3",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="low",
+    boundaries=["data"],
+    csf=["DE.CM-09", "PR.PS-04"],
+    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
+    securityhub_controls=["S3.9"],
+    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketLogging"],
+)
+def ai_bucket_access_logging(ctx: CheckContext) -> None:
+    for bucket in ai_buckets(ctx):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
+            target = bucket_logging(ctx, bucket.name).get("TargetBucket")
+            evidence = {"log_bucket": target, "ai_data_because": bucket.why}
+            if target:
+                ctx.passed(f"access logs go to {target}", evidence)
+            else:
+                ctx.failed("server access logging is off", evidence)
+
+
+@check(
+    id="s3.account_public_access_blocked",
+    title="S3 Block Public Access is on for the whole account",
+    description="All four account-level S3 Block Public Access settings are on.",
+    rationale=(
+        "The account-wide block is the backstop for every bucket, including the next bucket a data scientist "
+        "creates for a training set or an embedding export."
+    ),
+    remediation="`aws s3control put-public-access-block --account-id <id> "
+    "--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
+    "BlockPublicPolicy=true,RestrictPublicBuckets=true`.",
+    service="s3",
+    scope="global",
+    resource_type="AwsAccount",
+    severity="high",
+    boundaries=["data", "organizational"],
+    csf=["PR.DS-01", "PR.PS-01"],
+    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM08:2025"],
+    securityhub_controls=["S3.1"],
+    permissions=["s3:GetAccountPublicAccessBlock"],
+)
+def account_public_access_blocked(ctx: CheckContext) -> None:
+    with ctx.account_resource():
+        settings = account_public_access_block(ctx)
+        off = [s for s in PUBLIC_ACCESS_SETTINGS if not settings.get(s)]
+        if off:
+            ctx.failed(f"account-level Block Public Access is incomplete: {', '.join(off)} off",
+                       {"settings_off": off, "configured": bool(settings)})
+        else:
+            ctx.passed("all four account-level Block Public Access settings are on")

@@ -8,12 +8,38 @@ from posture.demo.simulation import Simulation
 # (service, operation, answer of an account where nothing was configured)
 MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("accessanalyzer", "ListAnalyzers", {"analyzers": []}),
+    ("accessanalyzer", "ListFindingsV2", {"findings": []}),
+    ("securityhub", "GetEnabledStandards", {"StandardsSubscriptions": []}),
+    # moto lists no account before Inspector is enabled; AWS lists it as DISABLED.
+    ("inspector2", "BatchGetAccountStatus", {"accounts": [{"accountId": "123456789012", "state": {"status": "DISABLED"},
+        "resourceState": {t: {"status": "DISABLED"} for t in ("ec2", "ecr", "lambda", "lambdaCode")}}],
+        "failedAccounts": []}),
+    ("detective", "ListGraphs", {"GraphList": []}),
+    ("securitylake", "ListDataLakes", {"dataLakes": []}),
     ("bedrock", "ListGuardrails", {"guardrails": []}),
+    ("bedrock", "GetGuardrail", None),
+    ("bedrock", "ListImportedModels", {"modelSummaries": []}),
+    ("bedrock", "GetImportedModel", None),
+    # moto invents the custom-model KMS key ARN: list and get are answered here, consistently.
+    ("bedrock", "ListCustomModels", {"modelSummaries": []}),
+    ("bedrock", "GetCustomModel", None),
+    # moto drops an agent's guardrailConfiguration: GetAgent is answered here (put one per agentId).
+    ("bedrock-agent", "GetAgent", None),
+    ("bedrock-agent", "ListPrompts", {"promptSummaries": []}),
+    ("bedrock-agent", "GetPrompt", None),
+    ("sagemaker", "ListMonitoringSchedules", {"MonitoringScheduleSummaries": []}),
     ("bedrock-agent", "ListDataSources", {"dataSourceSummaries": []}),
     ("bedrock-agent", "GetDataSource", None),
     ("bedrock-agent", "ListAgentActionGroups", {"actionGroupSummaries": []}),
     ("bedrock-agent", "ListAgentKnowledgeBases", {"agentKnowledgeBaseSummaries": []}),
     ("bedrock-agent", "ListAgentAliases", {"agentAliasSummaries": []}),
+    ("bedrock-agent", "GetAgentActionGroup", None),
+    ("network-firewall", "DescribeFirewallPolicy", None),
+    # moto reports a Macie session before Macie was ever enabled; None: no session (404).
+    ("macie2", "GetMacieSession", None),
+    ("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "DISABLED"}),
+    ("backup", "ListBackupSelections", {"BackupSelectionsList": []}),
+    ("backup", "GetBackupSelection", None),
 )
 
 

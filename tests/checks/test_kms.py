@@ -1,3 +1,6 @@
+import json
+
+from checks.kms import public_statements
 from posture.models import Status
 from tests.conftest import only
 
@@ -38,3 +41,75 @@ def test_access_denied_on_listing_is_one_account_error(aws, run_check):
     [finding] = run_check("kms.cmk_rotation_enabled")
     assert finding.status is Status.ERROR
     assert finding.resource_id == "123456789012"
+
+
+# -- keys pending deletion ---------------------------------------------------------------------------
+
+def test_key_not_pending_deletion_passes(aws, run_check):
+    key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    finding = only(run_check("kms.no_key_pending_deletion"), key)
+    assert finding.status is Status.PASS
+    assert finding.evidence["key_state"] == "Enabled"
+
+
+def test_key_pending_deletion_fails(aws, run_check):
+    kms = aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    finding = only(run_check("kms.no_key_pending_deletion"), key)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["key_state"] == "PendingDeletion"
+
+
+def test_pending_deletion_describe_denied_is_error(aws, run_check):
+    key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    aws.simulation.fail("kms", "DescribeKey", "AccessDeniedException")
+    findings = run_check("kms.no_key_pending_deletion")
+    assert [f.status for f in findings] == [Status.ERROR]
+    assert key not in [f.resource_id for f in findings if f.status is Status.PASS]
+
+
+# -- public key policies -----------------------------------------------------------------------------
+
+def _policy(statement):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+         "Action": "kms:*", "Resource": "*"}, statement]})
+
+
+def test_default_key_policy_passes(aws, run_check):
+    key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    assert only(run_check("kms.key_policy_not_public"), key).status is Status.PASS
+
+
+def test_conditioned_star_principal_passes(aws, run_check):
+    kms = aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
+        "Sid": "Org", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}))
+    assert only(run_check("kms.key_policy_not_public"), key).status is Status.PASS
+
+
+def test_unconditioned_star_principal_fails(aws, run_check):
+    kms = aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
+        "Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}))
+    finding = only(run_check("kms.key_policy_not_public"), key)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["public_statements"] == ["Everyone"]
+
+
+def test_key_policy_denied_is_error(aws, run_check):
+    key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    aws.simulation.fail("kms", "GetKeyPolicy", "AccessDeniedException")
+    finding = only(run_check("kms.key_policy_not_public"), key)
+    assert finding.status is Status.ERROR
+    assert "kms:GetKeyPolicy" in finding.message
+
+
+def test_public_statements_logic():
+    assert public_statements({"Statement": {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "kms:*"}}) == [
+        "statement 0"]
+    assert public_statements({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:*"}]}) == []

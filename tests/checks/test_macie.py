@@ -1,0 +1,61 @@
+from posture.models import Status
+from tests.conftest import only
+
+ACCOUNT = "123456789012"
+SESSION = {"status": "ENABLED", "findingPublishingFrequency": "FIFTEEN_MINUTES",
+           "serviceRole": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/macie.amazonaws.com/x",
+           "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}
+
+
+def test_enabled_passes(aws, run_check):
+    aws.simulation.put("macie2", "GetMacieSession", SESSION, region="us-east-1")
+    assert only(run_check("macie.enabled"), ACCOUNT).status is Status.PASS
+
+
+def test_never_enabled_fails(aws, run_check):
+    finding = only(run_check("macie.enabled"), ACCOUNT)
+    assert finding.status is Status.FAIL
+    assert "not enabled" in finding.message
+
+
+def test_macie_not_enabled_answer_fails(aws, run_check):
+    # What AWS answers where Macie is off: a denial whose message says so.
+    aws.simulation.fail("macie2", "GetMacieSession", "AccessDeniedException", "Macie is not enabled.", status=403)
+    assert only(run_check("macie.enabled"), ACCOUNT).status is Status.FAIL
+
+
+def test_paused_fails(aws, run_check):
+    aws.simulation.put("macie2", "GetMacieSession", {**SESSION, "status": "PAUSED"})
+    assert only(run_check("macie.enabled"), ACCOUNT).status is Status.FAIL
+
+
+def test_access_denied_is_error(aws, run_check):
+    aws.simulation.fail("macie2", "GetMacieSession", "AccessDeniedException",
+                        "User is not authorized to perform: macie2:GetMacieSession", status=403)
+    finding = only(run_check("macie.enabled"), ACCOUNT)
+    assert finding.status is Status.ERROR
+    assert "macie2:GetMacieSession" in finding.message
+
+
+def test_automated_discovery_enabled_passes(aws, run_check):
+    aws.simulation.put("macie2", "GetMacieSession", SESSION)
+    aws.simulation.put("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "ENABLED"})
+    assert only(run_check("macie.automated_discovery_enabled"), ACCOUNT).status is Status.PASS
+
+
+def test_automated_discovery_disabled_fails(aws, run_check):
+    aws.simulation.put("macie2", "GetMacieSession", SESSION)
+    finding = only(run_check("macie.automated_discovery_enabled"), ACCOUNT)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["status"] == "DISABLED"
+
+
+def test_automated_discovery_without_macie_fails(aws, run_check):
+    aws.simulation.put("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "ENABLED"})
+    assert only(run_check("macie.automated_discovery_enabled"), ACCOUNT).status is Status.FAIL
+
+
+def test_automated_discovery_denied_is_error(aws, run_check):
+    aws.simulation.put("macie2", "GetMacieSession", SESSION)
+    aws.simulation.fail("macie2", "GetAutomatedDiscoveryConfiguration", "AccessDeniedException", status=403)
+    assert only(run_check("macie.automated_discovery_enabled"), ACCOUNT).status is Status.ERROR
