@@ -18,6 +18,8 @@ demo: $(STAMP)
 	$(BIN)/posture demo --json posture-demo-report.json
 
 test: $(STAMP)
+	@# tests/test_html.py opens the HTML report in a real headless browser (Debian's chromium).
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

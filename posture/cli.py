@@ -10,7 +10,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from posture import __version__
+from posture import __version__, reporting_cli
 from posture.config import ScanConfig
 from posture.errors import PostureError, UsageError
 from posture.models import Severity
@@ -73,15 +73,35 @@ scan_options = [
     click.option("--workers", type=int, default=16, show_default=True, help="Concurrent checks."),
     click.option("--max-attempts", type=int, default=5, show_default=True,
                  help="Attempts per AWS call (adaptive retries)."),
+    click.option("--account", "accounts", multiple=True, metavar="ID",
+                 help="Scan this account (through --role-name); repeatable. Default: the credentials' account."),
+    click.option("--org", is_flag=True, help="Scan every ACTIVE account of the organisation (through --role-name)."),
+    click.option("--role-name", help="Role to assume in each scanned account (a path is allowed: audit/Posture)."),
+    click.option("--external-id", help="External id to pass when assuming --role-name."),
+    click.option("--role-session-name", default="posture", show_default=True, help="Session name of assumed roles."),
+    click.option("--shard", metavar="I/N", help="Scan only shard I of N (1-based) of the (account, region) units."),
+    click.option("--shard-count", type=int, metavar="N",
+                 help="Scan one of N shards, its 0-based index read from POSTURE_SHARD_INDEX, "
+                      "JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch)."),
+]
+# What to do with a report: shared by `scan` and `merge`.
+output_options = [
     click.option("--json", "json_path", metavar="PATH", help="Write the JSON report here ('-' for stdout)."),
     click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False),
                  help="Exit 3 when a failing finding is at or above this severity."),
     click.option("--quiet", is_flag=True, help="Print no table (the JSON is still written)."),
 ]
+scan_options += output_options
 
 
 def with_scan_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(scan_options):
+        fn = option(fn)
+    return fn
+
+
+def with_output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(output_options):
         fn = option(fn)
     return fn
 
@@ -96,6 +116,25 @@ class PostureGroup(click.Group):
             click.echo(f"posture: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
 
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """click's own usage errors (bad option, bad choice) in one line too, not usage + hint + error."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `posture`: the help, as click shows it
+                exc.show()
+                sys.exit(exc.exit_code)
+            message = " ".join(exc.format_message().split())
+            click.echo(f"posture: error: {message} (see --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("posture: error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 @click.group(cls=PostureGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="posture")
@@ -105,11 +144,40 @@ def cli() -> None:
 
 @cli.command()
 @with_scan_options
-def scan(json_path: str | None, quiet: bool, fail_on: str | None, **options: Any) -> None:
-    """Scan the account of the current credentials (read-only)."""
+@reporting_cli.with_report_options
+def scan(**options: Any) -> None:
+    """Scan the account of the current credentials, or named/organisation accounts (read-only)."""
+    from posture.shard import resolve_shard
+
+    extras, options = reporting_cli.prepare(click.get_current_context(), options)
+    json_path, quiet, fail_on = options.pop("json_path"), options.pop("quiet"), options.pop("fail_on")
+    options["shard_index"], options["shard_count"] = resolve_shard(options.pop("shard"), options.pop("shard_count"))
     config = build_config(fail_on=fail_on, **options)
     report = build_report(run_scan(config, load_registry(), progress=stderr_progress(quiet)))
-    sys.exit(finish_scan(report, json_path=json_path, quiet=quiet, fail_on=config.fail_on))
+    report, push_ok = reporting_cli.after_scan(report, extras, config, quiet=quiet)
+    code = finish_scan(report, json_path=json_path, quiet=quiet, fail_on=config.fail_on)
+    sys.exit(reporting_cli.exit_code(code, push_ok))
+
+
+@cli.command()
+@click.argument("parts", nargs=-1, required=True, metavar="PART.json...")
+@with_output_options
+@reporting_cli.with_report_options
+@click.option("--profile", help="AWS profile for --securityhub.")
+@click.option("--role-name", help="Role to assume in each other account of the report (--securityhub).")
+@click.option("--external-id", help="External id for --role-name.")
+def merge(parts: tuple[str, ...], **options: Any) -> None:
+    """Join the JSON reports of a sharded scan (`scan --shard`) into one report, then write and
+    push it like `scan` does: summary and scores are recomputed over every shard's findings."""
+    from posture.merge import load_report, merge_reports
+
+    extras, options = reporting_cli.prepare(click.get_current_context(), options)
+    json_path, quiet, fail_on = options.pop("json_path"), options.pop("quiet"), options.pop("fail_on")
+    config = build_config(fail_on=fail_on, **options)
+    report = merge_reports([load_report(p) for p in parts])
+    report, push_ok = reporting_cli.after_scan(report, extras, config, quiet=quiet)
+    code = finish_scan(report, json_path=json_path, quiet=quiet, fail_on=config.fail_on)
+    sys.exit(reporting_cli.exit_code(code, push_ok))
 
 
 @cli.command("checks")
@@ -191,6 +259,10 @@ def demo(json_path: str, fail_on: str | None, quiet: bool) -> None:
     if json_path != "-" and not quiet:
         click.echo(f"\nJSON report written to {json_path}")
     sys.exit(code)
+
+
+cli.add_command(reporting_cli.push)
+cli.add_command(reporting_cli.diff)
 
 
 def main() -> None:

@@ -22,7 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from posture.aws import AwsContext, AwsReadError, offered_in
-from posture.models import GLOBAL_REGION, CheckMeta, EvidenceValue, Finding, Scope, Status, finding_id
+from posture.models import (
+    GLOBAL_REGION,
+    Asset,
+    CheckMeta,
+    EvidenceValue,
+    Finding,
+    InventoryMeta,
+    Scope,
+    Status,
+    finding_id,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ class ScanArea:
 
 @dataclass
 class CheckContext:
-    meta: CheckMeta
+    meta: CheckMeta | InventoryMeta
     aws: AwsContext
     area: ScanArea
     findings: list[Finding] = field(default_factory=list)
@@ -142,6 +152,13 @@ class CheckContext:
         """The evidence could not be judged (e.g. an answer of a shape the check does not know)."""
         self._record(self._current(), Status.ERROR, message, evidence or {})
 
+    # -- inventory -----------------------------------------------------------------------
+    def asset(self, kind: str, asset_id: str, *, arn: str | None = None, scoping_scope: int | None = None,
+              evidence: str = "", region: str | None = None) -> Asset:
+        """An AI asset of this account (for inventory collectors)."""
+        return Asset(kind=kind, account_id=self.account_id, region=region or self.region, id=asset_id, arn=arn,
+                     scoping_scope=scoping_scope, evidence=evidence)
+
     def _current(self) -> _Scope:
         if not self._scopes:
             raise RuntimeError("a verdict needs a resource: use `with ctx.resource(...)`")
@@ -151,6 +168,8 @@ class CheckContext:
         if scope.decided:
             raise RuntimeError(f"a second verdict for {scope.resource.id}")
         scope.decided = True
+        if not isinstance(self.meta, CheckMeta):
+            raise RuntimeError(f"{self.meta.id} is an inventory collector: it lists assets, it gives no verdict")
         self.findings.append(make_finding(self.meta, self.aws, scope.resource, status, message, evidence))
 
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from posture.registry import Check
 
-# Reads the engine itself makes, whatever checks run: the account's enabled regions.
-# (sts:GetCallerIdentity needs no permission.)
-ENGINE_READS = ("ec2:DescribeRegions",)
+# Reads the engine itself makes, whatever checks run: the account's enabled regions, and
+# resource tags when a suppression rule matches on tags. (sts:GetCallerIdentity needs no permission.)
+ENGINE_READS = ("ec2:DescribeRegions", "tag:GetResources")
 # Only for `--org` / `--account` scans that assume a role in each account.
 ORGANIZATION_READS = ("organizations:ListAccounts", "sts:AssumeRole")
 # The one write the scanner makes, and only when asked to push findings.
-SECURITY_HUB_IMPORT = ("securityhub:BatchImportFindings", "securityhub:GetFindings")
+SECURITY_HUB_IMPORT = ("securityhub:BatchImportFindings", "securityhub:GetFindings", "securityhub:DescribeHub")
 MAX_POLICY_BYTES = 6144  # managed policy size limit (without white space)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -178,3 +179,52 @@ class Finding(BaseModel):
     csf: tuple[str, ...]
     owasp_llm: tuple[str, ...]
     securityhub_controls: tuple[str, ...] = ()
+    first_seen: Annotated[datetime | None, Field(description="First scan that saw this id (history).")] = None
+    last_seen: Annotated[datetime | None, Field(description="Last scan that saw this id (history).")] = None
+
+
+SCOPING_MATRIX = {
+    1: "Consumer app",
+    2: "Enterprise app",
+    3: "Pre-trained models",
+    4: "Fine-tuned models",
+    5: "Self-trained models",
+}
+
+
+class InventoryMeta(BaseModel):
+    """What an inventory collector is: it lists AI assets, it judges nothing."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: Annotated[str, Field(min_length=5)]
+    service: str
+    scope: Scope
+    permissions: tuple[str, ...]
+    resource_type: str = "Other"
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return CheckMeta._id(value)
+
+    @field_validator("permissions")
+    @classmethod
+    def _permissions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return CheckMeta._permissions(CheckMeta._non_empty(value))
+
+
+class Asset(BaseModel):
+    """One AI asset found in the account, with the Generative AI Security Scoping Matrix
+    scope it is evidence of (3 pre-trained, 4 fine-tuned, 5 self-trained), if any."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    account_id: str
+    region: str
+    id: str
+    arn: str | None = None
+    scoping_scope: Annotated[int | None, Field(ge=1, le=5)] = None
+    evidence: str = ""

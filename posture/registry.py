@@ -18,10 +18,11 @@ from types import ModuleType
 from typing import Any
 
 from posture.context import CheckContext
-from posture.models import CheckMeta
+from posture.models import Asset, CheckMeta, InventoryMeta
 
 ENTRY_POINT_GROUP = "posture.checks"
 CheckFunction = Callable[[CheckContext], None]
+CollectorFunction = Callable[[CheckContext], Iterable[Asset]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,15 @@ class Check:
     meta: CheckMeta
     run: CheckFunction
     origin: str  # the module that defined it
+
+
+@dataclass(frozen=True)
+class Collector:
+    """An inventory collector: lists AI assets (`ctx.asset(...)`), judges nothing."""
+
+    meta: InventoryMeta
+    run: CollectorFunction
+    origin: str
 
 
 class RegistryError(Exception):
@@ -46,18 +56,43 @@ def check(**metadata: Any) -> Callable[[CheckFunction], CheckFunction]:
     return mark
 
 
+def inventory(**metadata: Any) -> Callable[[CollectorFunction], CollectorFunction]:
+    """Declare an inventory collector: `@inventory(id=..., ...)` over `def fn(ctx) -> Iterable[Asset]`."""
+    meta = InventoryMeta(**metadata)
+
+    def mark(fn: CollectorFunction) -> CollectorFunction:
+        fn.__posture_inventory__ = meta  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def _defined_here(value: Any, module: ModuleType) -> bool:
+    return getattr(value, "__module__", None) == module.__name__
+
+
 def checks_in(module: ModuleType) -> list[Check]:
     found = []
     for value in vars(module).values():
         meta = getattr(value, "__posture_check__", None)
-        if isinstance(meta, CheckMeta) and getattr(value, "__module__", None) == module.__name__:
+        if isinstance(meta, CheckMeta) and _defined_here(value, module):
             found.append(Check(meta, value, module.__name__))
+    return found
+
+
+def collectors_in(module: ModuleType) -> list[Collector]:
+    found = []
+    for value in vars(module).values():
+        meta = getattr(value, "__posture_inventory__", None)
+        if isinstance(meta, InventoryMeta) and _defined_here(value, module):
+            found.append(Collector(meta, value, module.__name__))
     return found
 
 
 class Registry:
     def __init__(self, checks: Iterable[Check] = ()) -> None:
         self._checks: dict[str, Check] = {}
+        self._collectors: dict[str, Collector] = {}
         self.warnings: list[str] = []
         for c in checks:
             self.add(c)
@@ -70,8 +105,11 @@ class Registry:
         for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda m: m.name):
             if info.name.startswith("_"):
                 continue
-            for c in checks_in(importlib.import_module(f"checks.{info.name}")):
+            module = importlib.import_module(f"checks.{info.name}")
+            for c in checks_in(module):
                 registry.add(c)
+            for collector in collectors_in(module):
+                registry.add_collector(collector)
         if plugins:
             for ep in entry_points(group=ENTRY_POINT_GROUP):
                 try:
@@ -92,6 +130,17 @@ class Registry:
                 return
             raise RegistryError(message)
         self._checks[c.meta.id] = c
+
+    def add_collector(self, collector: Collector) -> None:
+        existing = self._collectors.get(collector.meta.id)
+        if existing is not None:
+            raise RegistryError(f"inventory id {collector.meta.id!r} from {collector.origin} "
+                                f"collides with {existing.origin}")
+        self._collectors[collector.meta.id] = collector
+
+    @property
+    def collectors(self) -> list[Collector]:
+        return sorted(self._collectors.values(), key=lambda c: c.meta.id)
 
     def __iter__(self) -> Any:
         return iter(sorted(self._checks.values(), key=lambda c: c.meta.id))

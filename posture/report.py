@@ -8,7 +8,7 @@ Bump SCHEMA_VERSION's major on any change a consumer would notice.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,7 +18,7 @@ from posture.models import Finding, Severity, Status
 from posture.runner import ScanResult
 from posture.scoring import RiskDefense, Scores, defense_in_depth, score
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 
 class Tool(BaseModel):
@@ -41,6 +41,11 @@ class ScanInfo(BaseModel):
     units_skipped: int = Field(0, description="(check, region) pairs skipped: service not offered there")
     api_calls: int = Field(description="AWS API calls made by the scan")
     warnings: list[str] = Field(default_factory=list)
+    check_ids: list[str] = Field(default_factory=list, description="Checks selected for the scan")
+    accounts_failed: dict[str, str] = Field(
+        default_factory=dict, description="Accounts that could not be read (role not assumable, ...), with the reason"
+    )
+    shard: str | None = Field(None, description="'I/N' when this report is one shard of a scan; see `posture merge`")
 
 
 class Summary(BaseModel):
@@ -53,6 +58,31 @@ class Summary(BaseModel):
     defense_in_depth: list[RiskDefense]
 
 
+class ExpiredRule(BaseModel):
+    """A suppression rule past its expiry date: it no longer mutes anything."""
+
+    model_config = ConfigDict(frozen=True)
+    line: int
+    check: str
+    reason: str
+    expires: date
+
+
+class SuppressionInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    file: str
+    rules: int
+    muted: int
+    expired: list[ExpiredRule] = Field(default_factory=list)
+
+
+class HistoryInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    path: str
+    previous_scan_id: str | None = None
+    scans_recorded: int
+
+
 class Report(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     schema_version: Literal["1.0"] = SCHEMA_VERSION
@@ -60,6 +90,8 @@ class Report(BaseModel):
     scan: ScanInfo
     summary: Summary
     findings: list[Finding]
+    suppressions: SuppressionInfo | None = None
+    history: HistoryInfo | None = None
 
 
 def summarize(findings: list[Finding]) -> Summary:
@@ -91,6 +123,9 @@ def build_report(result: ScanResult) -> Report:
             units_skipped=result.units_skipped,
             api_calls=result.api_calls,
             warnings=result.warnings,
+            check_ids=[c.meta.id for c in result.checks],
+            accounts_failed=result.accounts_failed,
+            shard=result.shard,
         ),
         summary=summarize(result.findings),
         findings=result.findings,

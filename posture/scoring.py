@@ -32,11 +32,11 @@ class AreaScore(BaseModel):
 
 
 class Layer(StrEnum):
-    HOLDS = "holds"  # mapped controls evaluated in this boundary, all pass
-    PARTIAL = "partial"  # some pass, some fail
-    FAILS = "fails"  # evaluated, none pass
+    HOLDS = "holds"  # at least one mapped control passes on every resource it judged here
+    PARTIAL = "partial"  # no control passes everywhere, but some resources pass
+    FAILS = "fails"  # controls were evaluated, nothing passes
     ERROR = "error"  # only unreadable evidence
-    ABSENT = "absent"  # nothing mapped here was evaluated
+    ABSENT = "absent"  # no mapped control was evaluated in this boundary
 
 
 class RiskDefense(BaseModel):
@@ -45,6 +45,8 @@ class RiskDefense(BaseModel):
     risk: str
     name: str
     layers: dict[str, Layer]
+    controls_passing: dict[str, int]  # per boundary: mapped checks that pass on every resource they judged
+    controls_present: dict[str, int]  # per boundary: mapped checks with at least one finding
     layers_holding: int
     layers_present: int
     called_out: bool  # held by one layer or none
@@ -104,16 +106,27 @@ def score(findings: list[Finding]) -> Scores:
     )
 
 
-def layer_state(findings: Iterable[Finding]) -> Layer:
-    statuses = [f.status for f in findings if not f.muted]
-    passed, failed = Status.PASS in statuses, Status.FAIL in statuses
-    if passed and failed:
-        return Layer.PARTIAL
-    if passed:
-        return Layer.HOLDS
-    if failed:
-        return Layer.FAILS
-    return Layer.ERROR if statuses else Layer.ABSENT
+def layer_state(findings: Iterable[Finding]) -> tuple[Layer, int, int]:
+    """(state, controls passing, controls present) of one boundary's layer for one risk.
+
+    A layer holds when a mapped control passes there (DESIGN.md): a check whose every
+    evaluated, unmuted finding in the boundary is PASS."""
+    by_check: dict[str, list[Status]] = {}
+    for f in findings:
+        if not f.muted:
+            by_check.setdefault(f.check_id, []).append(f.status)
+    passing = sum(1 for statuses in by_check.values()
+                  if Status.PASS in statuses and Status.FAIL not in statuses)
+    statuses = {s for ss in by_check.values() for s in ss}
+    if passing:
+        state = Layer.HOLDS
+    elif Status.PASS in statuses:
+        state = Layer.PARTIAL
+    elif Status.FAIL in statuses:
+        state = Layer.FAILS
+    else:
+        state = Layer.ERROR if statuses else Layer.ABSENT
+    return state, passing, len(by_check)
 
 
 def defense_in_depth(findings: list[Finding]) -> list[RiskDefense]:
@@ -121,7 +134,8 @@ def defense_in_depth(findings: list[Finding]) -> list[RiskDefense]:
     matrix = []
     for risk, name in reference.owasp_risks("2025").items():
         mapped = [f for f in findings if risk in f.owasp_llm]
-        layers = {b.value: layer_state(f for f in mapped if b in f.boundaries) for b in TrustBoundary}
+        cells = {b.value: layer_state(f for f in mapped if b in f.boundaries) for b in TrustBoundary}
+        layers = {b: cell[0] for b, cell in cells.items()}
         holding = sum(1 for state in layers.values() if state is Layer.HOLDS)
         present = sum(1 for state in layers.values() if state is not Layer.ABSENT)
         matrix.append(
@@ -129,6 +143,8 @@ def defense_in_depth(findings: list[Finding]) -> list[RiskDefense]:
                 risk=risk,
                 name=name,
                 layers=layers,
+                controls_passing={b: cell[1] for b, cell in cells.items()},
+                controls_present={b: cell[2] for b, cell in cells.items()},
                 layers_holding=holding,
                 layers_present=present,
                 called_out=holding <= 1,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,8 @@ SAFE_ENVIRONMENT = {
     "AWS_EC2_METADATA_DISABLED": "true",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
     "MOTO_ACM_VALIDATION_WAIT": "0",
+    # Scan history defaults to the user's state directory: keep tests out of the real one.
+    "XDG_STATE_HOME": tempfile.mkdtemp(prefix="posture-test-state-"),
 }
 os.environ.update(SAFE_ENVIRONMENT)
 for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
@@ -56,15 +59,50 @@ def aws(_local_aws: object) -> object:
     return _local_aws
 
 
+# (check id, status) seen through `run_check`; the session fails when a check lacks a PASS, FAIL or ERROR test.
+OBSERVED: set[tuple[str, str]] = set()
+CHECK_TESTS = Path(__file__).parent / "checks"
+
+
 @pytest.fixture
 def run_check(aws: object, registry: Registry):  # type: ignore[no-untyped-def]
     """Scan with one check and return its findings (through the real runner)."""
 
     def run(check_id: str, regions: tuple[str, ...] = ("us-east-1",), **config: object) -> list[Finding]:
         result = scan(ScanConfig(checks=(check_id,), regions=regions, max_attempts=2, **config), registry)
+        OBSERVED.update((f.check_id, f.status.value) for f in result.findings if f.check_id == check_id)
         return result.findings
 
     return run
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Remember whether this session runs every per-check test module, unfiltered."""
+    modules = {Path(str(item.fspath)).resolve() for item in items}
+    every_module = {p.resolve() for p in CHECK_TESTS.glob("test_*.py")} <= modules
+    config.stash[_WHOLE_CATALOGUE] = every_module and not config.option.keyword and not config.option.markexpr
+
+
+_WHOLE_CATALOGUE = pytest.StashKey[bool]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every check has a test where it passes, one where it fails and one where it reports ERROR."""
+    if not session.config.stash.get(_WHOLE_CATALOGUE, False) or exitstatus not in (0, 1):
+        return
+    missing = {
+        c.meta.id: sorted({"PASS", "FAIL", "ERROR"} - {status for cid, status in OBSERVED if cid == c.meta.id})
+        for c in Registry.load(plugins=False)
+    }
+    missing = {k: v for k, v in missing.items() if v}
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"  {check_id}: no {', '.join(statuses)} test" for check_id, statuses in sorted(missing.items())]
+        if reporter is not None:
+            reporter.write_line("checks without a PASS, FAIL or ERROR test (through run_check):")
+            for line in lines:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def only(findings: list[Finding], resource_id: str) -> Finding:

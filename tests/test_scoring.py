@@ -56,16 +56,30 @@ def test_scores_per_boundary_csf_function_and_owasp_risk():
 
 
 def test_defense_in_depth_counts_layers_that_hold():
+    risk_ids = ("LLM01", "LLM01:2025")
     findings = [
-        finding("PASS", boundaries=("user_interface",), owasp=("LLM01", "LLM01:2025"), resource="a"),
-        finding("PASS", boundaries=("model",), owasp=("LLM01", "LLM01:2025"), resource="b"),
-        finding("FAIL", boundaries=("model",), owasp=("LLM01", "LLM01:2025"), resource="c"),
-        finding("ERROR", boundaries=("data",), owasp=("LLM01", "LLM01:2025"), resource="d"),
+        finding("PASS", boundaries=("user_interface",), owasp=risk_ids, resource="a"),
+        # model: one control passes on one resource, fails on another -> partial
+        finding("PASS", boundaries=("model",), owasp=risk_ids, resource="b", check_id="x.one"),
+        finding("FAIL", boundaries=("model",), owasp=risk_ids, resource="c", check_id="x.one"),
+        finding("ERROR", boundaries=("data",), owasp=risk_ids, resource="d"),
+        # application: one control fails, another passes everywhere -> the layer holds
+        finding("FAIL", boundaries=("application",), owasp=risk_ids, resource="e", check_id="x.two"),
+        finding("PASS", boundaries=("application",), owasp=risk_ids, resource="f", check_id="x.three"),
+        finding("PASS", boundaries=("application",), owasp=risk_ids, resource="g", check_id="x.three"),
+        finding("FAIL", boundaries=("organizational",), owasp=risk_ids, resource="h"),
     ]
     risk = next(d for d in defense_in_depth(findings) if d.risk == "LLM01:2025")
-    assert risk.layers == {"user_interface": Layer.HOLDS, "application": Layer.ABSENT, "model": Layer.PARTIAL,
-                           "data": Layer.ERROR, "organizational": Layer.ABSENT}
-    assert risk.layers_holding == 1 and risk.layers_present == 3
-    assert risk.called_out
+    assert risk.layers == {"user_interface": Layer.HOLDS, "application": Layer.HOLDS, "model": Layer.PARTIAL,
+                           "data": Layer.ERROR, "organizational": Layer.FAILS}
+    assert risk.controls_passing["application"] == 1 and risk.controls_present["application"] == 2
+    assert risk.layers_holding == 2 and risk.layers_present == 5
+    assert not risk.called_out
     unmapped = next(d for d in defense_in_depth(findings) if d.risk == "LLM09:2025")
     assert unmapped.layers_holding == 0 and unmapped.called_out
+
+
+def test_a_risk_held_by_one_layer_is_called_out():
+    findings = [finding("PASS", boundaries=("model",), owasp=("LLM01", "LLM01:2025"))]
+    risk = next(d for d in defense_in_depth(findings) if d.risk == "LLM01:2025")
+    assert risk.layers_holding == 1 and risk.called_out

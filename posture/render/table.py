@@ -6,7 +6,7 @@ from tabulate import tabulate
 
 from posture.models import Status
 from posture.report import Report
-from posture.scoring import AreaScore, Layer
+from posture.scoring import AreaScore, Layer, RiskDefense
 
 LAYER_MARKS = {Layer.HOLDS: "holds", Layer.PARTIAL: "partial", Layer.FAILS: "FAILS", Layer.ERROR: "error",
                Layer.ABSENT: "-"}
@@ -44,8 +44,9 @@ def render(report: Report, *, findings: bool = True) -> str:
                           headers=["NIST CSF 2.0 function", *header[1:]], tablefmt="simple"))
     lines.append("")
     boundaries = list(summary.scores.boundaries)
-    matrix = [[f"{d.risk} {d.name}", *(LAYER_MARKS[d.layers[b]] for b in boundaries), d.layers_holding]
+    matrix = [[f"{d.risk} {d.name}", *(_cell(d, b) for b in boundaries), d.layers_holding]
               for d in summary.defense_in_depth]
+    lines.append("Defense in depth: per trust boundary, mapped controls passing everywhere / evaluated")
     lines.append(tabulate(matrix, headers=["OWASP LLM 2025 × trust boundary", *boundaries, "layers"],
                           tablefmt="simple"))
     thin = [d for d in summary.defense_in_depth if d.called_out and d.layers_present]
@@ -63,6 +64,14 @@ def render(report: Report, *, findings: bool = True) -> str:
             lines.append(tabulate(rows, headers=["Status", "Severity", "Check", "Region", "Resource", "Message"],
                                   tablefmt="simple"))
     return "\n".join(lines) + "\n"
+
+
+def _cell(defense: RiskDefense, boundary: str) -> str:
+    """The layer's state with controls passing / present (e.g. "holds 2/5")."""
+    state = defense.layers[boundary]
+    if state is Layer.ABSENT:
+        return LAYER_MARKS[state]
+    return f"{LAYER_MARKS[state]} {defense.controls_passing[boundary]}/{defense.controls_present[boundary]}"
 
 
 def _clip(text: str) -> str:
