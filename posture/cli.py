@@ -233,7 +233,9 @@ def iam_policy(no_securityhub: bool, org: bool) -> None:
     """Print the least-privilege IAM policy for the scanner (from the checks' permissions)."""
     from posture.iampolicy import scanner_policy
 
-    click.echo(json.dumps(scanner_policy(load_registry(), securityhub=not no_securityhub, organization=org), indent=2))
+    registry = load_registry()
+    policy = scanner_policy([*registry, *registry.collectors], securityhub=not no_securityhub, organization=org)
+    click.echo(json.dumps(policy, indent=2))
 
 
 @cli.command()

@@ -18,6 +18,8 @@ class ScanConfig(BaseModel):
     workers: int = Field(default=16, ge=1, le=256)
     max_attempts: int = Field(default=5, ge=1, le=20)
     fail_on: Severity | None = None  # None: failing findings never change the exit code
+    # The GenAI inventory; None: with a full scan, not with one narrowed by checks or services.
+    inventory: bool | None = None
     # Accounts (posture.accounts): none named and no org: the caller's own account.
     accounts: tuple[str, ...] = ()
     org: bool = False  # every ACTIVE account of the organisation

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from posture.registry import Check
+from posture.registry import Check, Collector
 
 # Reads the engine itself makes, whatever checks run: the account's enabled regions, and
 # resource tags when a suppression rule matches on tags. (sts:GetCallerIdentity needs no permission.)
@@ -17,7 +17,9 @@ SECURITY_HUB_IMPORT = ("securityhub:BatchImportFindings", "securityhub:GetFindin
 MAX_POLICY_BYTES = 6144  # managed policy size limit (without white space)
 
 
-def scanner_policy(checks: Iterable[Check], *, securityhub: bool = True, organization: bool = False) -> dict[str, Any]:
+def scanner_policy(
+    checks: Iterable[Check | Collector], *, securityhub: bool = True, organization: bool = False
+) -> dict[str, Any]:
     reads = set(ENGINE_READS)
     for c in checks:
         reads.update(c.meta.permissions)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from posture import __version__
 from posture.errors import UsageError
+from posture.inventory import build_inventory
 from posture.models import Finding
 from posture.report import Report, ScanInfo, Tool, summarize
 
@@ -74,7 +75,13 @@ def merge_reports(parts: list[Report]) -> Report:
         "accounts_failed": dict(sorted(failed.items())),
         "shard": None,
     })
-    return Report(tool=Tool(version=__version__), scan=info, summary=summarize(merged), findings=merged)
+    inventories = [p.inventory for p in parts if p.inventory is not None]
+    inventory = build_inventory(
+        list({(a.kind, a.account_id, a.region, a.id): a for i in inventories for a in i.assets}.values()),
+        list(dict.fromkeys(e for i in inventories for e in i.errors)),
+    ) if inventories else None
+    return Report(tool=Tool(version=__version__), scan=info, summary=summarize(merged), findings=merged,
+                  inventory=inventory)
 
 
 def _combined_extras(parts: list[Report]) -> dict[str, Any]:

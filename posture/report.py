@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from posture import __version__
+from posture.inventory import Inventory, build_inventory
 from posture.models import Finding, Severity, Status
 from posture.runner import ScanResult
 from posture.scoring import RiskDefense, Scores, defense_in_depth, score
@@ -90,6 +91,7 @@ class Report(BaseModel):
     scan: ScanInfo
     summary: Summary
     findings: list[Finding]
+    inventory: Inventory | None = None
     suppressions: SuppressionInfo | None = None
     history: HistoryInfo | None = None
 
@@ -129,6 +131,8 @@ def build_report(result: ScanResult) -> Report:
         ),
         summary=summarize(result.findings),
         findings=result.findings,
+        inventory=build_inventory(result.assets, result.inventory_errors)
+        if result.assets or result.inventory_errors else None,
     )
 
 

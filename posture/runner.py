@@ -17,7 +17,7 @@ reason, and the scan goes on with the next.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,8 +38,8 @@ from posture.aws import AwsContext, AwsReadError, CallLog, client_config, explai
 from posture.config import ScanConfig
 from posture.context import CheckContext, Resource, ScanArea, error_reason, make_finding
 from posture.errors import ScanError, UsageError
-from posture.models import GLOBAL_REGION, Finding, Scope, Status
-from posture.registry import Check, Registry, RegistryError
+from posture.models import GLOBAL_REGION, Asset, Finding, Scope, Status
+from posture.registry import Check, Collector, Registry, RegistryError
 from posture.shard import Shard
 
 __all__ = ["HOME_REGIONS", "Progress", "ScanResult", "Unit", "plan", "run_unit", "scan"]
@@ -65,13 +65,22 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)
     accounts_failed: dict[str, str] = field(default_factory=dict)  # account id -> why it could not be read
     shard: str | None = None  # "I/N" when this is one shard of a scan
+    assets: list[Asset] = field(default_factory=list)  # the GenAI inventory (unfiltered scans)
+    inventory_errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Unit:
-    check: Check
+    check: Check | Collector
     account_id: str
     region: str
+
+
+@dataclass
+class UnitResult:
+    findings: list[Finding] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+    inventory_error: str | None = None
 
 
 @dataclass
@@ -126,7 +135,7 @@ def account_home(partition: str, regions: list[str]) -> str:
 
 
 def plan(
-    checks: list[Check],
+    checks: Sequence[Check | Collector],
     session: boto3.Session,
     account_id: str,
     partition: str,
@@ -152,15 +161,22 @@ def plan(
     return units, skipped
 
 
-def run_unit(unit: Unit, aws: AwsContext, area: ScanArea) -> list[Finding]:
+def run_unit(unit: Unit, aws: AwsContext, area: ScanArea) -> UnitResult:
     ctx = CheckContext(unit.check.meta, aws, area)
+    if isinstance(unit.check, Collector):
+        try:
+            return UnitResult(assets=list(unit.check.run(ctx)))
+        except Exception as exc:  # an inventory that could not be read is said, never a silent gap
+            return UnitResult(inventory_error=f"{unit.check.meta.id} in {aws.account_id}/{aws.region}: "
+                                             f"{error_reason(exc)}")
     try:
         unit.check.run(ctx)
     except Exception as exc:
         region = aws.region if unit.check.meta.scope is Scope.REGIONAL else GLOBAL_REGION
         account = Resource(aws.account_id, f"arn:{aws.partition}:iam::{aws.account_id}:root", region, "AwsAccount")
-        ctx.findings.append(make_finding(unit.check.meta, aws, account, Status.ERROR, error_reason(exc), {}))
-    return ctx.findings
+        meta = unit.check.meta
+        ctx.findings.append(make_finding(meta, aws, account, Status.ERROR, error_reason(exc), {}))
+    return UnitResult(findings=ctx.findings)
 
 
 def account_errors(checks: list[Check], aws: AwsContext, reason: str) -> list[Finding]:
@@ -172,9 +188,11 @@ def account_errors(checks: list[Check], aws: AwsContext, reason: str) -> list[Fi
 class _Scan:
     """The state of one scan run; `scan()` below is its only user."""
 
-    def __init__(self, config: ScanConfig, checks: list[Check], session: boto3.Session, progress: Progress | None):
+    def __init__(self, config: ScanConfig, checks: list[Check], collectors: list[Collector],
+                 session: boto3.Session, progress: Progress | None):
         self.config = config
         self.checks = checks
+        self.collectors = collectors
         self.session = session
         self.progress = progress
         self.call_log = CallLog()
@@ -183,6 +201,8 @@ class _Scan:
         account_id, partition, region = identify(session, self.call_log, config.max_attempts)
         self.caller = Caller(account_id, partition, region)
         self.findings: list[Finding] = []
+        self.assets: list[Asset] = []
+        self.inventory_errors: list[str] = []
         self.regions_seen: set[str] = set()
         self.failed: dict[str, str] = {}
         self.units_run = self.units_skipped = self.units_done = 0
@@ -239,8 +259,9 @@ class _Scan:
                 self.findings.extend(account_errors(self.checks, anchor, account.error or "unknown"))
             return
         self.regions_seen.update(account.regions)
-        units, skipped = plan(self.checks, account.session, account.account_id, self.caller.partition,
-                              account.regions, self.shard)
+        runnable: list[Check | Collector] = [*self.checks, *self.collectors]
+        units, skipped = plan(runnable, account.session, account.account_id,
+                              self.caller.partition, account.regions, self.shard)
         self.units_skipped += skipped
         if not units:
             return
@@ -253,7 +274,7 @@ class _Scan:
     def run(self, targets: list[str], regions: list[str] | None, sessions: AccountSessions) -> None:
         limit = self.config.workers * 2  # queued units: enough to keep workers busy, no more
         with ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture") as pool:
-            pending: set[Future[list[Finding]]] = set()
+            pending: set[Future[UnitResult]] = set()
             for account in self.accounts(targets, regions, sessions):
                 for unit, aws, area in self.units_of(account):
                     while len(pending) >= limit:
@@ -263,10 +284,14 @@ class _Scan:
             while pending:
                 pending = self._collect(pending)
 
-    def _collect(self, pending: set[Future[list[Finding]]]) -> set[Future[list[Finding]]]:
+    def _collect(self, pending: set[Future[UnitResult]]) -> set[Future[UnitResult]]:
         done, rest = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            self.findings.extend(future.result())
+            result = future.result()
+            self.findings.extend(result.findings)
+            self.assets.extend(result.assets)
+            if result.inventory_error:
+                self.inventory_errors.append(result.inventory_error)
             self.units_done += 1
             if self.progress:
                 self.progress(self.units_done, self.units_run)
@@ -287,7 +312,10 @@ def scan(
         raise UsageError(str(exc)) from None
     if not checks:
         raise UsageError("no check selected")
-    run = _Scan(config, checks, session or open_session(config), progress)
+    # The inventory comes with a full scan; a scan narrowed to some checks reads only what they need.
+    wants_inventory = config.inventory if config.inventory is not None else not (config.checks or config.services)
+    collectors = registry.collectors if wants_inventory else []
+    run = _Scan(config, checks, collectors, session or open_session(config), progress)
     caller = run.caller
     home = run.context(run.session, caller.account_id, home_region(caller.partition))
     targets = target_accounts(config.accounts, config.org, config.role_name, caller, home)
@@ -316,4 +344,6 @@ def scan(
         warnings=list(registry.warnings),
         accounts_failed=dict(sorted(run.failed.items())),
         shard=run.shard.label,
+        assets=run.assets,
+        inventory_errors=run.inventory_errors,
     )

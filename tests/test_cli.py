@@ -63,7 +63,7 @@ def test_bad_scan_input_exits_2_with_one_line(invoke, args, message):
 def test_iam_policy_covers_every_declared_permission(invoke, registry):
     policy = json.loads(invoke("iam-policy").output)
     actions = {a for s in policy["Statement"] for a in s["Action"]}
-    assert {p for c in registry for p in c.meta.permissions} <= actions
+    assert {p for c in [*registry, *registry.collectors] for p in c.meta.permissions} <= actions
     writes = {a for a in actions if not a.split(":")[1].startswith(("Get", "List", "Describe", "BatchGet", "Search"))
               and a != "apigateway:GET"}
     assert writes == {"securityhub:BatchImportFindings"}

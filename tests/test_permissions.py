@@ -9,9 +9,11 @@ from collections import defaultdict
 import boto3
 import pytest
 
+from posture.aws import AwsContext, CallLog, client_config
 from posture.config import ScanConfig
+from posture.context import ScanArea
 from posture.demo.seed import REGIONS, seed_account
-from posture.runner import scan
+from posture.runner import Unit, run_unit, scan
 
 # API operation -> IAM action, where the IAM action is not "<signing name>:<operation>".
 IAM_ACTION_OF = {
@@ -53,6 +55,29 @@ def recorded(_local_aws, registry):
     return calls
 
 
+@pytest.fixture(scope="module")
+def recorded_inventory(_local_aws, registry):
+    """collector id -> IAM actions it sent, each collector run alone over the demo account."""
+    _local_aws.reset()
+    seed_account(_local_aws.client, _local_aws.simulation)
+    calls: dict[str, set[str]] = defaultdict(set)
+    call_log = CallLog()
+    for collector in registry.collectors:
+        session = boto3.Session()
+
+        def record(model, _id=collector.meta.id, **_):
+            calls[_id].add(iam_action(model.service_model, model))
+
+        session.events.register("before-call", record)
+        contexts = {r: AwsContext(session, account_id="123456789012", partition="aws", region=r, call_log=call_log,
+                                  config=client_config(1)) for r in REGIONS}
+        for region in REGIONS:
+            result = run_unit(Unit(collector, "123456789012", region), contexts[region],
+                              ScanArea(REGIONS, contexts))
+            assert result.inventory_error is None, result.inventory_error
+    return calls
+
+
 def test_every_check_calls_only_what_it_declares(recorded, registry):
     uncovered = {}
     for c in registry:
@@ -60,6 +85,13 @@ def test_every_check_calls_only_what_it_declares(recorded, registry):
         if missing:
             uncovered[c.meta.id] = sorted(missing)
     assert uncovered == {}
+
+
+def test_every_collector_calls_only_what_it_declares(recorded_inventory, registry):
+    uncovered = {c.meta.id: sorted(recorded_inventory[c.meta.id] - set(c.meta.permissions))
+                 for c in registry.collectors}
+    assert {k: v for k, v in uncovered.items() if v} == {}
+    assert "sagemaker:DescribeTrainingJob" in recorded_inventory["inventory.sagemaker"]
 
 
 def test_the_recorder_sees_real_calls(recorded):

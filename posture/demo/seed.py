@@ -112,8 +112,13 @@ def seed_sagemaker(client: ClientFactory, sim: Simulation, seeded: Seeded) -> No
         AlgorithmSpecification={"TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme-train:1",
                                 "TrainingInputMode": "File"},
         RoleArn=role,
-        InputDataConfig=[{"ChannelName": "train", "DataSource": {"S3DataSource": {
-            "S3DataType": "S3Prefix", "S3Uri": "s3://acme-llm-training-data/support/"}}}],
+        # Fine-tuning: the base model comes in through its own channel.
+        InputDataConfig=[
+            {"ChannelName": "train", "DataSource": {"S3DataSource": {
+                "S3DataType": "S3Prefix", "S3Uri": "s3://acme-llm-training-data/support/"}}},
+            {"ChannelName": "model", "DataSource": {"S3DataSource": {
+                "S3DataType": "S3Prefix", "S3Uri": "s3://acme-llm-model-artifacts/base/"}}},
+        ],
         OutputDataConfig={"S3OutputPath": "s3://acme-llm-model-artifacts/support/", "KmsKeyId": seeded.ids["kms:data"]},
         ResourceConfig={"InstanceType": "ml.g5.2xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
         StoppingCondition={"MaxRuntimeInSeconds": 86400},

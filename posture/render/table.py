@@ -54,6 +54,18 @@ def render(report: Report, *, findings: bool = True) -> str:
         lines.append("")
         lines.append("Held by one layer or none: " + "; ".join(
             f"{d.risk} {d.name} ({d.layers_holding} of {d.layers_present} layers hold)" for d in thin))
+    if report.inventory is not None:
+        inventory = report.inventory
+        lines.append("")
+        counts = ", ".join(f"{n} {kind}" for kind, n in inventory.counts.items()) or "no AI assets found"
+        lines.append(f"GenAI inventory: {counts}")
+        if inventory.scoping_scope:
+            lines.append(f"Generative AI Security Scoping Matrix: scope {inventory.scoping_scope} "
+                         f"({inventory.scoping_label}), shown by {inventory.scoping_evidence[0]}"
+                         + (f" and {len(inventory.scoping_evidence) - 1} more" if len(inventory.scoping_evidence) > 1
+                            else ""))
+        for error in inventory.errors:
+            lines.append(f"  inventory incomplete: {error}")
     if findings:
         failing = [f for f in report.findings if f.status is not Status.PASS and not f.muted]
         failing.sort(key=lambda f: (f.status is Status.ERROR, -f.severity.rank, f.check_id, f.resource_id))
