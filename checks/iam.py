@@ -290,7 +290,8 @@ def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
     "condition, and sts:AssumeRole to named role ARNs.",
     severity="high",
     csf=["PR.AA-05", "PR.AA-01"],
-    owasp_llm=["LLM08", "LLM07", "LLM06:2025"],
+    # Model output that drives a tool call acts with these permissions (improper output handling's blast radius).
+    owasp_llm=["LLM08", "LLM07", "LLM02", "LLM06:2025", "LLM05:2025"],
     permissions=list(AI_ROLE_PERMISSIONS),
     **ROLE_META,
 )

@@ -120,7 +120,8 @@ def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
     severity="medium",
     boundaries=["data"],
     csf=["PR.DS-01", "PR.DS-11", "RC.RP-03"],
-    owasp_llm=["LLM03", "LLM04:2025", "LLM08:2025"],
+    # Versions of RAG sources keep the trusted ground truth that grounds answers (misinformation).
+    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM08:2025", "LLM09:2025"],
     securityhub_controls=["S3.14"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketVersioning"],
 )
@@ -152,7 +153,7 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     severity="medium",
     boundaries=["data"],
     csf=["PR.DS-01", "PR.DS-11"],
-    owasp_llm=["LLM03", "LLM04:2025"],
+    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
     securityhub_controls=["S3.15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"],
 )

@@ -86,15 +86,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _WHOLE_CATALOGUE = pytest.StashKey[bool]()
 
 
+def uncovered(observed: set[tuple[str, str]], check_ids: list[str]) -> dict[str, list[str]]:
+    """Check id -> the statuses (PASS, FAIL, ERROR) no test has seen it give."""
+    missing = {cid: sorted({"PASS", "FAIL", "ERROR"} - {status for c, status in observed if c == cid})
+               for cid in check_ids}
+    return {cid: statuses for cid, statuses in missing.items() if statuses}
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Every check has a test where it passes, one where it fails and one where it reports ERROR."""
     if not session.config.stash.get(_WHOLE_CATALOGUE, False) or exitstatus not in (0, 1):
         return
-    missing = {
-        c.meta.id: sorted({"PASS", "FAIL", "ERROR"} - {status for cid, status in OBSERVED if cid == c.meta.id})
-        for c in Registry.load(plugins=False)
-    }
-    missing = {k: v for k, v in missing.items() if v}
+    missing = uncovered(OBSERVED, [c.meta.id for c in Registry.load(plugins=False)])
     if missing:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         lines = [f"  {check_id}: no {', '.join(statuses)} test" for check_id, statuses in sorted(missing.items())]
