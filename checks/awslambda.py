@@ -69,7 +69,8 @@ def resource_policy(ctx: CheckContext, name: str) -> dict[str, Any] | None:
         if exc.code == "ResourceNotFoundException":
             return None
         raise
-    return json.loads(policy) if isinstance(policy, str) else policy
+    document: dict[str, Any] = json.loads(policy) if isinstance(policy, str) else policy
+    return document
 
 
 def agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
