@@ -19,7 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	@# tests/test_html.py opens the HTML report in a real headless browser (Debian's chromium).
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

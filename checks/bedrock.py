@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+# logs and s3 import this module too: refer to them as modules, read at call time.
+from checks import bedrock_agent, logs, s3
 from checks._agents import agents
-from checks.kms import is_customer_managed
-from posture.aws import AwsReadError
+from checks.kms import judge_cmk
 from posture.context import CheckContext
 from posture.models import EvidenceValue
 from posture.registry import check
@@ -89,35 +89,7 @@ def usage(ctx: CheckContext) -> list[str]:
 
 
 def _has_knowledge_bases(ctx: CheckContext) -> bool:
-    # The same read as bedrock_agent.knowledge_bases (that module imports this one).
-    return bool(ctx.paginate("bedrock-agent", "list_knowledge_bases").get("knowledgeBaseSummaries"))
-
-
-def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
-    groups = ctx.paginate("logs", "describe_log_groups", logGroupNamePrefix=name).get("logGroups", [])
-    return next((g for g in groups if g.get("logGroupName") == name), None)
-
-
-def bucket_encryption_rules(ctx: CheckContext, bucket: str) -> list[dict[str, Any]]:
-    try:
-        answer = ctx.call("s3", "get_bucket_encryption", Bucket=bucket)
-    except AwsReadError as exc:
-        if exc.code == "ServerSideEncryptionConfigurationNotFoundError":
-            return []
-        raise
-    return list(answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))
-
-
-def judge_cmk(ctx: CheckContext, key: str | None, what: str,
-              evidence: Mapping[str, EvidenceValue] | None = None) -> None:
-    """PASS when `key` names a customer managed KMS key, else FAIL (absent: an AWS owned key)."""
-    facts = {**(evidence or {}), "kms_key": key}
-    if not key:
-        ctx.failed(f"{what} uses an AWS owned key, not a customer managed key", facts)
-    elif is_customer_managed(ctx, key):
-        ctx.passed(f"{what} is encrypted with a customer managed key", facts)
-    else:
-        ctx.failed(f"the key of {what} is AWS managed, not customer managed", facts)
+    return bool(bedrock_agent.knowledge_bases(ctx))
 
 
 # -- invocation logging ----------------------------------------------------------------------
@@ -181,7 +153,7 @@ def invocation_logs_encrypted(ctx: CheckContext) -> None:
     if bucket:
         with ctx.resource(bucket, arn=f"arn:{ctx.partition}:s3:::{bucket}", type="AwsS3Bucket"):
             algorithms = [r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm")
-                          for r in bucket_encryption_rules(ctx, bucket)]
+                          for r in s3.encryption_rules(ctx, bucket)]
             evidence: dict[str, EvidenceValue] = {"sse_algorithms": [a for a in algorithms if a]}
             if any(a and a.startswith("aws:kms") for a in algorithms):
                 ctx.passed("the invocation-log bucket encrypts by default with KMS", evidence)
@@ -190,7 +162,7 @@ def invocation_logs_encrypted(ctx: CheckContext) -> None:
     group_name = (config.get("cloudWatchConfig") or {}).get("logGroupName")
     if group_name:
         with ctx.resource(group_name, arn=ctx.arn("logs", f"log-group:{group_name}"), type="AwsLogsLogGroup"):
-            group = log_group(ctx, group_name)
+            group = logs.log_group(ctx, group_name)
             if group is None:
                 ctx.failed("the invocation-log group does not exist", {"log_group": group_name})
             elif group.get("kmsKeyId"):
@@ -224,7 +196,7 @@ def invocation_logs_retained(ctx: CheckContext) -> None:
     if not group_name:
         return  # no CloudWatch destination: nothing to judge (logging itself is judged apart)
     with ctx.resource(group_name, arn=ctx.arn("logs", f"log-group:{group_name}")):
-        group = log_group(ctx, group_name)
+        group = logs.log_group(ctx, group_name)
         days = group.get("retentionInDays") if group else None
         if group is None:
             ctx.failed("the invocation-log group does not exist", {"log_group": group_name})

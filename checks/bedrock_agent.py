@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks._agents import agents
-from checks.bedrock import judge_cmk
+from checks.kms import judge_cmk
 from posture.context import CheckContext
 from posture.registry import check
 

@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from checks import sagemaker
-from checks.bedrock import judge_cmk
+from checks.kms import judge_cmk
 from posture.context import CheckContext
 from posture.registry import check
 

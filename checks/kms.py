@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from posture.context import CheckContext
+from posture.models import EvidenceValue
 from posture.registry import check
 
 
@@ -161,3 +163,15 @@ def key_policy_not_public(ctx: CheckContext) -> None:
                            {"public_statements": public})
             else:
                 ctx.passed("no key policy statement allows every principal unconditionally")
+
+
+def judge_cmk(ctx: CheckContext, key: str | None, what: str,
+              evidence: Mapping[str, EvidenceValue] | None = None) -> None:
+    """PASS when `key` names a customer managed KMS key, else FAIL (absent: an AWS owned key)."""
+    facts = {**(evidence or {}), "kms_key": key}
+    if not key:
+        ctx.failed(f"{what} uses an AWS owned key, not a customer managed key", facts)
+    elif is_customer_managed(ctx, key):
+        ctx.passed(f"{what} is encrypted with a customer managed key", facts)
+    else:
+        ctx.failed(f"the key of {what} is AWS managed, not customer managed", facts)

@@ -32,6 +32,10 @@ def log_groups(ctx: CheckContext) -> list[dict[str, Any]]:
     return list(ctx.paginate("logs", "describe_log_groups").get("logGroups", []))
 
 
+def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
+    return next((g for g in log_groups(ctx) if g.get("logGroupName") == name), None)
+
+
 def invocation_log_group(ctx: CheckContext) -> str | None:
     """The log group Bedrock invocation logging writes to in this region, if any."""
     if not ctx.offers("bedrock", ctx.region):

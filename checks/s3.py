@@ -22,11 +22,9 @@ from posture.context import CheckContext
 from posture.models import EvidenceValue
 from posture.registry import check
 
-REFERENCE_SOURCES = (
-    ("sagemaker", sagemaker.s3_uris),
-    ("bedrock", bedrock.s3_uris),
-    ("bedrock-agent", bedrock_agent.s3_uris),
-)
+# (service, module whose `s3_uris(ctx)` lists the S3 locations it uses); modules, not functions,
+# because bedrock imports this module too and is read only at call time.
+REFERENCE_SOURCES = (("sagemaker", sagemaker), ("bedrock", bedrock), ("bedrock-agent", bedrock_agent))
 DISCOVERY_PERMISSIONS = (
     "s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
     "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob",
@@ -65,10 +63,10 @@ def referenced_buckets(ctx: CheckContext) -> dict[str, str]:
     """Bucket name -> the service whose resources reference it, over every scanned region."""
     found: dict[str, str] = {}
     for region in ctx.regions:
-        for service, uris in REFERENCE_SOURCES:
+        for service, source in REFERENCE_SOURCES:
             if not ctx.offers(service, region):
                 continue
-            for uri in uris(ctx.in_region(region)):
+            for uri in source.s3_uris(ctx.in_region(region)):
                 if uri.startswith("s3://"):
                     found.setdefault(uri[5:].split("/", 1)[0], service)
                 elif uri.startswith("arn:") and ":s3:::" in uri:

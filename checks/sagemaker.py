@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.bedrock import judge_cmk
-from checks.kms import is_customer_managed
+from checks.kms import is_customer_managed, judge_cmk
 from posture.context import CheckContext
 from posture.registry import check
 
@@ -110,6 +109,15 @@ def subnet_ids(ctx: CheckContext) -> list[str]:
 def vpc_ids(ctx: CheckContext) -> list[str]:
     """VPCs SageMaker domains are attached to, in this region."""
     return [d["VpcId"] for d in domains(ctx) if d.get("VpcId")]
+
+
+def judge_in_vpc(ctx: CheckContext, record: dict[str, Any], what: str) -> None:
+    """PASS when a model's or job's VpcConfig names subnets, else FAIL."""
+    subnets = (record.get("VpcConfig") or {}).get("Subnets", [])
+    if subnets:
+        ctx.passed(f"{what} runs in {len(subnets)} subnet(s)", {"subnets": subnets})
+    else:
+        ctx.failed(f"{what} has no VPC configuration", {"subnets": []})
 
 
 @check(
@@ -324,12 +332,7 @@ def model_network_isolation(ctx: CheckContext) -> None:
 def model_in_vpc(ctx: CheckContext) -> None:
     for summary in summaries(ctx, MODEL):
         with scope(ctx, MODEL, summary):
-            model = describe(ctx, MODEL, summary)
-            subnets = (model.get("VpcConfig") or {}).get("Subnets", [])
-            if subnets:
-                ctx.passed(f"the model runs in {len(subnets)} subnet(s)", {"subnets": subnets})
-            else:
-                ctx.failed("the model has no VPC configuration", {"subnets": []})
+            judge_in_vpc(ctx, describe(ctx, MODEL, summary), "the model")
 
 
 @check(
@@ -505,12 +508,7 @@ def training_job_network_isolation(ctx: CheckContext) -> None:
 def training_job_in_vpc(ctx: CheckContext) -> None:
     for summary in summaries(ctx, TRAINING_JOB):
         with scope(ctx, TRAINING_JOB, summary):
-            job = describe(ctx, TRAINING_JOB, summary)
-            subnets = (job.get("VpcConfig") or {}).get("Subnets", [])
-            if subnets:
-                ctx.passed(f"the job runs in {len(subnets)} subnet(s)", {"subnets": subnets})
-            else:
-                ctx.failed("the job has no VPC configuration", {"subnets": []})
+            judge_in_vpc(ctx, describe(ctx, TRAINING_JOB, summary), "the job")
 
 
 @check(

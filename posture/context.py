@@ -53,6 +53,10 @@ def error_reason(exc: BaseException) -> str:
     """A reason a person can act on, without internals or secrets."""
     if isinstance(exc, AwsReadError):
         return str(exc)
+    if isinstance(exc, KeyError):
+        # Usually an AWS answer without a field the check reads: say which field, never a value.
+        return (f"the AWS answer lacked the field {str(exc.args[0])[:80]!r} that the check reads; "
+                "if AWS answered correctly, this is a bug in the check")
     return f"the check failed unexpectedly ({type(exc).__name__}); this is a bug in the check"
 
 

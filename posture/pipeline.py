@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
 
 from posture import accounts, securityhub, suppressions
 from posture.accounts import AccountSessions, Caller
 from posture.asff import home_region
-from posture.aws import AwsContext, AwsReadError, CallLog, client_config, explain_error
+from posture.aws import AwsContext, AwsReadError, CallLog, client_config
 from posture.errors import UsageError
 from posture.history import History
 from posture.models import GLOBAL_REGION, Finding
@@ -58,22 +57,26 @@ def write_outputs(report: Report, paths: Mapping[str, str | None]) -> None:
 
 
 def tag_lookup(session: boto3.Session, report: Report) -> suppressions.TagsOf:
-    """Tags of the findings' resources, read with tag:GetResources (only when a rule uses tags)."""
+    """Tags of the findings' resources, read with tag:GetResources (only when a rule uses tags).
+
+    Read through an AwsContext like every other read: guarded read-only, counted, explained."""
     home = home_region(report.scan.partition, report.scan.regions)
     by_region: dict[str, set[str]] = {}
     for f in report.findings:
         if f.resource_arn:
             by_region.setdefault(home if f.region == GLOBAL_REGION else f.region, set()).add(f.resource_arn)
     tags: dict[str, dict[str, str]] = {}
+    call_log = CallLog()
     for region, arns in by_region.items():
-        client = session.client("resourcegroupstaggingapi", region_name=region)
+        reader = AwsContext(session, account_id="-", partition=report.scan.partition, region=region,
+                            call_log=call_log, config=client_config(5))
         ordered = sorted(arns)
         for start in range(0, len(ordered), MAX_TAG_ARNS):
             try:
-                page = client.get_resources(ResourceARNList=ordered[start:start + MAX_TAG_ARNS])
-            except (ClientError, BotoCoreError) as exc:
-                reason = explain_error("tag:GetResources", exc).reason
-                raise UsageError(f"suppression rules match tags, but tags cannot be read: {reason}") from None
+                page = reader.call("resourcegroupstaggingapi", "get_resources",
+                                   ResourceARNList=ordered[start:start + MAX_TAG_ARNS])
+            except AwsReadError as exc:
+                raise UsageError(f"suppression rules match tags, but tags cannot be read: {exc.reason}") from None
             for item in page.get("ResourceTagMappingList", []):
                 tags[item["ResourceARN"]] = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
     return lambda f: tags.get(f.resource_arn or "", {})
@@ -96,7 +99,9 @@ def sessions(
 
     def account_sessions() -> AccountSessions:
         if "sessions" not in opened:
-            arn = session.client("sts").get_caller_identity()["Arn"]
+            probe = AwsContext(session, account_id="-", partition="aws", region=session.region_name or "us-east-1",
+                               call_log=CallLog(), config=client_config(max_attempts))
+            arn = probe.call("sts", "get_caller_identity")["Arn"]
             _, partition, _, _, account_id, _ = arn.split(":", 5)
             caller = Caller(account_id, partition, session.region_name or accounts.home_region(partition))
             sts = AwsContext(session, account_id=account_id, partition=partition, region=caller.region,
@@ -107,7 +112,12 @@ def sessions(
         return result
 
     def session_for(account_id: str) -> boto3.Session:
-        known = account_sessions()
+        try:
+            known = account_sessions()
+        except AwsReadError as exc:
+            raise securityhub.HubError(securityhub.Failure(
+                account_id, "-", None, exc.code or "GetCallerIdentity",
+                f"cannot identify the credentials: {exc.reason}")) from None
         if account_id != known.caller.account_id and not role_name:
             raise securityhub.HubError(securityhub.Failure(
                 account_id, "-", None, "WrongAccount",
