@@ -28,6 +28,13 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agent", "ListPrompts", {"promptSummaries": []}),
     ("bedrock-agent", "GetPrompt", None),
     ("sagemaker", "ListMonitoringSchedules", {"MonitoringScheduleSummaries": []}),
+    # moto lacks schedules' Describe, feature group and inference experiment lists, and drops a feature
+    # group's OnlineStoreConfig: answered here (one JSON-protocol answer per region, not per resource).
+    ("sagemaker", "DescribeMonitoringSchedule", None),
+    ("sagemaker", "ListFeatureGroups", {"FeatureGroupSummaries": []}),
+    ("sagemaker", "DescribeFeatureGroup", None),
+    ("sagemaker", "ListInferenceExperiments", {"InferenceExperiments": []}),
+    ("sagemaker", "DescribeInferenceExperiment", None),
     ("bedrock-agent", "ListDataSources", {"dataSourceSummaries": []}),
     ("bedrock-agent", "GetDataSource", None),
     ("bedrock-agent", "ListAgentActionGroups", {"actionGroupSummaries": []}),
@@ -40,6 +47,11 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "DISABLED"}),
     ("backup", "ListBackupSelections", {"BackupSelectionsList": []}),
     ("backup", "GetBackupSelection", None),
+    # moto has AgentCore runtimes, gateways and memories, but no browser or code-interpreter tools.
+    ("bedrock-agentcore-control", "ListBrowsers", {"browserSummaries": []}),
+    ("bedrock-agentcore-control", "GetBrowser", None),
+    ("bedrock-agentcore-control", "ListCodeInterpreters", {"codeInterpreterSummaries": []}),
+    ("bedrock-agentcore-control", "GetCodeInterpreter", None),
 )
 
 
