@@ -84,3 +84,11 @@ def test_demo_account_inventory_in_the_json_report(aws, registry):
     assert kinds["bedrock.agent"] >= 1 and kinds["bedrock.knowledge_base"] >= 1 and kinds["sagemaker.endpoint"] >= 1
     assert data["inventory"]["scoping_scope"] in (4, 5)
     assert data["inventory"]["errors"] == []
+
+
+def test_inventory_reaches_the_table_and_the_html_report(aws, registry):
+    training_job(aws, "tune", ["train", "model"])
+    report = build_report(full_scan())
+    table, html = RENDERERS["table"](report), RENDERERS["html"](report)
+    assert "scope 4 (Fine-tuned models)" in table and "1 sagemaker.training_job" in table
+    assert "scope 4 (Fine-tuned models)" in html and "sagemaker.training_job tune (us-east-1)" in html

@@ -137,6 +137,21 @@ def _failing(report: Report) -> str:
     return "".join(parts) or "<section><h2>No failing findings</h2></section>"
 
 
+def _inventory(report: Report) -> str:
+    inventory = report.inventory
+    if inventory is None:
+        return ""
+    counts = ", ".join(f"{n} {escape(kind)}" for kind, n in inventory.counts.items()) or "no AI assets found"
+    scope = ""
+    if inventory.scoping_scope:
+        evidence = "".join(f"<li>{escape(e)}</li>" for e in inventory.scoping_evidence)
+        scope = (f"<p>Generative AI Security Scoping Matrix: <strong>scope {inventory.scoping_scope} "
+                 f"({escape(inventory.scoping_label or '')})</strong>, shown by:</p><ul>{evidence}</ul>")
+    errors = "".join(f"<li>inventory incomplete: {escape(e)}</li>" for e in inventory.errors)
+    return (f'<section id="inventory"><h2>GenAI inventory</h2><p>{counts}</p>{scope}'
+            f"{f'<ul>{errors}</ul>' if errors else ''}</section>")
+
+
 def render(report: Report) -> str:
     scan, summary = report.scan, report.summary
     scores = summary.scores
@@ -164,6 +179,7 @@ scanned {scan.finished_at:%Y-%m-%d %H:%M} UTC · posture {escape(report.tool.ver
 <section id="scores"><h2>Scores (overall and per trust boundary)</h2><div class="cards">{cards}</div></section>
 <section id="csf"><h2>NIST CSF 2.0 functions</h2>{bars}</section>
 <section id="defense"><h2>Defense in depth: OWASP LLM 2025 risk × trust boundary</h2>{_heatmap(report)}</section>
+{_inventory(report)}
 {expired}
 <section id="filters"><h2>Failing findings by trust boundary</h2>
 <input id="filter" type="search" placeholder="Filter: check, resource, region, severity…" aria-label="Filter findings">
