@@ -2,7 +2,7 @@
 
 Each module holds small fetch helpers (reads through the context, shared by its
 checks) and checks: plain functions over the records those helpers return,
-declared with `posture.registry.check`. Modules whose name starts with `_` hold
+declared with `posture.core.registry.check`. Modules whose name starts with `_` hold
 shared helpers and are not scanned for checks.
 
 Conventions every check follows:

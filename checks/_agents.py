@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.context import CheckContext
+from posture.core.context import CheckContext
 
 DRAFT = "DRAFT"
 # IAM actions the helpers below need (bedrock-agent's actions are in the bedrock namespace).

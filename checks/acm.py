@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 EXPIRY_WINDOW_DAYS = 30
 # ListCertificates returns only RSA_1024 and RSA_2048 certificates unless asked for every key type.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 # API Gateway's account-level default (10,000 rps): a stage "throttle" at or above it bounds nothing.
 ACCOUNT_DEFAULT_RATE = 10_000.0

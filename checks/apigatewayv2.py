@@ -10,8 +10,8 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from checks.apigateway import ACCOUNT_DEFAULT_RATE
-from posture.context import CheckContext, Resource
-from posture.registry import check
+from posture.core.context import CheckContext, Resource
+from posture.core.registry import check
 
 
 def apis(ctx: CheckContext) -> list[dict[str, Any]]:

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from checks import _agents
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 # A variable whose NAME says it holds a credential.
 SECRET_NAME = re.compile(r"secret|token|passw(or)?d|pwd|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credential",

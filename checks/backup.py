@@ -7,9 +7,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from checks import s3
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 TAG_KEY_PREFIX = "aws:resourcetag/"
 # Backup selection condition operators over a resource tag's value (None: the tag is absent).

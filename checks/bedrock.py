@@ -8,9 +8,9 @@ from typing import Any
 from checks import bedrock_agent, logs, s3
 from checks._agents import agents
 from checks.kms import judge_cmk
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 # Content filters a guardrail needs against harmful input and output (PROMPT_ATTACK is judged apart).
 HARM_FILTERS = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")

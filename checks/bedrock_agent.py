@@ -6,8 +6,8 @@ from typing import Any
 
 from checks._agents import agents
 from checks.kms import judge_cmk
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 MAX_IDLE_SESSION_TTL = 1800  # seconds; AWS's default is 600
 AGENT_PERMISSIONS = ("bedrock:ListAgents", "bedrock:GetAgent")

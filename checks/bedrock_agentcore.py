@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from checks.kms import judge_cmk
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 SERVICE = "bedrock-agentcore-control"
 IAM = "bedrock-agentcore"  # the model's signing name, which is also the IAM prefix

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 # Security policies that still accept TLS 1.0/1.1 (or SSLv3) from viewers.
 WEAK_TLS_POLICIES = frozenset({"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"})

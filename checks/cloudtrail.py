@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from checks import _agents, bedrock_agent, s3
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 
 def trails(ctx: CheckContext) -> list[dict[str, Any]]:

@@ -7,8 +7,8 @@ from typing import Any
 
 from checks import _agents, awslambda, sagemaker
 from checks._tags import AI_WORKLOAD, flagged, tag_map
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 # Everything `ai_vpcs` reads: checks scoped to AI VPCs declare these.
 AI_VPC_PERMISSIONS = (

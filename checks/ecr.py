@@ -12,8 +12,8 @@ from typing import Any
 
 from checks import sagemaker
 from checks.kms import judge_cmk
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 IMAGE_URI = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
 DISCOVERY_PERMISSIONS = (

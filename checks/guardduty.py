@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 
 def detectors(ctx: CheckContext) -> list[dict[str, Any]]:

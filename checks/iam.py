@@ -21,9 +21,9 @@ from urllib.parse import unquote
 
 from checks import awslambda
 from checks._tags import AI_WORKLOAD, flagged, tag_map
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 ADMIN_POLICY = "AdministratorAccess"

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks import _agents, bedrock, bedrock_agent, sagemaker
-from posture.context import CheckContext
-from posture.models import Asset
-from posture.registry import inventory
+from posture.core.context import CheckContext
+from posture.core.models import Asset
+from posture.core.registry import inventory
 
 PRE_TRAINED, FINE_TUNED, SELF_TRAINED = 3, 4, 5
 

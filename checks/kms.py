@@ -6,9 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 
 def keys(ctx: CheckContext) -> list[dict[str, Any]]:

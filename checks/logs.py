@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks import _agents, bedrock
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 AI_PREFIXES = ("/aws/sagemaker/", "/aws/bedrock/", "/aws/bedrock-agentcore/")
 DISCOVERY_PERMISSIONS = ("logs:DescribeLogGroups", "bedrock:GetModelInvocationLoggingConfiguration",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 
 def macie_session(ctx: CheckContext) -> dict[str, Any]:

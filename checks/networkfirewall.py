@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from checks.ec2 import AI_VPC_PERMISSIONS, ai_vpcs
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 
 def firewalls_in(ctx: CheckContext, vpc_id: str) -> list[dict[str, Any]]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 AI_OPT_OUT = "AISERVICES_OPT_OUT_POLICY"
 SCP = "SERVICE_CONTROL_POLICY"

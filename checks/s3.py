@@ -17,10 +17,10 @@ from typing import Any
 
 from checks import bedrock, bedrock_agent, sagemaker
 from checks._tags import AI_DATA, flagged, tag_map
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.models import EvidenceValue
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
+from posture.core.registry import check
 
 # (service, module whose `s3_uris(ctx)` lists the S3 locations it uses); modules, not functions,
 # because bedrock imports this module too and is read only at call time.

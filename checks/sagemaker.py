@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.kms import is_customer_managed, judge_cmk
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 
 def endpoint_configs(ctx: CheckContext) -> list[dict[str, Any]]:

@@ -10,8 +10,8 @@ from typing import Any
 
 from checks.kms import judge_cmk
 from checks.sagemaker import MODEL, MODEL_PERMISSIONS, NOTEBOOK, NOTEBOOK_PERMISSIONS, Kind, describe, scope, summaries
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 # -- monitoring job definitions --------------------------------------------------------------
 # The four Model Monitor job definition kinds share one list shape; each has its own describe call.

@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 from checks._tags import AI_DATA, flagged, tag_map
-from posture.context import CheckContext
-from posture.registry import check
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 # Names, descriptions or tags that mark a key for a model provider or an AI service.
 MODEL_KEY = re.compile(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 # The standard's ARN is arn:<partition>:securityhub:<region>::standards/ai-security-best-practices/v/<version>.
 AI_STANDARD = "::standards/ai-security-best-practices/"

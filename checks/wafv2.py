@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks import apigateway, cloudfront, elbv2
-from posture.aws import AwsReadError
-from posture.context import CheckContext
-from posture.registry import check
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext
+from posture.core.registry import check
 
 CLOUDFRONT_HOME = {"aws": "us-east-1"}  # where CLOUDFRONT-scope web ACLs are managed
 ENFORCING = ("Block", "Captcha", "Challenge")  # a Count action observes but bounds nothing

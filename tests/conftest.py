@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from posture.config import ScanConfig
-from posture.models import Finding
-from posture.registry import Registry
-from posture.runner import scan
+from posture.core.config import ScanConfig
+from posture.core.models import Finding
+from posture.core.registry import Registry
+from posture.core.runner import scan
 
 _EMPTY_FD, _EMPTY_PATH = tempfile.mkstemp(prefix="posture-test-aws-")
 os.close(_EMPTY_FD)

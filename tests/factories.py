@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.models import CheckMeta, Finding, Severity, Status, finding_id
+from posture.core.models import CheckMeta, Finding, Severity, Status, finding_id
 
 META: dict[str, Any] = dict(
     id="demo.example_control",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.models import Finding, Severity, Status, TrustBoundary, finding_id
-from posture.report import Report, ScanInfo, Tool, summarize
+from posture.core.models import Finding, Severity, Status, TrustBoundary, finding_id
+from posture.report.model import Report, ScanInfo, Tool, summarize
 
 ACCOUNT = "123456789012"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

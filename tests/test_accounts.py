@@ -7,11 +7,12 @@ from typing import Any
 import boto3
 import pytest
 
-from posture.accounts import Caller, role_arn, target_accounts
-from posture.config import ScanConfig
-from posture.errors import ScanError, UsageError
-from posture.models import Status
-from posture.runner import scan
+from posture.aws.accounts import Caller, role_arn, target_accounts
+from posture.aws.sessions import open_session
+from posture.core.config import ScanConfig
+from posture.core.errors import ScanError, UsageError
+from posture.core.models import Status
+from posture.core.runner import scan
 
 CALLER = "123456789012"  # moto's default account: the credentials' own
 ROLE = "PostureAudit"
@@ -78,7 +79,7 @@ def test_org_scans_active_accounts_only_each_with_its_own_resources(aws: Any, re
 
 
 def test_named_accounts_are_assumed_with_external_id_and_session_name(aws: Any, registry: Any) -> None:
-    session = boto3.Session()
+    session = open_session()
     sent: list[dict[str, Any]] = []
     session.events.register("provide-client-params.sts.AssumeRole", lambda params, **_: sent.append(dict(params)))
     result = scan(ScanConfig(accounts=("111122223333",), role_name="audit/Posture", external_id="ext-123",

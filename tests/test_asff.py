@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from posture import asff, reference
-from posture.models import Status
+from posture.aws.regions import account_home
+from posture.core import reference
+from posture.core.models import Status
+from posture.render import asff
 from tests.reporting_helpers import T0, make_finding, make_report
 
 FACTS = reference.load("asff_required_fields")
@@ -58,8 +60,8 @@ def test_global_findings_go_to_the_home_region() -> None:
     f = make_finding("bucket", region="global", resource_type="AwsS3Bucket")
     item = asff.to_asff(f, home="us-east-1", now=T0)
     assert item["Region"] == "us-east-1" and ":us-east-1:" in item["ProductArn"]
-    assert asff.home_region("aws", ["eu-west-1", "us-east-1"]) == "us-east-1"
-    assert asff.home_region("aws", ["eu-west-1", "eu-central-1"]) == "eu-central-1"
+    assert account_home("aws", ["eu-west-1", "us-east-1"]) == "us-east-1"
+    assert account_home("aws", ["eu-west-1", "eu-central-1"]) == "eu-central-1"
 
 
 def test_passing_control_is_informational_and_muted_is_suppressed() -> None:

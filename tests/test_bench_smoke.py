@@ -7,7 +7,7 @@ import http.client
 from pathlib import Path
 from typing import Any
 
-from posture import bench
+import bench.scenarios as bench
 
 
 def test_a_tiny_benchmark_writes_its_table(tmp_path: Path) -> None:
@@ -15,7 +15,7 @@ def test_a_tiny_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert bench.main(["--sizes", "2", "--accounts", "2", "--regions", "1", "--delay-ms", "1",
                        "--services", "kms,s3", "--output", str(out)]) == 0
     text = out.read_text()
-    assert "python -m posture.bench --sizes 2 --accounts 2" in text  # the command that reproduces it
+    assert "python -m bench --sizes 2 --accounts 2" in text  # the command that reproduces it
     rows = [line for line in text.splitlines() if line.startswith("| ") and "Scenario" not in line]
     assert [r.split(" | ")[0] for r in rows] == ["| 2x demo, 1 account", "| organisation, 2 accounts"]
     for row in rows:

@@ -2,8 +2,8 @@
 
 from collections import defaultdict
 
-from posture import reference
-from posture.models import TrustBoundary
+from posture.core import reference
+from posture.core.models import TrustBoundary
 
 
 def test_at_least_100_checks_with_complete_metadata(registry):

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from posture.cli import cli
+from posture.cli.main import cli
 
 
 @pytest.fixture

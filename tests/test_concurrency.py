@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from posture.aws import AwsContext
-from posture.config import ScanConfig
+from posture.aws.context import AwsContext
+from posture.core.config import ScanConfig
+from posture.core.models import Finding
+from posture.core.registry import Registry
+from posture.core.runner import scan
 from posture.demo.seed import REGIONS, seed_account
-from posture.models import Finding
-from posture.registry import Registry
-from posture.runner import scan
 
 RUNS = 3
 

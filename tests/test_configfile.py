@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from posture import configfile
-from posture.cli import cli
-from posture.config import ScanConfig
-from posture.errors import UsageError
+from posture.cli.main import cli
+from posture.core import configfile
+from posture.core.config import ScanConfig
+from posture.core.errors import UsageError
 
 GOOD = """
 [scan]

@@ -9,10 +9,10 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
-from posture.cli import cli
-from posture.diff import Change, classify, diff, json_schema
-from posture.history import History
-from posture.models import Status, finding_id
+from posture.cli.main import cli
+from posture.core.models import Status, finding_id
+from posture.report.diff import Change, classify, diff, json_schema
+from posture.sinks.history import History
 from tests.reporting_helpers import T0, make_finding, make_report
 
 

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from posture.demo.seed import seed_account
-from posture.report import json_schema
+from posture.report.model import json_schema
 
 POSTURE = shutil.which("posture", path=str(Path(sys.executable).parent)) or "posture"
 

@@ -35,14 +35,15 @@ from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.utils import CLIENT_NAME_TO_HYPHENIZED_SERVICE_ID_OVERRIDES
 
-import posture.aws
-from posture.aws import AwsContext, AwsReadError
-from posture.config import ScanConfig
-from posture.context import CheckContext
+import posture.aws.context
+from posture.aws.context import AwsContext
+from posture.aws.errors import AwsReadError
+from posture.core.config import ScanConfig
+from posture.core.context import CheckContext
+from posture.core.models import Finding, Status
+from posture.core.registry import Check, Registry, check
+from posture.core.runner import scan
 from posture.demo.seed import REGIONS, seed_account
-from posture.models import Finding, Status
-from posture.registry import Check, Registry, check
-from posture.runner import scan
 
 Key = tuple[str, str, str]  # (check id, region, resource id)
 Read = tuple[str, str]  # (botocore service name, API operation name)
@@ -53,7 +54,7 @@ FAULTS = ("denied", "denied_details", "throttled_then_ok", "throttled", "http_50
 # These fail only the reads of one resource (operations that need an id) while the listings
 # work: a check that swallowed a failed detail read would judge the listed resource anyway.
 DETAILS_ONLY = ("denied_details", "http_500_details", "missing_fields")
-# What a person reads in the ERROR of each fault (the wording of posture.aws.explain_error).
+# What a person reads in the ERROR of each fault (the wording of posture.aws.errors.explain_error).
 REASONS = {
     "denied": "access denied", "denied_details": "access denied", "throttled": "throttled",
     "http_500_details": "did not answer",
@@ -366,11 +367,11 @@ def run_fault(m: Matrix, fault: str, services: list[str], mp: pytest.MonkeyPatch
         elif fault == "http_503":
             sim.fail(service, op, "ServiceUnavailable", status=503)
         elif fault == "read_timeout":
-            sim.slow(service, op, 2.5)
+            sim.slow(service, op, 1.2)
     if fault == "throttled_then_ok":
         max_attempts = 3  # two throttled answers, then the real one
     elif fault == "read_timeout":
-        mp.setattr(posture.aws, "READ_TIMEOUT", 0.8)
+        mp.setattr(posture.aws.context, "READ_TIMEOUT", 0.4)
     elif fault == "refused":
         for service in services:
             mp.setenv(endpoint_variable(service), "http://127.0.0.1:9")  # nothing listens there

@@ -24,12 +24,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posture import configfile, suppressions
-from posture.cli import cli
-from posture.errors import UsageError
-from posture.models import Severity, Status
-from posture.registry import Registry
-from posture.shard import parse_shard
+from posture.cli.main import cli
+from posture.core import configfile
+from posture.core.errors import UsageError
+from posture.core.models import Severity, Status
+from posture.core.registry import Registry
+from posture.core.shard import parse_shard
+from posture.report import suppressions
 from tests.reporting_helpers import make_finding, make_report
 
 FUZZ = settings(max_examples=100, deadline=None, database=None,
@@ -337,7 +338,7 @@ def test_report_fuzz_count() -> None:
 @pytest.mark.parametrize("crash", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_a_crash_mid_write_leaves_the_old_report(monkeypatch: pytest.MonkeyPatch, crash: BaseException) -> None:
     """Reports are written to a temporary file and renamed: a crash leaves the previous one whole."""
-    from posture import output
+    from posture.sinks import files as output
 
     with workspace() as root:
         (root / "report.json").write_text('{"old": true}')

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from posture.history import History, default_path
-from posture.models import Status
+from posture.core.models import Status
+from posture.sinks.history import History, default_path
 from tests.reporting_helpers import T0, make_finding, make_report
 
 
@@ -53,7 +53,7 @@ def test_store_is_in_wal_mode(tmp_path: Path) -> None:
 
 
 def test_unwritable_store_is_a_usage_error(tmp_path: Path) -> None:
-    from posture.errors import UsageError
+    from posture.core.errors import UsageError
 
     blocker = tmp_path / "file"
     blocker.write_text("")

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from posture.models import TrustBoundary
+from posture.core.models import TrustBoundary
 from posture.render import RENDERERS
-from posture.report import Report
+from posture.report.model import Report
 from tests.reporting_helpers import make_finding, make_report
 
 ARN = "arn:aws:kms:us-east-1:123456789012:key/artifacts"

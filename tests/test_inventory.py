@@ -2,14 +2,14 @@
 
 import json
 
-from posture.config import ScanConfig
+from posture.core.config import ScanConfig
+from posture.core.models import Asset
+from posture.core.registry import Registry
+from posture.core.runner import scan
 from posture.demo.seed import seed_account
-from posture.inventory import build_inventory
-from posture.models import Asset
-from posture.registry import Registry
 from posture.render import RENDERERS
-from posture.report import build_report
-from posture.runner import scan
+from posture.report.inventory import build_inventory
+from posture.report.model import build_report
 
 ROLE = "arn:aws:iam::123456789012:role/sm"
 

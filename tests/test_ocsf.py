@@ -8,7 +8,7 @@ from datetime import timedelta
 import jsonschema
 import pytest
 
-from posture import reference
+from posture.core import reference
 from posture.render import RENDERERS
 from posture.render.ocsf import json_schema
 from tests.reporting_helpers import T0, make_finding, make_report

@@ -6,14 +6,14 @@ actions, must be a subset of the check's declared permissions."""
 
 from collections import defaultdict
 
-import boto3
 import pytest
 
-from posture.aws import AwsContext, CallLog, client_config
-from posture.config import ScanConfig
-from posture.context import ScanArea
+from posture.aws.context import AwsContext, CallLog, client_config
+from posture.aws.sessions import open_session
+from posture.core.config import ScanConfig
+from posture.core.context import ScanArea
+from posture.core.runner import Unit, run_unit, scan
 from posture.demo.seed import REGIONS, seed_account
-from posture.runner import Unit, run_unit, scan
 
 # API operation -> IAM action, where the IAM action is not "<signing name>:<operation>".
 IAM_ACTION_OF = {
@@ -45,7 +45,7 @@ def recorded(_local_aws, registry):
     seed_account(_local_aws.client, _local_aws.simulation)
     calls: dict[str, set[str]] = defaultdict(set)
     for c in registry:
-        session = boto3.Session()
+        session = open_session()
 
         def record(model, _check=c.meta.id, **_):
             calls[_check].add(iam_action(model.service_model, model))
@@ -63,7 +63,7 @@ def recorded_inventory(_local_aws, registry):
     calls: dict[str, set[str]] = defaultdict(set)
     call_log = CallLog()
     for collector in registry.collectors:
-        session = boto3.Session()
+        session = open_session()
 
         def record(model, _id=collector.meta.id, **_):
             calls[_id].add(iam_action(model.service_model, model))

@@ -1,6 +1,6 @@
 """Read-only, enforced: the AWS layer refuses every operation that is not a read.
 
-The guard (posture.aws.read_only_guard) sits on every client an AwsContext builds and
+The guard (posture.aws.guard.read_only_guard) sits on every client an AwsContext builds and
 refuses before anything is sent. These tests prove it on the whole catalogue, on the
 wire, for every operation botocore knows, and on the generated IAM policy.
 """
@@ -12,28 +12,21 @@ import re
 import threading
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
 from click.testing import CliRunner
 
-from posture.aws import (
-    PUSH_OPERATIONS,
-    AwsContext,
-    AwsReadError,
-    CallLog,
-    WriteRefused,
-    client_config,
-    is_read,
-    read_only_guard,
-)
-from posture.cli import cli
-from posture.config import ScanConfig
-from posture.context import CheckContext
+from posture.aws.context import AwsContext, CallLog, client_config
+from posture.aws.errors import AwsReadError
+from posture.aws.guard import PUSH_OPERATIONS, WriteRefused, is_read, read_only_guard
+from posture.aws.sessions import open_session
+from posture.cli.main import cli
+from posture.core.config import ScanConfig
+from posture.core.context import CheckContext
+from posture.core.models import Status
+from posture.core.registry import Check, Registry, check
+from posture.core.runner import scan
 from posture.demo.seed import REGIONS, seed_account
-from posture.models import Status
-from posture.registry import Check, Registry, check
-from posture.runner import scan
 
 # Words that begin operations which change something; none may get through the guard.
 WRITE_WORDS = re.compile(
@@ -47,7 +40,7 @@ ACCOUNT = "123456789012"
 
 
 def context(push: bool = False, region: str = "us-east-1") -> AwsContext:
-    return AwsContext(boto3.Session(), account_id=ACCOUNT, partition="aws", region=region, call_log=CallLog(),
+    return AwsContext(open_session(), account_id=ACCOUNT, partition="aws", region=region, call_log=CallLog(),
                       config=client_config(1), push=push)
 
 

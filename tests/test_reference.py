@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from posture.models import TrustBoundary
+from posture.core.models import TrustBoundary
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
 PACKAGED = Path(__file__).resolve().parents[1] / "posture" / "data"
@@ -39,7 +39,7 @@ def test_every_check_maps_to_known_ids(registry):
 
 
 def test_catalogue_page_is_current(registry):
-    from posture.catalogue import markdown
+    from posture.render.catalogue import markdown
 
     page = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
     assert page.read_text() == markdown(registry), "docs/checks.md is stale: run `make docs`"

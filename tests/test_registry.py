@@ -5,7 +5,7 @@ import types
 import pytest
 from pydantic import ValidationError
 
-from posture.registry import Check, Registry, RegistryError, check, checks_in
+from posture.core.registry import Check, Registry, RegistryError, check, checks_in
 from tests.factories import META, meta
 
 
@@ -83,7 +83,7 @@ def test_plugins_load_through_the_entry_point_group(monkeypatch):
         def load(self):
             return module
 
-    monkeypatch.setattr("posture.registry.entry_points",
+    monkeypatch.setattr("posture.core.registry.entry_points",
                         lambda group: [EntryPoint()] if group == "posture.checks" else [])
     registry = Registry.load()
     assert registry.get("thirdparty.extra_control").origin == "thirdparty.more"
@@ -97,7 +97,7 @@ def test_a_broken_plugin_is_a_warning(monkeypatch):
         def load(self):
             raise ImportError("no module named broken")
 
-    monkeypatch.setattr("posture.registry.entry_points", lambda group: [Broken()])
+    monkeypatch.setattr("posture.core.registry.entry_points", lambda group: [Broken()])
     registry = Registry.load()
     assert any("broken" in w for w in registry.warnings)
     assert "kms.cmk_rotation_enabled" in registry

@@ -12,9 +12,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from posture.asff import validate
-from posture.cli import cli
+from posture.cli.main import cli
 from posture.demo.seed import REGIONS, seed_account
+from posture.render.asff import validate
 
 
 def _hub(aws: Any) -> dict[str, dict[str, Any]]:

@@ -10,15 +10,15 @@ import weakref
 from typing import Any
 
 import pytest
-
 from posture.bench import LatencyProxy, assume, client_factory, seed_copy
-from posture.config import ScanConfig
-from posture.context import CheckContext
+
+from posture.core.config import ScanConfig
+from posture.core.context import CheckContext
+from posture.core.errors import UsageError
+from posture.core.models import Scope
+from posture.core.registry import Check, Registry
+from posture.core.runner import scan
 from posture.demo.server import patched_environ
-from posture.errors import UsageError
-from posture.models import Scope
-from posture.registry import Check, Registry
-from posture.runner import scan
 
 CALLER = "123456789012"
 OTHERS = ("111122223333", "444455556666")

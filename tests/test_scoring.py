@@ -2,7 +2,7 @@
 
 import pytest
 
-from posture.scoring import Layer, defense_in_depth, score, score_area
+from posture.core.scoring import Layer, defense_in_depth, score, score_area
 from tests.factories import finding
 
 

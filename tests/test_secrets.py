@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
-from posture.config import ScanConfig
+from posture.core.config import ScanConfig
+from posture.core.registry import Registry
+from posture.core.runner import scan
 from posture.demo.seed import PRIMARY, REGIONS, SECONDARY, seed_account
-from posture.registry import Registry
 from posture.render import RENDERERS
-from posture.report import build_report
-from posture.runner import scan
+from posture.report.model import build_report
 
 ACCOUNT = "123456789012"
 # Distinct, greppable, secret-shaped values (provider-key and password shapes).

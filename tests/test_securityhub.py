@@ -6,23 +6,23 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 from click.testing import CliRunner
 
-from posture import securityhub
-from posture.asff import product_arn, to_asff
-from posture.cli import cli
-from posture.models import Finding, Status
-from posture.pipeline import push_report, sessions
-from posture.securityhub import Failure, HubError, PushResult, RateLimiter, batches, push
+from posture.aws.sessions import open_session
+from posture.cli.main import cli
+from posture.core.models import Finding, Status
+from posture.render.asff import product_arn, to_asff
+from posture.sinks import securityhub
+from posture.sinks.pipeline import push_report, sessions
+from posture.sinks.securityhub import Failure, HubError, PushResult, RateLimiter, batches, push
 from tests.reporting_helpers import ACCOUNT, T0, make_finding, make_report
 
 REGIONS = ("us-east-1", "us-west-2")
 
 
 def _push(findings: list[Finding], *, regions: tuple[str, ...] = REGIONS, **kw: Any) -> PushResult:
-    session = boto3.Session()
+    session = open_session()
     return push(findings, partition="aws", accounts=[ACCOUNT], regions=regions,
                 check_ids={f.check_id for f in findings}, session_for=lambda _a: session, now=T0,
                 sleep=lambda _s: None, **kw)
@@ -103,7 +103,7 @@ def test_resolve_touches_only_this_products_findings_of_these_checks(aws: Any) -
     later = T0 + timedelta(days=2)
     second = push([fixed.model_copy(update={"status": Status.PASS}), still], partition="aws", accounts=[ACCOUNT],
                   regions=["us-east-1"], check_ids=["kms.cmk_rotation_enabled"],
-                  session_for=lambda _a: boto3.Session(), now=later, sleep=lambda _s: None)
+                  session_for=lambda _a: open_session(), now=later, sleep=lambda _s: None)
     assert second.ok and second.resolved == 2 and second.archived == 1 and second.imported == 2
     state = _hub_findings(aws, "us-east-1")
     assert state[fixed.id]["Compliance"]["Status"] == "PASSED"
@@ -156,7 +156,7 @@ class FakeClient:
 
 
 def _hub(client: FakeClient, sleep: Any) -> securityhub.Hub:
-    hub = securityhub.Hub(boto3.Session(), ACCOUNT, "aws", "us-east-1",
+    hub = securityhub.Hub(open_session(), ACCOUNT, "aws", "us-east-1",
                           RateLimiter(clock=lambda: 0.0, sleep=lambda _s: None), sleep, 3)
     hub.client = client  # type: ignore[assignment]
     return hub
@@ -184,11 +184,11 @@ def test_other_accounts_need_their_own_credentials(aws: Any) -> None:
     _enable(aws, "us-east-1")
     other = make_finding("k9", account="210987654321")
     result = push_report(make_report([make_finding("k1"), other], regions=("us-east-1",)),
-                         session_for=sessions(boto3.Session()), sleep=lambda _s: None)
+                         session_for=sessions(open_session()), sleep=lambda _s: None)
     assert result.imported == 1 and not result.ok
     assert any(f.account_id == "210987654321" and f.code == "WrongAccount" for f in result.failures)
     with pytest.raises(HubError):
-        sessions(boto3.Session())("210987654321")
+        sessions(open_session())("210987654321")
 
 
 def test_push_command_exits_non_zero_on_partial_failure(aws: Any, tmp_path: Any) -> None:
@@ -230,18 +230,18 @@ def test_an_errored_check_does_not_archive_what_it_could_not_see(aws: Any) -> No
 
 
 def test_a_shard_report_is_not_pushed(aws: Any) -> None:
-    from posture.errors import UsageError
+    from posture.core.errors import UsageError
 
     report = make_report([make_finding("k1")])
     shard = report.model_copy(update={"scan": report.scan.model_copy(update={"shard": "1/2"})})
     with pytest.raises(UsageError, match="push the merged report"):
-        push_report(shard, session_for=lambda _a: boto3.Session())
+        push_report(shard, session_for=lambda _a: open_session())
 
 
 def test_the_sink_client_is_guarded_read_only_but_for_the_import() -> None:
-    from posture.aws import WriteRefused
+    from posture.aws.guard import WriteRefused
 
-    hub = securityhub.Hub(boto3.Session(), ACCOUNT, "aws", "us-east-1", RateLimiter(), lambda _s: None, 1)
+    hub = securityhub.Hub(open_session(), ACCOUNT, "aws", "us-east-1", RateLimiter(), lambda _s: None, 1)
     with pytest.raises(WriteRefused):
         hub.client.batch_update_findings(FindingIdentifiers=[], Workflow={"Status": "SUPPRESSED"})
 

@@ -10,12 +10,12 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from posture.bench import assume, client_factory, seed_copy
-from posture.cli import cli
-from posture.errors import UsageError
-from posture.report import json_schema
-from posture.shard import Shard, parse_shard, resolve_shard
+
+from posture.cli.main import cli
+from posture.core.errors import UsageError
+from posture.core.shard import Shard, parse_shard, resolve_shard
+from posture.report.model import json_schema
 
 ACCOUNTS = ("111122223333", "444455556666")
 REGIONS = ("us-east-1", "us-west-2")

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from posture import suppressions
-from posture.errors import UsageError
-from posture.models import Severity, Status
-from posture.pipeline import apply_suppressions
-from posture.report import failing_at_or_above
+from posture.aws.sessions import open_session
+from posture.core.errors import UsageError
+from posture.core.models import Severity, Status
+from posture.report import suppressions
+from posture.report.model import failing_at_or_above
+from posture.sinks.pipeline import apply_suppressions
 from tests.reporting_helpers import make_finding, make_report
 
 TODAY = date(2026, 11, 26)
@@ -93,16 +94,15 @@ def test_tag_rules_match_the_resource_tags(tmp_path: Path) -> None:
 
 
 def test_tags_are_read_with_the_tagging_api(aws: Any, tmp_path: Path) -> None:
-    import boto3
 
-    from posture.pipeline import tag_lookup
+    from posture.sinks.pipeline import tag_lookup
 
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="acme-tagged")
     s3.put_bucket_tagging(Bucket="acme-tagged", Tagging={"TagSet": [{"Key": "env", "Value": "sandbox"}]})
     finding = make_finding("acme-tagged", arn="arn:aws:s3:::acme-tagged", region="global",
                            check_id="s3.ai_bucket_versioning_enabled")
-    tags_of = tag_lookup(boto3.Session(), make_report([finding]))
+    tags_of = tag_lookup(open_session(), make_report([finding]))
     assert tags_of(finding) == {"env": "sandbox"}
 
 
@@ -129,7 +129,7 @@ def test_bad_rule_file_is_one_line_naming_the_line(tmp_path: Path, text: str, me
 def test_scan_with_bad_rules_exits_2_before_scanning(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from posture.cli import cli
+    from posture.cli.main import cli
 
     (tmp_path / "s.toml").write_text('[[suppress]]\ncheck = "kms.*"\n')
     result = CliRunner().invoke(cli, ["scan", "--suppressions", str(tmp_path / "s.toml"), "--no-history"])
@@ -144,7 +144,7 @@ def test_scan_applies_rules_lists_expired_ones_and_reads_tags(aws: Any, tmp_path
 
     from click.testing import CliRunner
 
-    from posture.cli import cli
+    from posture.cli.main import cli
 
     kms = aws.client("kms", "us-east-1")
     sandbox = kms.create_key(Description="sandbox", Tags=[{"TagKey": "env", "TagValue": "sandbox"}])["KeyMetadata"]

@@ -1,0 +1,1 @@
+"""Framework reference data shipped with posture (copies of the team reference set): CSF, OWASP, Security Hub, ASFF."""

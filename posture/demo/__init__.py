@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from posture.config import ScanConfig
+from posture.core.config import ScanConfig
+from posture.core.registry import Registry
+from posture.core.runner import Progress, scan
 from posture.demo.seed import REGIONS, seed_account
 from posture.demo.server import LocalAws, patched_environ
-from posture.registry import Registry
-from posture.report import Report, build_report
-from posture.runner import Progress, scan
+from posture.report.model import Report, build_report
 
 
 def run_demo(config: ScanConfig, registry: Registry, *, progress: Progress | None = None) -> Report:

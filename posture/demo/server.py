@@ -45,6 +45,9 @@ class LocalAws:
         # An empty AWS config file, so no profile or credential of the machine is ever read.
         fd, self._empty_config_path = tempfile.mkstemp(prefix="posture-aws-", suffix=".cfg")
         os.close(fd)
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients_lock = threading.Lock()
+        self._session: Any = None
 
     def start(self) -> LocalAws:
         self._thread.start()
@@ -75,12 +78,19 @@ class LocalAws:
         }
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
-        import boto3
+        """A client of this server (made once per service and region: seeding makes thousands of calls)."""
+        with self._clients_lock:
+            made = self._clients.get((service, region))
+            if made is None:
+                from posture.aws.sessions import open_session
 
-        return boto3.client(
-            service, region_name=region, endpoint_url=self.url, aws_access_key_id="testing",
-            aws_secret_access_key="testing", aws_session_token="testing",
-        )
+                if self._session is None:
+                    self._session = open_session()
+                made = self._clients[(service, region)] = self._session.client(
+                    service, region_name=region, endpoint_url=self.url, aws_access_key_id="testing",
+                    aws_secret_access_key="testing", aws_session_token="testing",
+                )
+            return made
 
 
 @contextmanager

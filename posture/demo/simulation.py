@@ -89,6 +89,8 @@ class Simulation:
 
     def __init__(self) -> None:
         self._botocore = botocore.session.get_session()
+        # Its own loader, not the scanner's: botocore edits some loaded models when it builds a
+        # client (S3 drops `/{Bucket}` from its URIs), and routes are matched on the models as published.
         self._models: dict[str, ServiceModel] = {}
         self._answers: dict[tuple[str, str, str, str], Any] = {}
         self._defaults: dict[tuple[str, str], Any] = {}

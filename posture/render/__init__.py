@@ -1,16 +1,20 @@
-"""Pure renderers: `render(report) -> str`, one per module, chosen from one table."""
+"""Pure formatters: `render(report) -> str`, one per module, chosen from one table; the diff
+of two scans and the check catalogue have their own entries beside the report formats."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from posture import asff as asff_render
+from posture.render import asff as asff_render
+from posture.render import catalogue as catalogue_render
 from posture.render import csv as csv_render
+from posture.render import diff as diff_render
 from posture.render import html as html_render
 from posture.render import json as json_render
 from posture.render import ocsf as ocsf_render
 from posture.render import table as table_render
-from posture.report import Report
+from posture.report.model import Report
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "table": table_render.render,
@@ -20,3 +24,16 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "ocsf": ocsf_render.render,
     "html": html_render.render,
 }
+
+# Formatters of what is not a report: a diff of two scans, the catalogue of checks.
+OTHER_RENDERERS: dict[str, Callable[..., str]] = {
+    "diff-table": diff_render.render_table,
+    "diff-json": diff_render.render_json,
+    "catalogue-markdown": catalogue_render.markdown,
+}
+
+
+def formatter_modules() -> set[str]:
+    """The modules the two tables draw from (a test proves it is every module of this package)."""
+    tables: list[dict[str, Any]] = [RENDERERS, OTHER_RENDERERS]
+    return {fn.__module__.rsplit(".", 1)[1] for table in tables for fn in table.values()}

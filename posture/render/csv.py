@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from posture.models import Finding
-from posture.report import Report
+from posture.core.models import Finding
+from posture.report.model import Report
 
 COLUMNS = [
     "id", "check_id", "title", "severity", "status", "muted", "mute_reason", "partition", "account_id", "region",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from html import escape
 
-from posture.models import Finding, Status, TrustBoundary
-from posture.report import Report
-from posture.scoring import AreaScore, Layer
+from posture.core.models import Finding, Status, TrustBoundary
+from posture.core.scoring import AreaScore, Layer
+from posture.report.model import Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 LAYER_TEXT = {Layer.HOLDS: "holds", Layer.PARTIAL: "partial", Layer.FAILS: "fails", Layer.ERROR: "error",

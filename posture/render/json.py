@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from posture.report import Report
+from posture.report.model import Report
 
 
 def render(report: Report) -> str:

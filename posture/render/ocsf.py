@@ -12,9 +12,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from posture import __version__, reference
-from posture.models import Finding, Severity, Status
-from posture.report import Report
+from posture import __version__
+from posture.core import reference
+from posture.core.models import Finding, Severity, Status
+from posture.report.model import Report
 
 OCSF_VERSION = "1.5.0"
 CATEGORY_UID, CLASS_UID = 2, 2003

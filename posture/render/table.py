@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from posture.models import Status
-from posture.report import Report
-from posture.scoring import AreaScore, Layer, RiskDefense
+from posture.core.models import Status
+from posture.core.scoring import AreaScore, Layer, RiskDefense
+from posture.report.model import Report
 
 LAYER_MARKS = {Layer.HOLDS: "holds", Layer.PARTIAL: "partial", Layer.FAILS: "FAILS", Layer.ERROR: "error",
                Layer.ABSENT: "-"}

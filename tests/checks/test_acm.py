@@ -5,7 +5,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

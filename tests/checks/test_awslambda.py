@@ -4,7 +4,7 @@ import zipfile
 from datetime import date
 
 from checks.awslambda import invoke_grants_beyond_agent, plain_secret_names, runtime_deprecated
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

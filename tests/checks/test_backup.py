@@ -1,5 +1,5 @@
 from checks.backup import selects
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 CHECK = "backup.ai_bucket_in_backup_plan"

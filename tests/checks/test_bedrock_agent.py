@@ -1,6 +1,7 @@
 import pytest
 
-from posture.models import Status
+from posture.aws.sessions import open_session
+from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"
@@ -123,13 +124,12 @@ def test_data_source_read_denied_is_error(aws, run_check):
 
 
 def test_s3_uris_helper_keeps_reading_data_sources(aws):
-    import boto3
 
     from checks import bedrock_agent
-    from posture.aws import AwsContext, CallLog, client_config
+    from posture.aws.context import AwsContext, CallLog, client_config
 
     data_source(aws, knowledge_base(aws), None)
-    reads = AwsContext(boto3.Session(), account_id=ACCOUNT, partition="aws", region="us-east-1",
+    reads = AwsContext(open_session(), account_id=ACCOUNT, partition="aws", region="us-east-1",
                        call_log=CallLog(), config=client_config(2))
     assert bedrock_agent.s3_uris(reads) == ["arn:aws:s3:::rag-docs"]  # type: ignore[arg-type]
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from checks.ec2 import grants_everything
-from posture.models import Status
+from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function
 from tests.conftest import only
 

@@ -1,4 +1,4 @@
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from checks.iam import escalation_actions, full_admin, service_wildcards, statements
-from posture.models import Status
+from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
 from tests.conftest import only
 

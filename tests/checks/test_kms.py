@@ -1,7 +1,7 @@
 import json
 
 from checks.kms import public_statements
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 

@@ -1,4 +1,4 @@
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

@@ -1,4 +1,4 @@
-from posture.models import Status
+from posture.core.models import Status
 from tests.checks.test_ec2 import ai_vpc
 from tests.conftest import only
 

@@ -1,6 +1,6 @@
 import json
 
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 OPT_OUT = "organizations.ai_opt_out_policy_attached"

@@ -1,8 +1,8 @@
 import json
 
 from checks.s3 import tls_only
-from posture.aws import keep_ip_endpoint
-from posture.models import Status
+from posture.aws.context import keep_ip_endpoint
+from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

@@ -1,7 +1,7 @@
 import pytest
 
+from posture.core.models import Status
 from posture.demo.seeds.model import isolate_sagemaker_model, restore_sagemaker_fields
-from posture.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

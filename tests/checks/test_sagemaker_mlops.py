@@ -1,5 +1,6 @@
 import pytest
 
+from posture.core.models import Status
 from posture.demo.seeds.sagemaker_mlops import (
     create_job_definition,
     feature_group,
@@ -7,7 +8,6 @@ from posture.demo.seeds.sagemaker_mlops import (
     schedule,
     set_notebook_platform,
 )
-from posture.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"

@@ -1,5 +1,5 @@
 from checks.secretsmanager import model_key_reason
-from posture.models import Status
+from posture.core.models import Status
 from tests.conftest import only
 
 CHECK = "secretsmanager.model_key_rotation_enabled"

@@ -1,0 +1,207 @@
+"""The CLI's report side: `scan` options for outputs, Security Hub, history, suppressions and
+the config file, and the `push` and `diff` commands. Parses and calls `posture.sinks.pipeline`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from click.core import ParameterSource
+from pydantic import ValidationError
+
+from posture.core import configfile
+from posture.core.config import ScanConfig
+from posture.core.errors import ScanError, UsageError
+from posture.render import OTHER_RENDERERS
+from posture.report import suppressions
+from posture.report.diff import diff as diff_findings
+from posture.report.diff import json_schema as diff_schema
+from posture.report.model import Report
+from posture.sinks import pipeline
+from posture.sinks.files import write_text
+from posture.sinks.history import History, default_path
+from posture.sinks.securityhub import PushResult
+
+EXIT_PUSH_FAILED = 1
+OUTPUTS = {"asff_path": "asff", "csv_path": "csv", "ocsf_path": "ocsf", "html_path": "html"}
+
+report_options = [
+    click.option("--asff", "asff_path", metavar="PATH", help="Write the findings in ASFF (Security Hub format)."),
+    click.option("--csv", "csv_path", metavar="PATH", help="Write the findings as CSV."),
+    click.option("--ocsf", "ocsf_path", metavar="PATH", help="Write OCSF 1.x Compliance Findings (class 2003)."),
+    click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report."),
+    click.option("--securityhub", is_flag=True,
+                 help="Import the findings into each account's Security Hub and resolve fixed ones."),
+    click.option("--history", "history_path", metavar="PATH",
+                 help="History store (SQLite). Default: $XDG_STATE_HOME/posture/history.sqlite."),
+    click.option("--no-history", is_flag=True, help="Record nothing in the history store."),
+    click.option("--suppressions", "suppressions_path", metavar="PATH", help="Suppression rules (TOML)."),
+    click.option("--config", "config_path", metavar="PATH",
+                 help="Config file (default: ./posture.toml when present). Flags override it."),
+]
+
+
+def with_report_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(report_options):
+        fn = option(fn)
+    return fn
+
+
+@dataclass
+class Extras:
+    outputs: dict[str, str | None]
+    securityhub: bool
+    history: str | None  # None: no history
+    rules: suppressions.RuleSet | None
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    source = ctx.get_parameter_source(name)
+    return source is not None and source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
+def prepare(ctx: click.Context, params: dict[str, Any]) -> tuple[Extras, dict[str, Any]]:
+    """Merge the config file under the flags, pop the report options, read the rules early
+    (a bad rule file fails before a long scan, not after it)."""
+    path = configfile.find(params.pop("config_path", None))
+    history_enabled = True
+    if path is not None:
+        loaded = configfile.load(path)
+        for key, value in {**loaded.scan, **loaded.options}.items():
+            if key == "history_enabled":
+                history_enabled = bool(value)
+            elif key not in params:
+                params[key] = value  # a ScanConfig field with no flag
+            elif not _given(ctx, key):
+                params[key] = tuple(value) if isinstance(params[key], tuple) else value
+    no_history = params.pop("no_history") or (not history_enabled and not _given(ctx, "history_path"))
+    history_path = params.pop("history_path")
+    rules_path = params.pop("suppressions_path")
+    if params.get("securityhub") and (params.get("shard") or params.get("shard_count")):
+        raise UsageError("--securityhub with --shard: push the merged report instead (`posture merge`, then "
+                         "`posture push`), or a shard would archive what the other shards found")
+    extras = Extras(
+        outputs={OUTPUTS[k]: params.pop(k) for k in OUTPUTS},
+        securityhub=bool(params.pop("securityhub")),
+        history=None if no_history else str(history_path or default_path()),
+        rules=suppressions.load(rules_path) if rules_path else None,
+    )
+    for out in [*extras.outputs.values(), params.get("json_path")]:
+        if out and out != "-" and not Path(out).parent.is_dir():
+            raise UsageError(f"cannot write {out}: directory {Path(out).parent} does not exist")
+    return extras, params
+
+
+def after_scan(report: Report, extras: Extras, config: ScanConfig, *, quiet: bool) -> tuple[Report, bool]:
+    """Suppressions, history, outputs and the push; returns the report and whether the push went well."""
+    if extras.rules is not None:
+        tags_of = None
+        if extras.rules.uses_tags:
+            from posture.core.runner import scan_session
+
+            tags_of = pipeline.tag_lookup(scan_session(config), report)
+        report = pipeline.apply_suppressions(report, extras.rules, today=date.today(), tags_of=tags_of)
+        for rule in report.suppressions.expired if report.suppressions else []:
+            click.echo(f"posture: warning: suppression rule at {extras.rules.path}:{rule.line} ({rule.check}) "
+                       f"expired on {rule.expires} and no longer applies", err=True)
+    if extras.history is not None:
+        report = pipeline.record_history(report, extras.history)
+    pipeline.write_outputs(report, extras.outputs)
+    if not extras.securityhub:
+        return report, True
+    from posture.core.runner import scan_session
+
+    result = pipeline.push_report(report, session_for=pipeline.sessions(
+        scan_session(config), role_name=config.role_name, external_id=config.external_id,
+        role_session_name=config.role_session_name, max_attempts=config.max_attempts),
+        max_attempts=config.max_attempts)
+    show_push(result, quiet=quiet)
+    return report, result.ok
+
+
+def show_push(result: PushResult, *, quiet: bool) -> None:
+    for failure in result.failures:
+        click.echo(f"posture: error: Security Hub: {failure.line()}", err=True)
+    if not result.ok or not quiet:
+        click.echo(f"posture: {result.summary()}", err=True)
+
+
+def exit_code(scan_code: int, push_ok: bool) -> int:
+    return scan_code if push_ok else EXIT_PUSH_FAILED
+
+
+def load_report(path: str) -> Report:
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read report {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a posture JSON report (it is not UTF-8 text)") from None
+    try:
+        return Report.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"{path} is not a posture JSON report ({where}: {first['msg']})") from None
+
+
+@click.command()
+@click.argument("report_path", metavar="REPORT.json")
+@click.option("--profile", help="AWS profile to push with.")
+@click.option("--role-name", help="Role to assume in each other account of the report.")
+@click.option("--external-id", help="External id for --role-name.")
+@click.option("--max-attempts", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option("--quiet", is_flag=True, help="Print only failures.")
+def push(report_path: str, profile: str | None, role_name: str | None, external_id: str | None,
+         max_attempts: int, quiet: bool) -> None:
+    """Import a report written earlier into Security Hub (and resolve what it shows fixed)."""
+    from posture.core.runner import scan_session
+
+    report = load_report(report_path)
+    config = ScanConfig(profile=profile, max_attempts=max_attempts)
+    result = pipeline.push_report(report, session_for=pipeline.sessions(
+        scan_session(config), role_name=role_name, external_id=external_id, max_attempts=max_attempts),
+        max_attempts=max_attempts)
+    show_push(result, quiet=quiet)
+    sys.exit(0 if result.ok else EXIT_PUSH_FAILED)
+
+
+@click.command()
+@click.argument("reports", nargs=-1, metavar="[OLD.json NEW.json]")
+@click.option("--history", "history_path", metavar="PATH",
+              help="Without reports: compare the last two scans in this store (default: the per-user store).")
+@click.option("--json", "json_path", metavar="PATH", help="Write the diff as JSON ('-' for stdout).")
+@click.option("--all", "show_all", is_flag=True, help="Also list findings that pass in both scans.")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of the diff and exit.")
+def diff(reports: tuple[str, ...], history_path: str | None, json_path: str | None, show_all: bool,
+         schema: bool) -> None:
+    """New, resolved, regressed and unchanged findings between two scans (for ticketing)."""
+    import json
+
+    if schema:
+        click.echo(json.dumps(diff_schema(), indent=2))
+        return
+    if len(reports) == 2:
+        old, new = load_report(reports[0]), load_report(reports[1])
+        result = diff_findings(old.findings, new.findings, old_scan=old.scan.id, new_scan=new.scan.id)
+    elif not reports:
+        path = Path(history_path) if history_path else default_path()
+        if not path.is_file():
+            raise UsageError(f"no history store at {path}; give two reports or --history PATH")
+        with History(path) as history:
+            scans = history.scan_ids()
+            if len(scans) < 2:
+                raise ScanError(f"the history store {path} holds {len(scans)} scan(s); a diff needs two")
+            result = diff_findings(history.findings_of(scans[-2]), history.findings_of(scans[-1]),
+                                   old_scan=scans[-2], new_scan=scans[-1])
+    else:
+        raise UsageError("give two reports (OLD.json NEW.json), or none to compare the last two scans in history")
+    if json_path:
+        write_text(json_path, OTHER_RENDERERS["diff-json"](result))
+    if json_path != "-":
+        click.echo(OTHER_RENDERERS["diff-table"](result, show_unchanged_passing=show_all), nl=False)

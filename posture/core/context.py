@@ -1,0 +1,208 @@
+"""What a check sees: reads through the shared `AwsContext`, and a place to put verdicts.
+
+A check opens a resource scope, reads, and says PASS or FAIL:
+
+    for key in customer_keys(ctx):
+        with ctx.resource(key.id, arn=key.arn):
+            if rotation_enabled(ctx, key.id):
+                ctx.passed("rotation is enabled")
+            else:
+                ctx.failed("rotation is disabled")
+
+A read that fails inside the scope raises; the scope records an ERROR for that
+resource with the reason and the check goes on with the next one. A scope that ends
+with no verdict is an ERROR too: nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from posture.aws.context import AwsContext, offered_in
+from posture.aws.errors import AwsReadError
+from posture.core.models import (
+    GLOBAL_REGION,
+    Asset,
+    CheckMeta,
+    EvidenceValue,
+    Finding,
+    InventoryMeta,
+    Scope,
+    Status,
+    finding_id,
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    arn: str | None
+    region: str
+    type: str
+
+
+@dataclass
+class _Scope:
+    resource: Resource
+    decided: bool = False
+
+
+def error_reason(exc: BaseException) -> str:
+    """A reason a person can act on, without internals or secrets."""
+    if isinstance(exc, AwsReadError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        # Usually an AWS answer without a field the check reads: say which field, never a value.
+        return (f"the AWS answer lacked the field {str(exc.args[0])[:80]!r} that the check reads; "
+                "if AWS answered correctly, this is a bug in the check")
+    return f"the check failed unexpectedly ({type(exc).__name__}); this is a bug in the check"
+
+
+@dataclass
+class ScanArea:
+    """The (account, regions) a check runs within; lets a global check read regional data."""
+
+    regions: tuple[str, ...]
+    contexts: Mapping[str, AwsContext]
+
+
+@dataclass
+class CheckContext:
+    meta: CheckMeta | InventoryMeta
+    aws: AwsContext
+    area: ScanArea
+    findings: list[Finding] = field(default_factory=list)
+    _scopes: list[_Scope] = field(default_factory=list)
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def account_id(self) -> str:
+        return self.aws.account_id
+
+    @property
+    def partition(self) -> str:
+        return self.aws.partition
+
+    @property
+    def region(self) -> str:
+        """The region API calls go to (for a global check, the account's home region)."""
+        return self.aws.region
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region scanned in this account."""
+        return self.area.regions
+
+    def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        return self.aws.call(service, operation, **params)
+
+    def paginate(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        return self.aws.paginate(service, operation, **params)
+
+    def in_region(self, region: str) -> CheckContext:
+        """The same check reading another scanned region (verdicts land in one list)."""
+        other = CheckContext(self.meta, self.area.contexts[region], self.area, self.findings, self._scopes)
+        return other
+
+    def offers(self, service: str, region: str) -> bool:
+        """Whether `service` is offered in `region` (a global check reading regional data asks this)."""
+        offered = offered_in(self.aws.session, service, self.partition)
+        return offered is None or region in offered
+
+    def arn(self, service: str, resource: str, *, region: str | None = None, account: bool = True) -> str:
+        region_part = self.region if region is None else region
+        return f"arn:{self.partition}:{service}:{region_part}:{self.account_id if account else ''}:{resource}"
+
+    # -- verdicts ------------------------------------------------------------------------
+    @contextmanager
+    def resource(
+        self, resource_id: str, *, arn: str | None = None, region: str | None = None, type: str | None = None
+    ) -> Iterator[Resource]:
+        """Evaluate one resource; a failed read here becomes ERROR for this resource only."""
+        if region is None:
+            region = self.region if self.meta.scope is Scope.REGIONAL else GLOBAL_REGION
+        scope = _Scope(Resource(resource_id, arn, region, type or self.meta.resource_type))
+        self._scopes.append(scope)
+        try:
+            yield scope.resource
+        except Exception as exc:
+            if not scope.decided:
+                self._record(scope, Status.ERROR, error_reason(exc), {})
+            else:
+                raise
+        finally:
+            self._scopes.remove(scope)
+        if not scope.decided:
+            self._record(scope, Status.ERROR, "the check reached no verdict for this resource", {})
+
+    def account_resource(self) -> Any:
+        """Scope for a finding about the account itself in this region (a service is off, …)."""
+        root = f"arn:{self.partition}:iam::{self.account_id}:root"
+        return self.resource(self.account_id, arn=root, type="AwsAccount")
+
+    def skip(self) -> None:
+        """This resource is out of the check's scope (e.g. an AWS managed key for a CMK check)."""
+        self._current().decided = True
+
+    def passed(self, message: str, evidence: Mapping[str, EvidenceValue] | None = None) -> None:
+        self._record(self._current(), Status.PASS, message, evidence or {})
+
+    def failed(self, message: str, evidence: Mapping[str, EvidenceValue] | None = None) -> None:
+        self._record(self._current(), Status.FAIL, message, evidence or {})
+
+    def error(self, message: str, evidence: Mapping[str, EvidenceValue] | None = None) -> None:
+        """The evidence could not be judged (e.g. an answer of a shape the check does not know)."""
+        self._record(self._current(), Status.ERROR, message, evidence or {})
+
+    # -- inventory -----------------------------------------------------------------------
+    def asset(self, kind: str, asset_id: str, *, arn: str | None = None, scoping_scope: int | None = None,
+              evidence: str = "", region: str | None = None) -> Asset:
+        """An AI asset of this account (for inventory collectors)."""
+        return Asset(kind=kind, account_id=self.account_id, region=region or self.region, id=asset_id, arn=arn,
+                     scoping_scope=scoping_scope, evidence=evidence)
+
+    def _current(self) -> _Scope:
+        if not self._scopes:
+            raise RuntimeError("a verdict needs a resource: use `with ctx.resource(...)`")
+        return self._scopes[-1]
+
+    def _record(self, scope: _Scope, status: Status, message: str, evidence: Mapping[str, Any]) -> None:
+        if scope.decided:
+            raise RuntimeError(f"a second verdict for {scope.resource.id}")
+        scope.decided = True
+        if not isinstance(self.meta, CheckMeta):
+            raise RuntimeError(f"{self.meta.id} is an inventory collector: it lists assets, it gives no verdict")
+        self.findings.append(make_finding(self.meta, self.aws, scope.resource, status, message, evidence))
+
+
+def make_finding(
+    meta: CheckMeta,
+    aws: AwsContext,
+    resource: Resource,
+    status: Status,
+    message: str,
+    evidence: Mapping[str, Any],
+) -> Finding:
+    return Finding(
+        id=finding_id(meta.id, aws.partition, aws.account_id, resource.region, resource.id),
+        check_id=meta.id,
+        title=meta.title,
+        severity=meta.severity,
+        status=status,
+        partition=aws.partition,
+        account_id=aws.account_id,
+        region=resource.region,
+        resource_id=resource.id,
+        resource_arn=resource.arn,
+        resource_type=resource.type,
+        message=message,
+        evidence=dict(evidence),
+        remediation=meta.remediation,
+        boundaries=meta.boundaries,
+        csf=meta.csf,
+        owasp_llm=meta.owasp_llm,
+        securityhub_controls=meta.securityhub_controls,
+    )

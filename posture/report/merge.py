@@ -1,0 +1,99 @@
+"""`posture merge`: join the reports of a sharded scan into the report of the whole scan.
+
+Shards (`posture scan --shard I/N`) own disjoint (account, region) units, so the
+whole scan's findings are the union of theirs. Summary and scores are recomputed
+from that union; counters add up. The result equals an unsharded scan of the same
+estate except for what only describes one run: the scan id, the timings, and
+`api_calls`, which is the sum of the calls each shard made (every shard identifies
+itself and opens the accounts it needs, so it is a little above an unsharded run's).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from posture import __version__
+from posture.core.errors import UsageError
+from posture.core.models import Finding
+from posture.report.inventory import build_inventory
+from posture.report.model import Report, ScanInfo, Tool, summarize
+
+
+def load_report(path: str) -> Report:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a posture JSON report (it is not UTF-8 text)") from None
+    try:
+        return Report.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "document"
+        raise UsageError(f"{path} is not a posture JSON report ({where}: {first['msg']})") from None
+
+
+def merge_reports(parts: list[Report]) -> Report:
+    """One report from the shards' reports (or from any reports of one partition)."""
+    if not parts:
+        raise UsageError("nothing to merge")
+    partitions = {p.scan.partition for p in parts}
+    if len(partitions) > 1:
+        raise UsageError(f"cannot merge reports of different partitions: {', '.join(sorted(partitions))}")
+    labels = [p.scan.shard for p in parts if p.scan.shard]
+    if len(labels) != len(set(labels)):
+        raise UsageError(f"shard {next(s for s in labels if labels.count(s) > 1)} is given twice")
+    findings: dict[str, Finding] = {}
+    for part in parts:
+        for f in part.findings:
+            findings.setdefault(f.id, f)  # a unit is in one shard; a repeat is the same verdict
+    merged = sorted(findings.values(), key=lambda f: (f.check_id, f.account_id, f.region, f.resource_id))
+    started = min(p.scan.started_at for p in parts)
+    finished = max(p.scan.finished_at for p in parts)
+    failed: dict[str, str] = {}
+    for part in parts:
+        failed.update(part.scan.accounts_failed)
+    info = ScanInfo(**{
+        **_combined_extras(parts),
+        "id": str(uuid.uuid4()),
+        "started_at": started,
+        "finished_at": finished,
+        "duration_seconds": round((finished - started).total_seconds(), 3),
+        "partition": parts[0].scan.partition,
+        "accounts": sorted({a for p in parts for a in p.scan.accounts}),
+        "regions": sorted({r for p in parts for r in p.scan.regions}),
+        "checks_selected": max(p.scan.checks_selected for p in parts),
+        "units_run": sum(p.scan.units_run for p in parts),
+        "units_skipped": sum(p.scan.units_skipped for p in parts),
+        "api_calls": sum(p.scan.api_calls for p in parts),
+        "warnings": list(dict.fromkeys(w for p in parts for w in p.scan.warnings)),
+        "accounts_failed": dict(sorted(failed.items())),
+        "shard": None,
+    })
+    inventories = [p.inventory for p in parts if p.inventory is not None]
+    inventory = build_inventory(
+        list({(a.kind, a.account_id, a.region, a.id): a for i in inventories for a in i.assets}.values()),
+        list(dict.fromkeys(e for i in inventories for e in i.errors)),
+    ) if inventories else None
+    return Report(tool=Tool(version=__version__), scan=info, summary=summarize(merged), findings=merged,
+                  inventory=inventory)
+
+
+def _combined_extras(parts: list[Report]) -> dict[str, Any]:
+    """Scan fields merge_reports() does not name: lists are joined in order, dicts updated,
+    anything else taken from the first part (so a field added later is never lost)."""
+    combined: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.scan.model_dump().items():
+            if key not in combined:
+                combined[key] = value
+            elif isinstance(value, list):
+                combined[key] = list(dict.fromkeys([*combined[key], *value]))
+            elif isinstance(value, dict):
+                combined[key] = {**combined[key], **value}
+    return combined
