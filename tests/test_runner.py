@@ -10,8 +10,8 @@ import weakref
 from typing import Any
 
 import pytest
-from posture.bench import LatencyProxy, assume, client_factory, seed_copy
 
+from bench.scenarios import LatencyProxy, assume, client_factory, seed_copy
 from posture.core.config import ScanConfig
 from posture.core.context import CheckContext
 from posture.core.errors import UsageError

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from posture.bench import assume, client_factory, seed_copy
 
+from bench.scenarios import assume, client_factory, seed_copy
 from posture.cli.main import cli
 from posture.core.errors import UsageError
 from posture.core.shard import Shard, parse_shard, resolve_shard
