@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean docs
+.PHONY: install demo test test-fast test-full chromium lint bench clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,23 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/posture demo --json posture-demo-report.json
 
-test: $(STAMP)
+# Two pytest workers (the machine has two cores); each starts its own local AWS on 127.0.0.1.
+PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadscope
+
+chromium:
 	@# tests/test_html.py opens the HTML report in a real headless browser (Debian's chromium).
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
-	$(BIN)/python -m pytest -q
+
+test: $(STAMP) chromium
+	$(PYTEST)
+
+# The inner loop: everything but the whole-account scans and the browser.
+test-fast: $(STAMP)
+	$(PYTEST) -m "not slow"
+
+# As `make test`, with the large property-based budget.
+test-full: $(STAMP) chromium
+	HYPOTHESIS_PROFILE=full $(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check posture checks tests

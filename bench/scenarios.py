@@ -65,6 +65,7 @@ class LatencyProxy:
     def __init__(self, upstream_port: int, delay: float = 0.040) -> None:
         self.delay = delay
         self.requests: Counter[tuple[str, str, str, str, str, str]] = Counter()
+        self.first_at: float | None = None  # time.perf_counter() of the first request since reset_counts()
         self._lock = threading.Lock()
         proxy = self
 
@@ -112,6 +113,7 @@ class LatencyProxy:
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.first_at = None
 
     @property
     def total(self) -> int:
@@ -133,6 +135,8 @@ class LatencyProxy:
         entry = (key, region, service, method, path, hashlib.sha256(body).hexdigest())
         with self._lock:
             self.requests[entry] += 1
+            if self.first_at is None:
+                self.first_at = time.perf_counter()
 
     def _send(self, method: str, path: str, headers: dict[str, str], body: bytes
               ) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -281,6 +285,19 @@ class Row:
     seed_seconds: float
     delay: float = 0.0
     workers: int = 16
+    fixed_seconds: float = 0.0  # child start -> its first request (imports, registry, session)
+    chain: int = 0  # longest chain of reads made one after another (engine prelude + the longest check)
+
+    @property
+    def floor(self) -> float:
+        """The latency floor: every distinct read in flight as the workers allow, plus the chain
+        of reads that cannot overlap, each answered in exactly the injected delay."""
+        return self.distinct * self.delay / self.workers + self.chain * self.delay
+
+    @property
+    def cpu_per_read_ms(self) -> float:
+        """Scanner CPU per request sent, after the fixed start-up cost."""
+        return max(self.cpu_seconds - self.fixed_seconds, 0.0) / self.requests * 1000 if self.requests else 0.0
 
     @property
     def repeated(self) -> int:
@@ -289,8 +306,46 @@ class Row:
 
 # The scan, reporting its own peak RSS (VmHWM of its own image: the child's ru_maxrss would
 # also count the parent's pages from before exec, and the parent holds the simulated AWS).
+# It also measures the longest chain of requests that could not overlap: those sent before the
+# first check started (identity, regions, accounts), plus the most any one check sent (a check
+# runs in one thread, so its requests follow one another).
 CHILD = """
-import os
+import json, os, threading
+import posture.aws.sessions as sessions
+import posture.core.runner as runner
+
+local, lock = threading.local(), threading.Lock()
+state = {"prelude": 0, "started": False, "longest": 0}
+
+def count(**_):
+    n = getattr(local, "sent", None)
+    if n is None:
+        with lock:
+            if not state["started"]:
+                state["prelude"] += 1
+    else:
+        local.sent = n + 1
+
+make_session = sessions._botocore_session
+def hooked_session():
+    core = make_session()
+    core.register("before-send", count)
+    return core
+sessions._botocore_session = hooked_session
+
+run_unit = runner.run_unit
+def counted_unit(*args, **kwargs):
+    with lock:
+        state["started"] = True
+    local.sent = 0
+    try:
+        return run_unit(*args, **kwargs)
+    finally:
+        with lock:
+            state["longest"] = max(state["longest"], local.sent)
+        local.sent = None
+runner.run_unit = counted_unit
+
 from posture.cli.main import main
 try:
     main()
@@ -298,12 +353,24 @@ finally:
     with open("/proc/self/status") as status:
         peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(os.environ["POSTURE_BENCH_PEAK"], "w") as out:
-        out.write(peak)
+        json.dump({"peak_kib": int(peak), "chain": state["prelude"] + state["longest"]}, out)
 """
 
 
-def scan_child(environment: dict[str, str], args: list[str]) -> tuple[dict[str, Any], float, float, float]:
-    """Run `posture scan` in a child process: (report, wall seconds, peak RSS in MB, CPU seconds)."""
+@dataclass
+class Child:
+    """What one `posture scan` child process did."""
+
+    report: dict[str, Any]
+    started: float  # time.perf_counter() just before the child was started
+    seconds: float
+    peak_rss_mb: float
+    cpu_seconds: float
+    chain: int
+
+
+def scan_child(environment: dict[str, str], args: list[str]) -> Child:
+    """Run `posture scan` in a child process and measure it."""
     with tempfile.TemporaryDirectory(prefix="posture-bench-") as tmp:
         out = Path(tmp, "report.json")
         peak = Path(tmp, "peak")
@@ -318,8 +385,9 @@ def scan_child(environment: dict[str, str], args: list[str]) -> tuple[dict[str, 
         if child.returncode not in (0, 3):
             raise RuntimeError(f"scan failed ({child.returncode}): {stderr.strip()[-2000:]}")
         report: dict[str, Any] = json.loads(out.read_text())
-        peak_kib = int(peak.read_text())
-    return report, seconds, peak_kib / 1024, usage.ru_utime + usage.ru_stime
+        measured = json.loads(peak.read_text())
+    return Child(report, started, seconds, measured["peak_kib"] / 1024, usage.ru_utime + usage.ru_stime,
+                 measured["chain"])
 
 
 @contextmanager
@@ -338,11 +406,13 @@ def local_aws(delay: float) -> Iterator[tuple[Any, LatencyProxy]]:
 def measure(aws: Any, proxy: LatencyProxy, scenario: str, args: list[str], seed_seconds: float, workers: int) -> Row:
     environment = {**aws.environment(), "AWS_ENDPOINT_URL": proxy.url}
     proxy.reset_counts()
-    report, seconds, rss, cpu = scan_child(environment, args)
-    scan = report["scan"]
+    child = scan_child(environment, args)
+    report, scan = child.report, child.report["scan"]
     resources = {(f["account_id"], f["region"], f["resource_id"]) for f in report["findings"]}
+    fixed = (proxy.first_at - child.started) if proxy.first_at is not None else child.seconds
     return Row(scenario, len(scan["accounts"]), len(scan["regions"]), len(resources), len(report["findings"]),
-               scan["api_calls"], proxy.total, proxy.distinct, seconds, cpu, rss, seed_seconds, proxy.delay, workers)
+               scan["api_calls"], proxy.total, proxy.distinct, child.seconds, child.cpu_seconds, child.peak_rss_mb,
+               seed_seconds, proxy.delay, workers, fixed, child.chain)
 
 
 def run(sizes: list[int], organisations: list[int], region_count: int, delay: float, workers: int,
@@ -376,15 +446,15 @@ def run(sizes: list[int], organisations: list[int], region_count: int, delay: fl
 
 # -- the table ------------------------------------------------------------------------------
 HEADER = ("| Scenario | Accounts × regions | Resources | Findings | API calls | Distinct reads | Repeated "
-          "| Calls / resource | Latency floor (s) | Wall time (s) | Scanner CPU (s) | Peak RSS (MB) |")
+          "| Chain | Latency floor (s) | Wall time (s) | Wall ÷ floor | Fixed overhead (s) | Scanner CPU (s) "
+          "| CPU / read (ms) | Peak RSS (MB) |")
 
 
 def _line(row: Row) -> str:
-    per = row.api_calls / row.resources if row.resources else 0.0
-    floor = row.distinct * row.delay / row.workers
+    ratio = row.seconds / row.floor if row.floor else 0.0
     return (f"| {row.scenario} | {row.accounts} × {row.regions} | {row.resources} | {row.findings} | {row.api_calls} "
-            f"| {row.distinct} | {row.repeated} | {per:.2f} | {floor:.1f} | {row.seconds:.1f} | {row.cpu_seconds:.1f} "
-            f"| {row.peak_rss_mb:.0f} |")
+            f"| {row.distinct} | {row.repeated} | {row.chain} | {row.floor:.2f} | {row.seconds:.2f} | {ratio:.1f} "
+            f"| {row.fixed_seconds:.2f} | {row.cpu_seconds:.2f} | {row.cpu_per_read_ms:.2f} | {row.peak_rss_mb:.0f} |")
 
 
 def render(rows: list[Row], command: str, delay: float, workers: int) -> str:
@@ -411,10 +481,13 @@ def render(rows: list[Row], command: str, delay: float, workers: int) -> str:
         "  the minimum a scan of this catalogue needs when every read is made once. **Repeated** = requests − distinct",
         "  (0 means no (account, region, operation, parameters) was read twice).",
         "- **Resources**: distinct (account, region, resource) the findings name.",
-        "- **Latency floor**: distinct reads × injected delay ÷ workers, the wall time if every read were in",
-        "  flight in parallel and answered in exactly the delay. On this machine the simulated AWS and the",
-        "  scanner share the CPUs, so wall time above the floor is mostly CPU (moto's and the scanner's), and the",
-        "  chain of reads a check makes one after another (list, then each resource's detail).",
+        "- **Chain**: requests that could not overlap: those sent before the first check started (identity,",
+        "  regions, accounts) plus the most requests one check sent (a check reads one request after another).",
+        "- **Latency floor**: distinct reads × injected delay ÷ workers + chain × delay: the wall time if every",
+        "  read that can overlap did, each answered in exactly the delay. The simulated AWS shares the CPUs with",
+        "  the scanner here, so wall time above the floor is CPU (moto's and the scanner's).",
+        "- **Fixed overhead**: from starting the scanner process to its first request (imports, registry, session).",
+        "- **CPU / read**: the scanner process's CPU, less the fixed overhead, per request it sent.",
         "- `Nx demo` = the demo account (`posture demo`) plus N−1 copies of its core resources",
         "  (roles, keys, AI buckets, VPCs, SageMaker notebooks/models/endpoint configs, Bedrock knowledge bases",
         "  and agents, API Gateway APIs) in us-east-1 and us-west-2. The organisation rows: an AWS Organization",

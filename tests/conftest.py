@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from posture.core.config import ScanConfig
 from posture.core.models import Finding
@@ -35,6 +36,12 @@ SAFE_ENVIRONMENT = {
 os.environ.update(SAFE_ENVIRONMENT)
 for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
     os.environ.pop(_var, None)
+
+
+# Property-based tests: a small budget in `make test` (profile `ci`), a large one in `make test-full`.
+hypothesis_settings.register_profile("ci", max_examples=30)
+hypothesis_settings.register_profile("full", max_examples=400)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +91,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 _WHOLE_CATALOGUE = pytest.StashKey[bool]()
+_WORKERS_SEEN = pytest.StashKey[set[tuple[str, str]]]()
+_WORKERS_WHOLE = pytest.StashKey[bool]()
 
 
 def uncovered(observed: set[tuple[str, str]], check_ids: list[str]) -> dict[str, list[str]]:
@@ -93,13 +102,33 @@ def uncovered(observed: set[tuple[str, str]], check_ids: list[str]) -> dict[str,
     return {cid: statuses for cid, statuses in missing.items() if statuses}
 
 
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist (controller): gather what each worker's tests saw."""
+    output = getattr(node, "workeroutput", {})
+    config = node.config  # type: ignore[attr-defined]
+    config.stash.setdefault(_WORKERS_SEEN, set()).update(tuple(pair) for pair in output.get("posture_observed", []))
+    if output.get("posture_whole_catalogue"):
+        config.stash[_WORKERS_WHOLE] = True
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Every check has a test where it passes, one where it fails and one where it reports ERROR."""
-    if not session.config.stash.get(_WHOLE_CATALOGUE, False) or exitstatus not in (0, 1):
+    """Every check has a test where it passes, one where it fails and one where it reports ERROR.
+
+    Under pytest-xdist each worker sends what it saw to the controller, which judges the union."""
+    config = session.config
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: report, do not judge
+        workeroutput["posture_observed"] = sorted(OBSERVED)
+        workeroutput["posture_whole_catalogue"] = config.stash.get(_WHOLE_CATALOGUE, False)
         return
-    missing = uncovered(OBSERVED, [c.meta.id for c in Registry.load(plugins=False)])
+    distributed = config.pluginmanager.hasplugin("dsession") and _WORKERS_SEEN in config.stash
+    observed = config.stash.get(_WORKERS_SEEN, set()) if distributed else OBSERVED
+    whole = config.stash.get(_WORKERS_WHOLE, False) if distributed else config.stash.get(_WHOLE_CATALOGUE, False)
+    if not whole or exitstatus not in (0, 1):
+        return
+    missing = uncovered(observed, [c.meta.id for c in Registry.load(plugins=False)])
     if missing:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
         lines = [f"  {check_id}: no {', '.join(statuses)} test" for check_id, statuses in sorted(missing.items())]
         if reporter is not None:
             reporter.write_line("checks without a PASS, FAIL or ERROR test (through run_check):")

@@ -7,7 +7,11 @@ import http.client
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import bench.scenarios as bench
+
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 
 
 def test_a_tiny_benchmark_writes_its_table(tmp_path: Path) -> None:
@@ -23,6 +27,10 @@ def test_a_tiny_benchmark_writes_its_table(tmp_path: Path) -> None:
         resources, findings, calls, distinct, repeated = (int(c) for c in cells[2:7])
         assert resources > 0 and findings > 0 and calls >= distinct > 0
         assert repeated == 0  # each read once
+        chain, floor, wall, fixed, cpu_per_read = int(cells[7]), float(cells[8]), float(cells[9]), \
+            float(cells[11]), float(cells[13])
+        assert 2 <= chain < distinct  # the engine's first reads, then at least one check's
+        assert 0 < floor <= wall and 0 < fixed < wall and cpu_per_read > 0
         assert float(cells[-1]) > 0  # peak RSS measured
 
 

@@ -22,6 +22,8 @@ from posture.core.registry import Registry
 from posture.core.runner import scan
 from posture.demo.seed import REGIONS, seed_account
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 RUNS = 3
 
 

@@ -14,6 +14,8 @@ import pytest
 from posture.demo.seed import seed_account
 from posture.report.model import json_schema
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 POSTURE = shutil.which("posture", path=str(Path(sys.executable).parent)) or "posture"
 
 

@@ -45,6 +45,8 @@ from posture.core.registry import Check, Registry, check
 from posture.core.runner import scan
 from posture.demo.seed import REGIONS, seed_account
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 Key = tuple[str, str, str]  # (check id, region, resource id)
 Read = tuple[str, str]  # (botocore service name, API operation name)
 SENTINEL = "posture-fault-page-2"

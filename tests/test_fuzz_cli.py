@@ -33,7 +33,8 @@ from posture.core.shard import parse_shard
 from posture.report import suppressions
 from tests.reporting_helpers import make_finding, make_report
 
-FUZZ = settings(max_examples=100, deadline=None, database=None,
+# The number of examples comes from the Hypothesis profile (tests/conftest.py: `ci` or `full`).
+FUZZ = settings(deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 REGISTRY = Registry.load(plugins=False)
 CHECK_IDS = {c.meta.id for c in REGISTRY}

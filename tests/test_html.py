@@ -19,6 +19,8 @@ from posture.render import RENDERERS
 from posture.report.model import Report
 from tests.reporting_helpers import make_finding, make_report
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 ARN = "arn:aws:kms:us-east-1:123456789012:key/artifacts"
 
 

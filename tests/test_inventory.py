@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from posture.core.config import ScanConfig
 from posture.core.models import Asset
 from posture.core.registry import Registry
@@ -76,6 +78,7 @@ def test_a_narrowed_scan_reads_no_inventory(aws, registry):
     assert report.inventory is None
 
 
+@pytest.mark.slow
 def test_demo_account_inventory_in_the_json_report(aws, registry):
     seed_account(aws.client, aws.simulation)
     report = build_report(scan(ScanConfig(regions=("us-east-1", "us-west-2"), max_attempts=1), registry))
@@ -86,6 +89,7 @@ def test_demo_account_inventory_in_the_json_report(aws, registry):
     assert data["inventory"]["errors"] == []
 
 
+@pytest.mark.slow
 def test_inventory_reaches_the_table_and_the_html_report(aws, registry):
     training_job(aws, "tune", ["train", "model"])
     report = build_report(full_scan())

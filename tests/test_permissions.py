@@ -15,6 +15,8 @@ from posture.core.context import ScanArea
 from posture.core.runner import Unit, run_unit, scan
 from posture.demo.seed import REGIONS, seed_account
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 # API operation -> IAM action, where the IAM action is not "<signing name>:<operation>".
 IAM_ACTION_OF = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",

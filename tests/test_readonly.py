@@ -129,7 +129,7 @@ def test_security_hub_import_only_on_a_push_context(aws: Any) -> None:
 
 
 def test_guard_on_a_client_built_elsewhere(aws: Any) -> None:
-    client = read_only_guard(aws.client("kms"))
+    client = read_only_guard(aws.fresh_client("kms"))
     with pytest.raises(WriteRefused, match="kms:CreateKey"):
         client.create_key()
     assert "Keys" in client.list_keys()
@@ -156,6 +156,7 @@ def test_a_check_that_writes_is_an_error_not_a_change(aws: Any) -> None:
     assert aws.client("kms").list_keys()["Keys"] == []
 
 
+@pytest.mark.slow
 def test_whole_catalogue_sends_only_reads(aws: Any, registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole catalogue over the seeded demo account, with every operation sent recorded."""
     seed_account(aws.client, aws.simulation)

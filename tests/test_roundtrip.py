@@ -1,3 +1,4 @@
+
 """Done-when of issue 4, end to end against the demo account on the local moto server:
 `posture scan --securityhub` imports every finding; after one resource is fixed a second
 scan resolves exactly that finding and keeps FirstObservedAt of the others; `posture diff`
@@ -10,11 +11,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from posture.cli.main import cli
 from posture.demo.seed import REGIONS, seed_account
 from posture.render.asff import validate
+
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 
 
 def _hub(aws: Any) -> dict[str, dict[str, Any]]:

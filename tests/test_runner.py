@@ -32,6 +32,7 @@ def probe(registry: Registry, check_id: str, scope: Scope, run: Any) -> Check:
     return Check(meta, run, "tests")
 
 
+@pytest.mark.slow
 def test_each_read_is_made_once_per_account_and_region(aws: Any, registry: Registry) -> None:
     seed_copy(client_factory(aws.url), "caller", REGIONS)
     for account_id in OTHERS:
@@ -90,6 +91,7 @@ def test_the_pool_is_bounded_by_workers(aws: Any, registry: Registry) -> None:
     assert 1 <= peak <= 3
 
 
+@pytest.mark.slow
 def test_nothing_of_a_finished_account_is_kept(aws: Any, registry: Registry) -> None:
     accounts = sorted(f"{n:012d}" for n in range(100000000001, 100000000009))
     contexts: list[tuple[int, weakref.ref[Any]]] = []

@@ -26,6 +26,8 @@ from posture.demo.seed import PRIMARY, REGIONS, SECONDARY, seed_account
 from posture.render import RENDERERS
 from posture.report.model import build_report
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 ACCOUNT = "123456789012"
 # Distinct, greppable, secret-shaped values (provider-key and password shapes).
 PLANTED = {

@@ -17,6 +17,8 @@ from posture.core.errors import UsageError
 from posture.core.shard import Shard, parse_shard, resolve_shard
 from posture.report.model import json_schema
 
+pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+
 ACCOUNTS = ("111122223333", "444455556666")
 REGIONS = ("us-east-1", "us-west-2")
 SCOPE = ["--service", "s3", "--service", "kms", "--service", "sagemaker", "--service", "ec2",

@@ -1,9 +1,16 @@
-"""boto3 sessions that share one botocore loader per process.
+"""boto3 sessions that share one botocore loader, and what is built from it, per process.
 
 Reading botocore's service models (the JSON of each API, its endpoint rules, its
 paginators) is most of what making a client costs. Every session posture opens, the
 caller's, each assumed role's, each scan's in a long-running process, shares one loader,
 so a model is parsed once per process, whatever the number of accounts, regions or scans.
+
+The next cost is what botocore builds from a model for every client: a `ServiceModel`
+(whose operation models are rebuilt per client) and a client class with one method per
+operation (about a hundred each). For clients made from the shared loader both are built
+once per service and reused (`_ModelCache`): a scan of two regions makes one client per
+(region, service), and each of them after the first costs a few milliseconds, not tens.
+Clients from any other loader (moto's own, a user's) are left exactly as botocore makes them.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from functools import cache
 from typing import Any
 
 import boto3
+import botocore.client
 import botocore.loaders
 import botocore.session
 
@@ -35,7 +43,54 @@ class LockedSession(boto3.Session):  # type: ignore[misc]
 @cache
 def shared_loader() -> botocore.loaders.Loader:
     """The process's one botocore loader (its models are cached inside it)."""
-    return botocore.loaders.create_loader()
+    loader = botocore.loaders.create_loader()
+    _ModelCache.install(loader)
+    return loader
+
+
+class _ModelCache:
+    """Service models and client classes built once per service for the shared loader.
+
+    Installed on botocore's ClientCreator the first time the shared loader is made (never at
+    import time). Both objects are what botocore would build again from the same JSON: a
+    ServiceModel is read-only once built (its caches fill idempotently, safe across threads, as
+    botocore already shares one between the threads that use a client), and a client class
+    holds only methods; each client keeps its own config, endpoint, events and connections.
+    """
+
+    loader: Any = None
+    models: dict[tuple[str, str | None], Any] = {}
+    classes: dict[str, type] = {}
+    lock = threading.Lock()
+
+    @classmethod
+    def install(cls, loader: Any) -> None:
+        with cls.lock:
+            if cls.loader is not None:
+                return
+            cls.loader = loader
+            creator = botocore.client.ClientCreator
+            load_model, make_class = creator._load_service_model, creator._create_client_class
+
+            def cached_model(self: Any, service_name: str, api_version: str | None = None) -> Any:
+                if self._loader is not cls.loader:
+                    return load_model(self, service_name, api_version)
+                key = (service_name, api_version)
+                model = cls.models.get(key)
+                if model is None:
+                    model = cls.models.setdefault(key, load_model(self, service_name, api_version))
+                return model
+
+            def cached_class(self: Any, service_name: str, service_model: Any) -> type:
+                if self._loader is not cls.loader:
+                    return make_class(self, service_name, service_model)  # type: ignore[no-any-return]
+                made = cls.classes.get(service_name)
+                if made is None:
+                    made = cls.classes.setdefault(service_name, make_class(self, service_name, service_model))
+                return made
+
+            creator._load_service_model = cached_model
+            creator._create_client_class = cached_class
 
 
 def _botocore_session() -> botocore.session.Session:

@@ -46,7 +46,7 @@ class LocalAws:
         fd, self._empty_config_path = tempfile.mkstemp(prefix="posture-aws-", suffix=".cfg")
         os.close(fd)
         self._clients: dict[tuple[str, str], Any] = {}
-        self._clients_lock = threading.Lock()
+        self._clients_lock = threading.RLock()
         self._session: Any = None
 
     def start(self) -> LocalAws:
@@ -78,19 +78,25 @@ class LocalAws:
         }
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
-        """A client of this server (made once per service and region: seeding makes thousands of calls)."""
+        """A client of this server, made once per service and region (seeding makes thousands of
+        calls); use `fresh_client` for one to change (register handlers on)."""
         with self._clients_lock:
             made = self._clients.get((service, region))
             if made is None:
-                from posture.aws.sessions import open_session
-
-                if self._session is None:
-                    self._session = open_session()
-                made = self._clients[(service, region)] = self._session.client(
-                    service, region_name=region, endpoint_url=self.url, aws_access_key_id="testing",
-                    aws_secret_access_key="testing", aws_session_token="testing",
-                )
+                made = self._clients[(service, region)] = self.fresh_client(service, region)
             return made
+
+    def fresh_client(self, service: str, region: str = "us-east-1") -> Any:
+        """A new client of this server, its own to change."""
+        from posture.aws.sessions import open_session
+
+        with self._clients_lock:
+            if self._session is None:
+                self._session = open_session()
+        return self._session.client(
+            service, region_name=region, endpoint_url=self.url, aws_access_key_id="testing",
+            aws_secret_access_key="testing", aws_session_token="testing",
+        )
 
 
 @contextmanager
