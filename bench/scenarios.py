@@ -499,7 +499,9 @@ def render(rows: list[Row], command: str, delay: float, workers: int) -> str:
 
 
 def scaling(rows: list[Row]) -> list[str]:
-    """What grew with what, between the smallest and the largest run of each kind."""
+    """What grew with what, between the smallest and the largest run of each kind, and the
+    marginal scanner CPU per read: the CPU the extra requests cost, without the fixed costs
+    (start-up, one client per service and region) that every scan pays once."""
     lines = []
     for kind, label in (("demo", "resources"), ("organisation", "accounts")):
         group = [r for r in rows if kind in r.scenario]
@@ -507,12 +509,15 @@ def scaling(rows: list[Row]) -> list[str]:
             continue
         first, last = group[0], group[-1]
         size = (last.resources / first.resources) if kind == "demo" else (last.accounts / first.accounts)
+        extra = last.requests - first.requests
+        marginal = (last.cpu_seconds - first.cpu_seconds) / extra * 1000 if extra > 0 else 0.0
         lines.append(
             f"- {label.capitalize()} ×{size:.1f} ({first.scenario} → {last.scenario}): API calls "
             f"×{last.api_calls / first.api_calls:.1f}, wall time ×{last.seconds / first.seconds:.1f}, "
             f"scanner CPU ×{last.cpu_seconds / first.cpu_seconds:.1f}, "
             f"peak RSS ×{last.peak_rss_mb / first.peak_rss_mb:.2f} "
-            f"({first.peak_rss_mb:.0f} → {last.peak_rss_mb:.0f} MB)."
+            f"({first.peak_rss_mb:.0f} → {last.peak_rss_mb:.0f} MB); marginal scanner CPU per read "
+            f"{marginal:.2f} ms ({extra} more requests)."
         )
     return ["## Scaling observed", "", *lines, ""] if lines else []
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
@@ -54,11 +55,16 @@ CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 30.0  # seconds; module values so tests ca
 
 
 def client_config(max_attempts: int) -> Config:
+    # Without proxy variables in the environment, say so once: botocore would otherwise scan the
+    # whole environment for them again for every client it makes. With any, botocore decides
+    # per endpoint as usual (NO_PROXY included).
+    proxies = {} if not urllib.request.getproxies() else None
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         user_agent_extra="posture",
+        proxies=proxies,
     )
 
 
