@@ -8,7 +8,9 @@ No check parses a policy document itself; each asks this module a question:
 - Identity side: `evaluate(documents, action, resource, boundary=..., context=...)` is the decision
   (allow / explicit deny / implicit deny) with the allowing statements and the conditions that still
   apply to them; `grants_admin`, `service_wildcards` and `escalations` answer the AI-role checks;
-  `guardrail_requirement(statement)` says which `bedrock:GuardrailIdentifier` an allow requires.
+  `guardrail_requirement(statement)` says which `bedrock:GuardrailIdentifier` an allow requires, and
+  `guardrail_access(documents, "bedrock:InvokeModel", model_arn)` whether a call naming no guardrail is
+  allowed at all (after Deny statements that insist on one, and the boundary).
 - Resource side: `who_can(document, action, account_id=..., org_id=...)` lists who the policy lets in,
   each classified (anyone, an organization, this account, another account, a service principal with or
   without a source restriction), judging conditions by value.
@@ -634,6 +636,49 @@ def guardrail_denied_without(statement: Statement) -> set[str] | None:
         return None
     negated = [c for c in conditions if c.negated]
     return {v for c in negated for v in c.values} or {"*"}
+
+
+@dataclass(frozen=True)
+class ModelGrant:
+    """One Allow statement that lets an identity call a model action, and the guardrail it requires."""
+
+    statement: Statement
+    resources: tuple[str, ...]  # the model/profile ARN patterns it allows (NotResource: all but these)
+    not_resource: bool
+    guardrails: frozenset[str] | None  # required bedrock:GuardrailIdentifier values; None: none required
+
+
+@dataclass(frozen=True)
+class GuardrailAccess:
+    """What an identity's policies say about calling models with or without a guardrail."""
+
+    allowed: bool  # some call of the action is allowed
+    unguarded: bool  # a call naming no guardrail is allowed (after Deny and the boundary)
+    grants: tuple[ModelGrant, ...]
+    enforced_by_deny: frozenset[str] | None  # guardrails a Deny insists on ({"*"}: any); None: no such Deny
+
+
+def guardrail_access(documents: Any, action: str = "bedrock:InvokeModel", resource: str = "*", *,
+                     boundary: Any = None) -> GuardrailAccess:
+    """Whether identity policies let `action` (InvokeModel covers Converse; InvokeModelWithResponseStream
+    covers ConverseStream) reach `resource` (any model by default) without a guardrail, and which guardrail
+    each allowing statement requires."""
+    found = _all_statements(documents)
+    decision = evaluate(found, action, resource, boundary=boundary)
+    unguarded = evaluate(found, action, resource, boundary=boundary, context={GUARDRAIL_KEY: None}).allowed
+    grants = tuple(
+        ModelGrant(g.statement, g.statement.resources, g.statement.not_resource,
+                   None if (req := guardrail_requirement(g.statement)) is None else frozenset(req))
+        for g in decision.allowing)
+    enforced: set[str] | None = None
+    for statement in found:
+        if statement.denies and _action_applies(statement, action, "overlap") \
+                and _resource_applies(statement, resource, "cover"):
+            named = guardrail_denied_without(statement)
+            if named is not None:
+                enforced = set(named) if enforced is None else enforced & named or enforced
+    return GuardrailAccess(decision.allowed, unguarded, grants,
+                           None if enforced is None else frozenset(enforced))
 
 
 # -- resource side: who the policy lets in ------------------------------------------------------

@@ -141,10 +141,23 @@ def test_escalation_methods_come_from_cloudsplaining():
     assert "PutRolePermissionsBoundary" in methods  # one of ours
 
 
+def test_guardrail_access_for_a_direct_model_caller():
+    required = doc(allow(["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], MODEL,
+                         Condition=eq("bedrock:GuardrailIdentifier", f"{GUARDRAIL}:2")))
+    access = _policy.guardrail_access(required, resource=MODEL)
+    assert access.allowed and not access.unguarded
+    assert [g.guardrails for g in access.grants] == [frozenset({f"{GUARDRAIL}:2"})]
+    open_access = _policy.guardrail_access(doc(allow("bedrock:*")))
+    assert open_access.allowed and open_access.unguarded and open_access.grants[0].guardrails is None
+    enforced = _policy.guardrail_access(doc(allow("bedrock:*"), _deny_without_guardrail()))
+    assert enforced.allowed and not enforced.unguarded and enforced.enforced_by_deny == {GUARDRAIL}
+
+
 def test_checks_import_without_loading_cloudsplaining():
     import subprocess
     import sys
 
-    code = "import checks._policy, sys; print('cloudsplaining' in sys.modules, 'policy_sentry' in sys.modules)"
+    code = ("import sys; from posture.core.registry import Registry; Registry.load(plugins=False); "
+            "print('cloudsplaining' in sys.modules, 'policy_sentry' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
