@@ -567,7 +567,7 @@ def escalations(documents: Any, *, account_id: str | None = None, boundary: Any 
             if action in ROLE_ACTIONS:
                 decision = evaluate(found, action, roles, boundary=boundary)
                 covering = tuple(g for g in decision.allowing if _resource_applies(g.statement, roles, "cover"))
-                ok = decision.allowed and bool(covering)
+                ok = decision.allowed and bool(covering) and _within_boundary(boundary, action, roles)
                 if ok and action == "iam:passrole" and _passed_to_only(covering, passed_to):
                     ok = False
                 granted[action] = ok
