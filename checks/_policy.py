@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -683,7 +683,7 @@ def guardrail_access(documents: Any, action: str = "bedrock:InvokeModel", resour
 
 # -- resource side: who the policy lets in ------------------------------------------------------
 
-AccessKind = Literal["anyone", "organization", "account", "service", "federated", "canonical_user"]
+AccessKind = Literal["anyone", "network", "organization", "account", "service", "federated", "canonical_user"]
 
 # Condition keys that name the caller: account-valued and ARN-valued.
 ACCOUNT_KEYS = ("aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount",
@@ -717,6 +717,8 @@ class Access:
     def describe(self) -> str:
         if self.kind == "anyone":
             return f"anyone ({self.note or 'Principal *'})"
+        if self.kind == "network":
+            return f"anyone through {self.note}" + (" (this account's network)" if self.this_account else "")
         if self.kind == "organization":
             return f"any principal in organization {self.account or self.principal}"
         if self.kind == "account":
@@ -785,14 +787,23 @@ def _orgs_named(statement: Statement) -> tuple[list[str] | None, list[str]]:
     return (sorted(found) if found is not None else None), used
 
 
-def _network_named(statement: Statement) -> list[str]:
-    return [f"{c.key.split(':')[1]}={'|'.join(c.values)}" for c in _narrowing(statement, NETWORK_KEYS)
-            if all("*" not in v for v in c.values)]
+def _network_named(statement: Statement) -> list[str] | None:
+    """The VPC / VPC endpoint ids a statement's aws:SourceVpc / aws:SourceVpce conditions allow (fixed values
+    only; several conditions all apply); None when none narrows the network."""
+    found: set[str] | None = None
+    for condition in _narrowing(statement, NETWORK_KEYS):
+        if any("*" in v or "?" in v for v in condition.values):
+            continue
+        found = set(condition.values) if found is None else found & set(condition.values)
+    return None if found is None else sorted(found)
 
 
 def who_can(document: Any, action: str, *, account_id: str, org_id: str | None = None,
-            resource: str = "*") -> list[Access]:
+            resource: str = "*", networks: Collection[str] = ()) -> list[Access]:
     """Who a resource policy lets call `action` (on `resource`, any by default), classified by value.
+
+    `networks` are the VPC and VPC endpoint ids known to be this account's: a Principal `*` limited by
+    aws:SourceVpc/aws:SourceVpce to them lets in only this account's network (kind "network").
 
     Statements an explicit unconditional Deny overrides for everyone are dropped; other Deny statements
     are not subtracted (they rarely name principals the same way), so the answer errs towards access.
@@ -811,12 +822,12 @@ def who_can(document: Any, action: str, *, account_id: str, org_id: str | None =
         principals = statement.principals or ()
         if statement.not_principal:
             principals = (("AWS", "*"),)  # everyone but a few
-        results.extend(_classify(statement, principals, account_id, org_id))
+        results.extend(_classify(statement, principals, account_id, org_id, networks))
     return results
 
 
 def _classify(statement: Statement, principals: Iterable[tuple[str, str]], account_id: str,
-              org_id: str | None) -> list[Access]:
+              org_id: str | None, networks: Collection[str] = ()) -> list[Access]:
     accounts, account_keys = _accounts_named(statement)
     orgs, org_keys = _orgs_named(statement)
     network = _network_named(statement)
@@ -838,13 +849,13 @@ def _classify(statement: Statement, principals: Iterable[tuple[str, str]], accou
             continue
         owner = account_of(principal) or "*"
         results.extend(_narrow(statement, principal, owner, accounts, account_keys, orgs, org_keys, network,
-                               account_id, org_id))
+                               account_id, org_id, networks))
     return results
 
 
 def _narrow(statement: Statement, principal: str, owner: str, accounts: list[str] | None,
-            account_keys: list[str], orgs: list[str] | None, org_keys: list[str], network: list[str],
-            account_id: str, org_id: str | None) -> list[Access]:
+            account_keys: list[str], orgs: list[str] | None, org_keys: list[str], network: list[str] | None,
+            account_id: str, org_id: str | None, networks: Collection[str] = ()) -> list[Access]:
     """An AWS principal (`*`, an account, an ARN) narrowed by the caller conditions."""
     keys = tuple(account_keys + org_keys)
     if owner != "*":
@@ -859,9 +870,11 @@ def _narrow(statement: Statement, principal: str, owner: str, accounts: list[str
                        "this organization" if org == org_id else
                        ("another organization" if org_id else "organization not verified"))
                 for org in orgs]
+    if network is not None:
+        mine = bool(network) and all(n in networks for n in network)
+        return [Access("network", principal, None, mine, not mine, None, ("aws:sourcevpc/aws:sourcevpce",),
+                       statement, ", ".join(network) or "no network (contradictory conditions)")]
     note = "Principal *" if principal == "*" else f"Principal {principal}"
-    if network:
-        note += " through " + ", ".join(network)
     conditions = [c.key for c in statement.conditions]
     if conditions:
         note += " with conditions that name no caller: " + ", ".join(sorted(set(conditions)))
@@ -936,6 +949,8 @@ def denies_insecure_transport(document: Any, *, resource: str) -> bool:
 def allows_everyone_everything(document: Any) -> list[Statement]:
     """Allow statements that let anyone (no caller condition by value) do every action on every resource:
     the default policy of a VPC endpoint, or one as open."""
-    open_statements = {a.statement.index: a.statement for a in who_can(document, "*", account_id="") if a.public
+    # In an endpoint policy aws:SourceVpc/aws:SourceVpce name the endpoint's own network: they restrict nothing.
+    open_statements = {a.statement.index: a.statement for a in who_can(document, "*", account_id="")
+                       if a.kind in ("anyone", "network")
                        and _action_applies(a.statement, "*", "cover") and _every_resource(a.statement)}
     return list(open_statements.values())

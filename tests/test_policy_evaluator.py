@@ -114,6 +114,14 @@ def test_source_arn_without_account_is_not_this_account():
     assert access.outside_account and access.describe() == "* (a source ARN that names no account)"
 
 
+def test_source_vpce_of_this_account_is_its_network():
+    policy = perm("*", eq("aws:SourceVpce", "vpce-1"))
+    [known] = who_can(policy, "lambda:InvokeFunction", account_id=ME, networks={"vpce-1"})
+    assert (known.kind, known.this_account, known.outside_account) == ("network", True, False)
+    [unknown] = who_can(policy, "lambda:InvokeFunction", account_id=ME)
+    assert unknown.outside_account and not unknown.public and unknown.describe() == "anyone through vpce-1"
+
+
 def test_decision_keeps_remaining_conditions():
     decision = evaluate(doc(allow("bedrock:InvokeModel", Condition=eq("bedrock:GuardrailIdentifier", GUARDRAIL))),
                         "bedrock:InvokeModel", MODEL)
