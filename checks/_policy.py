@@ -614,12 +614,8 @@ def guardrail_requirement(statement: Statement) -> set[str] | None:
     for condition in statement.condition(GUARDRAIL_KEY):
         if condition_holds(condition, None):
             continue  # a request without the key passes this one
-        if condition.test == "null":
-            values = {"*"}
-        elif condition.negated:
-            continue  # "not this guardrail" requires none in particular... unless absence fails it (handled above)
-        else:
-            values = set(condition.values)
+        # Null false, or a negated test that fails without the key: some guardrail must be named.
+        values = {"*"} if condition.test == "null" or condition.negated else set(condition.values)
         required = values if required is None else (required & values or required)
     return required
 
