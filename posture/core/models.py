@@ -254,6 +254,8 @@ class Finding(BaseModel):
     securityhub_controls: tuple[str, ...] = ()
     first_seen: Annotated[datetime | None, Field(description="First scan that saw this id (history).")] = None
     last_seen: Annotated[datetime | None, Field(description="Last scan that saw this id (history).")] = None
+    previous_status: Annotated[Status | None, Field(
+        description="Status in the previous scan that saw this id (history); PASS then FAIL is a regression.")] = None
 
 
 SCOPING_MATRIX = {
