@@ -103,6 +103,10 @@ def test_every_action_of_the_generated_policy_exists(registry):
     actions = [a for statement in policy["Statement"] for a in statement["Action"]]
     assert len(actions) > 100
     assert unknown_actions(actions) == []
+    assert iampolicy.unknown_policy_actions(policy) == []
+    broken = {**policy, "Statement": [*policy["Statement"], {"Effect": "Allow", "Resource": "*",
+                                                             "Action": ["access-analyzer:ListFindingsV2"]}]}
+    assert iampolicy.unknown_policy_actions(broken) == ["access-analyzer:ListFindingsV2"]
 
 
 def test_every_declared_permission_exists(registry):

@@ -112,3 +112,10 @@ def action_for_operation(service: str, prefix: str, operation: str) -> str:
     if len(linked) == 1:
         return f"{prefix}:{linked[0]}"
     return UNLINKED_OPERATIONS.get((service, operation), f"{prefix}:{operation}")
+
+
+def unknown_policy_actions(policy: dict[str, Any]) -> list[str]:
+    """The actions a generated policy grants that AWS does not have: the explicit validation
+    path (`posture iam-policy` output, or any policy of the same shape) over the reference."""
+    actions = [a for statement in policy.get("Statement", []) for a in statement.get("Action", [])]
+    return unknown_actions(actions)
