@@ -72,7 +72,7 @@ color:#fff}
 .badge{display:inline-block;font-size:10px;font-weight:700;padding:1px 5px;border-radius:3px;margin-top:3px}
 .badge.new{background:#dbe7ff;color:#1f3f99}.badge.regressed{background:#b3261e;color:#fff}
 .age{display:block;color:#5a6272;font-size:12px}
-.arn{display:block;color:#5a6272;font-size:11px}a.console{font-size:12px}
+.arn{display:block;color:#5a6272;font-size:11px}a.console{font-size:12px}.where{display:block;color:#3a4150}
 .fix{color:#3a4150;font-size:13px;margin-top:6px}.muted{opacity:.6}
 pre.remedy{background:#1d2330;color:#e8ebf0;padding:8px 10px;border-radius:6px;margin:4px 0 0;white-space:pre-wrap;
 overflow-wrap:anywhere;font-size:12px}
@@ -262,7 +262,7 @@ def _resource(f: Finding) -> str:
                       account_id=f.account_id, resource_type=f.resource_type, resource_id=f.resource_id,
                       resource_arn=f.resource_arn, service=f.check_id.split(".")[0].replace("_", "-"))
     arn = f'<code class="arn">{escape(f.resource_arn)}</code>' if f.resource_arn else ""
-    return (f"{escape(f.resource_id)}{arn}<small>{escape(f.account_id)} · {escape(f.region)}</small><br>"
+    return (f'{escape(f.resource_id)}{arn}<small class="where">{escape(f.account_id)} · {escape(f.region)}</small>'
             f'<a class="console" href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
             f"open in the AWS console ↗</a>")
 
