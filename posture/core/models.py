@@ -149,7 +149,10 @@ class CheckMeta(BaseModel):
     @classmethod
     def _default_docs_url(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("docs_url") is None:
-            pages = [securityhub_control_url(c) for c in data.get("securityhub_controls") or ()]
+            controls = data.get("securityhub_controls") or ()
+            if not isinstance(controls, list | tuple):
+                controls = ()  # the field's own validation reports it
+            pages = [securityhub_control_url(c) for c in controls if isinstance(c, str)]
             default = next((p for p in pages if p), None) or SERVICE_DOCS.get(str(data.get("service")))
             data = {**data, "docs_url": default}
         return data
