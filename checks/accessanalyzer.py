@@ -122,7 +122,7 @@ def unused_access_analyzer_active(ctx: CheckContext) -> None:
     boundaries=["organizational", "data"],
     csf=["ID.RA-01", "PR.AA-05", "DE.CM-09"],
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    permissions=["access-analyzer:ListAnalyzers", "access-analyzer:ListFindingsV2"],
+    permissions=["access-analyzer:ListAnalyzers", "access-analyzer:ListFindings"],
 )
 def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
     external = [a for a in analyzers(ctx) if a.get("type") in EXTERNAL_ACCESS_TYPES and a.get("status") == "ACTIVE"]

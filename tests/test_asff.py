@@ -12,6 +12,9 @@ from posture.core import reference
 from posture.core.models import Status
 from posture.render import asff
 from tests.reporting_helpers import T0, make_finding, make_report
+from tests.validators import asff_problems, assert_valid_asff
+
+KMS_DOCS = "https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-4"
 
 FACTS = reference.load("asff_required_fields")
 
@@ -29,6 +32,7 @@ def test_every_status_gives_valid_asff(status: Status) -> None:
     item = asff.to_asff(make_finding(status=status, arn="arn:aws:kms:us-east-1:123456789012:key/k1"),
                         home="us-east-1", now=T0)
     assert asff.validate(item) == []
+    assert_valid_asff([item])
     required = set(FACTS["required_top_level_fields"]["per_user_guide"])
     assert required <= set(item)
     assert item["Compliance"]["Status"] == {"PASS": "PASSED", "FAIL": "FAILED", "ERROR": "NOT_AVAILABLE"}[status]
@@ -72,6 +76,7 @@ def test_passing_control_is_informational_and_muted_is_suppressed() -> None:
     assert item["Workflow"] == {"Status": "SUPPRESSED"}
     assert item["ProductFields"]["posture/MuteReason"] == "sandbox"
     assert asff.validate(item) == []
+    assert_valid_asff([passing, item])
 
 
 def test_long_text_is_clipped_to_the_limits() -> None:
@@ -82,6 +87,7 @@ def test_long_text_is_clipped_to_the_limits() -> None:
     assert len(item["Remediation"]["Recommendation"]["Text"]) == 512
     assert item["Resources"][0]["Details"]["Other"]["ResourceId"] == "x" * 40
     assert asff.validate(item) == []
+    assert_valid_asff([item])
 
 
 @pytest.mark.parametrize("breakage, problem", [
@@ -106,6 +112,7 @@ def test_asff_file_is_a_valid_list_with_every_finding() -> None:
     items = json.loads(asff.render(make_report(findings)))
     assert [i["Id"] for i in items] == [f.id for f in findings]
     assert all(asff.validate(i) == [] for i in items)
+    assert_valid_asff(items)
 
 
 def test_archived_keeps_first_observed_and_sets_record_state() -> None:
@@ -115,3 +122,76 @@ def test_archived_keeps_first_observed_and_sets_record_state() -> None:
     assert gone["FirstObservedAt"] == before["FirstObservedAt"]
     assert gone["UpdatedAt"] > before["UpdatedAt"]
     assert asff.validate(gone) == []
+    assert_valid_asff([before, gone])
+    assert gone["SourceUrl"] == before["SourceUrl"]
+
+
+def test_remediation_links_the_aws_documentation_and_the_console() -> None:
+    f = make_finding("k1", arn="arn:aws:kms:us-east-1:123456789012:key/k1", remediation_url=KMS_DOCS)
+    item = asff.to_asff(f, home="us-east-1", now=T0)
+    assert item["Remediation"]["Recommendation"]["Url"] == KMS_DOCS
+    assert item["SourceUrl"] == "https://us-east-1.console.aws.amazon.com/kms/home?region=us-east-1#/kms/keys/k1"
+    assert_valid_asff([item])
+
+
+def test_every_check_has_a_documentation_page(registry) -> None:  # type: ignore[no-untyped-def]
+    # ASFF takes Remediation.Recommendation.Url from here: none may be missing or off AWS's docs.
+    urls = {c.meta.id: c.meta.docs_url for c in registry}
+    assert all(u and u.startswith("https://docs.aws.amazon.com/") for u in urls.values()), urls
+    assert urls["kms.cmk_rotation_enabled"].endswith("kms-controls.html#kms-4")
+
+
+def test_docs_url_defaults_and_is_validated_at_registration() -> None:
+    from pydantic import ValidationError
+
+    from posture.core.models import SERVICE_DOCS, CheckMeta
+
+    base = dict(id="kms.some_control", title="A control title", description="d" * 10, rationale="r" * 10,
+                remediation="x" * 10, service="kms", scope="regional", resource_type="AwsKmsKey",
+                severity="low", boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
+                permissions=["kms:ListKeys"])
+    assert CheckMeta(**base).docs_url == SERVICE_DOCS["kms"]
+    assert CheckMeta(**base, securityhub_controls=["KMS.4"]).docs_url == KMS_DOCS
+    assert CheckMeta(**base, docs_url="https://docs.aws.amazon.com/kms/latest/x.html").docs_url.endswith("x.html")
+    with pytest.raises(ValidationError, match="AWS documentation"):
+        CheckMeta(**base, docs_url="http://example.com/kms")
+    with pytest.raises(ValidationError, match="set docs_url"):
+        CheckMeta(**{**base, "service": "madeup"})
+
+
+def test_botocore_refuses_what_security_hub_would() -> None:
+    # Guards the validator: a wrong type, an unknown field and a missing member all fail.
+    item = asff.to_asff(make_finding(), home="us-east-1", now=T0)
+    for breakage in ({"Severity": {"Normalized": "high"}}, {"Bogus": 1}, {"Resources": [{"Type": "AwsKmsKey"}]}):
+        assert asff_problems([{**item, **breakage}]) != []
+    assert asff_problems([item]) == []
+
+
+def test_every_finding_the_demo_scan_writes_is_valid_for_botocore(aws, run_check) -> None:  # type: ignore[no-untyped-def]
+    from posture.demo.seed import seed_account
+
+    seed_account(aws.client, aws.simulation)
+    findings = [f for check in ("kms.cmk_rotation_enabled", "s3.ai_bucket_versioning_enabled",
+                                "accessanalyzer.no_external_access_to_ai_resources") for f in run_check(check)]
+    items = json.loads(asff.render(make_report(findings)))
+    assert_valid_asff(items)
+    assert all(i["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/") for i in items)
+    assert all(i["SourceUrl"].startswith("https://") for i in items)
+
+
+@pytest.mark.parametrize(("finding", "url"), [
+    (make_finding("acme-logs", region="global", resource_type="AwsS3Bucket", arn="arn:aws:s3:::acme-logs"),
+     "https://console.aws.amazon.com/s3/buckets/acme-logs"),
+    (make_finding("/acme/invocations", resource_type="AwsLogsLogGroup"),
+     "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"
+     "#logsV2:log-groups/log-group/$252Facme$252Finvocations"),
+    (make_finding("agent1", resource_type="Other", arn="arn:aws:bedrock:us-west-2:123456789012:agent/agent1",
+                  region="us-west-2"), "https://us-west-2.console.aws.amazon.com/bedrock/home?region=us-west-2"),
+    (make_finding("r-1", resource_type="Other", region="global", check_id="organizations.scp_attached",
+                  arn="arn:aws:organizations::123456789012:root/o-1/r-1"),
+     "https://console.aws.amazon.com/organizations/v2/home"),
+])
+def test_source_url_is_the_resource_console_page(finding, url) -> None:  # type: ignore[no-untyped-def]
+    item = asff.to_asff(finding, home="us-east-1", now=T0)
+    assert item["SourceUrl"] == url
+    assert_valid_asff([item])

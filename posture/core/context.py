@@ -201,6 +201,7 @@ def make_finding(
         message=message,
         evidence=dict(evidence),
         remediation=meta.remediation,
+        remediation_url=meta.docs_url,
         boundaries=meta.boundaries,
         csf=meta.csf,
         owasp_llm=meta.owasp_llm,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from posture import __version__
+from posture.aws.console import console_url
 from posture.aws.regions import account_home
 from posture.core import reference
 from posture.core.models import GLOBAL_REGION, Finding, Status
@@ -80,6 +81,20 @@ def product_fields(finding: Finding) -> dict[str, str]:
     return {k: _clip(v, 2048) for k, v in fields.items()}
 
 
+def resource_console_url(finding: Finding) -> str:
+    """The AWS console page of the finding's resource (or of its service)."""
+    return console_url(partition=finding.partition, region=None if finding.region == GLOBAL_REGION else finding.region,
+                       account_id=finding.account_id, resource_type=finding.resource_type,
+                       resource_id=finding.resource_id, resource_arn=finding.resource_arn,
+                       service=finding.check_id.split(".")[0].replace("_", "-"))
+
+
+def recommendation(finding: Finding) -> dict[str, str]:
+    """What to do, and the AWS documentation of the control (or of its service) to read."""
+    text = {"Text": _clip(finding.remediation, 512)}
+    return {**text, "Url": finding.remediation_url} if finding.remediation_url else text
+
+
 def to_asff(
     finding: Finding,
     *,
@@ -120,7 +135,8 @@ def to_asff(
                                   "Types": [FINDING_TYPE]},
         "Title": _clip(finding.title, 256),
         "Description": _clip(finding.message or finding.title, 1024),
-        "Remediation": {"Recommendation": {"Text": _clip(finding.remediation, 512)}},
+        "Remediation": {"Recommendation": recommendation(finding)},
+        "SourceUrl": resource_console_url(finding),
         "ProductFields": product_fields(finding),
         "Resources": [resource],
         "Compliance": {"Status": COMPLIANCE[finding.status],
@@ -137,7 +153,7 @@ def archived(previous: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """A finding this product imported earlier whose resource is gone: re-import it ARCHIVED."""
     keep = ("SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt",
             "FirstObservedAt", "Title", "Description", "Resources", "Severity", "Region", "ProductFields",
-            "Remediation", "Compliance", "ProductName", "CompanyName")
+            "Remediation", "Compliance", "ProductName", "CompanyName", "SourceUrl")
     asff = {k: previous[k] for k in keep if k in previous}
     asff["UpdatedAt"] = timestamp(now)
     asff["RecordState"] = "ARCHIVED"

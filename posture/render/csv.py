@@ -1,4 +1,7 @@
-"""Findings as CSV: one row per finding, for spreadsheets and ticket imports."""
+"""Findings as CSV: one row per finding, for spreadsheets and ticket imports.
+
+RFC 4180: CRLF between rows, and a cell holding a comma, a quote, a CR or an LF is quoted
+(quotes doubled), so that Python's csv module and a spreadsheet read the same columns."""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ from posture.report.model import Report
 
 COLUMNS = [
     "id", "check_id", "title", "severity", "status", "muted", "mute_reason", "partition", "account_id", "region",
-    "resource_id", "resource_arn", "resource_type", "message", "remediation", "boundaries", "csf", "owasp_llm",
-    "securityhub_controls", "first_seen", "last_seen",
+    "resource_id", "resource_arn", "resource_type", "message", "remediation", "remediation_url", "boundaries", "csf",
+    "owasp_llm", "securityhub_controls", "first_seen", "last_seen",
 ]
-# A cell a spreadsheet would run as a formula (CSV injection) is quoted as text.
+# A cell a spreadsheet would run as a formula (CSV injection) starts with a single quote, which
+# makes it text (OWASP's list: = + - @, tab and carriage return).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,7 +42,9 @@ def row(finding: Finding) -> list[str]:
 
 def render(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # With the CRLF terminator the writer quotes every cell that holds a CR or an LF: with "\n"
+    # alone a lone CR went out unquoted and ended the row early in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     for f in report.findings:
         writer.writerow(row(f))

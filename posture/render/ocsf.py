@@ -14,10 +14,11 @@ from typing import Any
 
 from posture import __version__
 from posture.core import reference
-from posture.core.models import Finding, Severity, Status
+from posture.core.models import GLOBAL_REGION, Finding, Severity, Status
 from posture.report.model import Report
 
-OCSF_VERSION = "1.5.0"
+OCSF_VERSION = "1.5.0"  # pinned: the tests validate against py-ocsf-models' 1.5.0 classes
+PROFILES = ("cloud",)
 CATEGORY_UID, CLASS_UID = 2, 2003
 ACTIVITY_CREATE, ACTIVITY_UPDATE = 1, 2
 SEVERITY_ID = {Severity.INFORMATIONAL: 1, Severity.LOW: 2, Severity.MEDIUM: 3, Severity.HIGH: 4,
@@ -59,15 +60,22 @@ def event(finding: Finding, scan_time: datetime) -> dict[str, Any]:
         "first_seen_time": _ms(finding.first_seen or scan_time),
         "last_seen_time": _ms(finding.last_seen or scan_time),
     }
+    account = {"uid": finding.account_id, "name": finding.account_id, "type": "AWS Account", "type_id": 10}
     resource: dict[str, Any] = {
         "uid": finding.resource_arn or finding.resource_id,
         "name": finding.resource_id,
         "type": finding.resource_type,
         "cloud_partition": finding.partition,
-        "owner": {"account": {"uid": finding.account_id, "type": "AWS Account", "type_id": 10}},
+        # The account owns the resource: its root principal, the one user every account has.
+        "owner": {"uid": f"arn:{finding.partition}:iam::{finding.account_id}:root", "name": finding.account_id,
+                  "type": "AWS account root", "type_id": 99, "account": account},
     }
-    if finding.region != "global":
-        resource["region"] = finding.region
+    cloud: dict[str, Any] = {"provider": "AWS", "account": account}
+    if finding.region != GLOBAL_REGION:
+        resource["region"] = cloud["region"] = finding.region
+    remediation: dict[str, Any] = {"desc": finding.remediation}
+    if finding.remediation_url:
+        remediation["references"] = [finding.remediation_url]
     return {
         "activity_id": activity,
         "activity_name": activity_name,
@@ -85,6 +93,8 @@ def event(finding: Finding, scan_time: datetime) -> dict[str, Any]:
         "message": finding.message,
         "metadata": {
             "version": OCSF_VERSION,
+            # `cloud`, and resources' cloud_partition and region, are the cloud profile's.
+            "profiles": list(PROFILES),
             "product": {"name": "posture", "vendor_name": "posture", "version": __version__},
         },
         "finding_info": info,
@@ -94,12 +104,11 @@ def event(finding: Finding, scan_time: datetime) -> dict[str, Any]:
             "requirements": [*finding.csf, *finding.owasp_llm],
             "status_id": compliance_id,
             "status": facts["compliance_object"]["status_id"][str(compliance_id)],
-            "status_detail": finding.message,
+            "status_details": [finding.message],
         },
         "resources": [resource],
-        "cloud": {"provider": "AWS", "region": finding.region if finding.region != "global" else None,
-                  "account": {"uid": finding.account_id, "type": "AWS Account", "type_id": 10}},
-        "remediation": {"desc": finding.remediation},
+        "cloud": cloud,
+        "remediation": remediation,
         "unmapped": {
             "trust_boundaries": [b.value for b in finding.boundaries],
             "securityhub_controls": list(finding.securityhub_controls),
