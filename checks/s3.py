@@ -158,14 +158,28 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
 def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
     for bucket in ai_buckets(ctx):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            config = object_lock(ctx, bucket.name)
-            retention = config.get("Rule", {}).get("DefaultRetention", {})
-            evidence = {"object_lock": config.get("ObjectLockEnabled") or "Disabled",
-                        "default_retention_mode": retention.get("Mode"), "ai_data_because": bucket.why}
-            if config.get("ObjectLockEnabled") == "Enabled":
-                ctx.passed("Object Lock is enabled", evidence)
+            protected, message, evidence = judge_object_lock(object_lock(ctx, bucket.name))
+            evidence = {**evidence, "ai_data_because": bucket.why}
+            if protected:
+                ctx.passed(message, evidence)
             else:
-                ctx.failed("Object Lock is not enabled", evidence)
+                ctx.failed(message, evidence)
+
+
+def judge_object_lock(config: dict[str, Any]) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(protected, message, evidence): Object Lock protects new objects only with a default retention
+    rule; without one, an object is locked only when its writer asks, which a pipeline never does."""
+    retention = (config.get("Rule") or {}).get("DefaultRetention") or {}
+    mode = retention.get("Mode")
+    period = (f"{retention['Days']} days" if retention.get("Days")
+              else f"{retention['Years']} years" if retention.get("Years") else None)
+    evidence: dict[str, EvidenceValue] = {"object_lock": config.get("ObjectLockEnabled") or "Disabled",
+                                          "default_retention_mode": mode, "default_retention_period": period}
+    if config.get("ObjectLockEnabled") != "Enabled":
+        return False, "Object Lock is not enabled", evidence
+    if not mode or not period:
+        return False, "Object Lock is enabled without a default retention rule: new objects are not locked", evidence
+    return True, f"Object Lock keeps new objects for {period} in {mode} mode", evidence
 
 
 # -- encryption, exposure and logging of AI data ------------------------------------------------------
