@@ -110,6 +110,13 @@ class Simulation:
         with self._lock:
             self._defaults[(service, operation)] = default
 
+    def forget(self, service: str, operation: str) -> None:
+        """Stop answering `operation` (a test that simulated an operation moto implements hands it back)."""
+        with self._lock:
+            self._defaults.pop((service, operation), None)
+            for key in [k for k in self._answers if k[:2] == (service, operation)]:
+                del self._answers[key]
+
     def put(self, service: str, operation: str, answer: Any, *, region: str = ANY_REGION, **params: str) -> None:
         """The answer for `operation` in `region` (for the request whose URI parameters equal `params`)."""
         if (service, operation) not in self._defaults:

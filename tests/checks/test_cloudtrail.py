@@ -6,6 +6,19 @@ from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def override(aws):
+    """Answer operations moto implements from the simulation layer, for one test only."""
+    done = []
+
+    def answer(operation, value):
+        aws.simulation.simulate("cloudtrail", operation, value)
+        done.append(operation)
+    yield answer
+    for operation in done:
+        aws.simulation.forget("cloudtrail", operation)
 KMS = "cloudtrail.trail_logs_kms_encrypted"
 CWL = "cloudtrail.trail_cloudwatch_logs_integrated"
 S3_EVENTS = "cloudtrail.ai_bucket_data_events_logged"
@@ -269,33 +282,32 @@ ORG_TRAIL = {"Name": "org-audit", "S3BucketName": "org-logs", "IsMultiRegionTrai
              "LogFileValidationEnabled": True, "HasCustomEventSelectors": False, "IsOrganizationTrail": True}
 
 
-def test_organization_trail_of_the_management_account_passes(aws, run_check):
-    sim = aws.simulation
+def test_organization_trail_of_the_management_account_passes(aws, run_check, override):
     for op, answer in (("DescribeTrails", {"trailList": [ORG_TRAIL]}), ("GetTrailStatus", {"IsLogging": True}),
                        ("GetEventSelectors", {"TrailARN": ORG_TRAIL["TrailARN"], "EventSelectors": [
                            {"ReadWriteType": "All", "IncludeManagementEvents": True}]})):
-        sim.simulate("cloudtrail", op, answer)
+        override(op, answer)
     finding = only(run_check(MULTI), ACCOUNT)
     assert finding.status is Status.PASS
     assert finding.evidence["organization_trail"] == [ORG_TRAIL["TrailARN"]]
 
 
-def test_organization_trail_whose_status_a_member_cannot_read_is_error_not_crash(aws, run_check):
+def test_organization_trail_whose_status_a_member_cannot_read_is_error_not_crash(aws, run_check, override):
     """Regression: seen from a member account, an organization trail's status may not be readable."""
-    aws.simulation.simulate("cloudtrail", "DescribeTrails", {"trailList": [ORG_TRAIL]})
+    override("DescribeTrails", {"trailList": [ORG_TRAIL]})
     aws.simulation.fail("cloudtrail", "GetTrailStatus", "TrailNotFoundException", status=400)
     finding = only(run_check(MULTI), ACCOUNT)
     assert finding.status is Status.ERROR
     assert "999999999999" in finding.message and "management account" in finding.message
 
 
-def test_trails_with_the_same_name_are_judged_apart(aws, run_check):
+def test_trails_with_the_same_name_are_judged_apart(aws, run_check, override):
     """Regression: trails were keyed by name, so another account's weak trail named like ours hid the good one."""
     trail(aws, "audit", IsMultiRegionTrail=True, EnableLogFileValidation=True)
     own = aws.client("cloudtrail").describe_trails()["trailList"][0]
     twin = {**own, "TrailARN": "arn:aws:cloudtrail:us-east-1:999999999999:trail/audit",
             "LogFileValidationEnabled": False, "IsOrganizationTrail": True}
-    aws.simulation.simulate("cloudtrail", "DescribeTrails", {"trailList": [own, twin]})
+    override("DescribeTrails", {"trailList": [own, twin]})
     finding = only(run_check(MULTI), ACCOUNT)
     assert finding.status is Status.PASS
     assert finding.evidence["trails"] == [own["TrailARN"]]
