@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from checks import _agents
+from checks import _agents, _scope
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
@@ -45,7 +45,7 @@ INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invoke*", "lambda:*", "*")
 # Conditions that tie a grant to one caller (the agent, the account or the organization).
 SCOPING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:principalorgid",
                 "aws:principalaccount", "aws:sourceowner"}
-AGENT_TOOL_READS = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
+AGENT_TOOL_READS: tuple[str, ...] = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
 
 
 def functions(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -71,13 +71,6 @@ def resource_policy(ctx: CheckContext, name: str) -> dict[str, Any] | None:
         raise
     document: dict[str, Any] = json.loads(policy) if isinstance(policy, str) else policy
     return document
-
-
-def agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
-    """(function, id of an agent that calls it) for each agent tool function in this region."""
-    tools = _agents.tool_functions(ctx)
-    return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in functions(ctx)
-            if _agents.function_arn(f["FunctionArn"]) in tools]
 
 
 def plain_secret_names(variables: dict[str, str]) -> list[str]:
@@ -224,7 +217,7 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
-    for function, agent_id in agent_tools(ctx):
+    for function, agent_id in _scope.judged(ctx, _scope.agent_tools(ctx)):
         with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
             policy = resource_policy(ctx, function["FunctionName"])
             problems = invoke_grants_beyond_agent(policy, ctx.account_id)

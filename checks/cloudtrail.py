@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _agents, bedrock_agent, s3
+from checks import _agents, _scope, bedrock_agent, s3
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
@@ -319,7 +319,7 @@ def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     permissions=[*s3.DISCOVERY_PERMISSIONS, *TRAIL_PERMISSIONS],
 )
 def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
-    for bucket in s3.ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             covered: dict[str, set[str]] = {READ: set(), WRITE: set()}

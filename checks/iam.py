@@ -1,13 +1,10 @@
 """AWS IAM: what the roles of AI services may do, and the root user.
 
 IAM is read once, with GetAccountAuthorizationDetails (roles with their inline and
-attached policies, and every managed policy's versions). A role counts as an AI role when
-- its trust policy lets bedrock.amazonaws.com, sagemaker.amazonaws.com or
-  bedrock-agentcore.amazonaws.com assume it,
-- it is the execution role of a Lambda function a Bedrock agent calls as a tool
-  (in any scanned region), or
-- it is tagged `posture:ai-workload`.
-Service-linked roles are AWS's own and out of scope.
+attached policies, and every managed policy's versions). Which roles are AI roles is
+decided in `checks._scope` (trusted by an AI service, an agent tool's execution role, or
+tagged); a source that cannot be read there is one ERROR, and the roles the others found
+are still judged.
 """
 
 from __future__ import annotations
@@ -19,13 +16,11 @@ from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import unquote
 
-from checks import awslambda
-from checks._tags import AI_WORKLOAD, flagged, tag_map
+from checks import _scope, awslambda
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
-AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 ADMIN_POLICY = "AdministratorAccess"
 # Actions that let a role give itself (or a principal it controls) more power. PassRole and
 # AssumeRole are risky only on every resource; the others on any resource.
@@ -94,32 +89,6 @@ def managed_policy_document(ctx: CheckContext, arn: str) -> Any | None:
 
 def account_summary(ctx: CheckContext) -> dict[str, int]:
     return dict(ctx.call("iam", "get_account_summary").get("SummaryMap", {}))
-
-
-def agent_tool_roles(ctx: CheckContext) -> dict[str, str]:
-    """Role ARN -> the agent tool function (in any scanned region) that runs with it."""
-    found: dict[str, str] = {}
-    for region in ctx.regions:
-        if not (ctx.offers("bedrock-agent", region) and ctx.offers("lambda", region)):
-            continue
-        for function, _agent in awslambda.agent_tools(ctx.in_region(region)):
-            found.setdefault(function["Role"], f"execution role of agent tool {function['FunctionName']}")
-    return found
-
-
-def ai_roles(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
-    """(role detail, why it is an AI role) for each AI role of the account."""
-    tools = agent_tool_roles(ctx)
-    chosen = []
-    for role in roles(ctx):
-        if role.get("Path", "/").startswith("/aws-service-role/"):
-            continue
-        trusted = sorted(set(trusted_services(role.get("AssumeRolePolicyDocument"))) & set(AI_SERVICE_PRINCIPALS))
-        why = (f"trusted by {trusted[0]}" if trusted else tools.get(role["Arn"])
-               or ("tagged" if flagged(tag_map(role.get("Tags")), AI_WORKLOAD) else None))
-        if why:
-            chosen.append((role, why))
-    return chosen
 
 
 def role_policies(ctx: CheckContext, role: dict[str, Any]) -> RolePolicies:
@@ -210,7 +179,7 @@ def escalation_actions(policy: list[dict[str, Any]]) -> list[str]:
 def _judge_roles(ctx: CheckContext, problems_of: Callable[[list[dict[str, Any]]], list[str]], passed: str,
                  failed: str) -> None:
     """One verdict per AI role: FAIL with the offending grants, ERROR when a policy could not be read."""
-    for role, why in ai_roles(ctx):
+    for role, why in _scope.judged(ctx, _scope.ai_roles(ctx)):
         with ctx.resource(role["RoleName"], arn=role["Arn"]):
             policies = role_policies(ctx, role)
             problems = sorted({f"{label}: {p}" for label, doc in policies.documents.items() for p in problems_of(doc)})
