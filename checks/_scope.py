@@ -32,9 +32,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from importlib import import_module
 from typing import Any, Generic, TypeVar
 
-from checks import _agents, awslambda, bedrock, bedrock_agent, ec2, iam, logs, s3, sagemaker
+from checks import _agents
 from checks._tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext, error_reason
@@ -77,10 +78,12 @@ class Source:
 
 AGENT_TOOLS = Source("agent-tools", "Bedrock agent tools", ("bedrock-agent", "lambda"))
 AGENT_TOOL_FUNCTIONS = Source("agent-tools", "Bedrock agent action groups", ("bedrock-agent",))
+# (source, the checks module whose `s3_uris(ctx)` lists the S3 locations it uses). The service
+# modules are imported when a scope is computed, never when this module loads: they import it.
 BUCKET_SOURCES = (
-    (Source("sagemaker", "SageMaker training jobs and models", ("sagemaker",)), sagemaker),
-    (Source("bedrock", "Bedrock invocation logging and custom models", ("bedrock",)), bedrock),
-    (Source("bedrock-agent", "Bedrock knowledge-base data sources", ("bedrock-agent",)), bedrock_agent),
+    (Source("sagemaker", "SageMaker training jobs and models", ("sagemaker",)), "sagemaker"),
+    (Source("bedrock", "Bedrock invocation logging and custom models", ("bedrock",)), "bedrock"),
+    (Source("bedrock-agent", "Bedrock knowledge-base data sources", ("bedrock-agent",)), "bedrock_agent"),
 )
 SAGEMAKER_VPCS = Source("sagemaker", "SageMaker notebooks, jobs, models and domains", ("sagemaker",))
 INVOCATION_LOGGING = Source("bedrock-invocation-logging", "Bedrock invocation logging", ("bedrock",))
@@ -133,6 +136,8 @@ def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     tools = _agents.tool_functions(ctx)
     if not tools:
         return []  # no agent runs a tool here: the functions need not be listed
+    from checks import awslambda
+
     return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in awslambda.functions(ctx)
             if _agents.function_arn(f["FunctionArn"]) in tools]
 
@@ -140,6 +145,8 @@ def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
 # -- AI roles ---------------------------------------------------------------------------------
 def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     """(role detail, why it is an AI role) for each AI role of the account."""
+    from checks import iam
+
     gaps = _Gaps()
     tools: dict[str, str] = {}
     for region in _regions_offering(ctx, AGENT_TOOLS.services):
@@ -174,10 +181,8 @@ def _bucket_of(uri: str) -> str | None:
     return None
 
 
-def _uris(module: Any, ctx: CheckContext) -> list[str]:
-    """`module.s3_uris(ctx)`: modules, not functions, in BUCKET_SOURCES, as bedrock imports s3 (an
-    import cycle) and is read only at call time."""
-    return list(module.s3_uris(ctx))
+def _uris(module: str, ctx: CheckContext) -> list[str]:
+    return list(import_module(f"checks.{module}").s3_uris(ctx))
 
 
 def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
@@ -200,6 +205,8 @@ def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
 
 def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
     """The account's AI-data buckets: tagged ones always; referenced ones from the sources that answered."""
+    from checks import s3
+
     referenced = referenced_buckets(ctx)
     chosen = []
     for bucket in s3.buckets(ctx):
@@ -214,6 +221,8 @@ def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
 def ai_vpcs(ctx: CheckContext) -> Scoped[dict[str, str]]:
     """VPC id -> why it counts as running AI workloads: a tag, the SageMaker resources in it, or a
     Lambda function in it that a Bedrock agent calls as a tool (this region)."""
+    from checks import ec2, sagemaker
+
     gaps = _Gaps()
     found = {v["VpcId"]: "tagged" for v in ec2.vpcs(ctx) if flagged(tag_map(v.get("Tags")), AI_WORKLOAD)}
     subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
@@ -243,6 +252,8 @@ class AiLogGroup:
 
 
 def _invocation_log_group(ctx: CheckContext) -> str | None:
+    from checks import bedrock
+
     if not ctx.offers("bedrock", ctx.region):
         return None
     name = (bedrock.invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
@@ -257,6 +268,8 @@ def _tool_function_arns(ctx: CheckContext) -> list[str]:
 
 def ai_log_groups(ctx: CheckContext) -> Scoped[list[AiLogGroup]]:
     """The region's AI log groups (see the module docstring for the sources)."""
+    from checks import logs
+
     gaps = _Gaps()
     invocation = gaps.read(INVOCATION_LOGGING, ctx.region, "AI log groups", lambda: _invocation_log_group(ctx))
     tool_arns = gaps.read(AGENT_TOOL_FUNCTIONS, ctx.region, "AI log groups", lambda: _tool_function_arns(ctx)) or []

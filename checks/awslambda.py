@@ -45,7 +45,7 @@ INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invoke*", "lambda:*", "*")
 # Conditions that tie a grant to one caller (the agent, the account or the organization).
 SCOPING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:principalorgid",
                 "aws:principalaccount", "aws:sourceowner"}
-AGENT_TOOL_READS: tuple[str, ...] = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
+AGENT_TOOL_READS = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
 
 
 def functions(ctx: CheckContext) -> list[dict[str, Any]]:

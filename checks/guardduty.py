@@ -98,7 +98,8 @@ def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
             status = feature_status(detector, feature)
             if status == NOT_OFFERED:
                 ctx.error(f"not assessed: {label} ({feature}) is not offered in this region (GuardDuty's answer "
-                          "lists no such feature)", {feature.lower(): status, "detector_status": detector.get("Status")})
+                          "lists no such feature)",
+                          {feature.lower(): status, "detector_status": detector.get("Status")})
             elif detector.get("Status") == "ENABLED" and status == "ENABLED":
                 ctx.passed(f"{label} is enabled")
             else:
