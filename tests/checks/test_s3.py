@@ -95,7 +95,8 @@ def test_judge_object_lock_reports_mode_and_period():
                                          "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 1}}})
     assert ok and evidence["default_retention_mode"] == "GOVERNANCE"
     assert evidence["default_retention_period"] == "1 years"
-    assert judge_object_lock({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE"}}})[0] is False
+    no_period = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE"}}}
+    assert judge_object_lock(no_period)[0] is False
     assert judge_object_lock({})[0] is False
 
 
