@@ -115,7 +115,7 @@ def report_gaps(ctx: CheckContext, gaps: Sequence[Gap]) -> None:
     for gap in gaps:
         with ctx.resource(f"ai-scope/{gap.key}", arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
                           region=gap.region, type="AwsAccount"):
-            ctx.error(gap.message, {"scope_source": gap.source, "scope_services": list(gap.services)})
+            ctx.error(gap.message, {"scope_source": gap.source, "unread_services": list(gap.services)})
 
 
 def _regions_offering(ctx: CheckContext, services: Sequence[str]) -> Iterator[str]:

@@ -151,12 +151,14 @@ TRAIL_PERMISSIONS = ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "
 
 
 def all_trails(ctx: CheckContext) -> list[dict[str, Any]]:
-    """Every trail seen from any scanned region (single-region trails are listed only in their own)."""
+    """Every trail seen from any scanned region (single-region trails are listed only in their own);
+    a region whose trails cannot be read is one ERROR there, and the others' trails are judged."""
+    listed, gaps = ctx.each_region("cloudtrail", "CloudTrail trails", trails)
+    ctx.report_region_gaps(gaps)
     found: dict[str, dict[str, Any]] = {}
-    for region in ctx.regions:
-        if ctx.offers("cloudtrail", region):
-            for trail in trails(ctx.in_region(region)):
-                found.setdefault(trail["TrailARN"], trail)
+    for region in sorted(listed):
+        for trail in listed[region]:
+            found.setdefault(trail["TrailARN"], trail)
     return [found[arn] for arn in sorted(found)]
 
 

@@ -316,12 +316,12 @@ def judge(m: Matrix, fault: str, service: str, depends: set[Read], findings: lis
     problems: list[str] = []
     under = {key(f): f for f in findings}
     errored = {f.check_id for f in findings if f.status is Status.ERROR}
-    # A source of the AI scope (checks/_scope.py) that failed is one ERROR of the check naming the
-    # services it reads; the resources other sources found are judged on their own reads.
+    # A source of the AI scope (checks/_scope.py) or a region (CheckContext.each_region) that failed is one
+    # ERROR of the check naming the services it reads; what the others found is judged on its own reads.
     gapped: dict[str, set[str]] = defaultdict(set)
     for f in findings:
-        if f.status is Status.ERROR and f.resource_id.startswith("ai-scope/"):
-            gapped[f.check_id] |= set(f.evidence.get("scope_services") or [])  # type: ignore[arg-type]
+        if f.status is Status.ERROR and f.resource_id.startswith(("ai-scope/", "not-read/")):
+            gapped[f.check_id] |= set(f.evidence.get("unread_services") or [])  # type: ignore[arg-type]
     reason = REASONS.get(fault)
     for k, f in under.items():
         clean = m.clean.get(k)
