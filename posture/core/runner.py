@@ -259,7 +259,8 @@ class _Scan:
         # Accounts whose units are in the pool: their contexts (to see which regions were closed) and
         # how many units are left; an account is settled, and its contexts dropped, when none is.
         self.in_flight: dict[str, _InFlight] = {}
-        self.account_of: dict[Future[UnitResult], str] = {}
+        self.account_of: dict[Future[UnitResult], tuple[str, str]] = {}  # -> (account, region) of the unit
+        self.inventory_gaps: list[tuple[str, str, str]] = []  # (account, region, reason) behind inventory_errors
         self.service_of = {c.meta.id: c.meta.service for c in checks}
         self.closed_regions: dict[tuple[str, str], list[str]] = {}  # (account, region) -> closed services
 
@@ -337,7 +338,7 @@ class _Scan:
                     while len(pending) >= limit:
                         pending = self._collect(pending)
                     future = pool.submit(run_unit, unit, aws, area)
-                    self.account_of[future] = unit.account_id
+                    self.account_of[future] = (unit.account_id, unit.region)
                     self.in_flight[unit.account_id].pending += 1
                     pending.add(future)
                     self.units_run += 1
@@ -354,10 +355,11 @@ class _Scan:
             result = future.result()
             self.findings.extend(result.findings)
             self.assets.extend(result.assets)
+            account_id, region = self.account_of.pop(future)
             if result.inventory_error:
                 self.inventory_errors.append(result.inventory_error)
+                self.inventory_gaps.append((account_id, region, result.inventory_error))
             self.units_done += 1
-            account_id = self.account_of.pop(future)
             self.in_flight[account_id].pending -= 1
             self._settle(account_id)
             if self.progress:
@@ -379,6 +381,8 @@ class _Scan:
                              if not (f.account_id == account_id and f.region == region
                                      and smeared(f, closed, self.service_of))]
             self.findings.extend(not_assessed(aws, closed))
+            repeats = {e for a, r, e in self.inventory_gaps if a == account_id and r == region and "access denied" in e}
+            self.inventory_errors = [e for e in self.inventory_errors if e not in repeats]
             self.closed_regions[(account_id, region)] = sorted(closed)
 
 
