@@ -18,9 +18,11 @@ refused by an explicit deny) is said once per (account, region, service): when a
 last unit is done, each service its `AwsContext` of that region saw only explicit denials
 from (`AwsContext.closed`) becomes one "not assessed" ERROR finding (`posture.not_assessed`)
 with AWS's reason, in place of the ERRORs of the checks of that service there and of the
-AI-scope gaps (checks/_scope.py) that read only such services. Findings of other regions
-and of global scope are left as they are: the checks report what they could not read in
-the closed region there, not here. The engine names no service: it reads the service of
+AI-scope and region gaps that read only such services (checks/_scope.py,
+`CheckContext.each_region`). Nothing outside the closed region is touched: checks that read
+every region put what they could not read there into that region, as gaps, and judge the
+rest. A service denied only in part, or without an explicit deny, is a permission gap and
+stays with the checks that needed it. The engine names no service: it reads the service of
 each read and of each check's metadata.
 """
 
@@ -262,7 +264,6 @@ class _Scan:
         self.account_of: dict[Future[UnitResult], tuple[str, str]] = {}  # -> (account, region) of the unit
         self.inventory_gaps: list[tuple[str, str, str]] = []  # (account, region, reason) behind inventory_errors
         self.service_of = {c.meta.id: c.meta.service for c in checks}
-        self.closed_regions: dict[tuple[str, str], list[str]] = {}  # (account, region) -> closed services
 
     def context(self, session: boto3.Session, account_id: str, region: str) -> AwsContext:
         return AwsContext(
@@ -383,7 +384,6 @@ class _Scan:
             self.findings.extend(not_assessed(aws, closed))
             repeats = {e for a, r, e in self.inventory_gaps if a == account_id and r == region and "access denied" in e}
             self.inventory_errors = [e for e in self.inventory_errors if e not in repeats]
-            self.closed_regions[(account_id, region)] = sorted(closed)
 
 
 @dataclass
