@@ -182,8 +182,8 @@ def stage_throttling_configured(ctx: CheckContext) -> None:
     id="apigateway.usage_plan_quota",
     title="API Gateway REST stages enforce per-client quotas",
     description=(
-        "Every REST API stage is in a usage plan with a request quota, and every method (other than OPTIONS) "
-        "requires an API key, so the quota binds every caller."
+        "Every REST API stage is in a usage plan with a request quota, every usage plan that serves it has "
+        "one, and every method (other than OPTIONS) requires an API key, so the quota binds every caller."
     ),
     rationale=(
         "A stage throttle bounds the whole API; a usage-plan quota bounds each client. Without it, one "
@@ -208,11 +208,17 @@ def usage_plan_quota(ctx: CheckContext) -> None:
             attached = [p for p in plans
                         if any(s.get("apiId") == api["id"] and s.get("stage") == name for s in p.get("apiStages", []))]
             with_quota = [p.get("name", p.get("id", "?")) for p in attached if (p.get("quota") or {}).get("limit")]
+            without_quota = [p.get("name", p.get("id", "?")) for p in attached
+                             if not (p.get("quota") or {}).get("limit")]
             keyless = [f"{m['httpMethod']} {m['path']}" for m in methods(ctx, api["id"])
                        if m["httpMethod"] != "OPTIONS" and not m["apiKeyRequired"]]
-            evidence = {"usage_plans": [p.get("name", "?") for p in attached], "plans_with_quota": with_quota}
+            evidence = {"usage_plans": [p.get("name", "?") for p in attached], "plans_with_quota": with_quota,
+                        "plans_without_quota": without_quota}
             if not with_quota:
                 ctx.failed("no usage plan with a quota covers this stage", evidence)
+            elif without_quota:
+                # A key of the plan without a quota calls the stage without limit: every plan must bound it.
+                ctx.failed(f"usage plan(s) {', '.join(without_quota)} serve the stage without a quota", evidence)
             elif keyless:
                 ctx.failed(f"a quota exists, but {len(keyless)} method(s) need no API key, so it does not bind them",
                            {**evidence, "methods_without_api_key": keyless[:20]})

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from checks import _agents, _policy
+from checks import _agents, _policy, _scope
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
@@ -84,13 +84,6 @@ def tool_qualifiers(ctx: CheckContext) -> dict[str, list[str]]:
         if q and q not in named:
             named.append(q)
     return found
-
-
-def agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
-    """(function, id of an agent that calls it) for each agent tool function in this region."""
-    tools = _agents.tool_functions(ctx)
-    return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in functions(ctx)
-            if _agents.function_arn(f["FunctionArn"]) in tools]
 
 
 def plain_secret_names(variables: dict[str, str]) -> list[str]:
@@ -211,9 +204,9 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
-    qualifiers = tool_qualifiers(ctx)
-    for function, agent_id in agent_tools(ctx):
+    for function, agent_id in _scope.judged(ctx, _scope.agent_tools(ctx)):
         with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
+            qualifiers = tool_qualifiers(ctx)  # memoised reads; a failure is this tool's ERROR
             named = qualifiers.get(_agents.function_arn(function["FunctionArn"]), [])
             # The function's own policy, and that of each alias or version an agent calls it through.
             policies = {q: resource_policy(ctx, function["FunctionName"], q) for q in [None, *named]}

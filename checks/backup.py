@@ -6,7 +6,7 @@ from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
 
-from checks import s3
+from checks import _scope, s3
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
@@ -96,7 +96,7 @@ def covering_plans(ctx: CheckContext, arn: str, tags: dict[str, str]) -> list[st
                  "backup:GetBackupSelection"],
 )
 def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
-    for bucket in s3.ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             if region not in ctx.regions or not ctx.offers("backup", region):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _agents, bedrock_agent, s3
+from checks import _agents, _scope, bedrock_agent, s3
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
@@ -25,7 +25,8 @@ def trail_status(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
 @check(
     id="cloudtrail.multi_region_trail_logging",
     title="A multi-region CloudTrail trail is logging with log file validation",
-    description="At least one trail covers every region, is currently logging, and validates its log files.",
+    description="At least one trail covers every region, is currently logging read and write management "
+    "events, and validates its log files (an organization trail of the management account counts).",
     rationale=(
         "Who changed a guardrail, read a training bucket or assumed an agent's role is answered only by "
         "CloudTrail; validation proves the logs were not edited after the fact."
@@ -40,28 +41,105 @@ def trail_status(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
     csf=["PR.PS-04", "DE.CM-03"],
     owasp_llm=["LLM08", "LLM10", "LLM06:2025"],
     securityhub_controls=["CloudTrail.1", "CloudTrail.4"],
-    permissions=["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+    permissions=["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
 )
 def multi_region_trail_logging(ctx: CheckContext) -> None:
     with ctx.account_resource():
-        gaps: dict[str, list[str]] = {}
+        gaps: dict[str, list[str]] = {}  # by trail ARN: two trails may share a name across regions or accounts
+        unverified: dict[str, str] = {}  # organization trails of another account whose state this one cannot read
         for trail in trails(ctx):
-            missing = []
-            if not trail.get("IsMultiRegionTrail"):
-                missing.append("not multi-region")
-            if not trail.get("LogFileValidationEnabled"):
-                missing.append("no log file validation")
-            if not missing and not trail_status(ctx, trail).get("IsLogging"):
+            arn = trail["TrailARN"]
+            missing = trail_shortfalls(trail)
+            if missing:
+                gaps[arn] = missing
+                continue
+            try:
+                status, selectors = trail_status(ctx, trail), event_selectors(ctx, trail)
+            except AwsReadError as exc:
+                owner = trail_account(trail)
+                if not (trail.get("IsOrganizationTrail") and owner != ctx.account_id
+                        and (exc.denied or exc.code == "TrailNotFoundException")):
+                    raise
+                unverified[arn] = f"organization trail of account {owner}: {exc.reason}"
+                continue
+            if not status.get("IsLogging"):
                 missing.append("not logging")
-            gaps[trail["Name"]] = missing
-        good = [name for name, missing in gaps.items() if not missing]
+            missing += management_shortfalls(trail, selectors)
+            gaps[arn] = missing
+        good = [arn for arn, missing in gaps.items() if not missing]
+        evidence: dict[str, EvidenceValue] = {"trails": sorted(gaps) + sorted(unverified)}
         if good:
-            ctx.passed(f"trail {good[0]} is multi-region, logging and validated", {"trails": good})
+            ctx.passed(f"trail {good[0]} is multi-region, logging all management events and validated",
+                       {**evidence, "trails": good, "organization_trail": [a for a in good if trail_account_arn(a)
+                                                                              != ctx.account_id]})
+        elif unverified:
+            detail = "; ".join(f"{arn}: {why}" for arn, why in sorted(unverified.items()))
+            ctx.error("only organization trails of another account could cover this account, and their status "
+                      f"and event selectors cannot be read from it; scan the management account ({detail})",
+                      evidence)
         elif gaps:
-            detail = "; ".join(f"{name}: {', '.join(missing)}" for name, missing in gaps.items())
-            ctx.failed(f"no trail meets all three ({detail})", {"trails": sorted(gaps)})
+            detail = "; ".join(f"{arn}: {', '.join(missing)}" for arn, missing in gaps.items())
+            ctx.failed(f"no trail is multi-region, logging all management events and validated ({detail})",
+                       evidence)
         else:
             ctx.failed("no CloudTrail trail logs this account", {"trails": []})
+
+
+def trail_account_arn(arn: str) -> str:
+    return arn.split(":")[4] if arn.count(":") >= 5 else ""
+
+
+def trail_account(trail: dict[str, Any]) -> str:
+    return trail_account_arn(str(trail.get("TrailARN", "")))
+
+
+def trail_shortfalls(trail: dict[str, Any]) -> list[str]:
+    """What the trail's description alone says it lacks (no read needed)."""
+    missing = []
+    if not trail.get("IsMultiRegionTrail"):
+        missing.append("not multi-region")
+    if not trail.get("LogFileValidationEnabled"):
+        missing.append("no log file validation")
+    return missing
+
+
+# Event sources AWS itself offers to leave out of management events to save cost.
+OPTIONAL_MANAGEMENT_SOURCES = frozenset({"kms.amazonaws.com", "rdsdata.amazonaws.com"})
+
+
+def management_coverage(trail: dict[str, Any], selectors: dict[str, Any]) -> frozenset[str]:
+    """Which of read/write management events the trail's selectors log. A trail whose selectors were
+    never changed (HasCustomEventSelectors false) logs all of them: AWS's default selector."""
+    advanced = selectors.get("AdvancedEventSelectors") or []
+    classic = selectors.get("EventSelectors") or []
+    if not advanced and not classic:
+        custom = trail.get("HasCustomEventSelectors") or trail.get("HasAdvancedEventSelectors")
+        return frozenset() if custom else BOTH
+    covered: set[str] = set()
+    for selector in classic:
+        if selector.get("IncludeManagementEvents", True):
+            kind = selector.get("ReadWriteType", "All")
+            covered |= {READ} if kind == "ReadOnly" else {WRITE} if kind == "WriteOnly" else BOTH
+    for selector in advanced:
+        fields = {f["Field"]: f for f in selector.get("FieldSelectors", [])}
+        if "Management" not in fields.get("eventCategory", {}).get("Equals", []):
+            continue
+        source = fields.get("eventSource", {})
+        narrowed = [k for k in source if k not in ("Field", "NotEquals")]
+        if narrowed or not set(source.get("NotEquals", [])) <= OPTIONAL_MANAGEMENT_SOURCES:
+            continue  # a selector that keeps only some services' events does not record the account
+        read_only = fields.get("readOnly", {}).get("Equals", [])
+        covered |= {READ} if read_only == ["true"] else {WRITE} if read_only == ["false"] else BOTH
+    return frozenset(covered)
+
+
+def management_shortfalls(trail: dict[str, Any], selectors: dict[str, Any]) -> list[str]:
+    covered = management_coverage(trail, selectors)
+    if not covered:
+        return ["no management events"]
+    if covered != BOTH:
+        return [f"only {next(iter(covered))} management events"]
+    return []
 
 
 # -- every trail, data-event selectors ------------------------------------------------------
@@ -73,12 +151,14 @@ TRAIL_PERMISSIONS = ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "
 
 
 def all_trails(ctx: CheckContext) -> list[dict[str, Any]]:
-    """Every trail seen from any scanned region (single-region trails are listed only in their own)."""
+    """Every trail seen from any scanned region (single-region trails are listed only in their own);
+    a region whose trails cannot be read is one ERROR there, and the others' trails are judged."""
+    listed, gaps = ctx.each_region("cloudtrail", "CloudTrail trails", trails)
+    ctx.report_region_gaps(gaps)
     found: dict[str, dict[str, Any]] = {}
-    for region in ctx.regions:
-        if ctx.offers("cloudtrail", region):
-            for trail in trails(ctx.in_region(region)):
-                found.setdefault(trail["TrailARN"], trail)
+    for region in sorted(listed):
+        for trail in listed[region]:
+            found.setdefault(trail["TrailARN"], trail)
     return [found[arn] for arn in sorted(found)]
 
 
@@ -241,7 +321,7 @@ def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     permissions=[*s3.DISCOVERY_PERMISSIONS, *TRAIL_PERMISSIONS],
 )
 def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
-    for bucket in s3.ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             covered: dict[str, set[str]] = {READ: set(), WRITE: set()}

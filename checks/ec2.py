@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _agents, _policy, awslambda, sagemaker
-from checks._tags import AI_WORKLOAD, flagged, tag_map
+from checks import _agents, _policy, _scope
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
-# Everything `ai_vpcs` reads: checks scoped to AI VPCs declare these.
+# Everything `_scope.ai_vpcs` reads: checks scoped to AI VPCs declare these.
 AI_VPC_PERMISSIONS = (
     "ec2:DescribeVpcs", "ec2:DescribeSubnets",
     "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance", "sagemaker:ListTrainingJobs",
@@ -35,24 +34,6 @@ def vpc_endpoints(ctx: CheckContext) -> list[dict[str, Any]]:
 
 def flow_logs(ctx: CheckContext) -> list[dict[str, Any]]:
     return list(ctx.paginate("ec2", "describe_flow_logs").get("FlowLogs", []))
-
-
-def ai_vpcs(ctx: CheckContext) -> dict[str, str]:
-    """VPC id -> why it counts as running AI workloads: a tag, the SageMaker resources in it, or a
-    Lambda function in it that a Bedrock agent calls as a tool."""
-    found = {v["VpcId"]: "tagged" for v in vpcs(ctx) if flagged(tag_map(v.get("Tags")), AI_WORKLOAD)}
-    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in subnets(ctx)}
-    for subnet in sagemaker.subnet_ids(ctx):
-        if subnet in subnet_vpc:
-            found.setdefault(subnet_vpc[subnet], "sagemaker")
-    for vpc in sagemaker.vpc_ids(ctx):
-        found.setdefault(vpc, "sagemaker")
-    for function, _agent in awslambda.agent_tools(ctx):
-        config = function.get("VpcConfig") or {}
-        tool_vpcs = {config.get("VpcId")} | {subnet_vpc.get(s) for s in config.get("SubnetIds", [])}
-        for vpc in sorted(v for v in tool_vpcs if v):
-            found.setdefault(vpc, f"agent tool {function['FunctionName']}")
-    return found
 
 
 def endpoint_service(ctx: CheckContext, endpoint: dict[str, Any]) -> str | None:
@@ -81,7 +62,7 @@ def grants_everything(policy: Any) -> bool:
 
 
 def _judge_endpoint(ctx: CheckContext, service_suffix: str) -> None:
-    for vpc_id, why in sorted(ai_vpcs(ctx).items()):
+    for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
             endpoint = interface_endpoint(ctx, vpc_id, service_suffix)
             evidence = {"ai_workload_because": why}
@@ -182,7 +163,7 @@ def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
     permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
 )
 def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
-    chosen = ai_vpcs(ctx)
+    chosen = _scope.judged(ctx, _scope.ai_vpcs(ctx))
     for endpoint in vpc_endpoints(ctx):
         service = endpoint_service(ctx, endpoint)
         if endpoint.get("VpcId") not in chosen or service not in AI_ENDPOINT_SERVICES:
@@ -217,7 +198,7 @@ def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeFlowLogs"],
 )
 def ai_vpc_flow_logs_enabled(ctx: CheckContext) -> None:
-    for vpc_id, why in sorted(ai_vpcs(ctx).items()):
+    for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
             logs = [f for f in flow_logs(ctx) if f.get("ResourceId") == vpc_id]
             active = [f["FlowLogId"] for f in logs if f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"]

@@ -44,10 +44,10 @@ def image_uris(ctx: CheckContext) -> list[str]:
 def model_repositories(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     """(repository, the SageMaker region that runs an image from it), for this region's repositories."""
     used: dict[str, str] = {}
-    for region in ctx.regions:
-        if not ctx.offers("sagemaker", region):
-            continue
-        for uri in image_uris(ctx.in_region(region)):
+    listed, gaps = ctx.each_region("sagemaker", "SageMaker container images", image_uris)
+    ctx.report_region_gaps(gaps)  # a region whose SageMaker cannot be read is one ERROR there
+    for region in [r for r in ctx.regions if r in listed]:
+        for uri in listed[region]:
             match = IMAGE_URI.match(uri)
             if match and match.group(1) == ctx.account_id and match.group(2) == ctx.region:
                 used.setdefault(match.group(3), region)

@@ -14,11 +14,16 @@ def detectors(ctx: CheckContext) -> list[dict[str, Any]]:
     return [{"DetectorId": i, **ctx.call("guardduty", "get_detector", DetectorId=i)} for i in ids]
 
 
+NOT_OFFERED = "NOT_OFFERED"
+
+
 def feature_status(detector: dict[str, Any], feature: str) -> str:
+    """ENABLED, DISABLED, or NOT_OFFERED: GuardDuty lists every feature a region offers, on or off,
+    so one missing from the answer does not exist there (not "disabled", which a user could change)."""
     for item in detector.get("Features", []):
         if item.get("Name") == feature:
             return str(item.get("Status", "DISABLED"))
-    return "DISABLED"
+    return NOT_OFFERED
 
 
 def _detector_arn(ctx: CheckContext, detector_id: str) -> str:
@@ -91,7 +96,11 @@ def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
     for detector in found:
         with ctx.resource(detector["DetectorId"], arn=_detector_arn(ctx, detector["DetectorId"])):
             status = feature_status(detector, feature)
-            if detector.get("Status") == "ENABLED" and status == "ENABLED":
+            if status == NOT_OFFERED:
+                ctx.error(f"not assessed: {label} ({feature}) is not offered in this region (GuardDuty's answer "
+                          "lists no such feature)",
+                          {feature.lower(): status, "detector_status": detector.get("Status")})
+            elif detector.get("Status") == "ENABLED" and status == "ENABLED":
                 ctx.passed(f"{label} is enabled")
             else:
                 ctx.failed(f"{label} is {status.lower()} (detector {detector.get('Status', '?').lower()})",

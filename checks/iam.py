@@ -1,13 +1,10 @@
 """AWS IAM: what the roles of AI services may do, and the root user.
 
 IAM is read once, with GetAccountAuthorizationDetails (roles with their inline and
-attached policies, and every managed policy's versions). A role counts as an AI role when
-- its trust policy lets bedrock.amazonaws.com, sagemaker.amazonaws.com or
-  bedrock-agentcore.amazonaws.com assume it,
-- it is the execution role of a Lambda function a Bedrock agent calls as a tool
-  (in any scanned region), or
-- it is tagged `posture:ai-workload`.
-Service-linked roles are AWS's own and out of scope.
+attached policies, and every managed policy's versions). Which roles are AI roles is
+decided in `checks._scope` (trusted by an AI service, an agent tool's execution role, or
+tagged); a source that cannot be read there is one ERROR, and the roles the others found
+are still judged.
 """
 
 from __future__ import annotations
@@ -16,13 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks import _policy, awslambda
-from checks._tags import AI_WORKLOAD, flagged, tag_map
+from checks import _policy, _scope, awslambda
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
-AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 ADMIN_POLICY = "AdministratorAccess"
 # Privilege escalation is judged by checks._policy.escalations: cloudsplaining's method list (59 methods,
 # single actions and combinations such as iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction) plus
@@ -95,32 +90,6 @@ def account_summary(ctx: CheckContext) -> dict[str, int]:
     return dict(ctx.call("iam", "get_account_summary").get("SummaryMap", {}))
 
 
-def agent_tool_roles(ctx: CheckContext) -> dict[str, str]:
-    """Role ARN -> the agent tool function (in any scanned region) that runs with it."""
-    found: dict[str, str] = {}
-    for region in ctx.regions:
-        if not (ctx.offers("bedrock-agent", region) and ctx.offers("lambda", region)):
-            continue
-        for function, _agent in awslambda.agent_tools(ctx.in_region(region)):
-            found.setdefault(function["Role"], f"execution role of agent tool {function['FunctionName']}")
-    return found
-
-
-def ai_roles(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
-    """(role detail, why it is an AI role) for each AI role of the account."""
-    tools = agent_tool_roles(ctx)
-    chosen = []
-    for role in roles(ctx):
-        if role.get("Path", "/").startswith("/aws-service-role/"):
-            continue
-        trusted = sorted(set(trusted_services(role.get("AssumeRolePolicyDocument"))) & set(AI_SERVICE_PRINCIPALS))
-        why = (f"trusted by {trusted[0]}" if trusted else tools.get(role["Arn"])
-               or ("tagged" if flagged(tag_map(role.get("Tags")), AI_WORKLOAD) else None))
-        if why:
-            chosen.append((role, why))
-    return chosen
-
-
 def _managed_statements(ctx: CheckContext, arn: str) -> list[_policy.Statement] | None:
     """A managed policy's statements; the known AWS ones when unreadable; None when neither."""
     document = managed_policy_document(ctx, arn)
@@ -186,7 +155,7 @@ def escalation_grants(policies: RolePolicies, account_id: str | None = None) -> 
 def _judge_roles(ctx: CheckContext, problems_of: Callable[[RolePolicies, str], list[str]], passed: str,
                  failed: str) -> None:
     """One verdict per AI role: FAIL with the offending grants, ERROR when a policy could not be read."""
-    for role, why in ai_roles(ctx):
+    for role, why in _scope.judged(ctx, _scope.ai_roles(ctx)):
         with ctx.resource(role["RoleName"], arn=role["Arn"]):
             policies = role_policies(ctx, role)
             problems = sorted(set(problems_of(policies, ctx.account_id)))

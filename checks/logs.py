@@ -1,31 +1,19 @@
 """Amazon CloudWatch Logs: the log groups where AI services write prompts, responses and jobs.
 
-A log group counts as an AI log group when it is
-- under a prefix AWS AI services write to (/aws/sagemaker/, /aws/bedrock/, /aws/bedrock-agentcore/),
-- the CloudWatch destination of the region's Bedrock model invocation logging, or
-- the log group of a Lambda function that runs a Bedrock agent's action group (an agent tool).
+Which log groups are AI log groups is decided in `checks._scope`: under a prefix AWS AI
+services write to, the destination of Bedrock invocation logging, or an agent tool's log group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from checks import _agents, bedrock
+from checks import _agents, _scope
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
-AI_PREFIXES = ("/aws/sagemaker/", "/aws/bedrock/", "/aws/bedrock-agentcore/")
 DISCOVERY_PERMISSIONS = ("logs:DescribeLogGroups", "bedrock:GetModelInvocationLoggingConfiguration",
                          *_agents.AGENT_TOOL_PERMISSIONS)
-
-
-@dataclass(frozen=True)
-class AiLogGroup:
-    name: str
-    arn: str
-    why: str  # the prefix matched, or "bedrock invocation logging"
-    record: dict[str, Any]
 
 
 def log_groups(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -34,39 +22,6 @@ def log_groups(ctx: CheckContext) -> list[dict[str, Any]]:
 
 def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
     return next((g for g in log_groups(ctx) if g.get("logGroupName") == name), None)
-
-
-def invocation_log_group(ctx: CheckContext) -> str | None:
-    """The log group Bedrock invocation logging writes to in this region, if any."""
-    if not ctx.offers("bedrock", ctx.region):
-        return None
-    name = (bedrock.invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
-    return str(name) if name else None
-
-
-def agent_tool_log_groups(ctx: CheckContext) -> set[str]:
-    """/aws/lambda/<function> of each Lambda function a Bedrock agent calls as a tool in this region."""
-    if not ctx.offers("bedrock-agent", ctx.region):
-        return set()
-    return {f"/aws/lambda/{arn.split(':')[6]}" for arn in _agents.tool_functions(ctx) if arn.count(":") >= 6}
-
-
-def ai_log_groups(ctx: CheckContext) -> list[AiLogGroup]:
-    invocation = invocation_log_group(ctx)
-    tools = agent_tool_log_groups(ctx)
-    chosen = []
-    for group in log_groups(ctx):
-        name = group["logGroupName"]
-        if name == invocation:
-            why: str | None = "bedrock invocation logging"
-        elif name in tools:
-            why = "agent tool"
-        else:
-            why = next((p for p in AI_PREFIXES if name.startswith(p)), None)
-        if why:
-            arn = group.get("logGroupArn") or ctx.arn("logs", f"log-group:{name}")
-            chosen.append(AiLogGroup(name, arn, why, group))
-    return chosen
 
 
 @check(
@@ -90,7 +45,7 @@ def ai_log_groups(ctx: CheckContext) -> list[AiLogGroup]:
     permissions=list(DISCOVERY_PERMISSIONS),
 )
 def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
-    for group in ai_log_groups(ctx):
+    for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
         with ctx.resource(group.name, arn=group.arn):
             key = group.record.get("kmsKeyId")
             evidence = {"kms_key": key, "ai_log_because": group.why}
@@ -121,7 +76,7 @@ def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
     permissions=list(DISCOVERY_PERMISSIONS),
 )
 def ai_log_group_retention_set(ctx: CheckContext) -> None:
-    for group in ai_log_groups(ctx):
+    for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
         with ctx.resource(group.name, arn=group.arn):
             days = group.record.get("retentionInDays")
             evidence = {"retention_days": days, "ai_log_because": group.why}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.ec2 import AI_VPC_PERMISSIONS, ai_vpcs
+from checks import _scope
+from checks.ec2 import AI_VPC_PERMISSIONS
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
@@ -35,7 +36,7 @@ def firewall_policy(ctx: CheckContext, arn: str) -> dict[str, Any]:
 def ai_firewalls(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     """(firewall summary, VPC id) for each firewall deployed in a VPC that runs AI workloads."""
     found: dict[str, tuple[dict[str, Any], str]] = {}
-    for vpc_id in sorted(ai_vpcs(ctx)):
+    for vpc_id in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx))):
         for summary in firewalls_in(ctx, vpc_id):
             found.setdefault(summary["FirewallArn"], (summary, vpc_id))
     return list(found.values())
@@ -63,7 +64,7 @@ COMMON: dict[str, Any] = dict(service="network-firewall", scope="regional", boun
     **COMMON,
 )
 def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
-    for vpc_id, why in sorted(ai_vpcs(ctx).items()):
+    for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
             names = [f["FirewallName"] for f in firewalls_in(ctx, vpc_id)]
             evidence: dict[str, Any] = {"ai_workload_because": why}

@@ -65,12 +65,22 @@ def opts_out_of_all(content: dict[str, Any]) -> bool:
     return str((default.get("opt_out_policy") or {}).get("@@assign", "")).lower() == "optout"
 
 
+def forbids_child_override(content: dict[str, Any]) -> bool:
+    """Whether the policy stops child policies (of OUs and accounts) from changing the default opt-out:
+    `@@operators_allowed_for_child_policies: ["@@none"]` on the services, default or opt_out_policy node."""
+    services = content.get("services") or {}
+    default = services.get("default") or {}
+    nodes = (services, default, default.get("opt_out_policy") or {})
+    return any(node.get("@@operators_allowed_for_child_policies") == ["@@none"] for node in nodes)
+
+
 @check(
     id="organizations.ai_opt_out_policy_attached",
     title="An AI services opt-out policy covers the whole organization",
     description="In an organization (seen from its management account), the AI services opt-out policy type is "
-    "enabled on the root and a policy that opts every AI service out (\"default\": optOut) is attached to the "
-    "root. Child policies that opt back in are not evaluated. No organization: out of scope.",
+    "enabled on the root and a policy that opts every AI service out (\"default\": optOut) and forbids child "
+    "policies to change it (@@operators_allowed_for_child_policies: @@none) is attached to the root. No "
+    "organization: out of scope.",
     rationale=(
         "Without the opt-out, AWS AI services such as Amazon Q, Comprehend, Lex, Rekognition or Transcribe "
         "may store and use the prompts, documents and recordings the organization sends them to improve "
@@ -98,19 +108,27 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
                            {"policy_type_enabled": False})
                 continue
             attached: list[str] = []
+            overridable: list[str] = []
             partial: list[str] = []
             for policy in policies(ctx, AI_OPT_OUT):
                 target_ids = {t["TargetId"] for t in targets(ctx, policy["Id"])}
                 if not target_ids:
                     continue
-                if root["Id"] in target_ids and opts_out_of_all(policy_content(ctx, policy["Id"])):
-                    attached.append(policy["Name"])
+                content = policy_content(ctx, policy["Id"]) if root["Id"] in target_ids else {}
+                if root["Id"] in target_ids and opts_out_of_all(content):
+                    (attached if forbids_child_override(content) else overridable).append(policy["Name"])
                 else:
                     partial.append(policy["Name"])
             evidence: dict[str, EvidenceValue] = {"policy_type_enabled": True, "root_policies": attached,
+                                                  "root_policies_children_can_override": overridable,
                                                   "other_attached_policies": partial}
             if attached:
-                ctx.passed(f"opt-out policy {attached[0]} is attached to the root", evidence)
+                ctx.passed(f"opt-out policy {attached[0]} is attached to the root and no child policy can "
+                           "override it", evidence)
+            elif overridable:
+                ctx.failed(f"opt-out policy {overridable[0]} is attached to the root, but without "
+                           "\"@@operators_allowed_for_child_policies\": [\"@@none\"] an OU or account policy can "
+                           "opt back in", evidence)
             elif partial:
                 ctx.failed("opt-out policies are attached only below the root or opt out of some services only",
                            evidence)

@@ -1,29 +1,22 @@
 """Amazon S3: the buckets that hold an LLM application's data.
 
-A bucket counts as AI data when
-- it is tagged `posture:ai-data` (training data, RAG sources, model artifacts, logs), or
-- a scanned region's AI resources reference it: SageMaker training job inputs,
-  outputs and checkpoints, SageMaker model artifacts, Bedrock custom-model training
-  and output data, the Bedrock invocation-log bucket, Bedrock knowledge-base S3
-  data sources.
-Only these buckets are judged by the AI-data checks; other buckets are out of scope.
+Which buckets are AI data is decided in `checks._scope`: tagged `posture:ai-data`, or
+referenced by a scanned region's SageMaker or Bedrock resources (training data, model
+artifacts, invocation logs, knowledge-base sources). Only these buckets are judged by the
+AI-data checks; other buckets are out of scope.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from checks import _policy, bedrock, bedrock_agent, sagemaker
-from checks._tags import AI_DATA, flagged, tag_map
+from checks import _policy, _scope
+from checks._tags import tag_map
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
-# (service, module whose `s3_uris(ctx)` lists the S3 locations it uses); modules, not functions,
-# because bedrock imports this module too and is read only at call time.
-REFERENCE_SOURCES = (("sagemaker", sagemaker), ("bedrock", bedrock), ("bedrock-agent", bedrock_agent))
 DISCOVERY_PERMISSIONS = (
     "s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
     "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob",
@@ -31,13 +24,6 @@ DISCOVERY_PERMISSIONS = (
     "bedrock:GetModelInvocationLoggingConfiguration", "bedrock:ListCustomModels", "bedrock:GetCustomModel",
     "bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
 )
-
-
-@dataclass(frozen=True)
-class AiBucket:
-    name: str
-    arn: str
-    why: str  # "tagged" or the service that references it
 
 
 def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -56,34 +42,6 @@ def bucket_tags(ctx: CheckContext, name: str) -> dict[str, str]:
 def bucket_region(ctx: CheckContext, name: str) -> str:
     location = ctx.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
     return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location))
-
-
-def referenced_buckets(ctx: CheckContext) -> dict[str, str]:
-    """Bucket name -> the service whose resources reference it, over every scanned region."""
-    found: dict[str, str] = {}
-    for region in ctx.regions:
-        for service, source in REFERENCE_SOURCES:
-            if not ctx.offers(service, region):
-                continue
-            for uri in source.s3_uris(ctx.in_region(region)):
-                if uri.startswith("s3://"):
-                    found.setdefault(uri[5:].split("/", 1)[0], service)
-                elif uri.startswith("arn:") and ":s3:::" in uri:
-                    found.setdefault(uri.split(":::", 1)[1].split("/", 1)[0], service)
-    return found
-
-
-def ai_buckets(ctx: CheckContext) -> list[AiBucket]:
-    """The account's AI-data buckets. A failed read of any source raises: a partial list
-    would silently leave buckets unjudged."""
-    referenced = referenced_buckets(ctx)
-    chosen = []
-    for bucket in buckets(ctx):
-        name = bucket["Name"]
-        why = referenced.get(name) or ("tagged" if flagged(bucket_tags(ctx, name), AI_DATA) else None)
-        if why:
-            chosen.append(AiBucket(name, f"arn:{ctx.partition}:s3:::{name}", why))
-    return chosen
 
 
 def versioning(ctx: CheckContext, name: str) -> dict[str, Any]:
@@ -123,7 +81,7 @@ def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketVersioning"],
 )
 def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
-    for bucket in ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
             status = versioning(ctx, bucket.name).get("Status") or "never enabled"
             evidence = {"versioning": status, "ai_data_because": bucket.why}
@@ -155,16 +113,30 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"],
 )
 def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
-    for bucket in ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            config = object_lock(ctx, bucket.name)
-            retention = config.get("Rule", {}).get("DefaultRetention", {})
-            evidence = {"object_lock": config.get("ObjectLockEnabled") or "Disabled",
-                        "default_retention_mode": retention.get("Mode"), "ai_data_because": bucket.why}
-            if config.get("ObjectLockEnabled") == "Enabled":
-                ctx.passed("Object Lock is enabled", evidence)
+            protected, message, evidence = judge_object_lock(object_lock(ctx, bucket.name))
+            evidence = {**evidence, "ai_data_because": bucket.why}
+            if protected:
+                ctx.passed(message, evidence)
             else:
-                ctx.failed("Object Lock is not enabled", evidence)
+                ctx.failed(message, evidence)
+
+
+def judge_object_lock(config: dict[str, Any]) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(protected, message, evidence): Object Lock protects new objects only with a default retention
+    rule; without one, an object is locked only when its writer asks, which a pipeline never does."""
+    retention = (config.get("Rule") or {}).get("DefaultRetention") or {}
+    mode = retention.get("Mode")
+    period = (f"{retention['Days']} days" if retention.get("Days")
+              else f"{retention['Years']} years" if retention.get("Years") else None)
+    evidence: dict[str, EvidenceValue] = {"object_lock": config.get("ObjectLockEnabled") or "Disabled",
+                                          "default_retention_mode": mode, "default_retention_period": period}
+    if config.get("ObjectLockEnabled") != "Enabled":
+        return False, "Object Lock is not enabled", evidence
+    if not mode or not period:
+        return False, "Object Lock is enabled without a default retention rule: new objects are not locked", evidence
+    return True, f"Object Lock keeps new objects for {period} in {mode} mode", evidence
 
 
 # -- encryption, exposure and logging of AI data ------------------------------------------------------
@@ -250,7 +222,7 @@ def tls_only(policy: Any, name: str) -> bool:
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetEncryptionConfiguration"],
 )
 def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
-    for bucket in ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
             rules = encryption_rules(ctx, bucket.name)
             defaults = [r.get("ApplyServerSideEncryptionByDefault") or {} for r in rules]
@@ -289,7 +261,7 @@ def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPublicAccessBlock", "s3:GetAccountPublicAccessBlock"],
 )
 def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
-    for bucket in ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
             own = public_access_block(ctx, bucket.name)
             # The account-wide settings matter only where the bucket's own are incomplete.
@@ -328,7 +300,7 @@ def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPolicy"],
 )
 def ai_bucket_tls_only(ctx: CheckContext) -> None:
-    for bucket in ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
             policy = bucket_policy(ctx, bucket.name)
             evidence: dict[str, EvidenceValue] = {"has_bucket_policy": policy is not None,
@@ -362,7 +334,7 @@ def ai_bucket_tls_only(ctx: CheckContext) -> None:
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketLogging"],
 )
 def ai_bucket_access_logging(ctx: CheckContext) -> None:
-    for bucket in ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
             target = bucket_logging(ctx, bucket.name).get("TargetBucket")
             evidence = {"log_bucket": target, "ai_data_because": bucket.why}

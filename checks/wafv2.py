@@ -102,26 +102,101 @@ def _enforces(action: dict[str, Any] | None) -> bool:
     return any(k in (action or {}) for k in ENFORCING)
 
 
-def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> list[str]:
-    """Names of the rules that actually rate-limit: enforcing rate-based rules (also inside the
-    web ACL's own rule groups) and the AWS anti-DDoS managed rule group."""
-    found = []
-    for rule in acl.get("Rules", []):
+# A rate limit above this many requests per client in five minutes bounds no model spend worth
+# bounding (every request can cost thousands of tokens). Change it here for an app that needs more.
+RATE_LIMIT_CEILING = 2000
+# Words in a URI path that mark the AI part of an app (what a scope-down must not leave out).
+AI_PATH_HINTS = ("chat", "invoke", "complet", "generat", "prompt", "agent", "model", "llm", "ask", "converse")
+
+
+def _acl_rules(acl: dict[str, Any]) -> list[dict[str, Any]]:
+    """The web ACL's own rules and the Firewall Manager rule groups around them, as rules."""
+    rules = list(acl.get("Rules", []))
+    for key in ("PreProcessFirewallManagerRuleGroups", "PostProcessFirewallManagerRuleGroups"):
+        for group in acl.get(key) or []:
+            rules.append({"Name": f"firewall-manager:{group.get('Name', '?')}",
+                          "Statement": group.get("FirewallManagerStatement") or {},
+                          "OverrideAction": group.get("OverrideAction")})
+    return rules
+
+
+def _path_match(statement: dict[str, Any]) -> bool | None:
+    """For a match on the URI path: whether it matches requests to an AI path; None for other statements."""
+    match = statement.get("ByteMatchStatement") or statement.get("RegexMatchStatement")
+    if not match or "UriPath" not in (match.get("FieldToMatch") or {}):
+        return None
+    raw = match.get("SearchString") or match.get("RegexString") or ""
+    text = (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)).lower()
+    if text in ("/", "") and match.get("PositionalConstraint", "STARTS_WITH") in ("STARTS_WITH", "CONTAINS"):
+        return True
+    return any(hint in text for hint in AI_PATH_HINTS)
+
+
+def scope_down_covers_ai(statement: dict[str, Any] | None) -> bool:
+    """Whether a rate rule's scope-down statement keeps the requests to the AI paths in scope.
+    Only URI-path matches are understood; a scope-down on anything else (headers, countries,
+    IP sets) is taken to keep them."""
+    if not statement:
+        return True
+    path = _path_match(statement)
+    if path is not None:
+        return path
+    if "NotStatement" in statement:
+        inner = statement["NotStatement"].get("Statement") or {}
+        inner_path = _path_match(inner)
+        return not inner_path if inner_path is not None else True
+    if "AndStatement" in statement:
+        return all(scope_down_covers_ai(s) for s in statement["AndStatement"].get("Statements", []))
+    if "OrStatement" in statement:
+        return any(scope_down_covers_ai(s) for s in statement["OrStatement"].get("Statements", []))
+    return True
+
+
+def judge_rate_rule(name: str, rate: dict[str, Any], action: dict[str, Any] | None,
+                    ceiling: int = RATE_LIMIT_CEILING) -> str | None:
+    """Why this rate-based rule does not bound a client of the AI app; None when it does."""
+    if not _enforces(action):
+        return f"{name}: action {next(iter(action or {'none': 0}))} does not block"
+    window = int(rate.get("EvaluationWindowSec") or 300)
+    limit = int(rate.get("Limit") or 0)
+    per_five_minutes = limit * 300 // max(window, 1)
+    if per_five_minutes > ceiling:
+        return f"{name}: limit {limit} per {window}s is above {ceiling} per 5 minutes"
+    if not scope_down_covers_ai(rate.get("ScopeDownStatement")):
+        return f"{name}: its scope-down statement leaves the AI paths out"
+    return None
+
+
+def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(rules that rate-limit, rate rules that do not, with why): enforcing rate-based rules with a
+    limit under the ceiling whose scope keeps the AI paths (also in the web ACL's rule groups and
+    the Firewall Manager rule groups), and the AWS anti-DDoS managed rule group."""
+    found: list[str] = []
+    weak: list[str] = []
+
+    def consider(name: str, statement: dict[str, Any], action: dict[str, Any] | None) -> None:
+        why = judge_rate_rule(name, statement["RateBasedStatement"], action)
+        (weak.append(why) if why else found.append(name))
+
+    for rule in _acl_rules(acl):
         statement = rule.get("Statement") or {}
         overridden_to_count = "Count" in (rule.get("OverrideAction") or {})
-        if "RateBasedStatement" in statement and _enforces(rule.get("Action")):
-            found.append(rule["Name"])
+        if "RateBasedStatement" in statement:
+            consider(rule["Name"], statement, rule.get("Action"))
         elif (statement.get("ManagedRuleGroupStatement") or {}).get("Name") == ANTI_DDOS_GROUP:
-            if not overridden_to_count:
+            if overridden_to_count:
+                weak.append(f"{rule['Name']}: overridden to Count")
+            else:
                 found.append(rule["Name"])
-        elif "RuleGroupReferenceStatement" in statement and not overridden_to_count:
+        elif "RuleGroupReferenceStatement" in statement:
             reference = statement["RuleGroupReferenceStatement"]
             overrides = {o["Name"]: o.get("ActionToUse") for o in reference.get("RuleActionOverrides") or []}
             for inner in rule_group(ctx, reference["ARN"]).get("Rules", []):
-                action = overrides.get(inner["Name"], inner.get("Action"))
-                if "RateBasedStatement" in (inner.get("Statement") or {}) and _enforces(action):
-                    found.append(f"{rule['Name']}/{inner['Name']}")
-    return found
+                if "RateBasedStatement" not in (inner.get("Statement") or {}):
+                    continue
+                action = {"Count": {}} if overridden_to_count else overrides.get(inner["Name"], inner.get("Action"))
+                consider(f"{rule['Name']}/{inner['Name']}", inner["Statement"], action)
+    return found, weak
 
 
 @check(
@@ -194,7 +269,8 @@ def web_acl_has_rules(ctx: CheckContext) -> None:
     title="WAF web ACLs in front of the app rate-limit requests",
     description=(
         "Every web ACL attached to a REST API stage, internet-facing ALB or CloudFront distribution has an "
-        "enforcing (not Count) rate-based rule, directly or in its rule groups, or the AWS anti-DDoS rule group."
+        "enforcing (not Count) rate-based rule with a limit under a ceiling whose scope-down keeps the AI "
+        "paths, directly, in its rule groups or in Firewall Manager rule groups, or the AWS anti-DDoS rule group."
     ),
     rationale=(
         "Each request can cost thousands of model tokens. A rate-based rule caps what one client can send, "
@@ -216,9 +292,11 @@ def front_door_rate_based_rule(ctx: CheckContext) -> None:
     for arn, doors in sorted(fronting_acls(ctx).items()):
         acl = AclRef.from_arn(arn)
         with ctx.resource(acl.resource_id, arn=arn):
-            rules = rate_limiting_rules(ctx, web_acl(ctx, acl))
-            evidence = {"front_doors": sorted(doors)[:20]}
+            rules, weak = rate_limiting_rules(ctx, web_acl(ctx, acl))
+            evidence = {"front_doors": sorted(doors)[:20], "rate_rules_that_do_not_protect": weak[:20]}
             if rules:
                 ctx.passed(f"rate-limited by {', '.join(rules[:3])}", {**evidence, "rate_rules": rules[:20]})
+            elif weak:
+                ctx.failed(f"no rate-based rule bounds a client ({'; '.join(weak[:3])})", evidence)
             else:
                 ctx.failed("no enforcing rate-based rule", evidence)

@@ -101,6 +101,10 @@ class Reads:
         check = self.by_check.get(k[0], {})
         return set(check.get(None, set())) | set(check.get((k[1], k[2]), set()))
 
+    def in_resource(self, k: Key) -> set[Read]:
+        """What the check read inside the resource's own scope (not to find it)."""
+        return set(self.by_check.get(k[0], {}).get((k[1], k[2]), set()))
+
     def all_of(self, check_id: str) -> set[Read]:
         return set().union(*self.by_check.get(check_id, {}).values())
 
@@ -314,14 +318,22 @@ def judge(m: Matrix, fault: str, service: str, depends: set[Read], findings: lis
     problems: list[str] = []
     under = {key(f): f for f in findings}
     errored = {f.check_id for f in findings if f.status is Status.ERROR}
+    # A source of the AI scope (checks/_scope.py) or a region (CheckContext.each_region) that failed is one
+    # ERROR of the check naming the services it reads; what the others found is judged on its own reads.
+    gapped: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        if f.status is Status.ERROR and f.resource_id.startswith(("ai-scope/", "not-read/")):
+            gapped[f.check_id] |= set(f.evidence.get("unread_services") or [])  # type: ignore[arg-type]
     reason = REASONS.get(fault)
     for k, f in under.items():
         clean = m.clean.get(k)
+        rests = m.reads.of(k) & depends
+        found_elsewhere = bool(rests) and not m.reads.in_resource(k) & depends and {
+            s for s, _ in rests} <= gapped.get(k[0], set())
         if f.status is Status.PASS and (clean is None or clean.status is not Status.PASS):
             problems.append(f"{k}: PASS under {fault} of {service}, {clean.status if clean else 'absent'} cleanly")
-        elif f.status is Status.PASS and fault != "missing_fields" and m.reads.of(k) & depends:
-            rests = sorted(m.reads.of(k) & depends)
-            problems.append(f"{k}: PASS under {fault} of {service} though it rests on {rests}")
+        elif f.status is Status.PASS and fault != "missing_fields" and rests and not found_elsewhere:
+            problems.append(f"{k}: PASS under {fault} of {service} though it rests on {sorted(rests)}")
         if f.status is Status.ERROR and (clean is None or clean.status is not Status.ERROR):
             if "\n" in f.message or "Traceback" in f.message or len(f.message) > 600:
                 problems.append(f"{k}: ERROR reason is not one plain line: {f.message!r}")
@@ -334,6 +346,10 @@ def judge(m: Matrix, fault: str, service: str, depends: set[Read], findings: lis
             f = under.get(k)
             if (f is not None and f.status is Status.ERROR) or (f is None and clean.check_id in errored):
                 continue
+            rests = m.reads.of(k) & depends
+            if f is not None and f.status is clean.status and not m.reads.in_resource(k) & depends and {
+                    s for s, _ in rests} <= gapped.get(k[0], set()):
+                continue  # found by a scope source that answered; the failed one is its own ERROR
             problems.append(f"{k}: PASS cleanly, {f.status if f else 'absent without an ERROR'} under {fault} "
                             f"of {service} (rests on {sorted(m.reads.of(k) & depends)})")
     for check_id in bystanders:

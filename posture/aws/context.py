@@ -5,6 +5,11 @@ An `AwsContext` serves one (account, region). Every read goes through `call` or
 read that several checks need is made once, and every request sent is counted.
 Concurrent callers of the same read wait for the one in flight instead of repeating it.
 
+Each context also remembers how every service answered it (answered, explicitly denied,
+failed otherwise): `closed()` names the services the (account, region) is closed to by
+policy, which the runner reports once per (region, service) as not assessed instead of as
+the ERRORs of every check that read them.
+
 Read-only is enforced here, not trusted: every client this module builds refuses, before
 anything is sent, an operation that is not a read (`read_only_guard`). Security Hub's
 import is allowed only on a context opened with `push=True`.
@@ -28,7 +33,7 @@ import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
 
-from posture.aws.errors import explain_error
+from posture.aws.errors import AwsReadError, explain_error
 from posture.aws.guard import read_only_guard
 from posture.aws.redact import redact_wire_logs
 from posture.aws.shapes import check_shape
@@ -51,6 +56,9 @@ class CallLog:
             return sum(self.counts.values())
 
 
+# What AWS says when a policy (an SCP, a permissions boundary, an identity policy) explicitly denies a
+# request: "... is not authorized to perform: ... with an explicit deny in a service control policy".
+EXPLICIT_DENY = "explicit deny"
 CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 30.0  # seconds; module values so tests can shorten them
 
 
@@ -58,7 +66,7 @@ def client_config(max_attempts: int) -> Config:
     # Without proxy variables in the environment, say so once: botocore would otherwise scan the
     # whole environment for them again for every client it makes. With any, botocore decides
     # per endpoint as usual (NO_PROXY included).
-    proxies = {} if not urllib.request.getproxies() else None
+    proxies: dict[str, str] | None = {} if not urllib.request.getproxies() else None
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         connect_timeout=CONNECT_TIMEOUT,
@@ -93,6 +101,10 @@ class AwsContext:
         self._clients: dict[str, BaseClient] = {}
         self._results: dict[tuple[str, str, str, str], Future[Any]] = {}
         self._lock = threading.Lock()
+        # How the reads of each service went here: answered, denied (with the first denial), or failed otherwise.
+        self._answered: set[str] = set()
+        self._denied: dict[str, AwsReadError] = {}
+        self._failed: set[str] = set()
         redact_wire_logs()
 
     def client(self, service: str) -> BaseClient:
@@ -152,10 +164,31 @@ class AwsContext:
         if owner:
             try:
                 future.set_result(read())
+                self._outcome(key[1], None)
             except BaseException as exc:
                 future.set_exception(exc)
+                self._outcome(key[1], exc)
         result: dict[str, Any] = future.result()
         return result
+
+
+    def _outcome(self, service: str, exc: BaseException | None) -> None:
+        with self._lock:
+            if exc is None:
+                self._answered.add(service)
+            elif isinstance(exc, AwsReadError) and exc.denied and EXPLICIT_DENY in exc.message.lower():
+                self._denied.setdefault(service, exc)
+            else:
+                self._failed.add(service)
+
+    def closed(self) -> dict[str, AwsReadError]:
+        """Service -> its first denial, for each service this (account, region) is closed to by policy:
+        reads of it were made and every one was refused by an explicit deny (an organization's
+        region-deny SCP, a policy denying the region), none answered or failed otherwise. A read
+        refused only because nothing allows it is a permission gap, not a closed service: the
+        check that needed it reports ERROR for what depends on it."""
+        with self._lock:
+            return {s: exc for s, exc in self._denied.items() if s not in self._answered and s not in self._failed}
 
 
 def keep_ip_endpoint(request: Any, **_: Any) -> None:

@@ -12,14 +12,19 @@ A check opens a resource scope, reads, and says PASS or FAIL:
 A read that fails inside the scope raises; the scope records an ERROR for that
 resource with the reason and the check goes on with the next one. A scope that ends
 with no verdict is an ERROR too: nothing is silently dropped.
+
+A check that reads every scanned region (a global check, or a regional one that looks for
+what other regions use) reads them with `each_region`: a region whose read fails is a gap,
+reported as one ERROR in that region (`report_region_gaps`), and the check judges what the
+other regions answered. A region closed by policy so changes nothing outside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from posture.aws.context import AwsContext, offered_in
 from posture.aws.errors import AwsReadError
@@ -34,6 +39,8 @@ from posture.core.models import (
     Status,
     finding_id,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,20 @@ def error_reason(exc: BaseException) -> str:
         return (f"the AWS answer lacked the field {str(exc.args[0])[:80]!r} that the check reads; "
                 "if AWS answered correctly, this is a bug in the check")
     return f"the check failed unexpectedly ({type(exc).__name__}); this is a bug in the check"
+
+
+@dataclass(frozen=True)
+class RegionGap:
+    """A read of one service in one region that failed while a check read every scanned region."""
+
+    region: str
+    service: str
+    what: str  # "CloudTrail trails"
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.what} in {self.region} could not be read: {self.reason}"
 
 
 @dataclass
@@ -106,6 +127,33 @@ class CheckContext:
         """The same check reading another scanned region (verdicts land in one list)."""
         other = CheckContext(self.meta, self.area.contexts[region], self.area, self.findings, self._scopes)
         return other
+
+    def each_region(self, service: str, what: str, read: Callable[[CheckContext], T]
+                    ) -> tuple[dict[str, T], list[RegionGap]]:
+        """`read` in every scanned region that offers `service`: what each region answered, and a
+        gap for each region whose read failed (instead of one exception for the whole check). A
+        check judges what it read and reports the gaps (`report_region_gaps`), so a region closed
+        by policy costs the findings of that region, not the check's verdicts elsewhere."""
+        found: dict[str, T] = {}
+        gaps: list[RegionGap] = []
+        for region in self.regions:
+            if not self.offers(service, region):
+                continue
+            try:
+                found[region] = read(self.in_region(region))
+            except AwsReadError as exc:
+                gaps.append(RegionGap(region, service, what, exc.reason))
+        return found, gaps
+
+    def report_region_gaps(self, gaps: list[RegionGap]) -> None:
+        """One ERROR per gap, in the gap's region (named after the region that read it, so the units of a
+        regional check do not report the same gap twice)."""
+        for gap in gaps:
+            resource_id = f"not-read/{gap.service}" + (f"/from-{self.region}" if self.meta.scope is Scope.REGIONAL
+                                                      else "")
+            with self.resource(resource_id, arn=f"arn:{self.partition}:iam::{self.account_id}:root",
+                               region=gap.region, type="AwsAccount"):
+                self.error(gap.message, {"unread_services": [gap.service]})
 
     def offers(self, service: str, region: str) -> bool:
         """Whether `service` is offered in `region` (a global check reading regional data asks this)."""

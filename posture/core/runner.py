@@ -12,6 +12,18 @@ fed in as workers free up, and when its last unit is done nothing of it is kept 
 its findings. Memory so follows the few accounts in flight, not the organisation.
 An account that cannot be opened gives an ERROR finding per selected check, with the
 reason, and the scan goes on with the next.
+
+A region closed to the scanner by policy (an organization's region-deny SCP: every request
+refused by an explicit deny) is said once per (account, region, service): when an account's
+last unit is done, each service its `AwsContext` of that region saw only explicit denials
+from (`AwsContext.closed`) becomes one "not assessed" ERROR finding (`posture.not_assessed`)
+with AWS's reason, in place of the ERRORs of the checks of that service there and of the
+AI-scope and region gaps that read only such services (checks/_scope.py,
+`CheckContext.each_region`). Nothing outside the closed region is touched: checks that read
+every region put what they could not read there into that region, as gaps, and judge the
+rest. A service denied only in part, or without an explicit deny, is a permission gap and
+stays with the checks that needed it. The engine names no service: it reads the service of
+each read and of each check's metadata.
 """
 
 from __future__ import annotations
@@ -38,7 +50,7 @@ from posture.aws.sessions import open_session
 from posture.core.config import ScanConfig
 from posture.core.context import CheckContext, Resource, ScanArea, error_reason, make_finding
 from posture.core.errors import ScanError, UsageError
-from posture.core.models import GLOBAL_REGION, Asset, Finding, Scope, Status
+from posture.core.models import GLOBAL_REGION, Asset, CheckMeta, Finding, Scope, Severity, Status
 from posture.core.registry import Check, Collector, Registry, RegistryError
 from posture.core.shard import Shard
 
@@ -173,6 +185,52 @@ def run_unit(unit: Unit, aws: AwsContext, area: ScanArea) -> UnitResult:
     return UnitResult(findings=ctx.findings)
 
 
+# The finding that stands for every check of one service in one closed (account, region).
+NOT_ASSESSED_ID = "posture.not_assessed"
+
+
+def not_assessed_meta(service: str) -> CheckMeta:
+    """Metadata of the engine's own "not assessed" finding (no control of the catalogue: it maps to no
+    framework, and scoring sees it only in the overall area)."""
+    return CheckMeta.model_construct(
+        id=NOT_ASSESSED_ID, title="Service not assessed in this region",
+        description="Every request the scan sent to this service in this region was refused by an explicit deny.",
+        rationale="A region closed by policy (an organization's region-deny SCP) cannot be read; it is said once.",
+        remediation="Nothing to fix when the region is closed on purpose; otherwise exempt the scanner's role "
+        "from the deny, or leave the region out with --region.",
+        service=service, scope=Scope.REGIONAL, resource_type="AwsAccount", severity=Severity.INFORMATIONAL,
+        boundaries=(), csf=(), owasp_llm=(), securityhub_controls=(), permissions=(),
+    )
+
+
+def not_assessed(aws: AwsContext, closed: dict[str, AwsReadError]) -> list[Finding]:
+    """One ERROR per service the (account, region) of `aws` is closed to, with AWS's reason."""
+    found = []
+    for service, exc in sorted(closed.items()):
+        resource = Resource(f"not-assessed/{service}", f"arn:{aws.partition}:iam::{aws.account_id}:root",
+                            aws.region, "AwsAccount")
+        message = (f"not assessed: every request to {service} in {aws.region} was refused by an explicit deny "
+                   f"({exc.code}: {exc.message[:300]})")
+        found.append(make_finding(not_assessed_meta(service), aws, resource, Status.ERROR, message,
+                                  {"service": service, "error_code": exc.code}))
+    return found
+
+
+def smeared(finding: Finding, closed: dict[str, AwsReadError], service_of: dict[str, str]) -> bool:
+    """Whether an ERROR finding of a closed (account, region) only repeats that its services are closed:
+    the finding of a check of a closed service, a gap whose sources read only closed services, or an
+    ERROR whose reason is a denied read of a closed service (its IAM action prefix)."""
+    if finding.status is not Status.ERROR:
+        return False
+    sources = finding.evidence.get("unread_services")
+    if isinstance(sources, list) and sources:
+        return {str(s) for s in sources} <= set(closed)
+    if service_of.get(finding.check_id) in closed:
+        return True
+    prefixes = {exc.action.split(":", 1)[0] + ":" for exc in closed.values()}
+    return "access denied" in finding.message and finding.message.startswith(tuple(prefixes))
+
+
 def account_errors(checks: list[Check], aws: AwsContext, reason: str) -> list[Finding]:
     """An account that could not be read: every selected check is unevaluated there."""
     account = Resource(aws.account_id, f"arn:{aws.partition}:iam::{aws.account_id}:root", GLOBAL_REGION, "AwsAccount")
@@ -200,6 +258,12 @@ class _Scan:
         self.regions_seen: set[str] = set()
         self.failed: dict[str, str] = {}
         self.units_run = self.units_skipped = self.units_done = 0
+        # Accounts whose units are in the pool: their contexts (to see which regions were closed) and
+        # how many units are left; an account is settled, and its contexts dropped, when none is.
+        self.in_flight: dict[str, _InFlight] = {}
+        self.account_of: dict[Future[UnitResult], tuple[str, str]] = {}  # -> (account, region) of the unit
+        self.inventory_gaps: list[tuple[str, str, str]] = []  # (account, region, reason) behind inventory_errors
+        self.service_of = {c.meta.id: c.meta.service for c in checks}
 
     def context(self, session: boto3.Session, account_id: str, region: str) -> AwsContext:
         return AwsContext(
@@ -262,6 +326,7 @@ class _Scan:
         # Every region's context exists (a global check may read any region); clients are made on first use.
         contexts = {r: self.context(account.session, account.account_id, r) for r in account.regions}
         area = ScanArea(tuple(account.regions), contexts)
+        self.in_flight[account.account_id] = _InFlight(contexts)
         for unit in units:
             yield unit, contexts[unit.region], area
 
@@ -273,8 +338,15 @@ class _Scan:
                 for unit, aws, area in self.units_of(account):
                     while len(pending) >= limit:
                         pending = self._collect(pending)
-                    pending.add(pool.submit(run_unit, unit, aws, area))
+                    future = pool.submit(run_unit, unit, aws, area)
+                    self.account_of[future] = (unit.account_id, unit.region)
+                    self.in_flight[unit.account_id].pending += 1
+                    pending.add(future)
                     self.units_run += 1
+                fed = self.in_flight.get(account.account_id)
+                if fed is not None:
+                    fed.fed = True
+                    self._settle(account.account_id)
             while pending:
                 pending = self._collect(pending)
 
@@ -284,12 +356,41 @@ class _Scan:
             result = future.result()
             self.findings.extend(result.findings)
             self.assets.extend(result.assets)
+            account_id, region = self.account_of.pop(future)
             if result.inventory_error:
                 self.inventory_errors.append(result.inventory_error)
+                self.inventory_gaps.append((account_id, region, result.inventory_error))
             self.units_done += 1
+            self.in_flight[account_id].pending -= 1
+            self._settle(account_id)
             if self.progress:
                 self.progress(self.units_done, self.units_run)
         return rest
+
+    def _settle(self, account_id: str) -> None:
+        """Once every unit of an account is done: each (region, service) closed to the scanner by
+        policy becomes one not-assessed finding, in place of the ERRORs that only repeat it."""
+        state = self.in_flight.get(account_id)
+        if state is None or not state.fed or state.pending:
+            return
+        del self.in_flight[account_id]
+        for region, aws in state.contexts.items():
+            closed = aws.closed()
+            if not closed:
+                continue
+            self.findings = [f for f in self.findings
+                             if not (f.account_id == account_id and f.region == region
+                                     and smeared(f, closed, self.service_of))]
+            self.findings.extend(not_assessed(aws, closed))
+            repeats = {e for a, r, e in self.inventory_gaps if a == account_id and r == region and "access denied" in e}
+            self.inventory_errors = [e for e in self.inventory_errors if e not in repeats]
+
+
+@dataclass
+class _InFlight:
+    contexts: dict[str, AwsContext]
+    pending: int = 0
+    fed: bool = False  # every unit of the account has been submitted
 
 
 def scan(

@@ -10,7 +10,8 @@ state. Everything else passes through to moto untouched.
 
 It can also answer any operation, moto-backed or not, with an error (AccessDenied,
 throttling, 500s): tests use that to prove a check reports ERROR, never PASS, on
-evidence it could not read.
+evidence it could not read. `deny_region` refuses every request to one region, whatever
+the service, as an organization's region-deny SCP does.
 
 Nothing in `checks/` or the engine knows this exists: a scan only sees an endpoint.
 """
@@ -34,6 +35,8 @@ from botocore.model import OperationModel, ServiceModel
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 ANY_REGION = "*"
+SCP_DENY = ("User: arn:aws:sts::123456789012:assumed-role/posture-scan/posture is not authorized to perform this "
+            "operation with an explicit deny in a service control policy")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Simulation:
         self._answers: dict[tuple[str, str, str, str], Any] = {}
         self._defaults: dict[tuple[str, str], Any] = {}
         self._faults: dict[tuple[str, str, str], Fault] = {}
+        self._denied_regions: dict[str, str] = {}  # region -> the message of its denial
         self._lock = threading.Lock()
         self.requests: list[tuple[str, str, str]] = []  # (service, operation, region) of simulated answers
 
@@ -109,6 +113,13 @@ class Simulation:
         self.model(service).operation_model(operation)  # a typo fails here, not at request time
         with self._lock:
             self._defaults[(service, operation)] = default
+
+    def forget(self, service: str, operation: str) -> None:
+        """Stop answering `operation` (a test that simulated an operation moto implements hands it back)."""
+        with self._lock:
+            self._defaults.pop((service, operation), None)
+            for key in [k for k in self._answers if k[:2] == (service, operation)]:
+                del self._answers[key]
 
     def put(self, service: str, operation: str, answer: Any, *, region: str = ANY_REGION, **params: str) -> None:
         """The answer for `operation` in `region` (for the request whose URI parameters equal `params`)."""
@@ -131,14 +142,22 @@ class Simulation:
         with self._lock:
             self._faults[(service, operation, region)] = Fault("", "", 200, times, seconds)
 
+    def deny_region(self, region: str, message: str = SCP_DENY) -> None:
+        """Refuse every request to `region`, of every service (moto's or simulated), as an
+        organization's region-deny SCP does: AccessDenied with an explicit deny."""
+        with self._lock:
+            self._denied_regions[region] = message
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._denied_regions.clear()
 
     def reset(self) -> None:
         with self._lock:
             self._answers.clear()
             self._faults.clear()
+            self._denied_regions.clear()
             self.requests.clear()
 
     # -- serving -----------------------------------------------------------------------
@@ -150,6 +169,14 @@ class Simulation:
             body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             environ["wsgi.input"] = io.BytesIO(body)
             region, signing_name = scope.groups()
+            with self._lock:
+                region_denied = self._denied_regions.get(region)
+            if region_denied is not None:
+                protocol = _protocol_of(signing_name, environ, body)
+                code = {"ec2": "UnauthorizedOperation", "query": "AccessDenied", "rest-xml": "AccessDenied"}.get(
+                    protocol, "AccessDeniedException")
+                status = 400 if protocol in ("ec2", "json") else 403
+                return _error(start_response, protocol, Fault(code, region_denied, status, None))
             found = self._identify(signing_name, environ, body)
             if found is None:
                 return app(environ, start_response)
@@ -227,6 +254,18 @@ class Simulation:
                 if key in self._answers:
                     return True, self._answers[key]
             return True, self._defaults[(service, operation)]
+
+
+REST_XML_SIGNING_NAMES = frozenset({"s3", "cloudfront", "route53"})
+
+
+def _protocol_of(signing_name: str, environ: dict[str, Any], body: bytes) -> str:
+    """The protocol of a request to a service this layer was not told about, from the request itself."""
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        return "json"
+    if b"Action=" in body[:2000] and "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", ""):
+        return "ec2" if signing_name == "ec2" else "query"
+    return "rest-xml" if signing_name in REST_XML_SIGNING_NAMES else "rest-json"
 
 
 def _key(params: dict[str, str]) -> str:

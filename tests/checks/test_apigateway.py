@@ -138,6 +138,16 @@ def test_usage_plan_without_quota_fails(aws, run_check):
     assert only(run_check("apigateway.usage_plan_quota"), f"{api}/prod").status is Status.FAIL
 
 
+def test_stage_also_served_by_a_plan_without_quota_fails(aws, run_check):
+    """Regression (issue 9): one plan with a quota passed a stage that another, unlimited plan also serves."""
+    apigw, api = rest_api(aws, api_key=True)
+    usage_plan(apigw, api)
+    apigw.create_usage_plan(name="partners", apiStages=[{"apiId": api, "stage": "prod"}])
+    finding = only(run_check("apigateway.usage_plan_quota"), f"{api}/prod")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["plans_without_quota"] == ["partners"]
+
+
 def test_quota_that_binds_no_method_fails(aws, run_check):
     apigw, api = rest_api(aws, api_key=False)
     usage_plan(apigw, api)

@@ -6,6 +6,19 @@ from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def override(aws):
+    """Answer operations moto implements from the simulation layer, for one test only."""
+    done = []
+
+    def answer(operation, value):
+        aws.simulation.simulate("cloudtrail", operation, value)
+        done.append(operation)
+    yield answer
+    for operation in done:
+        aws.simulation.forget("cloudtrail", operation)
 KMS = "cloudtrail.trail_logs_kms_encrypted"
 CWL = "cloudtrail.trail_cloudwatch_logs_integrated"
 S3_EVENTS = "cloudtrail.ai_bucket_data_events_logged"
@@ -233,3 +246,88 @@ def test_public_access_block_denied_is_error(aws, run_check):
     finding = only(run_check(PUBLIC), "blocked-logs")
     assert finding.status is Status.ERROR
     assert "GetPublicAccessBlock" in finding.message
+
+
+# -- multi-region trail: management events, organization trails, trails keyed by ARN (issue 9) --------
+def test_trail_without_management_events_fails(aws, run_check):
+    """Regression: the only multi-region trail with IncludeManagementEvents false records no API call."""
+    name = trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    aws.client("cloudtrail").put_event_selectors(TrailName=name, EventSelectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": False,
+         "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
+    finding = only(run_check(MULTI), ACCOUNT)
+    assert finding.status is Status.FAIL
+    assert "no management events" in finding.message
+
+
+def test_trail_with_write_only_management_events_fails(aws, run_check):
+    """Regression: ReadWriteType WriteOnly leaves out every read (who read the training data)."""
+    name = trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    aws.client("cloudtrail").put_event_selectors(TrailName=name, EventSelectors=[
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+    finding = only(run_check(MULTI), ACCOUNT)
+    assert finding.status is Status.FAIL
+    assert "only write management events" in finding.message
+
+
+def test_trail_with_advanced_management_selector_passes(aws, run_check):
+    name = trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    aws.client("cloudtrail").put_event_selectors(TrailName=name, AdvancedEventSelectors=[
+        {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}])
+    assert only(run_check(MULTI), ACCOUNT).status is Status.PASS
+
+
+ORG_TRAIL = {"Name": "org-audit", "S3BucketName": "org-logs", "IsMultiRegionTrail": True, "HomeRegion": "us-east-1",
+             "TrailARN": "arn:aws:cloudtrail:us-east-1:999999999999:trail/org-audit",
+             "LogFileValidationEnabled": True, "HasCustomEventSelectors": False, "IsOrganizationTrail": True}
+
+
+def test_organization_trail_of_the_management_account_passes(aws, run_check, override):
+    for op, answer in (("DescribeTrails", {"trailList": [ORG_TRAIL]}), ("GetTrailStatus", {"IsLogging": True}),
+                       ("GetEventSelectors", {"TrailARN": ORG_TRAIL["TrailARN"], "EventSelectors": [
+                           {"ReadWriteType": "All", "IncludeManagementEvents": True}]})):
+        override(op, answer)
+    finding = only(run_check(MULTI), ACCOUNT)
+    assert finding.status is Status.PASS
+    assert finding.evidence["organization_trail"] == [ORG_TRAIL["TrailARN"]]
+
+
+def test_organization_trail_whose_status_a_member_cannot_read_is_error_not_crash(aws, run_check, override):
+    """Regression: seen from a member account, an organization trail's status may not be readable."""
+    override("DescribeTrails", {"trailList": [ORG_TRAIL]})
+    aws.simulation.fail("cloudtrail", "GetTrailStatus", "TrailNotFoundException", status=400)
+    finding = only(run_check(MULTI), ACCOUNT)
+    assert finding.status is Status.ERROR
+    assert "999999999999" in finding.message and "management account" in finding.message
+
+
+def test_trails_with_the_same_name_are_judged_apart(aws, run_check, override):
+    """Regression: trails were keyed by name, so another account's weak trail named like ours hid the good one."""
+    trail(aws, "audit", IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    own = aws.client("cloudtrail").describe_trails()["trailList"][0]
+    twin = {**own, "TrailARN": "arn:aws:cloudtrail:us-east-1:999999999999:trail/audit",
+            "LogFileValidationEnabled": False, "IsOrganizationTrail": True}
+    override("DescribeTrails", {"trailList": [own, twin]})
+    finding = only(run_check(MULTI), ACCOUNT)
+    assert finding.status is Status.PASS
+    assert finding.evidence["trails"] == [own["TrailARN"]]
+
+
+@pytest.mark.parametrize(("selectors", "trail_flags", "expected"), [
+    ({}, {}, {"read", "write"}),
+    ({}, {"HasCustomEventSelectors": True}, set()),
+    ({"EventSelectors": [{"ReadWriteType": "ReadOnly"}]}, {}, {"read"}),
+    ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]}, {}, set()),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                                     {"Field": "readOnly", "Equals": ["false"]}]}]}, {}, {"write"}),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                                     {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]}]}]},
+     {}, {"read", "write"}),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                                     {"Field": "eventSource", "Equals": ["s3.amazonaws.com"]}]}]},
+     {}, set()),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]}, {}, set()),
+])
+def test_management_coverage(selectors, trail_flags, expected):
+    from checks.cloudtrail import management_coverage
+    assert set(management_coverage(trail_flags, selectors)) == expected

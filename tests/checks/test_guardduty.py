@@ -13,9 +13,12 @@ FEATURE_CHECKS = [
 ]
 
 
-def detector(aws, enable=True, features=()):
+def detector(aws, enable=True, features=(), disabled=None):
+    """A detector with `features` on and the rest of FEATURE_CHECKS (or `disabled`) listed as off."""
+    off = [f for _, f in FEATURE_CHECKS if f not in features] if disabled is None else list(disabled)
     return aws.client("guardduty").create_detector(
-        Enable=enable, Features=[{"Name": f, "Status": "ENABLED"} for f in features])["DetectorId"]
+        Enable=enable, Features=[{"Name": f, "Status": "ENABLED"} for f in features]
+        + [{"Name": f, "Status": "DISABLED"} for f in off])["DetectorId"]
 
 
 def test_enabled_detector_passes(aws, run_check):
@@ -52,6 +55,17 @@ def test_feature_off_fails(aws, run_check, check_id, feature):
     finding = only(run_check(check_id), detector_id)
     assert finding.status is Status.FAIL
     assert finding.evidence[feature.lower()] == "DISABLED"
+
+
+@pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)
+def test_feature_missing_from_the_answer_is_not_offered_not_disabled(aws, run_check, check_id, feature):
+    """Regression (issue 9): a feature the region does not offer was reported DISABLED (a FAIL)."""
+    others = [f for _, f in FEATURE_CHECKS if f != feature]
+    detector_id = detector(aws, features=others, disabled=())
+    finding = only(run_check(check_id), detector_id)
+    assert finding.status is Status.ERROR
+    assert "not offered in this region" in finding.message
+    assert finding.evidence[feature.lower()] == "NOT_OFFERED"
 
 
 @pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)

@@ -6,6 +6,8 @@ from tests.conftest import only
 OPT_OUT = "organizations.ai_opt_out_policy_attached"
 SCPS = "organizations.scps_restrict_accounts"
 OPT_OUT_ALL = {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}}
+OPT_OUT_LOCKED = {"services": {"default": {"@@operators_allowed_for_child_policies": ["@@none"], "opt_out_policy": {
+    "@@operators_allowed_for_child_policies": ["@@none"], "@@assign": "optOut"}}}}
 DENY_LEAVE = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
 
@@ -29,10 +31,21 @@ def policy(org, policy_type: str, content: dict, target: str | None) -> str:
 
 def test_opt_out_on_root_passes(aws, run_check):
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
-    policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_ALL, root)
+    policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_LOCKED, root)
     finding = only(run_check(OPT_OUT), root)
     assert finding.status is Status.PASS
     assert finding.region == "global"
+
+
+def test_opt_out_on_root_that_children_can_override_fails(aws, run_check):
+    """Regression (issue 9): without @@operators_allowed_for_child_policies ["@@none"] an OU or account
+    policy can opt back in."""
+    org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
+    policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_ALL, root)
+    finding = only(run_check(OPT_OUT), root)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["root_policies_children_can_override"] == ["p-aiservices"]
+    assert "@@none" in finding.message
 
 
 def test_opt_out_only_on_an_ou_fails(aws, run_check):

@@ -1,6 +1,6 @@
 import json
 
-from checks.s3 import tls_only
+from checks.s3 import judge_object_lock, tls_only
 from posture.aws.context import keep_ip_endpoint
 from posture.core.models import Status
 from tests.conftest import only
@@ -72,7 +72,32 @@ def test_object_lock_enabled_passes(aws, run_check):
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="acme-train", ObjectLockEnabledForBucket=True)
     s3.put_bucket_tagging(Bucket="acme-train", Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "x"}]})
-    assert only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train").status is Status.PASS
+    s3.put_object_lock_configuration(Bucket="acme-train", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 30}}})
+    finding = only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train")
+    assert finding.status is Status.PASS
+    assert finding.evidence["default_retention_mode"] == "COMPLIANCE"
+    assert finding.evidence["default_retention_period"] == "30 days"
+
+
+def test_object_lock_without_default_retention_fails(aws, run_check):
+    """Regression (issue 9): Object Lock on with no default retention locks nothing a pipeline writes."""
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="acme-train", ObjectLockEnabledForBucket=True)
+    s3.put_bucket_tagging(Bucket="acme-train", Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "x"}]})
+    finding = only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train")
+    assert finding.status is Status.FAIL
+    assert "default retention" in finding.message
+
+
+def test_judge_object_lock_reports_mode_and_period():
+    ok, _, evidence = judge_object_lock({"ObjectLockEnabled": "Enabled",
+                                         "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 1}}})
+    assert ok and evidence["default_retention_mode"] == "GOVERNANCE"
+    assert evidence["default_retention_period"] == "1 years"
+    no_period = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE"}}}
+    assert judge_object_lock(no_period)[0] is False
+    assert judge_object_lock({})[0] is False
 
 
 def test_object_lock_missing_fails(aws, run_check):

@@ -1,7 +1,23 @@
+import pytest
+
+from checks.wafv2 import judge_rate_rule, scope_down_covers_ai
 from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def override(aws):
+    """Answer operations moto implements from the simulation layer, for one test only."""
+    done = []
+
+    def answer(operation, value):
+        aws.simulation.simulate("wafv2", operation, value)
+        done.append(operation)
+    yield answer
+    for operation in done:
+        aws.simulation.forget("wafv2", operation)
 WAF_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-chat"
 VC = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"}
 
@@ -119,6 +135,80 @@ def test_fronting_acl_without_rate_rule_fails(aws, run_check):
 def test_rate_rule_in_count_mode_fails(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=[rate_rule(action="Count")]))
     assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.FAIL
+
+
+def rate_statement(limit=500, scope_down=None):
+    rate = {"Limit": limit, "AggregateKeyType": "IP"}
+    if scope_down:
+        rate["ScopeDownStatement"] = scope_down
+    return {"RateBasedStatement": rate}
+
+
+def path_match(path, constraint="STARTS_WITH"):
+    return {"ByteMatchStatement": {"SearchString": path, "FieldToMatch": {"UriPath": {}},
+                                   "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                                   "PositionalConstraint": constraint}}
+
+
+def test_rate_rule_far_above_the_ceiling_fails(aws, run_check):
+    """Regression (issue 9): the limit was ignored; 2,000,000 requests per 5 minutes bound nothing."""
+    rule = {**rate_rule(), "Statement": rate_statement(limit=2_000_000)}
+    fronted_stage(aws, web_acl(aws, rules=[rule]))
+    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert "above 2000" in finding.message
+
+
+def test_rate_rule_whose_scope_down_excludes_the_ai_path_fails(aws, run_check):
+    """Regression (issue 9): a rate rule scoped down to everything but /chat does not protect the model."""
+    rule = {**rate_rule(), "Statement": rate_statement(scope_down={"NotStatement": {"Statement": path_match("/chat")}})}
+    fronted_stage(aws, web_acl(aws, rules=[rule]))
+    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert "scope-down" in finding.message
+
+
+def test_rate_rule_scoped_down_to_the_ai_path_passes(aws, run_check):
+    rule = {**rate_rule(), "Statement": rate_statement(scope_down=path_match("/api/chat", "CONTAINS"))}
+    fronted_stage(aws, web_acl(aws, rules=[rule]))
+    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.PASS
+
+
+def test_firewall_manager_rule_group_rate_rule_counts(aws, run_check, override):
+    """Regression (issue 9): the rate rule of a Firewall Manager rule group was ignored."""
+    wafv2 = aws.client("wafv2")
+    group = wafv2.create_rule_group(Name="fms-limits", Scope="REGIONAL", Capacity=10, VisibilityConfig=VC,
+                                    Rules=[rate_rule()])["Summary"]["ARN"]
+    arn = web_acl(aws, rules=[COMMON])
+    fronted_stage(aws, arn)
+    acl = wafv2.get_web_acl(Name="chat-acl", Scope="REGIONAL", Id=arn.rsplit("/", 1)[1])["WebACL"]
+    acl["PreProcessFirewallManagerRuleGroups"] = [{
+        "Name": "fms-limits", "Priority": 0, "OverrideAction": {"None": {}}, "VisibilityConfig": VC,
+        "FirewallManagerStatement": {"RuleGroupReferenceStatement": {"ARN": group}}}]
+    override("GetWebACL", {"WebACL": acl, "LockToken": "t"})
+    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
+    assert finding.status is Status.PASS
+    assert finding.evidence["rate_rules"] == ["firewall-manager:fms-limits/rate"]
+
+
+@pytest.mark.parametrize(("statement", "covers"), [
+    (None, True),
+    (path_match("/chat"), True),
+    (path_match("/static"), False),
+    (path_match("/"), True),
+    ({"NotStatement": {"Statement": path_match("/v1/chat", "CONTAINS")}}, False),
+    ({"NotStatement": {"Statement": path_match("/static")}}, True),
+    ({"AndStatement": {"Statements": [path_match("/chat"), {"GeoMatchStatement": {"CountryCodes": ["US"]}}]}}, True),
+    ({"OrStatement": {"Statements": [path_match("/static"), path_match("/img")]}}, False),
+])
+def test_scope_down_covers_ai(statement, covers):
+    assert scope_down_covers_ai(statement) is covers
+
+
+def test_judge_rate_rule_window_and_action():
+    assert judge_rate_rule("r", {"Limit": 500, "EvaluationWindowSec": 60}, {"Block": {}}) is not None  # 2500/5 min
+    assert judge_rate_rule("r", {"Limit": 300, "EvaluationWindowSec": 60}, {"Block": {}}) is None
+    assert "does not block" in (judge_rate_rule("r", {"Limit": 100}, {"Count": {}}) or "")
 
 
 def test_acl_fronting_nothing_is_out_of_scope(aws, run_check):

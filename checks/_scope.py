@@ -1,0 +1,289 @@
+"""The AI scope of an account, computed in one place: which roles, buckets, log groups, VPCs
+and agent tools belong to its LLM applications.
+
+Each part of the scope is the union of INDEPENDENT sources:
+
+- AI roles: roles whose trust policy lets an AI service assume them (Bedrock, SageMaker,
+  AgentCore), roles tagged `posture:ai-workload`, and the execution roles of the Lambda
+  functions Bedrock agents call as tools (in every scanned region). Service-linked roles are
+  AWS's own and out of scope.
+- AI buckets: buckets tagged `posture:ai-data`, and buckets the AI resources of a scanned
+  region reference (SageMaker training jobs and models; Bedrock invocation logging and custom
+  models; Bedrock knowledge-base data sources).
+- AI VPCs: VPCs tagged `posture:ai-workload`, VPCs SageMaker notebooks, jobs, models and
+  domains run in, and VPCs an agent tool function runs in.
+- AI log groups: the prefixes AI services write to, the Bedrock invocation-logging
+  destination, and the log groups of agent tool functions.
+- Agent tools: the Lambda functions named as an agent's action-group executor.
+
+The listing a part is drawn from (IAM's roles, S3's buckets, the region's VPCs or log groups)
+is the base: when it cannot be read nothing can be judged, and it raises as any read does.
+Each other source is read on its own: one that fails becomes a `Gap` (source, region, reason)
+and the others still count. A check judges every resource found and reports each gap as ONE
+ERROR finding in the gap's region, naming the source (`judged` does both), so a denied
+`bedrock:ListAgentActionGroups` leaves the roles trusted by SageMaker judged and says, once,
+which roles could not be looked for.
+
+The per-resource reads and judgement stay in the service modules; this module only chooses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from importlib import import_module
+from typing import Any, Generic, TypeVar
+
+from checks import _agents
+from checks._tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext, error_reason
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
+AI_LOG_PREFIXES = ("/aws/sagemaker/", "/aws/bedrock/", "/aws/bedrock-agentcore/")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A source of the AI scope that could not be read in one region."""
+
+    key: str  # short and stable, part of the finding's resource id: "agent-tools"
+    source: str  # what it would have found: "AI roles from Bedrock agent tools"
+    services: tuple[str, ...]  # the AWS services (botocore names) the source reads
+    region: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.source} in {self.region} could not be read: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Scoped(Generic[T_co]):
+    """What the sources that answered found, and the sources that did not."""
+
+    found: T_co
+    gaps: tuple[Gap, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    what: str  # "Bedrock agent tools"
+    services: tuple[str, ...]
+
+
+AGENT_TOOLS = Source("agent-tools", "Bedrock agent tools", ("bedrock-agent", "lambda"))
+AGENT_TOOL_FUNCTIONS = Source("agent-tools", "Bedrock agent action groups", ("bedrock-agent",))
+# (source, the checks module whose `s3_uris(ctx)` lists the S3 locations it uses). The service
+# modules are imported when a scope is computed, never when this module loads: they import it.
+BUCKET_SOURCES = (
+    (Source("sagemaker", "SageMaker training jobs and models", ("sagemaker",)), "sagemaker"),
+    (Source("bedrock", "Bedrock invocation logging and custom models", ("bedrock",)), "bedrock"),
+    (Source("bedrock-agent", "Bedrock knowledge-base data sources", ("bedrock-agent",)), "bedrock_agent"),
+)
+SAGEMAKER_VPCS = Source("sagemaker", "SageMaker notebooks, jobs, models and domains", ("sagemaker",))
+INVOCATION_LOGGING = Source("bedrock-invocation-logging", "Bedrock invocation logging", ("bedrock",))
+
+
+class _Gaps:
+    """Collects the gaps of one scope computation."""
+
+    def __init__(self) -> None:
+        self.gaps: list[Gap] = []
+
+    def read(self, source: Source, region: str, what: str, read: Callable[[], T]) -> T | None:
+        """`read()`, or None with a gap recorded when it fails."""
+        try:
+            return read()
+        except (AwsReadError, KeyError) as exc:  # a missing field is the source's failure too
+            reason = exc.reason if isinstance(exc, AwsReadError) else error_reason(exc)
+            self.gaps.append(Gap(source.key, f"{what} from {source.what}", source.services, region, reason))
+            return None
+
+
+def judged(ctx: CheckContext, scoped: Scoped[T]) -> T:
+    """The resources to judge; each gap becomes one ERROR finding of the check, in the gap's region."""
+    report_gaps(ctx, scoped.gaps)
+    return scoped.found
+
+
+def report_gaps(ctx: CheckContext, gaps: Sequence[Gap]) -> None:
+    for gap in gaps:
+        with ctx.resource(f"ai-scope/{gap.key}", arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
+                          region=gap.region, type="AwsAccount"):
+            ctx.error(gap.message, {"scope_source": gap.source, "unread_services": list(gap.services)})
+
+
+def _regions_offering(ctx: CheckContext, services: Sequence[str]) -> Iterator[str]:
+    return (r for r in ctx.regions if all(ctx.offers(s, r) for s in services))
+
+
+# -- agent tools ------------------------------------------------------------------------------
+def agent_tools(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
+    """(function, id of an agent that calls it) for each agent tool function in this region."""
+    gaps = _Gaps()
+    found = gaps.read(AGENT_TOOLS, ctx.region, "agent tool functions", lambda: _agent_tools(ctx))
+    return Scoped(found or [], tuple(gaps.gaps))
+
+
+def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
+    if not (ctx.offers("bedrock-agent", ctx.region) and ctx.offers("lambda", ctx.region)):
+        return []
+    tools = _agents.tool_functions(ctx)
+    if not tools:
+        return []  # no agent runs a tool here: the functions need not be listed
+    from checks import awslambda
+
+    return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in awslambda.functions(ctx)
+            if _agents.function_arn(f["FunctionArn"]) in tools]
+
+
+# -- AI roles ---------------------------------------------------------------------------------
+def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
+    """(role detail, why it is an AI role) for each AI role of the account."""
+    from checks import iam
+
+    gaps = _Gaps()
+    tools: dict[str, str] = {}
+    for region in _regions_offering(ctx, AGENT_TOOLS.services):
+        here = ctx.in_region(region)
+        for function, _agent in gaps.read(AGENT_TOOLS, region, "AI roles", partial(_agent_tools, here)) or []:
+            tools.setdefault(function["Role"], f"execution role of agent tool {function['FunctionName']}")
+    chosen = []
+    for role in iam.roles(ctx):
+        if role.get("Path", "/").startswith("/aws-service-role/"):
+            continue
+        trusted = sorted(set(iam.trusted_services(role.get("AssumeRolePolicyDocument"))) & set(AI_SERVICE_PRINCIPALS))
+        why = (f"trusted by {trusted[0]}" if trusted else tools.get(role["Arn"])
+               or ("tagged" if flagged(tag_map(role.get("Tags")), AI_WORKLOAD) else None))
+        if why:
+            chosen.append((role, why))
+    return Scoped(chosen, tuple(gaps.gaps))
+
+
+# -- AI buckets -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AiBucket:
+    name: str
+    arn: str
+    why: str  # "tagged" or the service that references it
+
+
+def _bucket_of(uri: str) -> str | None:
+    if uri.startswith("s3://"):
+        return uri[5:].split("/", 1)[0]
+    if uri.startswith("arn:") and ":s3:::" in uri:
+        return uri.split(":::", 1)[1].split("/", 1)[0]
+    return None
+
+
+def _uris(module: str, ctx: CheckContext) -> list[str]:
+    return list(import_module(f"checks.{module}").s3_uris(ctx))
+
+
+def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
+    """Bucket name -> the service whose resources reference it, over every scanned region."""
+    gaps = _Gaps()
+    found: dict[str, str] = {}
+    for region in ctx.regions:
+        for source, module in BUCKET_SOURCES:
+            service = source.services[0]
+            if not ctx.offers(service, region):
+                continue
+            here = ctx.in_region(region)
+            uris = gaps.read(source, region, "AI buckets", partial(_uris, module, here)) or []
+            for uri in uris:
+                name = _bucket_of(uri)
+                if name:
+                    found.setdefault(name, service)
+    return Scoped(found, tuple(gaps.gaps))
+
+
+def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
+    """The account's AI-data buckets: tagged ones always; referenced ones from the sources that answered."""
+    from checks import s3
+
+    referenced = referenced_buckets(ctx)
+    chosen = []
+    for bucket in s3.buckets(ctx):
+        name = bucket["Name"]
+        why = referenced.found.get(name) or ("tagged" if flagged(s3.bucket_tags(ctx, name), AI_DATA) else None)
+        if why:
+            chosen.append(AiBucket(name, f"arn:{ctx.partition}:s3:::{name}", why))
+    return Scoped(chosen, referenced.gaps)
+
+
+# -- AI VPCs ----------------------------------------------------------------------------------
+def ai_vpcs(ctx: CheckContext) -> Scoped[dict[str, str]]:
+    """VPC id -> why it counts as running AI workloads: a tag, the SageMaker resources in it, or a
+    Lambda function in it that a Bedrock agent calls as a tool (this region)."""
+    from checks import ec2, sagemaker
+
+    gaps = _Gaps()
+    found = {v["VpcId"]: "tagged" for v in ec2.vpcs(ctx) if flagged(tag_map(v.get("Tags")), AI_WORKLOAD)}
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
+
+    def from_sagemaker() -> list[str]:
+        vpcs = [subnet_vpc[s] for s in sagemaker.subnet_ids(ctx) if s in subnet_vpc]
+        return vpcs + sagemaker.vpc_ids(ctx)
+
+    if ctx.offers("sagemaker", ctx.region):
+        for vpc in gaps.read(SAGEMAKER_VPCS, ctx.region, "AI VPCs", from_sagemaker) or []:
+            found.setdefault(vpc, "sagemaker")
+    for function, _agent in gaps.read(AGENT_TOOLS, ctx.region, "AI VPCs", lambda: _agent_tools(ctx)) or []:
+        config = function.get("VpcConfig") or {}
+        tool_vpcs = {config.get("VpcId")} | {subnet_vpc.get(s) for s in config.get("SubnetIds", [])}
+        for vpc in sorted(v for v in tool_vpcs if v):
+            found.setdefault(vpc, f"agent tool {function['FunctionName']}")
+    return Scoped(found, tuple(gaps.gaps))
+
+
+# -- AI log groups ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AiLogGroup:
+    name: str
+    arn: str
+    why: str  # the prefix matched, "bedrock invocation logging" or "agent tool"
+    record: dict[str, Any]
+
+
+def _invocation_log_group(ctx: CheckContext) -> str | None:
+    from checks import bedrock
+
+    if not ctx.offers("bedrock", ctx.region):
+        return None
+    name = (bedrock.invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
+    return str(name) if name else None
+
+
+def _tool_function_arns(ctx: CheckContext) -> list[str]:
+    if not ctx.offers("bedrock-agent", ctx.region):
+        return []
+    return list(_agents.tool_functions(ctx))
+
+
+def ai_log_groups(ctx: CheckContext) -> Scoped[list[AiLogGroup]]:
+    """The region's AI log groups (see the module docstring for the sources)."""
+    from checks import logs
+
+    gaps = _Gaps()
+    invocation = gaps.read(INVOCATION_LOGGING, ctx.region, "AI log groups", lambda: _invocation_log_group(ctx))
+    tool_arns = gaps.read(AGENT_TOOL_FUNCTIONS, ctx.region, "AI log groups", lambda: _tool_function_arns(ctx)) or []
+    tools = {f"/aws/lambda/{arn.split(':')[6]}" for arn in tool_arns if arn.count(":") >= 6}
+    chosen = []
+    for group in logs.log_groups(ctx):
+        name = group["logGroupName"]
+        if name == invocation:
+            why: str | None = "bedrock invocation logging"
+        elif name in tools:
+            why = "agent tool"
+        else:
+            why = next((p for p in AI_LOG_PREFIXES if name.startswith(p)), None)
+        if why:
+            arn = group.get("logGroupArn") or ctx.arn("logs", f"log-group:{name}")
+            chosen.append(AiLogGroup(name, arn, why, group))
+    return Scoped(chosen, tuple(gaps.gaps))
