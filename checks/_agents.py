@@ -1,24 +1,92 @@
-"""Bedrock agents and the tools they call (their action groups), read once per region.
+"""Bedrock agents as they run: per alias, the versions it routes to, and what those versions use.
+
+An alias routes to numbered agent versions (`routingConfiguration[].agentVersion`); only
+the test alias `TSTALIASID` routes to DRAFT. A version is what callers reach, so its
+guardrail, action groups and their executors are what counts, not the DRAFT a team
+edits. AWS lists the test alias with the others; an agent whose alias list comes back
+empty is taken to be reachable through that test alias alone (DRAFT).
 
 Shared by the checks that scope to what an agent can reach: the Lambda functions that
-run its action groups, their execution roles and the VPCs they run in. Only the DRAFT
-version is read: it is the working copy every published version was made from, and
-the one a team edits.
+run its action groups (`tool_functions`), their execution roles and the VPCs they run in.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from posture.core.context import CheckContext
 
 DRAFT = "DRAFT"
+TEST_ALIAS = "TSTALIASID"
 # IAM actions the helpers below need (bedrock-agent's actions are in the bedrock namespace).
-AGENT_TOOL_PERMISSIONS = ("bedrock:ListAgents", "bedrock:ListAgentActionGroups", "bedrock:GetAgentActionGroup")
+ROUTE_PERMISSIONS = ("bedrock:ListAgents", "bedrock:ListAgentAliases")
+VERSION_PERMISSIONS = ("bedrock:GetAgent", "bedrock:GetAgentVersion")
+AGENT_TOOL_PERMISSIONS = (*ROUTE_PERMISSIONS, "bedrock:ListAgentActionGroups", "bedrock:GetAgentActionGroup")
 
 
 def agents(ctx: CheckContext) -> list[dict[str, Any]]:
     return list(ctx.paginate("bedrock-agent", "list_agents").get("agentSummaries", []))
+
+
+def aliases(ctx: CheckContext, agent_id: str) -> list[dict[str, Any]]:
+    return list(ctx.paginate("bedrock-agent", "list_agent_aliases", agentId=agent_id).get("agentAliasSummaries", []))
+
+
+def routed_versions(alias: dict[str, Any]) -> list[str]:
+    """Every agent version an alias routes to, in routing order (DRAFT for the test alias)."""
+    found = [str(r["agentVersion"]) for r in alias.get("routingConfiguration") or [] if r.get("agentVersion")]
+    if not found and alias.get("agentAliasId") == TEST_ALIAS:
+        found = [DRAFT]
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Route:
+    """One (agent alias, agent version it routes to)."""
+
+    agent_id: str
+    agent_name: str
+    alias_id: str
+    alias_name: str
+    version: str
+
+    @property
+    def label(self) -> str:
+        return f"agent {self.agent_name} alias {self.alias_name} (version {self.version})"
+
+
+def agent_routes(ctx: CheckContext, agent: dict[str, Any]) -> list[Route]:
+    agent_id, name = agent["agentId"], str(agent.get("agentName") or agent["agentId"])
+    listed = aliases(ctx, agent_id) or [{"agentAliasId": TEST_ALIAS, "agentAliasName": "AgentTestAlias"}]
+    return [Route(agent_id, name, str(a["agentAliasId"]), str(a.get("agentAliasName") or a["agentAliasId"]), v)
+            for a in listed for v in routed_versions(a)]
+
+
+def routes(ctx: CheckContext) -> list[Route]:
+    """Every (alias, version) of every agent of the region."""
+    return [route for agent in agents(ctx) for route in agent_routes(ctx, agent)]
+
+
+def versions_in_use(ctx: CheckContext, agent_id: str) -> list[str]:
+    agent = {"agentId": agent_id}
+    return list(dict.fromkeys(r.version for r in agent_routes(ctx, agent)))
+
+
+def agent_version(ctx: CheckContext, agent_id: str, version: str) -> dict[str, Any]:
+    """One agent version in full: its guardrail, instruction, prompt overrides (DRAFT is the agent itself)."""
+    if version == DRAFT:
+        return dict(ctx.call("bedrock-agent", "get_agent", agentId=agent_id)["agent"])
+    return dict(ctx.call("bedrock-agent", "get_agent_version", agentId=agent_id,
+                         agentVersion=version)["agentVersion"])
+
+
+def guardrail_of(version: dict[str, Any]) -> tuple[str, str] | None:
+    """(guardrail identifier, guardrail version) a version names, or None (the key is absent then)."""
+    config = version.get("guardrailConfiguration") or {}
+    if not config.get("guardrailIdentifier"):
+        return None
+    return str(config["guardrailIdentifier"]), str(config.get("guardrailVersion") or DRAFT)
 
 
 def action_groups(ctx: CheckContext, agent_id: str, agent_version: str = DRAFT) -> list[dict[str, Any]]:
@@ -37,12 +105,34 @@ def function_arn(arn: str) -> str:
     return ":".join(arn.split(":")[:7])
 
 
-def tool_functions(ctx: CheckContext) -> dict[str, str]:
-    """Lambda function ARN (unqualified) -> id of the first agent whose action group runs it, in this region."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class Executor:
+    """A Lambda function an action group of a version in use runs (ARN as written: qualifier kept)."""
+
+    agent_id: str
+    version: str
+    action_group: str
+    arn: str
+
+
+def tool_executors(ctx: CheckContext) -> list[Executor]:
+    """The executors of every agent version an alias routes to, in this region."""
+    found = []
     for agent in agents(ctx):
-        for group in action_groups(ctx, agent["agentId"]):
-            arn = group.get("actionGroupExecutor", {}).get("lambda")
-            if arn:
-                found.setdefault(function_arn(arn), agent["agentId"])
+        versions = dict.fromkeys(r.version for r in agent_routes(ctx, agent))
+        for version in versions:
+            for group in action_groups(ctx, agent["agentId"], version):
+                arn = (group.get("actionGroupExecutor") or {}).get("lambda")
+                if arn:
+                    found.append(Executor(agent["agentId"], version,
+                                          str(group.get("actionGroupName") or group.get("actionGroupId")), arn))
+    return found
+
+
+def tool_functions(ctx: CheckContext) -> dict[str, str]:
+    """Lambda executor ARN as the action group names it (qualified `:alias`/`:version` kept) -> id of the
+    first agent whose version in use runs it, for every version an alias of an agent routes to."""
+    found: dict[str, str] = {}
+    for executor in tool_executors(ctx):
+        found.setdefault(executor.arn, executor.agent_id)
     return found

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from posture.aws.context import AwsContext, offered_in
 from posture.aws.errors import AwsReadError
@@ -50,9 +50,16 @@ class _Scope:
     decided: bool = False
 
 
+T = TypeVar("T")
+
+
+class SettingError(ValueError):
+    """A check setting from the config file has the wrong type: said as it is, the user can fix it."""
+
+
 def error_reason(exc: BaseException) -> str:
     """A reason a person can act on, without internals or secrets."""
-    if isinstance(exc, AwsReadError):
+    if isinstance(exc, AwsReadError | SettingError):
         return str(exc)
     if isinstance(exc, KeyError):
         # Usually an AWS answer without a field the check reads: say which field, never a value.
@@ -67,6 +74,7 @@ class ScanArea:
 
     regions: tuple[str, ...]
     contexts: Mapping[str, AwsContext]
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check-id prefix -> settings
 
 
 @dataclass
@@ -95,6 +103,19 @@ class CheckContext:
     def regions(self) -> tuple[str, ...]:
         """Every region scanned in this account."""
         return self.area.regions
+
+    def setting(self, name: str, default: T) -> T:
+        """This check's setting `name` (posture.toml `[checks.<id prefix>]`), else `default`; a value
+        of another type than the default's is a SettingError (an ERROR that names the key)."""
+        prefix = self.meta.id.split(".")[0]
+        value = self.area.settings.get(prefix, {}).get(name, default)
+        wanted = type(default)
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not wanted and not (wanted is list and isinstance(value, list)):
+            raise SettingError(f"setting checks.{prefix}.{name} must be a {wanted.__name__} "
+                               f"(posture.toml), not {type(value).__name__}")
+        return value  # type: ignore[return-value]
 
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         return self.aws.call(service, operation, **params)

@@ -71,6 +71,16 @@ IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+\*?$")
 GLOBAL_REGION = "global"
 
 
+class SectionSpec(BaseModel):
+    """A report section built from one check's findings: one row per finding, one column per
+    evidence key named here (a guardrail-coverage table, ...). The engine knows no column."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Annotated[str, Field(min_length=3, max_length=120)]
+    columns: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
 class CheckMeta(BaseModel):
     """What a check is, validated once when it registers."""
 
@@ -90,6 +100,7 @@ class CheckMeta(BaseModel):
     owasp_llm: tuple[str, ...]
     securityhub_controls: tuple[str, ...] = ()
     permissions: tuple[str, ...]
+    section: SectionSpec | None = None  # the report shows this check's findings as a table too
 
     @field_validator("id")
     @classmethod

@@ -199,7 +199,7 @@ class Simulation:
                 for route in routes:
                     params = route.match(environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/"), query)
                     if params is not None:
-                        return service, route.operation, params
+                        return service, route.operation, {**params, **_query_params(route.operation, query)}
         return None
 
     def _take_fault(self, service: str, operation: str, region: str) -> Fault | None:
@@ -221,12 +221,30 @@ class Simulation:
         with self._lock:
             if (service, operation) not in self._defaults:
                 return False, None
-            keys = [(service, operation, region, _key(params)), (service, operation, ANY_REGION, _key(params)),
-                    (service, operation, region, ""), (service, operation, ANY_REGION, "")]
+            # Most specific first: path and query parameters, path parameters only, none.
+            path_only = {k: v for k, v in params.items() if not k.startswith(QUERY)}
+            full = {k.removeprefix(QUERY): v for k, v in params.items()}
+            keys = list(dict.fromkeys([(service, operation, r, _key(p)) for p in (full, path_only)
+                                       for r in (region, ANY_REGION)]))
+            keys += [(service, operation, region, ""), (service, operation, ANY_REGION, "")]
             for key in keys:
                 if key in self._answers:
                     return True, self._answers[key]
             return True, self._defaults[(service, operation)]
+
+
+QUERY = "?"  # marks a parameter read from the query string (a put names it without the mark)
+PAGING = frozenset({"maxResults", "nextToken", "MaxResults", "NextToken", "includedData"})
+
+
+def _query_params(op: OperationModel, query: dict[str, list[str]]) -> dict[str, str]:
+    """Query-string members of the operation's input that select a resource (a version, an id), not a page."""
+    found: dict[str, str] = {}
+    for name, shape in (op.input_shape.members.items() if op.input_shape else ()):
+        wire = shape.serialization.get("name", name)
+        if shape.serialization.get("location") == "querystring" and name not in PAGING and wire in query:
+            found[QUERY + name] = query[wire][0]
+    return found
 
 
 def _key(params: dict[str, str]) -> str:

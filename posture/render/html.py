@@ -152,6 +152,21 @@ def _inventory(report: Report) -> str:
             f"{f'<ul>{errors}</ul>' if errors else ''}</section>")
 
 
+def _sections(report: Report) -> str:
+    """Each report section (title, evidence columns, one row per finding) as a plain table."""
+    parts = []
+    for section in report.sections:
+        head = "".join(f"<th>{escape(c)}</th>" for c in ["Status", "Region", "Resource", *section.columns])
+        body = "".join(
+            f'<tr class="{escape(r.status.value.lower())}">'
+            + "".join(f"<td>{escape(v)}</td>" for v in [r.status.value, r.region, r.resource_id, *r.cells])
+            + "</tr>" for r in section.rows)
+        parts.append(f'<section class="report-section" data-check="{escape(section.check_id)}">'
+                     f"<h2>{escape(section.title)}</h2><table><thead><tr>{head}</tr></thead>"
+                     f"<tbody>{body}</tbody></table></section>")
+    return "".join(parts)
+
+
 def render(report: Report) -> str:
     scan, summary = report.scan, report.summary
     scores = summary.scores
@@ -180,6 +195,7 @@ scanned {scan.finished_at:%Y-%m-%d %H:%M} UTC · posture {escape(report.tool.ver
 <section id="csf"><h2>NIST CSF 2.0 functions</h2>{bars}</section>
 <section id="defense"><h2>Defense in depth: OWASP LLM 2025 risk × trust boundary</h2>{_heatmap(report)}</section>
 {_inventory(report)}
+{_sections(report)}
 {expired}
 <section id="filters"><h2>Failing findings by trust boundary</h2>
 <input id="filter" type="search" placeholder="Filter: check, resource, region, severity…" aria-label="Filter findings">
