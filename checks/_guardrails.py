@@ -70,7 +70,11 @@ def summaries(ctx: CheckContext) -> list[dict[str, Any]]:
 
 
 def detail(ctx: CheckContext, identifier: str, version: str = DRAFT) -> dict[str, Any]:
-    """One guardrail version in full (get_guardrail without a version is the DRAFT)."""
+    """One guardrail version in full (get_guardrail without a version is the DRAFT). An ARN of this
+    account and region is read by its id (the same guardrail: one read shared by every user of it)."""
+    parts = identifier.split(":")
+    if identifier.startswith("arn:") and len(parts) >= 6 and parts[3] == ctx.region and parts[4] == ctx.account_id:
+        identifier = parse_identifier(identifier)[0]
     if version == DRAFT:
         return ctx.call("bedrock", "get_guardrail", guardrailIdentifier=identifier)
     return ctx.call("bedrock", "get_guardrail", guardrailIdentifier=identifier, guardrailVersion=version)
@@ -159,7 +163,8 @@ def judge_harm(guardrail: dict[str, Any], limits: Thresholds) -> Verdict:
                 weak.append(label)
     evidence: dict[str, EvidenceValue] = {"missing_filters": missing, "below_strength": weak,
                                           "detect_only": detect_only, "disabled": off,
-                                          "required_strength": limits.harm}
+                                          "required_strength": limits.harm,
+                                          "filter_state": DETECT_ONLY if detect_only else None}
     problems = [f"{what} for {', '.join(names)}" for what, names in (
         ("no filter", missing), (DETECT_ONLY, detect_only), ("off", off), (f"below {limits.harm}", weak)) if names]
     if problems:

@@ -197,7 +197,7 @@ class Simulation:
                 routes = sorted((_route(service, model.operation_model(n)) for n in model.operation_names),
                                 key=lambda r: r.specificity, reverse=True)
                 for route in routes:
-                    params = route.match(environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/"), query)
+                    params = route.match(environ["REQUEST_METHOD"], _raw_path(environ), query)
                     if params is not None:
                         return service, route.operation, {**params, **_query_params(route.operation, query)}
         return None
@@ -245,6 +245,13 @@ def _query_params(op: OperationModel, query: dict[str, list[str]]) -> dict[str, 
         if shape.serialization.get("location") == "querystring" and name not in PAGING and wire in query:
             found[QUERY + name] = query[wire][0]
     return found
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    """The request path as sent, still percent-encoded: an ARN in a URI parameter keeps its `/` as %2F
+    (PATH_INFO is decoded, which would split it into segments)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    return str(raw).split("?", 1)[0] if raw else str(environ.get("PATH_INFO", "/"))
 
 
 def _key(params: dict[str, str]) -> str:
