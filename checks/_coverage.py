@@ -47,7 +47,7 @@ class GuardrailRef:
 
     guardrail_id: str
     version: str
-    read_as: str
+    read_as: str = field(compare=False)  # the same version named by id or by ARN is one version
 
     @property
     def label(self) -> str:
