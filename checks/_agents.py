@@ -7,7 +7,8 @@ edits. AWS lists the test alias with the others; an agent whose alias list comes
 empty is taken to be reachable through that test alias alone (DRAFT).
 
 Shared by the checks that scope to what an agent can reach: the Lambda functions that
-run its action groups (`tool_functions`), their execution roles and the VPCs they run in.
+run the action groups of every version in use (`tool_executors` with qualified ARNs,
+`tool_functions` by function), their execution roles and the VPCs they run in.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ def agents(ctx: CheckContext) -> list[dict[str, Any]]:
     return list(ctx.paginate("bedrock-agent", "list_agents").get("agentSummaries", []))
 
 
-def aliases(ctx: CheckContext, agent_id: str) -> list[dict[str, Any]]:
+def agent_aliases(ctx: CheckContext, agent_id: str) -> list[dict[str, Any]]:
     return list(ctx.paginate("bedrock-agent", "list_agent_aliases", agentId=agent_id).get("agentAliasSummaries", []))
+
+
+aliases = agent_aliases
 
 
 def routed_versions(alias: dict[str, Any]) -> list[str]:
@@ -69,8 +73,8 @@ def routes(ctx: CheckContext) -> list[Route]:
 
 
 def versions_in_use(ctx: CheckContext, agent_id: str) -> list[str]:
-    agent = {"agentId": agent_id}
-    return list(dict.fromkeys(r.version for r in agent_routes(ctx, agent)))
+    """DRAFT (the test alias routes to it) and every version an alias of the agent routes to."""
+    return list(dict.fromkeys([DRAFT, *(r.version for r in agent_routes(ctx, {"agentId": agent_id}))]))
 
 
 def agent_version(ctx: CheckContext, agent_id: str, version: str) -> dict[str, Any]:
@@ -105,34 +109,23 @@ def function_arn(arn: str) -> str:
     return ":".join(arn.split(":")[:7])
 
 
-@dataclass(frozen=True)
-class Executor:
-    """A Lambda function an action group of a version in use runs (ARN as written: qualifier kept)."""
-
-    agent_id: str
-    version: str
-    action_group: str
-    arn: str
-
-
-def tool_executors(ctx: CheckContext) -> list[Executor]:
-    """The executors of every agent version an alias routes to, in this region."""
-    found = []
+def tool_executors(ctx: CheckContext) -> dict[str, str]:
+    """Executor Lambda ARN as an action group names it (qualified with an alias or version, or not) -> id of
+    the first agent that runs it, over the action groups of every agent version in use in this region."""
+    found: dict[str, str] = {}
     for agent in agents(ctx):
-        versions = dict.fromkeys(r.version for r in agent_routes(ctx, agent))
-        for version in versions:
+        for version in versions_in_use(ctx, agent["agentId"]):
             for group in action_groups(ctx, agent["agentId"], version):
                 arn = (group.get("actionGroupExecutor") or {}).get("lambda")
                 if arn:
-                    found.append(Executor(agent["agentId"], version,
-                                          str(group.get("actionGroupName") or group.get("actionGroupId")), arn))
+                    found.setdefault(str(arn), agent["agentId"])
     return found
 
 
 def tool_functions(ctx: CheckContext) -> dict[str, str]:
-    """Lambda executor ARN as the action group names it (qualified `:alias`/`:version` kept) -> id of the
-    first agent whose version in use runs it, for every version an alias of an agent routes to."""
+    """Lambda function ARN (unqualified) -> id of the first agent whose version in use runs it, in this region
+    (`tool_executors` keeps the qualified ARNs)."""
     found: dict[str, str] = {}
-    for executor in tool_executors(ctx):
-        found.setdefault(executor.arn, executor.agent_id)
+    for arn, agent_id in tool_executors(ctx).items():
+        found.setdefault(function_arn(arn), agent_id)
     return found

@@ -442,30 +442,55 @@ def _within_boundary(boundary: Any, action: str, resource: str = "*", mode: Lite
                for s in found)
 
 
-def grants_admin(documents: Any, *, boundary: Any = None) -> list[Statement]:
-    """Allow statements that grant every action on every resource (and are not denied or bounded away)."""
+# Resources that stand for "everything" when a pattern matches all of them (ACCOUNT is replaced).
+_EVERYTHING = ("arn:aws:s3:::bucket/key", "arn:aws:iam::ACCOUNT:role/x", "arn:aws:bedrock:us-east-1:ACCOUNT:agent/A",
+               "arn:aws:ec2:us-east-1:ACCOUNT:instance/i-1", "arn:aws:kms:eu-west-1:ACCOUNT:key/k")
+
+
+def _every_resource(statement: Statement, account_id: str | None = None, service: str | None = None) -> bool:
+    """Whether a statement reaches every resource (of `service`, when given): `*`, a NotResource that
+    excludes a few, or ARN patterns such as `arn:aws:*:*:*:*`, `arn:aws:s3:::*`, `arn:aws:bedrock:*:<account>:*`."""
+    if statement.not_resource:
+        return True
+    account = account_id or "123456789012"
+    if service is None:
+        probes = [r.replace("ACCOUNT", account) for r in _EVERYTHING]
+    else:
+        probes = [f"arn:aws:{service}:us-east-1:{account}:thing/x", f"arn:aws:{service}:eu-west-1:{account}:y"]
+        if not any(resource_matches(p, probe) for p in statement.resources for probe in probes[:1]):
+            probes = [f"arn:aws:{service}:::thing/x", f"arn:aws:{service}:::y"]
+    return all(any(resource_matches(p, probe) for p in statement.resources) for probe in probes)
+
+
+def grants_admin(documents: Any, *, boundary: Any = None, account_id: str | None = None) -> list[Statement]:
+    """Allow statements that grant every action on every resource (not denied for everything, and within
+    the permissions boundary)."""
     found = _all_statements(documents)
     if _denied_everywhere(found, "*") or not _within_boundary(boundary, "*"):
         return []
-    return [s for s in found if s.allows and _action_applies(s, "*", "cover") and _resource_applies(s, "*", "cover")]
+    return [s for s in found if s.allows and _action_applies(s, "*", "cover") and _every_resource(s, account_id)]
 
 
-def service_wildcards(documents: Any, *, boundary: Any = None) -> list[str]:
-    """Grants of a whole service (`s3:*`, `*`) or of every action but a few (NotAction) on every resource,
-    minus what an explicit Deny or the permissions boundary takes away."""
+def service_wildcards(documents: Any, *, boundary: Any = None, account_id: str | None = None) -> list[str]:
+    """Grants of a whole service (`s3:*`, `*`) or of every action but a few (NotAction) on every resource
+    (of that service), minus what an explicit Deny or the permissions boundary takes away."""
     found = _all_statements(documents)
     results: list[str] = []
     for statement in found:
-        if not (statement.allows and _resource_applies(statement, "*", "cover")):
+        if not statement.allows:
             continue
         if statement.not_action:
-            if not _denied_everywhere(found, "*") and _within_boundary(boundary, "*", mode="overlap"):
+            if (_every_resource(statement, account_id) and not _denied_everywhere(found, "*")
+                    and _within_boundary(boundary, "*", mode="overlap")):
                 results.append("NotAction " + ",".join(statement.actions))
             continue
         for pattern in statement.actions:
             if pattern != "*" and not pattern.endswith(":*"):
                 continue
-            if _denied_everywhere(found, pattern) or not _within_boundary(boundary, pattern, mode="overlap"):
+            service = None if pattern == "*" else pattern.split(":", 1)[0].lower()
+            if not _every_resource(statement, account_id, service):
+                continue
+            if _denied_everywhere(found, pattern) or not _within_boundary(boundary, pattern):
                 continue
             results.append(pattern)
     return results
@@ -856,3 +881,11 @@ def denies_insecure_transport(document: Any, *, resource: str) -> bool:
                              for c in transport) and len(transport) == len(statement.conditions):
             return True
     return False
+
+
+def allows_everyone_everything(document: Any) -> list[Statement]:
+    """Allow statements that let anyone (no caller condition by value) do every action on every resource:
+    the default policy of a VPC endpoint, or one as open."""
+    open_statements = {a.statement.index: a.statement for a in who_can(document, "*", account_id="") if a.public
+                       and _action_applies(a.statement, "*", "cover") and _every_resource(a.statement)}
+    return list(open_statements.values())

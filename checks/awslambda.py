@@ -7,12 +7,11 @@ every function: any of them can hold a model provider's key or front the model.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from checks import _agents
+from checks import _agents, _policy
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
@@ -41,10 +40,7 @@ DEPRECATED_RUNTIMES: dict[str, date] = {
     "dotnet7": date(2024, 5, 14), "ruby2.5": date(2021, 7, 30), "ruby2.7": date(2023, 12, 7),
     "ruby3.2": date(2026, 3, 31),
 }
-INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invoke*", "lambda:*", "*")
-# Conditions that tie a grant to one caller (the agent, the account or the organization).
-SCOPING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:principalorgid",
-                "aws:principalaccount", "aws:sourceowner"}
+INVOKE_ACTION = "lambda:InvokeFunction"
 AGENT_TOOL_READS = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
 
 
@@ -62,15 +58,32 @@ def function_url(ctx: CheckContext, name: str) -> dict[str, Any] | None:
         raise
 
 
-def resource_policy(ctx: CheckContext, name: str) -> dict[str, Any] | None:
+def resource_policy(ctx: CheckContext, name: str, qualifier: str | None = None) -> Any | None:
+    """The resource policy (as Lambda returns it) of the function, or of one of its aliases or versions
+    (`name:qualifier`, whose policy is its own); None when there is none."""
     try:
-        policy = ctx.call("lambda", "get_policy", FunctionName=name)["Policy"]  # no Policy: a malformed answer
+        return ctx.call("lambda", "get_policy", FunctionName=f"{name}:{qualifier}" if qualifier else name)["Policy"]
     except AwsReadError as exc:
         if exc.code == "ResourceNotFoundException":
             return None
         raise
-    document: dict[str, Any] = json.loads(policy) if isinstance(policy, str) else policy
-    return document
+
+
+def qualifier(arn: str) -> str | None:
+    """The alias or version a Lambda ARN is qualified with (`...:function:name:live` -> `live`)."""
+    parts = arn.split(":")
+    return parts[7] if len(parts) > 7 and parts[7] else None
+
+
+def tool_qualifiers(ctx: CheckContext) -> dict[str, list[str]]:
+    """Unqualified ARN of each agent tool -> the aliases or versions its agents' action groups name."""
+    found: dict[str, list[str]] = {}
+    for arn in _agents.tool_executors(ctx):
+        named = found.setdefault(_agents.function_arn(arn), [])
+        q = qualifier(arn)
+        if q and q not in named:
+            named.append(q)
+    return found
 
 
 def agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
@@ -89,39 +102,12 @@ def plain_secret_names(variables: dict[str, str]) -> list[str]:
     )
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _principals(statement: dict[str, Any]) -> list[str]:
-    principal = statement.get("Principal")
-    if principal == "*":
-        return ["*"]
-    if isinstance(principal, dict):
-        return [str(p) for values in principal.values() for p in _as_list(values)]
-    return [str(p) for p in _as_list(principal) if p]
-
-
-def _condition_keys(statement: dict[str, Any]) -> set[str]:
-    return {key.lower() for block in (statement.get("Condition") or {}).values() for key in block}
-
-
-def invoke_grants_beyond_agent(policy: dict[str, Any] | None, account_id: str) -> list[str]:
-    """Who, besides a scoped Bedrock agent and the account itself, may invoke under this policy."""
-    problems = []
-    for statement in _as_list((policy or {}).get("Statement", [])):
-        actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-        if statement.get("Effect") != "Allow" or not any(a in INVOKE_ACTIONS for a in actions):
-            continue
-        scoped = bool(_condition_keys(statement) & SCOPING_KEYS)
-        for principal in _principals(statement):
-            if principal in ("*", "arn:aws:iam::*:root") and not scoped:
-                problems.append("anyone (Principal *)")
-            elif principal.endswith(".amazonaws.com") and not scoped:
-                problems.append(f"{principal} without a SourceArn/SourceAccount condition")
-            elif re.fullmatch(r"(arn:aws[a-z-]*:iam::)?\d{12}(:root)?", principal) and account_id not in principal:
-                problems.append(f"account {re.sub(r'[^0-9]', '', principal)}")
-    return sorted(set(problems))
+def invoke_grants_beyond_agent(policy: Any, account_id: str, org_id: str | None = None) -> list[str]:
+    """Who, besides a Bedrock agent (or another service) acting for this account and this account's own
+    principals, may invoke under this policy: anyone, another account, an organization, or a service with
+    no source condition naming this account."""
+    outside = _policy.outside_account(_policy.who_can(policy, INVOKE_ACTION, account_id=account_id, org_id=org_id))
+    return sorted({access.describe() for access in outside})
 
 
 def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
@@ -201,9 +187,10 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
 @check(
     id="lambda.agent_tool_invoke_scoped",
     title="Agent tool functions can be invoked only by their agent",
-    description="The resource policy of every Lambda function that runs a Bedrock agent's action group grants "
-    "invocation to bedrock.amazonaws.com only under an aws:SourceArn or aws:SourceAccount condition, and to "
-    "nobody public or in another account.",
+    description="The resource policy of every Lambda function that runs an action group of an agent version in "
+    "use (and of the alias or version an executor ARN names) grants invocation to bedrock.amazonaws.com only "
+    "under an aws:SourceArn or aws:SourceAccount condition whose value names this account, and to nobody "
+    "public, in another account or organization-wide.",
     rationale=(
         "An agent tool acts with its own role on the agent's behalf. If anyone, any account or any Bedrock "
         "agent (confused deputy) can invoke it, the checks the agent applies before calling a tool are "
@@ -224,18 +211,24 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
+    qualifiers = tool_qualifiers(ctx)
     for function, agent_id in agent_tools(ctx):
         with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
-            policy = resource_policy(ctx, function["FunctionName"])
-            problems = invoke_grants_beyond_agent(policy, ctx.account_id)
-            evidence: dict[str, Any] = {"agent_id": agent_id, "resource_policy": policy is not None}
+            named = qualifiers.get(_agents.function_arn(function["FunctionArn"]), [])
+            # The function's own policy, and that of each alias or version an agent calls it through.
+            policies = {q: resource_policy(ctx, function["FunctionName"], q) for q in [None, *named]}
+            problems = sorted({(f"{p} (via {q})" if q else p) for q, policy in policies.items()
+                               for p in invoke_grants_beyond_agent(policy, ctx.account_id)})
+            evidence: dict[str, Any] = {"agent_id": agent_id, "resource_policy": policies[None] is not None,
+                                        "qualifiers": named}
             if problems:
                 ctx.failed("invocation is granted beyond the agent: " + "; ".join(problems),
                            {**evidence, "grants": problems})
-            elif policy is None:
+            elif all(p is None for p in policies.values()):
                 ctx.passed("no resource policy: only principals of this account can invoke it", evidence)
             else:
-                ctx.passed("invocation is limited to a scoped Bedrock agent and this account", evidence)
+                ctx.passed("invocation is limited to services acting for this account and its own principals",
+                           evidence)
 
 
 @check(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from checks import _agents, awslambda, sagemaker
+from checks import _agents, _policy, awslambda, sagemaker
 from checks._tags import AI_WORKLOAD, flagged, tag_map
 from posture.core.context import CheckContext
 from posture.core.registry import check
@@ -73,22 +72,12 @@ def interface_endpoint(ctx: CheckContext, vpc_id: str, service_suffix: str) -> d
     return None
 
 
-def grants_everything(policy: str | dict[str, Any] | None) -> bool:
-    """Whether an endpoint policy lets any principal do anything (the default policy, or one like it)."""
+def grants_everything(policy: Any) -> bool:
+    """Whether an endpoint policy lets any principal do anything: the default policy, or one as open
+    (Principal `*`, `{"AWS": "*"}` or `{"AWS": ["*"]}` with no condition naming the caller by value)."""
     if not policy:
         return True  # no policy document: AWS applies the default full-access policy
-    document = json.loads(policy) if isinstance(policy, str) else policy
-    statements = document.get("Statement", [])
-    for statement in statements if isinstance(statements, list) else [statements]:
-        principal = statement.get("Principal")
-        actions = statement.get("Action", [])
-        resources = statement.get("Resource", [])
-        if (statement.get("Effect") == "Allow" and principal in ("*", {"AWS": "*"})
-                and "*" in (actions if isinstance(actions, list) else [actions])
-                and "*" in (resources if isinstance(resources, list) else [resources])
-                and not statement.get("Condition")):
-            return True
-    return False
+    return bool(_policy.allows_everyone_everything(policy))
 
 
 def _judge_endpoint(ctx: CheckContext, service_suffix: str) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from checks import _policy
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
@@ -71,8 +71,9 @@ def cmk_rotation_enabled(ctx: CheckContext) -> None:
                 ctx.failed("automatic rotation is disabled", {"rotation_enabled": False})
 
 
-def key_policy(ctx: CheckContext, key_id: str) -> dict[str, Any]:
-    return dict(json.loads(ctx.call("kms", "get_key_policy", KeyId=key_id, PolicyName="default")["Policy"]))
+def key_policy(ctx: CheckContext, key_id: str) -> Any:
+    """The key policy as KMS returns it (JSON text); `checks._policy` reads it."""
+    return ctx.call("kms", "get_key_policy", KeyId=key_id, PolicyName="default")["Policy"]
 
 
 def customer_keys(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -85,19 +86,15 @@ def customer_keys(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any
     return found
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+def key_access(policy: Any, account_id: str) -> list[_policy.Access]:
+    """Who the key policy lets use the key (any key action), judged by value."""
+    return _policy.who_can(policy, "kms:*", account_id=account_id)
 
 
-def public_statements(policy: dict[str, Any]) -> list[str]:
-    """Sids (or positions) of Allow statements for every principal ("*") with no condition."""
-    found = []
-    for index, statement in enumerate(_as_list(policy.get("Statement", []))):
-        principal = statement.get("Principal")
-        everyone = principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS", [])))
-        if statement.get("Effect") == "Allow" and everyone and not statement.get("Condition"):
-            found.append(str(statement.get("Sid") or f"statement {index}"))
-    return found
+def public_statements(policy: Any, account_id: str = "") -> list[str]:
+    """Sids (or positions) of Allow statements that let anyone use the key: Principal "*" (in any form)
+    with no condition that names the caller by value (aws:SecureTransport, kms:ViaService alone do not)."""
+    return sorted({a.statement.label for a in key_access(policy, account_id) if a.public})
 
 
 @check(
@@ -137,7 +134,8 @@ def no_key_pending_deletion(ctx: CheckContext) -> None:
     id="kms.key_policy_not_public",
     title="KMS key policies do not grant access to everyone",
     description="No customer managed KMS key has a key policy statement that allows the principal \"*\" "
-    "without a condition.",
+    "without a condition that names the caller by value (kms:CallerAccount, aws:PrincipalAccount, "
+    "aws:PrincipalOrgID, aws:PrincipalArn, ...); aws:SecureTransport or kms:ViaService alone restrict nobody.",
     rationale=(
         "A key policy open to every AWS principal lets anyone who can reach the ciphertext — a copied "
         "training set, a snapshot of a vector store, exported model weights — decrypt it."
@@ -157,12 +155,14 @@ def no_key_pending_deletion(ctx: CheckContext) -> None:
 def key_policy_not_public(ctx: CheckContext) -> None:
     for key, _meta in customer_keys(ctx):
         with ctx.resource(key["KeyId"], arn=key.get("KeyArn")):
-            public = public_statements(key_policy(ctx, key["KeyId"]))
+            access = key_access(key_policy(ctx, key["KeyId"]), ctx.account_id)
+            public = sorted({a.statement.label for a in access if a.public})
+            outside = sorted({a.describe() for a in _policy.outside_account(access) if not a.public})
             if public:
-                ctx.failed("the key policy allows every principal without a condition",
-                           {"public_statements": public})
+                ctx.failed("the key policy allows every principal: no condition names the caller",
+                           {"public_statements": public, "outside_account": outside})
             else:
-                ctx.passed("no key policy statement allows every principal unconditionally")
+                ctx.passed("no key policy statement allows every principal", {"outside_account": outside})
 
 
 def judge_cmk(ctx: CheckContext, key: str | None, what: str,

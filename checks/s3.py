@@ -11,11 +11,10 @@ Only these buckets are judged by the AI-data checks; other buckets are out of sc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from checks import bedrock, bedrock_agent, sagemaker
+from checks import _policy, bedrock, bedrock_agent, sagemaker
 from checks._tags import AI_DATA, flagged, tag_map
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
@@ -205,15 +204,15 @@ def account_public_access_block(ctx: CheckContext) -> dict[str, bool]:
     return dict(answer.get("PublicAccessBlockConfiguration", {}))
 
 
-def bucket_policy(ctx: CheckContext, name: str) -> dict[str, Any] | None:
-    """The bucket policy document, or None when the bucket has none."""
+def bucket_policy(ctx: CheckContext, name: str) -> Any | None:
+    """The bucket policy as S3 returns it (JSON text; `checks._policy` reads it), or None when there is none."""
     try:
         text = ctx.call("s3", "get_bucket_policy", Bucket=name).get("Policy")
     except AwsReadError as exc:
         if exc.code == "NoSuchBucketPolicy":
             return None
         raise
-    return dict(json.loads(text)) if text else None
+    return text or None
 
 
 def bucket_logging(ctx: CheckContext, name: str) -> dict[str, Any]:
@@ -221,33 +220,10 @@ def bucket_logging(ctx: CheckContext, name: str) -> dict[str, Any]:
     return dict(ctx.call("s3", "get_bucket_logging", Bucket=name).get("LoggingEnabled") or {})
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _denies_plain_http(statement: dict[str, Any], name: str) -> bool:
-    """A statement that denies every principal every S3 action on the bucket's objects over plain HTTP."""
-    if statement.get("Effect") != "Deny":
-        return False
-    principal = statement.get("Principal")
-    if not (principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))):
-        return False
-    if not {"s3:*", "*"} & {str(a).lower() for a in _as_list(statement.get("Action", []))}:
-        return False
-    resources = {str(r) for r in _as_list(statement.get("Resource", []))}
-    if "*" not in resources and not any(r.endswith(f":s3:::{name}/*") for r in resources):
-        return False
-    for operator in ("Bool", "BoolIfExists"):
-        for key, value in (statement.get("Condition", {}).get(operator) or {}).items():
-            if key.lower() == "aws:securetransport" and str(_as_list(value)[0]).lower() == "false":
-                return True
-    return False
-
-
-def tls_only(policy: dict[str, Any] | None, name: str) -> bool:
-    if not policy:
-        return False
-    return any(_denies_plain_http(s, name) for s in _as_list(policy.get("Statement", [])))
+def tls_only(policy: Any, name: str) -> bool:
+    """Whether the bucket policy denies every principal every S3 action on the bucket's objects over plain
+    HTTP (a Deny with only aws:SecureTransport false as its condition)."""
+    return _policy.denies_insecure_transport(policy, resource=f"arn:aws:s3:::{name}/*")
 
 
 @check(

@@ -3,11 +3,14 @@ import json
 import zipfile
 from datetime import date
 
+import pytest
+
 from checks.awslambda import invoke_grants_beyond_agent, plain_secret_names, runtime_deprecated
 from posture.core.models import Status
 from tests.conftest import only
 
 ACCOUNT = "123456789012"
+OTHER = "999999999999"
 FAKE_KEY = "sk-proj-FAKE0000notarealkey0000"
 
 
@@ -157,13 +160,15 @@ def test_action_group_access_denied_is_error_not_pass(aws, run_check):
     assert finding.status is Status.ERROR
 
 
-def test_invoke_grants_beyond_agent():
-    def policy(principal, condition=None):
-        statement = {"Effect": "Allow", "Principal": principal, "Action": "lambda:InvokeFunction", "Resource": "*"}
-        if condition:
-            statement["Condition"] = condition
-        return {"Statement": [statement]}
+def _invoke_policy(principal, condition=None):
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "lambda:InvokeFunction", "Resource": "*"}
+    if condition:
+        statement["Condition"] = condition
+    return {"Statement": [statement]}
 
+
+def test_invoke_grants_beyond_agent():
+    policy = _invoke_policy
     assert invoke_grants_beyond_agent(policy("*"), ACCOUNT) == ["anyone (Principal *)"]
     assert invoke_grants_beyond_agent(policy({"AWS": "arn:aws:iam::999999999999:root"}), ACCOUNT) == [
         "account 999999999999"]
@@ -171,6 +176,100 @@ def test_invoke_grants_beyond_agent():
     scoped = {"StringEquals": {"AWS:SourceAccount": ACCOUNT}}
     assert invoke_grants_beyond_agent(policy({"Service": "bedrock.amazonaws.com"}, scoped), ACCOUNT) == []
     assert invoke_grants_beyond_agent(None, ACCOUNT) == []
+    assert invoke_grants_beyond_agent(json.dumps(policy("*")), ACCOUNT) == ["anyone (Principal *)"]
+
+
+def test_scoping_condition_counts_by_value_not_by_key():
+    """Regression (issue 9): any SourceAccount/SourceArn key used to count, whatever its value or operator."""
+    bedrock = {"Service": "bedrock.amazonaws.com"}
+    assert invoke_grants_beyond_agent(_invoke_policy(bedrock, {"StringEquals": {"aws:SourceAccount": OTHER}}),
+                                      ACCOUNT) == [f"bedrock.amazonaws.com for {OTHER} (another account)"]
+    assert invoke_grants_beyond_agent(
+        _invoke_policy(bedrock, {"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}}), ACCOUNT)
+    assert invoke_grants_beyond_agent(
+        _invoke_policy(bedrock, {"ArnLike": {"aws:SourceArn": "arn:aws:bedrock:*:*:agent/*"}}), ACCOUNT)
+    assert invoke_grants_beyond_agent(_invoke_policy("*", {"StringEquals": {"aws:PrincipalOrgID": "o-x"}}), ACCOUNT)
+    assert invoke_grants_beyond_agent(
+        _invoke_policy(bedrock, {"ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:agent/*"}}),
+        ACCOUNT) == []
+
+
+def test_tool_with_foreign_source_account_fails(aws, run_check):
+    """Regression (issue 9): a SourceAccount of another account passed as "limited to ... this account"."""
+    arn = make_function(aws, "kb-search")
+    make_agent_tool(aws, arn)
+    aws.client("lambda").add_permission(FunctionName="kb-search", StatementId="agent",
+                                        Action="lambda:InvokeFunction", Principal="bedrock.amazonaws.com",
+                                        SourceAccount=OTHER)
+    finding = only(run_check(POLICY), "kb-search")
+    assert finding.status is Status.FAIL
+    assert f"bedrock.amazonaws.com for {OTHER} (another account)" in finding.evidence["grants"]
+
+
+def test_tool_invocable_by_cross_account_role_fails(aws, run_check):
+    """Regression (issue 9): a role ARN of another account as principal passed."""
+    arn = make_function(aws, "kb-search")
+    make_agent_tool(aws, arn)
+    aws.client("lambda").add_permission(FunctionName="kb-search", StatementId="partner",
+                                        Action="lambda:InvokeFunction", Principal=f"arn:aws:iam::{OTHER}:role/caller")
+    finding = only(run_check(POLICY), "kb-search")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["grants"] == [f"arn:aws:iam::{OTHER}:role/caller (account {OTHER})"]
+
+
+@pytest.fixture
+def simulated_get_policy(aws):
+    """Lambda GetPolicy answered by the simulation layer for this test only (moto keeps one policy per
+    function, whatever the qualifier)."""
+    def simulate(default):
+        aws.simulation.simulate("lambda", "GetPolicy", default)
+    yield simulate
+    with aws.simulation._lock:
+        aws.simulation._defaults.pop(("lambda", "GetPolicy"), None)
+
+
+def test_qualified_executor_is_judged_by_its_alias_policy(aws, run_check, simulated_get_policy):
+    """Regression (issue 9): an executor `...:function:name:live` was judged by the unqualified policy only."""
+    arn = make_function(aws, "kb-search")
+    agent = make_agent_tool(aws, f"{arn}:live")
+    scoped = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "agent", "Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": arn,
+        "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:agent/{agent}"}}}]})
+    open_alias = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "open", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction",
+        "Resource": f"{arn}:live"}]})
+    simulated_get_policy({"Policy": scoped, "RevisionId": "1"})
+    aws.simulation.put("lambda", "GetPolicy", {"Policy": open_alias, "RevisionId": "2"},
+                       FunctionName="kb-search:live")
+    finding = only(run_check(POLICY), "kb-search")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["grants"] == ["anyone (Principal *) (via live)"]
+    assert finding.evidence["qualifiers"] == ["live"]
+
+
+def test_action_groups_of_routed_versions_are_read(aws, run_check):
+    """Regression (issue 9): only DRAFT action groups were read; a live alias on version 3 runs another tool."""
+    make_agent_tool(aws, make_function(aws, "draft-tool"))
+    agent = aws.client("bedrock-agent").list_agents()["agentSummaries"][0]["agentId"]
+    live = make_function(aws, "live-tool")
+    aws.simulation.put("bedrock-agent", "ListAgentAliases", {"agentAliasSummaries": [{
+        "agentAliasId": "LIVE000001", "agentAliasName": "live", "agentAliasStatus": "PREPARED",
+        "routingConfiguration": [{"agentVersion": "3"}], "createdAt": "2026-11-01T00:00:00Z",
+        "updatedAt": "2026-11-01T00:00:00Z"}]}, agentId=agent)
+    aws.simulation.put("bedrock-agent", "ListAgentActionGroups", {"actionGroupSummaries": [
+        {"actionGroupId": "AG00000003", "actionGroupName": "tools", "actionGroupState": "ENABLED",
+         "updatedAt": "2026-11-01T00:00:00Z"}]}, agentId=agent, agentVersion="3")
+    aws.simulation.put("bedrock-agent", "GetAgentActionGroup", {"agentActionGroup": {
+        "agentId": agent, "agentVersion": "3", "actionGroupId": "AG00000003", "actionGroupName": "tools",
+        "actionGroupState": "ENABLED", "actionGroupExecutor": {"lambda": live},
+        "createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"}},
+        agentId=agent, agentVersion="3", actionGroupId="AG00000003")
+    aws.client("lambda").add_permission(FunctionName="live-tool", StatementId="open",
+                                        Action="lambda:InvokeFunction", Principal="*")
+    findings = run_check(POLICY)
+    assert only(findings, "live-tool").status is Status.FAIL
+    assert only(findings, "draft-tool").status is Status.PASS
 
 
 # -- runtimes --------------------------------------------------------------------------------

@@ -135,6 +135,24 @@ def test_grants_everything():
     assert not grants_everything(RESTRICTED)
 
 
+def test_endpoint_policy_for_aws_star_list_fails(aws, run_check):
+    """Regression (issue 9): {"AWS": ["*"]} was not seen as everyone."""
+    vpc, subnet = ai_vpc(aws)
+    endpoint_id = endpoint(aws, vpc, subnet, "bedrock-runtime", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "*", "Resource": "*"}]})
+    assert only(run_check(POLICY), endpoint_id).status is Status.FAIL
+
+
+def test_grants_everything_judges_conditions_by_value():
+    def policy(condition):
+        return {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                               "Condition": condition}]}
+
+    assert grants_everything(policy({"Bool": {"aws:SecureTransport": "true"}}))
+    assert not grants_everything(policy({"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))
+    assert grants_everything(policy({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123"}}))
+
+
 # -- flow logs -------------------------------------------------------------------------------
 FLOW = "ec2.ai_vpc_flow_logs_enabled"
 

@@ -113,3 +113,39 @@ def test_public_statements_logic():
     assert public_statements({"Statement": {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "kms:*"}}) == [
         "statement 0"]
     assert public_statements({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:*"}]}) == []
+
+
+def test_star_principal_with_only_secure_transport_fails(aws, run_check):
+    """Regression (issue 9): any condition used to clear Principal "*", even one that names no caller."""
+    kms = aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
+        "Sid": "TlsOnly", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"Bool": {"aws:SecureTransport": "true"}}}))
+    finding = only(run_check("kms.key_policy_not_public"), key)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["public_statements"] == ["TlsOnly"]
+
+
+def test_public_statements_judge_conditions_by_value():
+    def policy(condition):
+        return {"Statement": [{"Sid": "S", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+                               "Resource": "*", "Condition": condition}]}
+
+    account = "123456789012"
+    assert public_statements(policy({"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}})) == ["S"]
+    assert public_statements(policy({"StringEqualsIfExists": {"kms:CallerAccount": account}})) == ["S"]
+    assert public_statements(policy({"StringEquals": {"kms:CallerAccount": account,
+                                                      "kms:ViaService": "s3.us-east-1.amazonaws.com"}})) == []
+    assert public_statements(policy({"StringEquals": {"kms:CallerAccount": "999999999999"}})) == []
+
+
+def test_foreign_caller_account_is_evidence_not_public(aws, run_check):
+    kms = aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
+        "Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"kms:CallerAccount": "999999999999"}}}))
+    finding = only(run_check("kms.key_policy_not_public"), key)
+    assert finding.status is Status.PASS
+    assert finding.evidence["outside_account"] == ["account 999999999999"]

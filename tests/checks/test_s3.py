@@ -268,3 +268,16 @@ def test_keep_ip_endpoint_drops_account_label_only_before_an_ip():
     plain = _Request("http://127.0.0.1:5000/")
     keep_ip_endpoint(plain)
     assert plain.url == "http://127.0.0.1:5000/"
+
+
+def test_tls_only_reads_every_document_form():
+    statement = {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    assert tls_only(json.dumps({"Statement": [statement]}), "b")
+    assert tls_only({"Statement": statement}, "b")
+    assert tls_only({"Statement": [{**statement, "Principal": {"AWS": ["*"]}}]}, "b")
+    # a Deny that applies only with another condition does not refuse every plain-HTTP request
+    assert not tls_only({"Statement": [{**statement, "Condition": {
+        "Bool": {"aws:SecureTransport": "false"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}, "b")
+    assert not tls_only(None, "b")

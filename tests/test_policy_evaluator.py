@@ -1,0 +1,150 @@
+"""The policy evaluator (checks/_policy.py) against the corpus in tests/policy_corpus/cases.py,
+plus the API details callers rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from checks import _policy
+from checks._policy import evaluate, guardrail_requirement, statements, who_can
+from tests.policy_corpus.cases import AGENT, CASES, GUARDRAIL, ME, MODEL, ORG, OTHER, allow, doc, eq, perm
+
+
+def resource_verdict(document: Any, action: str) -> str:
+    accesses = who_can(document, action, account_id=ME, org_id=ORG)
+    if not accesses:
+        return "none"
+    if any(a.public for a in accesses):
+        return "public"
+    return "external" if any(a.outside_account for a in accesses) else "internal"
+
+
+def answer(kind: str, given: Any) -> Any:
+    if kind == "lambda":
+        return resource_verdict(given, "lambda:InvokeFunction")
+    if kind == "key":
+        return resource_verdict(given, "kms:*")
+    if kind == "endpoint":
+        return not given or bool(_policy.allows_everyone_everything(given))
+    if kind == "tls":
+        return _policy.denies_insecure_transport(given, resource="arn:aws:s3:::b/*")
+    if kind == "trust":
+        return sorted(_policy.trusted_services(given))
+    if kind == "admin":
+        documents, boundary = given
+        return bool(_policy.grants_admin(documents, boundary=boundary, account_id=ME))
+    if kind == "wildcards":
+        documents, boundary = given
+        return bool(_policy.service_wildcards(documents, boundary=boundary, account_id=ME))
+    if kind == "escalation":
+        documents, boundary = given
+        return bool(_policy.escalations(documents, boundary=boundary, account_id=ME))
+    if kind == "eval":
+        documents, action, resource, boundary, context = given
+        return evaluate(documents, action, resource, boundary=boundary, context=context).effect
+    if kind == "guardrail":
+        found = guardrail_requirement(statements(given)[0])
+        return None if found is None else sorted(found)
+    raise AssertionError(kind)
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 150
+    assert len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(("case_id", "kind", "given", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_corpus(case_id, kind, given, expected):
+    assert answer(kind, given) == expected
+
+
+# -- details of the API ----------------------------------------------------------------------
+
+def test_statements_accepts_every_form():
+    one = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    assert len(statements(doc(one))) == 1
+    assert len(statements({"Statement": one})) == 1
+    assert len(statements(one)) == 1
+    assert len(statements([one, one])) == 2
+    assert statements(None) == [] and statements("") == [] and statements({}) == []
+    assert statements('{"Statement": [{"Effect": "Allow", "Action": "*"}]}')[0].actions == ("*",)
+    assert statements("%7B%22Statement%22%3A%7B%22Effect%22%3A%22Deny%22%2C%22Action%22%3A%22*%22%7D%7D")[0].denies
+
+
+def test_principal_forms_are_normalised():
+    assert statements(perm("*"))[0].principals == (("AWS", "*"),)
+    assert statements(perm({"AWS": ["*"]}))[0].principals == (("AWS", "*"),)
+    assert statements(perm({"Service": ["a", "b"]}))[0].principals == (("Service", "a"), ("Service", "b"))
+    assert statements(doc(allow()))[0].principals is None  # identity policy: no Principal element
+
+
+def test_foreign_source_account_is_named_as_foreign():
+    [access] = who_can(perm({"Service": "bedrock.amazonaws.com"}, eq("aws:SourceAccount", OTHER)),
+                       "lambda:InvokeFunction", account_id=ME)
+    assert access.kind == "service" and access.outside_account and access.account == OTHER
+    assert "another account" in access.describe()
+
+
+def test_cross_account_role_is_that_account():
+    [access] = who_can(perm({"AWS": f"arn:aws:iam::{OTHER}:role/caller"}), "lambda:InvokeFunction", account_id=ME)
+    assert (access.kind, access.account, access.this_account) == ("account", OTHER, False)
+
+
+def test_scoped_agent_is_this_account():
+    [access] = who_can(perm({"Service": "bedrock.amazonaws.com"}, eq("aws:SourceArn", AGENT, "ArnLike")),
+                       "lambda:InvokeFunction", account_id=ME)
+    assert access.this_account and not access.outside_account and access.source == AGENT
+
+
+def test_organization_access_names_the_organization():
+    [access] = who_can(perm("*", eq("aws:PrincipalOrgID", ORG)), "lambda:InvokeFunction", account_id=ME, org_id=ORG)
+    assert access.kind == "organization" and access.account == ORG and access.note == "this organization"
+
+
+def test_conditions_that_name_no_caller_are_reported():
+    [access] = who_can(perm("*", eq("aws:SecureTransport", "true", "Bool")), "lambda:InvokeFunction", account_id=ME)
+    assert access.public and "aws:securetransport" in access.note
+
+
+def test_decision_keeps_remaining_conditions():
+    decision = evaluate(doc(allow("bedrock:InvokeModel", Condition=eq("bedrock:GuardrailIdentifier", GUARDRAIL))),
+                        "bedrock:InvokeModel", MODEL)
+    assert decision.allowed
+    [grant] = decision.allowing
+    assert [c.key for c in grant.remaining] == ["bedrock:guardrailidentifier"]
+    assert guardrail_requirement(grant.statement) == {GUARDRAIL}
+
+
+def test_deny_outside_a_guardrail_is_reported():
+    statement = statements(doc(_deny_without_guardrail()))[0]
+    assert _policy.guardrail_denied_without(statement) == {GUARDRAIL}
+
+
+def _deny_without_guardrail() -> dict[str, Any]:
+    return {"Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": "*",
+            "Condition": {"StringNotEquals": {"bedrock:GuardrailIdentifier": GUARDRAIL}}}
+
+
+def test_escalations_name_the_method():
+    found = _policy.escalations(doc(allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"])),
+                                account_id=ME)
+    details = [e.detail for e in found]
+    assert "iam:PassRole on every role" in details
+    assert any(e.method == "PassExistingRoleToNewLambdaThenInvoke" for e in found)
+
+
+def test_escalation_methods_come_from_cloudsplaining():
+    methods = _policy.escalation_methods()
+    assert len(methods) >= 50 and methods["CreateAccessKey"] == ("iam:createaccesskey",)
+    assert "PutRolePermissionsBoundary" in methods  # one of ours
+
+
+def test_checks_import_without_loading_cloudsplaining():
+    import subprocess
+    import sys
+
+    code = "import checks._policy, sys; print('cloudsplaining' in sys.modules, 'policy_sentry' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
