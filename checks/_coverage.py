@@ -350,28 +350,30 @@ def _iam_ctx(ctx: CheckContext) -> CheckContext:
     return ctx.in_region(sorted(ctx.regions)[0]) if ctx.regions else ctx
 
 
-def coverage(ctx: CheckContext) -> Coverage:
-    """The region's paths to a model, enforced guardrails, and the sources that could not be read."""
+def coverage(ctx: CheckContext, what: str) -> Coverage:
+    """The region's paths to a model, enforced guardrails, and the sources that could not be read.
+
+    Each source is read in a scope of its own (`<what>:<source>`): one that fails is one ERROR naming it
+    (what it names is then not judged); one that answers gives no finding of its own. `what` says what the
+    calling check judges from the sources ("paths to a model", "guardrail versions")."""
     found = Coverage()
-    sources: list[tuple[str, Callable[[], list[Path]]]] = [
-        ("agents", lambda: agent_paths(ctx)),
-        ("flows", lambda: flow_paths(ctx)),
-        ("IAM principals", lambda: caller_paths(_iam_ctx(ctx), region=ctx.region)),
+    sources: list[tuple[str, Callable[[], None]]] = [
+        ("account enforced guardrails", lambda: found.enforced.extend(account_enforced(ctx))),
+        ("organization Bedrock policy", lambda: found.enforced.extend(org_enforced(ctx))),
+        ("agents", lambda: found.paths.extend(agent_paths(ctx))),
+        ("flows", lambda: found.paths.extend(flow_paths(ctx))),
+        ("IAM principals", lambda: found.paths.extend(caller_paths(_iam_ctx(ctx), region=ctx.region))),
     ]
-    enforced_sources: list[tuple[str, Callable[[], list[Enforced]]]] = [
-        ("account enforced guardrails", lambda: account_enforced(ctx)),
-        ("organization Bedrock policy", lambda: org_enforced(ctx)),
-    ]
-    for name, read in enforced_sources:
-        try:
-            found.enforced += read()
-        except AwsReadError as exc:
-            found.failures[name] = str(exc)
-    for name, read_paths in sources:
-        try:
-            found.paths += read_paths()
-        except AwsReadError as exc:
-            found.failures[name] = str(exc)
+    for name, read in sources:
+        with ctx.resource(f"{what}:{name}", type="Other"):
+            try:
+                read()
+            except AwsReadError as exc:
+                found.failures[name] = str(exc)
+                ctx.error(f"{name} in {ctx.region} could not be read, so the {what} they name are not judged: "
+                          f"{exc}", {"source": name})
+            else:
+                ctx.skip()  # read: what it names is judged on its own resources
     return found
 
 
@@ -384,7 +386,8 @@ class PathVerdict:
     reasons: list[str]  # why it is not guarded
 
 
-def judge_path(path: Path, enforced: list[Enforced], details: dict[GuardrailRef, dict[str, Any]]) -> PathVerdict:
+def judge_path(path: Path, enforced: list[Enforced], details: dict[GuardrailRef, dict[str, Any]]
+               ) -> PathVerdict:
     """`details`: the GetGuardrail answer of each referenced version (absent: could not be read)."""
     applies, filters, reasons = [], [], list(path.unguarded_parts)
     for guardrail in path.guardrails:

@@ -316,19 +316,10 @@ def _used_by(users: list[str]) -> str:
     return f"used by {users[0]}{more}"
 
 
-def _source_errors(ctx: CheckContext, failures: dict[str, str], what: str) -> None:
-    """One ERROR per source that could not be read, naming it (the others are still judged)."""
-    for source, reason in failures.items():
-        with ctx.resource(f"{what}:{source}", type="Other"):
-            ctx.error(f"{source} in {ctx.region} could not be read, so the {what} they name are not judged: "
-                      f"{reason}", {"source": source})
-
-
 def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Thresholds], Verdict]) -> None:
     """Judge each guardrail version in use in the region (DRAFT only where something uses it), one
     finding per version naming what uses it."""
-    found = _coverage.coverage(ctx)
-    _source_errors(ctx, found.failures, "guardrail versions")
+    found = _coverage.coverage(ctx, "guardrail versions")
     for ref, users in found.uses().items():
         arn = ref.read_as if ref.read_as.startswith("arn:") else ctx.arn("bedrock", f"guardrail/{ref.guardrail_id}")
         with ctx.resource(ref.label, arn=arn):
@@ -477,29 +468,25 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
              "columns": ["path", "guardrail", "blocking_filters", "verdict"]},
 )
 def guardrail_coverage(ctx: CheckContext) -> None:
-    found = _coverage.coverage(ctx)
-    _source_errors(ctx, found.failures, "paths to a model")
-    details: dict[_coverage.GuardrailRef, dict[str, Any]] = {}
-    unreadable: dict[_coverage.GuardrailRef, str] = {}
-    for ref in found.uses():
-        try:
-            details[ref] = _guardrails.detail(ctx, ref.read_as, ref.version)
-        except AwsReadError as exc:
-            unreadable[ref] = str(exc)
+    found = _coverage.coverage(ctx, "paths to a model")
+    enforcement_unknown = [s for s in ("account enforced guardrails", "organization Bedrock policy")
+                           if s in found.failures]
     for path in found.paths:
         kind = {"direct caller": "AwsIamRole" if ":role/" in path.resource_id else "AwsIamUser"}.get(path.kind)
         with ctx.resource(path.resource_id, arn=path.arn, type=kind):
+            # The versions this path names and the enforced ones covering its model, read in its own scope.
+            refs = [*path.guardrails, *(e.guardrail for e in found.enforced if e.covers(path.models))]
+            details = {ref: _guardrails.detail(ctx, ref.read_as, ref.version) for ref in dict.fromkeys(refs)}
             verdict = _coverage.judge_path(path, found.enforced, details)
-            missing = [r.label for r in path.guardrails if r in unreadable]
             evidence: dict[str, EvidenceValue] = {
                 "path": path.label, "kind": path.kind, "guardrail": verdict.applies or None,
                 "blocking_filters": verdict.blocking_filters,
                 "verdict": "guarded" if verdict.guarded else "UNGUARDED: " + "; ".join(verdict.reasons)}
             if verdict.guarded:
                 ctx.passed(f"{path.label} is guarded by {', '.join(verdict.applies)}", evidence)
-            elif missing:
-                ctx.error(f"{path.label}: guardrail {', '.join(missing)} could not be read: "
-                          f"{unreadable[next(r for r in path.guardrails if r in unreadable)]}", evidence)
+            elif enforcement_unknown:
+                ctx.error(f"{path.label} names no guardrail that blocks, and whether one is enforced on it is "
+                          f"unknown: {' and '.join(enforcement_unknown)} could not be read", evidence)
             else:
                 ctx.failed(f"{path.label} reaches a model unguarded: {'; '.join(verdict.reasons)}", evidence)
 

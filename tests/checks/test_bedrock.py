@@ -451,3 +451,21 @@ def test_model_read_denied_is_error(aws, run_check, kind, op):
     aws.simulation.fail("bedrock", op, "AccessDeniedException", status=403)
     assert only(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft").status is Status.ERROR
 
+
+
+def test_unknown_enforcement_makes_an_unguarded_path_an_error_and_a_guarded_one_still_passes(aws, run_check):
+    gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
+    agent = make_agent(aws, versions={"2": attach(gid, "1")}, aliases=[("LIVE000001", "live", ["2"])])
+    role = app_role(aws, "chat-app", INVOKE)
+    aws.simulation.fail("bedrock", "ListEnforcedGuardrailsConfiguration", "AccessDeniedException", status=403)
+    findings = run_check(COVERAGE)
+    assert only(findings, "paths to a model:account enforced guardrails").status is Status.ERROR
+    assert only(findings, role).status is Status.ERROR
+    assert only(findings, f"{agent}/LIVE000001").status is Status.PASS
+
+
+def test_coverage_guardrail_read_denied_is_error_for_its_path(aws, run_check):
+    gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
+    agent = make_agent(aws, versions={"2": attach(gid, "1")}, aliases=[("LIVE000001", "live", ["2"])])
+    aws.simulation.fail("bedrock", "GetGuardrail", "AccessDeniedException", status=403)
+    assert only(run_check(COVERAGE), f"{agent}/LIVE000001").status is Status.ERROR

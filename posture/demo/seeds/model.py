@@ -75,7 +75,7 @@ def _guardrail(region: str, gid: str, name: str, *, strong: bool, key: str | Non
 
 
 def _detect_only(detail: dict[str, Any]) -> dict[str, Any]:
-    changed = json.loads(json.dumps(detail))
+    changed: dict[str, Any] = json.loads(json.dumps(detail))
     for flt in changed.get("contentPolicy", {}).get("filters", []):
         flt["inputAction"] = flt["outputAction"] = "NONE"
     for entity in changed.get("sensitiveInformationPolicy", {}).get("piiEntities", []):
