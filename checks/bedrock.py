@@ -485,8 +485,9 @@ def guardrail_coverage(ctx: CheckContext) -> None:
             if verdict.guarded:
                 ctx.passed(f"{path.label} is guarded by {', '.join(verdict.applies)}", evidence)
             elif enforcement_unknown:
+                reasons = "; ".join(f"{source}: {found.failures[source]}" for source in enforcement_unknown)
                 ctx.error(f"{path.label} names no guardrail that blocks, and whether one is enforced on it is "
-                          f"unknown: {' and '.join(enforcement_unknown)} could not be read", evidence)
+                          f"unknown ({reasons})", evidence)
             else:
                 ctx.failed(f"{path.label} reaches a model unguarded: {'; '.join(verdict.reasons)}", evidence)
 
