@@ -200,3 +200,16 @@ def test_path_verdicts():
     assert not _coverage.judge_path(bare, [], details).guarded
     enforced = _coverage.judge_path(bare, [_coverage.Enforced(strong, "account")], details)
     assert enforced.guarded and enforced.applies == ["g:1 (enforced for the account)"]
+
+
+def test_flow_nodes_that_call_a_model():
+    definition = {"nodes": [
+        {"name": "in", "type": "Input", "configuration": {"input": {}}},
+        {"name": "ask", "type": "Prompt", "configuration": {"prompt": {
+            "sourceConfiguration": {"inline": {"modelId": "m1"}},
+            "guardrailConfiguration": {"guardrailIdentifier": "g", "guardrailVersion": "1"}}}},
+        {"name": "search", "type": "KnowledgeBase", "configuration": {"knowledgeBase": {"knowledgeBaseId": "kb"}}},
+        {"name": "answer", "type": "KnowledgeBase", "configuration": {"knowledgeBase": {
+            "knowledgeBaseId": "kb", "modelId": "m2"}}}]}
+    assert [(n, m, bool(g)) for n, m, g in _coverage.model_nodes(definition)] == [
+        ("ask", "m1", True), ("answer", "m2", False)]  # retrieval only ("search") calls no model

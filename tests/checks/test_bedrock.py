@@ -469,3 +469,25 @@ def test_coverage_guardrail_read_denied_is_error_for_its_path(aws, run_check):
     agent = make_agent(aws, versions={"2": attach(gid, "1")}, aliases=[("LIVE000001", "live", ["2"])])
     aws.simulation.fail("bedrock", "GetGuardrail", "AccessDeniedException", status=403)
     assert only(run_check(COVERAGE), f"{agent}/LIVE000001").status is Status.ERROR
+
+
+def test_user_allowed_through_a_group_is_a_direct_caller(aws, run_check):
+    iam = aws.client("iam")
+    iam.create_group(GroupName="analysts")
+    iam.put_group_policy(GroupName="analysts", PolicyName="invoke", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [INVOKE]}))
+    user = iam.create_user(UserName="dana")["User"]["Arn"]
+    iam.add_user_to_group(GroupName="analysts", UserName="dana")
+    finding = only(run_check(COVERAGE), user)
+    assert finding.status is Status.FAIL
+    assert finding.resource_type == "AwsIamUser"
+
+
+def test_roles_only_bedrock_assumes_are_not_direct_callers(aws, run_check):
+    iam = aws.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "bedrock.amazonaws.com"}}]}
+    iam.create_role(RoleName="agent-service", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName="agent-service", PolicyName="invoke", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [INVOKE]}))
+    assert run_check(COVERAGE) == []
