@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from checks import _agents, _guardrails, _policy
@@ -94,6 +95,8 @@ class Path:
     models: list[str]
     guardrails: list[GuardrailRef] = field(default_factory=list)  # attached or required
     unguarded_parts: list[str] = field(default_factory=list)  # what reaches a model with no guardrail
+    # (guardrail id or ARN, version pattern): "any version of this guardrail" (`...:guardrail/ID:*`)
+    version_patterns: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -320,6 +323,15 @@ def judge_caller(documents: list[Any], boundary: Any, region: str, partition: st
     return CallerVerdict(calls, list(dict.fromkeys(models)) or ["*"], unguarded, sorted(required))
 
 
+def split_version(identifier: str) -> tuple[str, str]:
+    """(guardrail ARN or id, version part or "") of an identifier a condition requires."""
+    if identifier.startswith("arn:") and "guardrail/" in identifier:
+        head, tail = identifier.split("guardrail/", 1)
+        gid, _, version = tail.partition(":")
+        return f"{head}guardrail/{gid}", version
+    return identifier, ""
+
+
 def caller_paths(ctx: CheckContext, *, region: str | None = None) -> list[Path]:
     """IAM principals that may call a model in `region` (default: the context's) directly."""
     paths = []
@@ -334,9 +346,12 @@ def caller_paths(ctx: CheckContext, *, region: str | None = None) -> list[Path]:
         if verdict.unguarded:
             path.unguarded_parts.append(f"{', '.join(verdict.calls)} allowed without bedrock:GuardrailIdentifier")
         for identifier in verdict.required:
-            if "*" in identifier or "?" in identifier:
+            named, version = split_version(identifier)
+            if "*" in named or "?" in named:
                 path.unguarded_parts.append(f"the required guardrail {identifier!r} is any guardrail, not a "
-                                            "named version")
+                                            "named one")
+            elif "*" in version or "?" in version:
+                path.version_patterns.append((named, version))
             else:
                 path.guardrails.append(ref(identifier))
         if not verdict.unguarded and not verdict.required:
@@ -345,9 +360,33 @@ def caller_paths(ctx: CheckContext, *, region: str | None = None) -> list[Path]:
     return paths
 
 
+def guardrail_versions(ctx: CheckContext, guardrail_id: str) -> list[str]:
+    """The versions of one guardrail (list_guardrails with an identifier lists them; DRAFT included)."""
+    listed = ctx.paginate("bedrock", "list_guardrails", guardrailIdentifier=guardrail_id).get("guardrails", [])
+    return list(dict.fromkeys(str(g["version"]) for g in listed if g.get("id") == guardrail_id and g.get("version")))
+
+
+def expand_version_patterns(ctx: CheckContext, paths: list[Path]) -> None:
+    """A condition allowing any version of a guardrail (`:*`) is guarded only by every such version:
+    each version the pattern matches becomes a guardrail of the path."""
+    for path in paths:
+        for identifier, pattern in path.version_patterns:
+            gid = _guardrails.parse_identifier(identifier)[0]
+            matching = [v for v in guardrail_versions(ctx, gid) if fnmatchcase(v, pattern)]
+            if not matching:
+                path.unguarded_parts.append(f"no version of guardrail {gid} matches {pattern!r}")
+            path.guardrails += [GuardrailRef(gid, v, identifier) for v in matching]
+
+
 def _iam_ctx(ctx: CheckContext) -> CheckContext:
     """IAM is global: read it through one region's context so every region shares the answer."""
     return ctx.in_region(sorted(ctx.regions)[0]) if ctx.regions else ctx
+
+
+def _callers(ctx: CheckContext) -> list[Path]:
+    paths = caller_paths(_iam_ctx(ctx), region=ctx.region)
+    expand_version_patterns(ctx, paths)  # versions are regional: listed in this region
+    return paths
 
 
 def coverage(ctx: CheckContext, what: str) -> Coverage:
@@ -362,7 +401,7 @@ def coverage(ctx: CheckContext, what: str) -> Coverage:
         ("organization Bedrock policy", lambda: found.enforced.extend(org_enforced(ctx))),
         ("agents", lambda: found.paths.extend(agent_paths(ctx))),
         ("flows", lambda: found.paths.extend(flow_paths(ctx))),
-        ("IAM principals", lambda: found.paths.extend(caller_paths(_iam_ctx(ctx), region=ctx.region))),
+        ("IAM principals", lambda: found.paths.extend(_callers(ctx))),
     ]
     for name, read in sources:
         with ctx.resource(f"{what}:{name}", type="Other"):

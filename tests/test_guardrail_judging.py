@@ -213,3 +213,13 @@ def test_flow_nodes_that_call_a_model():
             "knowledgeBaseId": "kb", "modelId": "m2"}}}]}
     assert [(n, m, bool(g)) for n, m, g in _coverage.model_nodes(definition)] == [
         ("ask", "m1", True), ("answer", "m2", False)]  # retrieval only ("search") calls no model
+
+
+@pytest.mark.parametrize("identifier,expected", [
+    ("arn:aws:bedrock:us-east-1:1:guardrail/g:3", ("arn:aws:bedrock:us-east-1:1:guardrail/g", "3")),
+    ("arn:aws:bedrock:us-east-1:1:guardrail/g:*", ("arn:aws:bedrock:us-east-1:1:guardrail/g", "*")),
+    ("arn:aws:bedrock:us-east-1:1:guardrail/g", ("arn:aws:bedrock:us-east-1:1:guardrail/g", "")),
+    ("g", ("g", "")),
+])
+def test_required_identifier_versions(identifier, expected):
+    assert _coverage.split_version(identifier) == expected

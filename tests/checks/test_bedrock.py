@@ -491,3 +491,18 @@ def test_roles_only_bedrock_assumes_are_not_direct_callers(aws, run_check):
     iam.put_role_policy(RoleName="agent-service", PolicyName="invoke", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [INVOKE]}))
     assert run_check(COVERAGE) == []
+
+
+@pytest.mark.parametrize("second,status", [("strong", Status.PASS), ("detect-only", Status.FAIL)])
+def test_any_version_of_a_guardrail_is_guarded_only_when_every_version_blocks(aws, run_check, second, status):
+    versions = {"1": strong_guardrail("gr1"),
+                "2": strong_guardrail("gr1") if second == "strong" else detect_only(strong_guardrail("gr1"))}
+    gid = put_guardrail(aws, strong_guardrail("gr1"), versions)
+    aws.simulation.put("bedrock", "ListGuardrails", {"guardrails": [
+        {"id": gid, "arn": guardrail_arn(gid), "status": "READY", "name": gid, "version": v,
+         "createdAt": NOW, "updatedAt": NOW} for v in versions]}, guardrailIdentifier=gid)
+    role = app_role(aws, "chat-app", {**INVOKE, "Condition": {
+        "StringLike": {"bedrock:GuardrailIdentifier": f"{guardrail_arn(gid)}:*"}}})
+    finding = only(run_check(COVERAGE), role)
+    assert finding.status is status, finding.message
+    assert finding.evidence["guardrail"] == ["gr1:1", "gr1:2"]
