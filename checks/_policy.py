@@ -8,7 +8,9 @@ No check parses a policy document itself; each asks this module a question:
 - Identity side: `evaluate(documents, action, resource, boundary=..., context=...)` is the decision
   (allow / explicit deny / implicit deny) with the allowing statements and the conditions that still
   apply to them; `grants_admin`, `service_wildcards` and `escalations` answer the AI-role checks;
-  `guardrail_requirement(statement)` says which `bedrock:GuardrailIdentifier` an allow requires.
+  `guardrail_requirement(statement)` says which `bedrock:GuardrailIdentifier` an allow requires, and
+  `guardrail_access(documents, "bedrock:InvokeModel", model_arn)` whether a call naming no guardrail is
+  allowed at all (after Deny statements that insist on one, and the boundary).
 - Resource side: `who_can(document, action, account_id=..., org_id=...)` lists who the policy lets in,
   each classified (anyone, an organization, this account, another account, a service principal with or
   without a source restriction), judging conditions by value.
@@ -39,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -565,7 +567,7 @@ def escalations(documents: Any, *, account_id: str | None = None, boundary: Any 
             if action in ROLE_ACTIONS:
                 decision = evaluate(found, action, roles, boundary=boundary)
                 covering = tuple(g for g in decision.allowing if _resource_applies(g.statement, roles, "cover"))
-                ok = decision.allowed and bool(covering)
+                ok = decision.allowed and bool(covering) and _within_boundary(boundary, action, roles)
                 if ok and action == "iam:passrole" and _passed_to_only(covering, passed_to):
                     ok = False
                 granted[action] = ok
@@ -612,12 +614,8 @@ def guardrail_requirement(statement: Statement) -> set[str] | None:
     for condition in statement.condition(GUARDRAIL_KEY):
         if condition_holds(condition, None):
             continue  # a request without the key passes this one
-        if condition.test == "null":
-            values = {"*"}
-        elif condition.negated:
-            continue  # "not this guardrail" requires none in particular... unless absence fails it (handled above)
-        else:
-            values = set(condition.values)
+        # Null false, or a negated test that fails without the key: some guardrail must be named.
+        values = {"*"} if condition.test == "null" or condition.negated else set(condition.values)
         required = values if required is None else (required & values or required)
     return required
 
@@ -636,9 +634,52 @@ def guardrail_denied_without(statement: Statement) -> set[str] | None:
     return {v for c in negated for v in c.values} or {"*"}
 
 
+@dataclass(frozen=True)
+class ModelGrant:
+    """One Allow statement that lets an identity call a model action, and the guardrail it requires."""
+
+    statement: Statement
+    resources: tuple[str, ...]  # the model/profile ARN patterns it allows (NotResource: all but these)
+    not_resource: bool
+    guardrails: frozenset[str] | None  # required bedrock:GuardrailIdentifier values; None: none required
+
+
+@dataclass(frozen=True)
+class GuardrailAccess:
+    """What an identity's policies say about calling models with or without a guardrail."""
+
+    allowed: bool  # some call of the action is allowed
+    unguarded: bool  # a call naming no guardrail is allowed (after Deny and the boundary)
+    grants: tuple[ModelGrant, ...]
+    enforced_by_deny: frozenset[str] | None  # guardrails a Deny insists on ({"*"}: any); None: no such Deny
+
+
+def guardrail_access(documents: Any, action: str = "bedrock:InvokeModel", resource: str = "*", *,
+                     boundary: Any = None) -> GuardrailAccess:
+    """Whether identity policies let `action` (InvokeModel covers Converse; InvokeModelWithResponseStream
+    covers ConverseStream) reach `resource` (any model by default) without a guardrail, and which guardrail
+    each allowing statement requires."""
+    found = _all_statements(documents)
+    decision = evaluate(found, action, resource, boundary=boundary)
+    unguarded = evaluate(found, action, resource, boundary=boundary, context={GUARDRAIL_KEY: None}).allowed
+    grants = tuple(
+        ModelGrant(g.statement, g.statement.resources, g.statement.not_resource,
+                   None if (req := guardrail_requirement(g.statement)) is None else frozenset(req))
+        for g in decision.allowing)
+    enforced: set[str] | None = None
+    for statement in found:
+        if statement.denies and _action_applies(statement, action, "overlap") \
+                and _resource_applies(statement, resource, "cover"):
+            named = guardrail_denied_without(statement)
+            if named is not None:
+                enforced = set(named) if enforced is None else enforced & named or enforced
+    return GuardrailAccess(decision.allowed, unguarded, grants,
+                           None if enforced is None else frozenset(enforced))
+
+
 # -- resource side: who the policy lets in ------------------------------------------------------
 
-AccessKind = Literal["anyone", "organization", "account", "service", "federated", "canonical_user"]
+AccessKind = Literal["anyone", "network", "organization", "account", "service", "federated", "canonical_user"]
 
 # Condition keys that name the caller: account-valued and ARN-valued.
 ACCOUNT_KEYS = ("aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount",
@@ -672,9 +713,13 @@ class Access:
     def describe(self) -> str:
         if self.kind == "anyone":
             return f"anyone ({self.note or 'Principal *'})"
+        if self.kind == "network":
+            return f"anyone through {self.note}" + (" (this account's network)" if self.this_account else "")
         if self.kind == "organization":
             return f"any principal in organization {self.account or self.principal}"
         if self.kind == "account":
+            if self.account is None:
+                return f"{self.principal} ({self.note})"
             who = "this account" if self.this_account else f"account {self.account}"
             return who if self.principal in (self.account, f"arn:aws:iam::{self.account}:root") \
                 else f"{self.principal} ({who})"
@@ -738,14 +783,23 @@ def _orgs_named(statement: Statement) -> tuple[list[str] | None, list[str]]:
     return (sorted(found) if found is not None else None), used
 
 
-def _network_named(statement: Statement) -> list[str]:
-    return [f"{c.key.split(':')[1]}={'|'.join(c.values)}" for c in _narrowing(statement, NETWORK_KEYS)
-            if all("*" not in v for v in c.values)]
+def _network_named(statement: Statement) -> list[str] | None:
+    """The VPC / VPC endpoint ids a statement's aws:SourceVpc / aws:SourceVpce conditions allow (fixed values
+    only; several conditions all apply); None when none narrows the network."""
+    found: set[str] | None = None
+    for condition in _narrowing(statement, NETWORK_KEYS):
+        if any("*" in v or "?" in v for v in condition.values):
+            continue
+        found = set(condition.values) if found is None else found & set(condition.values)
+    return None if found is None else sorted(found)
 
 
 def who_can(document: Any, action: str, *, account_id: str, org_id: str | None = None,
-            resource: str = "*") -> list[Access]:
+            resource: str = "*", networks: Collection[str] = ()) -> list[Access]:
     """Who a resource policy lets call `action` (on `resource`, any by default), classified by value.
+
+    `networks` are the VPC and VPC endpoint ids known to be this account's: a Principal `*` limited by
+    aws:SourceVpc/aws:SourceVpce to them lets in only this account's network (kind "network").
 
     Statements an explicit unconditional Deny overrides for everyone are dropped; other Deny statements
     are not subtracted (they rarely name principals the same way), so the answer errs towards access.
@@ -764,12 +818,12 @@ def who_can(document: Any, action: str, *, account_id: str, org_id: str | None =
         principals = statement.principals or ()
         if statement.not_principal:
             principals = (("AWS", "*"),)  # everyone but a few
-        results.extend(_classify(statement, principals, account_id, org_id))
+        results.extend(_classify(statement, principals, account_id, org_id, networks))
     return results
 
 
 def _classify(statement: Statement, principals: Iterable[tuple[str, str]], account_id: str,
-              org_id: str | None) -> list[Access]:
+              org_id: str | None, networks: Collection[str] = ()) -> list[Access]:
     accounts, account_keys = _accounts_named(statement)
     orgs, org_keys = _orgs_named(statement)
     network = _network_named(statement)
@@ -791,13 +845,13 @@ def _classify(statement: Statement, principals: Iterable[tuple[str, str]], accou
             continue
         owner = account_of(principal) or "*"
         results.extend(_narrow(statement, principal, owner, accounts, account_keys, orgs, org_keys, network,
-                               account_id, org_id))
+                               account_id, org_id, networks))
     return results
 
 
 def _narrow(statement: Statement, principal: str, owner: str, accounts: list[str] | None,
-            account_keys: list[str], orgs: list[str] | None, org_keys: list[str], network: list[str],
-            account_id: str, org_id: str | None) -> list[Access]:
+            account_keys: list[str], orgs: list[str] | None, org_keys: list[str], network: list[str] | None,
+            account_id: str, org_id: str | None, networks: Collection[str] = ()) -> list[Access]:
     """An AWS principal (`*`, an account, an ARN) narrowed by the caller conditions."""
     keys = tuple(account_keys + org_keys)
     if owner != "*":
@@ -812,9 +866,11 @@ def _narrow(statement: Statement, principal: str, owner: str, accounts: list[str
                        "this organization" if org == org_id else
                        ("another organization" if org_id else "organization not verified"))
                 for org in orgs]
+    if network is not None:
+        mine = bool(network) and all(n in networks for n in network)
+        return [Access("network", principal, None, mine, not mine, None, ("aws:sourcevpc/aws:sourcevpce",),
+                       statement, ", ".join(network) or "no network (contradictory conditions)")]
     note = "Principal *" if principal == "*" else f"Principal {principal}"
-    if network:
-        note += " through " + ", ".join(network)
     conditions = [c.key for c in statement.conditions]
     if conditions:
         note += " with conditions that name no caller: " + ", ".join(sorted(set(conditions)))
@@ -823,6 +879,9 @@ def _narrow(statement: Statement, principal: str, owner: str, accounts: list[str
 
 def _account_access(statement: Statement, principal: str, account: str, keys: tuple[str, ...],
                     account_id: str) -> Access:
+    if account == "?":  # a source ARN without an account field (an S3 bucket): whose it is, is not said
+        return Access("account", principal, None, False, True, None, keys, statement,
+                      "a source ARN that names no account")
     mine = account == account_id
     shown = principal if principal != "*" else account
     return Access("account", shown, account, mine, not mine, None, keys, statement,
@@ -886,6 +945,8 @@ def denies_insecure_transport(document: Any, *, resource: str) -> bool:
 def allows_everyone_everything(document: Any) -> list[Statement]:
     """Allow statements that let anyone (no caller condition by value) do every action on every resource:
     the default policy of a VPC endpoint, or one as open."""
-    open_statements = {a.statement.index: a.statement for a in who_can(document, "*", account_id="") if a.public
+    # In an endpoint policy aws:SourceVpc/aws:SourceVpce name the endpoint's own network: they restrict nothing.
+    open_statements = {a.statement.index: a.statement for a in who_can(document, "*", account_id="")
+                       if a.kind in ("anyone", "network")
                        and _action_applies(a.statement, "*", "cover") and _every_resource(a.statement)}
     return list(open_statements.values())

