@@ -304,20 +304,18 @@ def judge_caller(documents: list[Any], boundary: Any, region: str, partition: st
     resource = f"arn:{partition}:bedrock:{region}:*"
     calls, models, required, unguarded = [], [], set(), False
     for action in INVOKE_ACTIONS:
-        decision = _policy.evaluate(documents, action, resource, boundary=boundary)
-        if not decision.allowed:
+        access = _policy.guardrail_access(documents, action, resource, boundary=boundary)
+        if not access.allowed:
             continue
         calls.append(action)
-        for grant in decision.allowing:
-            models += [r for r in grant.statement.resources] if not grant.statement.not_resource else ["*"]
-        bare = _policy.evaluate(documents, action, resource, boundary=boundary, context={GUARDRAIL_KEY: None})
-        if bare.allowed:
+        for grant in access.grants:
+            models += ["*"] if grant.not_resource else list(grant.resources)
+        if access.unguarded:
             unguarded = True
             continue
-        for grant in decision.allowing:
-            required |= _policy.guardrail_requirement(grant.statement) or set()
-        for deny in decision.conditional_denies:
-            required |= _policy.guardrail_denied_without(deny.statement) or set()
+        for grant in access.grants:
+            required |= set(grant.guardrails or ())
+        required |= set(access.enforced_by_deny or ())
     if not calls:
         return None
     return CallerVerdict(calls, list(dict.fromkeys(models)) or ["*"], unguarded, sorted(required))

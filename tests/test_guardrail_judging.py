@@ -223,3 +223,10 @@ def test_flow_nodes_that_call_a_model():
 ])
 def test_required_identifier_versions(identifier, expected):
     assert _coverage.split_version(identifier) == expected
+
+
+def test_a_deny_without_the_named_guardrail_guards_an_open_allow():
+    deny = {"Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": "*",
+            "Condition": {"StringNotEquals": {"bedrock:GuardrailIdentifier": GUARDRAIL_ARN}}}
+    verdict = _coverage.judge_caller([doc(INVOKE, deny)], None, "us-east-1")
+    assert verdict is not None and not verdict.unguarded and verdict.required == [GUARDRAIL_ARN]
