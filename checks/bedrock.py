@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # logs and s3 import this module too: refer to them as modules, read at call time.
-from checks import bedrock_agent, logs, s3
+from checks import _coverage, _guardrails, _policy, bedrock_agent, logs, s3
 from checks._agents import agents
+from checks._guardrails import HARM_FILTERS, Thresholds, Verdict
 from checks.kms import judge_cmk
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
-# Content filters a guardrail needs against harmful input and output (PROMPT_ATTACK is judged apart).
-HARM_FILTERS = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")
+__all__ = ["HARM_FILTERS"]  # kept here for callers: the harm categories a guardrail must block
 MIN_LOG_RETENTION_DAYS = 90
 LOGGING_PERMISSIONS = ("bedrock:GetModelInvocationLoggingConfiguration",)
 GUARDRAIL_PERMISSIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
@@ -93,16 +95,68 @@ def _has_knowledge_bases(ctx: CheckContext) -> bool:
 
 
 # -- invocation logging ----------------------------------------------------------------------
+def bucket_exists(ctx: CheckContext, name: str) -> bool:
+    try:
+        ctx.call("s3", "get_bucket_location", Bucket=name)
+    except AwsReadError as exc:
+        if exc.code in ("NoSuchBucket", "404"):
+            return False
+        raise
+    return True
+
+
+def role_trust(ctx: CheckContext, arn: str) -> Any | None:
+    """The trust policy of the role `arn` names, or None when there is no such role."""
+    try:
+        return ctx.call("iam", "get_role", RoleName=arn.rsplit("/", 1)[-1])["Role"].get("AssumeRolePolicyDocument")
+    except AwsReadError as exc:
+        if exc.code == "NoSuchEntity":
+            return None
+        raise
+
+
+def trusts_bedrock(trust: Any, account_id: str) -> bool:
+    return any(a.kind == "service" and a.principal == "bedrock.amazonaws.com"
+               for a in _policy.who_can(trust, "sts:AssumeRole", account_id=account_id))
+
+
+def logging_problems(config: dict[str, Any], *, bucket: bool | None, group: bool | None,
+                     role: Any | None, role_trusts_bedrock: bool) -> list[str]:
+    """Why invocation logging is not in force (empty: it is). `bucket`/`group`: whether the configured
+    destination exists (None: not configured); `role`: the CloudWatch role's trust policy (None: no role)."""
+    problems = []
+    if bucket is None and group is None:
+        return ["model invocation logging is not configured"]
+    if bucket is False:
+        problems.append(f"the log bucket {(config.get('s3Config') or {}).get('bucketName')} does not exist")
+    cloudwatch = config.get("cloudWatchConfig") or {}
+    if group is False:
+        problems.append(f"the log group {cloudwatch.get('logGroupName')} does not exist")
+    if group is not None:
+        if not cloudwatch.get("roleArn") or role is None:
+            problems.append("the CloudWatch delivery role does not exist")
+        elif not role_trusts_bedrock:
+            problems.append("the CloudWatch delivery role does not trust bedrock.amazonaws.com")
+    if config.get("textDataDeliveryEnabled") is not True:
+        problems.append("text data delivery is not on (textDataDeliveryEnabled is "
+                        f"{'absent' if 'textDataDeliveryEnabled' not in config else 'false'})")
+    return problems
+
+
 @check(
     id="bedrock.model_invocation_logging_enabled",
-    title="Bedrock model invocation logging is on",
-    description="The region's Bedrock model invocation logging sends prompts and responses to S3 or CloudWatch Logs.",
+    title="Bedrock model invocation logging is in force",
+    description="The region's Bedrock model invocation logging delivers text (textDataDeliveryEnabled true) to an "
+    "S3 bucket or CloudWatch log group that exists, and the CloudWatch delivery role exists and trusts "
+    "bedrock.amazonaws.com.",
     rationale=(
         "Invocation logs are the only record of what users asked the model and what it answered: the "
-        "evidence for prompt injection attempts, data leaks in responses and abuse of the model."
+        "evidence for prompt injection attempts, data leaks in responses and abuse of the model. A "
+        "configuration whose bucket, group or role is gone, or that delivers no text, records nothing."
     ),
     remediation="Configure logging: `aws bedrock put-model-invocation-logging-configuration` with an "
-    "s3Config and/or cloudWatchConfig and textDataDeliveryEnabled=true.",
+    "s3Config and/or cloudWatchConfig (a role that trusts bedrock.amazonaws.com) and textDataDeliveryEnabled=true; "
+    "create the bucket, group or role it names if they are gone.",
     service="bedrock",
     scope="regional",
     resource_type="AwsAccount",
@@ -110,20 +164,28 @@ def _has_knowledge_bases(ctx: CheckContext) -> bool:
     boundaries=["model"],
     csf=["PR.PS-04", "DE.CM-09"],
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025", "LLM10:2025"],
-    permissions=["bedrock:GetModelInvocationLoggingConfiguration"],
+    permissions=["bedrock:GetModelInvocationLoggingConfiguration", "s3:GetBucketLocation", "logs:DescribeLogGroups",
+                 "iam:GetRole"],
 )
 def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
         config = invocation_logging(ctx)
-        destinations = [name for name, key in (("s3", "s3Config"), ("cloudwatch", "cloudWatchConfig"))
-                        if (config.get(key) or {})]
-        if destinations and config.get("textDataDeliveryEnabled", True):
-            ctx.passed(f"invocation logs go to {' and '.join(destinations)}", {"destinations": destinations})
-        elif destinations:
-            ctx.failed("invocation logging is configured but text data delivery is off",
-                       {"destinations": destinations, "text_data_delivery": False})
+        bucket_name = (config.get("s3Config") or {}).get("bucketName")
+        cloudwatch = config.get("cloudWatchConfig") or {}
+        group_name, role_arn = cloudwatch.get("logGroupName"), cloudwatch.get("roleArn")
+        bucket = bucket_exists(ctx, bucket_name) if bucket_name else None
+        group = logs.log_group(ctx, group_name) is not None if group_name else None
+        trust = role_trust(ctx, role_arn) if group_name and role_arn else None
+        problems = logging_problems(config, bucket=bucket, group=group, role=trust,
+                                    role_trusts_bedrock=trust is not None and trusts_bedrock(trust, ctx.account_id))
+        destinations = [name for name, given in (("s3", bucket_name), ("cloudwatch", group_name)) if given]
+        evidence: dict[str, EvidenceValue] = {
+            "destinations": destinations, "text_data_delivery": config.get("textDataDeliveryEnabled") is True,
+            "bucket_exists": bucket, "log_group_exists": group, "role": role_arn}
+        if problems:
+            ctx.failed("; ".join(problems), evidence)
         else:
-            ctx.failed("model invocation logging is not configured", {"destinations": []})
+            ctx.passed(f"invocation logs with text go to {' and '.join(destinations)}", evidence)
 
 
 @check(
@@ -210,11 +272,11 @@ def invocation_logs_retained(ctx: CheckContext) -> None:
 
 # -- guardrails ------------------------------------------------------------------------------
 GUARDRAIL_REMEDIATION = "`aws bedrock update-guardrail --guardrail-identifier <id> ...` (or the Bedrock " \
-    "console, Guardrails), then `aws bedrock create-guardrail-version` and point agents and applications at it."
-
-
-def _filters(detail: dict[str, Any], policy: str) -> dict[str, dict[str, Any]]:
-    return {f.get("type", ""): f for f in (detail.get(policy) or {}).get("filters", [])}
+    "console, Guardrails), then `aws bedrock create-guardrail-version` and point agents, flows, enforced " \
+    "configurations and IAM conditions at the new version."
+# What a version-in-use check reads: the paths that name guardrails, and the guardrails themselves.
+IN_USE_PERMISSIONS = tuple(dict.fromkeys(_coverage.COVERAGE_PERMISSIONS))
+THRESHOLD_NOTE = " Minimum strengths and thresholds are set in posture.toml [checks.bedrock]."
 
 
 @check(
@@ -249,15 +311,42 @@ def guardrail_in_ai_regions(ctx: CheckContext) -> None:
             ctx.failed("the region runs Bedrock workloads but has no guardrail", {"bedrock_in_use": signs})
 
 
+def _used_by(users: list[str]) -> str:
+    more = f" and {len(users) - 1} more" if len(users) > 1 else ""
+    return f"used by {users[0]}{more}"
+
+
+def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Thresholds], Verdict]) -> None:
+    """Judge each guardrail version in use in the region (DRAFT only where something uses it), one
+    finding per version naming what uses it."""
+    found = _coverage.coverage(ctx, "guardrail versions")
+    for ref, users in found.uses().items():
+        arn = ref.read_as if ref.read_as.startswith("arn:") else ctx.arn("bedrock", f"guardrail/{ref.guardrail_id}")
+        with ctx.resource(ref.label, arn=arn):
+            limits = _guardrails.thresholds(ctx)
+            verdict = judge(_guardrails.detail(ctx, ref.read_as, ref.version), limits)
+            evidence: dict[str, EvidenceValue] = {"guardrail": ref.guardrail_id, "guardrail_version": ref.version,
+                                                  "used_by": users[:20], **verdict.evidence}
+            message = f"guardrail {ref.guardrail_id} version {ref.version} ({_used_by(users)}): {verdict.message}"
+            if verdict.ok:
+                ctx.passed(message, evidence)
+            else:
+                ctx.failed(message, evidence)
+
+
 @check(
     id="bedrock.guardrail_prompt_attack_filter",
-    title="Bedrock guardrails filter prompt attacks",
-    description="Each Bedrock guardrail has a PROMPT_ATTACK content filter whose input strength is not NONE.",
+    title="Bedrock guardrails in use block prompt attacks",
+    description="Each guardrail version in use (by an agent alias, a flow, an enforced configuration or an IAM "
+    "condition) has an enabled PROMPT_ATTACK filter on input that blocks (action not NONE) at HIGH strength."
+    + THRESHOLD_NOTE,
     rationale=(
-        "The prompt-attack filter detects jailbreaks and prompt injection in user input before the model "
-        "acts on it: the model-side layer against OWASP's first LLM risk."
+        "The prompt-attack filter stops jailbreaks and prompt injection in user input before the model acts "
+        "on it: the model-side layer against OWASP's first LLM risk. It protects only in the version callers "
+        "reach, and only when it blocks: action NONE detects and logs, and lets the attack through."
     ),
-    remediation=f"Add a content filter of type PROMPT_ATTACK with inputStrength HIGH: {GUARDRAIL_REMEDIATION}",
+    remediation=f"Add a content filter of type PROMPT_ATTACK with inputStrength HIGH and inputAction BLOCK: "
+    f"{GUARDRAIL_REMEDIATION}",
     service="bedrock",
     scope="regional",
     resource_type="Other",
@@ -265,30 +354,25 @@ def guardrail_in_ai_regions(ctx: CheckContext) -> None:
     boundaries=["model"],
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM01:2025", "LLM07:2025"],
-    permissions=list(GUARDRAIL_PERMISSIONS),
+    permissions=list(IN_USE_PERMISSIONS),
 )
 def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
-    for summary in guardrails(ctx):
-        with ctx.resource(summary["id"], arn=summary.get("arn")):
-            attack = _filters(guardrail(ctx, summary["id"]), "contentPolicy").get("PROMPT_ATTACK", {})
-            strength = attack.get("inputStrength", "NONE")
-            if strength != "NONE" and attack.get("inputEnabled", True):
-                ctx.passed(f"prompt attacks are filtered at {strength} strength", {"input_strength": strength})
-            else:
-                ctx.failed("no prompt-attack filter on input", {"input_strength": strength if attack else None})
+    judge_versions_in_use(ctx, _guardrails.judge_prompt_attack)
 
 
 @check(
     id="bedrock.guardrail_content_filters",
-    title="Bedrock guardrails filter harmful content",
-    description="Each Bedrock guardrail filters HATE, INSULTS, SEXUAL, VIOLENCE and MISCONDUCT content in both "
-    "prompts and responses (strength not NONE).",
+    title="Bedrock guardrails in use block harmful content",
+    description="Each guardrail version in use blocks HATE, INSULTS, SEXUAL, VIOLENCE and MISCONDUCT content in "
+    "both prompts and responses, enabled, with an action that blocks, at MEDIUM strength or above."
+    + THRESHOLD_NOTE,
     rationale=(
         "Content filters stop a model from being steered into producing abusive, violent or criminal "
-        "instructions, and stop such content in answers from reaching users or downstream systems."
+        "instructions, and stop such content in answers from reaching users or downstream systems. A filter "
+        "in detect-only mode (action NONE) lets all of it through."
     ),
-    remediation=f"Add content filters for each harm category with input and output strength: "
-    f"{GUARDRAIL_REMEDIATION}",
+    remediation=f"Add content filters for each harm category with input and output strength MEDIUM or HIGH and "
+    f"action BLOCK: {GUARDRAIL_REMEDIATION}",
     service="bedrock",
     scope="regional",
     resource_type="Other",
@@ -296,37 +380,21 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     boundaries=["model"],
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025"],
-    permissions=list(GUARDRAIL_PERMISSIONS),
+    permissions=list(IN_USE_PERMISSIONS),
 )
 def guardrail_content_filters(ctx: CheckContext) -> None:
-    for summary in guardrails(ctx):
-        with ctx.resource(summary["id"], arn=summary.get("arn")):
-            filters = _filters(guardrail(ctx, summary["id"]), "contentPolicy")
-            missing = [
-                name for name in HARM_FILTERS
-                if name not in filters
-                or filters[name].get("inputStrength", "NONE") == "NONE"
-                or filters[name].get("outputStrength", "NONE") == "NONE"
-            ]
-            if missing:
-                ctx.failed(f"no input and output filter for {', '.join(missing)}", {"missing_filters": missing})
-            else:
-                ctx.passed("all harm categories are filtered on input and output", {"filters": list(HARM_FILTERS)})
-
-
-def _pii_active(item: dict[str, Any]) -> bool:
-    actions = [item.get("action"), item.get("inputAction"), item.get("outputAction")]
-    return any(a and a != "NONE" for a in actions)
+    judge_versions_in_use(ctx, _guardrails.judge_harm)
 
 
 @check(
     id="bedrock.guardrail_sensitive_information_filter",
-    title="Bedrock guardrails filter sensitive information",
-    description="Each Bedrock guardrail has a sensitive-information policy with at least one PII entity or "
-    "regex that blocks or masks.",
+    title="Bedrock guardrails in use block or mask sensitive information",
+    description="Each guardrail version in use has a sensitive-information policy with at least one PII entity "
+    "or regex whose action blocks or masks (BLOCK or ANONYMIZE, not NONE).",
     rationale=(
         "Models repeat what they were given or trained on. A PII filter blocks or anonymises personal data "
-        "in prompts and answers, so one conversation cannot leak another customer's data."
+        "in prompts and answers, so one conversation cannot leak another customer's data; in detect-only "
+        "mode it only reports the leak."
     ),
     remediation=f"Add PII entities (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER, ...) with action ANONYMIZE or "
     f"BLOCK: {GUARDRAIL_REMEDIATION}",
@@ -337,32 +405,24 @@ def _pii_active(item: dict[str, Any]) -> bool:
     boundaries=["model", "data"],
     csf=["PR.DS-10", "PR.DS-02"],
     owasp_llm=["LLM06", "LLM02:2025"],
-    permissions=list(GUARDRAIL_PERMISSIONS),
+    permissions=list(IN_USE_PERMISSIONS),
 )
 def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
-    for summary in guardrails(ctx):
-        with ctx.resource(summary["id"], arn=summary.get("arn")):
-            policy = guardrail(ctx, summary["id"]).get("sensitiveInformationPolicy") or {}
-            entities = [e.get("type", "?") for e in policy.get("piiEntities", []) if _pii_active(e)]
-            regexes = [r.get("name", "?") for r in policy.get("regexes", []) if _pii_active(r)]
-            evidence: dict[str, EvidenceValue] = {"pii_entities": entities, "regexes": regexes}
-            if entities or regexes:
-                ctx.passed(f"{len(entities)} PII type(s) and {len(regexes)} pattern(s) are filtered", evidence)
-            else:
-                ctx.failed("no sensitive-information filter", evidence)
+    judge_versions_in_use(ctx, lambda detail, _limits: _guardrails.judge_pii(detail))
 
 
 @check(
     id="bedrock.guardrail_contextual_grounding",
-    title="Bedrock guardrails check grounding in regions with knowledge bases",
-    description="In regions with Bedrock knowledge bases (RAG), each guardrail has a contextual grounding "
-    "filter of type GROUNDING with a threshold above zero.",
+    title="Bedrock guardrails in use block ungrounded answers in regions with knowledge bases",
+    description="In regions with Bedrock knowledge bases (RAG), each guardrail version in use has contextual "
+    "GROUNDING and RELEVANCE filters, enabled, with action BLOCK and a threshold above 0." + THRESHOLD_NOTE,
     rationale=(
         "A grounding check blocks answers that the retrieved sources do not support: hallucinated policies, "
-        "prices or instructions that users would otherwise act on."
+        "prices or instructions that users would otherwise act on; the relevance check blocks answers that "
+        "do not address the question."
     ),
-    remediation=f"Add a contextual grounding policy with GROUNDING (and RELEVANCE) thresholds such as 0.75: "
-    f"{GUARDRAIL_REMEDIATION}",
+    remediation=f"Add a contextual grounding policy with GROUNDING and RELEVANCE thresholds such as 0.75 and "
+    f"action BLOCK: {GUARDRAIL_REMEDIATION}",
     service="bedrock",
     scope="regional",
     resource_type="Other",
@@ -370,22 +430,66 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     boundaries=["model"],
     csf=["PR.PS-01", "ID.RA-05"],
     owasp_llm=["LLM09", "LLM09:2025", "LLM08:2025"],
-    permissions=[*GUARDRAIL_PERMISSIONS, "bedrock:ListKnowledgeBases"],
+    permissions=[*IN_USE_PERMISSIONS, "bedrock:ListKnowledgeBases"],
 )
 def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     if not _has_knowledge_bases(ctx):
         return  # no knowledge base here: no retrieved context to ground answers in
-    for summary in guardrails(ctx):
-        with ctx.resource(summary["id"], arn=summary.get("arn")):
-            filters = _filters(guardrail(ctx, summary["id"]), "contextualGroundingPolicy")
-            grounding = filters.get("GROUNDING", {})
-            threshold = grounding.get("threshold", 0)
-            evidence: dict[str, EvidenceValue] = {"grounding_threshold": threshold if grounding else None,
-                                                  "relevance_filter": "RELEVANCE" in filters}
-            if threshold > 0 and grounding.get("enabled", True):
-                ctx.passed(f"answers must be grounded (threshold {threshold})", evidence)
+    judge_versions_in_use(ctx, _guardrails.judge_grounding)
+
+
+@check(
+    id="bedrock.guardrail_coverage",
+    title="Every path to a Bedrock model is guarded by a guardrail that blocks",
+    description="Each path to a model in the region — each agent alias (per version it routes to), each flow "
+    "alias (its prompt and knowledge-base nodes) and each IAM role or user allowed bedrock:InvokeModel* or "
+    "bedrock:Converse* — has a guardrail version that blocks: attached, required by a "
+    "bedrock:GuardrailIdentifier condition on every allowing statement, or enforced for the account "
+    "(ListEnforcedGuardrailsConfiguration) or the organization (BEDROCK_POLICY) on its model.",
+    rationale=(
+        "A guardrail protects only the calls that go through it. An application role allowed InvokeModel "
+        "without a guardrail condition, an agent alias on a version without one, or a flow node without one "
+        "reaches the model unfiltered however strong the guardrails that exist."
+    ),
+    remediation="Attach a guardrail to the agent version and publish it (`aws bedrock-agent update-agent ... "
+    "--guardrail-configuration ...`, `create-agent-version`, `update-agent-alias`); add guardrailConfiguration "
+    "to flow prompt nodes; require `bedrock:GuardrailIdentifier` (StringEquals, the guardrail ARN with its "
+    "version) on every Allow of bedrock:InvokeModel*/Converse*; or enforce a guardrail for the account "
+    "(`aws bedrock put-enforced-guardrail-configuration`) or the organization (a Bedrock policy).",
+    service="bedrock",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model", "application"],
+    csf=["PR.DS-10", "PR.PS-01", "PR.AA-05"],
+    owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025", "LLM06:2025"],
+    permissions=list(IN_USE_PERMISSIONS),
+    section={"title": "Guardrail coverage of every path to a model",
+             "columns": ["path", "guardrail", "blocking_filters", "verdict"]},
+)
+def guardrail_coverage(ctx: CheckContext) -> None:
+    found = _coverage.coverage(ctx, "paths to a model")
+    enforcement_unknown = [s for s in ("account enforced guardrails", "organization Bedrock policy")
+                           if s in found.failures]
+    for path in found.paths:
+        kind = {"direct caller": "AwsIamRole" if ":role/" in path.resource_id else "AwsIamUser"}.get(path.kind)
+        with ctx.resource(path.resource_id, arn=path.arn, type=kind):
+            # The versions this path names and the enforced ones covering its model, read in its own scope.
+            refs = [*path.guardrails, *(e.guardrail for e in found.enforced if e.covers(path.models))]
+            details = {ref: _guardrails.detail(ctx, ref.read_as, ref.version) for ref in dict.fromkeys(refs)}
+            verdict = _coverage.judge_path(path, found.enforced, details)
+            evidence: dict[str, EvidenceValue] = {
+                "path": path.label, "kind": path.kind, "guardrail": verdict.applies or None,
+                "blocking_filters": verdict.blocking_filters,
+                "verdict": "guarded" if verdict.guarded else "UNGUARDED: " + "; ".join(verdict.reasons)}
+            if verdict.guarded:
+                ctx.passed(f"{path.label} is guarded by {', '.join(verdict.applies)}", evidence)
+            elif enforcement_unknown:
+                reasons = "; ".join(f"{source}: {found.failures[source]}" for source in enforcement_unknown)
+                ctx.error(f"{path.label} names no guardrail that blocks, and whether one is enforced on it is "
+                          f"unknown ({reasons})", evidence)
             else:
-                ctx.failed("no contextual grounding filter", evidence)
+                ctx.failed(f"{path.label} reaches a model unguarded: {'; '.join(verdict.reasons)}", evidence)
 
 
 @check(

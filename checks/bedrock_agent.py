@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks._agents import agents
+from checks import _agents
+from checks._agents import DRAFT, agents
+from checks._secrets import secret_fields
 from checks.kms import judge_cmk
 from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
 MAX_IDLE_SESSION_TTL = 1800  # seconds; AWS's default is 600
@@ -50,18 +53,39 @@ def _agent_scope(ctx: CheckContext, summary: dict[str, Any]) -> Any:
     return ctx.resource(summary["agentId"], arn=ctx.arn("bedrock", f"agent/{summary['agentId']}"))
 
 
+def _alias_scope(ctx: CheckContext, agent_id: str, alias_id: str) -> Any:
+    return ctx.resource(f"{agent_id}/{alias_id}", arn=ctx.arn("bedrock", f"agent-alias/{agent_id}/{alias_id}"))
+
+
+def judge_alias(alias_name: str, versions: dict[str, tuple[str, str] | None],
+                draft: tuple[str, str] | None) -> tuple[bool, str]:
+    """(ok, message) for one alias: `versions` maps each version it routes to -> the guardrail it names."""
+    bare = [v for v, guardrail in versions.items() if guardrail is None]
+    if not versions:
+        return False, f"alias {alias_name} routes to no agent version"
+    if bare:
+        drift = (f"; only DRAFT names guardrail {draft[0]}:{draft[1]}, the published version drifted from it"
+                 if draft and any(v != DRAFT for v in bare) else "")
+        return False, f"alias {alias_name} routes to version {', '.join(bare)}, which names no guardrail{drift}"
+    named = ", ".join(f"version {v}: {g[0]}:{g[1]}" for v, g in versions.items() if g)
+    return True, f"alias {alias_name} routes only to versions with a guardrail ({named})"
+
+
 @check(
     id="bedrock_agent.agent_guardrail_attached",
-    title="Bedrock agents have a guardrail attached",
-    description="Each Bedrock agent names a guardrail and version in its guardrailConfiguration, so every "
-    "turn of the agent is filtered by it.",
+    title="Every Bedrock agent alias routes to a version with a guardrail",
+    description="Each alias of each Bedrock agent routes only to agent versions whose guardrailConfiguration "
+    "names a guardrail and version, so every turn callers can reach is filtered by it (the test alias "
+    "TSTALIASID routes to DRAFT).",
     rationale=(
-        "An agent acts on model output: it calls tools, reads knowledge bases and answers users. A guardrail "
-        "that exists but is not attached protects nothing; attached, it screens each input and answer for "
-        "prompt attacks, harmful content and personal data."
+        "An agent acts on model output: it calls tools, reads knowledge bases and answers users. Callers reach "
+        "the version an alias routes to, not the DRAFT a team edits: a guardrail attached to DRAFT after the "
+        "version was published protects nothing they can call."
     ),
     remediation="`aws bedrock-agent update-agent --agent-id <id> ... --guardrail-configuration "
-    "guardrailIdentifier=<guardrail-id>,guardrailVersion=<n>` then `aws bedrock-agent prepare-agent`.",
+    "guardrailIdentifier=<guardrail-id>,guardrailVersion=<n>`, `aws bedrock-agent prepare-agent`, then publish a "
+    "version and point the alias at it (`aws bedrock-agent update-agent-alias --routing-configuration "
+    "agentVersion=<new>`).",
     service="bedrock-agent",
     scope="regional",
     resource_type="Other",
@@ -69,18 +93,33 @@ def _agent_scope(ctx: CheckContext, summary: dict[str, Any]) -> Any:
     boundaries=["model", "application"],
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
-    permissions=list(AGENT_PERMISSIONS),
+    permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
 )
 def agent_guardrail_attached(ctx: CheckContext) -> None:
     for summary in agents(ctx):
+        agent_id, routes = summary["agentId"], []
         with _agent_scope(ctx, summary):
-            config = agent(ctx, summary["agentId"]).get("guardrailConfiguration") or {}
-            evidence = {"agent_name": summary.get("agentName"), "guardrail": config.get("guardrailIdentifier"),
-                        "guardrail_version": config.get("guardrailVersion")}
-            if config.get("guardrailIdentifier"):
-                ctx.passed(f"guardrail {config['guardrailIdentifier']} is attached", evidence)
-            else:
-                ctx.failed("no guardrail is attached to the agent", evidence)
+            routes = _agents.agent_routes(ctx, summary)
+            ctx.skip()  # judged per alias below; a failed alias listing is this agent's ERROR
+        by_alias: dict[str, list[_agents.Route]] = {}
+        for route in routes:
+            by_alias.setdefault(route.alias_id, []).append(route)
+        for alias_id, alias_routes in by_alias.items():
+            with _alias_scope(ctx, agent_id, alias_id):
+                versions = {r.version: _agents.guardrail_of(_agents.agent_version(ctx, agent_id, r.version))
+                            for r in alias_routes}
+                draft = _agents.guardrail_of(agent(ctx, agent_id))
+                ok, message = judge_alias(alias_routes[0].alias_name, versions, draft)
+                evidence: dict[str, EvidenceValue] = {
+                    "agent_name": summary.get("agentName"), "alias": alias_routes[0].alias_name,
+                    "routed_versions": list(versions),
+                    "guardrail": [f"{v}={g[0]}:{g[1]}" for v, g in versions.items() if g],
+                    "versions_without_guardrail": [v for v, g in versions.items() if g is None],
+                    "draft_guardrail": f"{draft[0]}:{draft[1]}" if draft else None}
+                if ok:
+                    ctx.passed(message, evidence)
+                else:
+                    ctx.failed(message, evidence)
 
 
 @check(
@@ -200,3 +239,103 @@ def prompt_cmk(ctx: CheckContext) -> None:
         with ctx.resource(summary["id"], arn=summary.get("arn")):
             detail = ctx.call("bedrock-agent", "get_prompt", promptIdentifier=summary["id"])
             judge_cmk(ctx, detail.get("customerEncryptionKeyArn"), "the prompt", {"prompt_name": summary.get("name")})
+
+
+# -- secrets in what the model is told -------------------------------------------------------
+SECRET_REMEDIATION = ("Remove the credential from the text, rotate it (it was readable by anyone allowed to read "
+                      "the agent or prompt, and may be repeated by the model), and have the tool that needs it "
+                      "read it from Secrets Manager at run time.")
+
+
+def agent_texts(version: dict[str, Any], label: str) -> dict[str, str | None]:
+    """The texts of one agent version a model is given: its instruction always, prompt templates only where
+    overridden (DEFAULT templates are AWS's own, thousands of characters of placeholders)."""
+    texts: dict[str, str | None] = {f"{label} instruction": version.get("instruction")}
+    overrides = (version.get("promptOverrideConfiguration") or {}).get("promptConfigurations") or []
+    for config in overrides:
+        if config.get("promptCreationMode") == "OVERRIDDEN":
+            texts[f"{label} {config.get('promptType', 'prompt')} basePromptTemplate"] = config.get("basePromptTemplate")
+    return texts
+
+
+def prompt_texts(prompt: dict[str, Any]) -> dict[str, str | None]:
+    """The texts of each variant of a managed prompt (text templates, chat messages and system prompts)."""
+    texts: dict[str, str | None] = {}
+    for variant in prompt.get("variants") or []:
+        name, template = variant.get("name", "variant"), variant.get("templateConfiguration") or {}
+        texts[f"variant {name} text"] = (template.get("text") or {}).get("text")
+        chat = template.get("chat") or {}
+        for i, message in enumerate(chat.get("messages") or []):
+            for j, block in enumerate(message.get("content") or []):
+                texts[f"variant {name} message {i} content {j}"] = block.get("text")
+        for i, block in enumerate(chat.get("system") or []):
+            texts[f"variant {name} system {i}"] = block.get("text")
+    return texts
+
+
+@check(
+    id="bedrock_agent.agent_no_secrets_in_prompts",
+    title="Bedrock agents hold no credentials in their instructions or prompt templates",
+    description="No agent instruction, and no prompt template an agent overrides (promptCreationMode "
+    "OVERRIDDEN), of the DRAFT or any version an alias routes to, holds a credential-shaped value (API keys, "
+    "access keys, tokens, `password=...`).",
+    rationale=(
+        "Instructions and prompt templates are the system prompt: the model repeats them when a prompt "
+        "injection asks, and everyone who may read the agent reads them. A credential there is leaked to both."
+    ),
+    remediation=SECRET_REMEDIATION,
+    service="bedrock-agent",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model", "application"],
+    csf=["PR.DS-01", "PR.AA-01"],
+    owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
+    permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+)
+def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
+    for summary in agents(ctx):
+        with _agent_scope(ctx, summary):
+            agent_id = summary["agentId"]
+            versions = dict.fromkeys([DRAFT, *_agents.versions_in_use(ctx, agent_id)])
+            texts: dict[str, str | None] = {}
+            for version in versions:
+                texts.update(agent_texts(_agents.agent_version(ctx, agent_id, version), f"version {version}"))
+            found = secret_fields(texts)
+            evidence: dict[str, EvidenceValue] = {"agent_name": summary.get("agentName"),
+                                                  "versions": list(versions), "fields_with_secrets": found}
+            if found:
+                ctx.failed(f"a credential-shaped value is written in {', '.join(found)}", evidence)
+            else:
+                ctx.passed(f"no credential-shaped value in {len(texts)} instruction and prompt field(s)", evidence)
+
+
+@check(
+    id="bedrock_agent.prompt_no_secrets",
+    title="Bedrock managed prompts hold no credentials",
+    description="No variant of a prompt in Bedrock Prompt management (text template, chat message or system "
+    "prompt) holds a credential-shaped value.",
+    rationale=(
+        "Managed prompts are system prompts: what the model is told, and will repeat when asked cleverly. "
+        "A credential there reaches every caller of the prompt and every reader of the prompt store."
+    ),
+    remediation=SECRET_REMEDIATION,
+    service="bedrock-agent",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model", "data"],
+    csf=["PR.DS-01", "PR.AA-01"],
+    owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
+    permissions=["bedrock:ListPrompts", "bedrock:GetPrompt"],
+)
+def prompt_no_secrets(ctx: CheckContext) -> None:
+    for summary in prompts(ctx):
+        with ctx.resource(summary["id"], arn=summary.get("arn")):
+            texts = prompt_texts(ctx.call("bedrock-agent", "get_prompt", promptIdentifier=summary["id"]))
+            found = secret_fields(texts)
+            evidence: dict[str, EvidenceValue] = {"prompt_name": summary.get("name"), "fields_with_secrets": found}
+            if found:
+                ctx.failed(f"a credential-shaped value is written in {', '.join(found)}", evidence)
+            else:
+                ctx.passed(f"no credential-shaped value in {len(texts)} prompt field(s)", evidence)

@@ -167,25 +167,38 @@ def mangle(value: Any) -> Any:
     return ["unexpected", "shape"]
 
 
-def shape_hooks(ops: set[Read], how: str) -> Callable[[BaseClient], None]:
-    def change(parsed: dict[str, Any], **_: Any) -> None:
-        if "Error" in parsed:
-            return
-        for name in [k for k in parsed if k != "ResponseMetadata"]:
-            if how == "missing_fields":
-                # AWS leaves out an empty list, so a missing list means "none": drop the rest.
-                if not isinstance(parsed[name], list):
-                    del parsed[name]
-            else:
-                parsed[name] = mangle(parsed[name])
+class ShapeHooks:
+    """Answers of the faulted reads changed after botocore parsed them (types mangled, or fields
+    dropped). `changed` keeps the reads whose answer the fault really altered: an answer with no
+    member (S3's location of a us-east-1 bucket) cannot come in a wrong shape."""
 
-    def install(client: BaseClient) -> None:
+    def __init__(self, ops: set[Read], how: str) -> None:
+        self.ops, self.how = ops, how
+        self.changed: set[Read] = set()
+        self.lock = threading.Lock()
+
+    def install(self, client: BaseClient) -> None:
         service = client.meta.service_model.service_name
         sid = client.meta.service_model.service_id.hyphenize()
-        for s, op in ops:
+
+        def change(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+            if "Error" in parsed:
+                return
+            names = [k for k in parsed if k != "ResponseMetadata"]
+            for name in names:
+                if self.how == "missing_fields":
+                    # AWS leaves out an empty list, so a missing list means "none": drop the rest.
+                    if not isinstance(parsed[name], list):
+                        del parsed[name]
+                else:
+                    parsed[name] = mangle(parsed[name])
+            if names:
+                with self.lock:
+                    self.changed.add((service, model.name))
+
+        for s, op in self.ops:
             if s == service:
-                client.meta.events.register_first(f"after-call.{sid}.{op}", change, unique_id=f"fault-{how}-{op}")
-    return install
+                client.meta.events.register_first(f"after-call.{sid}.{op}", change, unique_id=f"fault-{self.how}-{op}")
 
 
 @dataclass
@@ -372,6 +385,7 @@ def run_fault(m: Matrix, fault: str, services: list[str], mp: pytest.MonkeyPatch
     bystanders = [c.meta.id for c in m.registry if c.meta.id not in readers][:BYSTANDERS]
     install: Callable[[BaseClient], None] | None = None
     page_two: PageTwo | None = None
+    shapes: ShapeHooks | None = None
     max_attempts = 2
     for service, op in depends:
         rest = protocol(service) in ("rest-json", "rest-xml", "query")
@@ -394,7 +408,8 @@ def run_fault(m: Matrix, fault: str, services: list[str], mp: pytest.MonkeyPatch
         for service in services:
             mp.setenv(endpoint_variable(service), "http://127.0.0.1:9")  # nothing listens there
     elif fault in ("wrong_shape", "missing_fields"):
-        install = shape_hooks(depends, fault)
+        shapes = ShapeHooks(depends, fault)
+        install = shapes.install
     elif fault == "page_2_error":
         page_two = PageTwo(depends)
         install = page_two.install
@@ -414,6 +429,8 @@ def run_fault(m: Matrix, fault: str, services: list[str], mp: pytest.MonkeyPatch
         got = {key(f): f.status for f in findings}
         return [] if got == wanted else [f"throttling that cleared changed findings ({where}): "
                                          f"{sorted(set(got.items()) ^ set(wanted.items()))[:5]}"]
+    if shapes is not None and fault == "wrong_shape":
+        depends = set(shapes.changed)  # a read whose answer had nothing to mangle was not faulted
     if page_two is not None:
         depends = set(page_two.offered)
         ignored = page_two.offered - page_two.asked

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
+
+from posture.core.errors import SECRET_SHAPES
 
 
 class _RedactWire(logging.Filter):
@@ -29,12 +30,6 @@ def redact_wire_logs() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _RedactWire) for f in logger.filters):
             logger.addFilter(_RedactWire())
-
-
-SECRET_SHAPES = re.compile(
-    r"\S*(?:sk-|sk_live_|rk_live_|ghp_|gho_|github_pat_|xox[abprs]-|hf_|glpat-|AKIA|ASIA|AIza|eyJ)[A-Za-z0-9]\S*"
-    r"|(?i:password|passwd|secret|token|api[_-]?key)\s*[=:]\s*\S+"
-)
 
 
 def redact_secrets(text: str) -> str:

@@ -6,6 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from posture.core.models import Severity
 
+SettingValue = str | int | float | bool | list[str]
+
 
 class ScanConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -29,6 +31,9 @@ class ScanConfig(BaseModel):
     # Sharding (posture.core.shard): this run scans shard `shard_index` (1-based) of `shard_count`.
     shard_index: int = Field(default=1, ge=1)
     shard_count: int = Field(default=1, ge=1, le=100_000)
+    # Settings of checks, by check-id prefix (`[checks.bedrock]` in posture.toml): each check reads
+    # its own with a default (CheckContext.setting); the engine knows none of them.
+    check_settings: dict[str, dict[str, SettingValue]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _shard_in_range(self) -> ScanConfig:

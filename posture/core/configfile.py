@@ -19,6 +19,13 @@
     [suppressions]
     file = "suppressions.toml"
 
+    [checks.bedrock]            # settings of the checks whose id starts with `bedrock.`
+    prompt_attack_min_strength = "HIGH"
+
+The [checks.<prefix>] tables are handed to the checks as they are (strings, numbers,
+booleans, lists of strings); each check reads its own keys with a default and says
+when a value is not of the default's type.
+
 The [scan] keys are ScanConfig's own fields, read from the model, so a field added
 there is accepted here with no change to this module. An unknown key is an error
 naming its line; relative paths are relative to the config file.
@@ -83,6 +90,21 @@ def find(explicit: str | None, cwd: Path | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def _check_settings(name: str, text: str, tables: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    settings: dict[str, dict[str, Any]] = {}
+    for prefix, table in tables.items():
+        if not isinstance(table, dict):
+            raise UsageError(f"{name}:{_line(text, None, f'checks.{prefix}')}: checks.{prefix} must be a "
+                             f"[checks.{prefix}] table")
+        for key, value in table.items():
+            scalar = isinstance(value, str | int | float | bool)
+            if not scalar and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise UsageError(f"{name}:{_line(text, f'checks.{prefix}', key)}: checks.{prefix}.{key} must be "
+                                 "a string, number, boolean or list of strings")
+        settings[prefix] = dict(table)
+    return settings
+
+
 def load(path: str | Path) -> FileConfig:
     name = str(path)
     try:
@@ -97,7 +119,7 @@ def load(path: str | Path) -> FileConfig:
                          f"({str(exc).split(' (at')[0]})") from None
     base = Path(path).resolve().parent
     config = FileConfig(path=name)
-    known_sections = ["scan", *SECTIONS]
+    known_sections = ["scan", "checks", *SECTIONS]
     for section, values in data.items():
         if section not in known_sections:
             raise UsageError(f"{name}:{_line(text, None, section)}: unknown section or key {section!r} "
@@ -115,7 +137,10 @@ def load(path: str | Path) -> FileConfig:
                 first = exc.errors()[0]
                 key = str(first["loc"][0])
                 raise UsageError(f"{name}:{_line(text, 'scan', key)}: invalid {key}: {first['msg']}") from None
-            config.scan = dict(values)
+            config.scan = {**config.scan, **values}
+            continue
+        if section == "checks":
+            config.scan["check_settings"] = _check_settings(name, text, values)
             continue
         for key, value in values.items():
             spec = SECTIONS[section].get(key)

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from posture.aws.context import AwsContext, offered_in
 from posture.aws.errors import AwsReadError
+from posture.aws.regions import account_home
 from posture.core.models import (
     GLOBAL_REGION,
     Asset,
@@ -57,9 +58,13 @@ class _Scope:
     decided: bool = False
 
 
+class SettingError(ValueError):
+    """A check setting from the config file has the wrong type: said as it is, the user can fix it."""
+
+
 def error_reason(exc: BaseException) -> str:
     """A reason a person can act on, without internals or secrets."""
-    if isinstance(exc, AwsReadError):
+    if isinstance(exc, AwsReadError | SettingError):
         return str(exc)
     if isinstance(exc, KeyError):
         # Usually an AWS answer without a field the check reads: say which field, never a value.
@@ -88,6 +93,7 @@ class ScanArea:
 
     regions: tuple[str, ...]
     contexts: Mapping[str, AwsContext]
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check-id prefix -> settings
 
 
 @dataclass
@@ -117,6 +123,19 @@ class CheckContext:
         """Every region scanned in this account."""
         return self.area.regions
 
+    def setting(self, name: str, default: T) -> T:
+        """This check's setting `name` (posture.toml `[checks.<id prefix>]`), else `default`; a value
+        of another type than the default's is a SettingError (an ERROR that names the key)."""
+        prefix = self.meta.id.split(".")[0]
+        value = self.area.settings.get(prefix, {}).get(name, default)
+        wanted = type(default)
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not wanted and not (wanted is list and isinstance(value, list)):
+            raise SettingError(f"setting checks.{prefix}.{name} must be a {wanted.__name__} "
+                               f"(posture.toml), not {type(value).__name__}")
+        return value  # type: ignore[return-value]
+
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         return self.aws.call(service, operation, **params)
 
@@ -127,6 +146,11 @@ class CheckContext:
         """The same check reading another scanned region (verdicts land in one list)."""
         other = CheckContext(self.meta, self.area.contexts[region], self.area, self.findings, self._scopes)
         return other
+
+    def home(self) -> CheckContext:
+        """The same check reading through the account's home region: where a global service (IAM,
+        Organizations) is read once for every region, as the global checks read it."""
+        return self.in_region(account_home(self.partition, self.regions)) if self.regions else self
 
     def each_region(self, service: str, what: str, read: Callable[[CheckContext], T]
                     ) -> tuple[dict[str, T], list[RegionGap]]:

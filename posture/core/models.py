@@ -122,6 +122,16 @@ def securityhub_control_url(control: str) -> str | None:
     return f"{_DOCS}securityhub/latest/userguide/{page}-controls.html#{page}-{number.lower()}"
 
 
+class SectionSpec(BaseModel):
+    """A report section built from one check's findings: one row per finding, one column per
+    evidence key named here (a guardrail-coverage table, ...). The engine knows no column."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Annotated[str, Field(min_length=3, max_length=120)]
+    columns: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
 class CheckMeta(BaseModel):
     """What a check is, validated once when it registers."""
 
@@ -165,6 +175,7 @@ class CheckMeta(BaseModel):
         if not DOCS_URL.match(value):
             raise ValueError(f"docs_url {value!r} is not an AWS documentation page (https://docs.aws.amazon.com/...)")
         return value
+    section: SectionSpec | None = None  # the report shows this check's findings as a table too
 
     @field_validator("id")
     @classmethod

@@ -325,7 +325,7 @@ class _Scan:
             return
         # Every region's context exists (a global check may read any region); clients are made on first use.
         contexts = {r: self.context(account.session, account.account_id, r) for r in account.regions}
-        area = ScanArea(tuple(account.regions), contexts)
+        area = ScanArea(tuple(account.regions), contexts, self.config.check_settings)
         self.in_flight[account.account_id] = _InFlight(contexts)
         for unit in units:
             yield unit, contexts[unit.region], area

@@ -41,6 +41,15 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agent", "ListAgentKnowledgeBases", {"agentKnowledgeBaseSummaries": []}),
     ("bedrock-agent", "ListAgentAliases", {"agentAliasSummaries": []}),
     ("bedrock-agent", "GetAgentActionGroup", None),
+    # Published agent versions (what aliases route to), flows and their aliases and versions.
+    ("bedrock-agent", "GetAgentVersion", None),
+    ("bedrock-agent", "ListFlows", {"flowSummaries": []}),
+    ("bedrock-agent", "GetFlow", None),
+    ("bedrock-agent", "ListFlowAliases", {"flowAliasSummaries": []}),
+    ("bedrock-agent", "GetFlowVersion", None),
+    ("bedrock", "ListEnforcedGuardrailsConfiguration", {"guardrailsConfig": []}),
+    # moto lacks effective policies; None (404): no organization policy of the type applies.
+    ("organizations", "DescribeEffectivePolicy", None),
     ("network-firewall", "DescribeFirewallPolicy", None),
     # moto reports a Macie session before Macie was ever enabled; None: no session (404).
     ("macie2", "GetMacieSession", None),

@@ -224,9 +224,9 @@ class Simulation:
                 routes = sorted((_route(service, model.operation_model(n)) for n in model.operation_names),
                                 key=lambda r: r.specificity, reverse=True)
                 for route in routes:
-                    params = route.match(environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/"), query)
+                    params = route.match(environ["REQUEST_METHOD"], _raw_path(environ), query)
                     if params is not None:
-                        return service, route.operation, params
+                        return service, route.operation, {**params, **_query_params(route.operation, query)}
         return None
 
     def _take_fault(self, service: str, operation: str, region: str) -> Fault | None:
@@ -248,8 +248,12 @@ class Simulation:
         with self._lock:
             if (service, operation) not in self._defaults:
                 return False, None
-            keys = [(service, operation, region, _key(params)), (service, operation, ANY_REGION, _key(params)),
-                    (service, operation, region, ""), (service, operation, ANY_REGION, "")]
+            # Most specific first: path and query parameters, path parameters only, none.
+            path_only = {k: v for k, v in params.items() if not k.startswith(QUERY)}
+            full = {k.removeprefix(QUERY): v for k, v in params.items()}
+            keys = list(dict.fromkeys([(service, operation, r, _key(p)) for p in (full, path_only)
+                                       for r in (region, ANY_REGION)]))
+            keys += [(service, operation, region, ""), (service, operation, ANY_REGION, "")]
             for key in keys:
                 if key in self._answers:
                     return True, self._answers[key]
@@ -266,6 +270,27 @@ def _protocol_of(signing_name: str, environ: dict[str, Any], body: bytes) -> str
     if b"Action=" in body[:2000] and "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", ""):
         return "ec2" if signing_name == "ec2" else "query"
     return "rest-xml" if signing_name in REST_XML_SIGNING_NAMES else "rest-json"
+
+
+QUERY = "?"  # marks a parameter read from the query string (a put names it without the mark)
+PAGING = frozenset({"maxResults", "nextToken", "MaxResults", "NextToken", "includedData"})
+
+
+def _query_params(op: OperationModel, query: dict[str, list[str]]) -> dict[str, str]:
+    """Query-string members of the operation's input that select a resource (a version, an id), not a page."""
+    found: dict[str, str] = {}
+    for name, shape in (op.input_shape.members.items() if op.input_shape else ()):
+        wire = shape.serialization.get("name", name)
+        if shape.serialization.get("location") == "querystring" and name not in PAGING and wire in query:
+            found[QUERY + name] = query[wire][0]
+    return found
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    """The request path as sent, still percent-encoded: an ARN in a URI parameter keeps its `/` as %2F
+    (PATH_INFO is decoded, which would split it into segments)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    return str(raw).split("?", 1)[0] if raw else str(environ.get("PATH_INFO", "/"))
 
 
 def _key(params: dict[str, str]) -> str:

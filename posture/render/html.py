@@ -378,6 +378,21 @@ def _digest(report: Report) -> str:
             f" · {summary.by_status[Status.ERROR]} unreadable</span>")
 
 
+def _sections(report: Report) -> str:
+    """Each report section (title, evidence columns, one row per finding) as a plain table."""
+    parts = []
+    for section in report.sections:
+        head = "".join(f"<th>{escape(c)}</th>" for c in ["Status", "Region", "Resource", *section.columns])
+        body = "".join(
+            f'<tr class="{escape(r.status.value.lower())}">'
+            + "".join(f"<td>{escape(v)}</td>" for v in [r.status.value, r.region, r.resource_id, *r.cells])
+            + "</tr>" for r in section.rows)
+        parts.append(f'<section class="report-section" data-check="{escape(section.check_id)}">'
+                     f"<h2>{escape(section.title)}</h2><table><thead><tr>{head}</tr></thead>"
+                     f"<tbody>{body}</tbody></table></section>")
+    return "".join(parts)
+
+
 def render(report: Report) -> str:
     scan, summary = report.scan, report.summary
     scores = summary.scores
@@ -408,6 +423,7 @@ scanned {scan.finished_at:%Y-%m-%d %H:%M} UTC · posture {escape(report.tool.ver
 <div id="defense"><h3>Defense in depth: OWASP LLM 2025 risk × trust boundary</h3>{_heatmap(report)}</div>
 {_breakdowns(report)}
 {_inventory(report)}
+{_sections(report)}
 {expired}
 {extra}
 </details>

@@ -66,6 +66,12 @@ def render(report: Report, *, findings: bool = True) -> str:
                             else ""))
         for error in inventory.errors:
             lines.append(f"  inventory incomplete: {error}")
+    for section in report.sections:
+        lines.append("")
+        lines.append(f"{section.title}:")
+        rows = [[r.status.value, r.region, r.resource_id, *(_clip(c) for c in r.cells)] for r in section.rows]
+        lines.append(tabulate(rows, headers=["Status", "Region", "Resource", *section.columns], tablefmt="simple")
+                     if rows else "  (nothing to show)")
     if findings:
         failing = [f for f in report.findings if f.status is not Status.PASS and not f.muted]
         failing.sort(key=lambda f: (f.status is Status.ERROR, -f.severity.rank, f.check_id, f.resource_id))

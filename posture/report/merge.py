@@ -20,7 +20,7 @@ from posture import __version__
 from posture.core.errors import UsageError
 from posture.core.models import Finding
 from posture.report.inventory import build_inventory
-from posture.report.model import Report, ScanInfo, Tool, summarize
+from posture.report.model import Report, ScanInfo, Tool, merge_sections, summarize
 
 
 def load_report(path: str) -> Report:
@@ -81,7 +81,7 @@ def merge_reports(parts: list[Report]) -> Report:
         list(dict.fromkeys(e for i in inventories for e in i.errors)),
     ) if inventories else None
     return Report(tool=Tool(version=__version__), scan=info, summary=summarize(merged), findings=merged,
-                  inventory=inventory)
+                  inventory=inventory, sections=merge_sections([p.sections for p in parts]))
 
 
 def _combined_extras(parts: list[Report]) -> dict[str, Any]:

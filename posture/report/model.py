@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from posture import __version__
-from posture.core.models import Finding, Severity, Status
+from posture.core.models import CheckMeta, EvidenceValue, Finding, Severity, Status
 from posture.core.runner import ScanResult
 from posture.core.scoring import RiskDefense, Scores, defense_in_depth, score
 from posture.report.inventory import Inventory, build_inventory
@@ -84,6 +84,67 @@ class HistoryInfo(BaseModel):
     scans_recorded: int
 
 
+class SectionRow(BaseModel):
+    """One finding of a sectioned check, as a row: its verdict and the evidence the section names."""
+
+    model_config = ConfigDict(frozen=True)
+    finding_id: str
+    status: Status
+    account_id: str
+    region: str
+    resource_id: str
+    cells: list[str] = Field(description="One value per column of the section, as text")
+
+
+class Section(BaseModel):
+    """A table of one check's findings (the guardrail coverage of every path to a model, ...)."""
+
+    model_config = ConfigDict(frozen=True)
+    check_id: str
+    title: str
+    columns: list[str] = Field(description="Evidence keys shown, in order (after account, region, resource)")
+    rows: list[SectionRow]
+
+
+def cell(value: EvidenceValue) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "-"
+    return str(value)
+
+
+def build_sections(metas: list[CheckMeta], findings: list[Finding]) -> list[Section]:
+    """A section per selected check that declares one, rows in finding order (checks in catalogue order)."""
+    sections = []
+    for meta in metas:
+        if meta.section is None:
+            continue
+        columns = list(meta.section.columns)
+        rows = [SectionRow(finding_id=f.id, status=f.status, account_id=f.account_id, region=f.region,
+                           resource_id=f.resource_id, cells=[cell(f.evidence.get(c)) for c in columns])
+                for f in findings if f.check_id == meta.id]
+        sections.append(Section(check_id=meta.id, title=meta.section.title, columns=columns, rows=rows))
+    return sections
+
+
+def merge_sections(parts: list[list[Section]]) -> list[Section]:
+    """Sections of several reports (shards) joined by check: rows of each in report order."""
+    joined: dict[str, Section] = {}
+    for sections in parts:
+        for section in sections:
+            seen = joined.get(section.check_id)
+            if seen is None:
+                joined[section.check_id] = section
+                continue
+            ids = {r.finding_id for r in seen.rows}
+            joined[section.check_id] = seen.model_copy(
+                update={"rows": [*seen.rows, *(r for r in section.rows if r.finding_id not in ids)]})
+    return list(joined.values())
+
+
 class Report(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     schema_version: Literal["1.0"] = SCHEMA_VERSION
@@ -92,6 +153,7 @@ class Report(BaseModel):
     summary: Summary
     findings: list[Finding]
     inventory: Inventory | None = None
+    sections: list[Section] = Field(default_factory=list, description="Tables of sectioned checks' findings")
     suppressions: SuppressionInfo | None = None
     history: HistoryInfo | None = None
 
@@ -133,6 +195,7 @@ def build_report(result: ScanResult) -> Report:
         findings=result.findings,
         inventory=build_inventory(result.assets, result.inventory_errors)
         if result.assets or result.inventory_errors else None,
+        sections=build_sections([c.meta for c in result.checks], result.findings),
     )
 
 

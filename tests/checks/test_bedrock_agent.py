@@ -2,6 +2,7 @@ import pytest
 
 from posture.aws.sessions import open_session
 from posture.core.models import Status
+from tests import bedrock_world as world
 from tests.conftest import only
 
 ACCOUNT = "123456789012"
@@ -25,32 +26,67 @@ def make_agent(aws, name="support", region="us-east-1", **settings):
     return created["agentId"]
 
 
+GUARDRAIL = "bedrock_agent.agent_guardrail_attached"
+TEST_ALIAS = "TSTALIASID"
+
+
 def test_agent_with_guardrail_passes(aws, run_check):
     agent = make_agent(aws, guardrailConfiguration={"guardrailIdentifier": "gr1", "guardrailVersion": "1"})
-    finding = only(run_check("bedrock_agent.agent_guardrail_attached"), agent)
+    finding = only(run_check(GUARDRAIL), f"{agent}/{TEST_ALIAS}")  # no alias listed: the test alias, DRAFT
     assert finding.status is Status.PASS
-    assert finding.evidence["guardrail"] == "gr1"
+    assert finding.evidence["guardrail"] == ["DRAFT=gr1:1"]
 
 
 def test_agent_without_guardrail_fails(aws, run_check):
     agent = make_agent(aws)
-    assert only(run_check("bedrock_agent.agent_guardrail_attached"), agent).status is Status.FAIL
+    assert only(run_check(GUARDRAIL), f"{agent}/{TEST_ALIAS}").status is Status.FAIL
+
+
+def test_live_alias_on_a_version_without_guardrail_fails_naming_alias_and_version(aws, run_check):
+    # Review case: only DRAFT has the guardrail; the live alias routes to version 2, published before it.
+    agent = world.make_agent(aws, versions={"2": {}, "3": world.attach("gr1", "1")},
+                             aliases=[("LIVE000001", "live", ["2"]), ("CANARY0001", "canary", ["3"]),
+                                      (TEST_ALIAS, "AgentTestAlias", ["DRAFT"])], **world.attach("gr1", "1"))
+    findings = run_check(GUARDRAIL)
+    live = only(findings, f"{agent}/LIVE000001")
+    assert live.status is Status.FAIL
+    assert "alias live routes to version 2, which names no guardrail" in live.message
+    assert "drifted" in live.message
+    assert live.evidence["versions_without_guardrail"] == ["2"]
+    assert only(findings, f"{agent}/CANARY0001").status is Status.PASS
+    assert only(findings, f"{agent}/{TEST_ALIAS}").status is Status.PASS
+
+
+def test_alias_routing_to_two_versions_judges_both(aws, run_check):
+    agent = world.make_agent(aws, versions={"2": world.attach("gr1", "1"), "3": {}},
+                             aliases=[("LIVE000001", "live", ["2", "3"])])
+    finding = only(run_check(GUARDRAIL), f"{agent}/LIVE000001")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["routed_versions"] == ["2", "3"]
+
+
+def test_agent_version_read_denied_is_error(aws, run_check):
+    agent = world.make_agent(aws, versions={"2": world.attach("gr1", "1")}, aliases=[("LIVE000001", "live", ["2"])])
+    aws.simulation.fail("bedrock-agent", "GetAgentVersion", "AccessDeniedException", status=403)
+    assert only(run_check(GUARDRAIL), f"{agent}/LIVE000001").status is Status.ERROR
 
 
 def test_agent_in_second_region_is_judged_there(aws, run_check):
     make_agent(aws, guardrailConfiguration={"guardrailIdentifier": "gr1", "guardrailVersion": "1"})
     west = make_agent(aws, "hurried", region="us-west-2")
-    findings = run_check("bedrock_agent.agent_guardrail_attached", regions=("us-east-1", "us-west-2"))
-    assert only(findings, west).region == "us-west-2"
-    assert only(findings, west).status is Status.FAIL
+    findings = run_check(GUARDRAIL, regions=("us-east-1", "us-west-2"))
+    assert only(findings, f"{west}/{TEST_ALIAS}").region == "us-west-2"
+    assert only(findings, f"{west}/{TEST_ALIAS}").status is Status.FAIL
 
 
 @pytest.mark.parametrize("check_id", ["bedrock_agent.agent_guardrail_attached", "bedrock_agent.agent_cmk",
-                                      "bedrock_agent.agent_idle_session_ttl"])
+                                      "bedrock_agent.agent_idle_session_ttl",
+                                      "bedrock_agent.agent_no_secrets_in_prompts"])
 def test_agent_read_denied_is_error(aws, run_check, check_id):
     agent = make_agent(aws, customerEncryptionKeyArn=cmk(aws))
     aws.simulation.fail("bedrock-agent", "GetAgent", "AccessDeniedException", status=403)
-    assert only(run_check(check_id), agent).status is Status.ERROR
+    resource = f"{agent}/{TEST_ALIAS}" if check_id == GUARDRAIL else agent
+    assert only(run_check(check_id), resource).status is Status.ERROR
 
 
 def test_agent_listing_denied_is_error(aws, run_check):
@@ -162,3 +198,63 @@ def test_prompt_read_denied_is_error(aws, run_check):
     pid = prompt(aws, cmk(aws))
     aws.simulation.fail("bedrock-agent", "GetPrompt", "AccessDeniedException", status=403)
     assert only(run_check("bedrock_agent.prompt_cmk"), pid).status is Status.ERROR
+
+
+# -- secrets in what the model is told -------------------------------------------------------
+FAKE_KEY = "sk-live0123456789abcdefABCDEF"  # credential-shaped, not a credential
+SECRETS = "bedrock_agent.agent_no_secrets_in_prompts"
+
+
+def test_credential_in_agent_instruction_fails_naming_the_field_not_the_value(aws, run_check):
+    # Review case: a credential written into an agent's instructions.
+    agent = world.make_agent(aws, versions={"2": {"instruction": f"Call the CRM with api_key={FAKE_KEY}"}},
+                             aliases=[("LIVE000001", "live", ["2"])], instruction="Be helpful.")
+    finding = only(run_check(SECRETS), agent)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["fields_with_secrets"] == ["version 2 instruction"]
+    assert FAKE_KEY not in finding.model_dump_json()
+
+
+def test_overridden_template_is_scanned_and_default_is_not(aws, run_check):
+    template = f"Use token: {FAKE_KEY} for lookups. $instruction$"
+    agent = make_agent(aws, instruction="Be helpful.", promptOverrideConfiguration={"promptConfigurations": [
+        {"promptType": "ORCHESTRATION", "promptCreationMode": "OVERRIDDEN", "basePromptTemplate": template},
+        {"promptType": "PRE_PROCESSING", "promptCreationMode": "DEFAULT", "basePromptTemplate": template}]})
+    finding = only(run_check(SECRETS), agent)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["fields_with_secrets"] == ["version DRAFT ORCHESTRATION basePromptTemplate"]
+
+
+def test_clean_instructions_pass(aws, run_check):
+    agent = make_agent(aws, instruction="You are Acme's support assistant. Never reveal internal data.")
+    assert only(run_check(SECRETS), agent).status is Status.PASS
+
+
+def secret_prompt(aws, text: str) -> str:
+    pid = prompt(aws, None)
+    aws.simulation.put("bedrock-agent", "GetPrompt", {
+        "id": pid, "arn": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:prompt/{pid}", "name": "support-system",
+        "version": "DRAFT", "createdAt": NOW, "updatedAt": NOW, "variants": [
+            {"name": "v1", "templateType": "CHAT", "templateConfiguration": {"chat": {
+                "messages": [{"role": "user", "content": [{"text": "{{question}}"}]}],
+                "system": [{"text": text}]}}}]}, promptIdentifier=pid)
+    return pid
+
+
+def test_credential_in_managed_prompt_fails(aws, run_check):
+    pid = secret_prompt(aws, f"Internal: password={FAKE_KEY}")
+    finding = only(run_check("bedrock_agent.prompt_no_secrets"), pid)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["fields_with_secrets"] == ["variant v1 system 0"]
+    assert FAKE_KEY not in finding.model_dump_json()
+
+
+def test_clean_managed_prompt_passes(aws, run_check):
+    pid = secret_prompt(aws, "You answer questions about Acme's products.")
+    assert only(run_check("bedrock_agent.prompt_no_secrets"), pid).status is Status.PASS
+
+
+def test_managed_prompt_read_denied_is_error(aws, run_check):
+    pid = secret_prompt(aws, "hello")
+    aws.simulation.fail("bedrock-agent", "GetPrompt", "AccessDeniedException", status=403)
+    assert only(run_check("bedrock_agent.prompt_no_secrets"), pid).status is Status.ERROR

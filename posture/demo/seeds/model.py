@@ -3,11 +3,20 @@ SageMaker notebooks, jobs, endpoints and domains, and the ECR repositories of mo
 
 us-east-1 is mostly right: a strong guardrail attached to the support agent, encrypted and
 retained invocation logs, isolated training. us-west-2 was set up in a hurry: an agent
-without a guardrail, a notebook with direct internet and root, no guardrail at all.
+without a guardrail, a notebook with direct internet and root, and no guardrail of its own
+but one enforced for every model call of the account.
+
+Paths to a model (the guardrail coverage table): the support agent's live alias routes to a
+version with the strong guardrail; the billing agent's live alias routes to version 1,
+published before its guardrail was attached to DRAFT (drift), and its instruction holds a
+credential; the triage flow's prompt node uses a guardrail version in detect-only mode
+(every filter action NONE); an application role may call models directly with no guardrail
+condition, another only with the support guardrail's version 1.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 ORDER = 50
@@ -65,17 +74,35 @@ def _guardrail(region: str, gid: str, name: str, *, strong: bool, key: str | Non
     return detail
 
 
+def _detect_only(detail: dict[str, Any]) -> dict[str, Any]:
+    changed: dict[str, Any] = json.loads(json.dumps(detail))
+    for flt in changed.get("contentPolicy", {}).get("filters", []):
+        flt["inputAction"] = flt["outputAction"] = "NONE"
+    for entity in changed.get("sensitiveInformationPolicy", {}).get("piiEntities", []):
+        entity["action"] = "NONE"
+    for flt in changed.get("contextualGroundingPolicy", {}).get("filters", []):
+        flt["action"] = "NONE"
+    return changed
+
+
 def seed_guardrails_and_agents(client: Any, sim: Any, seeded: Any) -> None:
     key, role = seeded.ids["kms:data"], seeded.ids["role:acme-bedrock-agent-role"]
     strong = _guardrail(PRIMARY, "gr0support01", "acme-support-guardrail", strong=True, key=key)
     legacy = _guardrail(PRIMARY, "gr0legacy001", "acme-legacy-guardrail", strong=False, key=None)
+    monitor = _guardrail(PRIMARY, "gr0monitor01", "acme-monitor-guardrail", strong=True, key=key)
     sim.put("bedrock", "ListGuardrails", {"guardrails": [
         {"id": g["guardrailId"], "arn": g["guardrailArn"], "status": "READY", "name": g["name"],
-         "version": "DRAFT", "createdAt": NOW, "updatedAt": NOW} for g in (strong, legacy)]}, region=PRIMARY)
-    for g in (strong, legacy):
+         "version": "DRAFT", "createdAt": NOW, "updatedAt": NOW} for g in (strong, legacy, monitor)]}, region=PRIMARY)
+    for g in (strong, legacy, monitor):
         sim.put("bedrock", "GetGuardrail", g, region=PRIMARY, guardrailIdentifier=g["guardrailId"])
+    # Published versions: the support guardrail's version 1 is its DRAFT; the monitor guardrail's version 1
+    # was published in detect-only mode (every filter's action NONE: it logs and blocks nothing).
+    sim.put("bedrock", "GetGuardrail", {**strong, "version": "1"}, region=PRIMARY,
+            guardrailIdentifier=strong["guardrailId"], guardrailVersion="1")
+    sim.put("bedrock", "GetGuardrail", _detect_only({**monitor, "version": "1"}), region=PRIMARY,
+            guardrailIdentifier=monitor["guardrailId"], guardrailVersion="1")
     seeded.ids["guardrail:support"] = strong["guardrailId"]
-    # us-west-2 has no guardrail at all (ListGuardrails answers its default: none).
+    # us-west-2 has no guardrail of its own; seed_paths_to_models enforces one for the account there.
 
     # The support agent (created by the core seed): the strong guardrail attached, a CMK, short sessions.
     # A second agent in us-west-2, copied in a hurry: no guardrail, no CMK, hour-long sessions.
@@ -268,7 +295,97 @@ def seed_ecr(client: Any, sim: Any, seeded: Any) -> None:
     client("ecr", SECONDARY).create_repository(repositoryName="acme-west-serve")
 
 
+def _alias(alias_id: str, name: str, version: str) -> dict[str, Any]:
+    return {"agentAliasId": alias_id, "agentAliasName": name, "agentAliasStatus": "PREPARED",
+            "routingConfiguration": [{"agentVersion": version}], "createdAt": NOW, "updatedAt": NOW}
+
+
+def seed_paths_to_models(client: Any, sim: Any, seeded: Any) -> None:
+    """Agent aliases and versions, a flow, direct model callers and an enforced guardrail."""
+    support, gid = seeded.ids["agent:support"], seeded.ids["guardrail:support"]
+    role, model = seeded.ids["role:acme-bedrock-agent-role"], "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    guardrail = {"guardrailIdentifier": gid, "guardrailVersion": "1"}
+
+    def version(agent_id: str, name: str, number: str, region: str = PRIMARY, **settings: Any) -> None:
+        sim.put("bedrock-agent", "GetAgentVersion", {"agentVersion": {
+            "agentId": agent_id, "agentName": name,
+            "agentArn": f"arn:aws:bedrock:{region}:{ACCOUNT_ID}:agent/{agent_id}",
+            "version": number, "agentStatus": "PREPARED", "agentResourceRoleArn": role, "foundationModel": model,
+            "idleSessionTTLInSeconds": 600, "createdAt": NOW, "updatedAt": NOW, **settings}},
+            region=region, agentId=agent_id, agentVersion=number)
+
+    # The support agent: its live alias routes to version 2, published with the strong guardrail.
+    version(support, "acme-support-agent", "2", guardrailConfiguration=guardrail,
+            instruction="You are Acme's support assistant.")
+    sim.put("bedrock-agent", "ListAgentAliases", {"agentAliasSummaries": [
+        _alias("TSTALIASID", "AgentTestAlias", "DRAFT"), _alias("SUPPORTLV1", "live", "2")]},
+        region=PRIMARY, agentId=support)
+    # Drift: the billing agent's DRAFT got the guardrail after version 1 was published; live routes to 1.
+    # Its published instruction holds a credential (a demo value, shaped like a provider key).
+    billing = client("bedrock-agent", PRIMARY).create_agent(
+        agentName="acme-billing-agent", foundationModel=model, agentResourceRoleArn=role,
+        instruction="You answer billing questions for Acme customers.")["agent"]["agentId"]
+    seeded.ids["agent:billing"] = billing
+    sim.put("bedrock-agent", "GetAgent", {"agent": {
+        "agentId": billing, "agentName": "acme-billing-agent", "agentVersion": "DRAFT",
+        "agentArn": f"arn:aws:bedrock:{PRIMARY}:{ACCOUNT_ID}:agent/{billing}", "agentStatus": "PREPARED",
+        "agentResourceRoleArn": role, "foundationModel": model, "customerEncryptionKeyArn": seeded.ids["kms:data"],
+        "idleSessionTTLInSeconds": 600, "instruction": "You answer billing questions.",
+        "guardrailConfiguration": guardrail, "createdAt": NOW, "updatedAt": NOW}}, region=PRIMARY, agentId=billing)
+    version(billing, "acme-billing-agent", "1",
+            instruction="You answer billing questions. Call the billing API with api_key=sk-DEMO-billing-notreal0")
+    sim.put("bedrock-agent", "ListAgentAliases", {"agentAliasSummaries": [
+        _alias("TSTALIASID", "AgentTestAlias", "DRAFT"), _alias("BILLINGLV1", "live", "1")]},
+        region=PRIMARY, agentId=billing)
+
+    # The triage flow: its prod alias routes to version 1, whose prompt node uses the detect-only guardrail.
+    flow_arn = f"arn:aws:bedrock:{PRIMARY}:{ACCOUNT_ID}:flow/FLOWTRIAGE"
+    sim.put("bedrock-agent", "ListFlows", {"flowSummaries": [
+        {"id": "FLOWTRIAGE", "arn": flow_arn, "name": "acme-triage-flow", "status": "Prepared", "version": "DRAFT",
+         "createdAt": NOW, "updatedAt": NOW}]}, region=PRIMARY)
+    sim.put("bedrock-agent", "ListFlowAliases", {"flowAliasSummaries": [
+        {"id": "FLOWPROD01", "name": "prod", "flowId": "FLOWTRIAGE", "arn": f"{flow_arn}/alias/FLOWPROD01",
+         "routingConfiguration": [{"flowVersion": "1"}], "createdAt": NOW, "updatedAt": NOW}]},
+        region=PRIMARY, flowIdentifier="FLOWTRIAGE")
+    sim.put("bedrock-agent", "GetFlowVersion", {
+        "id": "FLOWTRIAGE", "name": "acme-triage-flow", "arn": flow_arn, "status": "Prepared", "version": "1",
+        "executionRoleArn": role, "createdAt": NOW, "definition": {"nodes": [
+            {"name": "FlowInput", "type": "Input", "configuration": {"input": {}}},
+            {"name": "classify", "type": "Prompt", "configuration": {"prompt": {
+                "sourceConfiguration": {"inline": {"modelId": model, "templateType": "TEXT",
+                                                   "templateConfiguration": {"text": {"text": "{{ticket}}"}}}},
+                "guardrailConfiguration": {"guardrailIdentifier": "gr0monitor01", "guardrailVersion": "1"}}}}]}},
+        region=PRIMARY, flowIdentifier="FLOWTRIAGE", flowVersion="1")
+
+    # Direct model callers: the chat app may call any model with no guardrail; the guarded app only with
+    # the support guardrail's version 1 (and only in us-east-1).
+    iam = client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    allow = {"Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream",
+                                           "bedrock:Converse", "bedrock:ConverseStream"], "Resource": "*"}
+    guarded = {**allow, "Resource": f"arn:aws:bedrock:{PRIMARY}::foundation-model/*", "Condition": {
+        "StringEquals": {"bedrock:GuardrailIdentifier": f"arn:aws:bedrock:{PRIMARY}:{ACCOUNT_ID}:guardrail/{gid}:1"}}}
+    for name, statement in (("acme-chat-app-role", allow), ("acme-guarded-app-role", guarded)):
+        seeded.ids[f"role:{name}"] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        iam.put_role_policy(RoleName=name, PolicyName="invoke-models", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [statement]}))
+
+    # us-west-2: a guardrail enforced on every model call of the account (ListEnforcedGuardrailsConfiguration).
+    west = _guardrail(SECONDARY, "gr0westenf01", "acme-west-enforced-guardrail", strong=True, key=None)
+    sim.put("bedrock", "ListGuardrails", {"guardrails": [
+        {"id": west["guardrailId"], "arn": west["guardrailArn"], "status": "READY", "name": west["name"],
+         "version": "DRAFT", "createdAt": NOW, "updatedAt": NOW}]}, region=SECONDARY)
+    sim.put("bedrock", "GetGuardrail", west, region=SECONDARY, guardrailIdentifier=west["guardrailId"])
+    sim.put("bedrock", "GetGuardrail", {**west, "version": "1"}, region=SECONDARY,
+            guardrailIdentifier=west["guardrailId"], guardrailVersion="1")
+    sim.put("bedrock", "ListEnforcedGuardrailsConfiguration", {"guardrailsConfig": [
+        {"configId": "acme-west-all-models", "guardrailArn": west["guardrailArn"], "guardrailId": west["guardrailId"],
+         "guardrailVersion": "1", "owner": "ACCOUNT", "createdAt": NOW, "createdBy": "security-team",
+         "updatedAt": NOW, "updatedBy": "security-team"}]}, region=SECONDARY)
+
+
 def seed(client: Any, sim: Any, seeded: Any) -> None:
     for part in (seed_guardrails_and_agents, seed_bedrock_resources, seed_invocation_logging, seed_sagemaker,
-                 seed_ecr):
+                 seed_ecr, seed_paths_to_models):
         part(client, sim, seeded)
