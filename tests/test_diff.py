@@ -27,7 +27,9 @@ def test_classification_table() -> None:
     assert classify(fail, ok) is Change.RESOLVED
     assert classify(fail, None) is Change.RESOLVED  # the resource is gone
     assert classify(fail, muted) is Change.RESOLVED  # accepted: close the ticket
-    assert classify(fail, err) is Change.UNCHANGED  # unknown is not fixed
+    assert classify(fail, err) is Change.NOT_REASSESSED  # unknown is not fixed: the ticket stays open
+    assert classify(fail, None, "out_of_scope") is Change.OUT_OF_SCOPE  # the new scan did not look
+    assert classify(fail, None, "not_reassessed") is Change.NOT_REASSESSED
     assert classify(ok, ok) is Change.UNCHANGED
     assert classify(ok, None) is None
 
@@ -38,7 +40,8 @@ def test_diff_counts_and_validates_against_its_schema() -> None:
     new = [make_finding("fixed", status="PASS"), make_finding("still"), make_finding("back"),
            make_finding("fresh")]
     d = diff(old, new, old_scan="a", new_scan="b")
-    assert d.counts == {Change.NEW: 1, Change.REGRESSED: 1, Change.RESOLVED: 2, Change.UNCHANGED: 1}
+    assert d.counts == {Change.NEW: 1, Change.REGRESSED: 1, Change.RESOLVED: 2, Change.NOT_REASSESSED: 0,
+                        Change.OUT_OF_SCOPE: 0, Change.UNCHANGED: 1}
     by = {e.resource_id: e for e in d.entries}
     assert by["gone"].new_status is None and not by["gone"].open
     assert by["back"].old_status is Status.PASS and by["back"].open
@@ -70,7 +73,8 @@ def test_diff_command_on_two_reports(tmp_path: Path) -> None:
     new = _write(tmp_path / "new.json", [make_finding("k1", status="PASS"), make_finding("k2")], "scan-b")
     result = CliRunner().invoke(cli, ["diff", old, new, "--json", str(tmp_path / "d.json")])
     assert result.exit_code == 0, result.output
-    assert "scan-a -> scan-b: 0 new, 0 regressed, 1 resolved, 1 unchanged" in result.stdout
+    assert "scan-a -> scan-b: 0 new, 0 regressed, 1 resolved, 0 not_reassessed, 0 out_of_scope, 1 unchanged" \
+        in result.stdout
     assert "resolved" in result.stdout and "k1" in result.stdout
     document = json.loads((tmp_path / "d.json").read_text())
     jsonschema.validate(document, json_schema())

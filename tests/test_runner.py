@@ -108,7 +108,7 @@ def test_nothing_of_a_finished_account_is_kept(aws: Any, registry: Registry) -> 
     checks = Registry([probe(registry, "probe.watch", Scope.REGIONAL, watch)])
     progress: list[tuple[int, int]] = []
     result = scan(ScanConfig(accounts=tuple(accounts), role_name="PostureAudit", regions=REGIONS, workers=2),
-                  checks, progress=lambda done, total: progress.append((done, total)))
+                  checks, progress=lambda info: progress.append((info.units_done, info.units_total)))
     assert result.units_run == 16
     assert alive_behind == 0
     assert progress[-1] == (16, 16)

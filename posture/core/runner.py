@@ -42,9 +42,9 @@ from posture.core.models import GLOBAL_REGION, Asset, Finding, Scope, Status
 from posture.core.registry import Check, Collector, Registry, RegistryError
 from posture.core.shard import Shard
 
-__all__ = ["Progress", "ScanResult", "Unit", "plan", "run_unit", "scan"]
+__all__ = ["Progress", "ProgressInfo", "ScanResult", "Unit", "plan", "run_unit", "scan"]
 
-Progress = Callable[[int, int], None]
+Progress = Callable[["ProgressInfo"], None]
 LOOKAHEAD = 2  # accounts opened ahead of the pool, so workers never wait for an AssumeRole
 WHOLE = Shard()  # an unsharded scan
 
@@ -67,6 +67,23 @@ class ScanResult:
     shard: str | None = None  # "I/N" when this is one shard of a scan
     assets: list[Asset] = field(default_factory=list)  # the GenAI inventory (unfiltered scans)
     inventory_errors: list[str] = field(default_factory=list)
+    # Scope: the (account, region) pairs evaluated (region "global" for account-wide checks), and
+    # the (account, region, check) units that could not run or ended in ERROR.
+    areas: list[tuple[str, str]] = field(default_factory=list)
+    units_not_run: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProgressInfo:
+    """Where a scan stands, for a progress line."""
+
+    units_done: int
+    units_total: int
+    accounts_done: int
+    accounts_total: int
+    regions: int
+    api_calls: int
+    errors: int
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,9 @@ class OpenedAccount:
 def scan_session(config: ScanConfig) -> boto3.Session:
     try:
         return open_session(config.profile)
-    except ProfileNotFound:
-        raise ScanError(f"AWS profile {config.profile!r} does not exist in the AWS config files") from None
+    except ProfileNotFound as exc:
+        name = exc.kwargs.get("profile") or config.profile
+        raise ScanError(f"AWS profile {name!r} does not exist in the AWS config files") from None
 
 
 def identify(session: boto3.Session, call_log: CallLog, max_attempts: int) -> tuple[str, str, str]:
@@ -199,7 +217,11 @@ class _Scan:
         self.inventory_errors: list[str] = []
         self.regions_seen: set[str] = set()
         self.failed: dict[str, str] = {}
+        self.areas: set[tuple[str, str]] = set()
         self.units_run = self.units_skipped = self.units_done = 0
+        self.accounts_total = self.accounts_done = self.errors = 0
+        self.left: dict[str, int] = {}  # account id -> units queued and not yet done
+        self._owner: dict[Future[UnitResult], str] = {}
 
     def context(self, session: boto3.Session, account_id: str, region: str) -> AwsContext:
         return AwsContext(
@@ -253,6 +275,12 @@ class _Scan:
                 self.findings.extend(account_errors(self.checks, anchor, account.error or "unknown"))
             return
         self.regions_seen.update(account.regions)
+        home = account_home(self.caller.partition, account.regions)
+        for region in account.regions:
+            if self.shard.owns(account.account_id, region):
+                self.areas.add((account.account_id, region))
+                if region == home:
+                    self.areas.add((account.account_id, GLOBAL_REGION))
         runnable: list[Check | Collector] = [*self.checks, *self.collectors]
         units, skipped = plan(runnable, account.session, account.account_id,
                               self.caller.partition, account.regions, self.shard)
@@ -267,28 +295,53 @@ class _Scan:
 
     def run(self, targets: list[str], regions: list[str] | None, sessions: AccountSessions) -> None:
         limit = self.config.workers * 2  # queued units: enough to keep workers busy, no more
-        with ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture") as pool:
+        self.accounts_total = len(targets)
+        pool = ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture")
+        try:
             pending: set[Future[UnitResult]] = set()
             for account in self.accounts(targets, regions, sessions):
+                queued = 0
                 for unit, aws, area in self.units_of(account):
                     while len(pending) >= limit:
                         pending = self._collect(pending)
-                    pending.add(pool.submit(run_unit, unit, aws, area))
+                    future = pool.submit(run_unit, unit, aws, area)
+                    self._owner[future] = account.account_id
+                    pending.add(future)
                     self.units_run += 1
+                    queued += 1
+                if queued:
+                    self.left[account.account_id] = self.left.get(account.account_id, 0) + queued
+                else:
+                    self.accounts_done += 1
             while pending:
                 pending = self._collect(pending)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): drop the queued units instead of running them all first.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _collect(self, pending: set[Future[UnitResult]]) -> set[Future[UnitResult]]:
         done, rest = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             result = future.result()
             self.findings.extend(result.findings)
+            self.errors += sum(1 for f in result.findings if f.status is Status.ERROR)
             self.assets.extend(result.assets)
             if result.inventory_error:
                 self.inventory_errors.append(result.inventory_error)
             self.units_done += 1
+            owner = self._owner.pop(future, None)
+            if owner is not None and owner in self.left:
+                self.left[owner] -= 1
+                if self.left[owner] == 0:
+                    del self.left[owner]
+                    self.accounts_done += 1
             if self.progress:
-                self.progress(self.units_done, self.units_run)
+                self.progress(ProgressInfo(
+                    units_done=self.units_done, units_total=self.units_run, accounts_done=self.accounts_done,
+                    accounts_total=self.accounts_total, regions=len(self.regions_seen),
+                    api_calls=self.call_log.total, errors=self.errors))
         return rest
 
 
@@ -340,4 +393,6 @@ def scan(
         shard=run.shard.label,
         assets=run.assets,
         inventory_errors=run.inventory_errors,
+        areas=sorted(run.areas),
+        units_not_run=sorted({(f.account_id, f.region, f.check_id) for f in run.findings if f.status is Status.ERROR}),
     )
