@@ -65,7 +65,7 @@ def stderr_progress(quiet: bool, asked: bool = False, *, interval: float | None 
 
     def line(info: ProgressInfo) -> None:
         now = clock()
-        if now - last[0] >= every or info.units_done == info.units_total == 0:
+        if now - last[0] >= every or info.units_done == info.units_total:  # and a last line when done
             last[0] = now
             click.echo(progress_line(info), err=True)
 
