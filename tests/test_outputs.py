@@ -95,7 +95,7 @@ def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
 def test_a_symlink_into_a_missing_folder_is_refused_in_one_line(tmp_path: Path) -> None:
     link = tmp_path / "latest.json"
     link.symlink_to(tmp_path / "nowhere" / "r.json")
-    with pytest.raises(WriteError, match="symlink to .*nowhere.*does not exist"):
+    with pytest.raises(WriteError, match=r"symlink to .*nowhere.*does not exist"):
         write_text(str(link), "x")
 
 
