@@ -125,6 +125,12 @@ def explain_error(action: str, exc: Exception) -> AwsReadError:
         return AwsReadError(action, "the request timed out and retries were exhausted", "ReadTimeout")
     if isinstance(exc, ConnectionClosedError):
         return AwsReadError(action, "the connection was closed before an answer arrived", "ConnectionClosed")
+    if type(exc).__name__ == "ResponseParserError":  # its text holds the body it could not parse
+        return AwsReadError(action, "the service did not answer in AWS's format (ResponseParserError: an error "
+                                    "page or a proxy's answer, not copied)", "ResponseParserError")
+    problem = configuration_problem(exc)
+    if problem is not None:
+        return AwsReadError(action, _fit(action, problem), type(exc).__name__)
     if isinstance(exc, BotoCoreError):
         text = first_line(str(exc)) or "no detail"
         return AwsReadError(action, _fit(action, f"{type(exc).__name__}: {text}"), type(exc).__name__)
