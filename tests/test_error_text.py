@@ -86,14 +86,14 @@ def test_first_line_drops_markup_and_keeps_text() -> None:
 @pytest.fixture
 def html_endpoint() -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.send_response(500)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
             self.wfile.write(HTML)
 
-        do_GET = do_POST  # noqa: N815
+        do_GET = do_POST
 
         def log_message(self, *args: Any) -> None:
             pass
