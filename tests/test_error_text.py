@@ -69,7 +69,8 @@ def test_a_long_message_is_cut_to_200_characters() -> None:
     assert len(text) <= MAX_REASON and text.endswith("…")
 
 
-@pytest.mark.parametrize("code, words", [("AccessDeniedException", "access denied"), ("ThrottlingException", "throttled"),
+@pytest.mark.parametrize("code, words", [("AccessDeniedException", "access denied"),
+                                         ("ThrottlingException", "throttled"),
                                          ("ServiceUnavailable", "did not answer")])
 def test_the_reasons_keep_their_words(code: str, words: str) -> None:
     exc = ClientError({"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "X")
