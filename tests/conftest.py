@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from posture.core.config import ScanConfig
 from posture.core.models import Finding
@@ -35,6 +36,15 @@ SAFE_ENVIRONMENT = {
 os.environ.update(SAFE_ENVIRONMENT)
 for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
     os.environ.pop(_var, None)
+
+
+# Hypothesis budgets: a small one by default (`make test`), a larger one with HYPOTHESIS_PROFILE=full
+# (`make test-full`). Property tests take their example count from the loaded profile.
+settings.register_profile("ci", max_examples=12, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("full", max_examples=150, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
