@@ -420,4 +420,13 @@ cli.add_command(reporting_cli.diff)
 
 
 def main() -> None:
-    cli(prog_name="posture")
+    try:
+        cli(prog_name="posture")
+    except SystemExit as exc:
+        if exc.code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+            # Interrupted: the outputs were never written (or their temporary files are gone). Workers
+            # still waiting on AWS would hold the interpreter's exit until their reads time out; end now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(exc.code))
+        raise
