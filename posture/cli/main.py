@@ -402,7 +402,8 @@ def demo(**options: Any) -> None:
     ctx = click.get_current_context()
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
     extras, _ = reporting_cli.prepare(ctx, {**options, "config_path": None, "securityhub": False,
-                                            "no_history": True, "history_path": None, "suppressions_path": None})
+                                            "no_history": True, "history_path": None, "suppressions_path": None},
+                                  use_config=False)
     config = build_config(fail_on=fail_on)
     report = run_demo(config, load_registry(), progress=stderr_progress(quiet, asked))
     report, _ = reporting_cli.after_scan(report, extras, config, quiet=quiet)

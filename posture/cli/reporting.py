@@ -84,10 +84,12 @@ def _given(ctx: click.Context, name: str) -> bool:
     return source is not None and source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
-def prepare(ctx: click.Context, params: dict[str, Any]) -> tuple[Extras, dict[str, Any]]:
+def prepare(ctx: click.Context, params: dict[str, Any], *, use_config: bool = True) -> tuple[Extras, dict[str, Any]]:
     """Merge the config file under the flags, pop the report options, read the rules early
-    (a bad rule file fails before a long scan, not after it)."""
-    path = configfile.find(params.pop("config_path", None))
+    (a bad rule file fails before a long scan, not after it). `use_config=False`: no config
+    file, not even ./posture.toml (the demo)."""
+    given = params.pop("config_path", None)
+    path = configfile.find(given) if use_config else None
     history_enabled = True
     from_file: set[str] = set()
     if path is not None:
