@@ -374,3 +374,4 @@ def test_makefile_demo_writes_the_html_report() -> None:
 
 def test_usage_error_class_is_exit_2() -> None:
     assert UsageError("x").exit_code == 2 and WriteError("x").exit_code == 1
+

@@ -405,7 +405,13 @@ def demo(**options: Any) -> None:
                                             "no_history": True, "history_path": None, "suppressions_path": None},
                                   use_config=False)
     config = build_config(fail_on=fail_on)
-    report = run_demo(config, load_registry(), progress=stderr_progress(quiet, asked))
+    # The demo's AWS is the local server, with its own credentials: a profile the user set for
+    # their real AWS would be looked up in the demo's empty config file and fail the demo.
+    saved = {k: os.environ.pop(k) for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE") if k in os.environ}
+    try:
+        report = run_demo(config, load_registry(), progress=stderr_progress(quiet, asked))
+    finally:
+        os.environ.update(saved)
     report, _ = reporting_cli.after_scan(report, extras, config, quiet=quiet)
     code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
     if not quiet:

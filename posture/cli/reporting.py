@@ -132,7 +132,8 @@ def check_outputs(extras: Extras) -> None:
     """Before a long scan: at most one format on stdout, and every folder a flag names exists."""
     on_stdout = [FLAGS[name] for name, out in extras.outputs.items() if out == "-"]
     if len(on_stdout) > 1:
-        raise UsageError(f"{' and '.join(on_stdout)} all go to stdout: one format at most can "
+        each = "both" if len(on_stdout) == 2 else "all"
+        raise UsageError(f"{' and '.join(on_stdout)} {each} go to stdout: one format at most can "
                          "(write the others to files)")
     for name, out in extras.outputs.items():
         if out and out != "-" and name not in extras.from_file and not Path(out).parent.is_dir():
