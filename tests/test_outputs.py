@@ -99,11 +99,18 @@ def test_a_symlink_into_a_missing_folder_is_refused_in_one_line(tmp_path: Path) 
         write_text(str(link), "x")
 
 
-def test_dev_full_is_exit_1_and_is_not_replaced(failing_key: Any) -> None:
+def test_dev_full_is_exit_1_and_is_not_replaced(failing_key: Any, tmp_path: Path) -> None:
+    """/dev/full reached through a symlink in tmp_path: were the writer to replace what it writes
+    (the defect), it would replace the link in tmp_path, never the machine's device."""
+    if not stat.S_ISCHR(os.stat("/dev/full").st_mode):
+        pytest.skip("/dev/full is not a character device on this machine")
+    link = tmp_path / "report.json"
+    link.symlink_to("/dev/full")
     before = os.stat("/dev/full")
-    result = CliRunner().invoke(cli, [*SCAN, "--json", "/dev/full", "--quiet"])
-    assert result.exit_code == 1, result.output  # before: exit 0 and /dev/full a 52 KB regular file
+    result = CliRunner().invoke(cli, [*SCAN, "--json", str(link), "--quiet"])
+    assert result.exit_code == 1, result.output  # before: exit 0, and the target replaced by a regular file
     assert "No space left on device" in one_error_line(result.stderr)
+    assert link.is_symlink()
     after = os.stat("/dev/full")
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
 

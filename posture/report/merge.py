@@ -61,6 +61,9 @@ def check_parts(parts: list[Report], *, allow_partial: bool = False) -> str | No
     labels = [p.scan.shard for p in parts if p.scan.shard]
     if len(labels) != len(set(labels)):
         raise UsageError(f"shard {next(s for s in labels if labels.count(s) > 1)} is given twice")
+    ids = [p.scan.id for p in parts]
+    if len(ids) != len(set(ids)):
+        raise UsageError(f"report {next(i for i in ids if ids.count(i) > 1)} is given twice")
     shards = [_shard_of(p) for p in parts]
     whole = [p for p, s in zip(parts, shards, strict=True) if s is None]
     if whole and len(whole) < len(parts):
