@@ -222,6 +222,7 @@ class _Scan:
         self.accounts_total = self.accounts_done = self.errors = 0
         self.left: dict[str, int] = {}  # account id -> units queued and not yet done
         self._owner: dict[Future[UnitResult], str] = {}
+        self._queued: set[str] = set()  # accounts whose units are all queued
 
     def context(self, session: boto3.Session, account_id: str, region: str) -> AwsContext:
         return AwsContext(
@@ -300,18 +301,17 @@ class _Scan:
         try:
             pending: set[Future[UnitResult]] = set()
             for account in self.accounts(targets, regions, sessions):
-                queued = 0
                 for unit, aws, area in self.units_of(account):
                     while len(pending) >= limit:
                         pending = self._collect(pending)
                     future = pool.submit(run_unit, unit, aws, area)
                     self._owner[future] = account.account_id
+                    self.left[account.account_id] = self.left.get(account.account_id, 0) + 1
                     pending.add(future)
                     self.units_run += 1
-                    queued += 1
-                if queued:
-                    self.left[account.account_id] = self.left.get(account.account_id, 0) + queued
-                else:
+                self._queued.add(account.account_id)
+                if not self.left.get(account.account_id):  # no unit, or every one already done
+                    self.left.pop(account.account_id, None)
                     self.accounts_done += 1
             while pending:
                 pending = self._collect(pending)
@@ -334,7 +334,7 @@ class _Scan:
             owner = self._owner.pop(future, None)
             if owner is not None and owner in self.left:
                 self.left[owner] -= 1
-                if self.left[owner] == 0:
+                if self.left[owner] == 0 and owner in self._queued:  # its last unit, all of them queued
                     del self.left[owner]
                     self.accounts_done += 1
             if self.progress:
