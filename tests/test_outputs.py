@@ -382,3 +382,15 @@ def test_makefile_demo_writes_the_html_report() -> None:
 def test_usage_error_class_is_exit_2() -> None:
     assert UsageError("x").exit_code == 2 and WriteError("x").exit_code == 1
 
+
+
+def test_the_config_file_names_an_output_directory(failing_key: Any, tmp_path: Path) -> None:
+    (tmp_path / "posture.toml").write_text('[output]\ndirectory = "reports/daily"\nformats = ["json", "ocsf"]\n'
+                                           "quiet = true\n")
+    result = CliRunner().invoke(cli, [*SCAN, "--config", str(tmp_path / "posture.toml")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "reports" / "daily").iterdir())
+    assert [n.split(".", 1)[1] for n in names] == ["json", "ocsf.json"]
+    (tmp_path / "posture.toml").write_text('[output]\ndirectory = "r"\nformats = ["pdf"]\n')
+    bad = CliRunner().invoke(cli, [*SCAN, "--config", str(tmp_path / "posture.toml")])
+    assert bad.exit_code == 2 and "unknown output format 'pdf'" in one_error_line(bad.stderr)

@@ -115,6 +115,9 @@ def prepare(ctx: click.Context, params: dict[str, Any], *, use_config: bool = Tr
     directory, formats = params.pop("output_directory", None), tuple(params.pop("output_formats", ()) or ())
     if formats and not directory:
         raise UsageError("--output-format needs --output-directory DIR")
+    unknown = [f for f in formats if f.lower() not in EXTENSIONS]
+    if unknown:  # from the config file (click checks the flag's values)
+        raise UsageError(f"unknown output format {unknown[0]!r} (known: {', '.join(EXTENSIONS)})")
     extras = Extras(
         outputs={OUTPUTS[k]: params.pop(k, None) for k in OUTPUTS},
         securityhub=bool(params.pop("securityhub")),
