@@ -126,7 +126,8 @@ def load(path: str | Path) -> FileConfig:
                                  f"(known: {', '.join(SECTIONS[section])})")
             option, is_path = spec
             kind = KINDS.get(option, str)
-            if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+            strings = not isinstance(value, list) or all(isinstance(v, str) for v in value)
+            if not isinstance(value, kind) or not strings:
                 raise UsageError(f"{name}:{_line(text, section, key)}: {section}.{key} must be a {kind.__name__}"
                                  + (" of strings" if kind is list else ""))
             config.options[option] = str(base / str(value)) if is_path and value != "-" else value
