@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/posture demo --json posture-demo-report.json
+	$(BIN)/posture demo --json posture-demo-report.json --html posture-demo-report.html
 
 # Two pytest workers (the machine has two cores); each starts its own local AWS on 127.0.0.1.
 PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadscope
@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info posture-demo-report.json
+	rm -rf $(VENV) build *.egg-info posture-demo-report.json posture-demo-report.html
 
 docs: $(STAMP)
 	$(BIN)/posture checks --markdown > docs/checks.md

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings as hypothesis_settings
+from hypothesis import HealthCheck, settings
 
 from posture.core.config import ScanConfig
 from posture.core.models import Finding
@@ -38,10 +38,13 @@ for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDEN
     os.environ.pop(_var, None)
 
 
-# Property-based tests: a small budget in `make test` (profile `ci`), a large one in `make test-full`.
-hypothesis_settings.register_profile("ci", max_examples=30)
-hypothesis_settings.register_profile("full", max_examples=400)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Hypothesis budgets: a small one by default (`make test`), a larger one with HYPOTHESIS_PROFILE=full
+# (`make test-full`). Property tests take their example count from the loaded profile.
+settings.register_profile("ci", max_examples=25, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("full", max_examples=400, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

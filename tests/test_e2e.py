@@ -80,8 +80,17 @@ def test_unreachable_endpoint_is_one_line_and_exit_1(tmp_path):
 
 def test_demo_command_prints_scores_and_writes_report(tmp_path):
     out = tmp_path / "demo.json"
-    result = run_posture("demo", "--json", str(out))
+    html, csv, ocsf, asff = (tmp_path / f"demo.{ext}" for ext in ("html", "csv", "ocsf.json", "asff.json"))
+    # AWS_PROFILE set for the user's real AWS does not break the demo (it has its own AWS).
+    result = run_posture("demo", "--json", str(out), "--html", str(html), "--csv", str(csv), "--ocsf", str(ocsf),
+                         "--asff", str(asff), env={"AWS_PROFILE": "my-real-profile"})
     assert result.returncode == 0, result.stderr
+    # Every output flag of scan works on the demo too (issue 10 item 4), and the paths are printed.
+    assert html.read_text().lstrip().lower().startswith("<!doctype html")
+    assert len(json.loads(ocsf.read_text())) == len(json.loads(asff.read_text())) > 0
+    assert csv.read_text().count("\n") > 10
+    for path in (out, html, csv, ocsf, asff):
+        assert str(path) in result.stdout
     report = json.loads(out.read_text())
     assert_valid_report(report)
     for boundary in ("User interface", "Application", "Model", "Data", "Organizational"):

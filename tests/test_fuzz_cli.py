@@ -33,9 +33,8 @@ from posture.core.shard import parse_shard
 from posture.report import suppressions
 from tests.reporting_helpers import make_finding, make_report
 
-# The number of examples comes from the Hypothesis profile (tests/conftest.py: `ci` or `full`).
-FUZZ = settings(deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The example count comes from the Hypothesis profile loaded in tests/conftest.py (ci or full).
+FUZZ = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 REGISTRY = Registry.load(plugins=False)
 CHECK_IDS = {c.meta.id for c in REGISTRY}
 SERVICES = set(REGISTRY.services)
@@ -326,6 +325,75 @@ def test_suppression_loader_never_crashes(text: str) -> None:
             assert "\n" not in str(exc)
 
 
+# -- the AWS environment, for every subcommand -------------------------------------------------
+BAD_ENDPOINTS = st.one_of(
+    st.sampled_from(["localhost:4566", "127.0.0.1:4566", "http//localhost", "://x", "http://", "not a url",
+                     "localhost", "http:// spaced .com"]),
+    word.filter(lambda u: "://" not in u),
+)
+BAD_ENVIRONMENT = st.one_of(
+    BAD_ENDPOINTS.map(lambda u: {"AWS_ENDPOINT_URL": u}),
+    word.filter(lambda p: p.isprintable()).map(lambda p: {"AWS_PROFILE": p}),
+    st.sampled_from(["[default\nregion = us-east-1\n", "region = us-east-1\n", "[default]\n= x\n",
+                     "[profile a]\n[profile a]\n", "\x00\x01", "[default]\nregion\n"]).map(
+        lambda text: {"AWS_CONFIG_FILE": text}),
+    st.one_of(st.sampled_from(["mars-north-1", "us east 1", "US-EAST-1!", "../etc", "a" * 80]), word).map(
+        lambda r: {"AWS_DEFAULT_REGION": r}),
+)
+# Every subcommand; the ones that talk to AWS end in one error line, the others do not care.
+AWS_COMMANDS = {"scan": ["scan", "--check", "kms.cmk_rotation_enabled", "--region", "us-east-1", "--json", "out.json",
+                         "--max-attempts", "1"],
+                "push": ["push", "good.json", "--max-attempts", "1"],
+                "merge --securityhub": ["merge", "good.json", "--securityhub", "--no-history", "--quiet"]}
+LOCAL_COMMANDS = {"checks": ["checks"], "explain": ["explain", "kms.cmk_rotation_enabled"], "schema": ["schema"],
+                  "iam-policy": ["iam-policy"], "diff": ["diff", "good.json", "good.json"],
+                  "merge": ["merge", "good.json", "--no-history", "--quiet"], "version": ["--version"]}
+
+
+def _environment(root: Path, values: dict[str, str]) -> dict[str, str]:
+    env = {"XDG_STATE_HOME": str(root / "state")}
+    for key, value in values.items():
+        if key == "AWS_CONFIG_FILE":
+            (root / "aws-config").write_text(value)
+            value = str(root / "aws-config")
+        env[key] = value
+    return env
+
+
+@FUZZ
+@given(values=BAD_ENVIRONMENT, command=st.sampled_from(sorted(AWS_COMMANDS)))
+def test_bad_aws_environment_is_one_line_for_aws_commands(values: dict[str, str], command: str) -> None:
+    count("AWS environment, AWS commands")
+    with workspace() as root:
+        (root / "good.json").write_text(json.dumps(VALID))
+        env = _environment(root, values)
+        before = files(root)
+        result = CliRunner().invoke(cli, AWS_COMMANDS[command], env=env, catch_exceptions=True)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{command} {values}: {type(result.exception).__name__}: {result.exception}")
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert result.exit_code in (1, 2), (command, values, result.exit_code, result.output)
+        assert any(line.startswith("posture: error: ") for line in lines), (command, values, result.stderr)
+        assert len([line for line in lines if line.startswith("posture: error: ")]) <= 2, result.stderr
+        assert "Traceback" not in result.output
+        assert not (files(root) - before - {"state"}) - {"state/posture"}, f"{command} wrote {files(root) - before}"
+        assert not (root / "out.json").exists()
+
+
+@FUZZ
+@given(values=BAD_ENVIRONMENT, command=st.sampled_from(sorted(LOCAL_COMMANDS)))
+def test_bad_aws_environment_does_not_matter_to_local_commands(values: dict[str, str], command: str) -> None:
+    count("AWS environment, local commands")
+    with workspace() as root:
+        (root / "good.json").write_text(json.dumps(VALID))
+        result = CliRunner().invoke(cli, LOCAL_COMMANDS[command], env=_environment(root, values),
+                                    catch_exceptions=True)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{command} {values}: {type(result.exception).__name__}: {result.exception}")
+        assert result.exit_code == 0, (command, values, result.output)
+        assert "Traceback" not in result.output
+
+
 @pytest.fixture
 def local_env(_local_aws: Any) -> None:
     """The local AWS (session-wide, not reset: these inputs must fail before anything is read)."""
@@ -348,7 +416,7 @@ def test_a_crash_mid_write_leaves_the_old_report(monkeypatch: pytest.MonkeyPatch
             raise crash
 
         monkeypatch.setattr(output.os, "fsync", fail)
-        with pytest.raises((UsageError, KeyboardInterrupt)):
+        with pytest.raises((output.WriteError, KeyboardInterrupt)):  # a failed write is exit 1, not a usage error
             output.write_text("report.json", json.dumps(VALID))
         assert (root / "report.json").read_text() == '{"old": true}'
         assert files(root) == {"state", "report.json"}, "a temporary file was left behind"

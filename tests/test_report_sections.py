@@ -79,8 +79,9 @@ def test_merging_shards_joins_their_sections_once(example_report: Report):
     one = sections()
     assert len(merge_sections([one, one])[0].rows) == 2
     report = report_with_sections(example_report)
-    merged = merge_reports([report, report.model_copy(update={"scan": report.scan.model_copy(
-        update={"shard": "2/2"})})])
+    shard = [report.model_copy(update={"scan": report.scan.model_copy(update={"shard": f"{i}/2", "id": f"s{i}"})})
+             for i in (1, 2)]
+    merged = merge_reports(shard)
     assert len(merged.sections[0].rows) == 2
 
 

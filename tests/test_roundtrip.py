@@ -85,7 +85,7 @@ def test_security_hub_round_trip_on_the_demo_account(aws: Any, tmp_path: Path) -
         shown = runner.invoke(cli, ["diff", *args, "--json", "-"])
         assert shown.exit_code == 0, shown.output
         document = json.loads(shown.stdout)
-        assert document["counts"] == {"new": 0, "regressed": 0, "resolved": 1,
-                                      "unchanged": document["counts"]["unchanged"]}
+        assert document["counts"] == {"new": 0, "regressed": 0, "resolved": 1, "not_reassessed": 0,
+                                      "out_of_scope": 0, "unchanged": document["counts"]["unchanged"]}
         [fixed] = [e for e in document["entries"] if e["change"] == "resolved"]
         assert fixed["id"] == target["id"] and (fixed["old_status"], fixed["new_status"]) == ("FAIL", "PASS")

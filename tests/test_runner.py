@@ -108,12 +108,15 @@ def test_nothing_of_a_finished_account_is_kept(aws: Any, registry: Registry) -> 
             alive_behind = max(alive_behind, sum(1 for i, ref in contexts if i < index - 4 and ref() is not None))
 
     checks = Registry([probe(registry, "probe.watch", Scope.REGIONAL, watch)])
-    progress: list[tuple[int, int]] = []
+    infos: list[Any] = []
     result = scan(ScanConfig(accounts=tuple(accounts), role_name="PostureAudit", regions=REGIONS, workers=2),
-                  checks, progress=lambda done, total: progress.append((done, total)))
+                  checks, progress=infos.append)
     assert result.units_run == 16
     assert alive_behind == 0
-    assert progress[-1] == (16, 16)
+    assert (infos[-1].units_done, infos[-1].units_total) == (16, 16)
+    # Accounts done count up to every account, once each, while units of later accounts are queued.
+    assert infos[-1].accounts_done == infos[-1].accounts_total == len(accounts)
+    assert [i.accounts_done for i in infos] == sorted(i.accounts_done for i in infos)
 
 
 def test_an_unknown_region_is_a_usage_error(aws: Any, registry: Registry) -> None:

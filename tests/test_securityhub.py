@@ -254,3 +254,50 @@ def test_suppressed_findings_arrive_with_workflow_suppressed(aws: Any) -> None:
     assert state[muted.id]["Workflow"] == {"Status": "SUPPRESSED"}
     assert state[muted.id]["Compliance"]["Status"] == "FAILED"  # the status is kept
     assert "Workflow" not in state[make_finding("k2").id]
+
+
+# -- scope: what a report did not evaluate is never archived (issue 12 item 2) -------------------
+def _scoped(findings: list[Finding], **scan: Any) -> Any:
+    report = make_report(findings)
+    return report.model_copy(update={"scan": report.scan.model_copy(update=scan)})
+
+
+def _first_push_east_and_west(aws: Any) -> tuple[Finding, Finding]:
+    _enable(aws, *REGIONS)
+    east, west = make_finding("east"), make_finding("west", region="us-west-2")
+    assert _push([east, west]).ok
+    return east, west
+
+
+def test_an_unreadable_account_archives_nothing_in_any_region(aws: Any) -> None:
+    east, west = _first_push_east_and_west(aws)
+    unreadable = make_finding("123456789012", status="ERROR", region="global", message="cannot assume the role")
+    report = _scoped([unreadable], accounts=[ACCOUNT], accounts_failed={ACCOUNT: "cannot assume the role"},
+                     check_ids=["kms.cmk_rotation_enabled"])
+    result = push_report(report, session_for=lambda _a: open_session(), sleep=lambda _s: None)
+    assert result.archived == 0  # before: the us-west-2 hub saw no ERROR and archived "west"
+    assert _hub_findings(aws, "us-west-2")[west.id]["RecordState"] == "ACTIVE"
+    assert _hub_findings(aws, "us-east-1")[east.id]["RecordState"] == "ACTIVE"
+
+
+def test_a_region_the_report_did_not_evaluate_archives_nothing(aws: Any) -> None:
+    from posture.report.model import Area
+
+    east, west = _first_push_east_and_west(aws)
+    report = _scoped([], areas=[Area(account_id=ACCOUNT, region="us-east-1")], check_ids=["kms.cmk_rotation_enabled"])
+    result = push_report(report, session_for=lambda _a: open_session(), sleep=lambda _s: None)
+    assert result.ok and result.archived == 1  # east is gone from an evaluated region: archived
+    assert _hub_findings(aws, "us-east-1")[east.id]["RecordState"] == "ARCHIVED"
+    assert _hub_findings(aws, "us-west-2")[west.id]["RecordState"] == "ACTIVE"  # before: archived too
+
+
+def test_a_partial_merge_archives_only_within_its_shards(aws: Any) -> None:
+    from posture.report.model import Area
+
+    east, west = _first_push_east_and_west(aws)
+    report = _scoped([], shard="partial 1/2", areas=[Area(account_id=ACCOUNT, region="us-west-2")],
+                     check_ids=["kms.cmk_rotation_enabled"])
+    result = push_report(report, session_for=lambda _a: open_session(), sleep=lambda _s: None)
+    assert result.ok and result.archived == 1
+    assert _hub_findings(aws, "us-west-2")[west.id]["RecordState"] == "ARCHIVED"
+    assert _hub_findings(aws, "us-east-1")[east.id]["RecordState"] == "ACTIVE"  # the missing shard's region

@@ -181,3 +181,70 @@ def test_deploy_manifests_are_well_formed() -> None:
     env = {e["name"]: e["value"] for e in scan_job["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert scan_job["spec"]["completionMode"] == "Indexed"  # sets JOB_COMPLETION_INDEX in every pod
     assert scan_job["spec"]["completions"] == int(env["POSTURE_SHARDS"])
+
+
+# -- merge refuses what is not one whole scan (issue 12 item 2) ----------------------------------
+def _part(tmp_path: Path, name: str, *args: str) -> str:
+    out = tmp_path / name
+    result = posture("scan", "--check", "kms.cmk_rotation_enabled", "--region", "us-east-1", "--region",
+                     "us-west-2", *args, "--json", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    return str(out)
+
+
+def test_an_incomplete_shard_set_is_refused_naming_what_is_missing(aws: Any, tmp_path: Path) -> None:
+    one = _part(tmp_path, "1.json", "--shard", "1/3")
+    three = _part(tmp_path, "3.json", "--shard", "3/3")
+    result = posture("merge", one, three, "--json", str(tmp_path / "m.json"))
+    assert result.exit_code == 2  # before: exit 0 and a complete-looking report (scan.shard null)
+    assert "shard 2/3 missing (have 1/3, 3/3)" in result.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_allow_partial_marks_the_result_partial(aws: Any, tmp_path: Path) -> None:
+    one = _part(tmp_path, "1.json", "--shard", "1/3")
+    three = _part(tmp_path, "3.json", "--shard", "3/3")
+    result = posture("merge", one, three, "--allow-partial", "--json", str(tmp_path / "m.json"), "--quiet")
+    assert result.exit_code == 0, result.output
+    merged = json.loads((tmp_path / "m.json").read_text())
+    jsonschema.validate(merged, json_schema())
+    assert merged["scan"]["shard"] == "partial 1,3/3"
+    parts = [json.loads(Path(p).read_text())["scan"] for p in (one, three)]
+    assert merged["scan"]["areas"] == sorted([a for p in parts for a in p["areas"]],
+                                             key=lambda a: (a["account_id"], a["region"]))
+
+
+def test_different_shard_totals_are_refused(aws: Any, tmp_path: Path) -> None:
+    one = _part(tmp_path, "1.json", "--shard", "1/2")
+    other = _part(tmp_path, "2.json", "--shard", "2/3")
+    result = posture("merge", one, other)
+    assert result.exit_code == 2 and "different shard totals (2, 3)" in result.stderr
+
+
+def test_parts_of_different_scans_are_refused(aws: Any, tmp_path: Path) -> None:
+    one = _part(tmp_path, "1.json", "--shard", "1/2")
+    out = tmp_path / "2.json"
+    posture("scan", "--service", "kms", "--region", "us-east-1", "--shard", "2/2", "--json", str(out), "--quiet")
+    result = posture("merge", one, str(out))
+    assert result.exit_code == 2 and "different scans" in result.stderr
+
+
+def test_two_whole_scans_of_one_account_are_refused_not_doubled(aws: Any, tmp_path: Path) -> None:
+    aws.client("kms", "us-east-1").create_key(Description="no rotation")
+    a = _part(tmp_path, "a.json")
+    b = _part(tmp_path, "b.json")
+    result = posture("merge", a, b, "--json", str(tmp_path / "m.json"))
+    assert result.exit_code == 2  # before: exit 0 with units_run, api_calls and findings counted twice
+    assert "both scanned account 123456789012" in result.stderr
+    single = posture("merge", a, "--json", str(tmp_path / "m.json"), "--quiet")
+    assert single.exit_code == 0
+    merged, alone = json.loads((tmp_path / "m.json").read_text()), json.loads(Path(a).read_text())
+    assert merged["scan"]["units_run"] == alone["scan"]["units_run"]
+    assert merged["summary"]["findings"] == alone["summary"]["findings"]
+
+
+def test_a_whole_scan_with_shards_is_refused(aws: Any, tmp_path: Path) -> None:
+    whole = _part(tmp_path, "w.json")
+    one = _part(tmp_path, "1.json", "--shard", "1/2")
+    result = posture("merge", whole, one)
+    assert result.exit_code == 2 and "is a whole scan, the others are shards" in result.stderr

@@ -63,33 +63,60 @@ class AwsReadError(Exception):
         return self.code in DENIED_CODES
 
 
-# Tokens shaped like credentials: provider API keys, access keys, tokens, JWTs, and
-# `password=...`-style pairs. Matched as whole whitespace-delimited words.
+MAX_REASON = 200  # characters of "operation: reason", whatever AWS sent
+
+
+def first_line(text: str) -> str:
+    """The first line of an AWS error message, or "" when it is a markup body (an HTML error page
+    from a proxy or load balancer, an XML envelope): a body is never copied into a report."""
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    if stripped.startswith("<") or "<html" in stripped[:200].lower() or "<!doctype" in stripped[:200].lower():
+        return ""
+    line = stripped.splitlines()[0].strip()
+    return redact_secrets(" ".join(line.split()))
+
+
+def _fit(action: str, reason: str) -> str:
+    """The reason cut so that "action: reason" is at most MAX_REASON characters."""
+    room = max(20, MAX_REASON - len(action) - 2)
+    return reason if len(reason) <= room else reason[: room - 1] + "…"
+
+
+def _status(exc: ClientError) -> str:
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return f"HTTP {status}" if status else "no HTTP status"
 
 
 def explain_error(action: str, exc: Exception) -> AwsReadError:
-    """Turn a botocore failure into one plain sentence (never the request or credentials)."""
+    """Turn a botocore failure into one plain sentence (never the request, the credentials or an
+    HTML/XML body): the operation, the HTTP status, the error code and the first line of AWS's
+    message, at most MAX_REASON characters."""
     if isinstance(exc, WriteRefused):
-        return AwsReadError(exc.action, str(exc), "ReadOnlyGuard")
+        return AwsReadError(exc.action, _fit(exc.action, str(exc)), "ReadOnlyGuard")
     if isinstance(exc, UnexpectedShape):
-        return AwsReadError(action, str(exc), "UnexpectedShape")
+        return AwsReadError(action, _fit(action, str(exc)), "UnexpectedShape")
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
-        code = str(error.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?"))
-        # One line, whatever AWS sent, with anything shaped like a credential masked: an error
-        # message can quote a value back (a parameter, a variable) and reasons end up in reports.
-        message = redact_secrets(" ".join(str(error.get("Message") or "").split()))
+        raw_code = str(error.get("Code") or "")
+        status = _status(exc)
+        # An HTML page in place of an error code (a proxy's 500) is no code at all.
+        code = raw_code if raw_code and first_line(raw_code) and len(raw_code) <= 64 else ""
+        code = code or str(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?"))
+        message = first_line(str(error.get("Message") or ""))
+        said = f"{status}, {code}" + (f": {message}" if message else "")
         if code in DENIED_CODES:
-            reason = f"access denied ({code}); the scanner's role lacks {action}"
+            reason = f"access denied ({status}, {code}); the scanner's role lacks {action}"
         elif code in CREDENTIAL_CODES:
-            reason = f"the AWS credentials {CREDENTIAL_CODES[code]} ({code})"
+            reason = f"the AWS credentials {CREDENTIAL_CODES[code]} ({status}, {code})"
         elif code in THROTTLE_CODES:
-            reason = f"throttled ({code}) and retries were exhausted"
+            reason = f"throttled ({status}, {code}) and retries were exhausted"
         elif code in UNAVAILABLE_CODES:
-            reason = f"the service did not answer the request ({code}{': ' + message if message else ''})"
+            reason = f"the service did not answer the request ({said})"
         else:
-            reason = f"{code}{': ' + message if message else ''}"
-        return AwsReadError(action, reason[:500], code, message[:500])
+            reason = said
+        return AwsReadError(action, _fit(action, reason), code, message[:MAX_REASON])
     if isinstance(exc, NoCredentialsError):
         return AwsReadError(action, "no AWS credentials were found", "NoCredentials")
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
@@ -98,6 +125,43 @@ def explain_error(action: str, exc: Exception) -> AwsReadError:
         return AwsReadError(action, "the request timed out and retries were exhausted", "ReadTimeout")
     if isinstance(exc, ConnectionClosedError):
         return AwsReadError(action, "the connection was closed before an answer arrived", "ConnectionClosed")
+    if type(exc).__name__ == "ResponseParserError":  # its text holds the body it could not parse
+        return AwsReadError(action, "the service did not answer in AWS's format (ResponseParserError: an error "
+                                    "page or a proxy's answer, not copied)", "ResponseParserError")
+    problem = configuration_problem(exc)
+    if problem is not None:
+        return AwsReadError(action, _fit(action, problem), type(exc).__name__)
     if isinstance(exc, BotoCoreError):
-        return AwsReadError(action, f"{type(exc).__name__}: {exc}"[:500], type(exc).__name__)
+        text = first_line(str(exc)) or "no detail"
+        return AwsReadError(action, _fit(action, f"{type(exc).__name__}: {text}"), type(exc).__name__)
     return AwsReadError(action, f"unexpected {type(exc).__name__}", type(exc).__name__)
+
+
+CONFIGURATION_ERRORS = frozenset({"InvalidConfigError", "InvalidRegionError", "UnknownCredentialError",
+                                  "InvalidProxiesConfigError", "InvalidS3AddressingStyleError"})
+
+
+def configuration_problem(exc: BaseException) -> str | None:
+    """One line for an AWS configuration a user got wrong (endpoint, config file, profile), or
+    None when `exc` is something else. botocore raises these when a session or client is made."""
+    import os
+
+    from botocore.exceptions import ConfigParseError, PartialCredentialsError, ProfileNotFound
+
+    if isinstance(exc, ProfileNotFound):
+        name = exc.kwargs.get("profile") or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+        where = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        return f"AWS profile {name!r} does not exist (looked in {where} and the credentials file)"
+    if isinstance(exc, ConfigParseError):
+        return (f"the AWS config or credentials file {exc.kwargs.get('path', '?')} is not valid INI "
+                "(a [section] header, then key = value lines)")
+    if isinstance(exc, PartialCredentialsError):
+        return f"the AWS credentials are incomplete: {first_line(str(exc))}"
+    if isinstance(exc, ValueError) and str(exc).startswith("Invalid endpoint"):
+        given = str(exc).partition(":")[2].strip()
+        variables = [k for k, v in os.environ.items() if k.startswith("AWS_ENDPOINT_URL") and v.strip() == given]
+        source = variables[0] if variables else "the AWS endpoint setting"
+        return f"{source}={given!r} is not a valid endpoint URL (give a scheme and host: http://localhost:4566)"
+    if isinstance(exc, BotoCoreError) and type(exc).__name__ in CONFIGURATION_ERRORS:
+        return f"invalid AWS configuration: {first_line(str(exc))[:150]}"
+    return None

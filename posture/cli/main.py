@@ -3,50 +3,80 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
-from collections.abc import Callable
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import click
-from pydantic import ValidationError
 
 from posture import __version__
 from posture.cli import reporting as reporting_cli
-from posture.core.config import ScanConfig
 from posture.core.errors import PostureError, UsageError
 from posture.core.models import Severity
-from posture.core.registry import Registry, RegistryError
-from posture.core.runner import scan as run_scan
-from posture.render import OTHER_RENDERERS, RENDERERS
-from posture.report.model import Report, build_report, failing_at_or_above, json_schema
-from posture.sinks.files import write_text
+
+if TYPE_CHECKING:
+    from posture.core.config import ScanConfig
+    from posture.core.registry import Registry
+    from posture.core.runner import ProgressInfo
+    from posture.report.model import Report
 
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 SEVERITIES = [s.value for s in Severity]
+PROGRESS_INTERVAL = 5.0  # seconds between progress lines off a terminal
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt is for SIGINT."""
 
 
 def load_registry() -> Registry:
+    from posture.core.registry import Registry
+
     registry = Registry.load()
     for warning in registry.warnings:
         click.echo(f"posture: warning: {warning}", err=True)
     return registry
 
 
-def stderr_progress(quiet: bool) -> Callable[[int, int], None] | None:
-    """Progress on stderr only when a person is watching it."""
-    if quiet or not sys.stderr.isatty():
+def progress_line(info: ProgressInfo) -> str:
+    return (f"posture: progress: accounts {info.accounts_done}/{info.accounts_total}, {info.regions} regions, "
+            f"checks {info.units_done}/{info.units_total}, {info.api_calls} reads, {info.errors} errors")
+
+
+def stderr_progress(quiet: bool, asked: bool = False, *, interval: float | None = None,
+                    clock: Callable[[], float] = time.monotonic) -> Callable[[ProgressInfo], None] | None:
+    """A live counter when a person watches stderr (unless --quiet); off a terminal, one line
+    every few seconds with --progress only, so scheduled runs stay quiet."""
+    terminal = sys.stderr.isatty()
+    if (quiet and not asked) or (not terminal and not asked):
         return None
+    if terminal:
+        def show(info: ProgressInfo) -> None:
+            click.echo(f"\rscanning: {info.units_done}/{info.units_total} checks, {info.api_calls} reads, "
+                       f"{info.errors} errors", err=True, nl=info.units_done == info.units_total)
+        return show
+    every = interval if interval is not None else float(os.environ.get("POSTURE_PROGRESS_INTERVAL", PROGRESS_INTERVAL))
+    last = [clock()]
 
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        click.echo(f"\rscanning: {done}/{total} checks", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
+    def line(info: ProgressInfo) -> None:
+        now = clock()
+        if now - last[0] >= every or info.units_done == info.units_total:  # and a last line when done
+            last[0] = now
+            click.echo(progress_line(info), err=True)
 
-    return show
+    return line
 
 
 def build_config(**options: Any) -> ScanConfig:
+    from pydantic import ValidationError
+
+    from posture.core.config import ScanConfig
+
     try:
         return ScanConfig(**options)
     except ValidationError as exc:
@@ -55,28 +85,44 @@ def build_config(**options: Any) -> ScanConfig:
         raise UsageError(f"invalid {where}: {first['msg']}") from None
 
 
-def finish_scan(report: Report, *, json_path: str | None, quiet: bool, fail_on: Severity | None) -> int:
-    """Print and write what the user asked for; return the exit code."""
-    if json_path:
-        write_text(json_path, RENDERERS["json"](report))
-    if not quiet and json_path != "-":
-        click.echo(RENDERERS["table"](report), nl=False)
-    return EXIT_FINDINGS if failing_at_or_above(report, fail_on) else EXIT_OK
+def finish_scan(report: Report, extras: reporting_cli.Extras, *, quiet: bool, fail_on: Severity | None) -> int:
+    """Print the table (on stderr when a report goes to stdout); return the exit code, and on
+    exit 3 say why and where the reports are, as the last line."""
+    from posture.render import RENDERERS
+    from posture.report.model import failing_at_or_above
+
+    if not quiet:
+        click.echo(RENDERERS["table"](report), nl=False, err=extras.to_stdout)
+    failing = failing_at_or_above(report, fail_on)
+    if not failing or fail_on is None:
+        return EXIT_OK
+    files = [p for p in extras.written if p != "-"]
+    where = f"; reports: {', '.join(files)}" if files else ("; report on stdout" if extras.to_stdout else
+                                                              "; no report written")
+    click.echo(f"posture: {failing} failing finding{'s' if failing != 1 else ''} at or above "
+               f"{fail_on.value}{where}", err=True)
+    return EXIT_FINDINGS
 
 
+SERVICE_HELP = "Run only this service's checks (API name bedrock-agent or check prefix bedrock_agent); repeatable."
 scan_options = [
     click.option("--profile", help="AWS profile to use (default: boto3's usual credential chain)."),
     click.option("--region", "regions", multiple=True,
                  help="Region to scan; repeatable. Default: every enabled region."),
     click.option("--check", "checks", multiple=True, help="Run only this check id; repeatable."),
     click.option("--exclude-check", "exclude_checks", multiple=True, help="Skip this check id; repeatable."),
-    click.option("--service", "services", multiple=True, help="Run only this service's checks; repeatable."),
+    click.option("--service", "services", multiple=True, help=SERVICE_HELP),
+    click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES, case_sensitive=False),
+                 help="Run and report only checks of this severity; repeatable."),
     click.option("--workers", type=int, default=16, show_default=True, help="Concurrent checks."),
     click.option("--max-attempts", type=int, default=5, show_default=True,
                  help="Attempts per AWS call (adaptive retries)."),
     click.option("--account", "accounts", multiple=True, metavar="ID",
                  help="Scan this account (through --role-name); repeatable. Default: the credentials' account."),
-    click.option("--org", is_flag=True, help="Scan every ACTIVE account of the organisation (through --role-name)."),
+    click.option("--org/--no-org", default=False,
+                 help="Scan every ACTIVE account of the organisation (through --role-name)."),
+    click.option("--inventory/--no-inventory", default=None,
+                 help="Collect the GenAI inventory (default: with a scan not narrowed to some checks)."),
     click.option("--role-name", help="Role to assume in each scanned account (a path is allowed: audit/Posture)."),
     click.option("--external-id", help="External id to pass when assuming --role-name."),
     click.option("--role-session-name", default="posture", show_default=True, help="Session name of assumed roles."),
@@ -84,13 +130,15 @@ scan_options = [
     click.option("--shard-count", type=int, metavar="N",
                  help="Scan one of N shards, its 0-based index read from POSTURE_SHARD_INDEX, "
                       "JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch)."),
+    click.option("--progress", is_flag=True,
+                 help="Show progress on stderr off a terminal too: one line every few seconds."),
 ]
-# What to do with a report: shared by `scan` and `merge`.
+# What to do with a report: shared by `scan`, `merge` and `demo`.
 output_options = [
     click.option("--json", "json_path", metavar="PATH", help="Write the JSON report here ('-' for stdout)."),
     click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False),
                  help="Exit 3 when a failing finding is at or above this severity."),
-    click.option("--quiet", is_flag=True, help="Print no table (the JSON is still written)."),
+    click.option("--quiet/--no-quiet", default=False, help="Print no table (the reports are still written)."),
 ]
 scan_options += output_options
 
@@ -107,6 +155,53 @@ def with_output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def service_names(registry: Registry, names: tuple[str, ...]) -> tuple[str, ...]:
+    """--service as a user types it: the API name (bedrock-agent) or the check-id prefix
+    (bedrock_agent), any case."""
+    by_name: dict[str, str] = {}
+    for c in registry:
+        by_name[c.meta.service.lower()] = c.meta.service
+        by_name[c.meta.id.split(".", 1)[0].lower()] = c.meta.service
+        by_name[c.meta.service.lower().replace("-", "_")] = c.meta.service
+    return tuple(by_name.get(n.strip().lower(), n) for n in names)
+
+
+def severity_selection(registry: Registry, severities: tuple[str, ...], checks: tuple[str, ...],
+                       services: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[str, ...]:
+    """--severity as a check selection (within --check/--service); empty: no check has it."""
+    from posture.core.registry import RegistryError
+
+    wanted = {s.lower() for s in severities}
+    try:
+        chosen = registry.select(include=checks, exclude=exclude, services=services)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    ids = tuple(c.meta.id for c in chosen if c.meta.severity.value in wanted)
+    if not ids:
+        raise UsageError(f"no selected check has severity {', '.join(sorted(wanted))}")
+    return ids
+
+
+@contextmanager
+def signals_as_exceptions() -> Iterator[None]:
+    """SIGTERM raises Terminated in the main thread (SIGINT already raises KeyboardInterrupt),
+    so writes in flight unwind and clean up their temporary files."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class PostureGroup(click.Group):
     """Turns the library's errors into one line on stderr and the documented exit code."""
 
@@ -116,14 +211,24 @@ class PostureGroup(click.Group):
         except PostureError as exc:
             click.echo(f"posture: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except Exception as exc:  # an AWS configuration a user got wrong: one line, not a traceback
+            from posture.aws.errors import configuration_problem
+
+            problem = configuration_problem(exc)
+            if problem is None:
+                raise
+            click.echo(f"posture: error: {problem}", err=True)
+            ctx.exit(EXIT_USAGE)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        """click's own usage errors (bad option, bad choice) in one line too, not usage + hint + error."""
+        """click's own usage errors (bad option, bad choice) in one line too, not usage + hint + error;
+        Ctrl-C exits 130 and SIGTERM 143, each with one line."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
+            with signals_as_exceptions():
+                code = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # bare `posture`: the help, as click shows it
                 exc.show()
@@ -131,9 +236,18 @@ class PostureGroup(click.Group):
             message = " ".join(exc.format_message().split())
             click.echo(f"posture: error: {message} (see --help)", err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                click.echo("posture: interrupted (SIGINT); no report was written", err=True)
+                sys.exit(EXIT_INTERRUPTED)
             click.echo("posture: error: aborted", err=True)
             sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("posture: interrupted (SIGINT); no report was written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("posture: terminated (SIGTERM); no report was written", err=True)
+            sys.exit(EXIT_TERMINATED)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -148,15 +262,24 @@ def cli() -> None:
 @reporting_cli.with_report_options
 def scan(**options: Any) -> None:
     """Scan the account of the current credentials, or named/organisation accounts (read-only)."""
+    from posture.core.runner import scan as run_scan
     from posture.core.shard import resolve_shard
+    from posture.report.model import build_report
 
     extras, options = reporting_cli.prepare(click.get_current_context(), options)
-    json_path, quiet, fail_on = options.pop("json_path"), options.pop("quiet"), options.pop("fail_on")
+    quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
     options["shard_index"], options["shard_count"] = resolve_shard(options.pop("shard"), options.pop("shard_count"))
+    registry = load_registry()
+    options["services"] = service_names(registry, tuple(options.get("services") or ()))
+    severities = tuple(options.pop("severities", ()) or ())
+    if severities:
+        options["checks"] = severity_selection(registry, severities, tuple(options.get("checks") or ()),
+                                               options["services"], tuple(options.get("exclude_checks") or ()))
+        options["services"] = ()
     config = build_config(fail_on=fail_on, **options)
-    report = build_report(run_scan(config, load_registry(), progress=stderr_progress(quiet)))
+    report = build_report(run_scan(config, registry, progress=stderr_progress(quiet, asked)))
     report, push_ok = reporting_cli.after_scan(report, extras, config, quiet=quiet)
-    code = finish_scan(report, json_path=json_path, quiet=quiet, fail_on=config.fail_on)
+    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
     sys.exit(reporting_cli.exit_code(code, push_ok))
 
 
@@ -164,29 +287,45 @@ def scan(**options: Any) -> None:
 @click.argument("parts", nargs=-1, required=True, metavar="PART.json...")
 @with_output_options
 @reporting_cli.with_report_options
+@click.option("--allow-partial", is_flag=True,
+              help="Merge an incomplete set of shards; the result says it is partial in scan.shard.")
 @click.option("--profile", help="AWS profile for --securityhub.")
 @click.option("--role-name", help="Role to assume in each other account of the report (--securityhub).")
 @click.option("--external-id", help="External id for --role-name.")
 def merge(parts: tuple[str, ...], **options: Any) -> None:
     """Join the JSON reports of a sharded scan (`scan --shard`) into one report, then write and
-    push it like `scan` does: summary and scores are recomputed over every shard's findings."""
+    push it like `scan` does: summary and scores are recomputed over every shard's findings.
+    An incomplete set of shards, or parts of different scans, is refused (exit 2)."""
     from posture.report.merge import load_report, merge_reports
 
     extras, options = reporting_cli.prepare(click.get_current_context(), options)
-    json_path, quiet, fail_on = options.pop("json_path"), options.pop("quiet"), options.pop("fail_on")
+    quiet, fail_on, allow_partial = options.pop("quiet"), options.pop("fail_on"), options.pop("allow_partial")
     config = build_config(fail_on=fail_on, **options)
-    report = merge_reports([load_report(p) for p in parts])
+    report = merge_reports([load_report(p) for p in parts], allow_partial=allow_partial)
     report, push_ok = reporting_cli.after_scan(report, extras, config, quiet=quiet)
-    code = finish_scan(report, json_path=json_path, quiet=quiet, fail_on=config.fail_on)
+    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
     sys.exit(reporting_cli.exit_code(code, push_ok))
 
 
 @cli.command("checks")
 @click.option("--json", "as_json", is_flag=True, help="Print the registry as JSON.")
 @click.option("--markdown", is_flag=True, help="Print the catalogue page (docs/checks.md).")
-def list_checks(as_json: bool, markdown: bool) -> None:
+@click.option("--service", "services", multiple=True, help=SERVICE_HELP)
+@click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES, case_sensitive=False),
+              help="Only checks of this severity; repeatable.")
+def list_checks(as_json: bool, markdown: bool, services: tuple[str, ...], severities: tuple[str, ...]) -> None:
     """List the checks in the registry."""
+    from posture.core.registry import Registry, RegistryError
+    from posture.render import OTHER_RENDERERS
+
     registry = load_registry()
+    if services or severities:
+        try:
+            chosen = registry.select(services=service_names(registry, services))
+        except RegistryError as exc:
+            raise UsageError(str(exc)) from None
+        wanted = {s.lower() for s in severities}
+        registry = Registry([c for c in chosen if not wanted or c.meta.severity.value in wanted])
     if markdown:
         click.echo(OTHER_RENDERERS["catalogue-markdown"](registry), nl=False)
         return
@@ -205,6 +344,8 @@ def list_checks(as_json: bool, markdown: bool) -> None:
 @click.argument("check_id")
 def explain(check_id: str) -> None:
     """Show a check's metadata, rationale and remediation."""
+    from posture.core.registry import RegistryError
+
     try:
         meta = load_registry().get(check_id).meta
     except RegistryError as exc:
@@ -240,25 +381,44 @@ def iam_policy(no_securityhub: bool, org: bool) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the report."""
+    from posture.report.model import json_schema
+
     click.echo(json.dumps(json_schema(), indent=2))
 
 
 @cli.command()
+@reporting_cli.with_output_file_options  # every output `scan` writes; a demo pushes nowhere, records no history
 @click.option("--json", "json_path", metavar="PATH", default="posture-demo-report.json", show_default=True,
               help="Where to write the JSON report ('-' for stdout).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False))
-@click.option("--quiet", is_flag=True)
-def demo(json_path: str, fail_on: str | None, quiet: bool) -> None:
+@click.option("--quiet/--no-quiet", default=False)
+@click.option("--progress", is_flag=True, help="Show progress on stderr off a terminal too.")
+def demo(**options: Any) -> None:
     """Scan a simulated, partly misconfigured LLM-application account (moto on 127.0.0.1)."""
     try:
         from posture.demo import run_demo
     except ImportError as exc:
         raise UsageError(f"the demo needs moto's server ({exc.name} is missing): pip install 'posture[demo]'") from None
+    ctx = click.get_current_context()
+    quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
+    extras, _ = reporting_cli.prepare(ctx, {**options, "config_path": None, "securityhub": False,
+                                            "no_history": True, "history_path": None, "suppressions_path": None},
+                                  use_config=False)
     config = build_config(fail_on=fail_on)
-    report = run_demo(config, load_registry(), progress=stderr_progress(quiet))
-    code = finish_scan(report, json_path=json_path, quiet=quiet, fail_on=config.fail_on)
-    if json_path != "-" and not quiet:
-        click.echo(f"\nJSON report written to {json_path}")
+    # The demo's AWS is the local server, with its own credentials: a profile the user set for
+    # their real AWS would be looked up in the demo's empty config file and fail the demo.
+    saved = {k: os.environ.pop(k) for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE") if k in os.environ}
+    try:
+        report = run_demo(config, load_registry(), progress=stderr_progress(quiet, asked))
+    finally:
+        os.environ.update(saved)
+    report, _ = reporting_cli.after_scan(report, extras, config, quiet=quiet)
+    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
+    if not quiet:
+        for path in extras.written:
+            if path != "-":
+                click.echo(f"\nreport written to {path}" if len(extras.written) == 1 else f"report: {path}",
+                           err=extras.to_stdout)
     sys.exit(code)
 
 
@@ -267,4 +427,13 @@ cli.add_command(reporting_cli.diff)
 
 
 def main() -> None:
-    cli(prog_name="posture")
+    try:
+        cli(prog_name="posture")
+    except SystemExit as exc:
+        if exc.code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+            # Interrupted: the outputs were never written (or their temporary files are gone). Workers
+            # still waiting on AWS would hold the interpreter's exit until their reads time out; end now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(exc.code))
+        raise

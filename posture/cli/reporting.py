@@ -5,37 +5,42 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
-from pydantic import ValidationError
 
 from posture.core import configfile
-from posture.core.config import ScanConfig
 from posture.core.errors import ScanError, UsageError
-from posture.render import OTHER_RENDERERS
-from posture.report import suppressions
-from posture.report.diff import diff as diff_findings
-from posture.report.diff import json_schema as diff_schema
-from posture.report.model import Report
-from posture.sinks import pipeline
-from posture.sinks.files import write_text
-from posture.sinks.history import History, default_path
-from posture.sinks.securityhub import PushResult
+from posture.sinks.files import EXTENSIONS, write_text
+
+if TYPE_CHECKING:  # the heavy modules (boto3 behind them) load in the commands that need them
+    from posture.core.config import ScanConfig
+    from posture.report import suppressions
+    from posture.report.model import Report
+    from posture.sinks.securityhub import PushResult
 
 EXIT_PUSH_FAILED = 1
-OUTPUTS = {"asff_path": "asff", "csv_path": "csv", "ocsf_path": "ocsf", "html_path": "html"}
+OUTPUTS = {"json_path": "json", "asff_path": "asff", "csv_path": "csv", "ocsf_path": "ocsf", "html_path": "html"}
+FLAGS = {"json": "--json", "asff": "--asff", "csv": "--csv", "ocsf": "--ocsf", "html": "--html"}
 
-report_options = [
+output_file_options = [
     click.option("--asff", "asff_path", metavar="PATH", help="Write the findings in ASFF (Security Hub format)."),
     click.option("--csv", "csv_path", metavar="PATH", help="Write the findings as CSV."),
     click.option("--ocsf", "ocsf_path", metavar="PATH", help="Write OCSF 1.x Compliance Findings (class 2003)."),
     click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report."),
-    click.option("--securityhub", is_flag=True,
+    click.option("--output-directory", "output_directory", metavar="DIR",
+                 help="Write each --output-format here as posture-<account>-<UTC time>.<ext> (the folder is made)."),
+    click.option("--output-format", "output_formats", multiple=True,
+                 type=click.Choice(list(EXTENSIONS), case_sensitive=False),
+                 help="A format for --output-directory; repeatable (default: json)."),
+]
+report_options = [
+    *output_file_options,
+    click.option("--securityhub/--no-securityhub", default=False,
                  help="Import the findings into each account's Security Hub and resolve fixed ones."),
     click.option("--history", "history_path", metavar="PATH",
                  help="History store (SQLite). Default: $XDG_STATE_HOME/posture/history.sqlite."),
@@ -52,12 +57,26 @@ def with_report_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def with_output_file_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(output_file_options):
+        fn = option(fn)
+    return fn
+
+
 @dataclass
 class Extras:
     outputs: dict[str, str | None]
     securityhub: bool
     history: str | None  # None: no history
     rules: suppressions.RuleSet | None
+    from_file: set[str] = field(default_factory=set)  # outputs named in the config file: their folder is made
+    directory: str | None = None  # --output-directory
+    formats: tuple[str, ...] = ()
+    written: list[str] = field(default_factory=list)  # where the reports went (for the last line)
+
+    @property
+    def to_stdout(self) -> bool:
+        return any(p == "-" for p in self.outputs.values())
 
 
 def _given(ctx: click.Context, name: str) -> bool:
@@ -65,11 +84,14 @@ def _given(ctx: click.Context, name: str) -> bool:
     return source is not None and source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
-def prepare(ctx: click.Context, params: dict[str, Any]) -> tuple[Extras, dict[str, Any]]:
+def prepare(ctx: click.Context, params: dict[str, Any], *, use_config: bool = True) -> tuple[Extras, dict[str, Any]]:
     """Merge the config file under the flags, pop the report options, read the rules early
-    (a bad rule file fails before a long scan, not after it)."""
-    path = configfile.find(params.pop("config_path", None))
+    (a bad rule file fails before a long scan, not after it). `use_config=False`: no config
+    file, not even ./posture.toml (the demo)."""
+    given = params.pop("config_path", None)
+    path = configfile.find(given) if use_config else None
     history_enabled = True
+    from_file: set[str] = set()
     if path is not None:
         loaded = configfile.load(path)
         for key, value in {**loaded.scan, **loaded.options}.items():
@@ -79,26 +101,52 @@ def prepare(ctx: click.Context, params: dict[str, Any]) -> tuple[Extras, dict[st
                 params[key] = value  # a ScanConfig field with no flag
             elif not _given(ctx, key):
                 params[key] = tuple(value) if isinstance(params[key], tuple) else value
+                if key in OUTPUTS:
+                    from_file.add(OUTPUTS[key])
+    from posture.report import suppressions
+    from posture.sinks.history import default_path
+
     no_history = params.pop("no_history") or (not history_enabled and not _given(ctx, "history_path"))
     history_path = params.pop("history_path")
     rules_path = params.pop("suppressions_path")
     if params.get("securityhub") and (params.get("shard") or params.get("shard_count")):
         raise UsageError("--securityhub with --shard: push the merged report instead (`posture merge`, then "
                          "`posture push`), or a shard would archive what the other shards found")
+    directory, formats = params.pop("output_directory", None), tuple(params.pop("output_formats", ()) or ())
+    if formats and not directory:
+        raise UsageError("--output-format needs --output-directory DIR")
+    unknown = [f for f in formats if f.lower() not in EXTENSIONS]
+    if unknown:  # from the config file (click checks the flag's values)
+        raise UsageError(f"unknown output format {unknown[0]!r} (known: {', '.join(EXTENSIONS)})")
     extras = Extras(
-        outputs={OUTPUTS[k]: params.pop(k) for k in OUTPUTS},
+        outputs={OUTPUTS[k]: params.pop(k, None) for k in OUTPUTS},
         securityhub=bool(params.pop("securityhub")),
         history=None if no_history else str(history_path or default_path()),
         rules=suppressions.load(rules_path) if rules_path else None,
+        from_file=from_file,
+        directory=directory,
+        formats=tuple(f.lower() for f in formats) or (("json",) if directory else ()),
     )
-    for out in [*extras.outputs.values(), params.get("json_path")]:
-        if out and out != "-" and not Path(out).parent.is_dir():
-            raise UsageError(f"cannot write {out}: directory {Path(out).parent} does not exist")
+    check_outputs(extras)
     return extras, params
+
+
+def check_outputs(extras: Extras) -> None:
+    """Before a long scan: at most one format on stdout, and every folder a flag names exists."""
+    on_stdout = [FLAGS[name] for name, out in extras.outputs.items() if out == "-"]
+    if len(on_stdout) > 1:
+        each = "both" if len(on_stdout) == 2 else "all"
+        raise UsageError(f"{' and '.join(on_stdout)} {each} go to stdout: one format at most can "
+                         "(write the others to files)")
+    for name, out in extras.outputs.items():
+        if out and out != "-" and name not in extras.from_file and not Path(out).parent.is_dir():
+            raise UsageError(f"cannot write {out}: directory {Path(out).parent} does not exist")
 
 
 def after_scan(report: Report, extras: Extras, config: ScanConfig, *, quiet: bool) -> tuple[Report, bool]:
     """Suppressions, history, outputs and the push; returns the report and whether the push went well."""
+    from posture.sinks import pipeline
+
     if extras.rules is not None:
         tags_of = None
         if extras.rules.uses_tags:
@@ -111,7 +159,14 @@ def after_scan(report: Report, extras: Extras, config: ScanConfig, *, quiet: boo
                        f"expired on {rule.expires} and no longer applies", err=True)
     if extras.history is not None:
         report = pipeline.record_history(report, extras.history)
-    pipeline.write_outputs(report, extras.outputs)
+    paths = dict(extras.outputs)
+    make_parents = set(extras.from_file)
+    if extras.directory:
+        dated = pipeline.dated_outputs(report, extras.directory, extras.formats)
+        for name, out in dated.items():
+            paths[f"{name}@dir"] = out
+        make_parents |= set(f"{name}@dir" for name in dated)
+    extras.written = pipeline.write_outputs(report, paths, make_parents=make_parents)
     if not extras.securityhub:
         return report, True
     from posture.core.runner import scan_session
@@ -136,6 +191,10 @@ def exit_code(scan_code: int, push_ok: bool) -> int:
 
 
 def load_report(path: str) -> Report:
+    from pydantic import ValidationError
+
+    from posture.report.model import Report
+
     try:
         text = Path(path).read_text("utf-8")
     except OSError as exc:
@@ -160,7 +219,9 @@ def load_report(path: str) -> Report:
 def push(report_path: str, profile: str | None, role_name: str | None, external_id: str | None,
          max_attempts: int, quiet: bool) -> None:
     """Import a report written earlier into Security Hub (and resolve what it shows fixed)."""
+    from posture.core.config import ScanConfig
     from posture.core.runner import scan_session
+    from posture.sinks import pipeline
 
     report = load_report(report_path)
     config = ScanConfig(profile=profile, max_attempts=max_attempts)
@@ -180,15 +241,23 @@ def push(report_path: str, profile: str | None, role_name: str | None, external_
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of the diff and exit.")
 def diff(reports: tuple[str, ...], history_path: str | None, json_path: str | None, show_all: bool,
          schema: bool) -> None:
-    """New, resolved, regressed and unchanged findings between two scans (for ticketing)."""
+    """New, resolved, regressed and unchanged findings between two scans (for ticketing); what the
+    newer scan did not look at (out_of_scope) or could not re-assess (not_reassessed) is listed apart."""
     import json
+
+    from posture.render import OTHER_RENDERERS
+    from posture.report.diff import diff as diff_findings
+    from posture.report.diff import json_schema as diff_schema
+    from posture.report.model import Scope
+    from posture.sinks.history import History, default_path
 
     if schema:
         click.echo(json.dumps(diff_schema(), indent=2))
         return
     if len(reports) == 2:
         old, new = load_report(reports[0]), load_report(reports[1])
-        result = diff_findings(old.findings, new.findings, old_scan=old.scan.id, new_scan=new.scan.id)
+        result = diff_findings(old.findings, new.findings, old_scan=old.scan.id, new_scan=new.scan.id,
+                               scope=Scope(new.scan))
     elif not reports:
         path = Path(history_path) if history_path else default_path()
         if not path.is_file():

@@ -8,6 +8,7 @@
     [output]
     json = "reports/posture.json"   # also: asff, csv, ocsf, html, quiet
     html = "reports/posture.html"
+    directory = "reports/daily"     # and formats = ["json", "html"]: dated names, one per scan
 
     [securityhub]
     enabled = true
@@ -48,12 +49,13 @@ DEFAULT_NAME = "posture.toml"
 # section -> key -> (CLI parameter name, is a path)
 SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "output": {"json": ("json_path", True), "asff": ("asff_path", True), "csv": ("csv_path", True),
-               "ocsf": ("ocsf_path", True), "html": ("html_path", True), "quiet": ("quiet", False)},
+               "ocsf": ("ocsf_path", True), "html": ("html_path", True), "quiet": ("quiet", False),
+               "directory": ("output_directory", True), "formats": ("output_formats", False)},
     "securityhub": {"enabled": ("securityhub", False)},
     "history": {"enabled": ("history_enabled", False), "path": ("history_path", True)},
     "suppressions": {"file": ("suppressions_path", True)},
 }
-KINDS: dict[str, type] = {"quiet": bool, "securityhub": bool, "history_enabled": bool}
+KINDS: dict[str, type] = {"quiet": bool, "securityhub": bool, "history_enabled": bool, "output_formats": list}
 
 
 @dataclass
@@ -149,7 +151,9 @@ def load(path: str | Path) -> FileConfig:
                                  f"(known: {', '.join(SECTIONS[section])})")
             option, is_path = spec
             kind = KINDS.get(option, str)
-            if not isinstance(value, kind):
-                raise UsageError(f"{name}:{_line(text, section, key)}: {section}.{key} must be a {kind.__name__}")
+            strings = not isinstance(value, list) or all(isinstance(v, str) for v in value)
+            if not isinstance(value, kind) or not strings:
+                raise UsageError(f"{name}:{_line(text, section, key)}: {section}.{key} must be a {kind.__name__}"
+                                 + (" of strings" if kind is list else ""))
             config.options[option] = str(base / str(value)) if is_path and value != "-" else value
     return config

@@ -54,9 +54,9 @@ from posture.core.models import GLOBAL_REGION, Asset, CheckMeta, Finding, Scope,
 from posture.core.registry import Check, Collector, Registry, RegistryError
 from posture.core.shard import Shard
 
-__all__ = ["Progress", "ScanResult", "Unit", "plan", "run_unit", "scan"]
+__all__ = ["Progress", "ProgressInfo", "ScanResult", "Unit", "plan", "run_unit", "scan"]
 
-Progress = Callable[[int, int], None]
+Progress = Callable[["ProgressInfo"], None]
 LOOKAHEAD = 2  # accounts opened ahead of the pool, so workers never wait for an AssumeRole
 WHOLE = Shard()  # an unsharded scan
 
@@ -79,6 +79,23 @@ class ScanResult:
     shard: str | None = None  # "I/N" when this is one shard of a scan
     assets: list[Asset] = field(default_factory=list)  # the GenAI inventory (unfiltered scans)
     inventory_errors: list[str] = field(default_factory=list)
+    # Scope: the (account, region) pairs evaluated (region "global" for account-wide checks), and
+    # the (account, region, check) units that could not run or ended in ERROR.
+    areas: list[tuple[str, str]] = field(default_factory=list)
+    units_not_run: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProgressInfo:
+    """Where a scan stands, for a progress line."""
+
+    units_done: int
+    units_total: int
+    accounts_done: int
+    accounts_total: int
+    regions: int
+    api_calls: int
+    errors: int
 
 
 @dataclass(frozen=True)
@@ -108,8 +125,9 @@ class OpenedAccount:
 def scan_session(config: ScanConfig) -> boto3.Session:
     try:
         return open_session(config.profile)
-    except ProfileNotFound:
-        raise ScanError(f"AWS profile {config.profile!r} does not exist in the AWS config files") from None
+    except ProfileNotFound as exc:
+        name = exc.kwargs.get("profile") or config.profile
+        raise ScanError(f"AWS profile {name!r} does not exist in the AWS config files") from None
 
 
 def identify(session: boto3.Session, call_log: CallLog, max_attempts: int) -> tuple[str, str, str]:
@@ -257,6 +275,7 @@ class _Scan:
         self.inventory_errors: list[str] = []
         self.regions_seen: set[str] = set()
         self.failed: dict[str, str] = {}
+        self.areas: set[tuple[str, str]] = set()
         self.units_run = self.units_skipped = self.units_done = 0
         # Accounts whose units are in the pool: their contexts (to see which regions were closed) and
         # how many units are left; an account is settled, and its contexts dropped, when none is.
@@ -264,6 +283,7 @@ class _Scan:
         self.account_of: dict[Future[UnitResult], tuple[str, str]] = {}  # -> (account, region) of the unit
         self.inventory_gaps: list[tuple[str, str, str]] = []  # (account, region, reason) behind inventory_errors
         self.service_of = {c.meta.id: c.meta.service for c in checks}
+        self.accounts_total = self.accounts_done = self.errors = 0
 
     def context(self, session: boto3.Session, account_id: str, region: str) -> AwsContext:
         return AwsContext(
@@ -317,6 +337,12 @@ class _Scan:
                 self.findings.extend(account_errors(self.checks, anchor, account.error or "unknown"))
             return
         self.regions_seen.update(account.regions)
+        home = account_home(self.caller.partition, account.regions)
+        for region in account.regions:
+            if self.shard.owns(account.account_id, region):
+                self.areas.add((account.account_id, region))
+                if region == home:
+                    self.areas.add((account.account_id, GLOBAL_REGION))
         runnable: list[Check | Collector] = [*self.checks, *self.collectors]
         units, skipped = plan(runnable, account.session, account.account_id,
                               self.caller.partition, account.regions, self.shard)
@@ -332,7 +358,9 @@ class _Scan:
 
     def run(self, targets: list[str], regions: list[str] | None, sessions: AccountSessions) -> None:
         limit = self.config.workers * 2  # queued units: enough to keep workers busy, no more
-        with ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture") as pool:
+        self.accounts_total = len(targets)
+        pool = ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture")
+        try:
             pending: set[Future[UnitResult]] = set()
             for account in self.accounts(targets, regions, sessions):
                 for unit, aws, area in self.units_of(account):
@@ -347,14 +375,22 @@ class _Scan:
                 if fed is not None:
                     fed.fed = True
                     self._settle(account.account_id)
+                else:  # nothing of it to run (unreadable, or no unit in this shard)
+                    self.accounts_done += 1
             while pending:
                 pending = self._collect(pending)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): drop the queued units instead of running them all first.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _collect(self, pending: set[Future[UnitResult]]) -> set[Future[UnitResult]]:
         done, rest = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             result = future.result()
             self.findings.extend(result.findings)
+            self.errors += sum(1 for f in result.findings if f.status is Status.ERROR)
             self.assets.extend(result.assets)
             account_id, region = self.account_of.pop(future)
             if result.inventory_error:
@@ -364,7 +400,10 @@ class _Scan:
             self.in_flight[account_id].pending -= 1
             self._settle(account_id)
             if self.progress:
-                self.progress(self.units_done, self.units_run)
+                self.progress(ProgressInfo(
+                    units_done=self.units_done, units_total=self.units_run, accounts_done=self.accounts_done,
+                    accounts_total=self.accounts_total, regions=len(self.regions_seen),
+                    api_calls=self.call_log.total, errors=self.errors))
         return rest
 
     def _settle(self, account_id: str) -> None:
@@ -374,6 +413,7 @@ class _Scan:
         if state is None or not state.fed or state.pending:
             return
         del self.in_flight[account_id]
+        self.accounts_done += 1
         for region, aws in state.contexts.items():
             closed = aws.closed()
             if not closed:
@@ -441,4 +481,6 @@ def scan(
         shard=run.shard.label,
         assets=run.assets,
         inventory_errors=run.inventory_errors,
+        areas=sorted(run.areas),
+        units_not_run=sorted({(f.account_id, f.region, f.check_id) for f in run.findings if f.status is Status.ERROR}),
     )

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from posture import __version__
-from posture.core.models import CheckMeta, EvidenceValue, Finding, Severity, Status
-from posture.core.runner import ScanResult
+from posture.core.models import GLOBAL_REGION, CheckMeta, EvidenceValue, Finding, Severity, Status
 from posture.core.scoring import RiskDefense, Scores, defense_in_depth, score
 from posture.report.inventory import Inventory, build_inventory
+
+if TYPE_CHECKING:
+    from posture.core.runner import ScanResult
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -26,6 +28,23 @@ class Tool(BaseModel):
     model_config = ConfigDict(frozen=True)
     name: Literal["posture"] = "posture"
     version: str
+
+
+class Area(BaseModel):
+    """An (account, region) pair a scan evaluated; region "global" for account-wide checks."""
+
+    model_config = ConfigDict(frozen=True)
+    account_id: str
+    region: str
+
+
+class UnitRef(BaseModel):
+    """An (account, region, check) unit that could not run, or ran and ended in ERROR."""
+
+    model_config = ConfigDict(frozen=True)
+    account_id: str
+    region: str
+    check_id: str
 
 
 class ScanInfo(BaseModel):
@@ -46,7 +65,14 @@ class ScanInfo(BaseModel):
     accounts_failed: dict[str, str] = Field(
         default_factory=dict, description="Accounts that could not be read (role not assumable, ...), with the reason"
     )
-    shard: str | None = Field(None, description="'I/N' when this report is one shard of a scan; see `posture merge`")
+    shard: str | None = Field(None, description="'I/N' when this report is one shard of a scan; see `posture merge`. "
+                              "'partial I,J/N' when `merge --allow-partial` joined an incomplete set of shards")
+    areas: list[Area] | None = Field(
+        None, description="The (account, region) pairs this scan evaluated (region 'global': account-wide checks). "
+                          "None in reports written before scope was recorded: accounts x regions")
+    units_not_run: list[UnitRef] = Field(
+        default_factory=list, description="(account, region, check) units that could not run or ended in ERROR: "
+                                          "what they found before is not re-assessed")
 
 
 class Summary(BaseModel):
@@ -190,6 +216,8 @@ def build_report(result: ScanResult) -> Report:
             check_ids=[c.meta.id for c in result.checks],
             accounts_failed=result.accounts_failed,
             shard=result.shard,
+            areas=[Area(account_id=a, region=r) for a, r in result.areas],
+            units_not_run=[UnitRef(account_id=a, region=r, check_id=c) for a, r, c in result.units_not_run],
         ),
         summary=summarize(result.findings),
         findings=result.findings,
@@ -197,6 +225,41 @@ def build_report(result: ScanResult) -> Report:
         if result.assets or result.inventory_errors else None,
         sections=build_sections([c.meta for c in result.checks], result.findings),
     )
+
+
+class Scope:
+    """What a report evaluated, and so what it can say about a finding of an earlier scan.
+
+    `verdict(account, region, check)` is "evaluated" (the unit ran without ERROR), "not_reassessed"
+    (it was meant to run and could not: account unreadable, unit in ERROR) or "out_of_scope"
+    (another account, region, shard or check selection)."""
+
+    def __init__(self, scan: ScanInfo) -> None:
+        self.check_ids = set(scan.check_ids) or None  # None: reports that did not record them
+        self.accounts = set(scan.accounts)
+        self.accounts_failed = set(scan.accounts_failed)
+        if scan.areas is not None:
+            self.areas: set[tuple[str, str]] | None = {(a.account_id, a.region) for a in scan.areas}
+        else:
+            self.areas = None
+        self.regions = set(scan.regions)
+        self.not_run = {(u.account_id, u.region, u.check_id) for u in scan.units_not_run}
+
+    def verdict(self, account_id: str, region: str, check_id: str) -> str:
+        if self.check_ids is not None and check_id not in self.check_ids:
+            return "out_of_scope"
+        if account_id not in self.accounts:
+            return "out_of_scope"
+        if account_id in self.accounts_failed:
+            return "not_reassessed"
+        if self.areas is not None:
+            if (account_id, region) not in self.areas:
+                return "out_of_scope"
+        elif region != GLOBAL_REGION and region not in self.regions:
+            return "out_of_scope"
+        if (account_id, region, check_id) in self.not_run:
+            return "not_reassessed"
+        return "evaluated"
 
 
 def json_schema() -> dict[str, Any]:

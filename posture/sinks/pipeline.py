@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,9 @@ from posture.core.errors import UsageError
 from posture.core.models import GLOBAL_REGION, Finding
 from posture.render import RENDERERS
 from posture.report import suppressions
-from posture.report.model import Report, SuppressionInfo, summarize
+from posture.report.model import Report, Scope, SuppressionInfo, summarize
 from posture.sinks import securityhub
-from posture.sinks.files import write_text
+from posture.sinks.files import EXTENSIONS, write_text
 from posture.sinks.history import History
 
 MAX_TAG_ARNS = 100
@@ -52,10 +52,27 @@ def record_history(report: Report, path: str | Path) -> Report:
         return history.record(report)
 
 
-def write_outputs(report: Report, paths: Mapping[str, str | None]) -> None:
+
+
+def write_outputs(report: Report, paths: Mapping[str, str | None], *,
+                  make_parents: Collection[str] = ()) -> list[str]:
+    """Write each format (`name` or `name@anything` -> path); return the paths written.
+    A name in `make_parents` gets its missing folder created."""
+    written = []
     for name, path in paths.items():
         if path:
-            write_text(path, RENDERERS[name](report))
+            write_text(path, RENDERERS[name.split("@", 1)[0]](report), make_parents=name in make_parents)
+            written.append(path)
+    return written
+
+
+def dated_outputs(report: Report, directory: str, formats: Iterable[str]) -> dict[str, str]:
+    """Format -> DIR/posture-<account>-<UTC start time>.<ext>: one name per scan, never overwritten
+    by the next scan. An organisation scan is named after its first account and the count."""
+    accounts = report.scan.accounts
+    who = accounts[0] if len(accounts) == 1 else f"{accounts[0]}-and-{len(accounts) - 1}-more" if accounts else "none"
+    when = report.scan.started_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return {f: str(Path(directory) / f"posture-{who}-{when}.{EXTENSIONS[f]}") for f in dict.fromkeys(formats)}
 
 
 def tag_lookup(session: boto3.Session, report: Report) -> suppressions.TagsOf:
@@ -141,10 +158,18 @@ def push_report(
     max_attempts: int = 5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> securityhub.PushResult:
-    if report.scan.shard:
+    if report.scan.shard and not report.scan.shard.startswith("partial"):
         raise UsageError(f"this report is shard {report.scan.shard} of a scan: push the merged report "
                          "(`posture merge`), or this shard would archive what the other shards found")
     first_seen = {f.id: f.first_seen for f in report.findings if f.first_seen is not None}
+    scope = Scope(report.scan)
+    home = account_home(report.scan.partition, report.scan.regions)
+
+    def in_scope(account_id: str, region: str, check_id: str) -> bool:
+        if scope.verdict(account_id, region, check_id) == "evaluated":
+            return True
+        return region == home and scope.verdict(account_id, GLOBAL_REGION, check_id) == "evaluated"
+
     return securityhub.push(
         report.findings,
         partition=report.scan.partition,
@@ -156,4 +181,5 @@ def push_report(
         first_seen=first_seen,
         max_attempts=max_attempts,
         sleep=sleep,
+        in_scope=in_scope,
     )

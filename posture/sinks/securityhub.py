@@ -46,6 +46,9 @@ RETRYABLE = frozenset({"ThrottlingException", "TooManyRequestsException", "Inter
 NOT_ENABLED = frozenset({"InvalidAccessException", "ResourceNotFoundException"})
 
 SessionFor = Callable[[str], boto3.Session]
+# (account, hub region, check id) -> whether the scan evaluated that unit without ERROR: only
+# then may an earlier finding the scan no longer shows be archived as gone.
+InScope = Callable[[str, str, str], bool]
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 
@@ -246,6 +249,7 @@ def push(
     max_attempts: int = 5,
     sleep: Sleep = time.sleep,
     clock: Clock = time.monotonic,
+    in_scope: InScope | None = None,
 ) -> PushResult:
     """Import `findings` into each account's hub in each region and resolve what was fixed."""
     regions = sorted(set(regions))
@@ -272,7 +276,7 @@ def push(
 
     def one(hub: Hub, group: list[Finding]) -> tuple[HubResult | None, list[Failure]]:
         try:
-            return _push_hub(hub, group, generators, home, now, first_seen or {})
+            return _push_hub(hub, group, generators, home, now, first_seen or {}, in_scope)
         except (ClientError, BotoCoreError) as exc:
             reason = explain_error("securityhub", exc).reason
             return None, [Failure(hub.account_id, hub.region, None, _code(exc), reason)]
@@ -295,7 +299,7 @@ class HubError(Exception):
 
 
 def _push_hub(hub: Hub, group: list[Finding], generators: list[str], home: str, now: datetime,
-              first_seen: Mapping[str, datetime]) -> tuple[HubResult, list[Failure]]:
+              first_seen: Mapping[str, datetime], in_scope: InScope | None = None) -> tuple[HubResult, list[Failure]]:
     try:
         hub.client.describe_hub()
     except ClientError as exc:
@@ -315,8 +319,10 @@ def _push_hub(hub: Hub, group: list[Finding], generators: list[str], home: str, 
     current = {f.id: f for f in group}
     # A check that could not read everything here (ERROR) has not shown its resources are gone.
     unsure = {f.check_id for f in group if f.status is Status.ERROR}
+    # ... and neither has a scan that did not look there (another shard, region, account or check).
     gone = [archived(item, now) for fid, item in sorted(earlier.items())
-            if fid not in current and item.get("GeneratorId") not in unsure]
+            if fid not in current and item.get("GeneratorId") not in unsure
+            and (in_scope is None or in_scope(hub.account_id, hub.region, str(item.get("GeneratorId"))))]
     done, failures = hub.import_findings(items + gone)
     fixed = [fid for fid, item in earlier.items() if fid in current and current[fid].status is Status.PASS
              and item.get("Compliance", {}).get("Status") != "PASSED"]
