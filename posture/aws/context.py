@@ -140,7 +140,7 @@ class AwsContext:
         try:
             result: dict[str, Any] = getattr(client, operation)(**params)
         except Exception as exc:  # every failure becomes a plain reason
-            raise explain_error(_action(client, operation), exc) from exc
+            raise explain_error(_action(client, operation), exc, grant=_grant(client, operation)) from exc
         result.pop("ResponseMetadata", None)
         return result
 
@@ -151,7 +151,7 @@ class AwsContext:
         try:
             result: dict[str, Any] = client.get_paginator(operation).paginate(**params).build_full_result()
         except Exception as exc:
-            raise explain_error(_action(client, operation), exc) from exc
+            raise explain_error(_action(client, operation), exc, grant=_grant(client, operation)) from exc
         result.pop("ResponseMetadata", None)
         return result
 
@@ -209,9 +209,39 @@ def _freeze(params: Mapping[str, Any]) -> str:
     return json.dumps(params, sort_keys=True, default=str)
 
 
+# API operations authorized by an IAM action of another name, for the reads the catalogue makes
+# (taken from AWS's service authorization reference; tests/test_permissions.py proves the table
+# equal to posture.core.iampolicy.action_for_operation, which reads that reference).
+ACTIONS_NAMED_OTHERWISE = {
+    ("accessanalyzer", "ListFindingsV2"): "access-analyzer:ListFindings",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+}
+
+
+def iam_action(service: str, signing_name: str, operation: str, http_method: str = "GET") -> str:
+    """The IAM action a person grants so that `operation` is allowed (named in access-denied reasons)."""
+    if service in ("apigateway", "apigatewayv2"):
+        return f"apigateway:{http_method}"  # API Gateway's management API is authorized per HTTP method
+    return ACTIONS_NAMED_OTHERWISE.get((service, operation), f"{signing_name}:{operation}")
+
+
 def _action(client: BaseClient, operation: str) -> str:
     api = client.meta.method_to_api_mapping.get(operation, operation)
     return f"{client.meta.service_model.signing_name}:{api}"
+
+
+def _grant(client: BaseClient, operation: str) -> str:
+    api = client.meta.method_to_api_mapping.get(operation, operation)
+    model = client.meta.service_model
+    try:
+        method = model.operation_model(api).http.get("method", "GET")
+    except Exception:  # not an operation of this service: name it as given
+        method = "GET"
+    return iam_action(model.service_name, model.signing_name, api, method)
 
 
 def offered_in(session: boto3.Session, service: str, partition: str) -> set[str] | None:

@@ -89,10 +89,11 @@ def _status(exc: ClientError) -> str:
     return f"HTTP {status}" if status else "no HTTP status"
 
 
-def explain_error(action: str, exc: Exception) -> AwsReadError:
+def explain_error(action: str, exc: Exception, *, grant: str | None = None) -> AwsReadError:
     """Turn a botocore failure into one plain sentence (never the request, the credentials or an
     HTML/XML body): the operation, the HTTP status, the error code and the first line of AWS's
-    message, at most MAX_REASON characters."""
+    message, at most MAX_REASON characters. `grant` is the IAM action an access-denied reason
+    names when it is not the operation's own name (s3:ListBuckets is s3:ListAllMyBuckets)."""
     if isinstance(exc, WriteRefused):
         return AwsReadError(exc.action, _fit(exc.action, str(exc)), "ReadOnlyGuard")
     if isinstance(exc, UnexpectedShape):
@@ -107,7 +108,7 @@ def explain_error(action: str, exc: Exception) -> AwsReadError:
         message = first_line(str(error.get("Message") or ""))
         said = f"{status}, {code}" + (f": {message}" if message else "")
         if code in DENIED_CODES:
-            reason = f"access denied ({status}, {code}); the scanner's role lacks {action}"
+            reason = f"access denied ({status}, {code}); the scanner's role lacks {grant or action}"
         elif code in CREDENTIAL_CODES:
             reason = f"the AWS credentials {CREDENTIAL_CODES[code]} ({status}, {code})"
         elif code in THROTTLE_CODES:

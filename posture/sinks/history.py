@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from posture.core.errors import UsageError
-from posture.core.models import Finding
+from posture.core.models import Finding, Status
 from posture.report.model import HistoryInfo, Report
 
 BUSY_TIMEOUT_MS = 60_000
@@ -124,7 +124,8 @@ class History:
                     self._db.execute("INSERT INTO status_changes VALUES (?, ?, ?, ?, ?)",
                                      (f.id, scan.id, at, old_status, f.status.value))
                 seen = f.model_copy(update={"first_seen": datetime.fromisoformat(first),
-                                            "last_seen": scan.finished_at})
+                                            "last_seen": scan.finished_at,
+                                            "previous_status": Status(old_status) if old_status else None})
                 self._db.execute("INSERT OR REPLACE INTO observations VALUES (?, ?, ?)",
                                  (scan.id, f.id, seen.model_dump_json()))
                 findings.append(seen)

@@ -98,4 +98,6 @@ def test_findings_access_denied_is_error(aws, run_check):
     aws.simulation.fail("accessanalyzer", "ListFindingsV2", "AccessDeniedException", status=403)
     finding = only(run_check(EXTERNAL), "ext")
     assert finding.status is Status.ERROR
-    assert "access-analyzer:ListFindingsV2" in finding.message
+    assert "access-analyzer:ListFindingsV2" in finding.message  # the operation
+    assert "lacks access-analyzer:ListFindings" in finding.message  # the action IAM has
+    assert "ListFindingsV2" not in finding.message.split("lacks")[-1]

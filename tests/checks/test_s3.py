@@ -142,7 +142,8 @@ def test_encryption_access_denied_is_error(aws, run_check):
     aws.simulation.fail("s3", "GetBucketEncryption", "AccessDenied", status=403)
     finding = only(run_check("s3.ai_bucket_kms_encryption"), "acme-train")
     assert finding.status is Status.ERROR
-    assert "s3:GetBucketEncryption" in finding.message
+    assert "s3:GetBucketEncryption" in finding.message  # the operation
+    assert "lacks s3:GetEncryptionConfiguration" in finding.message  # the action to grant
 
 
 # -- bucket public access block ----------------------------------------------------------------------
@@ -265,6 +266,7 @@ def test_account_public_access_block_denied_is_error(aws, run_check):
     finding = only(run_check("s3.account_public_access_blocked"), ACCOUNT)
     assert finding.status is Status.ERROR
     assert "s3:GetPublicAccessBlock" in finding.message
+    assert "lacks s3:GetAccountPublicAccessBlock" in finding.message
 
 
 # -- pure logic --------------------------------------------------------------------------------------
