@@ -83,6 +83,7 @@ class ScanResult:
     # the (account, region, check) units that could not run or ended in ERROR.
     areas: list[tuple[str, str]] = field(default_factory=list)
     units_not_run: list[tuple[str, str, str]] = field(default_factory=list)
+    not_offered: list[tuple[str, str, str]] = field(default_factory=list)  # (account, region, service)
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,17 @@ class OpenedAccount:
 
 def scan_session(config: ScanConfig) -> boto3.Session:
     try:
-        return open_session(config.profile)
+        session = open_session(config.profile)
     except ProfileNotFound as exc:
         name = exc.kwargs.get("profile") or config.profile
         raise ScanError(f"AWS profile {name!r} does not exist in the AWS config files") from None
+    region = session.region_name
+    if region and not any(region in known_regions(session, p) for p in session.get_available_partitions()):
+        # The default region picks where the identity is asked; a name no partition has would be
+        # sent to a host that does not exist (or, behind an endpoint override, silently ignored).
+        raise UsageError(f"AWS region {region[:64]!r} (AWS_DEFAULT_REGION or the profile's region) is not an "
+                         "AWS region; set a region such as us-east-1")
+    return session
 
 
 def identify(session: boto3.Session, call_log: CallLog, max_attempts: int) -> tuple[str, str, str]:
@@ -165,12 +173,14 @@ def plan(
     partition: str,
     regions: list[str],
     shard: Shard = WHOLE,
-) -> tuple[list[Unit], int]:
-    """The (check, account, region) units of one account that this shard runs, and how many
-    (check, region) pairs it skips because the service is not offered there."""
+) -> tuple[list[Unit], list[tuple[str, str]]]:
+    """The (check, account, region) units of one account that this shard runs, and the
+    (region, service) of each (check, region) pair it skips because the service is not offered
+    there (one entry per pair: a service with three checks is skipped three times)."""
     home = account_home(partition, regions)
     owned = [r for r in regions if shard.owns(account_id, r)]
-    units, skipped = [], 0
+    units: list[Unit] = []
+    skipped: list[tuple[str, str]] = []
     for c in checks:
         if c.meta.scope is Scope.GLOBAL:
             if home in owned:
@@ -181,7 +191,7 @@ def plan(
             if offered is None or region in offered:
                 units.append(Unit(c, account_id, region))
             else:
-                skipped += 1  # the service is not offered there: neither an error nor a finding
+                skipped.append((region, c.meta.service))  # not offered there: reported once, in the scope
     return units, skipped
 
 
@@ -277,6 +287,7 @@ class _Scan:
         self.failed: dict[str, str] = {}
         self.areas: set[tuple[str, str]] = set()
         self.units_run = self.units_skipped = self.units_done = 0
+        self.not_offered: set[tuple[str, str, str]] = set()  # (account, region, service) not offered there
         # Accounts whose units are in the pool: their contexts (to see which regions were closed) and
         # how many units are left; an account is settled, and its contexts dropped, when none is.
         self.in_flight: dict[str, _InFlight] = {}
@@ -346,7 +357,8 @@ class _Scan:
         runnable: list[Check | Collector] = [*self.checks, *self.collectors]
         units, skipped = plan(runnable, account.session, account.account_id,
                               self.caller.partition, account.regions, self.shard)
-        self.units_skipped += skipped
+        self.units_skipped += len(skipped)
+        self.not_offered.update((account.account_id, region, service) for region, service in skipped)
         if not units:
             return
         # Every region's context exists (a global check may read any region); clients are made on first use.
@@ -476,6 +488,7 @@ def scan(
         api_calls=run.call_log.total,
         units_run=run.units_run,
         units_skipped=run.units_skipped,
+        not_offered=sorted(run.not_offered),
         warnings=list(registry.warnings),
         accounts_failed=dict(sorted(run.failed.items())),
         shard=run.shard.label,

@@ -72,6 +72,13 @@ def render(report: Report, *, findings: bool = True) -> str:
         rows = [[r.status.value, r.region, r.resource_id, *(_clip(c) for c in r.cells)] for r in section.rows]
         lines.append(tabulate(rows, headers=["Status", "Region", "Resource", *section.columns], tablefmt="simple")
                      if rows else "  (nothing to show)")
+    if report.scan.not_offered:
+        per_region: dict[str, list[str]] = {}
+        for gap in report.scan.not_offered:
+            per_region.setdefault(gap.region, []).append(gap.service)
+        lines.append("")
+        lines.append("Not assessed, the service is not offered in the region: " + "; ".join(
+            f"{region}: {', '.join(sorted(set(services)))}" for region, services in sorted(per_region.items())))
     if findings:
         failing = [f for f in report.findings if f.status is not Status.PASS and not f.muted]
         failing.sort(key=lambda f: (f.status is Status.ERROR, -f.severity.rank, f.check_id, f.resource_id))

@@ -133,6 +133,9 @@ def merge_reports(parts: list[Report], *, allow_partial: bool = False) -> Report
         "areas": None if any(p.scan.areas is None for p in parts) else sorted(
             {(a.account_id, a.region): a for p in parts for a in p.scan.areas or []}.values(),
             key=lambda a: (a.account_id, a.region)),
+        "not_offered": sorted({(n.account_id, n.region, n.service): n for p in parts
+                               for n in p.scan.not_offered}.values(),
+                              key=lambda n: (n.account_id, n.region, n.service)),
         "units_not_run": sorted({(u.account_id, u.region, u.check_id): u for p in parts
                                  for u in p.scan.units_not_run}.values(),
                                 key=lambda u: (u.account_id, u.region, u.check_id)),
@@ -146,7 +149,7 @@ def merge_reports(parts: list[Report], *, allow_partial: bool = False) -> Report
                   inventory=inventory, sections=merge_sections([p.sections for p in parts]))
 
 
-NAMED = {"areas", "units_not_run", "shard", "accounts_failed"}  # merged by merge_reports() itself
+NAMED = {"areas", "units_not_run", "not_offered", "shard", "accounts_failed"}  # merged by merge_reports() itself
 
 
 def _combined_extras(parts: list[Report]) -> dict[str, Any]:

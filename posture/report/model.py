@@ -30,6 +30,16 @@ class Tool(BaseModel):
     version: str
 
 
+class NotOffered(BaseModel):
+    """A service whose checks were not run in a region because AWS does not offer it there."""
+
+    model_config = ConfigDict(frozen=True)
+    account_id: str
+    region: str
+    service: str
+    reason: str = "not assessed: the service is not offered in this region"
+
+
 class Area(BaseModel):
     """An (account, region) pair a scan evaluated; region "global" for account-wide checks."""
 
@@ -73,6 +83,9 @@ class ScanInfo(BaseModel):
     units_not_run: list[UnitRef] = Field(
         default_factory=list, description="(account, region, check) units that could not run or ended in ERROR: "
                                           "what they found before is not re-assessed")
+    not_offered: list[NotOffered] = Field(
+        default_factory=list, description="(account, region, service) not assessed because AWS does not offer the "
+                                          "service in that region, each once (however many checks it has)")
 
 
 class Summary(BaseModel):
@@ -218,6 +231,7 @@ def build_report(result: ScanResult) -> Report:
             shard=result.shard,
             areas=[Area(account_id=a, region=r) for a, r in result.areas],
             units_not_run=[UnitRef(account_id=a, region=r, check_id=c) for a, r, c in result.units_not_run],
+            not_offered=[NotOffered(account_id=a, region=r, service=s) for a, r, s in result.not_offered],
         ),
         summary=summarize(result.findings),
         findings=result.findings,
