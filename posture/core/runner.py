@@ -28,6 +28,7 @@ each read and of each check's metadata.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -130,7 +131,7 @@ def scan_session(config: ScanConfig) -> boto3.Session:
         name = exc.kwargs.get("profile") or config.profile
         raise ScanError(f"AWS profile {name!r} does not exist in the AWS config files") from None
     region = session.region_name
-    if region and not any(region in known_regions(session, p) for p in session.get_available_partitions()):
+    if region and not is_region_name(session, region):
         # The default region picks where the identity is asked; a name no partition has would be
         # sent to a host that does not exist (or, behind an endpoint override, silently ignored).
         raise UsageError(f"AWS region {region[:64]!r} (AWS_DEFAULT_REGION or the profile's region) is not an "
@@ -160,6 +161,14 @@ def enabled_regions(context: AwsContext) -> list[str]:
     """The regions enabled for the context's account; raises AwsReadError."""
     answer = context.call("ec2", "describe_regions", AllRegions=False)
     return sorted(r["RegionName"] for r in answer.get("Regions", []))
+
+
+def is_region_name(session: boto3.Session, region: str) -> bool:
+    """Whether `region` has the form of a region of some partition (botocore's partition data:
+    cheap, and it accepts regions newer than botocore's list of endpoints)."""
+    partitions = session._loader.load_data("partitions").get("partitions", [])
+    return any(re.match(p.get("regionRegex", r"^$"), region) for p in partitions) or any(
+        region in p.get("regions", {}) for p in partitions)
 
 
 def known_regions(session: boto3.Session, partition: str) -> set[str]:
