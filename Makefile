@@ -9,7 +9,10 @@ STAMP   = $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo,test,dev]'
+	@# uv (from PyPI) installs the same packages in seconds; pip does it where uv cannot.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[demo,test,dev]' \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo,test,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
