@@ -191,22 +191,10 @@ def exit_code(scan_code: int, push_ok: bool) -> int:
 
 
 def load_report(path: str) -> Report:
-    from pydantic import ValidationError
+    """A report file, or one usage line (the loader lives with the report: posture.report.merge)."""
+    from posture.report.merge import load_report as load
 
-    from posture.report.model import Report
-
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read report {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not a posture JSON report (it is not UTF-8 text)") from None
-    try:
-        return Report.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"{path} is not a posture JSON report ({where}: {first['msg']})") from None
+    return load(path)
 
 
 @click.command()
