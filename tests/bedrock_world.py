@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from posture.demo.seeds.model import detect_only as detect_only  # the demo's own, reused by the tests
+
 ACCOUNT = "123456789012"
 NOW = "2026-11-01T00:00:00Z"
 HARM = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")
@@ -42,18 +44,6 @@ def weak_guardrail(gid: str, version: str = "DRAFT") -> dict[str, Any]:
     detail["sensitiveInformationPolicy"] = {"piiEntities": [{"type": "EMAIL", "action": "NONE"}]}
     del detail["contextualGroundingPolicy"]
     return detail
-
-
-def detect_only(detail: dict[str, Any]) -> dict[str, Any]:
-    """The same guardrail with every filter's action NONE: it detects and logs, and blocks nothing."""
-    changed = copy.deepcopy(detail)
-    for flt in changed.get("contentPolicy", {}).get("filters", []):
-        flt["inputAction"] = flt["outputAction"] = "NONE"
-    for entity in changed.get("sensitiveInformationPolicy", {}).get("piiEntities", []):
-        entity["action"] = "NONE"
-    for flt in changed.get("contextualGroundingPolicy", {}).get("filters", []):
-        flt["action"] = "NONE"
-    return changed
 
 
 def without_prompt_attack(detail: dict[str, Any]) -> dict[str, Any]:

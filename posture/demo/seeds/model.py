@@ -74,7 +74,8 @@ def _guardrail(region: str, gid: str, name: str, *, strong: bool, key: str | Non
     return detail
 
 
-def _detect_only(detail: dict[str, Any]) -> dict[str, Any]:
+def detect_only(detail: dict[str, Any]) -> dict[str, Any]:
+    """The same guardrail with every filter's action NONE: it detects and logs, and blocks nothing."""
     changed: dict[str, Any] = json.loads(json.dumps(detail))
     for flt in changed.get("contentPolicy", {}).get("filters", []):
         flt["inputAction"] = flt["outputAction"] = "NONE"
@@ -99,7 +100,7 @@ def seed_guardrails_and_agents(client: Any, sim: Any, seeded: Any) -> None:
     # was published in detect-only mode (every filter's action NONE: it logs and blocks nothing).
     sim.put("bedrock", "GetGuardrail", {**strong, "version": "1"}, region=PRIMARY,
             guardrailIdentifier=strong["guardrailId"], guardrailVersion="1")
-    sim.put("bedrock", "GetGuardrail", _detect_only({**monitor, "version": "1"}), region=PRIMARY,
+    sim.put("bedrock", "GetGuardrail", detect_only({**monitor, "version": "1"}), region=PRIMARY,
             guardrailIdentifier=monitor["guardrailId"], guardrailVersion="1")
     seeded.ids["guardrail:support"] = strong["guardrailId"]
     # us-west-2 has no guardrail of its own; seed_paths_to_models enforces one for the account there.
