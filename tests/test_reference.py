@@ -16,7 +16,7 @@ def shared(name: str):
 
 
 @pytest.mark.parametrize("name", ["owasp_llm_top10", "nist_csf_2", "securityhub_controls", "trust_boundaries",
-                                  "asff_required_fields"])
+                                  "asff_required_fields", "ai_frameworks"])
 def test_packaged_reference_data_is_the_shared_copy(name):
     assert json.loads((PACKAGED / f"{name}.json").read_text()) == shared(name)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from posture.core import reference
 
@@ -151,6 +151,14 @@ class CheckMeta(BaseModel):
     owasp_llm: tuple[str, ...]
     securityhub_controls: tuple[str, ...] = ()
     permissions: tuple[str, ...]
+    # AI frameworks (ids as ai_frameworks.json writes them): the MITRE ATLAS techniques the control
+    # mitigates (mitigation ids may be added), the NIST AI RMF 1.0 subcategories and ISO/IEC 42001
+    # Annex A controls it gives evidence for; agentic checks name their OWASP Agentic 2026 risks.
+    atlas: tuple[str, ...] = ()
+    nist_ai_rmf: tuple[str, ...] = ()
+    iso42001: tuple[str, ...] = ()
+    owasp_agentic: tuple[str, ...] = ()
+    eu_ai_act: tuple[str, ...] = ()
     # The AWS documentation a finding links for remediation (ASFF Remediation.Recommendation.Url).
     # Left out: the page of its first Security Hub control, else its service's security chapter.
     docs_url: str | None = None
@@ -216,6 +224,17 @@ class CheckMeta(BaseModel):
         unknown = [v for v in value if v not in reference.securityhub_control_ids()]
         if unknown:
             raise ValueError(f"unknown Security Hub control ids: {unknown}")
+        return value
+
+    @field_validator("atlas", "nist_ai_rmf", "iso42001", "owasp_agentic", "eu_ai_act")
+    @classmethod
+    def _ai_frameworks(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        framework = reference.AI_FRAMEWORK_FIELDS[str(info.field_name)]
+        unknown = [v for v in value if v not in reference.ai_framework_ids(framework)]
+        if unknown:
+            raise ValueError(f"unknown {framework} ids: {unknown}")
+        if len(set(value)) != len(value):
+            raise ValueError("names an id twice")
         return value
 
     @field_validator("permissions")

@@ -1,4 +1,5 @@
-"""Framework data (OWASP LLM Top 10, NIST CSF 2.0, Security Hub controls), read from
+"""Framework data (OWASP LLM Top 10, NIST CSF 2.0, Security Hub controls and the AI frameworks of
+`ai_frameworks.json`: NIST AI RMF, MITRE ATLAS, ISO/IEC 42001, the EU AI Act, OWASP Agentic), read from
 the JSON files shipped in `posture/data/`, which are copies of the team's reference
 set. Read lazily and once: nothing is loaded at import time."""
 
@@ -53,3 +54,38 @@ def securityhub_control_ids() -> frozenset[str]:
 @cache
 def boundary_names() -> dict[str, str]:
     return {b["id"]: b["name"] for b in load("trust_boundaries")["boundaries"]}
+
+
+# The AI frameworks a check maps to, by the CheckMeta field that holds its ids.
+AI_FRAMEWORK_FIELDS: dict[str, str] = {
+    "atlas": "mitre_atlas",
+    "nist_ai_rmf": "nist_ai_rmf_1_0",
+    "iso42001": "iso_iec_42001_2023",
+    "owasp_agentic": "owasp_agentic_top10_2026",
+    "eu_ai_act": "eu_ai_act",
+}
+
+
+@cache
+def ai_framework(key: str) -> dict[str, Any]:
+    """One framework of ai_frameworks.json by its key (`nist_ai_rmf_1_0`, `mitre_atlas`, ...)."""
+    return dict(load("ai_frameworks")["frameworks"][key])
+
+
+@cache
+def atlas_techniques() -> dict[str, str]:
+    """MITRE ATLAS technique and sub-technique id -> name."""
+    return {t["id"]: t.get("display_name") or t["name"] for t in ai_framework("mitre_atlas")["techniques"]}
+
+
+@cache
+def atlas_mitigations() -> dict[str, str]:
+    return {m["id"]: m["name"] for m in ai_framework("mitre_atlas")["mitigations"]}
+
+
+@cache
+def ai_framework_ids(key: str) -> frozenset[str]:
+    """The requirement ids a check may name for one AI framework (ATLAS: techniques and mitigations)."""
+    if key == "mitre_atlas":
+        return frozenset(atlas_techniques()) | frozenset(atlas_mitigations())
+    return frozenset(str(item["id"]) for item in ai_framework(key)["items"])
