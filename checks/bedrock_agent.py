@@ -94,6 +94,11 @@ def judge_alias(alias_name: str, versions: dict[str, tuple[str, str] | None],
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
     permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+    atlas=["AML.T0051", "AML.T0051.001", "AML.T0054", "AML.T0053", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.6", "MANAGE 1.3"],
+    iso42001=["A.6.2.6", "A.6.2.5"],
+    owasp_agentic=["ASI01", "ASI02"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_guardrail_attached(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -139,6 +144,11 @@ def agent_guardrail_attached(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
     permissions=[*AGENT_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0084", "AML.T0056", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI06"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_cmk(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -166,6 +176,11 @@ def agent_cmk(ctx: CheckContext) -> None:
     csf=["PR.AA-05", "PR.DS-10"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=list(AGENT_PERMISSIONS),
+    atlas=["AML.T0091", "AML.T0092"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI06"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_idle_session_ttl(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -199,6 +214,11 @@ def agent_idle_session_ttl(ctx: CheckContext) -> None:
     securityhub_controls=["Bedrock.1"],
     permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
                  "kms:DescribeKey"],
+    atlas=["AML.T0085.000", "AML.T0035", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.6.2.6"],
+    owasp_agentic=["ASI06"],
+    eu_ai_act=["Art. 15"],
 )
 def data_source_cmk(ctx: CheckContext) -> None:
     for kb in knowledge_bases(ctx):
@@ -233,6 +253,11 @@ def data_source_cmk(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM07:2025"],
     permissions=["bedrock:ListPrompts", "bedrock:GetPrompt", "kms:DescribeKey"],
+    atlas=["AML.T0056", "AML.T0081", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI01"],
+    eu_ai_act=["Art. 15"],
 )
 def prompt_cmk(ctx: CheckContext) -> None:
     for summary in prompts(ctx):
@@ -292,6 +317,11 @@ def prompt_texts(prompt: dict[str, Any]) -> dict[str, str | None]:
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
     permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+    atlas=["AML.T0083", "AML.T0056", "AML.T0055"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -328,6 +358,11 @@ def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
     permissions=["bedrock:ListPrompts", "bedrock:GetPrompt"],
+    atlas=["AML.T0055", "AML.T0056", "AML.T0083"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def prompt_no_secrets(ctx: CheckContext) -> None:
     for summary in prompts(ctx):

@@ -97,6 +97,9 @@ def forbids_child_override(content: dict[str, Any]) -> bool:
     csf=["GV.PO-01", "GV.OC-03"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy"],
+    atlas=["AML.T0057"],
+    nist_ai_rmf=["GOVERN 6.1", "MEASURE 2.10"],
+    iso42001=["A.10.3", "A.7.3"],
 )
 def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -158,6 +161,9 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     csf=["GV.PO-01", "PR.AA-05"],
     owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
     permissions=list(ORG_PERMISSIONS),
+    atlas=["AML.T0012", "AML.T0034"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def scps_restrict_accounts(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
