@@ -149,6 +149,7 @@ def test_docs_url_defaults_and_is_validated_at_registration() -> None:
     base = dict(id="kms.some_control", title="A control title", description="d" * 10, rationale="r" * 10,
                 remediation="x" * 10, service="kms", scope="regional", resource_type="AwsKmsKey",
                 severity="low", boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
+                atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"],
                 permissions=["kms:ListKeys"])
     assert CheckMeta(**base).docs_url == SERVICE_DOCS["kms"]
     assert CheckMeta(**base, securityhub_controls=["KMS.4"]).docs_url == KMS_DOCS

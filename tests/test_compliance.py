@@ -19,11 +19,11 @@ from tests.validators import assert_valid_report
 BASE = dict(title="A check of something", description="What it looks at.", rationale="Why it matters.",
             remediation="How to fix it.", service="kms", scope="regional", resource_type="AwsKmsKey",
             severity="medium", boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
-            permissions=["kms:ListKeys"])
+            atlas=["AML.T0035"], nist_ai_rmf=["GOVERN 1.1"], iso42001=["A.2.2"], permissions=["kms:ListKeys"])
 
 
 def meta(check_id: str, **frameworks: list[str]) -> CheckMeta:
-    return CheckMeta(id=check_id, **BASE, **frameworks)
+    return CheckMeta(**{**BASE, "id": check_id, **frameworks})
 
 
 CATALOGUE = [
@@ -47,7 +47,7 @@ def test_each_requirement_gets_the_verdict_of_its_mapped_checks():
     assert got["MANAGE 2.4"] == "fail"
     assert got["MANAGE 4.1"] == "error"
     assert got["MAP 4.1"] == "not_assessed"  # kms.d maps here but was not selected
-    assert got["GOVERN 1.1"] == "manual"  # a governance process: no check can show it
+    assert got["GOVERN 4.1"] == "manual"  # a governance process: no check can show it
     measure = next(r for r in view.requirements if r.id == "MEASURE 2.7")
     assert (measure.passed, measure.failed, measure.errors) == (1, 1, 0)
     assert [c.check_id for c in measure.checks] == ["kms.a", "kms.b"]
@@ -171,3 +171,20 @@ def test_compliance_in_the_config_file_is_read_and_checked(invoke, tmp_path):
     result = invoke("scan", "--config", str(config), "--no-history")
     assert result.exit_code == 2
     assert "unknown framework 'nist_ai_rmf_2'" in result.output
+
+
+@pytest.mark.parametrize("change, complaint", [
+    ({"atlas": []}, "at least one MITRE ATLAS technique"),
+    ({"atlas": ["AML.M0005"]}, "at least one MITRE ATLAS technique"),  # a mitigation alone names no risk
+    ({"atlas": ["AML.T9999"]}, "unknown mitre_atlas ids"),
+    ({"nist_ai_rmf": []}, "NIST AI RMF"),
+    ({"iso42001": ["A.99"]}, "unknown iso_iec_42001_2023 ids"),
+    ({"service": "bedrock-agent"}, "OWASP Agentic"),
+    ({"owasp_agentic": ["ASI11"]}, "unknown owasp_agentic_top10_2026 ids"),
+    ({"eu_ai_act": ["Art. 200"]}, "unknown eu_ai_act ids"),
+])
+def test_a_check_without_its_ai_mapping_does_not_register(change, complaint):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=complaint):
+        CheckMeta(**{**BASE, "id": "kms.x", **change})
