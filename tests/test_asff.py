@@ -168,12 +168,14 @@ def test_botocore_refuses_what_security_hub_would() -> None:
     assert asff_problems([item]) == []
 
 
-def test_every_finding_the_demo_scan_writes_is_valid_for_botocore(aws, run_check) -> None:  # type: ignore[no-untyped-def]
-    from posture.demo.seed import seed_account
+@pytest.mark.xdist_group("demo")
+def test_every_finding_the_demo_scan_writes_is_valid_for_botocore(demo_account, registry) -> None:  # type: ignore[no-untyped-def]
+    from posture.core.config import ScanConfig
+    from posture.core.runner import scan
 
-    seed_account(aws.client, aws.simulation)
-    findings = [f for check in ("kms.cmk_rotation_enabled", "s3.ai_bucket_versioning_enabled",
-                                "accessanalyzer.no_external_access_to_ai_resources") for f in run_check(check)]
+    findings = scan(ScanConfig(checks=("kms.cmk_rotation_enabled", "s3.ai_bucket_versioning_enabled",
+                                       "accessanalyzer.no_external_access_to_ai_resources"),
+                               regions=("us-east-1",), max_attempts=2), registry).findings
     items = json.loads(asff.render(make_report(findings)))
     assert_valid_asff(items)
     assert all(i["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/") for i in items)
