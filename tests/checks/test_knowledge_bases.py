@@ -64,6 +64,9 @@ def s3_vectors_kb(aws, simulated, encryption: dict | None = None) -> str:
     vectors.create_vector_bucket(vectorBucketName="kb-vectors", **(
         {"encryptionConfiguration": encryption} if encryption else {}))
     bucket = vectors.get_vector_bucket(vectorBucketName="kb-vectors")["vectorBucket"]["vectorBucketArn"]
+    vectors.create_index(vectorBucketName="kb-vectors", indexName="chunks", dataType="float32", dimension=4,
+                         distanceMetric="cosine")
+    index = f"{bucket}/index/chunks"
     kb_id = "KBVECTORS1"
     simulated("bedrock-agent", "ListKnowledgeBases", {"knowledgeBaseSummaries": [
         {"knowledgeBaseId": kb_id, "name": "vectors", "status": "ACTIVE", "updatedAt": NOW}]})
@@ -72,7 +75,8 @@ def s3_vectors_kb(aws, simulated, encryption: dict | None = None) -> str:
         "knowledgeBaseId": kb_id, "name": "vectors", "knowledgeBaseArn": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:"
         f"knowledge-base/{kb_id}", "roleArn": ROLE, "status": "ACTIVE", "createdAt": NOW, "updatedAt": NOW,
         "knowledgeBaseConfiguration": {"type": "VECTOR"},
-        "storageConfiguration": {"type": "S3_VECTORS", "s3VectorsConfiguration": {"vectorBucketArn": bucket}}}},
+        "storageConfiguration": {"type": "S3_VECTORS", "s3VectorsConfiguration": {
+            "vectorBucketArn": bucket, "indexArn": index}}}},
         knowledgeBaseId=kb_id)
     return kb_id
 
