@@ -132,6 +132,9 @@ scan_options = [
                       "JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch)."),
     click.option("--progress", is_flag=True,
                  help="Show progress on stderr off a terminal too: one line every few seconds."),
+    click.option("--cloudtrail-lookback", "cloudtrail_lookback", type=click.IntRange(1, 90), metavar="DAYS",
+                 help="Also look for LLM-jacking in the last DAYS of CloudTrail events (LookupEvents: slow, "
+                      "opt-in; the [checks.cloudtrail] lookback_days setting)."),
 ]
 # What to do with a report: shared by `scan`, `merge` and `demo`.
 output_options = [
@@ -272,6 +275,11 @@ def scan(**options: Any) -> None:
     extras, options = reporting_cli.prepare(click.get_current_context(), options)
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
     options["shard_index"], options["shard_count"] = resolve_shard(options.pop("shard"), options.pop("shard_count"))
+    lookback = options.pop("cloudtrail_lookback", None)
+    if lookback is not None:  # the flag is a name for one check setting; the engine knows no check
+        settings = dict(options.get("check_settings") or {})
+        settings["cloudtrail"] = {**settings.get("cloudtrail", {}), "lookback_days": lookback}
+        options["check_settings"] = settings
     registry = load_registry()
     options["services"] = service_names(registry, tuple(options.get("services") or ()))
     severities = tuple(options.pop("severities", ()) or ())
