@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from posture.report.compliance import FRAMEWORK_KEYS
 from tests.validators import assert_valid_asff, assert_valid_ocsf, assert_valid_report
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
@@ -87,9 +88,21 @@ def test_demo_command_prints_scores_and_writes_report(tmp_path):
     out = tmp_path / "demo.json"
     html, csv, ocsf, asff = (tmp_path / f"demo.{ext}" for ext in ("html", "csv", "ocsf.json", "asff.json"))
     # AWS_PROFILE set for the user's real AWS does not break the demo (it has its own AWS).
+    frameworks = [x for key in FRAMEWORK_KEYS for x in ("--compliance", key)]
     result = run_posture("demo", "--json", str(out), "--html", str(html), "--csv", str(csv), "--ocsf", str(ocsf),
-                         "--asff", str(asff), env={"AWS_PROFILE": "my-real-profile"})
+                         "--asff", str(asff), *frameworks, env={"AWS_PROFILE": "my-real-profile"})
     assert result.returncode == 0, result.stderr
+    # --compliance: every framework's per-requirement view in the table, the JSON, the HTML and a CSV
+    # beside the findings CSV (issue 11), with evidence for some requirements of each.
+    views = {v["key"]: v for v in json.loads(out.read_text())["compliance"]}
+    assert list(views) == list(FRAMEWORK_KEYS)
+    for key, view in views.items():
+        assert view["with_evidence"] > 0, key
+        assert f'data-framework="{key}"' in html.read_text()
+    assert views["nist_ai_rmf_1_0"]["by_status"].get("manual", 0) > 0  # governance needs people, not APIs
+    beside = (tmp_path / "demo.compliance.csv").read_text()
+    assert beside.count("\n") == 1 + sum(len(v["requirements"]) for v in views.values())
+    assert "NIST AI RMF 1.0: 72 requirements" in result.stdout
     # Every output flag of scan works on the demo too (issue 10 item 4), and the paths are printed.
     assert html.read_text().lstrip().lower().startswith("<!doctype html")
     assert len(json.loads(ocsf.read_text())) == len(json.loads(asff.read_text())) > 0
