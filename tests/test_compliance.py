@@ -188,3 +188,19 @@ def test_a_check_without_its_ai_mapping_does_not_register(change, complaint):
 
     with pytest.raises(ValidationError, match=complaint):
         CheckMeta(**{**BASE, "id": "kms.x", **change})
+
+
+def test_each_finding_carries_its_checks_ai_mapping_into_asff_ocsf_and_csv(aws, run_check, registry):
+    from posture.render import asff, ocsf
+
+    aws.client("kms", "us-east-1").create_key()
+    finding = run_check("kms.cmk_rotation_enabled")[0]
+    meta = registry.get("kms.cmk_rotation_enabled").meta
+    assert (finding.atlas, finding.nist_ai_rmf, finding.iso42001) == (meta.atlas, meta.nist_ai_rmf, meta.iso42001)
+    item = json.loads(asff.render(make_report([finding])))[0]
+    assert f"MITRE ATLAS {meta.atlas[0]}" in item["Compliance"]["RelatedRequirements"]
+    assert item["ProductFields"]["posture/NistAiRmf"] == ",".join(meta.nist_ai_rmf)
+    event = json.loads(ocsf.render(make_report([finding])))[0]
+    assert set(meta.iso42001) <= set(event["compliance"]["requirements"])
+    row = next(csv.DictReader(io.StringIO(RENDERERS["csv"](make_report([finding])))))
+    assert row["atlas"] == ";".join(meta.atlas)

@@ -278,4 +278,9 @@ def make_finding(
         csf=meta.csf,
         owasp_llm=meta.owasp_llm,
         securityhub_controls=meta.securityhub_controls,
+        atlas=meta.atlas,
+        nist_ai_rmf=meta.nist_ai_rmf,
+        iso42001=meta.iso42001,
+        owasp_agentic=meta.owasp_agentic,
+        eu_ai_act=meta.eu_ai_act,
     )

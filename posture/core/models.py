@@ -298,6 +298,11 @@ class Finding(BaseModel):
     csf: tuple[str, ...]
     owasp_llm: tuple[str, ...]
     securityhub_controls: tuple[str, ...] = ()
+    atlas: Annotated[tuple[str, ...], Field(description="MITRE ATLAS techniques (and mitigations) of the check")] = ()
+    nist_ai_rmf: Annotated[tuple[str, ...], Field(description="NIST AI RMF 1.0 subcategories it is evidence for")] = ()
+    iso42001: Annotated[tuple[str, ...], Field(description="ISO/IEC 42001:2023 Annex A controls")] = ()
+    owasp_agentic: Annotated[tuple[str, ...], Field(description="OWASP Top 10 for Agentic Applications 2026")] = ()
+    eu_ai_act: Annotated[tuple[str, ...], Field(description="EU AI Act articles")] = ()
     first_seen: Annotated[datetime | None, Field(description="First scan that saw this id (history).")] = None
     last_seen: Annotated[datetime | None, Field(description="Last scan that saw this id (history).")] = None
     previous_status: Annotated[Status | None, Field(

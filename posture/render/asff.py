@@ -54,9 +54,17 @@ def severity_label(finding: Finding) -> str:
     return "INFORMATIONAL" if finding.status is Status.PASS else finding.severity.value.upper()
 
 
+# The AI frameworks a finding names, as Security Hub and OCSF consumers read them (name, Finding field).
+AI_FRAMEWORKS = (("MITRE ATLAS", "atlas"), ("NIST AI RMF 1.0", "nist_ai_rmf"), ("ISO/IEC 42001", "iso42001"),
+                 ("OWASP Agentic Top 10 2026", "owasp_agentic"), ("EU AI Act", "eu_ai_act"))
+AI_PRODUCT_FIELDS = {"atlas": "posture/MitreAtlas", "nist_ai_rmf": "posture/NistAiRmf", "iso42001": "posture/Iso42001",
+                     "owasp_agentic": "posture/OwaspAgentic", "eu_ai_act": "posture/EuAiAct"}
+
+
 def related_requirements(finding: Finding) -> list[str]:
     items = [f"NIST CSF 2.0 {c}" for c in finding.csf]
     items += [f"OWASP LLM Top 10 {o}" for o in finding.owasp_llm]
+    items += [f"{name} {i}" for name, field in AI_FRAMEWORKS for i in getattr(finding, field)]
     items += [f"Trust boundary {b.value}" for b in finding.boundaries]
     return items[:MAX_REQUIREMENTS]
 
@@ -73,6 +81,9 @@ def product_fields(finding: Finding) -> dict[str, str]:
         "posture/OwaspLlm": ",".join(finding.owasp_llm),
         "posture/ResourceId": finding.resource_id,
     }
+    for field, name in AI_PRODUCT_FIELDS.items():
+        if getattr(finding, field):
+            fields[name] = ",".join(getattr(finding, field))
     if finding.securityhub_controls:
         fields["posture/SecurityHubControls"] = ",".join(finding.securityhub_controls)
     if finding.muted:

@@ -14,7 +14,8 @@ from posture.report.model import Report
 COLUMNS = [
     "id", "check_id", "title", "severity", "status", "muted", "mute_reason", "partition", "account_id", "region",
     "resource_id", "resource_arn", "resource_type", "message", "remediation", "remediation_url", "boundaries", "csf",
-    "owasp_llm", "securityhub_controls", "first_seen", "last_seen",
+    "owasp_llm", "securityhub_controls", "first_seen", "last_seen", "atlas", "nist_ai_rmf", "iso42001", "owasp_agentic",
+    "eu_ai_act",
 ]
 # A cell a spreadsheet would run as a formula (CSV injection) starts with a single quote, which
 # makes it text (OWASP's list: = + - @, tab and carriage return).

@@ -24,7 +24,8 @@ ACTIVITY_CREATE, ACTIVITY_UPDATE = 1, 2
 SEVERITY_ID = {Severity.INFORMATIONAL: 1, Severity.LOW: 2, Severity.MEDIUM: 3, Severity.HIGH: 4,
                Severity.CRITICAL: 5}
 COMPLIANCE_STATUS_ID = {Status.PASS: 1, Status.ERROR: 2, Status.FAIL: 3}  # Pass, Warning, Fail
-STANDARDS = ["NIST CSF 2.0", "OWASP Top 10 for LLM Applications"]
+STANDARDS = ["NIST CSF 2.0", "OWASP Top 10 for LLM Applications", "MITRE ATLAS", "NIST AI RMF 1.0", "ISO/IEC 42001",
+             "OWASP Top 10 for Agentic Applications 2026", "EU AI Act"]
 
 
 def _facts() -> dict[str, Any]:
@@ -101,7 +102,8 @@ def event(finding: Finding, scan_time: datetime) -> dict[str, Any]:
         "compliance": {
             "control": finding.check_id,
             "standards": STANDARDS,
-            "requirements": [*finding.csf, *finding.owasp_llm],
+            "requirements": [*finding.csf, *finding.owasp_llm, *finding.atlas, *finding.nist_ai_rmf,
+                             *finding.iso42001, *finding.owasp_agentic, *finding.eu_ai_act],
             "status_id": compliance_id,
             "status": facts["compliance_object"]["status_id"][str(compliance_id)],
             "status_details": [finding.message],
