@@ -811,7 +811,8 @@ def judge_lifecycle_scripts(scripts: dict[str, str | None]) -> tuple[str, str, d
     leaking = secret_fields({name: text for name, text in scripts.items() if text is not None})
     evidence: dict[str, EvidenceValue] = {"scripts": sorted(scripts), "scripts_with_secrets": leaking}
     if leaking:
-        return "FAIL", f"{', '.join(leaking)} hold(s) a credential-shaped literal", evidence
+        verb = "holds" if len(leaking) == 1 else "hold"
+        return "FAIL", f"{', '.join(leaking)} {verb} a credential-shaped literal", evidence
     if unreadable:
         return "ERROR", f"{', '.join(unreadable)} is not base64-encoded text: not judged", \
             {**evidence, "unreadable_scripts": unreadable}
