@@ -345,7 +345,7 @@ def test_compilation_job(aws, run_check, good, status):
 
 
 def test_job_read_denied_is_error_and_other_kinds_still_judged(aws, run_check):
-    compilation_job(aws, "neo", good=True)
+    compilation_job(aws, "neo", good=False)
     transform_job(aws, "scoring")
     aws.simulation.fail("sagemaker", "DescribeCompilationJob", "AccessDeniedException")
     aws.simulation.fail("sagemaker", "ListAutoMLJobs", "AccessDeniedException")
