@@ -11,7 +11,7 @@ from typing import Any
 from checks._secrets import secret_fields
 from checks.kms import is_customer_managed, judge_cmk
 from posture.aws.errors import AwsReadError
-from posture.core.context import CheckContext
+from posture.core.context import CheckContext, SettingError
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
@@ -771,7 +771,8 @@ def vpc_subnets(record: dict[str, Any] | None) -> list[str]:
 
 def not_read(ctx: CheckContext, what: str, exc: AwsReadError) -> None:
     """One ERROR for a source that could not be listed (the check's other sources are still judged)."""
-    with ctx.resource(f"not-read/{what}", arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root", type="AwsAccount"):
+    root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
+    with ctx.resource(f"not-read/{what.replace(' ', '-')}", arn=root, type="AwsAccount"):
         ctx.error(f"{what} could not be listed: {exc.reason}", {"unread": [what]})
 
 
@@ -934,7 +935,7 @@ def job_security(kind: str, job: dict[str, Any]) -> JobSecurity:
     if kind == "transform":  # the network is the model's (judged by sagemaker.model_network_isolation)
         return JobSecurity({"output": (job.get("TransformOutput") or {}).get("KmsKeyId"),
                             "volume": (job.get("TransformResources") or {}).get("VolumeKmsKeyId")}, None, None)
-    if kind == "tuning":
+    if kind == "tuning":  # each training job definition is contained when isolated or in a VPC
         definitions = [d for d in [job.get("TrainingJobDefinition"), *(job.get("TrainingJobDefinitions") or [])] if d]
         keys: dict[str, str | None] = {}
         for index, d in enumerate(definitions):
@@ -943,10 +944,10 @@ def job_security(kind: str, job: dict[str, Any]) -> JobSecurity:
                       or (d.get("ResourceConfig") or {}).get("VolumeKmsKeyId"))
             keys[f"output{suffix}"] = (d.get("OutputDataConfig") or {}).get("KmsKeyId")
             keys[f"volume{suffix}"] = volume
-        return JobSecurity(keys or {"output": None, "volume": None},
-                           bool(definitions) and all(d.get("EnableNetworkIsolation") for d in definitions),
-                           [s for d in definitions for s in vpc_subnets(d.get("VpcConfig"))]
-                           if definitions and all(vpc_subnets(d.get("VpcConfig")) for d in definitions) else [])
+        networked = [d for d in definitions if not d.get("EnableNetworkIsolation")]
+        in_vpc = bool(networked) and all(vpc_subnets(d.get("VpcConfig")) for d in networked)
+        return JobSecurity(keys or {"output": None, "volume": None}, bool(definitions) and not networked,
+                           [s for d in networked for s in vpc_subnets(d.get("VpcConfig"))] if in_vpc else [])
     if kind == "compilation":
         return JobSecurity({"output": (job.get("OutputConfig") or {}).get("KmsKeyId")}, None,
                            vpc_subnets(job.get("VpcConfig")))
@@ -1017,6 +1018,8 @@ def recent_jobs(ctx: CheckContext, kind: Kind, days: int) -> list[dict[str, Any]
 )
 def job_encryption_isolation(ctx: CheckContext) -> None:
     days = ctx.setting("job_lookback_days", 30)
+    if days < 1:
+        raise SettingError(f"setting checks.sagemaker.job_lookback_days must be 1 or more, not {days}")
     for kind_name, kind in JOB_KINDS.items():
         try:
             listed = recent_jobs(ctx, kind, days)

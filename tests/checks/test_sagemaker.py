@@ -266,7 +266,7 @@ def test_studio_lifecycle_config_with_secret_fails_and_notebook_list_denied_is_o
     findings = run_check(LCC)
     studio = only(findings, "jl")
     assert (studio.status, studio.evidence["config_type"]) == (Status.FAIL, "studio")
-    assert only(findings, "not-read/notebook lifecycle configurations").status is Status.ERROR
+    assert only(findings, "not-read/notebook-lifecycle-configurations").status is Status.ERROR
 
 
 def test_lifecycle_config_read_denied_is_error(aws, run_check):
@@ -352,7 +352,12 @@ def test_job_read_denied_is_error_and_other_kinds_still_judged(aws, run_check):
     findings = run_check(JOBS)
     assert only(findings, "neo").status is Status.ERROR
     assert only(findings, "scoring").status is Status.FAIL
-    assert only(findings, "not-read/automl jobs").status is Status.ERROR
+    assert only(findings, "not-read/automl-jobs").status is Status.ERROR
+
+
+def test_job_lookback_must_be_positive(aws, run_check):
+    findings = run_check(JOBS, check_settings={"sagemaker": {"job_lookback_days": 0}})
+    assert [f.status for f in findings] == [Status.ERROR] and "job_lookback_days" in findings[0].message
 
 
 def test_old_jobs_are_outside_the_lookback(aws, run_check):
@@ -376,7 +381,12 @@ def test_job_security_reads_each_kind():
          "EnableNetworkIsolation": True},
         {"OutputDataConfig": {}, "ResourceConfig": {"VolumeKmsKeyId": KEY}, "VpcConfig": {"Subnets": ["s-1"]}}]})
     assert tuning.keys == {"output[0]": KEY, "volume[0]": KEY, "output[1]": None, "volume[1]": KEY}
-    assert (tuning.isolation, tuning.subnets) == (False, [])  # one definition isolated, one in a VPC: not both
+    assert (tuning.isolation, tuning.subnets) == (False, ["s-1"])  # one isolated, the other in a VPC: contained
+    open_one = sagemaker_checks.job_security("tuning", {"TrainingJobDefinitions": [
+        {"EnableNetworkIsolation": True}, {"VpcConfig": {"Subnets": []}}]})
+    assert (open_one.isolation, open_one.subnets) == (False, [])
+    isolated = sagemaker_checks.job_security("tuning", {"TrainingJobDefinition": {"EnableNetworkIsolation": True}})
+    assert (isolated.isolation, isolated.subnets) == (True, [])
     automl = sagemaker_checks.job_security("automl", {"OutputDataConfig": {"KmsKeyId": KEY}, "SecurityConfig": {
         "VolumeKmsKeyId": KEY, "VpcConfig": {"Subnets": ["s-1"]}}})
     assert (automl.keys, automl.isolation, automl.subnets) == ({"output": KEY, "volume": KEY}, None, ["s-1"])
