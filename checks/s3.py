@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _policy, _scope
+from checks import _policy, _scope, sagemaker
 from checks._tags import tag_map
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
@@ -401,3 +401,97 @@ def account_public_access_blocked(ctx: CheckContext) -> None:
                        {"settings_off": off, "configured": bool(settings)})
         else:
             ctx.passed("all four account-level Block Public Access settings are on")
+
+
+# -- shadow buckets --------------------------------------------------------------------------
+# The default bucket SageMaker (Python SDK `Session.default_bucket()`, Studio, Canvas, JumpStart)
+# creates and writes to in each region: a name anyone can compute from the account id and region.
+SAGEMAKER_DEFAULT_BUCKET = "sagemaker-{region}-{account}"
+NO_BUCKET_CODES = frozenset({"NoSuchBucket", "404", "NotFound"})
+NOT_OURS_CODES = frozenset({"AccessDenied", "403", "Forbidden"})
+
+
+def bucket_owner_answer(ctx: CheckContext, name: str) -> str:
+    """"ours", "other" (exists, another account owns it) or "none" (no bucket has the name), from
+    GetBucketLocation with ExpectedBucketOwner = this account: S3 answers 404 for a name no bucket has
+    and 403 for a bucket another account owns, whatever that bucket's policy says."""
+    try:
+        ctx.call("s3", "get_bucket_location", Bucket=name, ExpectedBucketOwner=ctx.account_id)
+    except AwsReadError as exc:
+        if exc.code in NO_BUCKET_CODES:
+            return "none"
+        if exc.code in NOT_OURS_CODES:
+            return "other"
+        raise
+    return "ours"
+
+
+def sagemaker_used(ctx: CheckContext) -> bool:
+    """Whether this region's SageMaker has a Studio domain, notebook instance or training job: the users
+    and jobs that create and write the default bucket."""
+    return any(sagemaker.summaries(ctx, kind) for kind in (sagemaker.DOMAIN, sagemaker.NOTEBOOK,
+                                                            sagemaker.TRAINING_JOB))
+
+
+def judge_shadow_bucket(owned: bool, answer: str, used: bool | None) -> tuple[bool, str]:
+    """(good, message) for one default bucket name: listed as ours, else what S3 said and whether
+    SageMaker is used in its region (None: not read, only asked for unclaimed names)."""
+    if owned or answer == "ours":
+        return True, "this account owns the default bucket"
+    if answer == "other":
+        return False, "the default bucket name is owned by another account: SageMaker data written there leaves " \
+            "the account and what is read from it (code, models, data) is the other account's"
+    if used:
+        return False, "unclaimed, while SageMaker is used in the region: anyone can create the bucket before " \
+            "this account's SageMaker does and receive what it writes"
+    return True, "no bucket has this name and SageMaker is not used in the region: nothing writes to it"
+
+
+@check(
+    id="s3.shadow_buckets",
+    title="SageMaker default bucket names belong to this account",
+    description="For each scanned region, the SageMaker default bucket name sagemaker-<region>-<account-id> is "
+    "either a bucket of this account, or unclaimed in a region where SageMaker is not used. A bucket of that "
+    "name owned by another account, or an unclaimed name where SageMaker runs, fails.",
+    rationale=(
+        "Bucket names are global and the default names are predictable. An attacker who creates "
+        "sagemaker-<region>-<account-id> first (a 'shadow resource', as Aqua's Bucket Monopoly research showed "
+        "for several AWS services) receives the training data, notebooks and model artifacts SageMaker writes "
+        "there and can plant code or models that the account's jobs then load."
+    ),
+    remediation="A name owned by another account: stop using it (set `default_bucket` in the SageMaker SDK "
+    "config / domain settings to a bucket of this account), report it to AWS and review what was written "
+    "there. An unclaimed name: claim it, `aws s3api create-bucket --bucket sagemaker-<region>-<account-id> "
+    "--region <region>` (with Block Public Access and encryption).",
+    service="s3",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="critical",
+    boundaries=["data", "model"],
+    csf=["PR.DS-01", "ID.AM-08"],
+    owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
+    atlas=["AML.T0010", "AML.T0020", "AML.T0025"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.7.5", "A.4.3"],
+    eu_ai_act=["Art. 10", "Art. 15"],
+    docs_url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html",
+    permissions=["s3:ListAllMyBuckets", "s3:GetBucketLocation", "sagemaker:ListDomains",
+                 "sagemaker:ListNotebookInstances", "sagemaker:ListTrainingJobs"],
+)
+def shadow_buckets(ctx: CheckContext) -> None:
+    for region in ctx.regions:
+        if not ctx.offers("sagemaker", region):
+            continue
+        name = SAGEMAKER_DEFAULT_BUCKET.format(region=region, account=ctx.account_id)
+        with ctx.resource(name, arn=f"arn:{ctx.partition}:s3:::{name}", region=region):
+            owned = name in {b["Name"] for b in buckets(ctx)}  # read here: a failed list is this name's ERROR
+            answer = "ours" if owned else bucket_owner_answer(ctx, name)
+            used = sagemaker_used(ctx.in_region(region)) if answer == "none" else None
+            good, message = judge_shadow_bucket(owned, answer, used)
+            evidence: dict[str, EvidenceValue] = {"owner": {"ours": "this account", "other": "another account",
+                                                           "none": "unclaimed"}[answer],
+                                                  "sagemaker_used": used, "service": "sagemaker"}
+            if good:
+                ctx.passed(message, evidence)
+            else:
+                ctx.failed(message, evidence)

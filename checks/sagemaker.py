@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from checks._secrets import secret_fields
 from checks.kms import is_customer_managed, judge_cmk
-from posture.core.context import CheckContext
+from posture.aws.errors import AwsReadError
+from posture.core.context import CheckContext, SettingError
+from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
 
@@ -113,7 +119,7 @@ def vpc_ids(ctx: CheckContext) -> list[str]:
 
 def judge_in_vpc(ctx: CheckContext, record: dict[str, Any], what: str) -> None:
     """PASS when a model's or job's VpcConfig names subnets, else FAIL."""
-    subnets = (record.get("VpcConfig") or {}).get("Subnets", [])
+    subnets = vpc_subnets(record.get("VpcConfig"))
     if subnets:
         ctx.passed(f"{what} runs in {len(subnets)} subnet(s)", {"subnets": subnets})
     else:
@@ -680,8 +686,7 @@ def processing_job_cmk(ctx: CheckContext) -> None:
             job = describe(ctx, PROCESSING_JOB, summary)
             volume = ((job.get("ProcessingResources") or {}).get("ClusterConfig") or {}).get("VolumeKmsKeyId")
             output = (job.get("ProcessingOutputConfig") or {}).get("KmsKeyId")
-            weak = [name for name, key in (("volume", volume), ("output", output))
-                    if not key or not is_customer_managed(ctx, key)]
+            weak = weak_keys(ctx, {"volume": volume, "output": output})
             evidence = {"volume_kms_key": volume, "output_kms_key": output}
             if weak:
                 ctx.failed(f"no customer managed key for the {' and '.join(weak)}", evidence)
@@ -752,3 +757,345 @@ def domain_cmk(ctx: CheckContext) -> None:
         with scope(ctx, DOMAIN, summary):
             domain = describe(ctx, DOMAIN, summary)
             judge_cmk(ctx, domain.get("KmsKeyId") or domain.get("HomeEfsFileSystemKmsKeyId"), "the domain")
+
+
+def weak_keys(ctx: CheckContext, keys: dict[str, str | None]) -> list[str]:
+    """The names of the keys (what they encrypt -> KMS key) that are absent or not customer managed."""
+    return [name for name, key in keys.items() if not key or not is_customer_managed(ctx, key)]
+
+
+def vpc_subnets(record: dict[str, Any] | None) -> list[str]:
+    """The subnets a VpcConfig-shaped record names (none: not in a customer VPC)."""
+    return list((record or {}).get("Subnets") or [])
+
+
+def not_read(ctx: CheckContext, what: str, exc: AwsReadError) -> None:
+    """One ERROR for a source that could not be listed (the check's other sources are still judged)."""
+    root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
+    with ctx.resource(f"not-read/{what.replace(' ', '-')}", arn=root, type="AwsAccount"):
+        ctx.error(f"{what} could not be listed: {exc.reason}", {"unread": [what]})
+
+
+# -- lifecycle configurations ----------------------------------------------------------------
+NOTEBOOK_LCC = Kind("list_notebook_instance_lifecycle_configs", "NotebookInstanceLifecycleConfigs",
+                    "NotebookInstanceLifecycleConfigName", "NotebookInstanceLifecycleConfigArn",
+                    "describe_notebook_instance_lifecycle_config")
+STUDIO_LCC = Kind("list_studio_lifecycle_configs", "StudioLifecycleConfigs", "StudioLifecycleConfigName",
+                  "StudioLifecycleConfigArn", "describe_studio_lifecycle_config")
+
+
+def lifecycle_scripts(kind: Kind, config: dict[str, Any]) -> dict[str, str | None]:
+    """Script name -> its decoded text (None: not base64 text) of one lifecycle configuration.
+
+    Notebook configurations hold OnCreate/OnStart lists of base64 `Content`; Studio ones one base64
+    `StudioLifecycleConfigContent`."""
+    raw: dict[str, str] = {}
+    if kind is STUDIO_LCC:
+        raw["StudioLifecycleConfigContent"] = config.get("StudioLifecycleConfigContent") or ""
+    else:
+        for hook in ("OnCreate", "OnStart"):
+            for index, script in enumerate(config.get(hook) or []):
+                raw[f"{hook}[{index}]" if index else hook] = script.get("Content") or ""
+    return {name: _decoded(text) for name, text in raw.items()}
+
+
+def _decoded(text: str) -> str | None:
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def judge_lifecycle_scripts(scripts: dict[str, str | None]) -> tuple[str, str, dict[str, EvidenceValue]]:
+    """(PASS/FAIL/ERROR, message, evidence) for one configuration's scripts; evidence names scripts only."""
+    unreadable = sorted(name for name, text in scripts.items() if text is None)
+    leaking = secret_fields({name: text for name, text in scripts.items() if text is not None})
+    evidence: dict[str, EvidenceValue] = {"scripts": sorted(scripts), "scripts_with_secrets": leaking}
+    if leaking:
+        verb = "holds" if len(leaking) == 1 else "hold"
+        return "FAIL", f"{', '.join(leaking)} {verb} a credential-shaped literal", evidence
+    if unreadable:
+        return "ERROR", f"{', '.join(unreadable)} is not base64-encoded text: not judged", \
+            {**evidence, "unreadable_scripts": unreadable}
+    return "PASS", f"no credential-shaped literal in {len(scripts)} script(s)", evidence
+
+
+def verdict(ctx: CheckContext, status: str, message: str, evidence: dict[str, EvidenceValue]) -> None:
+    {"PASS": ctx.passed, "FAIL": ctx.failed}.get(status, ctx.error)(message, evidence)
+
+
+@check(
+    id="sagemaker.lifecycle_config_secrets",
+    title="SageMaker lifecycle configurations hold no credentials",
+    description="No SageMaker notebook instance or Studio lifecycle configuration script (the base64 OnCreate, "
+    "OnStart or Studio content) contains a credential-shaped literal (API keys, tokens, passwords).",
+    rationale=(
+        "Lifecycle scripts run as root on every notebook start and are readable by anyone with "
+        "sagemaker:Describe* on them: a token written there is a standing credential for whoever can list "
+        "configurations, copied into every notebook that uses them."
+    ),
+    remediation="Move the value to AWS Secrets Manager, read it at start with `aws secretsmanager "
+    "get-secret-value` using the execution role, then `aws sagemaker update-notebook-instance-lifecycle-config` "
+    "(or recreate the Studio lifecycle config) with the cleaned script and rotate the leaked credential.",
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model", "data"],
+    csf=["PR.AA-01", "PR.DS-01"],
+    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    atlas=["AML.T0055", "AML.T0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
+    permissions=["sagemaker:ListNotebookInstanceLifecycleConfigs", "sagemaker:DescribeNotebookInstanceLifecycleConfig",
+                 "sagemaker:ListStudioLifecycleConfigs", "sagemaker:DescribeStudioLifecycleConfig"],
+)
+def lifecycle_config_secrets(ctx: CheckContext) -> None:
+    for kind, what in ((NOTEBOOK_LCC, "notebook lifecycle configurations"),
+                       (STUDIO_LCC, "Studio lifecycle configurations")):
+        try:
+            listed = summaries(ctx, kind)
+        except AwsReadError as exc:
+            not_read(ctx, what, exc)
+            continue
+        for summary in listed:
+            with scope(ctx, kind, summary):
+                scripts = lifecycle_scripts(kind, describe(ctx, kind, summary))
+                status, message, evidence = judge_lifecycle_scripts(scripts)
+                verdict(ctx, status, message, {"config_type": "studio" if kind is STUDIO_LCC else "notebook",
+                                               **evidence})
+
+
+# -- Studio domain identity ------------------------------------------------------------------
+@check(
+    id="sagemaker.domain_identity_center",
+    title="SageMaker Studio domains authenticate users through IAM Identity Center",
+    description="Each SageMaker domain has AuthMode SSO: users sign in through IAM Identity Center, not with "
+    "IAM credentials and presigned domain URLs.",
+    rationale=(
+        "In IAM mode anyone who can call sagemaker:CreatePresignedDomainUrl for a user profile becomes that "
+        "user in Studio, with its execution role, notebooks and data; Identity Center ties each session to a "
+        "workforce identity with MFA, central offboarding and per-user audit."
+    ),
+    remediation="The authentication mode is fixed when a domain is created: create a new domain with "
+    "`aws sagemaker create-domain --auth-mode SSO ...`, assign users or groups to its Identity Center "
+    "application and migrate the user profiles' data.",
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["user_interface", "model"],
+    csf=["PR.AA-01", "PR.AA-03"],
+    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
+    atlas=["AML.T0012"],
+    nist_ai_rmf=["MEASURE 2.7", "GOVERN 2.1"],
+    iso42001=["A.3.2"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/onboard-sso-users.html",
+    permissions=list(DOMAIN_PERMISSIONS),
+)
+def domain_identity_center(ctx: CheckContext) -> None:
+    for summary in summaries(ctx, DOMAIN):
+        with scope(ctx, DOMAIN, summary):
+            mode = describe(ctx, DOMAIN, summary).get("AuthMode")
+            if mode == "SSO":
+                ctx.passed("users sign in through IAM Identity Center", {"auth_mode": mode})
+            elif mode == "IAM":
+                ctx.failed("users sign in with IAM credentials (presigned domain URLs)", {"auth_mode": mode})
+            else:
+                ctx.error(f"the domain reports no known AuthMode ({mode!r})", {"auth_mode": mode})
+
+
+# -- transform, tuning, compilation and AutoML jobs -----------------------------------------
+TRANSFORM_JOB = Kind("list_transform_jobs", "TransformJobSummaries", "TransformJobName", "TransformJobArn",
+                     "describe_transform_job")
+TUNING_JOB = Kind("list_hyper_parameter_tuning_jobs", "HyperParameterTuningJobSummaries",
+                  "HyperParameterTuningJobName", "HyperParameterTuningJobArn", "describe_hyper_parameter_tuning_job")
+COMPILATION_JOB = Kind("list_compilation_jobs", "CompilationJobSummaries", "CompilationJobName", "CompilationJobArn",
+                       "describe_compilation_job")
+AUTOML_JOB = Kind("list_auto_ml_jobs", "AutoMLJobSummaries", "AutoMLJobName", "AutoMLJobArn",
+                  "describe_auto_ml_job_v2")  # V2 describes jobs created by CreateAutoMLJob too
+JOB_KINDS = {"transform": TRANSFORM_JOB, "tuning": TUNING_JOB, "compilation": COMPILATION_JOB, "automl": AUTOML_JOB}
+MAX_JOBS = 100  # per kind and region: the newest first
+
+
+@dataclass(frozen=True)
+class JobSecurity:
+    """What one job's API says about its encryption and network (None: the API has no such setting)."""
+
+    keys: dict[str, str | None]  # what is encrypted -> the KMS key named for it
+    isolation: bool | None
+    subnets: list[str] | None
+
+
+def job_security(kind: str, job: dict[str, Any]) -> JobSecurity:
+    """The encryption and network settings of a transform, tuning, compilation or AutoML job."""
+    if kind == "transform":  # the network is the model's (judged by sagemaker.model_network_isolation)
+        return JobSecurity({"output": (job.get("TransformOutput") or {}).get("KmsKeyId"),
+                            "volume": (job.get("TransformResources") or {}).get("VolumeKmsKeyId")}, None, None)
+    if kind == "tuning":  # each training job definition is contained when isolated or in a VPC
+        definitions = [d for d in [job.get("TrainingJobDefinition"), *(job.get("TrainingJobDefinitions") or [])] if d]
+        keys: dict[str, str | None] = {}
+        for index, d in enumerate(definitions):
+            suffix = f"[{index}]" if len(definitions) > 1 else ""
+            volume = ((d.get("HyperParameterTuningResourceConfig") or {}).get("VolumeKmsKeyId")
+                      or (d.get("ResourceConfig") or {}).get("VolumeKmsKeyId"))
+            keys[f"output{suffix}"] = (d.get("OutputDataConfig") or {}).get("KmsKeyId")
+            keys[f"volume{suffix}"] = volume
+        networked = [d for d in definitions if not d.get("EnableNetworkIsolation")]
+        in_vpc = bool(networked) and all(vpc_subnets(d.get("VpcConfig")) for d in networked)
+        return JobSecurity(keys or {"output": None, "volume": None}, bool(definitions) and not networked,
+                           [s for d in networked for s in vpc_subnets(d.get("VpcConfig"))] if in_vpc else [])
+    if kind == "compilation":
+        return JobSecurity({"output": (job.get("OutputConfig") or {}).get("KmsKeyId")}, None,
+                           vpc_subnets(job.get("VpcConfig")))
+    security = job.get("SecurityConfig") or {}
+    return JobSecurity({"output": (job.get("OutputDataConfig") or {}).get("KmsKeyId"),
+                        "volume": security.get("VolumeKmsKeyId")}, None, vpc_subnets(security.get("VpcConfig")))
+
+
+def judge_job(security: JobSecurity, weak: list[str]) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(good, message, evidence) of one job, given which of its keys are not customer managed."""
+    missing = [f"a customer managed key for the {name}" for name in weak]
+    networked = security.isolation is not None or security.subnets is not None
+    contained = bool(security.isolation) or bool(security.subnets)
+    if networked and not contained:
+        missing.append("network isolation or a VPC" if security.isolation is not None else "a VPC")
+    evidence: dict[str, EvidenceValue] = {
+        "kms_keys": sorted(f"{name}={key}" for name, key in security.keys.items() if key),
+        "weak_keys": weak,
+        "network_isolation": security.isolation,
+        "subnets": security.subnets,
+        "missing": missing,
+    }
+    if missing:
+        return False, "the job lacks " + "; ".join(missing), evidence
+    network = "" if not networked else (" and runs network-isolated" if security.isolation else " and runs in a VPC")
+    return True, "the job encrypts with customer managed keys" + network, evidence
+
+
+def recent_jobs(ctx: CheckContext, kind: Kind, days: int) -> list[dict[str, Any]]:
+    """Jobs of `kind` created in the last `days` days, newest first, at most MAX_JOBS."""
+    since = (datetime.now(UTC) - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    answer = ctx.paginate("sagemaker", kind.list_op, CreationTimeAfter=since, SortBy="CreationTime",
+                          SortOrder="Descending", PaginationConfig={"MaxItems": MAX_JOBS})
+    return list(answer.get(kind.items, []))[:MAX_JOBS]
+
+
+@check(
+    id="sagemaker.job_encryption_isolation",
+    title="Recent SageMaker transform, tuning, compilation and AutoML jobs are encrypted and contained",
+    description="Each SageMaker batch transform, hyperparameter tuning, Neo compilation and AutoML job created "
+    "in the last `job_lookback_days` days (default 30; newest 100 per kind) encrypts its outputs and volumes "
+    "with customer managed KMS keys and, where the API allows, runs network-isolated or in a customer VPC.",
+    rationale=(
+        "These jobs read training data and write model artifacts and predictions; with AWS managed keys and "
+        "open networking a tampered container or a broad role can read, alter or send out the data and the "
+        "model without a key policy or VPC endpoint policy in the way."
+    ),
+    remediation="Run the jobs with customer managed keys (transform: TransformOutput KmsKeyId and "
+    "TransformResources VolumeKmsKeyId; tuning: OutputDataConfig/ResourceConfig keys and "
+    "EnableNetworkIsolation or VpcConfig; compilation: OutputConfig KmsKeyId and VpcConfig; AutoML V2: "
+    "OutputDataConfig KmsKeyId and SecurityConfig VolumeKmsKeyId/VpcConfig).",
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["model", "data"],
+    csf=["PR.DS-01", "PR.IR-01"],
+    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
+    atlas=["AML.T0020", "AML.T0025", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.7.2", "A.6.2.6"],
+    eu_ai_act=["Art. 10", "Art. 15"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html",
+    permissions=["sagemaker:ListTransformJobs", "sagemaker:DescribeTransformJob",
+                 "sagemaker:ListHyperParameterTuningJobs", "sagemaker:DescribeHyperParameterTuningJob",
+                 "sagemaker:ListCompilationJobs", "sagemaker:DescribeCompilationJob",
+                 "sagemaker:ListAutoMLJobs", "sagemaker:DescribeAutoMLJobV2", "kms:DescribeKey"],
+)
+def job_encryption_isolation(ctx: CheckContext) -> None:
+    days = ctx.setting("job_lookback_days", 30)
+    if days < 1:
+        raise SettingError(f"setting checks.sagemaker.job_lookback_days must be 1 or more, not {days}")
+    for kind_name, kind in JOB_KINDS.items():
+        try:
+            listed = recent_jobs(ctx, kind, days)
+        except AwsReadError as exc:
+            not_read(ctx, f"{kind_name} jobs", exc)
+            continue
+        for summary in listed:
+            with scope(ctx, kind, summary):
+                security = job_security(kind_name, describe(ctx, kind, summary))
+                good, message, evidence = judge_job(security, weak_keys(ctx, security.keys))
+                evidence = {"job_type": kind_name, **evidence}
+                if good:
+                    ctx.passed(message, evidence)
+                else:
+                    ctx.failed(message, evidence)
+
+
+# -- HyperPod clusters -----------------------------------------------------------------------
+CLUSTER = Kind("list_clusters", "ClusterSummaries", "ClusterName", "ClusterArn", "describe_cluster")
+
+
+def cluster_gaps(cluster: dict[str, Any]) -> tuple[list[str], dict[str, str | None]]:
+    """(what the cluster lacks, instance group -> the KMS key of its EBS volumes) from DescribeCluster."""
+    groups = [*(cluster.get("InstanceGroups") or []), *(cluster.get("RestrictedInstanceGroups") or [])]
+    gaps = []
+    in_vpc = bool(vpc_subnets(cluster.get("VpcConfig")))
+    outside = [g.get("InstanceGroupName", "?") for g in groups if not vpc_subnets(g.get("OverrideVpcConfig"))]
+    if not in_vpc and (outside or not groups):
+        gaps.append("a VPC (VpcConfig)" + (f" for {', '.join(outside)}" if groups else ""))
+    keys: dict[str, str | None] = {}
+    for group in groups:
+        ebs = [s["EbsVolumeConfig"] or {} for s in group.get("InstanceStorageConfigs") or [] if "EbsVolumeConfig" in s]
+        named = [e.get("VolumeKmsKeyId") for e in ebs]
+        keys[group.get("InstanceGroupName", "?")] = named[0] if named and all(named) else None
+    return gaps, keys
+
+
+@check(
+    id="sagemaker.hyperpod_cluster_vpc_encrypted",
+    title="SageMaker HyperPod clusters run in a VPC with customer managed volume keys",
+    description="Each SageMaker HyperPod cluster has a VpcConfig (or every instance group an override) and "
+    "every instance group's EBS volumes (InstanceStorageConfigs EbsVolumeConfig) name a customer managed KMS "
+    "key (VolumeKmsKeyId).",
+    rationale=(
+        "HyperPod clusters train and tune foundation models for weeks on shared storage that holds training "
+        "data, checkpoints and weights. Outside a customer VPC their traffic escapes security groups, endpoint "
+        "policies and flow logs; without a customer managed key the volumes' decryption is not under the "
+        "account's key policy."
+    ),
+    remediation="Create the cluster with `aws sagemaker create-cluster --vpc-config SecurityGroupIds=<sg>,"
+    "Subnets=<subnets>` and instance groups with `InstanceStorageConfigs=[{EbsVolumeConfig={VolumeSizeInGB=<n>,"
+    "VolumeKmsKeyId=<cmk>}}]` (existing groups: `aws sagemaker update-cluster`).",
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model", "data"],
+    csf=["PR.DS-01", "PR.IR-01"],
+    owasp_llm=["LLM10", "LLM03", "LLM02:2025", "LLM04:2025"],
+    atlas=["AML.T0025", "AML.T0035", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.4.5"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html",
+    permissions=["sagemaker:ListClusters", "sagemaker:DescribeCluster", "kms:DescribeKey"],
+)
+def hyperpod_cluster_vpc_encrypted(ctx: CheckContext) -> None:
+    for summary in summaries(ctx, CLUSTER):
+        with scope(ctx, CLUSTER, summary):
+            gaps, keys = cluster_gaps(describe(ctx, CLUSTER, summary))
+            weak = weak_keys(ctx, keys)
+            if weak:
+                gaps.append(f"a customer managed EBS volume key for {', '.join(weak)}")
+            evidence: dict[str, EvidenceValue] = {
+                "instance_groups": sorted(keys), "groups_without_cmk": weak, "missing": gaps}
+            if gaps:
+                ctx.failed("the cluster lacks " + "; ".join(gaps), evidence)
+            else:
+                ctx.passed("the cluster runs in a VPC and its volumes use customer managed keys", evidence)

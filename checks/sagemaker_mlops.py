@@ -8,9 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from checks import _policy
 from checks.kms import judge_cmk
-from checks.sagemaker import MODEL, MODEL_PERMISSIONS, NOTEBOOK, NOTEBOOK_PERMISSIONS, Kind, describe, scope, summaries
+from checks.sagemaker import (
+    MODEL,
+    MODEL_PERMISSIONS,
+    NOTEBOOK,
+    NOTEBOOK_PERMISSIONS,
+    Kind,
+    describe,
+    endpoint_config,
+    endpoints,
+    monitoring_schedules,
+    scope,
+    summaries,
+)
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
 # -- monitoring job definitions --------------------------------------------------------------
@@ -465,3 +480,233 @@ def notebook_supported_platform(ctx: CheckContext) -> None:
                 ctx.failed(f"{platform} is no longer supported", {"platform": platform})
             else:
                 ctx.passed(f"the notebook runs on {platform}", {"platform": platform})
+
+
+# -- what in-service endpoints serve ---------------------------------------------------------
+def in_service_endpoints(ctx: CheckContext) -> list[dict[str, Any]]:
+    return [e for e in endpoints(ctx) if e.get("EndpointStatus") == "InService"]
+
+
+def endpoint_detail(ctx: CheckContext, name: str) -> dict[str, Any]:
+    return ctx.call("sagemaker", "describe_endpoint", EndpointName=name)
+
+
+def served_models(ctx: CheckContext, endpoint: dict[str, Any]) -> list[str | None]:
+    """The model of each production and shadow variant of the endpoint's configuration (None: a variant
+    with no model, as inference-component endpoints have)."""
+    config = endpoint_config(ctx, endpoint["EndpointConfigName"])
+    variants = [*(config.get("ProductionVariants") or []), *(config.get("ShadowProductionVariants") or [])]
+    return [v.get("ModelName") for v in variants]
+
+
+def model_packages(model: dict[str, Any]) -> list[str | None]:
+    """The model package each container of a model comes from (None: an image and artifact named directly)."""
+    containers = [c for c in [model.get("PrimaryContainer"), *(model.get("Containers") or [])] if c]
+    return [c.get("ModelPackageName") for c in containers] or [None]
+
+
+def judge_deployment(models: dict[str, list[str | None]], approval: dict[str, str | None]
+                     ) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(good, message, evidence) of one endpoint: model -> its containers' packages, package -> its
+    ModelApprovalStatus (None: an unversioned package, outside the registry's approval workflow)."""
+    unregistered = sorted(m for m, packages in models.items() if any(p is None for p in packages))
+    unapproved = sorted({p for packages in models.values() for p in packages
+                         if p is not None and approval.get(p) != "Approved"})
+    evidence: dict[str, EvidenceValue] = {
+        "models": sorted(models), "unregistered_models": unregistered, "unapproved_packages": unapproved,
+        "package_status": sorted(f"{p}={s}" for p, s in approval.items()),
+    }
+    problems = []
+    if unregistered:
+        problems.append(f"model(s) {', '.join(unregistered)} do not come from a model package")
+    if unapproved:
+        problems.append(f"package(s) {', '.join(unapproved)} are not Approved")
+    if problems:
+        return False, "; ".join(problems), evidence
+    return True, f"{len(models)} model(s) come from Approved model package versions", evidence
+
+
+@check(
+    id="sagemaker_mlops.deployed_models_approved",
+    title="SageMaker endpoints serve only approved model registry versions",
+    description="Each in-service SageMaker endpoint serves models (every production and shadow variant, every "
+    "container) created from a model package version whose ModelApprovalStatus is Approved.",
+    rationale=(
+        "The model registry's approval is the gate where a model is reviewed, evaluated and signed off. A "
+        "model deployed from an image and artifact named directly, or from a version still pending or "
+        "rejected, skipped that gate: a poisoned or untested model can reach users."
+    ),
+    remediation="Register the model (`aws sagemaker create-model-package --model-package-group-name <g> ...`), "
+    "approve it after review (`aws sagemaker update-model-package --model-approval-status Approved`), create "
+    "the model from the package (`create-model --primary-container ModelPackageName=<arn>`) and update the "
+    "endpoint to a configuration that uses it.",
+    service="sagemaker",
+    scope="regional",
+    resource_type="AwsSageMakerEndpoint",
+    severity="high",
+    boundaries=["model"],
+    csf=["PR.PS-01", "ID.RA-09"],
+    owasp_llm=["LLM05", "LLM03", "LLM03:2025", "LLM04:2025"],
+    atlas=["AML.T0010.003", "AML.T0058", "AML.T0018", "AML.M0014"],
+    nist_ai_rmf=["MANAGE 1.1", "MEASURE 2.5"],
+    iso42001=["A.6.2.5", "A.6.2.4"],
+    eu_ai_act=["Art. 15", "Art. 17"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html",
+    permissions=["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig",
+                 *MODEL_PERMISSIONS, "sagemaker:DescribeModelPackage"],
+)
+def deployed_models_approved(ctx: CheckContext) -> None:
+    for summary in in_service_endpoints(ctx):
+        with ctx.resource(summary["EndpointName"], arn=summary.get("EndpointArn")):
+            names = served_models(ctx, endpoint_detail(ctx, summary["EndpointName"]))
+            if not names or any(n is None for n in names):
+                ctx.error("a variant names no model (inference components): not judged", {"models": []})
+                continue
+            models = {n: model_packages(ctx.call("sagemaker", "describe_model", ModelName=n))
+                      for n in names if n}
+            approval = {p: ctx.call("sagemaker", "describe_model_package", ModelPackageName=p).get(
+                "ModelApprovalStatus") for packages in models.values() for p in packages if p}
+            good, message, evidence = judge_deployment(models, approval)
+            if good:
+                ctx.passed(message, evidence)
+            else:
+                ctx.failed(message, evidence)
+
+
+# -- monitoring of in-service endpoints -------------------------------------------------------
+QUALITY_MONITORS = ("DataQuality", "ModelQuality")
+CLARIFY_MONITORS = ("ModelBias", "ModelExplainability")
+
+
+def judge_monitoring(schedules: list[dict[str, Any]], capture: dict[str, Any]
+                     ) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(good, message, evidence) of one endpoint: its Model Monitor / Clarify schedules and its data capture.
+
+    A schedule counts while Scheduled (not Pending, Failed or Stopped); a monitor reads what the endpoint
+    captures, so with capture off or stopped it has nothing to analyse."""
+    active = [s for s in schedules if s.get("MonitoringScheduleStatus") == "Scheduled"]
+    types = sorted({s.get("MonitoringType") or "DataQuality" for s in active})
+    capturing = bool(capture.get("EnableCapture")) and capture.get("CaptureStatus", "Started") == "Started"
+    evidence: dict[str, EvidenceValue] = {
+        "schedules": sorted(s.get("MonitoringScheduleName", "?") for s in active),
+        "monitoring_types": types,
+        "inactive_schedules": sorted(f"{s.get('MonitoringScheduleName', '?')}={s.get('MonitoringScheduleStatus')}"
+                                     for s in schedules if s not in active),
+        "data_capture": capturing,
+    }
+    if not active:
+        return False, "no active Model Monitor or Clarify schedule", evidence
+    if not capturing:
+        return False, f"{', '.join(types)} monitoring is scheduled but the endpoint captures no data", evidence
+    kinds = [label for label, group in (("Model Monitor", QUALITY_MONITORS), ("Clarify", CLARIFY_MONITORS))
+             if any(t in group for t in types)]
+    return True, f"{' and '.join(kinds)} monitoring ({', '.join(types)}) on captured data", evidence
+
+
+@check(
+    id="sagemaker_mlops.endpoint_monitoring",
+    title="In-service SageMaker endpoints are monitored for quality, bias or explainability drift",
+    description="Each in-service SageMaker endpoint has an active (Scheduled) Model Monitor (data or model "
+    "quality) or Clarify (bias or explainability) monitoring schedule, and captures the data it analyses; "
+    "the finding names which kinds watch it.",
+    rationale=(
+        "A deployed model drifts, is probed and can be steered by poisoned feedback; quality and Clarify "
+        "monitors compare live traffic with a baseline and raise violations that no infrastructure alarm "
+        "sees. A schedule on an endpoint that captures nothing watches nothing."
+    ),
+    remediation="Enable data capture on the endpoint (endpoint configuration DataCaptureConfig), create a "
+    "baseline and `aws sagemaker create-monitoring-schedule` with a data-quality, model-quality, model-bias "
+    "or model-explainability job definition for the endpoint.",
+    service="sagemaker",
+    scope="regional",
+    resource_type="AwsSageMakerEndpoint",
+    severity="medium",
+    boundaries=["model"],
+    csf=["DE.CM-09", "DE.AE-02"],
+    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
+    atlas=["AML.T0031", "AML.T0020", "AML.M0008"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1", "MEASURE 2.11"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 72", "Art. 15"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html",
+    permissions=["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:ListMonitoringSchedules"],
+)
+def endpoint_monitoring(ctx: CheckContext) -> None:
+    for summary in in_service_endpoints(ctx):
+        name = summary["EndpointName"]
+        with ctx.resource(name, arn=summary.get("EndpointArn")):
+            schedules = [s for s in monitoring_schedules(ctx) if s.get("EndpointName") == name]
+            capture = endpoint_detail(ctx, name).get("DataCaptureConfig") or {}
+            good, message, evidence = judge_monitoring(schedules, capture)
+            if good:
+                ctx.passed(message, evidence)
+            else:
+                ctx.failed(message, evidence)
+
+
+# -- model package group policies -------------------------------------------------------------
+PACKAGE_GROUP = Kind("list_model_package_groups", "ModelPackageGroupSummaryList", "ModelPackageGroupName",
+                     "ModelPackageGroupArn", "describe_model_package_group")
+NO_POLICY_CODES = frozenset({"ResourceNotFound", "ResourceNotFoundException"})
+
+
+def package_group_policy(ctx: CheckContext, name: str) -> Any | None:
+    """The group's resource policy (None: the group has none)."""
+    try:
+        answer = ctx.call("sagemaker", "get_model_package_group_policy", ModelPackageGroupName=name)
+    except AwsReadError as exc:
+        if exc.code in NO_POLICY_CODES or (exc.code == "ValidationException" and "policy" in exc.message.lower()
+                                           and "not" in exc.message.lower()):
+            return None
+        raise
+    return answer.get("ResourcePolicy")
+
+
+def open_grants(policy: Any, account_id: str) -> list[str]:
+    """Who outside the account the policy lets read or use the group's models without a condition that
+    names the caller by value (anyone, another account, a service with no source condition)."""
+    outside = _policy.outside_account(_policy.who_can(policy, "sagemaker:*", account_id=account_id))
+    return sorted({a.describe() for a in outside if a.public or not a.restricted_by})
+
+
+@check(
+    id="sagemaker_mlops.model_package_group_policy_not_public",
+    title="SageMaker model registry groups are not shared with everyone or unrestricted accounts",
+    description="No SageMaker model package group's resource policy lets anyone, another account or a service "
+    "in without a condition that names the caller by value (aws:PrincipalOrgID, aws:SourceAccount, ...).",
+    rationale=(
+        "A model package group holds every version of a model: its artifacts, inference images and metrics. "
+        "A policy that lets anyone or an unrestricted outside account describe or use them gives the model "
+        "away (weights are intellectual property and can leak training data) or lets it be registered over."
+    ),
+    remediation="`aws sagemaker put-model-package-group-policy --model-package-group-name <g> "
+    "--resource-policy file://policy.json` naming only the accounts that need it, with an aws:PrincipalOrgID "
+    "condition; or `aws sagemaker delete-model-package-group-policy`.",
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model"],
+    csf=["PR.AA-05", "PR.DS-01"],
+    owasp_llm=["LLM10", "LLM05", "LLM02:2025", "LLM03:2025"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.5"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html",
+    permissions=["sagemaker:ListModelPackageGroups", "sagemaker:GetModelPackageGroupPolicy"],
+)
+def model_package_group_policy_not_public(ctx: CheckContext) -> None:
+    for summary in summaries(ctx, PACKAGE_GROUP):
+        with scope(ctx, PACKAGE_GROUP, summary):
+            policy = package_group_policy(ctx, summary["ModelPackageGroupName"])
+            if policy is None:
+                ctx.passed("the group has no resource policy: only this account's principals reach it",
+                           {"open_to": [], "policy": False})
+                continue
+            found = open_grants(policy, ctx.account_id)
+            if found:
+                ctx.failed(f"the policy lets in {'; '.join(found)}", {"open_to": found, "policy": True})
+            else:
+                ctx.passed("the policy lets in no one outside the account without a condition by value",
+                           {"open_to": [], "policy": True})

@@ -35,6 +35,12 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("sagemaker", "DescribeFeatureGroup", None),
     ("sagemaker", "ListInferenceExperiments", {"InferenceExperiments": []}),
     ("sagemaker", "DescribeInferenceExperiment", None),
+    # moto lists no lifecycle configurations (it creates and describes notebook ones), has no Studio
+    # lifecycle configurations and no model package group policies (None: 404, the group has none).
+    ("sagemaker", "ListNotebookInstanceLifecycleConfigs", {"NotebookInstanceLifecycleConfigs": []}),
+    ("sagemaker", "ListStudioLifecycleConfigs", {"StudioLifecycleConfigs": []}),
+    ("sagemaker", "DescribeStudioLifecycleConfig", None),
+    ("sagemaker", "GetModelPackageGroupPolicy", None),
     ("bedrock-agent", "ListDataSources", {"dataSourceSummaries": []}),
     ("bedrock-agent", "GetDataSource", None),
     ("bedrock-agent", "ListAgentActionGroups", {"actionGroupSummaries": []}),

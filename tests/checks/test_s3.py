@@ -1,6 +1,8 @@
 import json
 
-from checks.s3 import judge_object_lock, tls_only
+import pytest
+
+from checks.s3 import judge_object_lock, judge_shadow_bucket, tls_only
 from posture.aws.context import keep_ip_endpoint
 from posture.core.models import Status
 from tests.conftest import only
@@ -308,3 +310,50 @@ def test_tls_only_reads_every_document_form():
     assert not tls_only({"Statement": [{**statement, "Condition": {
         "Bool": {"aws:SecureTransport": "false"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}, "b")
     assert not tls_only(None, "b")
+
+
+# -- shadow buckets --------------------------------------------------------------------------
+SHADOW = "s3.shadow_buckets"
+DEFAULT_BUCKET = f"sagemaker-us-east-1-{ACCOUNT}"
+
+
+def test_default_bucket_of_this_account_passes(aws, run_check):
+    aws.client("s3").create_bucket(Bucket=DEFAULT_BUCKET)
+    finding = only(run_check(SHADOW), DEFAULT_BUCKET)
+    assert (finding.status, finding.evidence["owner"], finding.region) == (Status.PASS, "this account", "us-east-1")
+
+
+def test_default_bucket_owned_elsewhere_fails(aws, run_check):
+    aws.simulation.fail("s3", "GetBucketLocation", "AccessDenied", status=403)
+    finding = only(run_check(SHADOW), DEFAULT_BUCKET)
+    assert (finding.status, finding.evidence["owner"]) == (Status.FAIL, "another account")
+
+
+def test_unclaimed_default_bucket_where_sagemaker_is_not_used_passes(aws, run_check):
+    finding = only(run_check(SHADOW), DEFAULT_BUCKET)  # nothing writes there
+    assert (finding.status, finding.evidence["owner"], finding.evidence["sagemaker_used"]) == (
+        Status.PASS, "unclaimed", False)
+
+
+def test_unclaimed_default_bucket_where_sagemaker_runs_fails(aws, run_check):
+    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium",
+                                                     RoleArn=f"arn:aws:iam::{ACCOUNT}:role/sm")
+    finding = only(run_check(SHADOW), DEFAULT_BUCKET)
+    assert (finding.status, finding.evidence["owner"], finding.evidence["sagemaker_used"]) == (
+        Status.FAIL, "unclaimed", True)
+
+
+def test_shadow_bucket_read_failure_is_error(aws, run_check):
+    aws.simulation.fail("s3", "GetBucketLocation", "InternalError", status=500)
+    assert only(run_check(SHADOW), DEFAULT_BUCKET).status is Status.ERROR
+
+
+@pytest.mark.parametrize("owned,answer,used,good", [
+    (True, "ours", None, True),
+    (False, "ours", None, True),  # ExpectedBucketOwner matched: ours, though not listed
+    (False, "other", None, False),
+    (False, "none", True, False),
+    (False, "none", False, True),
+])
+def test_judge_shadow_bucket(owned, answer, used, good):
+    assert judge_shadow_bucket(owned, answer, used)[0] is good

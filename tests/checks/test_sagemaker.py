@@ -1,3 +1,6 @@
+import base64
+from datetime import datetime
+
 import pytest
 
 from posture.core.models import Status
@@ -219,3 +222,231 @@ def test_domain_read_denied_is_error(aws, run_check, check_id):
     domain_id = domain(aws, good=True)
     aws.simulation.fail("sagemaker", "DescribeDomain", "AccessDeniedException")
     assert only(run_check(check_id), domain_id).status is Status.ERROR
+
+
+# -- lifecycle configurations ----------------------------------------------------------------
+from checks import sagemaker as sagemaker_checks  # noqa: E402
+
+LCC = "sagemaker.lifecycle_config_secrets"
+FAKE_TOKEN = "hf_" + "A1b2C3d4E5f6G7h8"  # credential-shaped, not a credential
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def notebook_lcc(aws, name: str, script: str) -> str:
+    sm(aws).create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=name, OnStart=[{"Content": b64(script)}])
+    aws.simulation.put("sagemaker", "ListNotebookInstanceLifecycleConfigs", {"NotebookInstanceLifecycleConfigs": [
+        {"NotebookInstanceLifecycleConfigName": name,
+         "NotebookInstanceLifecycleConfigArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:notebook-instance-"
+                                               f"lifecycle-config/{name}"}]})
+    return name
+
+
+@pytest.mark.parametrize("script,status", [("pip install -r requirements.txt", Status.PASS),
+                                           (f"export HF_TOKEN={FAKE_TOKEN}", Status.FAIL)])
+def test_notebook_lifecycle_config(aws, run_check, script, status):
+    name = notebook_lcc(aws, "setup", script)
+    finding = only(run_check(LCC), name)
+    assert finding.status is status
+    assert FAKE_TOKEN not in str(finding.evidence) + finding.message
+    assert finding.evidence["scripts_with_secrets"] == (["OnStart"] if status is Status.FAIL else [])
+
+
+def test_studio_lifecycle_config_with_secret_fails_and_notebook_list_denied_is_one_error(aws, run_check):
+    aws.simulation.put("sagemaker", "ListStudioLifecycleConfigs", {"StudioLifecycleConfigs": [
+        {"StudioLifecycleConfigName": "jl", "StudioLifecycleConfigArn": "arn:aws:sagemaker:x",
+         "StudioLifecycleConfigAppType": "JupyterLab"}]})
+    aws.simulation.put("sagemaker", "DescribeStudioLifecycleConfig", {
+        "StudioLifecycleConfigName": "jl", "StudioLifecycleConfigAppType": "JupyterLab",
+        "StudioLifecycleConfigContent": b64(f"#!/bin/bash\necho 'api_key = {FAKE_TOKEN}' > ~/.env")})
+    aws.simulation.fail("sagemaker", "ListNotebookInstanceLifecycleConfigs", "AccessDeniedException")
+    findings = run_check(LCC)
+    studio = only(findings, "jl")
+    assert (studio.status, studio.evidence["config_type"]) == (Status.FAIL, "studio")
+    assert only(findings, "not-read/notebook-lifecycle-configurations").status is Status.ERROR
+
+
+def test_lifecycle_config_read_denied_is_error(aws, run_check):
+    name = notebook_lcc(aws, "setup", "echo hi")
+    aws.simulation.fail("sagemaker", "DescribeNotebookInstanceLifecycleConfig", "AccessDeniedException")
+    assert only(run_check(LCC), name).status is Status.ERROR
+
+
+def test_lifecycle_scripts_decode_every_hook():
+    config = {"OnCreate": [{"Content": b64("a")}, {"Content": b64("b")}], "OnStart": [{"Content": "%%not-b64"}]}
+    assert sagemaker_checks.lifecycle_scripts(sagemaker_checks.NOTEBOOK_LCC, config) == {
+        "OnCreate": "a", "OnCreate[1]": "b", "OnStart": None}
+    assert sagemaker_checks.lifecycle_scripts(sagemaker_checks.STUDIO_LCC, {}) == {"StudioLifecycleConfigContent": ""}
+
+
+@pytest.mark.parametrize("scripts,status", [
+    ({}, "PASS"),
+    ({"OnStart": "aws secretsmanager get-secret-value --secret-id hf"}, "PASS"),
+    ({"OnStart": "PASSWORD=hunter2 ./run"}, "FAIL"),
+    ({"OnStart": None}, "ERROR"),
+    ({"OnStart": None, "OnCreate": "token: abc"}, "FAIL"),  # a found secret outweighs an unreadable script
+])
+def test_judge_lifecycle_scripts(scripts, status):
+    assert sagemaker_checks.judge_lifecycle_scripts(scripts)[0] == status
+
+
+# -- Studio domain identity ------------------------------------------------------------------
+def studio_domain(aws, auth: str) -> str:
+    return str(sm(aws).create_domain(
+        DomainName="studio", AuthMode=auth, DefaultUserSettings={"ExecutionRole": ROLE},
+        SubnetIds=["subnet-12345678"], VpcId="vpc-12345678")["DomainArn"].rsplit("/", 1)[1])
+
+
+@pytest.mark.parametrize("auth,status", [("SSO", Status.PASS), ("IAM", Status.FAIL)])
+def test_domain_identity_center(aws, run_check, auth, status):
+    domain_id = studio_domain(aws, auth)
+    finding = only(run_check("sagemaker.domain_identity_center"), domain_id)
+    assert (finding.status, finding.evidence["auth_mode"]) == (status, auth)
+
+
+def test_domain_identity_center_read_denied_is_error(aws, run_check):
+    domain_id = studio_domain(aws, "SSO")
+    aws.simulation.fail("sagemaker", "DescribeDomain", "AccessDeniedException")
+    assert only(run_check("sagemaker.domain_identity_center"), domain_id).status is Status.ERROR
+
+
+# -- transform, tuning, compilation and AutoML jobs -----------------------------------------
+JOBS = "sagemaker.job_encryption_isolation"
+
+
+def compilation_job(aws, name: str, good: bool) -> str:
+    key = {"KmsKeyId": cmk(aws)} if good else {}
+    sm(aws).create_compilation_job(
+        CompilationJobName=name, RoleArn=ROLE, StoppingCondition={"MaxRuntimeInSeconds": 60},
+        InputConfig={"S3Uri": "s3://models/m.tar.gz", "Framework": "PYTORCH", "DataInputConfig": "{}"},
+        OutputConfig={"S3OutputLocation": "s3://models/neo/", "TargetDevice": "ml_c5", **key},
+        **({"VpcConfig": {"SecurityGroupIds": ["sg-12345678"], "Subnets": ["subnet-12345678"]}} if good else {}))
+    return name
+
+
+def transform_job(aws, name: str) -> str:
+    sm(aws).create_transform_job(
+        TransformJobName=name, ModelName="m", TransformOutput={"S3OutputPath": "s3://scores/"},
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://in/"}}},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})
+    return name
+
+
+@pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
+def test_compilation_job(aws, run_check, good, status):
+    name = compilation_job(aws, "neo", good)
+    finding = only(run_check(JOBS), name)
+    assert (finding.status, finding.evidence["job_type"]) == (status, "compilation")
+    if not good:
+        assert finding.evidence["missing"] == ["a customer managed key for the output", "a VPC"]
+
+
+def test_job_read_denied_is_error_and_other_kinds_still_judged(aws, run_check):
+    compilation_job(aws, "neo", good=False)
+    transform_job(aws, "scoring")
+    aws.simulation.fail("sagemaker", "DescribeCompilationJob", "AccessDeniedException")
+    aws.simulation.fail("sagemaker", "ListAutoMLJobs", "AccessDeniedException")
+    findings = run_check(JOBS)
+    assert only(findings, "neo").status is Status.ERROR
+    assert only(findings, "scoring").status is Status.FAIL
+    assert only(findings, "not-read/automl-jobs").status is Status.ERROR
+
+
+def test_job_lookback_must_be_positive(aws, run_check):
+    findings = run_check(JOBS, check_settings={"sagemaker": {"job_lookback_days": 0}})
+    assert [f.status for f in findings] == [Status.ERROR] and "job_lookback_days" in findings[0].message
+
+
+def test_old_jobs_are_outside_the_lookback(aws, run_check):
+    compilation_job(aws, "neo-old", good=False)
+    compilation_job(aws, "neo-new", good=False)
+    from moto.sagemaker.models import sagemaker_backends
+
+    sagemaker_backends[ACCOUNT]["us-east-1"].compilation_jobs["neo-old"].creation_time = datetime(2020, 1, 1)
+    findings = run_check(JOBS, check_settings={"sagemaker": {"job_lookback_days": 7}})
+    assert [f.resource_id for f in findings if f.resource_id.startswith("neo")] == ["neo-new"]
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/k"
+
+
+def test_job_security_reads_each_kind():
+    transform = sagemaker_checks.job_security("transform", {"TransformOutput": {"KmsKeyId": KEY}})
+    assert (transform.keys, transform.isolation, transform.subnets) == ({"output": KEY, "volume": None}, None, None)
+    tuning = sagemaker_checks.job_security("tuning", {"TrainingJobDefinitions": [
+        {"OutputDataConfig": {"KmsKeyId": KEY}, "HyperParameterTuningResourceConfig": {"VolumeKmsKeyId": KEY},
+         "EnableNetworkIsolation": True},
+        {"OutputDataConfig": {}, "ResourceConfig": {"VolumeKmsKeyId": KEY}, "VpcConfig": {"Subnets": ["s-1"]}}]})
+    assert tuning.keys == {"output[0]": KEY, "volume[0]": KEY, "output[1]": None, "volume[1]": KEY}
+    assert (tuning.isolation, tuning.subnets) == (False, ["s-1"])  # one isolated, the other in a VPC: contained
+    open_one = sagemaker_checks.job_security("tuning", {"TrainingJobDefinitions": [
+        {"EnableNetworkIsolation": True}, {"VpcConfig": {"Subnets": []}}]})
+    assert (open_one.isolation, open_one.subnets) == (False, [])
+    isolated = sagemaker_checks.job_security("tuning", {"TrainingJobDefinition": {"EnableNetworkIsolation": True}})
+    assert (isolated.isolation, isolated.subnets) == (True, [])
+    automl = sagemaker_checks.job_security("automl", {"OutputDataConfig": {"KmsKeyId": KEY}, "SecurityConfig": {
+        "VolumeKmsKeyId": KEY, "VpcConfig": {"Subnets": ["s-1"]}}})
+    assert (automl.keys, automl.isolation, automl.subnets) == ({"output": KEY, "volume": KEY}, None, ["s-1"])
+    empty = sagemaker_checks.job_security("tuning", {})
+    assert (empty.keys, empty.isolation, empty.subnets) == ({"output": None, "volume": None}, False, [])
+
+
+@pytest.mark.parametrize("security,weak,good,missing", [
+    (sagemaker_checks.JobSecurity({"output": KEY}, None, None), [], True, []),  # transform: no network setting
+    (sagemaker_checks.JobSecurity({"output": KEY}, None, []), [], False, ["a VPC"]),
+    (sagemaker_checks.JobSecurity({"output": KEY}, True, []), [], True, []),
+    (sagemaker_checks.JobSecurity({"output": KEY}, False, ["s-1"]), [], True, []),
+    (sagemaker_checks.JobSecurity({"output": None}, False, []), ["output"], False,
+     ["a customer managed key for the output", "network isolation or a VPC"]),
+])
+def test_judge_job(security, weak, good, missing):
+    verdict = sagemaker_checks.judge_job(security, weak)
+    assert (verdict[0], verdict[2]["missing"]) == (good, missing)
+
+
+# -- HyperPod clusters -----------------------------------------------------------------------
+HYPERPOD = "sagemaker.hyperpod_cluster_vpc_encrypted"
+
+
+def hyperpod(aws, name: str, good: bool) -> str:
+    storage = [{"EbsVolumeConfig": {"VolumeSizeInGB": 500, "VolumeKmsKeyId": cmk(aws)}}] if good else []
+    sm(aws).create_cluster(ClusterName=name, InstanceGroups=[{
+        "InstanceCount": 1, "InstanceGroupName": "workers", "InstanceType": "ml.p5.48xlarge",
+        "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-lifecycle/hp", "OnCreate": "on_create.sh"},
+        "ExecutionRole": ROLE, "ThreadsPerCore": 1, "InstanceStorageConfigs": storage}],
+        **({"VpcConfig": VPC} if good else {}))
+    return name
+
+
+@pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
+def test_hyperpod_cluster(aws, run_check, good, status):
+    name = hyperpod(aws, "pretrain", good)
+    finding = only(run_check(HYPERPOD), name)
+    assert finding.status is status
+    if not good:
+        assert finding.evidence["groups_without_cmk"] == ["workers"]
+
+
+def test_hyperpod_read_denied_is_error(aws, run_check):
+    name = hyperpod(aws, "pretrain", good=True)
+    aws.simulation.fail("sagemaker", "DescribeCluster", "AccessDeniedException")
+    assert only(run_check(HYPERPOD), name).status is Status.ERROR
+
+
+@pytest.mark.parametrize("cluster,gaps,keys", [
+    ({"VpcConfig": {"Subnets": ["s-1"]}, "InstanceGroups": [
+        {"InstanceGroupName": "g", "InstanceStorageConfigs": [{"EbsVolumeConfig": {"VolumeKmsKeyId": KEY}}]}]},
+     [], {"g": KEY}),
+    ({"InstanceGroups": [{"InstanceGroupName": "g", "OverrideVpcConfig": {"Subnets": ["s-1"]}},
+                         {"InstanceGroupName": "h"}]}, ["a VPC (VpcConfig) for h"], {"g": None, "h": None}),
+    ({"InstanceGroups": [{"InstanceGroupName": "g", "OverrideVpcConfig": {"Subnets": ["s-1"]}}]}, [], {"g": None}),
+    ({"VpcConfig": {"Subnets": ["s-1"]}, "RestrictedInstanceGroups": [{"InstanceGroupName": "r",
+      "InstanceStorageConfigs": [{"EbsVolumeConfig": {"VolumeKmsKeyId": KEY}}, {"EbsVolumeConfig": {}}]}]},
+     [], {"r": None}),  # one of its EBS volumes names no key
+    ({}, ["a VPC (VpcConfig)"], {}),
+])
+def test_cluster_gaps(cluster, gaps, keys):
+    assert sagemaker_checks.cluster_gaps(cluster) == (gaps, keys)

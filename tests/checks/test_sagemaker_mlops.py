@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from posture.core.models import Status
@@ -227,3 +229,162 @@ def test_notebook_platform_read_denied_is_error(aws, run_check):
     name = notebook(aws, "notebook-al2023-v1")
     aws.simulation.fail("sagemaker", "DescribeNotebookInstance", "AccessDeniedException")
     assert only(run_check("sagemaker.notebook_supported_platform"), name).status is Status.ERROR
+
+
+# -- models behind in-service endpoints -------------------------------------------------------
+from checks import sagemaker_mlops as mlops  # noqa: E402
+
+APPROVED = "sagemaker_mlops.deployed_models_approved"
+MONITORING = "sagemaker_mlops.endpoint_monitoring"
+PACKAGE_SPEC = {"Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://models/chat.tar.gz"}],
+                "SupportedContentTypes": ["application/json"], "SupportedResponseMIMETypes": ["application/json"]}
+CAPTURE = {"EnableCapture": True, "InitialSamplingPercentage": 100, "DestinationS3Uri": "s3://capture/",
+           "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]}
+
+
+def serve(aws, name: str, *, package_status: str | None, capture: bool = False) -> str:
+    """An in-service endpoint whose model comes from a package of `package_status` (None: no package)."""
+    if package_status is None:
+        container = {"Image": IMAGE, "ModelDataUrl": "s3://models/chat.tar.gz"}
+    else:
+        sm(aws).create_model_package_group(ModelPackageGroupName="chat")
+        arn = sm(aws).create_model_package(ModelPackageGroupName="chat", ModelApprovalStatus=package_status,
+                                           InferenceSpecification=PACKAGE_SPEC)["ModelPackageArn"]
+        container = {"ModelPackageName": arn}
+    sm(aws).create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE, PrimaryContainer=container)
+    sm(aws).create_endpoint_config(EndpointConfigName=f"{name}-config", **({"DataCaptureConfig": CAPTURE}
+                                                                         if capture else {}),
+                                   ProductionVariants=[{"VariantName": "main", "ModelName": f"{name}-model",
+                                                        "InitialInstanceCount": 1, "InstanceType": "ml.g4dn.xlarge"}])
+    sm(aws).create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+    return name
+
+
+@pytest.mark.parametrize("package_status,status", [
+    ("Approved", Status.PASS), ("PendingManualApproval", Status.FAIL), (None, Status.FAIL)])
+def test_deployed_models_approved(aws, run_check, package_status, status):
+    name = serve(aws, "chat", package_status=package_status)
+    finding = only(run_check(APPROVED), name)
+    assert finding.status is status
+    if package_status is None:
+        assert finding.evidence["unregistered_models"] == ["chat-model"]
+
+
+def test_deployed_model_package_read_denied_is_error(aws, run_check):
+    name = serve(aws, "chat", package_status="Approved")
+    aws.simulation.fail("sagemaker", "DescribeModelPackage", "AccessDeniedException")
+    assert only(run_check(APPROVED), name).status is Status.ERROR
+
+
+P1, P2 = "arn:aws:sagemaker:us-east-1:123456789012:model-package/chat/1", "arn:aws:sagemaker:x:model-package/chat/2"
+
+
+@pytest.mark.parametrize("models,approval,good", [
+    ({"a": [P1]}, {P1: "Approved"}, True),
+    ({"a": [P1], "shadow": [P2]}, {P1: "Approved", P2: "Rejected"}, False),  # a shadow variant counts too
+    ({"pipeline": [P1, None]}, {P1: "Approved"}, False),  # one container named directly
+    ({"a": ["unversioned-package"]}, {"unversioned-package": None}, False),  # no approval status at all
+])
+def test_judge_deployment(models, approval, good):
+    assert mlops.judge_deployment(models, approval)[0] is good
+
+
+def test_model_packages_of_every_container():
+    assert mlops.model_packages({"PrimaryContainer": {"ModelPackageName": P1}}) == [P1]
+    assert mlops.model_packages({"Containers": [{"Image": IMAGE}, {"ModelPackageName": P2}]}) == [None, P2]
+    assert mlops.model_packages({}) == [None]
+
+
+# -- monitoring of in-service endpoints -------------------------------------------------------
+def put_schedules(aws, *summaries: dict) -> None:
+    aws.simulation.put("sagemaker", "ListMonitoringSchedules", {"MonitoringScheduleSummaries": list(summaries)})
+
+
+def monitor(name: str, endpoint: str, monitoring_type: str, status: str = "Scheduled") -> dict:
+    return {**schedule(REGION, name, endpoint, {}, status)[0], "MonitoringType": monitoring_type}
+
+
+@pytest.mark.parametrize("capture,schedules,status", [
+    (True, [("bias", "ModelBias")], Status.PASS),
+    (True, [], Status.FAIL),
+    (False, [("quality", "DataQuality")], Status.FAIL),  # scheduled, but nothing captured to analyse
+])
+def test_endpoint_monitoring(aws, run_check, capture, schedules, status):
+    name = serve(aws, "chat", package_status=None, capture=capture)
+    put_schedules(aws, *(monitor(n, name, t) for n, t in schedules))
+    finding = only(run_check(MONITORING), name)
+    assert finding.status is status
+
+
+def test_endpoint_monitoring_list_denied_is_error(aws, run_check):
+    name = serve(aws, "chat", package_status=None, capture=True)
+    aws.simulation.fail("sagemaker", "ListMonitoringSchedules", "AccessDeniedException")
+    assert only(run_check(MONITORING), name).status is Status.ERROR
+
+
+@pytest.mark.parametrize("schedules,capture,good,types", [
+    ([monitor("q", "e", "DataQuality"), monitor("x", "e", "ModelExplainability")], {"EnableCapture": True}, True,
+     ["DataQuality", "ModelExplainability"]),
+    ([monitor("q", "e", "DataQuality", "Stopped")], {"EnableCapture": True}, False, []),
+    ([monitor("q", "e", "ModelQuality", "Pending")], {"EnableCapture": True}, False, []),
+    ([monitor("q", "e", "ModelQuality")], {"EnableCapture": True, "CaptureStatus": "Stopped"}, False,
+     ["ModelQuality"]),
+    ([monitor("q", "e", "ModelQuality")], {}, False, ["ModelQuality"]),
+])
+def test_judge_monitoring(schedules, capture, good, types):
+    verdict = mlops.judge_monitoring(schedules, capture)
+    assert (verdict[0], verdict[2]["monitoring_types"]) == (good, types)
+
+
+def test_judge_monitoring_names_the_kinds():
+    good, message, _ = mlops.judge_monitoring([monitor("q", "e", "DataQuality"), monitor("b", "e", "ModelBias")],
+                                              {"EnableCapture": True})
+    assert good and "Model Monitor and Clarify" in message
+
+
+# -- model package group policies -------------------------------------------------------------
+GROUP_POLICY = "sagemaker_mlops.model_package_group_policy_not_public"
+OTHER = "210987654321"
+
+
+def policy(principal, condition: dict | None = None) -> str:
+    statement = {"Effect": "Allow", "Principal": principal, "Resource": "*",
+                 "Action": ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"]}
+    return json.dumps({"Version": "2012-10-17", "Statement": [{**statement, **(
+        {"Condition": condition} if condition else {})}]})
+
+
+def package_group(aws, resource_policy: str | None) -> str:
+    sm(aws).create_model_package_group(ModelPackageGroupName="chat")
+    if resource_policy is not None:
+        aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {"ResourcePolicy": resource_policy})
+    return "chat"
+
+
+@pytest.mark.parametrize("resource_policy,status", [
+    (None, Status.PASS),
+    (policy({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), Status.PASS),
+    (policy("*"), Status.FAIL),
+])
+def test_model_package_group_policy(aws, run_check, resource_policy, status):
+    name = package_group(aws, resource_policy)
+    assert only(run_check(GROUP_POLICY), name).status is status
+
+
+def test_model_package_group_policy_read_denied_is_error(aws, run_check):
+    name = package_group(aws, None)
+    aws.simulation.fail("sagemaker", "GetModelPackageGroupPolicy", "AccessDeniedException")
+    assert only(run_check(GROUP_POLICY), name).status is Status.ERROR
+
+
+@pytest.mark.parametrize("resource_policy,open_to", [
+    (policy({"AWS": OTHER}), [f"account {OTHER}"]),
+    (policy("*"), ["anyone"]),
+    (policy({"AWS": "*"}, {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}), []),
+    (policy({"AWS": "*"}, {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc123"}}), ["anyone"]),
+    (policy({"AWS": "*"}, {"Bool": {"aws:SecureTransport": "true"}}), ["anyone"]),
+    (policy({"AWS": f"arn:aws:iam::{ACCOUNT}:role/ml"}), []),
+])
+def test_open_grants(resource_policy, open_to):
+    found = mlops.open_grants(resource_policy, ACCOUNT)
+    assert [g.split(" (")[0] for g in found] == open_to
