@@ -659,7 +659,9 @@ def package_group_policy(ctx: CheckContext, name: str) -> Any | None:
                                            and "not" in exc.message.lower()):
             return None
         raise
-    return answer.get("ResourcePolicy")
+    if not answer.get("ResourcePolicy"):  # AWS always sends it with a 200: an answer without it says nothing
+        raise AwsReadError("sagemaker:GetModelPackageGroupPolicy", "the answer had no ResourcePolicy")
+    return answer["ResourcePolicy"]
 
 
 def open_grants(policy: Any, account_id: str) -> list[str]:

@@ -377,6 +377,14 @@ def test_model_package_group_policy_read_denied_is_error(aws, run_check):
     assert only(run_check(GROUP_POLICY), name).status is Status.ERROR
 
 
+def test_model_package_group_policy_answer_without_the_policy_is_error_not_pass(aws, run_check):
+    """The fault matrix's missing-fields case: a 200 without ResourcePolicy is no proof there is none."""
+    name = package_group(aws, None)
+    aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {})
+    finding = only(run_check(GROUP_POLICY), name)
+    assert finding.status is Status.ERROR and "no ResourcePolicy" in finding.message
+
+
 @pytest.mark.parametrize("resource_policy,open_to", [
     (policy({"AWS": OTHER}), [f"account {OTHER}"]),
     (policy("*"), ["anyone"]),
