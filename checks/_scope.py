@@ -287,3 +287,56 @@ def ai_log_groups(ctx: CheckContext) -> Scoped[list[AiLogGroup]]:
             arn = group.get("logGroupArn") or ctx.arn("logs", f"log-group:{name}")
             chosen.append(AiLogGroup(name, arn, why, group))
     return Scoped(chosen, tuple(gaps.gaps))
+
+
+# -- AI EKS clusters --------------------------------------------------------------------------
+AI_VPC_SOURCE = Source("ai-vpcs", "AI VPCs", ("ec2", "sagemaker", "bedrock-agent", "lambda"))
+HYPERPOD = Source("sagemaker-hyperpod", "SageMaker HyperPod clusters", ("sagemaker",))
+
+
+def _hyperpod_eks_arns(ctx: CheckContext) -> set[str]:
+    """The EKS clusters SageMaker HyperPod clusters of this region orchestrate with."""
+    if not ctx.offers("sagemaker", ctx.region):
+        return set()
+    from checks import eks
+
+    return set(eks.hyperpod_eks_cluster_arns(ctx))
+
+
+def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
+    """The cluster's VPC: as EKS names it, else the VPC of its subnets."""
+    config = detail.get("resourcesVpcConfig") or {}
+    if config.get("vpcId"):
+        return str(config["vpcId"])
+    from checks import ec2
+
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
+    return next((subnet_vpc[s] for s in config.get("subnetIds") or [] if s in subnet_vpc), None)
+
+
+def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
+    """(cluster detail, why it runs AI workloads) for the region's EKS clusters that are tagged
+    `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC."""
+    from checks import eks
+
+    gaps = _Gaps()
+    hyperpod = gaps.read(HYPERPOD, ctx.region, "AI EKS clusters", lambda: _hyperpod_eks_arns(ctx)) or set()
+    vpcs = gaps.read(AI_VPC_SOURCE, ctx.region, "AI EKS clusters", lambda: ai_vpcs(ctx))
+    if vpcs is not None:
+        gaps.gaps.extend(vpcs.gaps)
+    in_ai_vpc = vpcs.found if vpcs is not None else {}
+    chosen = []
+    for name in eks.cluster_names(ctx):
+        detail = eks.cluster(ctx, name)
+        vpc = _cluster_vpc(ctx, detail) if in_ai_vpc else None
+        if flagged(detail.get("tags") or {}, AI_WORKLOAD):
+            why: str | None = "tagged"
+        elif detail.get("arn") in hyperpod:
+            why = "orchestrates a SageMaker HyperPod cluster"
+        elif vpc in in_ai_vpc:
+            why = f"runs in AI VPC {vpc}"
+        else:
+            why = None
+        if why:
+            chosen.append((detail, why))
+    return Scoped(chosen, tuple(gaps.gaps))
