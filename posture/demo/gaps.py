@@ -61,6 +61,13 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agentcore-control", "GetBrowser", None),
     ("bedrock-agentcore-control", "ListCodeInterpreters", {"codeInterpreterSummaries": []}),
     ("bedrock-agentcore-control", "GetCodeInterpreter", None),
+    # moto has no CloudWatch Logs data protection: {} is a log group without a policy of its own.
+    ("logs", "GetDataProtectionPolicy", {}),
+    ("logs", "DescribeAccountPolicies", {"accountPolicies": []}),
+    # moto has identity pools but not their roles; GuardDuty Malware Protection for S3 plans.
+    ("cognito-identity", "GetIdentityPoolRoles", {"Roles": {}}),
+    ("guardduty", "ListMalwareProtectionPlans", {"MalwareProtectionPlans": []}),
+    ("guardduty", "GetMalwareProtectionPlan", None),
 )
 
 
