@@ -66,7 +66,7 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("logs", "DescribeAccountPolicies", {"accountPolicies": []}),
     # moto has identity pools but not their roles; GuardDuty Malware Protection for S3 plans.
     ("cognito-identity", "GetIdentityPoolRoles", {"Roles": {}}),
-    ("guardduty", "ListMalwareProtectionPlans", {"MalwareProtectionPlans": []}),
+    ("guardduty", "ListMalwareProtectionPlans", {"malwareProtectionPlans": []}),  # rest-json: wire names
     ("guardduty", "GetMalwareProtectionPlan", None),
 )
 
