@@ -73,8 +73,9 @@ def test_listing_access_denied_is_one_account_error(aws, run_check):
 
 # -- identity pools: guest access to AI -------------------------------------------------------------
 GUEST = "cognito.identity_pool_no_guest_access"
-TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-                                                 "Action": "sts:AssumeRoleWithWebIdentity"}]}
+TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+    "Action": "sts:AssumeRoleWithWebIdentity"}]}
 
 
 def identity_pool(aws, guests=True, classic=False):

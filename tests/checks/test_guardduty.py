@@ -99,7 +99,8 @@ def runtime_feature(status="ENABLED", **agents):
 
 def ai_cluster(aws):
     aws.client("eks").create_cluster(name="models", roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks",
-                                     resourcesVpcConfig={"subnetIds": ["subnet-1"]}, tags={"posture:ai-workload": "llm"})
+                                     resourcesVpcConfig={"subnetIds": ["subnet-1"]},
+                                     tags={"posture:ai-workload": "llm"})
 
 
 def test_runtime_monitoring_with_eks_agent_passes(aws, run_check):

@@ -107,7 +107,8 @@ CARD = "arn:aws:dataprotection::aws:data-identifier/CreditCardNumber"
 def protection_document(audited=(EMAIL, CARD), masked=(EMAIL, CARD)) -> str:
     import json
 
-    statements = [{"Sid": "audit", "DataIdentifier": list(audited), "Operation": {"Audit": {"FindingsDestination": {}}}}]
+    statements = [{"Sid": "audit", "DataIdentifier": list(audited),
+                   "Operation": {"Audit": {"FindingsDestination": {}}}}]
     if masked:
         statements.append({"Sid": "redact", "DataIdentifier": list(masked),
                            "Operation": {"Deidentify": {"MaskConfig": {}}}})

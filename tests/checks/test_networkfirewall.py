@@ -124,7 +124,8 @@ TLS_CONFIG = f"arn:aws:network-firewall:us-east-1:{ACCOUNT}:tls-configuration/eg
 
 
 def tls_policy(aws, config: str | None) -> None:
-    body = {"StatelessDefaultActions": ["aws:forward_to_sfe"], "StatelessFragmentDefaultActions": ["aws:forward_to_sfe"]}
+    body = {"StatelessDefaultActions": ["aws:forward_to_sfe"],
+            "StatelessFragmentDefaultActions": ["aws:forward_to_sfe"]}
     if config:
         body["TLSInspectionConfigurationArn"] = config
     aws.simulation.put("network-firewall", "DescribeFirewallPolicy", {
