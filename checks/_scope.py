@@ -319,6 +319,8 @@ def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]
     `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC."""
     from checks import eks
 
+    if not ctx.offers("eks", ctx.region):
+        return Scoped([])
     gaps = _Gaps()
     hyperpod = gaps.read(HYPERPOD, ctx.region, "AI EKS clusters", lambda: _hyperpod_eks_arns(ctx)) or set()
     vpcs = gaps.read(AI_VPC_SOURCE, ctx.region, "AI EKS clusters", lambda: ai_vpcs(ctx))

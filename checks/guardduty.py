@@ -6,6 +6,8 @@ from typing import Any
 
 from checks import _scope
 from checks.ec2 import AI_VPC_PERMISSIONS
+from checks.s3 import DISCOVERY_PERMISSIONS as AI_BUCKET_PERMISSIONS
+from checks.s3 import bucket_region
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
@@ -264,19 +266,26 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
     """Agent-management configuration -> the AI workloads of the region that need it: EKS clusters that
     run AI workloads, and EC2 instances in AI VPCs. AgentCore runtimes and SageMaker's own instances are
     AWS-managed and out of Runtime Monitoring's reach; ECS is not judged. Scope gaps are reported."""
-    clusters = _scope.ai_eks_clusters(ctx)
-    gaps = list(clusters.gaps)
+    gaps: list[_scope.Gap] = []
     needs: dict[str, list[str]] = {}
-    for detail, _why in clusters.found:
-        needs.setdefault(EKS_AGENT, []).append(f"eks:{detail.get('name')}")
+
+    def gap(key: str, what: str, service: str, exc: AwsReadError) -> None:
+        gaps.append(_scope.Gap(key, f"AI workloads from {what}", (service,), ctx.region, exc.reason))
+
+    try:
+        clusters = _scope.ai_eks_clusters(ctx)
+        gaps += clusters.gaps
+        for detail, _why in clusters.found:
+            needs.setdefault(EKS_AGENT, []).append(f"eks:{detail.get('name')}")
+    except AwsReadError as exc:
+        gap("eks-clusters", "EKS clusters", "eks", exc)
     try:
         vpcs = _scope.ai_vpcs(ctx)
-    except AwsReadError:
-        vpcs = None  # already a gap of the EKS scope ("AI VPCs")
-    if vpcs is not None:
         gaps += vpcs.gaps
         for instance in instances_in(ctx, list(vpcs.found)):
             needs.setdefault(EC2_AGENT, []).append(f"ec2:{instance['InstanceId']}")
+    except AwsReadError as exc:
+        gap("ec2-instances", "EC2 instances in AI VPCs", "ec2", exc)
     _scope.report_gaps(ctx, list(dict.fromkeys(gaps)))
     return needs
 
@@ -384,11 +393,7 @@ def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, 
     csf=["DE.CM-09", "PR.DS-01"],
     owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
     permissions=["guardduty:ListMalwareProtectionPlans", "guardduty:GetMalwareProtectionPlan",
-                 "s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
-                 "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob", "sagemaker:ListModels",
-                 "sagemaker:DescribeModel", "bedrock:GetModelInvocationLoggingConfiguration",
-                 "bedrock:ListCustomModels", "bedrock:GetCustomModel", "bedrock:ListKnowledgeBases",
-                 "bedrock:ListDataSources", "bedrock:GetDataSource"],
+                 *AI_BUCKET_PERMISSIONS],
     atlas=["AML.T0020", "AML.T0010.003", "AML.T0018.002", "AML.T0011.000", "AML.M0016"],
     nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
     iso42001=["A.7.4", "A.6.2.6"],
@@ -396,10 +401,8 @@ def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, 
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/gdu-malware-protection-s3.html",
 )
 def malware_protection_s3_ai_buckets(ctx: CheckContext) -> None:
-    from checks import s3
-
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        region = s3.bucket_region(ctx, bucket.name)
+        region = bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             evidence: dict[str, Any] = {"ai_data_because": bucket.why}
             if region not in ctx.regions:

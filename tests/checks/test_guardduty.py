@@ -112,13 +112,17 @@ def test_runtime_monitoring_with_eks_agent_passes(aws, run_check):
     assert finding.evidence["workloads"] == ["eks:models"]
 
 
-def test_runtime_monitoring_off_where_ai_runs_fails(aws, run_check):
-    ai_cluster(aws)
-    detector_id = aws.client("guardduty").create_detector(
-        Enable=True, Features=[runtime_feature("DISABLED", EKS_ADDON_MANAGEMENT="DISABLED")])["DetectorId"]
+def test_instance_in_ai_vpc_without_managed_ec2_agent_fails(aws, run_check):
+    from tests.checks.test_ec2 import ai_vpc
+
+    _vpc, subnet = ai_vpc(aws)
+    instance = aws.client("ec2").run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet,
+                                               InstanceType="g5.xlarge")["Instances"][0]["InstanceId"]
+    detector_id = aws.client("guardduty").create_detector(Enable=True, Features=[
+        runtime_feature(EKS_ADDON_MANAGEMENT="ENABLED", EC2_AGENT_MANAGEMENT="DISABLED")])["DetectorId"]
     finding = only(run_check(RUNTIME), detector_id)
     assert finding.status is Status.FAIL
-    assert "eks:models" in finding.message
+    assert "EC2_AGENT_MANAGEMENT" in finding.message and f"ec2:{instance}" in finding.message
 
 
 def test_runtime_detector_read_denied_is_error(aws, run_check):
@@ -156,6 +160,9 @@ def test_runtime_monitoring_judging():
               "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "Status": "ENABLED"}]}
     assert judge_runtime_monitoring(detector_with(legacy), eks)[0] == "PASS"
     assert judge_runtime_monitoring(detector_with(legacy), both)[0] == "FAIL"
+    # Runtime Monitoring off altogether
+    assert judge_runtime_monitoring(detector_with(runtime_feature("DISABLED", EKS_ADDON_MANAGEMENT="ENABLED")),
+                                    eks)[1] == "Runtime Monitoring is off where eks:models runs"
     # suspended detector, and a region whose GuardDuty lists no such feature
     assert judge_runtime_monitoring(detector_with(full, status="DISABLED"), eks)[0] == "FAIL"
     assert judge_runtime_monitoring(detector_with({"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}), eks)[0] == "ERROR"
