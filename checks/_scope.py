@@ -316,29 +316,28 @@ def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
 
 def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     """(cluster detail, why it runs AI workloads) for the region's EKS clusters that are tagged
-    `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC."""
+    `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC. The other
+    sources are read only for clusters the tag does not already decide."""
     from checks import eks
 
     if not ctx.offers("eks", ctx.region):
         return Scoped([])
     gaps = _Gaps()
-    hyperpod = gaps.read(HYPERPOD, ctx.region, "AI EKS clusters", lambda: _hyperpod_eks_arns(ctx)) or set()
-    vpcs = gaps.read(AI_VPC_SOURCE, ctx.region, "AI EKS clusters", lambda: ai_vpcs(ctx))
-    if vpcs is not None:
-        gaps.gaps.extend(vpcs.gaps)
-    in_ai_vpc = vpcs.found if vpcs is not None else {}
-    chosen = []
-    for name in eks.cluster_names(ctx):
-        detail = eks.cluster(ctx, name)
-        vpc = _cluster_vpc(ctx, detail) if in_ai_vpc else None
-        if flagged(detail.get("tags") or {}, AI_WORKLOAD):
-            why: str | None = "tagged"
-        elif detail.get("arn") in hyperpod:
-            why = "orchestrates a SageMaker HyperPod cluster"
-        elif vpc in in_ai_vpc:
-            why = f"runs in AI VPC {vpc}"
-        else:
-            why = None
-        if why:
-            chosen.append((detail, why))
+    details = [eks.cluster(ctx, name) for name in eks.cluster_names(ctx)]
+    why: dict[str, str] = {str(d.get("name")): "tagged" for d in details if flagged(d.get("tags") or {}, AI_WORKLOAD)}
+    rest = [d for d in details if str(d.get("name")) not in why]
+    if rest:
+        hyperpod = gaps.read(HYPERPOD, ctx.region, "AI EKS clusters", lambda: _hyperpod_eks_arns(ctx)) or set()
+        why.update({str(d.get("name")): "orchestrates a SageMaker HyperPod cluster" for d in rest
+                    if d.get("arn") in hyperpod})
+        rest = [d for d in rest if str(d.get("name")) not in why]
+    if rest:
+        vpcs = gaps.read(AI_VPC_SOURCE, ctx.region, "AI EKS clusters", lambda: ai_vpcs(ctx))
+        if vpcs is not None:
+            gaps.gaps.extend(vpcs.gaps)
+            for detail in rest:
+                vpc = _cluster_vpc(ctx, detail) if vpcs.found else None
+                if vpc in vpcs.found:
+                    why[str(detail.get("name"))] = f"runs in AI VPC {vpc}"
+    chosen = [(d, why[str(d.get("name"))]) for d in details if str(d.get("name")) in why]
     return Scoped(chosen, tuple(gaps.gaps))
