@@ -189,7 +189,7 @@ def guest_ai_actions(statements: list[_policy.Statement], boundary: list[_policy
     nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
     iso42001=["A.6.2.5", "A.9.2"],
     eu_ai_act=["Art. 15"],
-    docs_url="https://docs.aws.amazon.com/cognito/latest/developerguide/identity-pools.html",
+    docs_url="https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html",
 )
 def identity_pool_no_guest_access(ctx: CheckContext) -> None:
     from checks import iam
