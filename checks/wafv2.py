@@ -330,10 +330,20 @@ class ManagedGroupUse:
     counted: str | None  # why it does not enforce; None when it does
 
 
-def managed_group_uses(acl: dict[str, Any]) -> list[ManagedGroupUse]:
+def atp_login_path(managed: dict[str, Any]) -> str | None:
+    """The login path an ATP group inspects (its config, or the older top-level LoginPath form)."""
+    for config in managed.get("ManagedRuleGroupConfigs") or []:
+        path = (config.get("AWSManagedRulesATPRuleSet") or {}).get("LoginPath") or config.get("LoginPath")
+        if path:
+            return str(path)
+    return None
+
+
+def managed_group_uses(acl: dict[str, Any], login_paths: tuple[str, ...] = ()) -> list[ManagedGroupUse]:
     """The AWS managed rule groups of a web ACL and its Firewall Manager rule groups, each with why it
-    does not enforce: overridden to Count, critical rules overridden to Count/Allow or excluded, or a
-    scope-down statement that leaves the AI paths out."""
+    does not enforce: overridden to Count, critical rules overridden to Count/Allow or excluded, a
+    scope-down statement that leaves the AI paths out, or (given the app's login paths) an ATP group
+    that inspects another path."""
     found = []
     for rule in _acl_rules(acl):
         managed = (rule.get("Statement") or {}).get("ManagedRuleGroupStatement")
@@ -351,6 +361,8 @@ def managed_group_uses(acl: dict[str, Any]) -> list[ManagedGroupUse]:
             counted = f"critical rules overridden to Count/Allow: {', '.join(critical[:4])}"
         elif not scope_down_covers_ai(managed.get("ScopeDownStatement")):
             counted = "its scope-down statement leaves the AI paths out"
+        elif name == "AWSManagedRulesATPRuleSet" and login_paths and atp_login_path(managed) not in login_paths:
+            counted = f"it inspects login path {atp_login_path(managed)}, not {', '.join(login_paths[:3])}"
         found.append(ManagedGroupUse(name, str(rule.get("Name")), counted))
     return found
 
@@ -380,7 +392,8 @@ def judge_managed_groups(uses: list[ManagedGroupUse], required: tuple[str, ...],
         "Every web ACL attached to a REST API stage, internet-facing ALB or CloudFront distribution enforces "
         "AWSManagedRulesBotControlRuleSet, AWSManagedRulesKnownBadInputsRuleSet and AWSManagedRulesSQLiRuleSet "
         "(`[checks.wafv2] required_groups` replaces the list) and, where the app has a login "
-        "(`[checks.wafv2] login_paths`), AWSManagedRulesATPRuleSet or AWSManagedRulesACFPRuleSet, directly or "
+        "(`[checks.wafv2] login_paths`), AWSManagedRulesATPRuleSet on one of those paths or "
+        "AWSManagedRulesACFPRuleSet, directly or "
         "in Firewall Manager rule groups. A group overridden to Count, with its critical rules set to Count or "
         "Allow, or scoped down away from the AI paths does not count."
     ),
@@ -409,12 +422,12 @@ def judge_managed_groups(uses: list[ManagedGroupUse], required: tuple[str, ...],
 )
 def managed_rule_groups_in_force(ctx: CheckContext) -> None:
     required = tuple(str(g) for g in ctx.setting("required_groups", list(REQUIRED_GROUPS)))
-    login_paths = [str(p) for p in ctx.setting("login_paths", list[str]())]
+    login_paths = tuple(str(p) for p in ctx.setting("login_paths", list[str]()))
     for arn, doors in sorted(fronting_acls(ctx).items()):
         acl = AclRef.from_arn(arn)
         with ctx.resource(acl.resource_id, arn=arn):
-            in_force, missing, weak = judge_managed_groups(managed_group_uses(web_acl(ctx, acl)), required,
-                                                           bool(login_paths))
+            in_force, missing, weak = judge_managed_groups(managed_group_uses(web_acl(ctx, acl), login_paths),
+                                                           required, bool(login_paths))
             evidence: dict[str, Any] = {"front_doors": sorted(doors)[:20], "groups_in_force": in_force[:20],
                                         "missing_groups": missing, "counted_groups": weak[:20],
                                         "login_protection_required": bool(login_paths)}

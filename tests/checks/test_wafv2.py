@@ -336,3 +336,19 @@ def test_managed_group_judging():
     other = {"Rules": [{**BASELINE[0], "Statement": {"ManagedRuleGroupStatement": {
         "VendorName": "Acme", "Name": "AWSManagedRulesBotControlRuleSet"}}}]}
     assert "AWSManagedRulesBotControlRuleSet" in judge(other)[1]
+
+
+def test_atp_counts_only_on_the_apps_login_path():
+    from checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
+
+    def atp(config):
+        return managed("AWSManagedRulesATPRuleSet", 20, ManagedRuleGroupConfigs=[config])
+
+    right = {"Rules": [*BASELINE, atp({"AWSManagedRulesATPRuleSet": {"LoginPath": "/login"}})]}
+    legacy = {"Rules": [*BASELINE, atp({"LoginPath": "/login"})]}
+    wrong = {"Rules": [*BASELINE, atp({"AWSManagedRulesATPRuleSet": {"LoginPath": "/admin/login"}})]}
+    for acl, ok in ((right, True), (legacy, True), (wrong, False)):
+        _, missing, weak = judge_managed_groups(managed_group_uses(acl, ("/login",)), REQUIRED_GROUPS, True)
+        assert (not missing and not weak) is ok, weak
+    assert "inspects login path /admin/login" in judge_managed_groups(
+        managed_group_uses(wrong, ("/login",)), REQUIRED_GROUPS, True)[2][0]
