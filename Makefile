@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/posture demo --json posture-demo-report.json --html posture-demo-report.html
 
 # Two pytest workers (the machine has two cores); each starts its own local AWS on 127.0.0.1.
-PYTEST = $(BIN)/python -m pytest -q -n 2 --dist load
+PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 chromium:
 	@# tests/test_html.py opens the HTML report in a real headless browser (Debian's chromium).

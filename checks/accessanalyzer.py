@@ -33,6 +33,9 @@ def analyzers(ctx: CheckContext) -> list[dict[str, Any]]:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     securityhub_controls=["IAM.28"],
     permissions=["access-analyzer:ListAnalyzers"],
+    atlas=["AML.T0036", "AML.T0035", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def external_access_analyzer_active(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -83,6 +86,9 @@ def active_findings(ctx: CheckContext, analyzer_arn: str) -> list[dict[str, Any]
     csf=["PR.AA-05", "ID.RA-01"],
     owasp_llm=["LLM08", "LLM06:2025"],
     permissions=["access-analyzer:ListAnalyzers"],
+    atlas=["AML.T0012", "AML.M0026"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def unused_access_analyzer_active(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -126,6 +132,10 @@ def unused_access_analyzer_active(ctx: CheckContext) -> None:
     csf=["ID.RA-01", "PR.AA-05", "DE.CM-09"],
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     permissions=["access-analyzer:ListAnalyzers", "access-analyzer:ListFindings"],
+    atlas=["AML.T0036", "AML.T0035", "AML.T0044", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.7.2"],
+    eu_ai_act=["Art. 15"],
 )
 def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
     external = [a for a in analyzers(ctx) if a.get("type") in EXTERNAL_ACCESS_TYPES and a.get("status") == "ACTIVE"]

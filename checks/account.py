@@ -39,6 +39,9 @@ def security_contact(ctx: CheckContext) -> dict[str, Any] | None:
     owasp_llm=["LLM10", "LLM10:2025"],
     securityhub_controls=["Account.1"],
     permissions=["account:GetAlternateContact"],
+    atlas=["AML.T0012", "AML.T0055"],
+    nist_ai_rmf=["MANAGE 4.3", "GOVERN 4.3"],
+    iso42001=["A.8.4"],
 )
 def security_contact_configured(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -65,6 +65,9 @@ def rsa_bits(algorithm: str) -> int | None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["ACM.1"],
     permissions=["acm:ListCertificates", "acm:DescribeCertificate"],
+    atlas=["AML.T0029", "AML.T0025"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def certificate_not_expiring(ctx: CheckContext) -> None:
     now = datetime.now(UTC)
@@ -109,6 +112,9 @@ def certificate_not_expiring(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["ACM.2"],
     permissions=["acm:ListCertificates", "acm:DescribeCertificate"],
+    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def certificate_key_strong(ctx: CheckContext) -> None:
     for summary in judged_certificates(ctx):

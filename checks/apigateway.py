@@ -96,6 +96,9 @@ def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]
     owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
     securityhub_controls=["APIGateway.4"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def stage_waf_attached(ctx: CheckContext) -> None:
     for api in rest_apis(ctx):
@@ -129,6 +132,9 @@ def stage_waf_attached(ctx: CheckContext) -> None:
     csf=["PR.AA-03", "PR.AA-05"],
     owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM10:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def methods_require_authorization(ctx: CheckContext) -> None:
     for api in rest_apis(ctx):
@@ -163,6 +169,9 @@ def methods_require_authorization(ctx: CheckContext) -> None:
     csf=["PR.IR-04"],
     owasp_llm=["LLM04", "LLM10:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.4.5"],
 )
 def stage_throttling_configured(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -199,6 +208,9 @@ def stage_throttling_configured(ctx: CheckContext) -> None:
     csf=["PR.IR-04", "PR.AA-05"],
     owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.4.5"],
 )
 def usage_plan_quota(ctx: CheckContext) -> None:
     plans = usage_plans(ctx)
@@ -245,6 +257,9 @@ def usage_plan_quota(ctx: CheckContext) -> None:
     csf=["PR.PS-04", "DE.CM-01"],
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
 )
 def stage_access_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -275,6 +290,9 @@ def stage_access_logging(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["APIGateway.1"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
 )
 def stage_execution_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -307,6 +325,9 @@ def stage_execution_logging(ctx: CheckContext) -> None:
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0055"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def stage_variables_no_secrets(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -338,6 +359,9 @@ def stage_variables_no_secrets(ctx: CheckContext) -> None:
     csf=["PR.DS-01", "PR.DS-10"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0036", "AML.T0055"],
+    nist_ai_rmf=["MEASURE 2.10"],
+    iso42001=["A.6.2.8"],
 )
 def stage_data_trace_off(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):

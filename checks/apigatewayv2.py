@@ -74,6 +74,9 @@ def routes_needing_auth(api: dict[str, Any], found: list[dict[str, Any]]) -> lis
     owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM10:2025"],
     securityhub_controls=["APIGateway.8"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def routes_require_authorization(ctx: CheckContext) -> None:
     for api in apis(ctx):
@@ -109,6 +112,9 @@ def routes_require_authorization(ctx: CheckContext) -> None:
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
     securityhub_controls=["APIGateway.9"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
 )
 def stage_access_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -141,6 +147,9 @@ def stage_access_logging(ctx: CheckContext) -> None:
     csf=["PR.IR-04"],
     owasp_llm=["LLM04", "LLM10:2025"],
     permissions=["apigateway:GET"],
+    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.4.5"],
 )
 def stage_throttling_configured(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):

@@ -129,6 +129,9 @@ def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
     owasp_llm=["LLM07", "LLM04", "LLM06:2025", "LLM10:2025"],
     securityhub_controls=["Lambda.1"],
     permissions=["lambda:ListFunctions", "lambda:GetFunctionUrlConfig"],
+    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def function_url_auth_required(ctx: CheckContext) -> None:
     for function in functions(ctx):
@@ -163,6 +166,9 @@ def function_url_auth_required(ctx: CheckContext) -> None:
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=["lambda:ListFunctions"],
+    atlas=["AML.T0055", "AML.T0098", "AML.T0034"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     for function in functions(ctx):
@@ -202,6 +208,11 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     owasp_llm=["LLM07", "LLM08", "LLM02", "LLM06:2025", "LLM05:2025"],
     securityhub_controls=["Lambda.1"],
     permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
+    atlas=["AML.T0053", "AML.T0085.001", "AML.M0028"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI02", "ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
     for function, agent_id in _scope.judged(ctx, _scope.agent_tools(ctx)):
@@ -243,6 +254,9 @@ def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM03:2025"],
     securityhub_controls=["Lambda.2"],
     permissions=["lambda:ListFunctions"],
+    atlas=["AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.6"],
 )
 def supported_runtime(ctx: CheckContext) -> None:
     for function in functions(ctx):

@@ -94,6 +94,10 @@ def covering_plans(ctx: CheckContext, arn: str, tags: dict[str, str]) -> list[st
     owasp_llm=["LLM03", "LLM04:2025", "LLM08:2025"],
     permissions=[*s3.DISCOVERY_PERMISSIONS, "backup:ListBackupPlans", "backup:ListBackupSelections",
                  "backup:GetBackupSelection"],
+    atlas=["AML.T0020", "AML.T0059", "AML.T0101", "AML.T0029"],
+    nist_ai_rmf=["MANAGE 2.3", "MEASURE 2.7"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -129,6 +133,9 @@ def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
     csf=["PR.DS-11", "RC.RP-03"],
     owasp_llm=["LLM03", "LLM04:2025"],
     permissions=["backup:ListBackupVaults"],
+    atlas=["AML.T0101", "AML.T0029"],
+    nist_ai_rmf=["MANAGE 2.3", "MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def vault_lock_enabled(ctx: CheckContext) -> None:
     for vault in vaults(ctx):

@@ -166,6 +166,10 @@ def logging_problems(config: dict[str, Any], *, bucket: bool | None, group: bool
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025", "LLM10:2025"],
     permissions=["bedrock:GetModelInvocationLoggingConfiguration", "s3:GetBucketLocation", "logs:DescribeLogGroups",
                  "iam:GetRole"],
+    atlas=["AML.T0051", "AML.T0054", "AML.T0024", "AML.T0040", "AML.T0034", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1", "MANAGE 4.3"],
+    iso42001=["A.6.2.8", "A.6.2.6"],
+    eu_ai_act=["Art. 12", "Art. 26"],
 )
 def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -208,6 +212,10 @@ def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=[*LOGGING_PERMISSIONS, "s3:GetEncryptionConfiguration", "logs:DescribeLogGroups"],
+    atlas=["AML.T0036", "AML.T0025", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.10", "MEASURE 2.7"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 15"],
 )
 def invocation_logs_encrypted(ctx: CheckContext) -> None:
     config = invocation_logging(ctx)
@@ -252,6 +260,10 @@ def invocation_logs_encrypted(ctx: CheckContext) -> None:
     csf=["PR.PS-04", "PR.DS-01"],
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
     permissions=[*LOGGING_PERMISSIONS, "logs:DescribeLogGroups"],
+    atlas=["AML.T0051", "AML.T0024", "AML.M0024"],
+    nist_ai_rmf=["MANAGE 4.3", "MEASURE 2.10"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def invocation_logs_retained(ctx: CheckContext) -> None:
     group_name = (invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
@@ -298,6 +310,10 @@ THRESHOLD_NOTE = " Minimum strengths and thresholds are set in posture.toml [che
     csf=["PR.PS-01", "PR.DS-10"],
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025", "LLM05:2025"],
     permissions=[*USAGE_PERMISSIONS, "bedrock:ListGuardrails"],
+    atlas=["AML.T0051", "AML.T0054", "AML.M0020"],
+    nist_ai_rmf=["MANAGE 1.3", "MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def guardrail_in_ai_regions(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -355,6 +371,11 @@ def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Th
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM01:2025", "LLM07:2025"],
     permissions=list(IN_USE_PERMISSIONS),
+    atlas=["AML.T0051", "AML.T0051.000", "AML.T0054", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 1.3"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI01"],
+    eu_ai_act=["Art. 15"],
 )
 def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_prompt_attack)
@@ -381,6 +402,10 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025"],
     permissions=list(IN_USE_PERMISSIONS),
+    atlas=["AML.T0054", "AML.T0051", "AML.T0048.003", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.6", "MEASURE 2.7", "MANAGE 1.3"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def guardrail_content_filters(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_harm)
@@ -406,6 +431,10 @@ def guardrail_content_filters(ctx: CheckContext) -> None:
     csf=["PR.DS-10", "PR.DS-02"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=list(IN_USE_PERMISSIONS),
+    atlas=["AML.T0057", "AML.T0024", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.10", "MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, lambda detail, _limits: _guardrails.judge_pii(detail))
@@ -431,6 +460,10 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     csf=["PR.PS-01", "ID.RA-05"],
     owasp_llm=["LLM09", "LLM09:2025", "LLM08:2025"],
     permissions=[*IN_USE_PERMISSIONS, "bedrock:ListKnowledgeBases"],
+    atlas=["AML.T0062", "AML.T0048.003", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.5", "MEASURE 2.6"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     if not _has_knowledge_bases(ctx):
@@ -464,6 +497,11 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     csf=["PR.DS-10", "PR.PS-01", "PR.AA-05"],
     owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025", "LLM06:2025"],
     permissions=list(IN_USE_PERMISSIONS),
+    atlas=["AML.T0051", "AML.T0054", "AML.T0057", "AML.T0053", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.6", "MANAGE 1.3"],
+    iso42001=["A.6.2.6", "A.6.2.5"],
+    owasp_agentic=["ASI01"],
+    eu_ai_act=["Art. 15"],
     section={"title": "Guardrail coverage of every path to a model",
              "columns": ["path", "guardrail", "blocking_filters", "verdict"]},
 )
@@ -509,6 +547,10 @@ def guardrail_coverage(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
     permissions=[*GUARDRAIL_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0069", "AML.T0065", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def guardrail_cmk(ctx: CheckContext) -> None:
     for summary in guardrails(ctx):
@@ -536,6 +578,10 @@ def guardrail_cmk(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
     permissions=["bedrock:ListCustomModels", "bedrock:GetCustomModel", "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def custom_model_cmk(ctx: CheckContext) -> None:
     for summary in custom_model_summaries(ctx):
@@ -563,6 +609,10 @@ def custom_model_cmk(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM10", "LLM05", "LLM02:2025", "LLM03:2025"],
     permissions=["bedrock:ListImportedModels", "bedrock:GetImportedModel", "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def imported_model_cmk(ctx: CheckContext) -> None:
     for summary in imported_model_summaries(ctx):

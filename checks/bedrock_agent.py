@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from fnmatch import fnmatchcase
 from typing import Any
 
-from checks import _agents
+from checks import _agents, _policy
 from checks._agents import DRAFT, agents
 from checks._secrets import secret_fields
 from checks.kms import judge_cmk
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
@@ -94,6 +97,11 @@ def judge_alias(alias_name: str, versions: dict[str, tuple[str, str] | None],
     csf=["PR.DS-10", "PR.PS-01"],
     owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
     permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+    atlas=["AML.T0051", "AML.T0051.001", "AML.T0054", "AML.T0053", "AML.M0020"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.6", "MANAGE 1.3"],
+    iso42001=["A.6.2.6", "A.6.2.5"],
+    owasp_agentic=["ASI01", "ASI02"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_guardrail_attached(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -139,6 +147,11 @@ def agent_guardrail_attached(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
     permissions=[*AGENT_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0084", "AML.T0056", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI06"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_cmk(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -166,6 +179,11 @@ def agent_cmk(ctx: CheckContext) -> None:
     csf=["PR.AA-05", "PR.DS-10"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=list(AGENT_PERMISSIONS),
+    atlas=["AML.T0091", "AML.T0092"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI06"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_idle_session_ttl(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -199,6 +217,11 @@ def agent_idle_session_ttl(ctx: CheckContext) -> None:
     securityhub_controls=["Bedrock.1"],
     permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
                  "kms:DescribeKey"],
+    atlas=["AML.T0085.000", "AML.T0035", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.6.2.6"],
+    owasp_agentic=["ASI06"],
+    eu_ai_act=["Art. 15"],
 )
 def data_source_cmk(ctx: CheckContext) -> None:
     for kb in knowledge_bases(ctx):
@@ -233,6 +256,11 @@ def data_source_cmk(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM07:2025"],
     permissions=["bedrock:ListPrompts", "bedrock:GetPrompt", "kms:DescribeKey"],
+    atlas=["AML.T0056", "AML.T0081", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI01"],
+    eu_ai_act=["Art. 15"],
 )
 def prompt_cmk(ctx: CheckContext) -> None:
     for summary in prompts(ctx):
@@ -292,6 +320,11 @@ def prompt_texts(prompt: dict[str, Any]) -> dict[str, str | None]:
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
     permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+    atlas=["AML.T0083", "AML.T0056", "AML.T0055"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -328,6 +361,11 @@ def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
     permissions=["bedrock:ListPrompts", "bedrock:GetPrompt"],
+    atlas=["AML.T0055", "AML.T0056", "AML.T0083"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def prompt_no_secrets(ctx: CheckContext) -> None:
     for summary in prompts(ctx):
@@ -339,3 +377,413 @@ def prompt_no_secrets(ctx: CheckContext) -> None:
                 ctx.failed(f"a credential-shaped value is written in {', '.join(found)}", evidence)
             else:
                 ctx.passed(f"no credential-shaped value in {len(texts)} prompt field(s)", evidence)
+
+
+# -- knowledge-base vector stores ------------------------------------------------------------
+# What a knowledge base's vector store is made of decides who can read the embedded documents:
+# each store type is read through its own service (OpenSearch Serverless security policies, the
+# S3 Vectors bucket, the Aurora cluster) and judged by value. Store types the checks cannot read
+# from AWS (Pinecone, Redis Enterprise Cloud, MongoDB Atlas: outside AWS; managed OpenSearch and
+# Neptune Analytics: not yet read) are reported as not judged, never passed.
+AOSS, S3_VECTORS, RDS = "OPENSEARCH_SERVERLESS", "S3_VECTORS", "RDS"
+STORE_ARN_KEYS = {
+    AOSS: ("opensearchServerlessConfiguration", "collectionArn"),
+    S3_VECTORS: ("s3VectorsConfiguration", "vectorBucketArn"),
+    RDS: ("rdsConfiguration", "resourceArn"),
+    "OPENSEARCH_MANAGED_CLUSTER": ("opensearchManagedClusterConfiguration", "domainArn"),
+    "NEPTUNE_ANALYTICS": ("neptuneAnalyticsConfiguration", "graphArn"),
+}
+KB_PERMISSIONS = ("bedrock:ListKnowledgeBases", "bedrock:GetKnowledgeBase")
+STORE_PERMISSIONS = ("aoss:BatchGetCollection", "aoss:ListSecurityPolicies", "aoss:GetSecurityPolicy",
+                     "s3vectors:GetVectorBucket", "s3vectors:GetVectorBucketPolicy", "s3vectors:GetIndex",
+                     "rds:DescribeDBClusters", "rds:DescribeDBInstances")
+AOSS_OWNED_KEY = "auto"  # BatchGetCollection's kmsKeyArn when an AWS owned key encrypts the collection
+
+
+def knowledge_base(ctx: CheckContext, knowledge_base_id: str) -> dict[str, Any]:
+    """One knowledge base in full (the list's summaries lack its storage configuration)."""
+    return dict(ctx.call("bedrock-agent", "get_knowledge_base", knowledgeBaseId=knowledge_base_id)["knowledgeBase"])
+
+
+def vector_store(detail: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(storage type, the store's ARN) of a knowledge base; (None, None) for one without a vector store
+    (Kendra, SQL and managed knowledge bases)."""
+    storage = detail.get("storageConfiguration") or {}
+    kind = storage.get("type")
+    if not kind:
+        return None, None
+    section, key = STORE_ARN_KEYS.get(kind, ("", ""))
+    config = storage.get(section) or {}
+    if kind == S3_VECTORS and not config.get(key) and config.get("indexArn"):
+        return kind, str(config["indexArn"]).split("/index/", 1)[0]  # the index's bucket
+    return kind, config.get(key)
+
+
+def _kb_scope(ctx: CheckContext, summary: dict[str, Any]) -> Any:
+    kb_id = summary["knowledgeBaseId"]
+    return ctx.resource(kb_id, arn=summary.get("knowledgeBaseArn") or ctx.arn("bedrock", f"knowledge-base/{kb_id}"))
+
+
+# OpenSearch Serverless: security policies match collections by name pattern ("collection/<name>",
+# "collection/<prefix>*"); a knowledge base names its collection by ARN, which carries the collection's id.
+def aoss_collection(ctx: CheckContext, collection_arn: str) -> tuple[dict[str, Any] | None, str]:
+    """(the collection, or None with the reason it could not be read)."""
+    collection_id = collection_arn.rsplit("/", 1)[-1]
+    answer = ctx.call("opensearchserverless", "batch_get_collection", ids=[collection_id])
+    for found in answer.get("collectionDetails") or []:
+        if found.get("id") == collection_id:
+            return dict(found), ""
+    errors = [e.get("errorCode") or e.get("errorMessage") for e in answer.get("collectionErrorDetails") or []
+              if e.get("id") == collection_id]
+    return None, (f"OpenSearch Serverless collection {collection_id} could not be read"
+                  + (f" ({errors[0]})" if errors and errors[0] else " (not found)"))
+
+
+def aoss_policies(ctx: CheckContext, policy_type: str) -> list[tuple[str, Any]]:
+    """(name, document) of each OpenSearch Serverless security policy of `policy_type` in the region."""
+    summaries = ctx.paginate("opensearchserverless", "list_security_policies", type=policy_type)
+    found = []
+    for summary in summaries.get("securityPolicySummaries", []):
+        detail = ctx.call("opensearchserverless", "get_security_policy", type=policy_type, name=summary["name"])
+        document = detail["securityPolicyDetail"].get("policy")
+        found.append((summary["name"], json.loads(document) if isinstance(document, str) else document))
+    return found
+
+
+def aoss_rule_matches(rule: dict[str, Any], collection_name: str) -> bool:
+    """Whether one policy rule covers the collection itself (ResourceType collection, name pattern)."""
+    if rule.get("ResourceType") != "collection":
+        return False
+    patterns = rule.get("Resource") or []
+    return any(isinstance(p, str) and fnmatchcase(f"collection/{collection_name}", p)
+               for p in ([patterns] if isinstance(patterns, str) else patterns))
+
+
+def aoss_network_exposure(collection_name: str, policies: list[tuple[str, Any]]) -> tuple[list[str], list[str]]:
+    """(policies that open the collection's endpoint to the internet, all policies that cover it). Network
+    policies add up: one rule set with AllowFromPublic true over the collection makes it public."""
+    public: list[str] = []
+    covering: list[str] = []
+    for name, document in policies:
+        for rule_set in document if isinstance(document, list) else [document]:
+            if not isinstance(rule_set, dict):
+                continue
+            if any(aoss_rule_matches(r, collection_name) for r in rule_set.get("Rules") or [] if isinstance(r, dict)):
+                covering.append(name)
+                if rule_set.get("AllowFromPublic") is True:
+                    public.append(name)
+    return sorted(set(public)), sorted(set(covering))
+
+
+def aoss_key(collection: dict[str, Any], policies: list[tuple[str, Any]]) -> tuple[str, str | None, list[str]]:
+    """How an OpenSearch Serverless collection is encrypted: ("cmk" | "aws_owned" | "unknown", key ARN,
+    the encryption policies naming it). The collection's kmsKeyArn is the key in force (a policy applies when
+    a collection is created); without one, the encryption policies that match its name decide."""
+    name = str(collection.get("name", ""))
+    matching = []
+    for policy_name, document in policies:
+        rules = document.get("Rules") if isinstance(document, dict) else None
+        if any(aoss_rule_matches(r, name) for r in rules or [] if isinstance(r, dict)):
+            matching.append((policy_name, document))
+    names = sorted(n for n, _ in matching)
+    key = collection.get("kmsKeyArn")
+    if key:
+        return ("aws_owned", None, names) if key == AOSS_OWNED_KEY else ("cmk", str(key), names)
+    keys = {(d.get("AWSOwnedKey") is not False, d.get("KmsARN")) for _, d in matching}
+    if len(keys) != 1:
+        return "unknown", None, names
+    owned, kms_arn = keys.pop()
+    return ("aws_owned", None, names) if owned or not kms_arn else ("cmk", str(kms_arn), names)
+
+
+# S3 Vectors: the vector bucket's policy decides who may query it; the index's encryption, or the
+# bucket's where the index sets none, encrypts the vectors.
+def vector_bucket(ctx: CheckContext, bucket_arn: str) -> dict[str, Any]:
+    return dict(ctx.call("s3vectors", "get_vector_bucket", vectorBucketArn=bucket_arn)["vectorBucket"])
+
+
+def vector_bucket_policy(ctx: CheckContext, bucket_arn: str) -> Any:
+    """The vector bucket's policy document (JSON text), or None when it has none."""
+    vector_bucket(ctx, bucket_arn)  # the bucket exists: a NotFound below means no policy
+    try:
+        return ctx.call("s3vectors", "get_vector_bucket_policy", vectorBucketArn=bucket_arn).get("policy")
+    except AwsReadError as exc:
+        if exc.code == "NotFoundException":
+            return None
+        raise
+
+
+def vector_index(ctx: CheckContext, storage: dict[str, Any]) -> dict[str, Any] | None:
+    config = storage.get("s3VectorsConfiguration") or {}
+    if config.get("indexArn"):
+        return dict(ctx.call("s3vectors", "get_index", indexArn=config["indexArn"])["index"])
+    if config.get("indexName") and config.get("vectorBucketArn"):
+        bucket = str(config["vectorBucketArn"]).rsplit("/", 1)[-1]
+        return dict(ctx.call("s3vectors", "get_index", vectorBucketName=bucket, indexName=config["indexName"])["index"])
+    return None
+
+
+def s3_vectors_public(policy: Any, account_id: str) -> tuple[list[str], list[str]]:
+    """(statements of the vector bucket policy that let anyone in, other outside-account callers)."""
+    if not policy:
+        return [], []
+    access = _policy.who_can(policy, "s3vectors:*", account_id=account_id)
+    public = sorted({a.statement.label for a in access if a.public})
+    outside = sorted({a.describe() for a in _policy.outside_account(access) if not a.public})
+    return public, outside
+
+
+def s3_vectors_key(bucket: dict[str, Any], index: dict[str, Any] | None) -> tuple[str | None, str]:
+    """(the KMS key ARN, or None for SSE-S3, and where the setting came from: the index, else its bucket)."""
+    own = (index or {}).get("encryptionConfiguration")
+    config, source = (own, "index") if own else (bucket.get("encryptionConfiguration") or {}, "bucket")
+    if config.get("sseType") == "aws:kms" and config.get("kmsKeyArn"):
+        return str(config["kmsKeyArn"]), source
+    return None, source
+
+
+# Aurora (RDS): a knowledge base names the DB cluster; its instances carry PubliclyAccessible.
+def db_cluster(ctx: CheckContext, cluster_arn: str) -> dict[str, Any]:
+    return dict(ctx.call("rds", "describe_db_clusters", DBClusterIdentifier=cluster_arn)["DBClusters"][0])
+
+
+def db_instances(ctx: CheckContext, cluster: dict[str, Any]) -> list[dict[str, Any]]:
+    return [ctx.call("rds", "describe_db_instances", DBInstanceIdentifier=m["DBInstanceIdentifier"])["DBInstances"][0]
+            for m in cluster.get("DBClusterMembers") or []]
+
+
+def rds_public(cluster: dict[str, Any], instances: list[dict[str, Any]]) -> list[str]:
+    """The cluster (Multi-AZ DB clusters) and instances that are publicly accessible."""
+    found = [str(cluster.get("DBClusterIdentifier"))] if cluster.get("PubliclyAccessible") else []
+    return found + sorted(str(i.get("DBInstanceIdentifier")) for i in instances if i.get("PubliclyAccessible"))
+
+
+def _store_evidence(detail: dict[str, Any], kind: str, arn: str | None) -> dict[str, EvidenceValue]:
+    return {"knowledge_base": detail.get("name"), "store_type": kind, "store": arn}
+
+
+def _not_judged(ctx: CheckContext, kind: str, arn: str | None, evidence: dict[str, EvidenceValue]) -> None:
+    ctx.error(f"vector stores of type {kind} are not judged by this check" if arn or kind not in STORE_ARN_KEYS
+              else f"the {kind} store names no ARN", evidence)
+
+
+@check(
+    id="bedrock_agent.kb_vector_store_not_public",
+    title="Knowledge-base vector stores are not reachable from the internet",
+    description="The vector store of each Bedrock knowledge base is private: no OpenSearch Serverless network "
+    "policy with AllowFromPublic true covers its collection (matched by name pattern); no statement of its S3 "
+    "Vectors bucket policy lets any principal in; no instance of its Aurora cluster is publicly accessible. "
+    "Other store types are reported as not judged.",
+    rationale=(
+        "The vector store holds the embedded chunks of every document the knowledge base ingested, and the "
+        "text beside them. Open to the internet, it can be read (and with write access, poisoned) without going "
+        "through the application, its guardrail or its authorization."
+    ),
+    remediation="OpenSearch Serverless: `aws opensearchserverless update-security-policy --type network --name "
+    "<policy> --policy-version <v> --policy '[{\"Rules\":[{\"ResourceType\":\"collection\",\"Resource\":"
+    "[\"collection/<name>\"]}],\"AllowFromPublic\":false,\"SourceServices\":[\"bedrock.amazonaws.com\"],"
+    "\"SourceVPCEs\":[\"<vpce>\"]}]'`; S3 Vectors: remove the Principal \"*\" statements (`aws s3vectors "
+    "put-vector-bucket-policy`); Aurora: `aws rds modify-db-instance --db-instance-identifier <id> "
+    "--no-publicly-accessible`.",
+    service="bedrock-agent",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["data"],
+    csf=["PR.AA-05", "PR.IR-01"],
+    owasp_llm=["LLM06", "LLM03", "LLM02:2025", "LLM08:2025"],
+    permissions=[*KB_PERMISSIONS, *STORE_PERMISSIONS],
+    atlas=["AML.T0036", "AML.T0070", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.6.2.6"],
+    owasp_agentic=["ASI06"],  # what agents retrieve from the knowledge base (memory and context poisoning)
+    eu_ai_act=["Art. 15", "Art. 10"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html",
+)
+def kb_vector_store_not_public(ctx: CheckContext) -> None:
+    for summary in knowledge_bases(ctx):
+        with _kb_scope(ctx, summary):
+            detail = knowledge_base(ctx, summary["knowledgeBaseId"])
+            kind, arn = vector_store(detail)
+            if kind is None:
+                ctx.skip()  # no vector store (Kendra, SQL or managed knowledge base)
+                continue
+            evidence = _store_evidence(detail, kind, arn)
+            if kind == AOSS and arn:
+                collection, unread = aoss_collection(ctx, arn)
+                if collection is None:
+                    ctx.error(unread, evidence)
+                    continue
+                public, covering = aoss_network_exposure(str(collection.get("name")), aoss_policies(ctx, "network"))
+                facts = {**evidence, "collection": collection.get("name"), "public_policies": public,
+                         "network_policies": covering}
+                if public:
+                    ctx.failed(f"network policy {public[0]} opens collection {collection.get('name')} to the "
+                               "internet (AllowFromPublic)", facts)
+                else:
+                    ctx.passed(f"no network policy opens collection {collection.get('name')} to the internet "
+                               f"({len(covering)} cover it)", facts)
+            elif kind == S3_VECTORS and arn:
+                public, outside = s3_vectors_public(vector_bucket_policy(ctx, arn), ctx.account_id)
+                facts = {**evidence, "public_statements": public, "outside_account": outside}
+                if public:
+                    ctx.failed(f"the vector bucket policy lets anyone in ({', '.join(public)})", facts)
+                else:
+                    ctx.passed("no statement of the vector bucket policy lets any principal in", facts)
+            elif kind == RDS and arn:
+                cluster = db_cluster(ctx, arn)
+                exposed = rds_public(cluster, db_instances(ctx, cluster))
+                facts = {**evidence, "publicly_accessible": exposed}
+                if exposed:
+                    ctx.failed(f"{', '.join(exposed)} of the Aurora store is publicly accessible", facts)
+                else:
+                    ctx.passed("no instance of the Aurora store is publicly accessible", facts)
+            else:
+                _not_judged(ctx, kind, arn, evidence)
+
+
+@check(
+    id="bedrock_agent.kb_vector_store_cmk",
+    title="Knowledge-base vector stores are encrypted with a customer managed key",
+    description="The vector store of each Bedrock knowledge base is encrypted with a customer managed KMS key: "
+    "the key of its OpenSearch Serverless collection (kmsKeyArn, else the matching encryption policy's "
+    "AWSOwnedKey false + KmsARN), its S3 Vectors index or bucket (sseType aws:kms + kmsKeyArn), or its Aurora "
+    "cluster (StorageEncrypted with a KmsKeyId). Other store types are reported as not judged.",
+    rationale=(
+        "Embeddings can be inverted back to much of the text they encode, and the store keeps the chunks' text "
+        "beside them. A customer managed key puts reading them under the account's key policy and leaves a "
+        "CloudTrail record of every use."
+    ),
+    remediation="OpenSearch Serverless: create an encryption policy with `\"AWSOwnedKey\":false,\"KmsARN\":"
+    "\"<key-arn>\"` for the collection's name, then re-create the collection and re-ingest (the key is fixed at "
+    "creation); S3 Vectors: create the bucket or index with `--encryption-configuration sseType=aws:kms,"
+    "kmsKeyArn=<key-arn>`; Aurora: restore an encrypted copy (`aws rds restore-db-cluster-from-snapshot "
+    "--kms-key-id <key-arn>`).",
+    service="bedrock-agent",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["data"],
+    csf=["PR.DS-01"],
+    owasp_llm=["LLM06", "LLM02:2025", "LLM08:2025"],
+    permissions=[*KB_PERMISSIONS, *STORE_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0036", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.4.3"],
+    owasp_agentic=["ASI06"],  # what agents retrieve from the knowledge base (memory and context poisoning)
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-kb.html",
+)
+def kb_vector_store_cmk(ctx: CheckContext) -> None:
+    for summary in knowledge_bases(ctx):
+        with _kb_scope(ctx, summary):
+            detail = knowledge_base(ctx, summary["knowledgeBaseId"])
+            kind, arn = vector_store(detail)
+            if kind is None:
+                ctx.skip()  # no vector store (Kendra, SQL or managed knowledge base)
+                continue
+            evidence = _store_evidence(detail, kind, arn)
+            if kind == AOSS and arn:
+                collection, unread = aoss_collection(ctx, arn)
+                if collection is None:
+                    ctx.error(unread, evidence)
+                    continue
+                how, key, names = aoss_key(collection, aoss_policies(ctx, "encryption"))
+                facts = {**evidence, "collection": collection.get("name"), "encryption_policies": names}
+                if how == "unknown":
+                    ctx.error(f"collection {collection.get('name')} reports no key and its encryption policies "
+                              f"({', '.join(names) or 'none'}) do not name one", facts)
+                else:
+                    judge_cmk(ctx, key, f"collection {collection.get('name')}", facts)
+            elif kind == S3_VECTORS and arn:
+                index = vector_index(ctx, detail.get("storageConfiguration") or {})
+                key, source = s3_vectors_key(vector_bucket(ctx, arn), index)
+                judge_cmk(ctx, key, f"the vector {source}", {**evidence, "encryption_from": source})
+            elif kind == RDS and arn:
+                cluster = db_cluster(ctx, arn)
+                if not cluster.get("StorageEncrypted"):
+                    ctx.failed(f"Aurora cluster {cluster.get('DBClusterIdentifier')} is not encrypted at rest",
+                               {**evidence, "storage_encrypted": False})
+                else:
+                    judge_cmk(ctx, cluster.get("KmsKeyId"), f"Aurora cluster {cluster.get('DBClusterIdentifier')}",
+                              {**evidence, "storage_encrypted": True})
+            else:
+                _not_judged(ctx, kind, arn, evidence)
+
+
+# -- ingestion -------------------------------------------------------------------------------
+IN_FLIGHT = ("STARTING", "IN_PROGRESS", "STOPPING")
+
+
+def last_ingestion_job(ctx: CheckContext, knowledge_base_id: str, data_source_id: str) -> dict[str, Any] | None:
+    answer = ctx.call("bedrock-agent", "list_ingestion_jobs", knowledgeBaseId=knowledge_base_id,
+                      dataSourceId=data_source_id, sortBy={"attribute": "STARTED_AT", "order": "DESCENDING"},
+                      maxResults=1)
+    jobs = answer.get("ingestionJobSummaries") or []
+    return dict(jobs[0]) if jobs else None
+
+
+def judge_ingestion(job: dict[str, Any] | None, max_failed: int = 0) -> tuple[str, str, dict[str, EvidenceValue]]:
+    """("PASS" | "FAIL" | "ERROR", message, evidence) for a data source's most recent ingestion job."""
+    if job is None:
+        return "FAIL", "the data source was never ingested: the knowledge base holds none of its documents", {
+            "last_job_status": None}
+    status = str(job.get("status"))
+    stats = job.get("statistics") or {}
+    failed = int(stats.get("numberOfDocumentsFailed") or 0)
+    evidence: dict[str, EvidenceValue] = {
+        "last_job": job.get("ingestionJobId"), "last_job_status": status, "started_at": str(job.get("startedAt")),
+        "documents_scanned": int(stats.get("numberOfDocumentsScanned") or 0), "documents_failed": failed}
+    if status in IN_FLIGHT:
+        return "ERROR", f"the last ingestion job is {status}: judged when it ends", evidence
+    if status != "COMPLETE":
+        return "FAIL", f"the last ingestion job {status}" + (f" ({failed} document(s) failed)" if failed else ""), \
+            evidence
+    if failed > max_failed:
+        return "FAIL", f"the last ingestion job completed, but {failed} document(s) failed to ingest", evidence
+    return "PASS", "the last ingestion job completed" + (f" ({failed} document(s) failed)" if failed else ""), evidence
+
+
+@check(
+    id="bedrock_agent.kb_ingestion_succeeded",
+    title="Knowledge-base data sources were last ingested successfully",
+    description="The most recent ingestion job of each data source of each Bedrock knowledge base "
+    "(ListIngestionJobs by STARTED_AT, descending) is COMPLETE with no more failed documents than "
+    "`[checks.bedrock_agent] max_failed_documents` (0). FAILED or STOPPED jobs, and data sources never "
+    "ingested, fail; a job still running is judged when it ends.",
+    rationale=(
+        "A failed or stopped ingestion leaves the knowledge base answering from stale or partial content: "
+        "revoked documents still retrievable, new ones missing. It is also the first trace of a data source "
+        "changed under the team's feet (a bucket emptied, permissions removed, files crafted to break the parser)."
+    ),
+    remediation="Read the job's failure reasons (`aws bedrock-agent get-ingestion-job --knowledge-base-id <kb> "
+    "--data-source-id <ds> --ingestion-job-id <job>`), fix the source or the knowledge base role, then `aws "
+    "bedrock-agent start-ingestion-job --knowledge-base-id <kb> --data-source-id <ds>`.",
+    service="bedrock-agent",
+    scope="regional",
+    resource_type="Other",
+    severity="low",
+    boundaries=["data"],
+    csf=["DE.CM-09", "PR.DS-01"],
+    owasp_llm=["LLM03", "LLM04:2025", "LLM08:2025"],
+    permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:ListIngestionJobs"],
+    atlas=["AML.T0070", "AML.T0059"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.7.4", "A.6.2.6"],
+    owasp_agentic=["ASI06"],  # what agents retrieve from the knowledge base (memory and context poisoning)
+    eu_ai_act=["Art. 10"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/kb-data-source-sync-ingest.html",
+)
+def kb_ingestion_succeeded(ctx: CheckContext) -> None:
+    max_failed = ctx.setting("max_failed_documents", 0)
+    for kb in knowledge_bases(ctx):
+        kb_id, sources = kb["knowledgeBaseId"], {}
+        with ctx.resource(kb_id, arn=ctx.arn("bedrock", f"knowledge-base/{kb_id}")):
+            sources = ctx.paginate("bedrock-agent", "list_data_sources", knowledgeBaseId=kb_id)
+            ctx.skip()  # judged per data source below; a failed listing is this knowledge base's ERROR
+        for summary in sources.get("dataSourceSummaries", []):
+            with ctx.resource(f"{kb_id}/{summary['dataSourceId']}", arn=ctx.arn("bedrock", f"knowledge-base/{kb_id}")):
+                job = last_ingestion_job(ctx, kb_id, summary["dataSourceId"])
+                verdict, message, evidence = judge_ingestion(job, max_failed)
+                facts = {"knowledge_base": kb.get("name"), "data_source": summary.get("name"), **evidence}
+                {"PASS": ctx.passed, "FAIL": ctx.failed}.get(verdict, ctx.error)(message, facts)

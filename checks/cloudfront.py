@@ -58,6 +58,9 @@ def cache_behaviors(dist: dict[str, Any]) -> list[dict[str, Any]]:
     owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
     securityhub_controls=["CloudFront.6"],
     permissions=["cloudfront:ListDistributions"],
+    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def distribution_waf_attached(ctx: CheckContext) -> None:
     for dist in distributions(ctx):
@@ -90,6 +93,9 @@ def distribution_waf_attached(ctx: CheckContext) -> None:
     csf=["PR.DS-02"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=["cloudfront:ListDistributions"],
+    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def viewer_https_tls12(ctx: CheckContext) -> None:
     for dist in distributions(ctx):

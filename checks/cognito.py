@@ -66,6 +66,9 @@ def mfa_factors(config: dict[str, Any]) -> list[str]:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["Cognito.5"],
     permissions=["cognito-idp:ListUserPools", "cognito-idp:GetUserPoolMfaConfig"],
+    atlas=["AML.T0012", "AML.T0052"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def user_pool_mfa_required(ctx: CheckContext) -> None:
     for pool in user_pools(ctx):
@@ -101,6 +104,9 @@ def user_pool_mfa_required(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["Cognito.1"],
     permissions=["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],
+    atlas=["AML.T0012", "AML.T0052"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def user_pool_threat_protection(ctx: CheckContext) -> None:
     for pool in user_pools(ctx):

@@ -58,6 +58,9 @@ def ai_coverage(group: dict[str, Any]) -> tuple[bool, str]:
     owasp_llm=["LLM05", "LLM03:2025", "LLM04:2025"],
     securityhub_controls=["Config.1"],
     permissions=["config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"],
+    atlas=["AML.T0081"],
+    nist_ai_rmf=["GOVERN 1.6", "MANAGE 4.1"],
+    iso42001=["A.4.2", "A.6.2.8"],
 )
 def recorder_recording_ai_resources(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -99,6 +102,9 @@ def recorder_recording_ai_resources(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM03:2025"],
     securityhub_controls=["Config.1"],
     permissions=["config:DescribeDeliveryChannels"],
+    atlas=["AML.T0081"],
+    nist_ai_rmf=["GOVERN 1.6"],
+    iso42001=["A.4.2"],
 )
 def delivery_channel_configured(ctx: CheckContext) -> None:
     with ctx.account_resource():

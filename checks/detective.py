@@ -31,6 +31,9 @@ def graphs(ctx: CheckContext) -> list[dict[str, Any]]:
     csf=["RS.AN-03", "DE.AE-02"],
     owasp_llm=["LLM10", "LLM06", "LLM10:2025", "LLM02:2025"],
     permissions=["detective:ListGraphs"],
+    atlas=["AML.T0012"],
+    nist_ai_rmf=["MANAGE 4.3", "MEASURE 3.1"],
+    iso42001=["A.6.2.6"],
 )
 def behavior_graph_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

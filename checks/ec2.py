@@ -101,6 +101,10 @@ def _endpoint_remediation(suffix: str) -> str:
         "gateway, and the endpoint policy that could restrict which models are invoked is missing."
     ),
     remediation=_endpoint_remediation("bedrock-runtime"),
+    atlas=["AML.T0025", "AML.T0040", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **ENDPOINT_META,
 )
 def ai_vpc_bedrock_runtime_endpoint(ctx: CheckContext) -> None:
@@ -117,6 +121,10 @@ def ai_vpc_bedrock_runtime_endpoint(ctx: CheckContext) -> None:
         "a PrivateLink endpoint they leave the VPC, and no endpoint policy can limit which agents are called."
     ),
     remediation=_endpoint_remediation("bedrock-agent-runtime"),
+    atlas=["AML.T0025", "AML.T0040", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **ENDPOINT_META,
 )
 def ai_vpc_bedrock_agent_runtime_endpoint(ctx: CheckContext) -> None:
@@ -133,6 +141,10 @@ def ai_vpc_bedrock_agent_runtime_endpoint(ctx: CheckContext) -> None:
         "they leave the VPC, and no endpoint policy can limit which model endpoints are invoked."
     ),
     remediation=_endpoint_remediation("sagemaker.runtime"),
+    atlas=["AML.T0025", "AML.T0040", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **ENDPOINT_META,
 )
 def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
@@ -161,6 +173,10 @@ def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
     csf=["PR.AA-05", "PR.IR-01"],
     owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
     permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
+    atlas=["AML.T0040", "AML.T0012", "AML.T0024", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     chosen = _scope.judged(ctx, _scope.ai_vpcs(ctx))
@@ -196,6 +212,9 @@ def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     securityhub_controls=["EC2.6"],
     permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeFlowLogs"],
+    atlas=["AML.T0025", "AML.T0072"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
 )
 def ai_vpc_flow_logs_enabled(ctx: CheckContext) -> None:
     for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):

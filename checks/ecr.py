@@ -90,6 +90,10 @@ def _scope(ctx: CheckContext, repo: dict[str, Any]) -> Any:
     owasp_llm=["LLM05", "LLM03:2025"],
     securityhub_controls=["ECR.1"],
     permissions=[*DISCOVERY_PERMISSIONS, "ecr:GetRegistryScanningConfiguration"],
+    atlas=["AML.T0010.004", "AML.T0010.001", "AML.T0011.001", "AML.M0016"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.5", "A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def model_image_scanning(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):
@@ -122,6 +126,10 @@ def model_image_scanning(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM03:2025", "LLM04:2025"],
     securityhub_controls=["ECR.2"],
     permissions=list(DISCOVERY_PERMISSIONS),
+    atlas=["AML.T0010.004", "AML.M0014"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.5"],
+    eu_ai_act=["Art. 15"],
 )
 def model_image_tags_immutable(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):
@@ -153,6 +161,10 @@ def model_image_tags_immutable(ctx: CheckContext) -> None:
     owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM02:2025"],
     securityhub_controls=["ECR.5"],
     permissions=[*DISCOVERY_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def model_image_repository_cmk(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):

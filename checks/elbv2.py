@@ -55,6 +55,9 @@ def redirects_to_https(listener: dict[str, Any]) -> bool:
     owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
     securityhub_controls=["ELB.16"],
     permissions=["elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"],
+    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def alb_waf_attached(ctx: CheckContext) -> None:
     for lb in internet_facing_albs(ctx):
@@ -85,6 +88,9 @@ def alb_waf_attached(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["ELB.1"],
     permissions=["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"],
+    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def alb_http_redirects_to_https(ctx: CheckContext) -> None:
     for lb in internet_facing_albs(ctx):

@@ -54,6 +54,9 @@ def _detector_arn(ctx: CheckContext, detector_id: str) -> str:
     owasp_llm=["LLM03", "LLM10", "LLM04:2025"],
     securityhub_controls=["GuardDuty.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    atlas=["AML.T0012", "AML.T0025", "AML.T0034"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1", "MEASURE 3.1"],
+    iso42001=["A.6.2.6"],
 )
 def detector_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -86,6 +89,9 @@ def detector_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM03", "LLM06", "LLM04:2025", "LLM02:2025"],
     securityhub_controls=["GuardDuty.10"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    atlas=["AML.T0036", "AML.T0020", "AML.T0025", "AML.T0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def s3_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "S3_DATA_EVENTS", "S3 Protection")
@@ -133,6 +139,9 @@ def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
     owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM04:2025"],
     securityhub_controls=["GuardDuty.8"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    atlas=["AML.T0011.000", "AML.T0011.001", "AML.T0018.002"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def malware_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "EBS_MALWARE_PROTECTION", "Malware Protection for EC2")
@@ -157,6 +166,9 @@ def malware_protection_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM03", "LLM06", "LLM08:2025", "LLM04:2025"],
     securityhub_controls=["GuardDuty.9"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    atlas=["AML.T0012", "AML.T0036", "AML.T0085.000"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def rds_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "RDS_LOGIN_EVENTS", "RDS Protection")
@@ -181,6 +193,9 @@ def rds_protection_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM04:2025"],
     securityhub_controls=["GuardDuty.5"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    atlas=["AML.T0012", "AML.T0105"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def eks_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "EKS_AUDIT_LOGS", "EKS Audit Log Monitoring")
@@ -207,6 +222,9 @@ def eks_protection_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM07", "LLM08", "LLM06:2025", "LLM02:2025"],
     securityhub_controls=["GuardDuty.6"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    atlas=["AML.T0025", "AML.T0072", "AML.T0086"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
 )
 def lambda_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "LAMBDA_NETWORK_LOGS", "Lambda Protection")

@@ -193,6 +193,11 @@ ROLE_META: dict[str, Any] = dict(
     owasp_llm=["LLM08", "LLM06:2025"],
     securityhub_controls=["IAM.1"],
     permissions=list(AI_ROLE_PERMISSIONS),
+    atlas=["AML.T0053", "AML.T0086", "AML.T0101", "AML.M0026", "AML.M0028"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI02"],
+    eu_ai_act=["Art. 15"],
     **ROLE_META,
 )
 def ai_role_no_admin_access(ctx: CheckContext) -> None:
@@ -216,6 +221,11 @@ def ai_role_no_admin_access(ctx: CheckContext) -> None:
     owasp_llm=["LLM08", "LLM07", "LLM06:2025"],
     securityhub_controls=["IAM.21"],
     permissions=list(AI_ROLE_PERMISSIONS),
+    atlas=["AML.T0053", "AML.T0086", "AML.T0101", "AML.M0026", "AML.M0028"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI02"],
+    eu_ai_act=["Art. 15"],
     **ROLE_META,
 )
 def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
@@ -242,6 +252,11 @@ def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
     # Model output that drives a tool call acts with these permissions (improper output handling's blast radius).
     owasp_llm=["LLM08", "LLM07", "LLM02", "LLM06:2025", "LLM05:2025"],
     permissions=list(AI_ROLE_PERMISSIONS),
+    atlas=["AML.T0053", "AML.T0086", "AML.T0101", "AML.M0026", "AML.M0028"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI02"],
+    eu_ai_act=["Art. 15"],
     **ROLE_META,
 )
 def ai_role_no_privilege_escalation(ctx: CheckContext) -> None:
@@ -266,6 +281,9 @@ ROOT_META: dict[str, Any] = dict(
     remediation="Sign in as root and assign an MFA device (IAM console > Security credentials > Assign MFA); "
     "prefer a hardware key or passkey, or centralize root access with AWS Organizations.",
     securityhub_controls=["IAM.9"],
+    atlas=["AML.T0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
     **ROOT_META,
 )
 def root_mfa_enabled(ctx: CheckContext) -> None:
@@ -288,6 +306,9 @@ def root_mfa_enabled(ctx: CheckContext) -> None:
     remediation="Sign in as root, delete its access keys (Security credentials > Access keys) and use IAM "
     "roles for automation.",
     securityhub_controls=["IAM.4"],
+    atlas=["AML.T0012", "AML.T0055"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
     **ROOT_META,
 )
 def root_no_access_keys(ctx: CheckContext) -> None:

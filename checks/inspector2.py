@@ -57,6 +57,9 @@ def _judge(ctx: CheckContext, kinds: dict[str, str]) -> None:
     owasp_llm=["LLM05", "LLM03:2025"],
     securityhub_controls=["Inspector.1"],
     permissions=PERMISSIONS,
+    atlas=["AML.T0010.001", "AML.T0049", "AML.M0016"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.6"],
 )
 def ec2_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"ec2": "EC2"})
@@ -80,6 +83,9 @@ def ec2_scanning_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM03:2025"],
     securityhub_controls=["Inspector.2"],
     permissions=PERMISSIONS,
+    atlas=["AML.T0010.004", "AML.T0010.001", "AML.T0011.001", "AML.M0016"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.6"],
 )
 def ecr_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"ecr": "ECR"})
@@ -104,6 +110,9 @@ def ecr_scanning_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM07", "LLM03:2025", "LLM06:2025"],
     securityhub_controls=["Inspector.3", "Inspector.4"],
     permissions=PERMISSIONS,
+    atlas=["AML.T0010.001", "AML.T0011.001", "AML.M0016"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.6"],
 )
 def lambda_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"lambda": "Lambda standard", "lambdaCode": "Lambda code"})

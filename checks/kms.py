@@ -52,6 +52,9 @@ def rotation_enabled(ctx: CheckContext, key_id: str) -> bool:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     securityhub_controls=["KMS.4"],
     permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"],
+    atlas=["AML.T0035", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def cmk_rotation_enabled(ctx: CheckContext) -> None:
     for key in keys(ctx):
@@ -117,6 +120,9 @@ def public_statements(policy: Any, account_id: str = "") -> list[str]:
     owasp_llm=["LLM04", "LLM10:2025"],
     securityhub_controls=["KMS.3"],
     permissions=["kms:ListKeys", "kms:DescribeKey"],
+    atlas=["AML.T0029", "AML.T0101"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.3"],
+    iso42001=["A.6.2.6"],
 )
 def no_key_pending_deletion(ctx: CheckContext) -> None:
     for key, meta in customer_keys(ctx):
@@ -151,6 +157,9 @@ def no_key_pending_deletion(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     securityhub_controls=["KMS.5"],
     permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyPolicy"],
+    atlas=["AML.T0035", "AML.T0036", "AML.M0005", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def key_policy_not_public(ctx: CheckContext) -> None:
     for key, _meta in customer_keys(ctx):

@@ -45,6 +45,10 @@ def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=list(DISCOVERY_PERMISSIONS),
+    atlas=["AML.T0036", "AML.T0025", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.10", "MEASURE 2.7"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 15"],
 )
 def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
     for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
@@ -76,6 +80,10 @@ def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
     csf=["PR.DS-01", "PR.PS-04"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=list(DISCOVERY_PERMISSIONS),
+    atlas=["AML.T0051", "AML.T0024", "AML.M0024"],
+    nist_ai_rmf=["MANAGE 4.3", "MEASURE 2.10"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def ai_log_group_retention_set(ctx: CheckContext) -> None:
     for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):

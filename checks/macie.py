@@ -44,6 +44,9 @@ def automated_discovery(ctx: CheckContext) -> dict[str, Any]:
     owasp_llm=["LLM06", "LLM03", "LLM02:2025", "LLM04:2025"],
     securityhub_controls=["Macie.1"],
     permissions=["macie2:GetMacieSession"],
+    atlas=["AML.T0057", "AML.T0036"],
+    nist_ai_rmf=["MEASURE 2.10"],
+    iso42001=["A.7.2"],
 )
 def enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -74,6 +77,9 @@ def enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025", "LLM08:2025"],
     securityhub_controls=["Macie.2"],
     permissions=["macie2:GetMacieSession", "macie2:GetAutomatedDiscoveryConfiguration"],
+    atlas=["AML.T0057", "AML.T0036"],
+    nist_ai_rmf=["MEASURE 2.10"],
+    iso42001=["A.7.2"],
 )
 def automated_discovery_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -61,6 +61,10 @@ COMMON: dict[str, Any] = dict(service="network-firewall", scope="regional", boun
     csf=["PR.IR-01", "DE.CM-01"],
     owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls"],
+    atlas=["AML.T0025", "AML.T0072", "AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **COMMON,
 )
 def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
@@ -92,6 +96,9 @@ def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
     securityhub_controls=["NetworkFirewall.2"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls",
                  "network-firewall:DescribeLoggingConfiguration"],
+    atlas=["AML.T0025", "AML.T0072"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
     **COMMON,
 )
 def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
@@ -123,6 +130,10 @@ def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
     securityhub_controls=["NetworkFirewall.3"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
                  "network-firewall:DescribeFirewallPolicy"],
+    atlas=["AML.T0025", "AML.T0072", "AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **COMMON,
 )
 def ai_firewall_policy_has_rule_groups(ctx: CheckContext) -> None:

@@ -1,8 +1,12 @@
 """AWS Organizations: the policies the organization sets for every account running AI.
 
-Both checks judge what the management account sees. An account in no organization is
-out of their scope (no finding): there is nothing to govern it from. A member account
-cannot read the organization's policies; scan the management account for these.
+The root checks (opt-out policy attached, SCPs) judge what the management account sees: a
+member account cannot read the organization's policies. The effective-policy checks judge
+every scanned account: DescribeEffectivePolicy may be called from any account of the
+organization and answers for the caller's own account, so each account reads what is in
+force for itself, and the management account adds what only it can read (the root's policy
+types, the root's policies). An account in no organization is out of their scope (no
+finding): there is nothing to govern it from.
 """
 
 from __future__ import annotations
@@ -10,12 +14,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from checks._coverage import org_policy_enforced
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
 AI_OPT_OUT = "AISERVICES_OPT_OUT_POLICY"
+BEDROCK = "BEDROCK_POLICY"
+# No policy of the type applies to the account (the simulation layer answers 404 ResourceNotFound).
+NO_EFFECTIVE_POLICY = ("EffectivePolicyNotFoundException", "TargetNotFoundException", "ResourceNotFoundException")
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_ACCESS_SCP = "p-FullAWSAccess"  # AWS managed: attached everywhere, restricts nothing
 ORG_PERMISSIONS = ("organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListPolicies",
@@ -59,10 +67,25 @@ def policy_content(ctx: CheckContext, policy_id: str) -> dict[str, Any]:
     return dict(json.loads(content))
 
 
+def opt_out_setting(node: Any) -> str:
+    """The opt_out_policy value of one service node: "optOut", "optIn" or "" (not set). An attached policy
+    writes it `{"@@assign": "optOut"}`; an effective policy, with the operators resolved, `"optOut"`."""
+    value = node.get("opt_out_policy") if isinstance(node, dict) else None
+    if isinstance(value, dict):
+        value = value.get("@@assign")
+    return value if isinstance(value, str) else ""
+
+
 def opts_out_of_all(content: dict[str, Any]) -> bool:
     """Whether an AI opt-out policy opts every AI service out ("default" service set to optOut)."""
-    default = (content.get("services") or {}).get("default") or {}
-    return str((default.get("opt_out_policy") or {}).get("@@assign", "")).lower() == "optout"
+    return opt_out_setting((content.get("services") or {}).get("default")).lower() == "optout"
+
+
+def opted_in_services(content: dict[str, Any]) -> list[str]:
+    """The services an opt-out policy opts back in (an exemption from "default", or a child's override)."""
+    services = content.get("services") or {}
+    return sorted(name for name, node in services.items()
+                  if name != "default" and not name.startswith("@@") and opt_out_setting(node).lower() == "optin")
 
 
 def forbids_child_override(content: dict[str, Any]) -> bool:
@@ -72,6 +95,24 @@ def forbids_child_override(content: dict[str, Any]) -> bool:
     default = services.get("default") or {}
     nodes = (services, default, default.get("opt_out_policy") or {})
     return any(node.get("@@operators_allowed_for_child_policies") == ["@@none"] for node in nodes)
+
+
+def root_opt_out(ctx: CheckContext, root_id: str) -> tuple[list[str], list[str], list[str]]:
+    """The attached AI opt-out policies, by name: (on the root, opting out of all, locked against child
+    policies; on the root, opting out of all, children can override; others: below the root or partial)."""
+    attached: list[str] = []
+    overridable: list[str] = []
+    partial: list[str] = []
+    for policy in policies(ctx, AI_OPT_OUT):
+        target_ids = {t["TargetId"] for t in targets(ctx, policy["Id"])}
+        if not target_ids:
+            continue
+        content = policy_content(ctx, policy["Id"]) if root_id in target_ids else {}
+        if root_id in target_ids and opts_out_of_all(content):
+            (attached if forbids_child_override(content) else overridable).append(policy["Name"])
+        else:
+            partial.append(policy["Name"])
+    return attached, overridable, partial
 
 
 @check(
@@ -97,6 +138,9 @@ def forbids_child_override(content: dict[str, Any]) -> bool:
     csf=["GV.PO-01", "GV.OC-03"],
     owasp_llm=["LLM06", "LLM02:2025"],
     permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy"],
+    atlas=["AML.T0057"],
+    nist_ai_rmf=["GOVERN 6.1", "MEASURE 2.10"],
+    iso42001=["A.10.3", "A.7.3"],
 )
 def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -107,18 +151,7 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
                 ctx.failed("the AI services opt-out policy type is not enabled on the root",
                            {"policy_type_enabled": False})
                 continue
-            attached: list[str] = []
-            overridable: list[str] = []
-            partial: list[str] = []
-            for policy in policies(ctx, AI_OPT_OUT):
-                target_ids = {t["TargetId"] for t in targets(ctx, policy["Id"])}
-                if not target_ids:
-                    continue
-                content = policy_content(ctx, policy["Id"]) if root["Id"] in target_ids else {}
-                if root["Id"] in target_ids and opts_out_of_all(content):
-                    (attached if forbids_child_override(content) else overridable).append(policy["Name"])
-                else:
-                    partial.append(policy["Name"])
+            attached, overridable, partial = root_opt_out(ctx, root["Id"])
             evidence: dict[str, EvidenceValue] = {"policy_type_enabled": True, "root_policies": attached,
                                                   "root_policies_children_can_override": overridable,
                                                   "other_attached_policies": partial}
@@ -158,6 +191,9 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     csf=["GV.PO-01", "PR.AA-05"],
     owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
     permissions=list(ORG_PERMISSIONS),
+    atlas=["AML.T0012", "AML.T0034"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def scps_restrict_accounts(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -175,3 +211,172 @@ def scps_restrict_accounts(ctx: CheckContext) -> None:
                 ctx.passed(f"{len(attached)} SCP(s) restrict the organization", evidence)
             else:
                 ctx.failed("only FullAWSAccess is attached: SCPs restrict nothing", evidence)
+
+
+# -- effective policies, per scanned account -------------------------------------------------
+def effective_policy(ctx: CheckContext, policy_type: str) -> dict[str, Any] | None:
+    """The content of the effective policy of `policy_type` for this account, or None when none applies.
+
+    Read without TargetId: the caller's own account, the form every account of the organization may call
+    (TargetId is for the management account naming another account); the same read as the guardrail
+    coverage's, so it is made once."""
+    try:
+        answer = ctx.call("organizations", "describe_effective_policy", PolicyType=policy_type)
+    except AwsReadError as exc:
+        if exc.code in NO_EFFECTIVE_POLICY:
+            return None
+        raise
+    content = (answer.get("EffectivePolicy") or {}).get("PolicyContent") or "{}"
+    return dict(json.loads(content))
+
+
+def root_enables(ctx: CheckContext, org: dict[str, Any], policy_type: str) -> bool | None:
+    """Whether the root enables `policy_type`: read in the management account only (None elsewhere: a member
+    cannot list roots; its effective policy, which cannot exist without the type, answers for it)."""
+    if org.get("MasterAccountId") != ctx.account_id:
+        return None
+    return any(policy_type_enabled(root, policy_type) for root in roots(ctx))
+
+
+def enforced_guardrails(content: dict[str, Any]) -> dict[str, list[str]]:
+    """Region -> the guardrail versions an effective Bedrock policy enforces there (by value)."""
+    regions = ((content.get("bedrock") or {}).get("guardrail_inference") or {})
+    found = {region: [e.guardrail.label for e in org_policy_enforced(content, region)]
+             for region in (regions if isinstance(regions, dict) else {})}
+    return {region: labels for region, labels in sorted(found.items()) if labels}
+
+
+def judge_bedrock_policy(content: dict[str, Any] | None, enabled: bool | None,
+                         scanned: tuple[str, ...]) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(ok, message, evidence) for one account's effective Bedrock policy."""
+    if enabled is False:
+        return False, "the Bedrock policy type is not enabled on the organization's root", {
+            "policy_type_enabled": False}
+    if content is None:
+        return False, "no Bedrock policy applies to this account (no effective BEDROCK_POLICY)", {
+            "policy_type_enabled": enabled, "effective_policy": False}
+    enforced = enforced_guardrails(content)
+    evidence: dict[str, EvidenceValue] = {
+        "policy_type_enabled": enabled, "effective_policy": True, "enforced_regions": list(enforced),
+        "guardrails": sorted({g for labels in enforced.values() for g in labels}),
+        "scanned_regions_not_enforced": [r for r in scanned if r not in enforced]}
+    if not enforced:
+        return False, "the effective Bedrock policy enforces no guardrail in any region", evidence
+    return True, (f"the effective Bedrock policy enforces a guardrail in {len(enforced)} region(s): "
+                  f"{', '.join(enforced)}"), evidence
+
+
+@check(
+    id="organizations.bedrock_policy_effective",
+    title="An organization Bedrock policy is in force for the account",
+    description="For each scanned account in an organization, an effective Bedrock policy "
+    "(DescribeEffectivePolicy BEDROCK_POLICY) applies to it and enforces a guardrail "
+    "(bedrock.guardrail_inference.<region>.<config>.identifier) on its model calls; seen from the "
+    "management account, the BEDROCK_POLICY type is also enabled on the root. No organization: out of scope.",
+    rationale=(
+        "An organization-enforced guardrail filters every InvokeModel and Converse call of the account, "
+        "whatever its own roles and applications do: a team or an attacker with Bedrock access in one "
+        "account cannot call a model without it. Without an effective policy, each account's guardrails are "
+        "only as strong as its least careful application."
+    ),
+    remediation="In the management account: `aws organizations enable-policy-type --root-id <r-...> "
+    "--policy-type BEDROCK_POLICY`, create a policy `{\"bedrock\":{\"guardrail_inference\":{\"<region>\":"
+    "{\"config_1\":{\"identifier\":{\"@@assign\":\"<guardrail-arn>:<version>\"}}}}}}` "
+    "(`aws organizations create-policy --type BEDROCK_POLICY ...`), attach it to the root or the AI OUs, and "
+    "confirm with `aws organizations describe-effective-policy --policy-type BEDROCK_POLICY --target-id "
+    "<account>`.",
+    service="organizations",
+    scope="global",
+    resource_type="AwsAccount",
+    severity="medium",
+    boundaries=["organizational", "model"],
+    csf=["GV.PO-01", "PR.PS-01"],
+    owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025"],
+    permissions=["organizations:DescribeOrganization", "organizations:ListRoots",
+                 "organizations:DescribeEffectivePolicy"],
+    atlas=["AML.T0051", "AML.T0054", "AML.M0020"],
+    nist_ai_rmf=["GOVERN 1.4", "MANAGE 1.3"],
+    iso42001=["A.2.3", "A.6.2.5"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock.html",
+)
+def bedrock_policy_effective(ctx: CheckContext) -> None:
+    org = organization(ctx)
+    if org is None:
+        return
+    with ctx.account_resource():
+        enabled = root_enables(ctx, org, BEDROCK)
+        content = effective_policy(ctx, BEDROCK) if enabled is not False else None
+        ok, message, evidence = judge_bedrock_policy(content, enabled, ctx.regions)
+        (ctx.passed if ok else ctx.failed)(message, {"organization": org.get("Id"), **evidence})
+
+
+def judge_opt_out_effective(content: dict[str, Any] | None, root: tuple[list[str], list[str], list[str]] | None
+                            ) -> tuple[bool, str, dict[str, EvidenceValue]]:
+    """(ok, message, evidence) for one account's effective AI opt-out policy; `root` is what the management
+    account reads of the root's policies (`root_opt_out`), None where it cannot be read (a member account)."""
+    if content is None:
+        return False, "no AI services opt-out policy applies to this account", {"effective_policy": False}
+    opted_in = opted_in_services(content)
+    default = opt_out_setting((content.get("services") or {}).get("default")) or None
+    evidence: dict[str, EvidenceValue] = {"effective_policy": True, "default": default,
+                                          "services_opted_in": opted_in}
+    if root is not None:
+        evidence["root_policies_locked"] = root[0]
+        evidence["root_policies_children_can_override"] = root[1]
+    if not opts_out_of_all(content):
+        return False, (f"the effective opt-out policy does not opt out of all AI services (default: "
+                       f"{default or 'not set'})"), evidence
+    if opted_in:
+        return False, f"the effective opt-out policy opts {', '.join(opted_in)} back in", evidence
+    if root is not None and not root[0]:
+        return False, ("all AI services are opted out, but no root policy forbids child policies to opt back in "
+                       "(\"@@operators_allowed_for_child_policies\": [\"@@none\"])"), evidence
+    lock = (f"root policy {root[0][0]} forbids child policies to change it" if root
+            else "the root's lock is judged from the management account (organizations.ai_opt_out_policy_attached)")
+    return True, f"the effective policy opts this account out of all AI services; {lock}", evidence
+
+
+@check(
+    id="organizations.ai_opt_out_effective",
+    title="The AI services opt-out is in force for the account",
+    description="For each scanned account in an organization, the effective AI services opt-out policy "
+    "(DescribeEffectivePolicy AISERVICES_OPT_OUT_POLICY) opts it out of every AI service (\"default\": optOut) "
+    "and opts no service back in; seen from the management account, a root policy also forbids child "
+    "policies to change it (@@operators_allowed_for_child_policies: @@none). No organization: out of scope.",
+    rationale=(
+        "What counts is the policy in force for the account: an opt-out attached to the root is undone for "
+        "an account by an OU or account policy that opts a service back in, and AWS AI services may then "
+        "store and use its prompts, documents and recordings to improve the services."
+    ),
+    remediation="Attach to the root an opt-out policy `{\"services\":{\"default\":{"
+    "\"@@operators_allowed_for_child_policies\":[\"@@none\"],\"opt_out_policy\":{"
+    "\"@@operators_allowed_for_child_policies\":[\"@@none\"],\"@@assign\":\"optOut\"}}}}`, detach OU and "
+    "account policies that opt services back in, and confirm with `aws organizations describe-effective-policy "
+    "--policy-type AISERVICES_OPT_OUT_POLICY --target-id <account>`.",
+    service="organizations",
+    scope="global",
+    resource_type="AwsAccount",
+    severity="medium",
+    boundaries=["organizational", "data"],
+    csf=["GV.PO-01", "GV.OC-03"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy", "organizations:DescribeEffectivePolicy"],
+    atlas=["AML.T0085", "AML.M0005"],
+    nist_ai_rmf=["GOVERN 6.1", "MEASURE 2.10", "MANAGE 3.1"],
+    iso42001=["A.7.3", "A.10.3"],
+    eu_ai_act=["Art. 10"],
+    docs_url="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html",
+)
+def ai_opt_out_effective(ctx: CheckContext) -> None:
+    org = organization(ctx)
+    if org is None:
+        return
+    with ctx.account_resource():
+        content = effective_policy(ctx, AI_OPT_OUT)
+        root = None
+        if org.get("MasterAccountId") == ctx.account_id:
+            found = roots(ctx)  # an organization has one root
+            root = root_opt_out(ctx, found[0]["Id"]) if found else ([], [], [])
+        ok, message, evidence = judge_opt_out_effective(content, root)
+        (ctx.passed if ok else ctx.failed)(message, {"organization": org.get("Id"), **evidence})

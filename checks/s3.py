@@ -79,6 +79,10 @@ def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
     owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM08:2025", "LLM09:2025"],
     securityhub_controls=["S3.14"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketVersioning"],
+    atlas=["AML.T0020", "AML.T0070", "AML.T0059", "AML.M0025", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.3"],
+    iso42001=["A.7.5", "A.7.4"],
+    eu_ai_act=["Art. 10", "Art. 15"],
 )
 def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -111,6 +115,10 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
     securityhub_controls=["S3.15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"],
+    atlas=["AML.T0020", "AML.T0070", "AML.T0059", "AML.M0025", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.3"],
+    iso42001=["A.7.5", "A.7.4"],
+    eu_ai_act=["Art. 10", "Art. 15"],
 )
 def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -220,6 +228,10 @@ def tls_only(policy: Any, name: str) -> bool:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM08:2025"],
     securityhub_controls=["S3.17"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetEncryptionConfiguration"],
+    atlas=["AML.T0035", "AML.T0036", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -259,6 +271,10 @@ def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     owasp_llm=["LLM03", "LLM06", "LLM10", "LLM02:2025", "LLM04:2025"],
     securityhub_controls=["S3.8"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPublicAccessBlock", "s3:GetAccountPublicAccessBlock"],
+    atlas=["AML.T0036", "AML.T0035", "AML.T0020", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -298,6 +314,10 @@ def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["S3.5"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPolicy"],
+    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_tls_only(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -332,6 +352,10 @@ def ai_bucket_tls_only(ctx: CheckContext) -> None:
     owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
     securityhub_controls=["S3.9"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketLogging"],
+    atlas=["AML.T0020", "AML.T0035", "AML.T0036", "AML.M0024", "AML.M0025"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8", "A.7.5"],
+    eu_ai_act=["Art. 10"],
 )
 def ai_bucket_access_logging(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -364,6 +388,9 @@ def ai_bucket_access_logging(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM08:2025"],
     securityhub_controls=["S3.1"],
     permissions=["s3:GetAccountPublicAccessBlock"],
+    atlas=["AML.T0036", "AML.T0035", "AML.T0020", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.6.2.6"],
 )
 def account_public_access_blocked(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -138,6 +138,10 @@ def judge_in_vpc(ctx: CheckContext, record: dict[str, Any], what: str) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
     permissions=["sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig", "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def endpoint_config_cmk(ctx: CheckContext) -> None:
     for summary in endpoint_configs(ctx):
@@ -179,6 +183,10 @@ ENDPOINT_PERMISSIONS = ("sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint",
     owasp_llm=["LLM10", "LLM06", "LLM02:2025", "LLM03:2025"],
     securityhub_controls=["SageMaker.1"],
     permissions=list(NOTEBOOK_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0072", "AML.T0011.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def notebook_no_direct_internet(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -209,6 +217,10 @@ def notebook_no_direct_internet(ctx: CheckContext) -> None:
     owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
     securityhub_controls=["SageMaker.2"],
     permissions=list(NOTEBOOK_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0072", "AML.T0011.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def notebook_in_vpc(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -240,6 +252,10 @@ def notebook_in_vpc(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM04:2025"],
     securityhub_controls=["SageMaker.3"],
     permissions=list(NOTEBOOK_PERMISSIONS),
+    atlas=["AML.T0011.001", "AML.T0037"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def notebook_root_access_disabled(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -270,6 +286,10 @@ def notebook_root_access_disabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     securityhub_controls=["SageMaker.21"],
     permissions=[*NOTEBOOK_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0037", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def notebook_cmk(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -299,6 +319,10 @@ def notebook_cmk(ctx: CheckContext) -> None:
     owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM02:2025"],
     securityhub_controls=["SageMaker.5"],
     permissions=list(MODEL_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0011.000", "AML.T0072"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def model_network_isolation(ctx: CheckContext) -> None:
     for summary in summaries(ctx, MODEL):
@@ -328,6 +352,10 @@ def model_network_isolation(ctx: CheckContext) -> None:
     csf=["PR.IR-01"],
     owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
     permissions=list(MODEL_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0072"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def model_in_vpc(ctx: CheckContext) -> None:
     for summary in summaries(ctx, MODEL):
@@ -354,6 +382,10 @@ def model_in_vpc(ctx: CheckContext) -> None:
     csf=["DE.CM-09", "PR.PS-04"],
     owasp_llm=["LLM01", "LLM09", "LLM01:2025", "LLM09:2025"],
     permissions=["sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig"],
+    atlas=["AML.T0051", "AML.T0024", "AML.T0043", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def endpoint_config_data_capture(ctx: CheckContext) -> None:
     for summary in endpoint_configs(ctx):
@@ -386,6 +418,10 @@ def endpoint_config_data_capture(ctx: CheckContext) -> None:
     owasp_llm=["LLM04", "LLM10:2025"],
     securityhub_controls=["SageMaker.4"],
     permissions=list(ENDPOINT_PERMISSIONS),
+    atlas=["AML.T0029"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.2"],
+    iso42001=["A.6.2.6", "A.4.5"],
+    eu_ai_act=["Art. 15"],
 )
 def endpoint_multi_instance(ctx: CheckContext) -> None:
     for summary in endpoints(ctx):
@@ -419,6 +455,10 @@ def endpoint_multi_instance(ctx: CheckContext) -> None:
     csf=["DE.CM-09"],
     owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
     permissions=["sagemaker:ListEndpoints", "sagemaker:ListMonitoringSchedules"],
+    atlas=["AML.T0031", "AML.T0043"],
+    nist_ai_rmf=["MEASURE 2.4", "MEASURE 4.3", "MANAGE 3.2"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15", "Art. 72"],
 )
 def endpoint_model_monitor(ctx: CheckContext) -> None:
     schedules = monitoring_schedules(ctx)
@@ -453,6 +493,10 @@ TRAINING_META: dict[str, Any] = dict(
     csf=["PR.DS-02"],
     owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
     permissions=list(TRAINING_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0018", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_inter_container_encryption(ctx: CheckContext) -> None:
@@ -478,6 +522,10 @@ def training_job_inter_container_encryption(ctx: CheckContext) -> None:
     csf=["PR.IR-01"],
     owasp_llm=["LLM03", "LLM05", "LLM10", "LLM04:2025", "LLM03:2025"],
     permissions=list(TRAINING_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0020", "AML.T0010.001", "AML.T0072"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_network_isolation(ctx: CheckContext) -> None:
@@ -503,6 +551,10 @@ def training_job_network_isolation(ctx: CheckContext) -> None:
     csf=["PR.IR-01"],
     owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
     permissions=list(TRAINING_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0020"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_in_vpc(ctx: CheckContext) -> None:
@@ -525,6 +577,10 @@ def training_job_in_vpc(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
     permissions=[*TRAINING_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0037", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_volume_cmk(ctx: CheckContext) -> None:
@@ -548,6 +604,10 @@ def training_job_volume_cmk(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
     permissions=[*TRAINING_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_output_cmk(ctx: CheckContext) -> None:
@@ -572,6 +632,10 @@ def training_job_output_cmk(ctx: CheckContext) -> None:
     csf=["PR.IR-01"],
     owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
     permissions=list(PROCESSING_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0020", "AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.7.6"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def processing_job_network_isolation(ctx: CheckContext) -> None:
@@ -604,6 +668,10 @@ def processing_job_network_isolation(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM03", "LLM06", "LLM04:2025", "LLM02:2025"],
     permissions=[*PROCESSING_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0037", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.6"],
+    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def processing_job_cmk(ctx: CheckContext) -> None:
@@ -640,6 +708,10 @@ def processing_job_cmk(ctx: CheckContext) -> None:
     csf=["PR.IR-01"],
     owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
     permissions=list(DOMAIN_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0072", "AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def domain_vpc_only(ctx: CheckContext) -> None:
     for summary in summaries(ctx, DOMAIN):
@@ -670,6 +742,10 @@ def domain_vpc_only(ctx: CheckContext) -> None:
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     permissions=[*DOMAIN_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def domain_cmk(ctx: CheckContext) -> None:
     for summary in summaries(ctx, DOMAIN):

@@ -97,6 +97,10 @@ def _job_definition_check(monitoring_type: str, label: str, setting: str, contro
             "--network-config EnableInterContainerTrafficEncryption=true` and point its monitoring schedule at it "
             "(job definitions are immutable).",
             severity=severity, securityhub_controls=[control], permissions=job_definition_permissions(monitoring_type),
+            atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
+            nist_ai_rmf=["MEASURE 2.7"],
+            iso42001=["A.6.2.6"],
+            eu_ai_act=["Art. 15"],
             **ENCRYPTION_TEXT, **MONITOR_META,
         )
     return check(
@@ -107,6 +111,10 @@ def _job_definition_check(monitoring_type: str, label: str, setting: str, contro
         "--network-config EnableNetworkIsolation=true` and point its monitoring schedule at it "
         "(job definitions are immutable).",
         severity=severity, securityhub_controls=[control], permissions=job_definition_permissions(monitoring_type),
+        atlas=["AML.T0025", "AML.T0010.001", "AML.T0010.004"],
+        nist_ai_rmf=["MEASURE 2.7"],
+        iso42001=["A.6.2.6"],
+        eu_ai_act=["Art. 15"],
         **ISOLATION_TEXT, **MONITOR_META,
     )
 
@@ -186,6 +194,10 @@ def judge_schedules(ctx: CheckContext, setting: str) -> None:
     severity="medium",
     securityhub_controls=["SageMaker.14"],
     permissions=SCHEDULE_PERMISSIONS,
+    atlas=["AML.T0025", "AML.T0010.001", "AML.T0010.004"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **ISOLATION_TEXT, **MONITOR_META,
 )
 def monitoring_schedule_network_isolation(ctx: CheckContext) -> None:
@@ -202,6 +214,10 @@ def monitoring_schedule_network_isolation(ctx: CheckContext) -> None:
     severity="medium",
     securityhub_controls=["SageMaker.22"],
     permissions=SCHEDULE_PERMISSIONS,
+    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **ENCRYPTION_TEXT, **MONITOR_META,
 )
 def monitoring_schedule_inter_container_encryption(ctx: CheckContext) -> None:
@@ -239,6 +255,10 @@ REGISTRY_META: dict[str, Any] = dict(
     remediation="Create a new model with `--primary-container Image=<uri>,ImageConfig={RepositoryAccessMode=Vpc}` "
     "and `--vpc-config`, then update the endpoint configuration to use it.",
     securityhub_controls=["SageMaker.16"],
+    atlas=["AML.T0010.004", "AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.5"],
+    eu_ai_act=["Art. 15"],
     **REGISTRY_META,
 )
 def model_primary_container_private_registry(ctx: CheckContext) -> None:
@@ -258,6 +278,10 @@ def model_primary_container_private_registry(ctx: CheckContext) -> None:
     remediation="Create a new model whose `--containers` each set ImageConfig={RepositoryAccessMode=Vpc}, with "
     "`--vpc-config`, then update the endpoint configuration to use it.",
     securityhub_controls=["SageMaker.19"],
+    atlas=["AML.T0010.004", "AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.6.2.5"],
+    eu_ai_act=["Art. 15"],
     **REGISTRY_META,
 )
 def model_pipeline_containers_private_registry(ctx: CheckContext) -> None:
@@ -293,6 +317,10 @@ FEATURE_META: dict[str, Any] = dict(
     remediation="Create a new feature group with `--offline-store-config S3StorageConfig={S3Uri=...,"
     "KmsKeyId=<cmk>}` and backfill it (the offline store key cannot be changed).",
     securityhub_controls=["SageMaker.17"],
+    atlas=["AML.T0035", "AML.T0036", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
     **FEATURE_META,
 )
 def feature_group_offline_store_cmk(ctx: CheckContext) -> None:
@@ -317,6 +345,10 @@ def feature_group_offline_store_cmk(ctx: CheckContext) -> None:
     remediation="Create a new feature group with `--online-store-config EnableOnlineStore=true,"
     "SecurityConfig={KmsKeyId=<cmk>}` and re-ingest its records (the online store key cannot be changed).",
     securityhub_controls=["SageMaker.18"],
+    atlas=["AML.T0035", "AML.T0036", "AML.M0012", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2"],
+    eu_ai_act=["Art. 15"],
     **FEATURE_META,
 )
 def feature_group_online_store_cmk(ctx: CheckContext) -> None:
@@ -354,6 +386,10 @@ EXPERIMENT_META: dict[str, Any] = dict(
     ),
     remediation="Create a new inference experiment with `--kms-key <cmk>` (an experiment's key cannot be changed).",
     securityhub_controls=["SageMaker.23"],
+    atlas=["AML.T0035", "AML.T0048.004", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **EXPERIMENT_META,
 )
 def inference_experiment_volume_cmk(ctx: CheckContext) -> None:
@@ -373,6 +409,10 @@ def inference_experiment_volume_cmk(ctx: CheckContext) -> None:
     ),
     remediation="Create a new inference experiment with `--data-storage-config Destination=<s3>,KmsKey=<cmk>`.",
     securityhub_controls=["SageMaker.24"],
+    atlas=["AML.T0035", "AML.T0036", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
     **EXPERIMENT_META,
 )
 def inference_experiment_data_storage_cmk(ctx: CheckContext) -> None:
@@ -410,6 +450,10 @@ UNSUPPORTED_PLATFORMS = frozenset({"notebook-al1-v1", "notebook-al2-v1", "notebo
     owasp_llm=["LLM05", "LLM03:2025"],
     securityhub_controls=["SageMaker.8"],
     permissions=list(NOTEBOOK_PERMISSIONS),
+    atlas=["AML.T0010.001"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def notebook_supported_platform(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):

@@ -58,6 +58,10 @@ def model_key_reason(secret: dict[str, Any]) -> str | None:
     owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
     securityhub_controls=["SecretsManager.1"],
     permissions=["secretsmanager:ListSecrets"],
+    atlas=["AML.T0055", "AML.T0034", "AML.T0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
+    iso42001=["A.10.3", "A.6.2.6"],
+    eu_ai_act=["Art. 15"],
 )
 def model_key_rotation_enabled(ctx: CheckContext) -> None:
     for secret in secrets(ctx):

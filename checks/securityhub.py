@@ -55,6 +55,9 @@ def standard_name(arn: str) -> str:
     csf=["DE.AE-03", "DE.CM-09"],
     owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
     permissions=["securityhub:DescribeHub"],
+    atlas=["AML.T0012", "AML.T0010"],
+    nist_ai_rmf=["MEASURE 3.1", "MANAGE 4.1", "GOVERN 1.5"],
+    iso42001=["A.6.2.6"],
 )
 def hub_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -85,6 +88,9 @@ def hub_enabled(ctx: CheckContext) -> None:
     csf=["GV.OV-03", "DE.AE-03", "ID.RA-01"],
     owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
     permissions=["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
+    atlas=["AML.T0012", "AML.T0010"],
+    nist_ai_rmf=["MEASURE 1.2", "MEASURE 3.1", "GOVERN 1.5"],
+    iso42001=["A.6.2.6"],
 )
 def standards_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -123,6 +129,10 @@ def standards_enabled(ctx: CheckContext) -> None:
     csf=["GV.OV-03", "DE.AE-03", "ID.RA-01"],
     owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
     permissions=["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
+    atlas=["AML.T0051", "AML.T0024", "AML.T0010"],
+    nist_ai_rmf=["MEASURE 1.2", "MEASURE 2.7", "GOVERN 1.5"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 9"],
 )
 def ai_security_standard_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -31,6 +31,9 @@ def data_lakes(ctx: CheckContext) -> list[dict[str, Any]]:
     csf=["PR.PS-04", "DE.AE-03", "RS.AN-03"],
     owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM10:2025"],
     permissions=["securitylake:ListDataLakes"],
+    atlas=["AML.T0012", "AML.M0024"],
+    nist_ai_rmf=["MANAGE 4.3", "MEASURE 3.1"],
+    iso42001=["A.6.2.8"],
 )
 def data_lake_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

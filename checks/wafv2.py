@@ -218,6 +218,9 @@ def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[st
     owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
     securityhub_controls=["WAF.11"],
     permissions=["wafv2:ListWebACLs", "wafv2:GetLoggingConfiguration"],
+    atlas=["AML.T0049", "AML.T0040", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
 )
 def web_acl_logging_enabled(ctx: CheckContext) -> None:
     for acl in web_acls(ctx):
@@ -250,6 +253,9 @@ def web_acl_logging_enabled(ctx: CheckContext) -> None:
     owasp_llm=["LLM01", "LLM01:2025"],
     securityhub_controls=["WAF.10"],
     permissions=["wafv2:ListWebACLs", "wafv2:GetWebACL"],
+    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6"],
 )
 def web_acl_has_rules(ctx: CheckContext) -> None:
     for acl in web_acls(ctx):
@@ -287,6 +293,9 @@ def web_acl_has_rules(ctx: CheckContext) -> None:
     csf=["PR.IR-04", "PR.IR-01"],
     owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
     permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL", "wafv2:GetRuleGroup"],
+    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.4.5"],
 )
 def front_door_rate_based_rule(ctx: CheckContext) -> None:
     for arn, doors in sorted(fronting_acls(ctx).items()):

@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -67,6 +68,37 @@ def aws(_local_aws: object) -> object:
     """The local AWS, empty: moto state and simulation state are reset for each test."""
     _local_aws.reset()  # type: ignore[attr-defined]
     return _local_aws
+
+
+_SEEDED: dict[str, Any] = {}
+
+
+def seeded_demo(server: Any) -> Any:
+    """The local AWS holding the demo account, seeded again only when something reset it since it
+    was last seeded here (seeding costs seconds of moto work). Callers only read the account; the
+    faults they add to the simulation are cleared when they are done (`demo_account` does it)."""
+    from posture.demo.seed import seed_account
+
+    if _SEEDED.get("server") is not server or _SEEDED.get("generation") != server.generation:
+        server.reset()
+        _SEEDED.update(seeded=seed_account(server.client, server.simulation), server=server,
+                       generation=server.generation)
+    server.simulation.clear_faults()
+    return _SEEDED["seeded"]
+
+
+@pytest.fixture
+def demo_account(_local_aws: Any) -> Iterator[Any]:
+    """The local AWS holding the seeded demo account, to read only (see `seeded_demo`)."""
+    seeded_demo(_local_aws)
+    yield _local_aws
+    _local_aws.simulation.clear_faults()
+
+
+@pytest.fixture
+def demo_seeded(demo_account: Any) -> Any:
+    """What seeding the demo account returned (its ids), with the account in place."""
+    return _SEEDED["seeded"]
 
 
 # (check id, status) seen through `run_check`; the session fails when a check lacks a PASS, FAIL or ERROR test.

@@ -19,6 +19,7 @@ META: dict[str, Any] = dict(
     boundaries=["data"],
     csf=["PR.DS-01"],
     owasp_llm=["LLM06", "LLM02:2025"],
+    atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"],
     permissions=["kms:ListKeys"],
 )
 

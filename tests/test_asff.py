@@ -149,6 +149,7 @@ def test_docs_url_defaults_and_is_validated_at_registration() -> None:
     base = dict(id="kms.some_control", title="A control title", description="d" * 10, rationale="r" * 10,
                 remediation="x" * 10, service="kms", scope="regional", resource_type="AwsKmsKey",
                 severity="low", boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
+                atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"],
                 permissions=["kms:ListKeys"])
     assert CheckMeta(**base).docs_url == SERVICE_DOCS["kms"]
     assert CheckMeta(**base, securityhub_controls=["KMS.4"]).docs_url == KMS_DOCS
@@ -167,12 +168,14 @@ def test_botocore_refuses_what_security_hub_would() -> None:
     assert asff_problems([item]) == []
 
 
-def test_every_finding_the_demo_scan_writes_is_valid_for_botocore(aws, run_check) -> None:  # type: ignore[no-untyped-def]
-    from posture.demo.seed import seed_account
+@pytest.mark.xdist_group("demo")
+def test_every_finding_the_demo_scan_writes_is_valid_for_botocore(demo_account, registry) -> None:  # type: ignore[no-untyped-def]
+    from posture.core.config import ScanConfig
+    from posture.core.runner import scan
 
-    seed_account(aws.client, aws.simulation)
-    findings = [f for check in ("kms.cmk_rotation_enabled", "s3.ai_bucket_versioning_enabled",
-                                "accessanalyzer.no_external_access_to_ai_resources") for f in run_check(check)]
+    findings = scan(ScanConfig(checks=("kms.cmk_rotation_enabled", "s3.ai_bucket_versioning_enabled",
+                                       "accessanalyzer.no_external_access_to_ai_resources"),
+                               regions=("us-east-1",), max_attempts=2), registry).findings
     items = json.loads(asff.render(make_report(findings)))
     assert_valid_asff(items)
     assert all(i["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/") for i in items)

@@ -69,3 +69,23 @@ def test_iam_policy_covers_every_declared_permission(invoke, registry):
     assert writes == {"securityhub:BatchImportFindings"}
     no_push = json.loads(invoke("iam-policy", "--no-securityhub").output)
     assert all("securityhub:BatchImportFindings" not in s["Action"] for s in no_push["Statement"])
+
+
+def test_cloudtrail_lookback_is_the_cloudtrail_checks_lookback_setting(invoke, monkeypatch, tmp_path):
+    """--cloudtrail-lookback DAYS opts in to the CloudTrail event search, on top of posture.toml's settings."""
+    import posture.core.runner
+
+    seen = {}
+
+    def fake_scan(config, registry, **_):
+        seen["settings"] = config.check_settings
+        raise SystemExit(0)
+
+    monkeypatch.setattr(posture.core.runner, "scan", fake_scan)
+    config = tmp_path / "posture.toml"
+    config.write_text('[checks.cloudtrail]\nmax_events = 500\n[checks.bedrock]\nprompt_attack_min_strength = "HIGH"\n')
+    invoke("scan", "--config", str(config), "--cloudtrail-lookback", "7", "--no-history")
+    assert seen["settings"] == {"cloudtrail": {"max_events": 500, "lookback_days": 7},
+                                "bedrock": {"prompt_attack_min_strength": "HIGH"}}
+    result = invoke("scan", "--cloudtrail-lookback", "120", "--no-history")
+    assert result.exit_code == 2 and "120 is not in the range 1<=x<=90" in result.output

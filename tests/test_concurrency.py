@@ -20,7 +20,7 @@ from posture.core.config import ScanConfig
 from posture.core.models import Finding
 from posture.core.registry import Registry
 from posture.core.runner import scan
-from posture.demo.seed import REGIONS, seed_account
+from posture.demo.seed import REGIONS
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 
@@ -35,8 +35,8 @@ def fingerprint(findings: list[Finding]) -> dict[str, tuple[str, str, str]]:
     return found
 
 
-def test_repeated_scans_with_many_workers_agree(aws: Any, registry: Registry) -> None:
-    seed_account(aws.client, aws.simulation)
+@pytest.mark.xdist_group("demo")
+def test_repeated_scans_with_many_workers_agree(demo_account: Any, registry: Registry) -> None:
     serial = fingerprint(scan(ScanConfig(regions=REGIONS, workers=1, max_attempts=3), registry).findings)
     assert len(serial) > 50
     for run in range(RUNS):
@@ -46,8 +46,9 @@ def test_repeated_scans_with_many_workers_agree(aws: Any, registry: Registry) ->
         assert not changed, f"run {run}: {len(changed)} findings differ, e.g. {next(iter(changed.items()))}"
 
 
-def test_no_check_changes_a_shared_answer(aws: Any, registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
-    seed_account(aws.client, aws.simulation)
+@pytest.mark.xdist_group("demo")
+def test_no_check_changes_a_shared_answer(demo_account: Any, registry: Registry,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[tuple[int, Any], tuple[Any, Any]] = {}
     lock = threading.Lock()
     original = AwsContext._once

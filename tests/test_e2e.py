@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from posture.demo.seed import seed_account
 from tests.validators import assert_valid_asff, assert_valid_ocsf, assert_valid_report
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
@@ -24,14 +23,16 @@ def run_posture(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
 
 
 @pytest.fixture
-def seeded_account(aws):
-    return seed_account(aws.client, aws.simulation)
+def seeded_account(demo_account):
+    return demo_account
 
 
-def test_scan_of_the_seeded_account_writes_a_schema_valid_report(aws, seeded_account, tmp_path):
+@pytest.mark.xdist_group("demo")
+def test_scan_of_the_seeded_account_writes_a_schema_valid_report(seeded_account, tmp_path):
     out, asff, ocsf = tmp_path / "report.json", tmp_path / "findings.asff.json", tmp_path / "findings.ocsf.json"
     result = run_posture("scan", "--region", "us-east-1", "--region", "us-west-2", "--json", str(out),
-                         "--asff", str(asff), "--ocsf", str(ocsf), "--fail-on", "high", env=aws.environment())
+                         "--asff", str(asff), "--ocsf", str(ocsf), "--fail-on", "high",
+                         env=seeded_account.environment())
     assert result.returncode == 3, result.stderr  # high-severity failures are seeded
     report = json.loads(out.read_text())
     assert_valid_report(report)
@@ -54,16 +55,20 @@ def test_scan_of_the_seeded_account_writes_a_schema_valid_report(aws, seeded_acc
     assert len(ids) == len(set(ids))
 
 
-def test_json_to_stdout_is_the_report_only(aws, seeded_account):
-    result = run_posture("scan", "--region", "us-east-1", "--service", "kms", "--json", "-", env=aws.environment())
+@pytest.mark.xdist_group("demo")
+def test_json_to_stdout_is_the_report_only(seeded_account):
+    result = run_posture("scan", "--region", "us-east-1", "--service", "kms", "--json", "-",
+                         env=seeded_account.environment())
     assert result.returncode == 0, result.stderr
     assert_valid_report(json.loads(result.stdout))
 
 
-def test_finding_ids_are_stable_across_scans(aws, seeded_account, tmp_path):
+@pytest.mark.xdist_group("demo")
+def test_finding_ids_are_stable_across_scans(seeded_account, tmp_path):
     ids = []
     for name in ("a.json", "b.json"):
-        run_posture("scan", "--region", "us-east-1", "--json", str(tmp_path / name), "--quiet", env=aws.environment())
+        run_posture("scan", "--region", "us-east-1", "--json", str(tmp_path / name), "--quiet",
+                         env=seeded_account.environment())
         ids.append(sorted(f["id"] for f in json.loads((tmp_path / name).read_text())["findings"]))
     assert ids[0] == ids[1] and ids[0]
 

@@ -43,9 +43,12 @@ from posture.core.context import CheckContext
 from posture.core.models import Finding, Status
 from posture.core.registry import Check, Registry, check
 from posture.core.runner import scan
-from posture.demo.seed import REGIONS, seed_account
+from posture.demo.seed import REGIONS
+from tests.conftest import seeded_demo
 
-pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+# Full scans of the demo account: `make test` runs them, `-m "not slow"` skips; one worker runs the
+# group, so the demo account is seeded once for it (tests/conftest.py seeded_demo).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 Key = tuple[str, str, str]  # (check id, region, resource id)
 Read = tuple[str, str]  # (botocore service name, API operation name)
@@ -313,8 +316,7 @@ def matrix(_local_aws: Any, registry: Registry) -> Iterator[Matrix]:
         # Retries happen as configured; only their sleeping is switched off, to keep the matrix fast.
         mp.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
         mp.setattr(botocore.retries.adaptive.ClientRateLimiter, "on_sending_request", lambda self, **kw: None)
-        _local_aws.reset()
-        seed_account(_local_aws.client, _local_aws.simulation)
+        seeded_demo(_local_aws)
         reads = Reads()
         with recording(reads):
             findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8), registry).findings
@@ -474,6 +476,7 @@ def test_the_matrix_catches_a_check_that_swallows_a_failed_read(matrix: Matrix) 
         remediation="Never catch a failed read broadly; let it become ERROR.",
         service="kms", scope="regional", resource_type="AwsKmsKey", severity="low",
         boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
+        atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"],
         permissions=["kms:ListKeys", "kms:GetKeyRotationStatus"],
     )
     def liar(ctx: CheckContext) -> None:

@@ -8,7 +8,6 @@ from posture.core.config import ScanConfig
 from posture.core.models import Asset
 from posture.core.registry import Registry
 from posture.core.runner import scan
-from posture.demo.seed import seed_account
 from posture.render import RENDERERS
 from posture.report.inventory import build_inventory
 from posture.report.model import build_report
@@ -79,8 +78,8 @@ def test_a_narrowed_scan_reads_no_inventory(aws, registry):
 
 
 @pytest.mark.slow
-def test_demo_account_inventory_in_the_json_report(aws, registry):
-    seed_account(aws.client, aws.simulation)
+@pytest.mark.xdist_group("demo")
+def test_demo_account_inventory_in_the_json_report(demo_account, registry):
     report = build_report(scan(ScanConfig(regions=("us-east-1", "us-west-2"), max_attempts=1), registry))
     data = json.loads(RENDERERS["json"](report))
     kinds = data["inventory"]["counts"]

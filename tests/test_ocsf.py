@@ -128,27 +128,28 @@ def test_the_ocsf_validator_fails_broken_events(breakage) -> None:  # type: igno
 def _scan_events(aws, registry, **faults) -> list[dict]:  # type: ignore[no-untyped-def]
     from posture.core.config import ScanConfig
     from posture.core.runner import scan
-    from posture.demo.seed import REGIONS, seed_account
+    from posture.demo.seed import REGIONS
     from posture.report.model import build_report
 
-    seed_account(aws.client, aws.simulation)
     for (service, operation), (code, status) in faults.get("faults", {}).items():
         aws.simulation.fail(service, operation, code, status=status)
     report = build_report(scan(ScanConfig(regions=REGIONS, max_attempts=1), registry))
     return json.loads(RENDERERS["ocsf"](report)), report
 
 
-def test_every_event_of_the_demo_scan_is_valid(aws, registry) -> None:  # type: ignore[no-untyped-def]
-    events, report = _scan_events(aws, registry)
+@pytest.mark.xdist_group("demo")
+def test_every_event_of_the_demo_scan_is_valid(demo_account, registry) -> None:  # type: ignore[no-untyped-def]
+    events, report = _scan_events(demo_account, registry)
     assert len(events) == len(report.findings) > 300
     assert_valid_ocsf(events)
 
 
-def test_every_event_of_a_fault_scan_is_valid(aws, registry) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.xdist_group("demo")
+def test_every_event_of_a_fault_scan_is_valid(demo_account, registry) -> None:  # type: ignore[no-untyped-def]
     faults = {("bedrock", "GetModelInvocationLoggingConfiguration"): ("AccessDeniedException", 403),
               ("sagemaker", "ListNotebookInstances"): ("InternalFailure", 500),
               ("kms", "ListKeys"): ("ThrottlingException", 400),
               ("s3", "ListBuckets"): ("AccessDenied", 403)}
-    events, report = _scan_events(aws, registry, faults=faults)
+    events, report = _scan_events(demo_account, registry, faults=faults)
     assert sum(f.status == "ERROR" for f in report.findings) >= 10
     assert_valid_ocsf(events)

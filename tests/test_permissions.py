@@ -19,9 +19,12 @@ from posture.core.config import ScanConfig
 from posture.core.context import CheckContext, ScanArea
 from posture.core.iampolicy import scanner_policy, unknown_actions
 from posture.core.runner import Unit, run_unit, scan
-from posture.demo.seed import REGIONS, seed_account
+from posture.demo.seed import REGIONS
+from tests.conftest import seeded_demo
 
-pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
+# Full scans of the demo account: `make test` runs them, `-m "not slow"` skips; one worker runs the
+# group, so the demo account is seeded once for it (tests/conftest.py seeded_demo).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 ENGINE_OPERATIONS = {"sts:GetCallerIdentity", "ec2:DescribeRegions"}  # the runner's own reads
 
@@ -38,8 +41,7 @@ def iam_action(service_model, operation_model) -> str:
 @pytest.fixture(scope="module")
 def recorded(_local_aws, registry):
     """check id -> IAM actions it asked for or sent, over the whole catalogue, in one scan."""
-    _local_aws.reset()
-    seed_account(_local_aws.client, _local_aws.simulation)
+    seeded_demo(_local_aws)
     calls: dict[str, set[str]] = defaultdict(set)
     lock = threading.Lock()
     running = threading.local()
@@ -80,8 +82,7 @@ def recorded(_local_aws, registry):
 @pytest.fixture(scope="module")
 def recorded_inventory(_local_aws, registry):
     """collector id -> IAM actions it sent, each collector run alone over the demo account."""
-    _local_aws.reset()
-    seed_account(_local_aws.client, _local_aws.simulation)
+    seeded_demo(_local_aws)
     calls: dict[str, set[str]] = defaultdict(set)
     call_log = CallLog()
     for collector in registry.collectors:

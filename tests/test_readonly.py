@@ -26,7 +26,7 @@ from posture.core.context import CheckContext
 from posture.core.models import Status
 from posture.core.registry import Check, Registry, check
 from posture.core.runner import scan
-from posture.demo.seed import REGIONS, seed_account
+from posture.demo.seed import REGIONS
 
 # Words that begin operations which change something; none may get through the guard.
 WRITE_WORDS = re.compile(
@@ -142,7 +142,8 @@ def test_a_check_that_writes_is_an_error_not_a_change(aws: Any) -> None:
         rationale="Proves that a careless check cannot change the account.",
         remediation="Do not write from a check; posture is read-only.",
         service="kms", scope="regional", resource_type="AwsKmsKey", severity="low",
-        boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"], permissions=["kms:ListKeys"],
+        boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
+        atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"], permissions=["kms:ListKeys"],
     )
     def writer(ctx: CheckContext) -> None:
         with ctx.resource("new-key"):
@@ -157,9 +158,10 @@ def test_a_check_that_writes_is_an_error_not_a_change(aws: Any) -> None:
 
 
 @pytest.mark.slow
-def test_whole_catalogue_sends_only_reads(aws: Any, registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.xdist_group("demo")
+def test_whole_catalogue_sends_only_reads(demo_account: Any, registry: Registry,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole catalogue over the seeded demo account, with every operation sent recorded."""
-    seed_account(aws.client, aws.simulation)
     sent: set[tuple[str, str]] = set()
     lock = threading.Lock()
     original = AwsContext.client

@@ -43,3 +43,32 @@ def test_catalogue_page_is_current(registry):
 
     page = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
     assert page.read_text() == markdown(registry), "docs/checks.md is stale: run `make docs`"
+
+
+def _ai_ids(framework: str) -> set[str]:
+    entry = shared("ai_frameworks")["frameworks"][framework]
+    return {i["id"] for i in entry["items"]}
+
+
+def test_every_check_maps_to_the_ai_frameworks(registry):
+    atlas = shared("ai_frameworks")["frameworks"]["mitre_atlas"]
+    techniques = {t["id"] for t in atlas["techniques"]}
+    mitigations = {m["id"] for m in atlas["mitigations"]}
+    nist_ai_rmf, iso42001 = _ai_ids("nist_ai_rmf_1_0"), _ai_ids("iso_iec_42001_2023")
+    agentic, eu_ai_act = _ai_ids("owasp_agentic_top10_2026"), _ai_ids("eu_ai_act")
+    unmapped = []
+    for c in registry:
+        m = c.meta
+        assert set(m.atlas) <= techniques | mitigations, m.id
+        assert set(m.nist_ai_rmf) <= nist_ai_rmf and set(m.iso42001) <= iso42001, m.id
+        assert set(m.owasp_agentic) <= agentic and set(m.eu_ai_act) <= eu_ai_act, m.id
+        if not (set(m.atlas) & techniques and m.nist_ai_rmf and m.iso42001):
+            unmapped.append(m.id)
+    assert not unmapped, f"checks without an ATLAS technique, NIST AI RMF subcategory or ISO 42001 control: {unmapped}"
+
+
+def test_every_agentic_check_maps_to_owasp_agentic(registry):
+    agentic_services = {"bedrock-agent", "bedrock-agentcore-control"}
+    checks = [c.meta for c in registry if c.meta.service in agentic_services]
+    assert checks
+    assert not [m.id for m in checks if not m.owasp_agentic], "agentic checks without an OWASP Agentic id"

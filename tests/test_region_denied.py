@@ -19,8 +19,10 @@ from posture.core.config import ScanConfig
 from posture.core.models import Finding, Status
 from posture.core.registry import Registry
 from posture.core.runner import NOT_ASSESSED_ID, scan
-from posture.demo.seed import REGIONS, seed_account
+from posture.demo.seed import REGIONS
+from tests.conftest import seeded_demo
 
+pytestmark = pytest.mark.xdist_group("demo")  # seeded once with the other readers of the demo account
 CLOSED = "eu-west-1"
 SCANNED = (*REGIONS, CLOSED)
 
@@ -31,8 +33,7 @@ def view(findings: list[Finding]) -> dict[tuple[str, str, str], tuple[str, str, 
 
 @pytest.fixture(scope="module")
 def seeded(_local_aws: Any, registry: Registry) -> Iterator[Any]:
-    _local_aws.reset()
-    seed_account(_local_aws.client, _local_aws.simulation)
+    seeded_demo(_local_aws)
     yield _local_aws
     _local_aws.simulation.clear_faults()
 

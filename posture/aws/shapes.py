@@ -27,8 +27,8 @@ def shape_problem(value: Any, shape: Shape | None, path: str = "") -> str | None
     if shape is None or value is None:
         return None
     expected = _SHAPE_TYPES.get(shape.type_name)
-    if expected is None:  # blobs, documents, streams: any value
-        return None
+    if expected is None or getattr(shape, "is_document_type", False):
+        return None  # blobs, documents (any JSON value: a list too, as OpenSearch Serverless policies), streams
     if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
         return f"{path or 'the answer'} is {type(value).__name__}, not {shape.type_name}"
     if isinstance(shape, StructureShape) and isinstance(value, dict):

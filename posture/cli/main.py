@@ -132,6 +132,9 @@ scan_options = [
                       "JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch)."),
     click.option("--progress", is_flag=True,
                  help="Show progress on stderr off a terminal too: one line every few seconds."),
+    click.option("--cloudtrail-lookback", "cloudtrail_lookback", type=click.IntRange(1, 90), metavar="DAYS",
+                 help="Also look for LLM-jacking in the last DAYS of CloudTrail events (LookupEvents: slow, "
+                      "opt-in; the [checks.cloudtrail] lookback_days setting)."),
 ]
 # What to do with a report: shared by `scan`, `merge` and `demo`.
 output_options = [
@@ -139,6 +142,9 @@ output_options = [
     click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False),
                  help="Exit 3 when a failing finding is at or above this severity."),
     click.option("--quiet/--no-quiet", default=False, help="Print no table (the reports are still written)."),
+    click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
+                 help="Add this framework's per-requirement view to every output; repeatable "
+                      "(`posture compliance --list`)."),
 ]
 scan_options += output_options
 
@@ -269,6 +275,11 @@ def scan(**options: Any) -> None:
     extras, options = reporting_cli.prepare(click.get_current_context(), options)
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
     options["shard_index"], options["shard_count"] = resolve_shard(options.pop("shard"), options.pop("shard_count"))
+    lookback = options.pop("cloudtrail_lookback", None)
+    if lookback is not None:  # the flag is a name for one check setting; the engine knows no check
+        settings = dict(options.get("check_settings") or {})
+        settings["cloudtrail"] = {**settings.get("cloudtrail", {}), "lookback_days": lookback}
+        options["check_settings"] = settings
     registry = load_registry()
     options["services"] = service_names(registry, tuple(options.get("services") or ()))
     severities = tuple(options.pop("severities", ()) or ())
@@ -379,6 +390,34 @@ def iam_policy(no_securityhub: bool, org: bool) -> None:
 
 
 @cli.command()
+@click.argument("framework_key", required=False, metavar="[FRAMEWORK]")
+@click.option("--list", "list_frameworks", is_flag=True, help="List the frameworks --compliance knows.")
+@click.option("--report", "report_path", metavar="REPORT.json",
+              help="Show FRAMEWORK's per-requirement view of a report written earlier.")
+def compliance(framework_key: str | None, list_frameworks: bool, report_path: str | None) -> None:
+    """The frameworks posture maps to (--list), one framework's requirements and the checks that give
+    evidence for each (FRAMEWORK), or its per-requirement view of a saved report (--report)."""
+    from posture.core.reference import COMPLIANCE_FRAMEWORKS
+    from posture.render import OTHER_RENDERERS
+    from posture.render.compliance import text
+    from posture.sinks.pipeline import add_compliance
+
+    catalogue = [c.meta for c in load_registry()]
+    if list_frameworks or framework_key is None:
+        if framework_key is not None or report_path:
+            raise UsageError("--list takes no FRAMEWORK and no --report")
+        click.echo(OTHER_RENDERERS["compliance-list"](catalogue), nl=False)
+        return
+    if framework_key not in COMPLIANCE_FRAMEWORKS:
+        raise UsageError(f"unknown framework {framework_key!r} (known: {', '.join(COMPLIANCE_FRAMEWORKS)})")
+    if report_path is None:
+        click.echo(OTHER_RENDERERS["compliance-mapping"](framework_key, catalogue), nl=False)
+        return
+    report = add_compliance(reporting_cli.load_report(report_path), [framework_key], catalogue)
+    click.echo(text(report.compliance[0]))
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the report."""
     from posture.report.model import json_schema
@@ -393,6 +432,8 @@ def schema() -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False))
 @click.option("--quiet/--no-quiet", default=False)
 @click.option("--progress", is_flag=True, help="Show progress on stderr off a terminal too.")
+@click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
+              help="Add this framework's per-requirement view to every output; repeatable.")
 def demo(**options: Any) -> None:
     """Scan a simulated, partly misconfigured LLM-application account (moto on 127.0.0.1)."""
     try:
@@ -401,10 +442,11 @@ def demo(**options: Any) -> None:
         raise UsageError(f"the demo needs moto's server ({exc.name} is missing): pip install 'posture[demo]'") from None
     ctx = click.get_current_context()
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
+    frameworks = tuple(options.pop("compliance", ()) or ())
     extras, _ = reporting_cli.prepare(ctx, {**options, "config_path": None, "securityhub": False,
                                             "no_history": True, "history_path": None, "suppressions_path": None},
                                   use_config=False)
-    config = build_config(fail_on=fail_on)
+    config = build_config(fail_on=fail_on, compliance=frameworks)
     # The demo's AWS is the local server, with its own credentials: a profile the user set for
     # their real AWS would be looked up in the demo's empty config file and fail the demo.
     saved = {k: os.environ.pop(k) for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE") if k in os.environ}

@@ -128,6 +128,13 @@ def prepare(ctx: click.Context, params: dict[str, Any], *, use_config: bool = Tr
         formats=tuple(f.lower() for f in formats) or (("json",) if directory else ()),
     )
     check_outputs(extras)
+    csv_out = extras.outputs.get("csv")
+    if params.get("compliance") and csv_out:
+        from posture.sinks.pipeline import compliance_csv_path
+
+        if compliance_csv_path(csv_out) is None:
+            raise UsageError(f"--compliance with --csv {csv_out}: the per-requirement CSV is written beside the "
+                             "findings CSV, so --csv needs a file path")
     return extras, params
 
 
@@ -157,6 +164,11 @@ def after_scan(report: Report, extras: Extras, config: ScanConfig, *, quiet: boo
         for rule in report.suppressions.expired if report.suppressions else []:
             click.echo(f"posture: warning: suppression rule at {extras.rules.path}:{rule.line} ({rule.check}) "
                        f"expired on {rule.expires} and no longer applies", err=True)
+    if config.compliance:
+        from posture.core.registry import Registry
+
+        catalogue = [c.meta for c in Registry.load()]
+        report = pipeline.add_compliance(report, config.compliance, catalogue)
     if extras.history is not None:
         report = pipeline.record_history(report, extras.history)
     paths = dict(extras.outputs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from posture.core.models import Severity
 
@@ -34,6 +34,19 @@ class ScanConfig(BaseModel):
     # Settings of checks, by check-id prefix (`[checks.bedrock]` in posture.toml): each check reads
     # its own with a default (CheckContext.setting); the engine knows none of them.
     check_settings: dict[str, dict[str, SettingValue]] = Field(default_factory=dict)
+    # Frameworks whose per-requirement view the report adds (`--compliance`; keys of
+    # posture.core.reference.COMPLIANCE_FRAMEWORKS). The scan itself is the same.
+    compliance: tuple[str, ...] = ()
+
+    @field_validator("compliance")
+    @classmethod
+    def _frameworks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from posture.core.reference import COMPLIANCE_FRAMEWORKS
+
+        unknown = [v for v in value if v not in COMPLIANCE_FRAMEWORKS]
+        if unknown:
+            raise ValueError(f"unknown framework {unknown[0]!r} (known: {', '.join(COMPLIANCE_FRAMEWORKS)})")
+        return tuple(dict.fromkeys(value))
 
     @model_validator(mode="after")
     def _shard_in_range(self) -> ScanConfig:

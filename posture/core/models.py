@@ -66,6 +66,7 @@ class Scope(StrEnum):
     GLOBAL = "global"
 
 
+AGENTIC_SERVICES = frozenset({"bedrock-agent", "bedrock-agentcore-control"})
 CHECK_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*\.[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+\*?$")
 GLOBAL_REGION = "global"
@@ -236,6 +237,18 @@ class CheckMeta(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError("names an id twice")
         return value
+
+    @model_validator(mode="after")
+    def _ai_mapping(self) -> CheckMeta:
+        """Every check says what AI risk it addresses and what it is evidence of; an agentic one
+        (agents, their tools, AgentCore) names its OWASP Agentic risks."""
+        if not any(a in reference.atlas_techniques() for a in self.atlas):
+            raise ValueError("atlas needs at least one MITRE ATLAS technique the control mitigates")
+        if not self.nist_ai_rmf or not self.iso42001:
+            raise ValueError("needs NIST AI RMF subcategories (nist_ai_rmf) and ISO/IEC 42001 controls (iso42001)")
+        if self.service in AGENTIC_SERVICES and not self.owasp_agentic:
+            raise ValueError(f"a check of {self.service} needs OWASP Agentic ids (owasp_agentic)")
+        return self
 
     @field_validator("permissions")
     @classmethod

@@ -56,6 +56,12 @@ def boundary_names() -> dict[str, str]:
     return {b["id"]: b["name"] for b in load("trust_boundaries")["boundaries"]}
 
 
+# The frameworks `--compliance` can show requirement by requirement (posture.report.compliance).
+COMPLIANCE_FRAMEWORKS: tuple[str, ...] = (
+    "nist_ai_rmf_1_0", "mitre_atlas", "iso_iec_42001_2023", "eu_ai_act", "owasp_agentic_top10_2026",
+    "nist_csf_2_0", "owasp_llm_2025", "owasp_llm_2023",
+)
+
 # The AI frameworks a check maps to, by the CheckMeta field that holds its ids.
 AI_FRAMEWORK_FIELDS: dict[str, str] = {
     "atlas": "mitre_atlas",

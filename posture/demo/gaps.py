@@ -61,6 +61,14 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agentcore-control", "GetBrowser", None),
     ("bedrock-agentcore-control", "ListCodeInterpreters", {"codeInterpreterSummaries": []}),
     ("bedrock-agentcore-control", "GetCodeInterpreter", None),
+    # Knowledge-base ingestion jobs (put one answer per knowledgeBaseId and dataSourceId).
+    ("bedrock-agent", "ListIngestionJobs", {"ingestionJobSummaries": []}),
+    # moto creates OpenSearch Serverless collections only in some policy orders and invents their key:
+    # collections are answered here (a JSON-protocol answer: one per region, listing its collections).
+    ("opensearchserverless", "BatchGetCollection", {"collectionDetails": [], "collectionErrorDetails": []}),
+    # moto has no Amazon Q Business.
+    ("qbusiness", "ListApplications", {"applications": []}),
+    ("qbusiness", "GetApplication", None),
     # moto has no CloudWatch Logs data protection: {} is a log group without a policy of its own.
     ("logs", "GetDataProtectionPolicy", {}),
     ("logs", "DescribeAccountPolicies", {"accountPolicies": []}),

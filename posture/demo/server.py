@@ -48,6 +48,7 @@ class LocalAws:
         self._clients: dict[tuple[str, str], Any] = {}
         self._clients_lock = threading.RLock()
         self._session: Any = None
+        self.generation = 0  # bumped by each reset: a caller can tell its state is still the one it made
 
     def start(self) -> LocalAws:
         self._thread.start()
@@ -63,6 +64,7 @@ class LocalAws:
         with urllib.request.urlopen(request, timeout=10):
             pass
         self.simulation.reset()
+        self.generation += 1
 
     def environment(self) -> dict[str, str]:
         """Environment for boto3 (in this process or a child) to reach only this server."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from posture.render import asff as asff_render
 from posture.render import catalogue as catalogue_render
+from posture.render import compliance as compliance_render
 from posture.render import csv as csv_render
 from posture.render import diff as diff_render
 from posture.render import html as html_render
@@ -25,11 +26,15 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "html": html_render.render,
 }
 
-# Formatters of what is not a report: a diff of two scans, the catalogue of checks.
+# Formatters of what is not a report: a diff of two scans, the catalogue of checks, the
+# frameworks (and a report's per-requirement views as CSV, written beside the findings CSV).
 OTHER_RENDERERS: dict[str, Callable[..., str]] = {
     "diff-table": diff_render.render_table,
     "diff-json": diff_render.render_json,
     "catalogue-markdown": catalogue_render.markdown,
+    "compliance-csv": compliance_render.render_csv,
+    "compliance-list": compliance_render.render_list,
+    "compliance-mapping": compliance_render.render_mapping,
 }
 
 

@@ -22,13 +22,16 @@ def markdown(checks: Iterable[Check]) -> str:
         + ", ".join(f"{b.label} {per_boundary.get(b, 0)}" for b in TrustBoundary)
         + ". Per service: " + ", ".join(f"{s} {n}" for s, n in sorted(per_service.items())) + ".",
         "",
-        "| Check | Title | Severity | Boundaries | NIST CSF 2.0 | OWASP LLM | Security Hub |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Check | Title | Severity | Boundaries | NIST CSF 2.0 | OWASP LLM | Security Hub | MITRE ATLAS | "
+        "NIST AI RMF | ISO/IEC 42001 | OWASP Agentic | EU AI Act |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for c in checks:
         m = c.meta
         lines.append(
             f"| `{m.id}` | {m.title} | {m.severity.value} | {', '.join(m.boundaries)} | {', '.join(m.csf)} | "
-            f"{', '.join(m.owasp_llm)} | {', '.join(m.securityhub_controls) or '-'} |"
+            f"{', '.join(m.owasp_llm)} | {', '.join(m.securityhub_controls) or '-'} | {', '.join(m.atlas)} | "
+            f"{', '.join(m.nist_ai_rmf)} | {', '.join(m.iso42001)} | {', '.join(m.owasp_agentic) or '-'} | "
+            f"{', '.join(m.eu_ai_act) or '-'} |"
         )
     return "\n".join(lines) + "\n"

@@ -23,6 +23,8 @@ from typing import Any, Protocol
 from posture.aws.console import console_url
 from posture.core.models import GLOBAL_REGION, Finding, Severity, Status, TrustBoundary
 from posture.core.scoring import AreaScore, Layer, score
+from posture.render.compliance import STATUS_MARK as COMPLIANCE_MARK
+from posture.render.compliance import summary_line as compliance_summary
 from posture.report.model import Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -70,6 +72,11 @@ color:#fff}
 .sev-critical{background:#7f1d1d}.sev-high{background:#b3261e}.sev-medium{background:#a86400}
 .sev-low{background:#5a6272}.sev-informational{background:#8a909c}
 .badge{display:inline-block;font-size:10px;font-weight:700;padding:1px 5px;border-radius:3px;margin-top:3px}
+.req{display:inline-block;font-size:11px;font-weight:700;padding:1px 6px;border-radius:3px;white-space:nowrap}
+.req.fail{background:#b3261e;color:#fff}.req.error{background:#e8a317;color:#000}.req.pass{background:#1e7b34;color:#fff}
+.req.muted,.req.no_findings,.req.not_assessed{background:#e4e4e4;color:#333}
+.req.manual{background:#fff;color:#555;border:1px dashed #888}
+details.compliance td{vertical-align:top}details.compliance .checks{font-size:12px;color:#444}
 .badge.new{background:#dbe7ff;color:#1f3f99}.badge.regressed{background:#b3261e;color:#fff}
 .age{display:block;color:#5a6272;font-size:12px}
 .arn{display:block;color:#5a6272;font-size:11px}a.console{font-size:12px}.where{display:block;color:#3a4150}
@@ -393,6 +400,28 @@ def _sections(report: Report) -> str:
     return "".join(parts)
 
 
+def _compliance(report: Report) -> str:
+    """Each framework asked for (--compliance): its summary, then every requirement with its status
+    and the checks that give evidence for it (with their pass / fail / error counts)."""
+    parts = []
+    for view in report.compliance:
+        rows = []
+        for r in view.requirements:
+            checks = "<br>".join(
+                f"<code>{escape(c.check_id)}</code> {c.passed}/{c.failed}/{c.errors}"
+                + ("" if c.selected else " (not selected)") for c in r.checks) or "—"
+            rows.append(f'<tr data-status="{r.status}"><td><code>{escape(r.id)}</code></td><td>{escape(r.title)}'
+                        f'<div class="checks">{escape(r.group)}</div></td>'
+                        f'<td><span class="req {r.status}">{escape(COMPLIANCE_MARK[r.status])}</span></td>'
+                        f'<td class="checks">{checks}</td></tr>')
+        note = f"<p>{escape(view.note)}</p>" if view.note else ""
+        parts.append(f'<details class="panel compliance" data-framework="{escape(view.key)}"><summary>'
+                     f"{escape(compliance_summary(view))}</summary>{note}<table><thead><tr><th>Requirement</th>"
+                     "<th>Title</th><th>Status</th><th>Checks (pass/fail/error)</th></tr></thead>"
+                     f"<tbody>{''.join(rows)}</tbody></table></details>")
+    return "".join(parts)
+
+
 def render(report: Report) -> str:
     scan, summary = report.scan, report.summary
     scores = summary.scores
@@ -429,5 +458,6 @@ scanned {scan.finished_at:%Y-%m-%d %H:%M} UTC · posture {escape(report.tool.ver
 </details>
 {_filters(report)}
 {_findings(report)}
+{_compliance(report)}
 </main><script>{SCRIPT}</script></body></html>
 """

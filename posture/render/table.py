@@ -6,6 +6,7 @@ from tabulate import tabulate
 
 from posture.core.models import Status
 from posture.core.scoring import AreaScore, Layer, RiskDefense
+from posture.render.compliance import text as compliance_text
 from posture.report.model import Report
 
 LAYER_MARKS = {Layer.HOLDS: "holds", Layer.PARTIAL: "partial", Layer.FAILS: "FAILS", Layer.ERROR: "error",
@@ -72,6 +73,9 @@ def render(report: Report, *, findings: bool = True) -> str:
         rows = [[r.status.value, r.region, r.resource_id, *(_clip(c) for c in r.cells)] for r in section.rows]
         lines.append(tabulate(rows, headers=["Status", "Region", "Resource", *section.columns], tablefmt="simple")
                      if rows else "  (nothing to show)")
+    for view in report.compliance:
+        lines.append("")
+        lines.append(compliance_text(view))
     if report.scan.not_offered:
         per_region: dict[str, list[str]] = {}
         for gap in report.scan.not_offered:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from posture import __version__
 from posture.core.models import GLOBAL_REGION, CheckMeta, EvidenceValue, Finding, Severity, Status
 from posture.core.scoring import RiskDefense, Scores, defense_in_depth, score
+from posture.report.compliance import FrameworkView
 from posture.report.inventory import Inventory, build_inventory
 
 if TYPE_CHECKING:
@@ -193,6 +194,8 @@ class Report(BaseModel):
     findings: list[Finding]
     inventory: Inventory | None = None
     sections: list[Section] = Field(default_factory=list, description="Tables of sectioned checks' findings")
+    compliance: list[FrameworkView] = Field(
+        default_factory=list, description="Per-requirement views of the frameworks asked for (--compliance)")
     suppressions: SuppressionInfo | None = None
     history: HistoryInfo | None = None
 

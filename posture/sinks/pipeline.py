@@ -22,9 +22,9 @@ from posture.aws.context import AwsContext, CallLog, client_config
 from posture.aws.errors import AwsReadError
 from posture.aws.regions import account_home, home_region
 from posture.core.errors import UsageError
-from posture.core.models import GLOBAL_REGION, Finding
-from posture.render import RENDERERS
-from posture.report import suppressions
+from posture.core.models import GLOBAL_REGION, CheckMeta, Finding
+from posture.render import OTHER_RENDERERS, RENDERERS
+from posture.report import compliance, suppressions
 from posture.report.model import Report, Scope, SuppressionInfo, summarize
 from posture.sinks import securityhub
 from posture.sinks.files import EXTENSIONS, write_text
@@ -47,6 +47,13 @@ def apply_suppressions(
     return with_findings(report, findings, suppressions=info)
 
 
+def add_compliance(report: Report, keys: Iterable[str], catalogue: Iterable[CheckMeta]) -> Report:
+    """The report with the per-requirement view of each framework in `keys` (after suppressions:
+    muted findings count as muted). `catalogue`: every check known, selected or not."""
+    return report.model_copy(update={"compliance": compliance.build_views(
+        keys, catalogue, report.findings, report.scan.check_ids)})
+
+
 def record_history(report: Report, path: str | Path) -> Report:
     with History(path) as history:
         return history.record(report)
@@ -61,9 +68,27 @@ def write_outputs(report: Report, paths: Mapping[str, str | None], *,
     written = []
     for name, path in paths.items():
         if path:
-            write_text(path, RENDERERS[name.split("@", 1)[0]](report), make_parents=name in make_parents)
+            kind = name.split("@", 1)[0]
+            write_text(path, RENDERERS[kind](report), make_parents=name in make_parents)
             written.append(path)
+            if kind == "csv" and report.compliance:
+                beside = compliance_csv_path(path)
+                if beside is None:
+                    raise UsageError(f"the compliance view of --csv {path} goes to a file beside it: give --csv "
+                                     "a file path")
+                write_text(beside, OTHER_RENDERERS["compliance-csv"](report), make_parents=name in make_parents)
+                written.append(beside)
     return written
+
+
+def compliance_csv_path(csv_path: str) -> str | None:
+    """Where the per-requirement CSV of a report goes: beside its findings CSV (`r.csv` ->
+    `r.compliance.csv`); None when the findings CSV is not a regular file (stdout, a pipe)."""
+    path = Path(csv_path)
+    if csv_path == "-" or (path.exists() and not path.is_file()):
+        return None
+    stem = path.name[:-4] if path.name.lower().endswith(".csv") else path.name
+    return str(path.with_name(f"{stem}.compliance.csv"))
 
 
 def dated_outputs(report: Report, directory: str, formats: Iterable[str]) -> dict[str, str]:
