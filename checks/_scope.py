@@ -287,3 +287,57 @@ def ai_log_groups(ctx: CheckContext) -> Scoped[list[AiLogGroup]]:
             arn = group.get("logGroupArn") or ctx.arn("logs", f"log-group:{name}")
             chosen.append(AiLogGroup(name, arn, why, group))
     return Scoped(chosen, tuple(gaps.gaps))
+
+
+# -- AI EKS clusters --------------------------------------------------------------------------
+AI_VPC_SOURCE = Source("ai-vpcs", "AI VPCs", ("ec2", "sagemaker", "bedrock-agent", "lambda"))
+HYPERPOD = Source("sagemaker-hyperpod", "SageMaker HyperPod clusters", ("sagemaker",))
+
+
+def _hyperpod_eks_arns(ctx: CheckContext) -> set[str]:
+    """The EKS clusters SageMaker HyperPod clusters of this region orchestrate with."""
+    if not ctx.offers("sagemaker", ctx.region):
+        return set()
+    from checks import eks
+
+    return set(eks.hyperpod_eks_cluster_arns(ctx))
+
+
+def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
+    """The cluster's VPC: as EKS names it, else the VPC of its subnets."""
+    config = detail.get("resourcesVpcConfig") or {}
+    if config.get("vpcId"):
+        return str(config["vpcId"])
+    from checks import ec2
+
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
+    return next((subnet_vpc[s] for s in config.get("subnetIds") or [] if s in subnet_vpc), None)
+
+
+def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
+    """(cluster detail, why it runs AI workloads) for the region's EKS clusters that are tagged
+    `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC. The other
+    sources are read only for clusters the tag does not already decide."""
+    from checks import eks
+
+    if not ctx.offers("eks", ctx.region):
+        return Scoped([])
+    gaps = _Gaps()
+    details = [eks.cluster(ctx, name) for name in eks.cluster_names(ctx)]
+    why: dict[str, str] = {str(d.get("name")): "tagged" for d in details if flagged(d.get("tags") or {}, AI_WORKLOAD)}
+    rest = [d for d in details if str(d.get("name")) not in why]
+    if rest:
+        hyperpod = gaps.read(HYPERPOD, ctx.region, "AI EKS clusters", lambda: _hyperpod_eks_arns(ctx)) or set()
+        why.update({str(d.get("name")): "orchestrates a SageMaker HyperPod cluster" for d in rest
+                    if d.get("arn") in hyperpod})
+        rest = [d for d in rest if str(d.get("name")) not in why]
+    if rest:
+        vpcs = gaps.read(AI_VPC_SOURCE, ctx.region, "AI EKS clusters", lambda: ai_vpcs(ctx))
+        if vpcs is not None:
+            gaps.gaps.extend(vpcs.gaps)
+            for detail in rest:
+                vpc = _cluster_vpc(ctx, detail) if vpcs.found else None
+                if vpc in vpcs.found:
+                    why[str(detail.get("name"))] = f"runs in AI VPC {vpc}"
+    chosen = [(d, why[str(d.get("name"))]) for d in details if str(d.get("name")) in why]
+    return Scoped(chosen, tuple(gaps.gaps))

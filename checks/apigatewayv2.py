@@ -9,7 +9,10 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any
 
+from checks._tags import AI_WORKLOAD, flagged
 from checks.apigateway import ACCOUNT_DEFAULT_RATE
+from checks.wafv2 import AI_PATH_HINTS
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext, Resource
 from posture.core.registry import check
 
@@ -160,3 +163,100 @@ def stage_throttling_configured(ctx: CheckContext) -> None:
                 ctx.failed(f"the default route rate limit ({rate}/s) is the account default", evidence)
             else:
                 ctx.passed(f"default route throttling is {rate}/s with a burst of {burst}", evidence)
+
+
+# -- per-route throttling on AI APIs ----------------------------------------------------------------
+def ai_api_because(api: dict[str, Any], found: list[dict[str, Any]]) -> str | None:
+    """Why an HTTP or WebSocket API fronts AI: tagged `posture:ai-workload`, or a route key that names
+    an AI path (chat, invoke, completion, prompt, agent, model, ...); None when neither."""
+    if flagged(api.get("Tags") or {}, AI_WORKLOAD):
+        return "tagged"
+    for route in found:
+        key = str(route.get("RouteKey", "")).lower()
+        if any(hint in key for hint in AI_PATH_HINTS):
+            return f"route {route.get('RouteKey')}"
+    return None
+
+
+def route_limits(stage: dict[str, Any], route_keys: list[str]) -> dict[str, tuple[float | None, float | None]]:
+    """Route key -> the (rate, burst) limit in force on the stage: the route's own RouteSettings where
+    set, else the stage's default route settings; None where neither sets it."""
+    default = stage.get("DefaultRouteSettings") or {}
+    overrides = stage.get("RouteSettings") or {}
+    found = {}
+    for key in route_keys:
+        own = overrides.get(key) or {}
+        rate = own.get("ThrottlingRateLimit", default.get("ThrottlingRateLimit"))
+        burst = own.get("ThrottlingBurstLimit", default.get("ThrottlingBurstLimit"))
+        found[key] = (None if rate is None else float(rate), None if burst is None else float(burst))
+    return found
+
+
+def unbounded_routes(limits: dict[str, tuple[float | None, float | None]],
+                     ceiling: float = ACCOUNT_DEFAULT_RATE) -> dict[str, str]:
+    """Route key -> why its limit bounds nothing: no rate or burst, or a rate at the account default or above."""
+    found = {}
+    for key, (rate, burst) in sorted(limits.items()):
+        if rate is None or burst is None:
+            found[key] = "no throttling limit"
+        elif rate >= ceiling:
+            found[key] = f"rate {rate:g}/s is not below the account default"
+    return found
+
+
+@check(
+    id="apigatewayv2.route_throttling",
+    title="Every route of HTTP and WebSocket APIs that front AI is throttled",
+    description=(
+        "On every stage of an HTTP or WebSocket API that fronts AI (tagged posture:ai-workload, or with a "
+        "route such as /chat, /invoke, /prompt), each route has a rate and burst limit below the account "
+        "default in force: its own route settings, else the stage's default route settings. A route override "
+        "that lifts the limit fails even where the stage default is set."
+    ),
+    rationale=(
+        "Each call to a chat or completion route costs model tokens. One unthrottled route, or one whose "
+        "override lifts the stage limit, is enough to run up spend, starve other users or extract the model "
+        "through volume; HTTP APIs cannot take a WAF rate-based rule to fall back on."
+    ),
+    remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --route-settings "
+    "'{\"POST /chat\":{\"ThrottlingRateLimit\":20,\"ThrottlingBurstLimit\":40}}'` (or "
+    "`--default-route-settings ThrottlingRateLimit=..,ThrottlingBurstLimit=..` and remove the lifting override).",
+    service="apigatewayv2",
+    scope="regional",
+    resource_type="AwsApiGatewayV2Stage",
+    severity="medium",
+    boundaries=["user_interface"],
+    csf=["PR.IR-04"],
+    owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
+    permissions=["apigateway:GET"],
+    atlas=["AML.T0029", "AML.T0034", "AML.T0034.000", "AML.T0024.002", "AML.M0004"],
+    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.4.5"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html",
+)
+def route_throttling(ctx: CheckContext) -> None:
+    for api in apis(ctx):
+        try:
+            found = routes(ctx, api["ApiId"])
+        except AwsReadError as exc:  # whether the API fronts AI is unknown: one ERROR on the API
+            with ctx.resource(api["ApiId"], arn=api_arn(ctx, api["ApiId"]), type="AwsApiGatewayV2Api"):
+                ctx.error(f"its routes could not be read ({exc})")
+            continue
+        why = ai_api_because(api, found)
+        if why is None:
+            continue
+        # CORS preflight never reaches the model: it is not judged.
+        keys = [str(r.get("RouteKey")) for r in found if not str(r.get("RouteKey", "")).upper().startswith("OPTIONS ")]
+        for stage in stages(ctx, api["ApiId"]):
+            with stage_scope(ctx, api, stage):
+                weak = unbounded_routes(route_limits(stage, keys))
+                evidence: dict[str, Any] = {"api_name": api.get("Name"), "routes": len(keys), "ai_api_because": why}
+                if not keys:
+                    ctx.skip()  # no route: nothing is served
+                elif weak:
+                    ctx.failed(f"{len(weak)} route(s) without a throttle below the account default",
+                               {**evidence, "unthrottled_routes": sorted(weak)[:20],
+                                "why": [f"{k}: {v}" for k, v in sorted(weak.items())][:20]})
+                else:
+                    ctx.passed(f"all {len(keys)} route(s) are throttled", evidence)

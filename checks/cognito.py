@@ -1,4 +1,5 @@
-"""Amazon Cognito user pools: the identities of the chatbot's users.
+"""Amazon Cognito user pools and identity pools: the identities of the chatbot's users, and the AWS
+credentials an identity pool hands to browsers and apps (to guests too, where it allows them).
 
 MFA: a pool passes only when MFA is required (ON). OPTIONAL fails, because an attacker
 goes for the accounts that did not opt in, and a taken-over account speaks to the model,
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import _policy
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
@@ -118,3 +120,114 @@ def user_pool_threat_protection(ctx: CheckContext) -> None:
                 ctx.failed("threat protection only audits: risky sign-ins are not blocked", evidence)
             else:
                 ctx.failed("threat protection is off", evidence)
+
+
+# -- identity pools -------------------------------------------------------------------------------
+# IAM actions that reach a model, an agent, a knowledge base or an inference endpoint (the APIs of
+# bedrock-runtime and bedrock-agent-runtime are authorised as `bedrock:` actions).
+AI_ACTIONS = (
+    "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse", "bedrock:ConverseStream",
+    "bedrock:InvokeAgent", "bedrock:InvokeInlineAgent", "bedrock:Retrieve", "bedrock:RetrieveAndGenerate",
+    "bedrock:InvokeFlow", "sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync",
+    "sagemaker:InvokeEndpointWithResponseStream", "bedrock-agentcore:InvokeAgentRuntime",
+)
+# The scope-down session policy Cognito adds to guest credentials of the enhanced flow
+# (AWS managed AmazonCognitoUnAuthedIdentitiesSessionPolicy, v4): of the AI actions only
+# sagemaker:InvokeEndpoint survives it. The basic (classic) flow adds no session policy.
+GUEST_SESSION_POLICY = [{"Effect": "Allow", "Resource": "*", "Action": [
+    "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*", "translate:*", "transcribe:*",
+    "rekognition:*", "mobiletargeting:*", "firehose:*", "personalize:*", "geo:*", "kms:Encrypt", "kms:Decrypt",
+    "kms:ReEncryptTo", "kms:ReEncryptFrom", "kms:GenerateDataKey*"]}]
+IDENTITY_POOL_PERMISSIONS = ("cognito-identity:ListIdentityPools", "cognito-identity:DescribeIdentityPool",
+                             "cognito-identity:GetIdentityPoolRoles", "iam:GetAccountAuthorizationDetails",
+                             "iam:GetPolicy", "iam:GetPolicyVersion")
+
+
+def identity_pools(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("cognito-identity", "list_identity_pools", MaxResults=60).get("IdentityPools", []))
+
+
+def identity_pool(ctx: CheckContext, pool_id: str) -> dict[str, Any]:
+    return ctx.call("cognito-identity", "describe_identity_pool", IdentityPoolId=pool_id)
+
+
+def identity_pool_roles(ctx: CheckContext, pool_id: str) -> dict[str, str]:
+    return dict(ctx.call("cognito-identity", "get_identity_pool_roles", IdentityPoolId=pool_id).get("Roles") or {})
+
+
+def guest_ai_actions(statements: list[_policy.Statement], boundary: list[_policy.Statement] | None,
+                     classic_flow: bool) -> list[str]:
+    """The AI actions guest credentials of the pool can call: the role's, within its permissions boundary,
+    and (unless the basic flow is allowed, which adds no session policy) within Cognito's guest session policy."""
+    allowed = _policy.allowed_actions_matching(statements, AI_ACTIONS, boundary=boundary)
+    if classic_flow:
+        return allowed
+    return [a for a in allowed if _policy.evaluate(GUEST_SESSION_POLICY, a).allowed]
+
+
+@check(
+    id="cognito.identity_pool_no_guest_access",
+    title="Cognito identity pools give guests no access to AI APIs",
+    description=(
+        "No Cognito identity pool that allows unauthenticated (guest) identities has an unauthenticated role "
+        "that can invoke a model, an agent, a knowledge base, a flow or an inference endpoint (after its "
+        "permissions boundary and, for the enhanced flow, Cognito's guest session policy)."
+    ),
+    rationale=(
+        "Guest identities are anonymous: anyone who finds the pool id in the web app's JavaScript gets AWS "
+        "credentials. If their role can call bedrock:InvokeModel or an endpoint, the model is open to the "
+        "internet with no user to hold accountable and no limit but the account's quota."
+    ),
+    remediation="Turn guest access off (`aws cognito-identity update-identity-pool --identity-pool-id <id> "
+    "--identity-pool-name <name> --no-allow-unauthenticated-identities`) or remove the AI actions from the "
+    "unauthenticated role (`aws iam put-role-policy` / `detach-role-policy`); put the model behind an "
+    "authenticated API instead.",
+    service="cognito-identity",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["user_interface", "model"],
+    csf=["PR.AA-05", "PR.AA-03"],
+    owasp_llm=["LLM10", "LLM04", "LLM10:2025"],
+    securityhub_controls=["Cognito.2"],
+    permissions=list(IDENTITY_POOL_PERMISSIONS),
+    atlas=["AML.T0040", "AML.T0034", "AML.T0024.002", "AML.M0019"],
+    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
+    iso42001=["A.6.2.5", "A.9.2"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html",
+)
+def identity_pool_no_guest_access(ctx: CheckContext) -> None:
+    from checks import iam
+
+    for summary in identity_pools(ctx):
+        pool_id = summary["IdentityPoolId"]
+        with ctx.resource(pool_id, arn=ctx.arn("cognito-identity", f"identitypool/{pool_id}")):
+            pool = identity_pool(ctx, pool_id)
+            evidence: dict[str, Any] = {"pool_name": pool.get("IdentityPoolName"),
+                                        "guest_access": bool(pool.get("AllowUnauthenticatedIdentities"))}
+            if not pool.get("AllowUnauthenticatedIdentities"):
+                ctx.passed("guest (unauthenticated) access is disabled", evidence)
+                continue
+            role_arn = identity_pool_roles(ctx, pool_id).get("unauthenticated")
+            if not role_arn:
+                ctx.passed("guest access is allowed but no unauthenticated role is set: guests get no credentials",
+                           evidence)
+                continue
+            classic = bool(pool.get("AllowClassicFlow"))
+            evidence = {**evidence, "unauthenticated_role": role_arn.rsplit("/", 1)[-1], "classic_flow": classic}
+            home = ctx.home()
+            role = next((r for r in iam.roles(home) if r.get("Arn") == role_arn), None)
+            if role is None:
+                ctx.error("the unauthenticated role is not a role of this account, so its permissions cannot be "
+                          "read", evidence)
+                continue
+            policies = iam.role_policies(home, role)
+            reachable = guest_ai_actions(policies.everything(), policies.boundary, classic)
+            if reachable:
+                ctx.failed(f"guests can call {', '.join(reachable[:3])}", {**evidence, "guest_ai_actions": reachable})
+            elif policies.unresolved:
+                ctx.error("attached managed policies of the unauthenticated role could not be read",
+                          {**evidence, "unresolved_policies": policies.unresolved[:20]})
+            else:
+                ctx.passed("guest access is allowed, but the unauthenticated role cannot reach AI APIs", evidence)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import _scope
+from checks.ec2 import AI_VPC_PERMISSIONS
+from checks.s3 import DISCOVERY_PERMISSIONS as AI_BUCKET_PERMISSIONS
+from checks.s3 import bucket_region
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
@@ -223,3 +228,209 @@ def eks_protection_enabled(ctx: CheckContext) -> None:
 )
 def lambda_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "LAMBDA_NETWORK_LOGS", "Lambda Protection")
+
+
+# -- Runtime Monitoring where AI workloads run -------------------------------------------------------
+EKS_AGENT = "EKS_ADDON_MANAGEMENT"
+EC2_AGENT = "EC2_AGENT_MANAGEMENT"
+
+
+def feature(detector: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((f for f in detector.get("Features", []) if f.get("Name") == name), None)
+
+
+def judge_runtime_monitoring(detector: dict[str, Any], needs: dict[str, list[str]]
+                             ) -> tuple[str, str, dict[str, Any]]:
+    """(PASS | FAIL | ERROR, why, evidence) for a detector, given the agent-management configurations the
+    region's AI workloads need (EKS_ADDON_MANAGEMENT for EKS clusters, EC2_AGENT_MANAGEMENT for instances)
+    and the workloads that need each."""
+    evidence: dict[str, Any] = {"detector_status": detector.get("Status"),
+                                "needed_agents": sorted(needs), "workloads": sorted(w for ws in needs.values()
+                                                                                     for w in ws)[:20]}
+    runtime = feature(detector, "RUNTIME_MONITORING")
+    legacy = feature(detector, "EKS_RUNTIME_MONITORING")
+    if runtime is None and legacy is None:
+        return "ERROR", "not assessed: GuardDuty lists no RUNTIME_MONITORING feature in this region", evidence
+    if detector.get("Status") != "ENABLED":
+        return "FAIL", "the GuardDuty detector is suspended", evidence
+    on: set[str] = set()
+    for item in (runtime, legacy):
+        if item and item.get("Status") == "ENABLED":
+            configs = {c.get("Name"): c.get("Status") for c in item.get("AdditionalConfiguration") or []}
+            allowed = (EKS_AGENT,) if item is legacy else tuple(configs)  # the legacy feature covers EKS only
+            on |= {name for name in allowed if configs.get(name) == "ENABLED"}
+    evidence["agents_managed"] = sorted(on)
+    if not any(item and item.get("Status") == "ENABLED" for item in (runtime, legacy)):
+        return "FAIL", f"Runtime Monitoring is off where {evidence['workloads'][0]} runs", evidence
+    missing = sorted(set(needs) - on)
+    if missing:
+        return "FAIL", (f"Runtime Monitoring is on, but GuardDuty does not manage its agent for "
+                        f"{', '.join(missing)} (needed by {needs[missing[0]][0]}); an agent deployed by hand "
+                        "is not visible here: mute the finding with that reason if so"), evidence
+    return "PASS", "Runtime Monitoring covers the AI workloads with a managed agent", evidence
+
+
+def instances_in(ctx: CheckContext, vpc_ids: list[str]) -> list[dict[str, Any]]:
+    """Running or pending EC2 instances in the VPCs."""
+    if not vpc_ids:
+        return []
+    answer = ctx.paginate("ec2", "describe_instances", Filters=[
+        {"Name": "vpc-id", "Values": sorted(vpc_ids)},
+        {"Name": "instance-state-name", "Values": ["pending", "running"]}])
+    return [i for r in answer.get("Reservations", []) for i in r.get("Instances", [])]
+
+
+def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
+    """Agent-management configuration -> the AI workloads of the region that need it: EKS clusters that
+    run AI workloads, and EC2 instances in AI VPCs. AgentCore runtimes and SageMaker's own instances are
+    AWS-managed and out of Runtime Monitoring's reach; ECS is not judged. Scope gaps are reported."""
+    gaps: list[_scope.Gap] = []
+    needs: dict[str, list[str]] = {}
+
+    def gap(key: str, what: str, service: str, exc: AwsReadError) -> None:
+        gaps.append(_scope.Gap(key, f"AI workloads from {what}", (service,), ctx.region, exc.reason))
+
+    try:
+        clusters = _scope.ai_eks_clusters(ctx)
+        gaps += clusters.gaps
+        for detail, _why in clusters.found:
+            needs.setdefault(EKS_AGENT, []).append(f"eks:{detail.get('name')}")
+    except AwsReadError as exc:
+        gap("eks-clusters", "EKS clusters", "eks", exc)
+    try:
+        vpcs = _scope.ai_vpcs(ctx)
+        gaps += vpcs.gaps
+        for instance in instances_in(ctx, list(vpcs.found)):
+            needs.setdefault(EC2_AGENT, []).append(f"ec2:{instance['InstanceId']}")
+    except AwsReadError as exc:
+        gap("ec2-instances", "EC2 instances in AI VPCs", "ec2", exc)
+    _scope.report_gaps(ctx, list(dict.fromkeys(gaps)))
+    return needs
+
+
+@check(
+    id="guardduty.runtime_monitoring_ai_workloads",
+    title="GuardDuty Runtime Monitoring covers the region's AI workloads",
+    description=(
+        "Where AI workloads run on EKS (clusters tagged posture:ai-workload, orchestrating SageMaker HyperPod "
+        "or in an AI VPC) or on EC2 instances in an AI VPC, the region's GuardDuty detector has Runtime "
+        "Monitoring enabled with the GuardDuty-managed agent for EKS (EKS_ADDON_MANAGEMENT) and EC2 "
+        "(EC2_AGENT_MANAGEMENT) as needed. A region without such workloads gives no finding."
+    ),
+    rationale=(
+        "Self-hosted model servers and training jobs hold model weights, datasets and cloud credentials on "
+        "the node. Runtime Monitoring sees what audit logs cannot: a reverse shell in a model pod, a "
+        "crypto-miner on a GPU node, a process reading credentials or weights to exfiltrate them."
+    ),
+    remediation="`aws guardduty update-detector --detector-id <id> --features "
+    "'[{\"Name\":\"RUNTIME_MONITORING\",\"Status\":\"ENABLED\",\"AdditionalConfiguration\":"
+    "[{\"Name\":\"EKS_ADDON_MANAGEMENT\",\"Status\":\"ENABLED\"},"
+    "{\"Name\":\"EC2_AGENT_MANAGEMENT\",\"Status\":\"ENABLED\"}]}]'`.",
+    service="guardduty",
+    scope="regional",
+    resource_type="AwsGuardDutyDetector",
+    severity="high",
+    boundaries=["model", "application"],
+    csf=["DE.CM-09", "DE.CM-01"],
+    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM10:2025"],
+    securityhub_controls=["GuardDuty.11", "GuardDuty.7", "GuardDuty.13"],
+    permissions=["guardduty:ListDetectors", "guardduty:GetDetector", "eks:ListClusters", "eks:DescribeCluster",
+                 "sagemaker:ListClusters", "sagemaker:DescribeCluster", "ec2:DescribeInstances",
+                 *AI_VPC_PERMISSIONS],
+    atlas=["AML.T0072", "AML.T0048.004", "AML.T0025", "AML.T0105", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html",
+)
+def runtime_monitoring_ai_workloads(ctx: CheckContext) -> None:
+    needs = ai_runtime_needs(ctx)
+    if not needs:
+        return  # no AI workload GuardDuty's agent could watch runs here
+    found = detectors(ctx)
+    if not found:
+        with ctx.account_resource():
+            ctx.failed("GuardDuty is not enabled in this region, where AI workloads run",
+                       {"needed_agents": sorted(needs)})
+        return
+    for detector in found:
+        with ctx.resource(detector["DetectorId"], arn=_detector_arn(ctx, detector["DetectorId"])):
+            status, why, evidence = judge_runtime_monitoring(detector, needs)
+            {"PASS": ctx.passed, "FAIL": ctx.failed, "ERROR": ctx.error}[status](why, evidence)
+
+
+# -- Malware Protection for S3 on AI buckets --------------------------------------------------------
+def malware_protection_plans(ctx: CheckContext) -> list[dict[str, Any]]:
+    """The region's Malware Protection for S3 plans, each in full."""
+    ids = [p["MalwareProtectionPlanId"] for p in
+           ctx.paginate("guardduty", "list_malware_protection_plans").get("MalwareProtectionPlans", [])]
+    return [{"MalwareProtectionPlanId": i, **ctx.call("guardduty", "get_malware_protection_plan",
+                                                      MalwareProtectionPlanId=i)} for i in ids]
+
+
+def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, str, dict[str, Any]]:
+    """(protected, why, evidence): an ACTIVE plan that scans the whole bucket protects it."""
+    mine = [p for p in plans if ((p.get("ProtectedResource") or {}).get("S3Bucket") or {}).get("BucketName") == bucket]
+    if not mine:
+        return False, "no Malware Protection for S3 plan covers the bucket", {}
+    whole = [p for p in mine if not p["ProtectedResource"]["S3Bucket"].get("ObjectPrefixes")]
+    active = [p for p in whole if p.get("Status") == "ACTIVE"]
+    evidence: dict[str, Any] = {"plans": [p["MalwareProtectionPlanId"] for p in mine][:20],
+                                "plan_status": sorted({str(p.get("Status")) for p in mine})}
+    if active:
+        return True, f"plan {active[0]['MalwareProtectionPlanId']} scans every new object", evidence
+    if whole:
+        reasons = sorted({str(r.get("Code")) for p in whole for r in p.get("StatusReasons") or []})
+        return False, f"the bucket's plan is {whole[0].get('Status')}, not ACTIVE", {**evidence, "reasons": reasons}
+    prefixes = sorted({x for p in mine for x in p["ProtectedResource"]["S3Bucket"]["ObjectPrefixes"]})
+    return (False, "the plan scans only objects under some prefixes; objects written elsewhere are not scanned",
+            {**evidence, "object_prefixes": prefixes[:20]})
+
+
+@check(
+    id="guardduty.malware_protection_s3_ai_buckets",
+    title="GuardDuty Malware Protection for S3 scans AI data buckets",
+    description=(
+        "Every bucket that holds training data, RAG sources, model artifacts or invocation logs is protected "
+        "by an ACTIVE GuardDuty Malware Protection for S3 plan that scans the whole bucket (no object-prefix "
+        "limit)."
+    ),
+    rationale=(
+        "Documents uploaded for RAG ingestion and artifacts dropped for training or deployment are the way "
+        "in for poisoned or malicious files (pickled models that run code when loaded, documents carrying "
+        "payloads). Scanning every new object catches known malware before a pipeline consumes it."
+    ),
+    remediation="`aws guardduty create-malware-protection-plan --role <arn> --protected-resource "
+    "'{\"S3Bucket\":{\"BucketName\":\"<bucket>\"}}' --actions '{\"Tagging\":{\"Status\":\"ENABLED\"}}'` "
+    "in the bucket's region (the role needs the S3 and EventBridge permissions the guide lists).",
+    service="guardduty",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    severity="medium",
+    boundaries=["data"],
+    csf=["DE.CM-09", "PR.DS-01"],
+    owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
+    permissions=["guardduty:ListMalwareProtectionPlans", "guardduty:GetMalwareProtectionPlan",
+                 *AI_BUCKET_PERMISSIONS],
+    atlas=["AML.T0020", "AML.T0010.003", "AML.T0018.002", "AML.T0011.000", "AML.M0016"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.7.4", "A.6.2.6"],
+    eu_ai_act=["Art. 10", "Art. 15"],
+    docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/gdu-malware-protection-s3.html",
+)
+def malware_protection_s3_ai_buckets(ctx: CheckContext) -> None:
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
+        region = bucket_region(ctx, bucket.name)
+        with ctx.resource(bucket.name, arn=bucket.arn, region=region):
+            evidence: dict[str, Any] = {"ai_data_because": bucket.why}
+            if region not in ctx.regions:
+                ctx.error(f"the bucket is in {region}, which this scan does not cover", evidence)
+                continue
+            if not ctx.offers("guardduty", region):
+                ctx.error(f"GuardDuty is not offered in {region}", evidence)
+                continue
+            protected, why, found = judge_bucket_plans(bucket.name, malware_protection_plans(ctx.in_region(region)))
+            if protected:
+                ctx.passed(why, {**evidence, **found})
+            else:
+                ctx.failed(why, {**evidence, **found})

@@ -6,9 +6,11 @@ services write to, the destination of Bedrock invocation logging, or an agent to
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from checks import _agents, _scope
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
@@ -92,3 +94,113 @@ def ai_log_group_retention_set(ctx: CheckContext) -> None:
                 ctx.passed(f"events are kept {days} days", evidence)
             else:
                 ctx.failed("events never expire", evidence)
+
+
+# -- data protection ------------------------------------------------------------------------------
+DATA_PROTECTION = "DATA_PROTECTION_POLICY"
+
+
+def data_protection_policy(ctx: CheckContext, name: str) -> Any | None:
+    """The log group's own data-protection policy document; None when it has none."""
+    try:
+        answer = ctx.call("logs", "get_data_protection_policy", logGroupIdentifier=name)
+    except AwsReadError as exc:
+        if exc.code == "ResourceNotFoundException":
+            return None
+        raise
+    return answer.get("policyDocument") or None
+
+
+def account_data_protection_policies(ctx: CheckContext) -> list[Any]:
+    """The account-wide data-protection policies of the region (they apply to every log group)."""
+    answer = ctx.call("logs", "describe_account_policies", policyType=DATA_PROTECTION)
+    return [p.get("policyDocument") for p in answer.get("accountPolicies", []) if p.get("policyDocument")]
+
+
+def _identifier(value: Any) -> str:
+    """`arn:aws:dataprotection::aws:data-identifier/EmailAddress` -> `EmailAddress` (custom ones stay)."""
+    return str(value).rsplit("/", 1)[-1]
+
+
+def protection_operations(document: Any) -> tuple[set[str], set[str]]:
+    """(data identifiers audited, data identifiers masked) by a CloudWatch Logs data-protection policy
+    (a data-protection document, not an IAM policy: it has no principals or actions). A document that is
+    not JSON raises ValueError."""
+    parsed = json.loads(document) if isinstance(document, str) else document
+    audited: set[str] = set()
+    masked: set[str] = set()
+    for statement in (parsed or {}).get("Statement") or []:
+        operation = statement.get("Operation") or {}
+        identifiers = {_identifier(i) for i in statement.get("DataIdentifier") or []}
+        if "Audit" in operation:
+            audited |= identifiers
+        if "MaskConfig" in (operation.get("Deidentify") or {}):
+            masked |= identifiers
+    return audited, masked
+
+
+def judge_data_protection(documents: list[Any]) -> tuple[bool, str, dict[str, Any]]:
+    """(protected, why, evidence) for the documents that apply to one log group (its own and the account's)."""
+    audited: set[str] = set()
+    masked: set[str] = set()
+    for document in documents:
+        found_audited, found_masked = protection_operations(document)
+        audited |= found_audited
+        masked |= found_masked
+    evidence: dict[str, Any] = {"masked_identifiers": sorted(masked)[:20], "audited_identifiers": sorted(audited)[:20]}
+    if not documents:
+        return False, "no data-protection policy applies: prompts and responses are stored unmasked", evidence
+    if not masked:
+        return False, "the data-protection policy only audits: sensitive data is found but stored unmasked", evidence
+    unmasked = sorted(audited - masked)
+    if unmasked:
+        return False, f"audited but not masked: {', '.join(unmasked[:5])}", {**evidence, "unmasked": unmasked[:20]}
+    return True, f"{len(masked)} data identifier(s) are masked", evidence
+
+
+@check(
+    id="logs.invocation_log_data_protection",
+    title="AI log groups mask sensitive data with a data-protection policy",
+    description="Every CloudWatch Logs log group of Bedrock invocation logging, SageMaker, Bedrock, AgentCore "
+    "or a Bedrock agent's tool function has a data-protection policy (its own or the account's) that masks "
+    "(Deidentify) every data identifier it audits.",
+    rationale=(
+        "Invocation logs hold every prompt and response in full: names, emails, card numbers and keys users "
+        "pasted in. Masking keeps them out of sight of everyone who can read logs (the attacker with a "
+        "leaked read-only role, the analyst running Logs Insights); only logs:Unmask reveals them."
+    ),
+    remediation="`aws logs put-data-protection-policy --log-group-identifier <name> --policy-document "
+    "file://policy.json` with an Audit statement and a Deidentify statement (`\"MaskConfig\": {}`) on the same "
+    "data identifiers (or an account policy: `aws logs put-account-policy --policy-type DATA_PROTECTION_POLICY`).",
+    service="logs",
+    scope="regional",
+    resource_type="AwsLogsLogGroup",
+    severity="medium",
+    boundaries=["data", "model"],
+    csf=["PR.DS-01", "PR.DS-10"],
+    owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
+    permissions=[*DISCOVERY_PERMISSIONS, "logs:GetDataProtectionPolicy", "logs:DescribeAccountPolicies"],
+    atlas=["AML.T0057", "AML.T0024", "AML.T0036", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.10", "MANAGE 2.4"],
+    iso42001=["A.6.2.8", "A.7.2"],
+    eu_ai_act=["Art. 10", "Art. 12"],
+    docs_url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html",
+)
+def invocation_log_data_protection(ctx: CheckContext) -> None:
+    for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
+        with ctx.resource(group.name, arn=group.arn):
+            own = data_protection_policy(ctx, group.name)
+            documents = [own] if own is not None else []
+            try:
+                ok, why, evidence = judge_data_protection(documents)
+                if not ok:  # the account's policies apply too; read them only where they can change the verdict
+                    documents += account_data_protection_policies(ctx)
+                    ok, why, evidence = judge_data_protection(documents)
+            except (ValueError, AttributeError) as exc:
+                ctx.error(f"the data-protection policy could not be read as JSON ({type(exc).__name__})")
+                continue
+            evidence = {**evidence, "own_policy": own is not None, "ai_log_because": group.why}
+            if ok:
+                ctx.passed(why, evidence)
+            else:
+                ctx.failed(why, evidence)

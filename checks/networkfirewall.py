@@ -149,3 +149,51 @@ def ai_firewall_policy_has_rule_groups(ctx: CheckContext) -> None:
                 ctx.passed(f"the firewall policy references {stateless + stateful} rule group(s)", evidence)
             else:
                 ctx.failed("the firewall policy references no rule group", evidence)
+
+
+def judge_tls_inspection(policy: dict[str, Any]) -> tuple[bool, str]:
+    """(whether the policy decrypts TLS for inspection, why)."""
+    config = policy.get("TLSInspectionConfigurationArn")
+    if config:
+        return True, f"TLS inspection configuration {str(config).rsplit('/', 1)[-1]} is attached"
+    return False, ("no TLS inspection configuration is attached: stateful rules see only the SNI and "
+                   "certificate of encrypted egress, not what is sent")
+
+
+@check(
+    id="networkfirewall.tls_inspection_ai_egress",
+    title="Network Firewalls in AI VPCs inspect TLS egress",
+    description="The firewall policy of every Network Firewall in a VPC that runs AI workloads has a TLS "
+    "inspection configuration attached (TLSInspectionConfigurationArn).",
+    rationale=(
+        "Nearly all egress of an AI workload is HTTPS. Without TLS inspection the firewall filters by domain "
+        "name only: a compromised notebook or an agent tool steered by a prompt injection can send training "
+        "data, prompts or credentials to any allowed-looking host, or fetch an unvetted model, unseen."
+    ),
+    remediation="Create a TLS inspection configuration (`aws network-firewall create-tls-inspection-configuration "
+    "--tls-inspection-configuration-name <name> --tls-inspection-configuration file://tls.json`, with an ACM "
+    "certificate) and attach it: `aws network-firewall update-firewall-policy ... --firewall-policy "
+    "'{...,\"TLSInspectionConfigurationArn\":\"<arn>\"}'`.",
+    resource_type="AwsNetworkFirewallFirewall",
+    severity="medium",
+    csf=["DE.CM-01", "PR.IR-01"],
+    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
+                 "network-firewall:DescribeFirewallPolicy"],
+    atlas=["AML.T0025", "AML.T0086", "AML.T0010.003", "AML.T0072"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.6", "A.4.5"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/network-firewall/latest/developerguide/tls-inspection.html",
+    **COMMON,
+)
+def tls_inspection_ai_egress(ctx: CheckContext) -> None:
+    for summary, vpc_id in ai_firewalls(ctx):
+        with ctx.resource(summary["FirewallName"], arn=summary["FirewallArn"]):
+            policy_arn = firewall(ctx, summary["FirewallArn"]).get("FirewallPolicyArn", "")
+            inspects, why = judge_tls_inspection(firewall_policy(ctx, policy_arn))
+            evidence: dict[str, Any] = {"vpc_id": vpc_id, "firewall_policy": policy_arn}
+            if inspects:
+                ctx.passed(why, evidence)
+            else:
+                ctx.failed(why, evidence)

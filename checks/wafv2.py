@@ -309,3 +309,140 @@ def front_door_rate_based_rule(ctx: CheckContext) -> None:
                 ctx.failed(f"no rate-based rule bounds a client ({'; '.join(weak[:3])})", evidence)
             else:
                 ctx.failed("no enforcing rate-based rule", evidence)
+
+
+# -- AWS managed rule groups in force ----------------------------------------------------------------
+# The groups every AI front door needs (a `[checks.wafv2] required_groups` list replaces them): bots
+# scraping the model or stuffing the chat, known exploit payloads, SQL injection into the app around it.
+REQUIRED_GROUPS = ("AWSManagedRulesBotControlRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                   "AWSManagedRulesSQLiRuleSet")
+# Where the app has a login (`[checks.wafv2] login_paths`), account takeover or fake-account prevention.
+LOGIN_GROUPS = ("AWSManagedRulesATPRuleSet", "AWSManagedRulesACFPRuleSet")
+# Rules without which a group no longer does its job: overriding these to Count (or Allow, or
+# excluding them) leaves the group counted. Other rules may be tuned away without failing.
+CRITICAL_RULES: dict[str, tuple[str, ...]] = {
+    "AWSManagedRulesKnownBadInputsRuleSet": (
+        "Log4JRCE_HEADER", "Log4JRCE_QUERYSTRING", "Log4JRCE_BODY", "Log4JRCE_URIPATH",
+        "JavaDeserializationRCE_HEADER", "JavaDeserializationRCE_QUERYSTRING", "JavaDeserializationRCE_BODY",
+        "JavaDeserializationRCE_URIPATH"),
+    "AWSManagedRulesSQLiRuleSet": ("SQLi_QUERYARGUMENTS", "SQLi_BODY", "SQLi_COOKIE", "SQLi_URIPATH"),
+}
+NOT_ENFORCING = ("Count", "Allow")
+
+
+@dataclass(frozen=True)
+class ManagedGroupUse:
+    """One AWS managed rule group in a web ACL (its own rules or a Firewall Manager group)."""
+
+    name: str
+    rule: str  # the web ACL rule (or firewall-manager:<name>) that uses it
+    counted: str | None  # why it does not enforce; None when it does
+
+
+def atp_login_path(managed: dict[str, Any]) -> str | None:
+    """The login path an ATP group inspects (its config, or the older top-level LoginPath form)."""
+    for config in managed.get("ManagedRuleGroupConfigs") or []:
+        path = (config.get("AWSManagedRulesATPRuleSet") or {}).get("LoginPath") or config.get("LoginPath")
+        if path:
+            return str(path)
+    return None
+
+
+def managed_group_uses(acl: dict[str, Any], login_paths: tuple[str, ...] = ()) -> list[ManagedGroupUse]:
+    """The AWS managed rule groups of a web ACL and its Firewall Manager rule groups, each with why it
+    does not enforce: overridden to Count, critical rules overridden to Count/Allow or excluded, a
+    scope-down statement that leaves the AI paths out, or (given the app's login paths) an ATP group
+    that inspects another path."""
+    found = []
+    for rule in _acl_rules(acl):
+        managed = (rule.get("Statement") or {}).get("ManagedRuleGroupStatement")
+        if not managed or managed.get("VendorName", "AWS") != "AWS":
+            continue
+        name = str(managed.get("Name"))
+        counted: str | None = None
+        weakened = {o.get("Name") for o in managed.get("RuleActionOverrides") or []
+                    if any(k in (o.get("ActionToUse") or {}) for k in NOT_ENFORCING)}
+        weakened |= {e.get("Name") for e in managed.get("ExcludedRules") or []}
+        critical = sorted(weakened & set(CRITICAL_RULES.get(name, ())))
+        if "Count" in (rule.get("OverrideAction") or {}):
+            counted = "overridden to Count"
+        elif critical:
+            counted = f"critical rules overridden to Count/Allow: {', '.join(critical[:4])}"
+        elif not scope_down_covers_ai(managed.get("ScopeDownStatement")):
+            counted = "its scope-down statement leaves the AI paths out"
+        elif name == "AWSManagedRulesATPRuleSet" and login_paths and atp_login_path(managed) not in login_paths:
+            counted = f"it inspects login path {atp_login_path(managed)}, not {', '.join(login_paths[:3])}"
+        found.append(ManagedGroupUse(name, str(rule.get("Name")), counted))
+    return found
+
+
+def judge_managed_groups(uses: list[ManagedGroupUse], required: tuple[str, ...], login: bool
+                         ) -> tuple[list[str], list[str], list[str]]:
+    """(groups in force, required groups missing, required groups present but counted with why). With a
+    login, one of the login groups (ATP or ACFP) is required too."""
+    in_force = sorted({u.name for u in uses if u.counted is None})
+    counted = {u.name: f"{u.name} ({u.rule}): {u.counted}" for u in uses if u.counted is not None}
+    missing: list[str] = []
+    weak: list[str] = []
+    for group in required:
+        if group in in_force:
+            continue
+        (weak.append(counted[group]) if group in counted else missing.append(group))
+    if login and not set(LOGIN_GROUPS) & set(in_force):
+        present = [counted[g] for g in LOGIN_GROUPS if g in counted]
+        (weak.extend(present) if present else missing.append(" or ".join(LOGIN_GROUPS)))
+    return in_force, missing, weak
+
+
+@check(
+    id="wafv2.managed_rule_groups_in_force",
+    title="WAF web ACLs in front of the app enforce the AWS managed rule groups it needs",
+    description=(
+        "Every web ACL attached to a REST API stage, internet-facing ALB or CloudFront distribution enforces "
+        "AWSManagedRulesBotControlRuleSet, AWSManagedRulesKnownBadInputsRuleSet and AWSManagedRulesSQLiRuleSet "
+        "(`[checks.wafv2] required_groups` replaces the list) and, where the app has a login "
+        "(`[checks.wafv2] login_paths`), AWSManagedRulesATPRuleSet on one of those paths or "
+        "AWSManagedRulesACFPRuleSet, directly or "
+        "in Firewall Manager rule groups. A group overridden to Count, with its critical rules set to Count or "
+        "Allow, or scoped down away from the AI paths does not count."
+    ),
+    rationale=(
+        "Bots scrape the model, stuff credentials into the chat login and farm free accounts for model "
+        "quota; known exploit payloads and SQL injection go for the app and data stores around the model. "
+        "A managed group in Count mode is monitoring, not protection."
+    ),
+    remediation="Add the missing groups with OverrideAction None, e.g. `aws wafv2 update-web-acl ... --rules "
+    "'[...,{\"Name\":\"bad-inputs\",\"Priority\":10,\"OverrideAction\":{\"None\":{}},\"Statement\":"
+    "{\"ManagedRuleGroupStatement\":{\"VendorName\":\"AWS\",\"Name\":\"AWSManagedRulesKnownBadInputsRuleSet\"}},"
+    "\"VisibilityConfig\":{...}}]'`, and change Count overrides back to None once tuned.",
+    service="wafv2",
+    scope="regional",
+    resource_type="AwsWafv2WebAcl",
+    severity="high",
+    boundaries=["user_interface"],
+    csf=["PR.IR-01", "PR.PS-01"],
+    owasp_llm=["LLM01", "LLM10", "LLM01:2025", "LLM10:2025"],
+    permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL"],
+    atlas=["AML.T0049", "AML.T0024.002", "AML.T0034", "AML.T0012", "AML.M0015"],
+    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
+    iso42001=["A.6.2.6", "A.6.2.5"],
+    eu_ai_act=["Art. 15"],
+    docs_url="https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
+)
+def managed_rule_groups_in_force(ctx: CheckContext) -> None:
+    required = tuple(str(g) for g in ctx.setting("required_groups", list(REQUIRED_GROUPS)))
+    login_paths = tuple(str(p) for p in ctx.setting("login_paths", list[str]()))
+    for arn, doors in sorted(fronting_acls(ctx).items()):
+        acl = AclRef.from_arn(arn)
+        with ctx.resource(acl.resource_id, arn=arn):
+            in_force, missing, weak = judge_managed_groups(managed_group_uses(web_acl(ctx, acl), login_paths),
+                                                           required, bool(login_paths))
+            evidence: dict[str, Any] = {"front_doors": sorted(doors)[:20], "groups_in_force": in_force[:20],
+                                        "missing_groups": missing, "counted_groups": weak[:20],
+                                        "login_protection_required": bool(login_paths)}
+            if missing or weak:
+                parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
+                        ([f"not enforcing {'; '.join(weak[:3])}"] if weak else [])
+                ctx.failed("; ".join(parts), evidence)
+            else:
+                ctx.passed(f"{len(in_force)} AWS managed rule group(s) in force", evidence)

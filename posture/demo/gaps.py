@@ -75,6 +75,13 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     # moto has no Amazon Q Business.
     ("qbusiness", "ListApplications", {"applications": []}),
     ("qbusiness", "GetApplication", None),
+    # moto has no CloudWatch Logs data protection: {} is a log group without a policy of its own.
+    ("logs", "GetDataProtectionPolicy", {}),
+    ("logs", "DescribeAccountPolicies", {"accountPolicies": []}),
+    # moto has identity pools but not their roles; GuardDuty Malware Protection for S3 plans.
+    ("cognito-identity", "GetIdentityPoolRoles", {"Roles": {}}),
+    ("guardduty", "ListMalwareProtectionPlans", {"malwareProtectionPlans": []}),  # rest-json: wire names
+    ("guardduty", "GetMalwareProtectionPlan", None),
 )
 
 

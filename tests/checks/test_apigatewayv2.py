@@ -97,3 +97,60 @@ def test_throttling_access_denied_is_error(aws, run_check):
     http_api(aws, stage={})
     denied(aws, "GetApis")
     assert only(run_check("apigatewayv2.stage_throttling_configured"), ACCOUNT).status is Status.ERROR
+
+
+# -- per-route throttling on AI APIs -----------------------------------------------------------------
+ROUTES = "apigatewayv2.route_throttling"
+LIMIT = {"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40}
+
+
+def test_ai_api_with_default_route_throttle_passes(aws, run_check):
+    _, api = http_api(aws, stage={"DefaultRouteSettings": LIMIT})
+    finding = only(run_check(ROUTES), f"{api}/prod")
+    assert finding.status is Status.PASS
+    assert finding.evidence["ai_api_because"] == "route POST /chat"
+    assert finding.evidence["routes"] == 1  # OPTIONS preflight is not judged
+
+
+def test_route_override_that_lifts_the_limit_fails(aws, run_check):
+    _, api = http_api(aws, stage={"DefaultRouteSettings": LIMIT, "RouteSettings": {
+        "POST /chat": {"ThrottlingRateLimit": 10000, "ThrottlingBurstLimit": 5000}}})
+    finding = only(run_check(ROUTES), f"{api}/prod")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["unthrottled_routes"] == ["POST /chat"]
+
+
+def test_apis_that_do_not_front_ai_are_out_of_scope(aws, run_check):
+    v2 = aws.client("apigatewayv2")
+    api = v2.create_api(Name="status", ProtocolType="HTTP")["ApiId"]
+    v2.create_route(ApiId=api, RouteKey="GET /health", AuthorizationType="NONE")
+    v2.create_stage(ApiId=api, StageName="prod")
+    assert run_check(ROUTES) == []
+
+
+def test_routes_denied_is_error_on_the_api(aws, run_check):
+    _, api = http_api(aws, stage={"DefaultRouteSettings": LIMIT})
+    denied(aws, "GetRoutes")
+    finding = only(run_check(ROUTES), api)
+    assert finding.status is Status.ERROR
+    assert "apigateway:GET" in finding.message
+
+
+def test_route_limits_in_force():
+    from checks.apigatewayv2 import ai_api_because, route_limits, unbounded_routes
+
+    stage = {"DefaultRouteSettings": {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100},
+             "RouteSettings": {"POST /chat": {"ThrottlingRateLimit": 5},  # burst comes from the default
+                               "$default": {"ThrottlingRateLimit": 10000, "ThrottlingBurstLimit": 5000}}}
+    limits = route_limits(stage, ["POST /chat", "$default", "GET /models"])
+    assert limits == {"POST /chat": (5.0, 100.0), "$default": (10000.0, 5000.0), "GET /models": (50.0, 100.0)}
+    assert unbounded_routes(limits) == {"$default": "rate 10000/s is not below the account default"}
+    # no default and no override: no limit at all
+    assert unbounded_routes(route_limits({}, ["POST /ask"])) == {"POST /ask": "no throttling limit"}
+    # rate 0 blocks every call: a limit
+    assert unbounded_routes(route_limits({"DefaultRouteSettings": {"ThrottlingRateLimit": 0,
+                                                                   "ThrottlingBurstLimit": 0}}, ["x"])) == {}
+    assert ai_api_because({"Tags": {"posture:ai-workload": "chat"}}, []) == "tagged"
+    assert ai_api_because({}, [{"RouteKey": "GET /health"}]) is None
+    assert ai_api_because({}, [{"RouteKey": "sendMessage"}, {"RouteKey": "POST /v1/completions"}]) == \
+        "route POST /v1/completions"

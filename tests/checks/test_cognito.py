@@ -69,3 +69,82 @@ def test_listing_access_denied_is_one_account_error(aws, run_check):
     pool(aws)
     aws.simulation.fail("cognito-idp", "ListUserPools", "AccessDeniedException")
     assert only(run_check("cognito.user_pool_threat_protection"), ACCOUNT).status is Status.ERROR
+
+
+# -- identity pools: guest access to AI -------------------------------------------------------------
+GUEST = "cognito.identity_pool_no_guest_access"
+TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+    "Action": "sts:AssumeRoleWithWebIdentity"}]}
+
+
+def identity_pool(aws, guests=True, classic=False):
+    return aws.client("cognito-identity").create_identity_pool(
+        IdentityPoolName="chat_guests", AllowUnauthenticatedIdentities=guests,
+        AllowClassicFlow=classic)["IdentityPoolId"]
+
+
+def guest_role(aws, pool_id, actions):
+    import json
+
+    iam = aws.client("iam")
+    arn = iam.create_role(RoleName="chat-guest", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="chat-guest", PolicyName="guest", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+    aws.simulation.put("cognito-identity", "GetIdentityPoolRoles", {
+        "IdentityPoolId": pool_id, "Roles": {"unauthenticated": arn}})
+    return arn
+
+
+def test_guest_role_that_can_invoke_an_endpoint_fails(aws, run_check):
+    pool_id = identity_pool(aws)
+    guest_role(aws, pool_id, ["sagemaker:InvokeEndpoint*", "bedrock:InvokeModel", "s3:GetObject"])
+    finding = only(run_check(GUEST), pool_id)
+    assert finding.status is Status.FAIL
+    # enhanced flow (moto keeps no AllowClassicFlow): Cognito's session policy leaves the endpoint only
+    assert finding.evidence["guest_ai_actions"] == ["sagemaker:InvokeEndpoint"]
+    assert finding.resource_arn.endswith(f":identitypool/{pool_id}")
+
+
+def test_guest_role_without_ai_passes_and_says_so(aws, run_check):
+    pool_id = identity_pool(aws)
+    # the enhanced flow's session policy cuts bedrock:* away from guest credentials
+    guest_role(aws, pool_id, ["bedrock:InvokeModel", "polly:SynthesizeSpeech"])
+    finding = only(run_check(GUEST), pool_id)
+    assert finding.status is Status.PASS
+    assert "cannot reach AI" in finding.message
+
+
+def test_disabled_guest_access_passes(aws, run_check):
+    pool_id = identity_pool(aws, guests=False)
+    finding = only(run_check(GUEST), pool_id)
+    assert finding.status is Status.PASS
+    assert finding.evidence["guest_access"] is False
+
+
+def test_identity_pool_roles_denied_is_error(aws, run_check):
+    pool_id = identity_pool(aws)
+    aws.simulation.fail("cognito-identity", "GetIdentityPoolRoles", "AccessDeniedException")
+    finding = only(run_check(GUEST), pool_id)
+    assert finding.status is Status.ERROR
+    assert "cognito-identity:GetIdentityPoolRoles" in finding.message
+
+
+def test_guest_reach_follows_flow_boundary_and_session_policy():
+    from checks import _policy
+    from checks.cognito import guest_ai_actions
+
+    def allow(*actions):
+        return _policy.statements({"Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})
+
+    everything = allow("*")
+    # enhanced flow: only sagemaker:InvokeEndpoint survives Cognito's guest session policy
+    assert guest_ai_actions(everything, None, classic_flow=False) == ["sagemaker:InvokeEndpoint"]
+    # basic flow: no session policy, the role's grants are the guest's
+    assert "bedrock:InvokeAgent" in guest_ai_actions(everything, None, classic_flow=True)
+    # a permissions boundary without sagemaker takes the endpoint away
+    assert guest_ai_actions(everything, allow("s3:*"), classic_flow=False) == []
+    # an explicit Deny wins
+    deny = _policy.statements({"Statement": [{"Effect": "Deny", "Action": "sagemaker:*", "Resource": "*"}]})
+    assert guest_ai_actions(everything + deny, None, classic_flow=False) == []
+    assert guest_ai_actions(allow("polly:*"), None, classic_flow=True) == []

@@ -96,3 +96,85 @@ def test_agent_tool_read_denied_is_error(aws, run_check):
     aws.simulation.fail("bedrock-agent", "GetAgentActionGroup", "AccessDeniedException", status=403)
     [finding] = run_check("logs.ai_log_group_kms_encrypted")
     assert finding.status is Status.ERROR
+
+
+# -- data protection -------------------------------------------------------------------------------
+PROTECTION = "logs.invocation_log_data_protection"
+EMAIL = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
+CARD = "arn:aws:dataprotection::aws:data-identifier/CreditCardNumber"
+
+
+def protection_document(audited=(EMAIL, CARD), masked=(EMAIL, CARD)) -> str:
+    import json
+
+    statements = [{"Sid": "audit", "DataIdentifier": list(audited),
+                   "Operation": {"Audit": {"FindingsDestination": {}}}}]
+    if masked:
+        statements.append({"Sid": "redact", "DataIdentifier": list(masked),
+                           "Operation": {"Deidentify": {"MaskConfig": {}}}})
+    return json.dumps({"Name": "mask-prompts", "Version": "2021-06-01", "Statement": statements})
+
+
+def invocation_group(aws, name="acme-invocations"):
+    aws.client("logs").create_log_group(logGroupName=name)
+    aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
+        "cloudWatchConfig": {"logGroupName": name, "roleArn": "arn:aws:iam::123456789012:role/bedrock-logs"},
+        "textDataDeliveryEnabled": True})
+
+
+def test_invocation_log_group_that_masks_passes(aws, run_check):
+    invocation_group(aws)
+    aws.simulation.put("logs", "GetDataProtectionPolicy", {
+        "logGroupIdentifier": "acme-invocations", "policyDocument": protection_document()})
+    finding = only(run_check(PROTECTION), "acme-invocations")
+    assert finding.status is Status.PASS
+    assert finding.evidence["masked_identifiers"] == ["CreditCardNumber", "EmailAddress"]
+    assert finding.evidence["ai_log_because"] == "bedrock invocation logging"
+
+
+def test_ai_log_group_without_policy_fails(aws, run_check):
+    aws.client("logs").create_log_group(logGroupName="/aws/bedrock/agents/acme")
+    finding = only(run_check(PROTECTION), "/aws/bedrock/agents/acme")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["own_policy"] is False
+
+
+def test_account_policy_that_masks_counts(aws, run_check):
+    aws.client("logs").create_log_group(logGroupName="/aws/sagemaker/Endpoints/acme")
+    aws.simulation.put("logs", "DescribeAccountPolicies", {"accountPolicies": [{
+        "policyName": "org-mask", "policyType": "DATA_PROTECTION_POLICY", "scope": "ALL",
+        "policyDocument": protection_document()}]})
+    assert only(run_check(PROTECTION), "/aws/sagemaker/Endpoints/acme").status is Status.PASS
+
+
+def test_data_protection_read_denied_is_error(aws, run_check):
+    invocation_group(aws)
+    aws.simulation.fail("logs", "GetDataProtectionPolicy", "AccessDeniedException")
+    finding = only(run_check(PROTECTION), "acme-invocations")
+    assert finding.status is Status.ERROR
+    assert "logs:GetDataProtectionPolicy" in finding.message
+
+
+def test_data_protection_judging():
+    from checks.logs import judge_data_protection
+
+    assert judge_data_protection([protection_document()])[0] is True
+    ok, why, _ = judge_data_protection([protection_document(masked=())])
+    assert not ok and "only audits" in why
+    ok, why, evidence = judge_data_protection([protection_document(masked=(EMAIL,))])
+    assert not ok and evidence["unmasked"] == ["CreditCardNumber"]
+    assert judge_data_protection([])[0] is False
+    # the log group's own policy audits, the account's masks: together they protect
+    assert judge_data_protection([protection_document(masked=()), protection_document(audited=())])[0] is True
+    # a Deidentify without MaskConfig masks nothing
+    weird = '{"Statement": [{"DataIdentifier": ["x"], "Operation": {"Deidentify": {}}}]}'
+    assert judge_data_protection([weird])[0] is False
+
+
+def test_data_protection_document_that_is_not_json_raises():
+    import pytest
+
+    from checks.logs import judge_data_protection
+
+    with pytest.raises(ValueError):
+        judge_data_protection(["{not json"])

@@ -116,3 +116,54 @@ def test_policy_access_denied_is_error(aws, run_check):
     finding = only(run_check(RULES), "acme-egress")
     assert finding.status is Status.ERROR
     assert "network-firewall:DescribeFirewallPolicy" in finding.message
+
+
+# -- TLS inspection ------------------------------------------------------------------------------
+TLS = "networkfirewall.tls_inspection_ai_egress"
+TLS_CONFIG = f"arn:aws:network-firewall:us-east-1:{ACCOUNT}:tls-configuration/egress-inspection"
+
+
+def tls_policy(aws, config: str | None) -> None:
+    body = {"StatelessDefaultActions": ["aws:forward_to_sfe"],
+            "StatelessFragmentDefaultActions": ["aws:forward_to_sfe"]}
+    if config:
+        body["TLSInspectionConfigurationArn"] = config
+    aws.simulation.put("network-firewall", "DescribeFirewallPolicy", {
+        "UpdateToken": "token", "FirewallPolicy": body,
+        "FirewallPolicyResponse": {"FirewallPolicyName": "acme-egress", "FirewallPolicyArn": POLICY_ARN,
+                                   "FirewallPolicyId": "00000000-0000-0000-0000-000000000001"}}, region="us-east-1")
+
+
+def test_policy_with_tls_inspection_passes(aws, run_check):
+    vpc, subnet = ai_vpc(aws)
+    firewall(aws, vpc, subnet)
+    tls_policy(aws, TLS_CONFIG)
+    finding = only(run_check(TLS), "acme-egress")
+    assert finding.status is Status.PASS
+    assert "egress-inspection" in finding.message
+
+
+def test_policy_without_tls_inspection_fails(aws, run_check):
+    vpc, subnet = ai_vpc(aws)
+    firewall(aws, vpc, subnet)
+    tls_policy(aws, None)
+    finding = only(run_check(TLS), "acme-egress")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["vpc_id"] == vpc
+
+
+def test_tls_policy_access_denied_is_error(aws, run_check):
+    vpc, subnet = ai_vpc(aws)
+    firewall(aws, vpc, subnet)
+    aws.simulation.fail("network-firewall", "DescribeFirewallPolicy", "AccessDeniedException", status=403)
+    finding = only(run_check(TLS), "acme-egress")
+    assert finding.status is Status.ERROR
+    assert "network-firewall:DescribeFirewallPolicy" in finding.message
+
+
+def test_tls_judging_reads_the_attached_configuration():
+    from checks.networkfirewall import judge_tls_inspection
+
+    assert judge_tls_inspection({"TLSInspectionConfigurationArn": TLS_CONFIG})[0] is True
+    assert judge_tls_inspection({"TLSInspectionConfigurationArn": ""})[0] is False
+    assert judge_tls_inspection({})[0] is False

@@ -247,3 +247,108 @@ def test_rate_rule_access_denied_is_error(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=[rate_rule()]))
     denied(aws, "GetWebACL")
     assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.ERROR
+
+
+# -- AWS managed rule groups in force --------------------------------------------------------------
+MANAGED = "wafv2.managed_rule_groups_in_force"
+
+
+def managed(group, priority, override="None", **statement):
+    return {"Name": group.removeprefix("AWSManagedRules"), "Priority": priority, "OverrideAction": {override: {}},
+            "VisibilityConfig": VC,
+            "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group, **statement}}}
+
+
+BASELINE = [managed("AWSManagedRulesBotControlRuleSet", 10), managed("AWSManagedRulesKnownBadInputsRuleSet", 11),
+            managed("AWSManagedRulesSQLiRuleSet", 12)]
+
+
+def test_front_door_with_managed_groups_in_force_passes(aws, run_check):
+    api = fronted_stage(aws, web_acl(aws, rules=BASELINE))
+    finding = only(run_check(MANAGED), "regional/chat-acl")
+    assert finding.status is Status.PASS
+    assert finding.evidence["front_doors"] == [f"apigateway:{api}/prod"]
+    assert finding.evidence["login_protection_required"] is False
+
+
+def test_counted_and_missing_groups_fail(aws, run_check):
+    rules = [managed("AWSManagedRulesBotControlRuleSet", 10),
+             managed("AWSManagedRulesKnownBadInputsRuleSet", 11, override="Count")]
+    fronted_stage(aws, web_acl(aws, rules=rules))
+    finding = only(run_check(MANAGED), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["missing_groups"] == ["AWSManagedRulesSQLiRuleSet"]
+    assert finding.evidence["counted_groups"] == [
+        "AWSManagedRulesKnownBadInputsRuleSet (KnownBadInputsRuleSet): overridden to Count"]
+
+
+def test_login_paths_require_account_takeover_protection(aws, run_check):
+    fronted_stage(aws, web_acl(aws, rules=BASELINE))
+    finding = only(run_check(MANAGED, check_settings={"wafv2": {"login_paths": ["/login"]}}), "regional/chat-acl")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["missing_groups"] == ["AWSManagedRulesATPRuleSet or AWSManagedRulesACFPRuleSet"]
+
+
+def test_managed_groups_read_denied_is_error(aws, run_check):
+    fronted_stage(aws, web_acl(aws, rules=BASELINE))
+    denied(aws, "GetWebACL")
+    finding = only(run_check(MANAGED), "regional/chat-acl")
+    assert finding.status is Status.ERROR
+    assert "wafv2:GetWebACL" in finding.message
+
+
+def test_managed_group_judging():
+    from checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
+
+    def judge(acl, login=False):
+        return judge_managed_groups(managed_group_uses(acl), REQUIRED_GROUPS, login)
+
+    # Firewall Manager groups count like the web ACL's own rules
+    fms = {"PreProcessFirewallManagerRuleGroups": [
+        {"Name": "org-baseline", "Priority": 0, "OverrideAction": {"None": {}},
+         "FirewallManagerStatement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": g}}}
+        for g in REQUIRED_GROUPS]}
+    assert judge(fms) == (sorted(REQUIRED_GROUPS), [], [])
+    fms["PostProcessFirewallManagerRuleGroups"] = [
+        {"Name": "org-atp", "Priority": 9, "OverrideAction": {"Count": {}},
+         "FirewallManagerStatement": {"ManagedRuleGroupStatement": {"VendorName": "AWS",
+                                                                    "Name": "AWSManagedRulesATPRuleSet"}}}]
+    _, missing, weak = judge(fms, login=True)
+    assert missing == [] and weak == ["AWSManagedRulesATPRuleSet (firewall-manager:org-atp): overridden to Count"]
+    # critical rules set to Count (or excluded) leave the group counted; other rules may be tuned
+    tuned = {"Rules": [
+        managed("AWSManagedRulesBotControlRuleSet", 1),
+        managed("AWSManagedRulesSQLiRuleSet", 2, RuleActionOverrides=[
+            {"Name": "SQLi_BODY", "ActionToUse": {"Count": {}}}]),
+        managed("AWSManagedRulesKnownBadInputsRuleSet", 3, RuleActionOverrides=[
+            {"Name": "Host_localhost_HEADER", "ActionToUse": {"Count": {}}}])]}
+    in_force, missing, weak = judge(tuned)
+    assert "AWSManagedRulesKnownBadInputsRuleSet" in in_force
+    assert weak == ["AWSManagedRulesSQLiRuleSet (SQLiRuleSet): critical rules overridden to Count/Allow: SQLi_BODY"]
+    excluded = {"Rules": [managed("AWSManagedRulesSQLiRuleSet", 2, ExcludedRules=[{"Name": "SQLi_QUERYARGUMENTS"}])]}
+    assert judge(excluded)[2][0].endswith("SQLi_QUERYARGUMENTS")
+    # a scope-down that leaves the AI paths out does not protect them
+    scoped = {"Rules": [managed("AWSManagedRulesBotControlRuleSet", 1, ScopeDownStatement=path_match("/static"))]}
+    assert "scope-down" in judge(scoped)[2][0]
+    # ACFP satisfies the login requirement too; a vendor's group of the same name is not AWS's
+    acfp = {"Rules": [*BASELINE, managed("AWSManagedRulesACFPRuleSet", 20)]}
+    assert judge(acfp, login=True)[1:] == ([], [])
+    other = {"Rules": [{**BASELINE[0], "Statement": {"ManagedRuleGroupStatement": {
+        "VendorName": "Acme", "Name": "AWSManagedRulesBotControlRuleSet"}}}]}
+    assert "AWSManagedRulesBotControlRuleSet" in judge(other)[1]
+
+
+def test_atp_counts_only_on_the_apps_login_path():
+    from checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
+
+    def atp(config):
+        return managed("AWSManagedRulesATPRuleSet", 20, ManagedRuleGroupConfigs=[config])
+
+    right = {"Rules": [*BASELINE, atp({"AWSManagedRulesATPRuleSet": {"LoginPath": "/login"}})]}
+    legacy = {"Rules": [*BASELINE, atp({"LoginPath": "/login"})]}
+    wrong = {"Rules": [*BASELINE, atp({"AWSManagedRulesATPRuleSet": {"LoginPath": "/admin/login"}})]}
+    for acl, ok in ((right, True), (legacy, True), (wrong, False)):
+        _, missing, weak = judge_managed_groups(managed_group_uses(acl, ("/login",)), REQUIRED_GROUPS, True)
+        assert (not missing and not weak) is ok, weak
+    assert "inspects login path /admin/login" in judge_managed_groups(
+        managed_group_uses(wrong, ("/login",)), REQUIRED_GROUPS, True)[2][0]

@@ -1,0 +1,94 @@
+"""Amazon EKS: the Kubernetes clusters that run self-hosted models, training and agent workloads.
+
+Which clusters run AI workloads is decided in `checks._scope.ai_eks_clusters`: tagged
+`posture:ai-workload`, the orchestrator of a SageMaker HyperPod cluster, or running in an AI VPC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checks import _scope
+from checks.ec2 import AI_VPC_PERMISSIONS
+from posture.core.context import CheckContext
+from posture.core.registry import check
+
+HYPERPOD_PERMISSIONS = ("sagemaker:ListClusters", "sagemaker:DescribeCluster")
+AI_CLUSTER_PERMISSIONS = ("eks:ListClusters", "eks:DescribeCluster", *HYPERPOD_PERMISSIONS, *AI_VPC_PERMISSIONS)
+# Control-plane log types an investigation of a cluster needs: who called the API server, and as whom.
+REQUIRED_LOG_TYPES = ("audit", "authenticator")
+
+
+def cluster_names(ctx: CheckContext) -> list[str]:
+    return list(ctx.paginate("eks", "list_clusters").get("clusters", []))
+
+
+def cluster(ctx: CheckContext, name: str) -> dict[str, Any]:
+    return dict(ctx.call("eks", "describe_cluster", name=name)["cluster"])
+
+
+def hyperpod_eks_cluster_arns(ctx: CheckContext) -> list[str]:
+    """The EKS clusters that this region's SageMaker HyperPod clusters are orchestrated by."""
+    found = []
+    for summary in ctx.paginate("sagemaker", "list_clusters").get("ClusterSummaries", []):
+        detail = ctx.call("sagemaker", "describe_cluster", ClusterName=summary["ClusterName"])
+        arn = ((detail.get("Orchestrator") or {}).get("Eks") or {}).get("ClusterArn")
+        if arn:
+            found.append(str(arn))
+    return found
+
+
+def enabled_log_types(detail: dict[str, Any]) -> list[str]:
+    """The control-plane log types the cluster sends to CloudWatch Logs."""
+    found: set[str] = set()
+    for setup in (detail.get("logging") or {}).get("clusterLogging") or []:
+        if setup.get("enabled"):
+            found.update(str(t) for t in setup.get("types") or [])
+    return sorted(found)
+
+
+def missing_log_types(detail: dict[str, Any], required: tuple[str, ...] = REQUIRED_LOG_TYPES) -> list[str]:
+    enabled = set(enabled_log_types(detail))
+    return [t for t in required if t not in enabled]
+
+
+@check(
+    id="eks.control_plane_audit_logs",
+    title="EKS clusters running AI workloads log audit and authenticator events",
+    description=(
+        "Every EKS cluster that runs AI workloads (tagged posture:ai-workload, orchestrating a SageMaker "
+        "HyperPod cluster, or in a VPC that runs AI workloads) sends the `audit` and `authenticator` "
+        "control-plane logs to CloudWatch Logs."
+    ),
+    rationale=(
+        "Self-hosted models, fine-tuning jobs and agent runtimes on EKS hold model weights, training data and "
+        "service-account credentials. The audit log is the only record of who read a secret, exec'd into a "
+        "model pod or changed a deployment; the authenticator log ties that to an IAM principal."
+    ),
+    remediation="`aws eks update-cluster-config --name <cluster> --logging "
+    "'{\"clusterLogging\":[{\"types\":[\"audit\",\"authenticator\"],\"enabled\":true}]}'`.",
+    service="eks",
+    scope="regional",
+    resource_type="AwsEksCluster",
+    severity="medium",
+    boundaries=["application", "model"],
+    csf=["DE.CM-01", "PR.PS-04"],
+    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM10:2025"],
+    permissions=list(AI_CLUSTER_PERMISSIONS),
+    atlas=["AML.T0044", "AML.T0048.004", "AML.T0018", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.8", "A.6.2.6"],
+    eu_ai_act=["Art. 12", "Art. 15"],
+    docs_url="https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
+)
+def control_plane_audit_logs(ctx: CheckContext) -> None:
+    for detail, why in _scope.judged(ctx, _scope.ai_eks_clusters(ctx)):
+        name = str(detail.get("name"))
+        with ctx.resource(name, arn=detail.get("arn") or ctx.arn("eks", f"cluster/{name}")):
+            missing = missing_log_types(detail)
+            evidence: dict[str, Any] = {"enabled_log_types": enabled_log_types(detail), "ai_workload_because": why}
+            if missing:
+                ctx.failed(f"control-plane log types not enabled: {', '.join(missing)}",
+                           {**evidence, "missing_log_types": missing})
+            else:
+                ctx.passed("audit and authenticator control-plane logs are enabled", evidence)
