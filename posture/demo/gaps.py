@@ -61,6 +61,11 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agentcore-control", "GetBrowser", None),
     ("bedrock-agentcore-control", "ListCodeInterpreters", {"codeInterpreterSummaries": []}),
     ("bedrock-agentcore-control", "GetCodeInterpreter", None),
+    # Nor AgentCore Identity's token vault or resource policies: none yet is ResourceNotFoundException.
+    ("bedrock-agentcore-control", "GetTokenVault", None),
+    ("bedrock-agentcore-control", "GetResourcePolicy", None),
+    # moto raises NotImplementedError for LookupEvents: an empty event history.
+    ("cloudtrail", "LookupEvents", {"Events": []}),
 )
 
 
