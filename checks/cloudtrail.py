@@ -554,6 +554,8 @@ def _record(event: dict[str, Any]) -> dict[str, Any]:
 
 def _time(event: dict[str, Any], record: dict[str, Any]) -> str:
     when = event.get("EventTime") or record.get("eventTime")
+    if isinstance(when, int | float) and not isinstance(when, bool):
+        when = datetime.fromtimestamp(when, UTC)
     return when.isoformat() if isinstance(when, datetime) else str(when or "")
 
 
