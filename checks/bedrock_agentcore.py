@@ -91,6 +91,11 @@ def code_interpreter(ctx: CheckContext, interpreter_id: str) -> dict[str, Any]:
     owasp_llm=["LLM08", "LLM07", "LLM06:2025", "LLM02:2025"],
     securityhub_controls=["BedrockAgentCore.1"],
     permissions=list(RUNTIME_PERMISSIONS),
+    atlas=["AML.T0025", "AML.T0086", "AML.M0032"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.5", "A.4.5"],
+    owasp_agentic=["ASI02", "ASI10"],
+    eu_ai_act=["Art. 15"],
 )
 def runtime_vpc_network_mode(ctx: CheckContext) -> None:
     for summary in runtimes(ctx):
@@ -129,6 +134,11 @@ def runtime_vpc_network_mode(ctx: CheckContext) -> None:
     owasp_llm=["LLM07", "LLM08", "LLM06:2025"],
     securityhub_controls=["BedrockAgentCore.2"],
     permissions=list(GATEWAY_PERMISSIONS),
+    atlas=["AML.T0049", "AML.T0053", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.5", "A.6.2.6"],
+    owasp_agentic=["ASI02", "ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def gateway_authorizer(ctx: CheckContext) -> None:
     for summary in gateways(ctx):
@@ -162,6 +172,11 @@ def gateway_authorizer(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["BedrockAgentCore.3"],
     permissions=[f"{IAM}:ListMemories", f"{IAM}:GetMemory", "kms:DescribeKey"],
+    atlas=["AML.T0085", "AML.T0092", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.6.2.5"],
+    owasp_agentic=["ASI06"],
+    eu_ai_act=["Art. 15", "Art. 10"],
 )
 def memory_cmk(ctx: CheckContext) -> None:
     for summary in memories(ctx):
@@ -189,6 +204,11 @@ def memory_cmk(ctx: CheckContext) -> None:
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["BedrockAgentCore.4"],
     permissions=[*GATEWAY_PERMISSIONS, "kms:DescribeKey"],
+    atlas=["AML.T0083", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.5"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
 )
 def gateway_cmk(ctx: CheckContext) -> None:
     for summary in gateways(ctx):
@@ -218,6 +238,11 @@ def gateway_cmk(ctx: CheckContext) -> None:
     owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
     securityhub_controls=["BedrockAgentCore.5"],
     permissions=list(BROWSER_PERMISSIONS),
+    atlas=["AML.T0051", "AML.T0086", "AML.M0032"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.5", "A.4.5"],
+    owasp_agentic=["ASI01", "ASI02"],
+    eu_ai_act=["Art. 15"],
 )
 def browser_not_public(ctx: CheckContext) -> None:
     for summary in custom_browsers(ctx):
@@ -251,6 +276,11 @@ def browser_not_public(ctx: CheckContext) -> None:
     owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
     securityhub_controls=["BedrockAgentCore.6"],
     permissions=list(BROWSER_PERMISSIONS),
+    atlas=["AML.T0051", "AML.T0053", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
+    owasp_agentic=["ASI01", "ASI10"],
+    eu_ai_act=["Art. 12"],
 )
 def browser_session_recording(ctx: CheckContext) -> None:
     for summary in custom_browsers(ctx):
@@ -286,6 +316,11 @@ def browser_session_recording(ctx: CheckContext) -> None:
     owasp_llm=["LLM02", "LLM08", "LLM05:2025", "LLM06:2025"],
     securityhub_controls=["BedrockAgentCore.7"],
     permissions=list(INTERPRETER_PERMISSIONS),
+    atlas=["AML.T0050", "AML.T0086", "AML.M0032"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.6"],
+    iso42001=["A.6.2.5", "A.4.5"],
+    owasp_agentic=["ASI05", "ASI02"],
+    eu_ai_act=["Art. 15"],
 )
 def code_interpreter_private_network(ctx: CheckContext) -> None:
     for summary in custom_code_interpreters(ctx):

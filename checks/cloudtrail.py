@@ -45,6 +45,10 @@ def trail_status(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
     owasp_llm=["LLM08", "LLM10", "LLM06:2025"],
     securityhub_controls=["CloudTrail.1", "CloudTrail.4"],
     permissions=["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+    atlas=["AML.T0012", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def multi_region_trail_logging(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -260,6 +264,10 @@ def logging_trails_covering(ctx: CheckContext, region: str) -> list[dict[str, An
     owasp_llm=["LLM06", "LLM02:2025"],
     securityhub_controls=["CloudTrail.2"],
     permissions=["cloudtrail:DescribeTrails"],
+    atlas=["AML.T0075", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
     for trail in all_trails(ctx):
@@ -289,6 +297,10 @@ def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
     owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
     securityhub_controls=["CloudTrail.5"],
     permissions=["cloudtrail:DescribeTrails"],
+    atlas=["AML.T0034", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.6", "A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     for trail in all_trails(ctx):
@@ -322,6 +334,10 @@ def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
     securityhub_controls=["S3.22", "S3.23"],
     permissions=[*s3.DISCOVERY_PERMISSIONS, *TRAIL_PERMISSIONS],
+    atlas=["AML.T0020", "AML.T0035", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8", "A.7.5"],
+    eu_ai_act=["Art. 12", "Art. 10"],
 )
 def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -363,6 +379,11 @@ def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
     csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
     owasp_llm=["LLM08", "LLM06", "LLM06:2025", "LLM02:2025"],
     permissions=[*TRAIL_PERMISSIONS, "bedrock:ListAgents", "bedrock:ListKnowledgeBases"],
+    atlas=["AML.T0053", "AML.T0085", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8"],
+    owasp_agentic=["ASI10"],
+    eu_ai_act=["Art. 12", "Art. 19"],
 )
 def bedrock_data_events_logged(ctx: CheckContext) -> None:
     if not ctx.offers("bedrock-agent", ctx.region):
@@ -407,6 +428,10 @@ def bedrock_data_events_logged(ctx: CheckContext) -> None:
     permissions=["cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLocation",
                  "s3:GetBucketPublicAccessBlock",
                  "s3:GetBucketPolicyStatus", "s3:GetBucketAcl"],
+    atlas=["AML.T0075", "AML.M0005"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.8"],
+    eu_ai_act=["Art. 12"],
 )
 def trail_bucket_not_public(ctx: CheckContext) -> None:
     own = {b["Name"] for b in s3.buckets(ctx)}
