@@ -672,10 +672,16 @@ def llmjacking_indicators(ctx: CheckContext) -> None:
     start = end - timedelta(days=days)
     indicators: list[Indicator] = []  # stays empty when the history cannot be read (the account's ERROR)
     with ctx.account_resource():
-        events, truncated = lookup_events(ctx, "EventSource", "bedrock.amazonaws.com", start, end)
+        # Rare events by name (a busy account's newest Bedrock events are all invocations), then the
+        # invocations themselves through the event source.
+        names = sorted(MODEL_ACCESS_EVENTS)
         if ctx.home().region == ctx.region:  # IAM's events are recorded in the partition's home region
-            keys, more = lookup_events(ctx, "EventName", BEDROCK_KEY_EVENT, start, end)
-            events, truncated = events + keys, truncated or more
+            names.append(BEDROCK_KEY_EVENT)
+        events: list[dict[str, Any]] = []
+        truncated = False
+        for attribute, value in [("EventName", n) for n in names] + [("EventSource", "bedrock.amazonaws.com")]:
+            page, more = lookup_events(ctx, attribute, value, start, end)
+            events, truncated = events + page, truncated or more
         invoked = any(e.get("EventName") in INVOCATION_EVENTS for e in events)
         roles: set[str] | None = set()
         unjudged = None
