@@ -675,8 +675,8 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
 @check(
     id="bedrock_agentcore.token_vault_cmk",
     title="The Bedrock AgentCore token vault is encrypted with a customer managed key",
-    description="The region's AgentCore Identity token vault (GetTokenVault) has kmsConfiguration keyType "
-    "CustomerManagedKey with a customer managed KMS key.",
+    description="In a region with AgentCore runtimes or gateways, the AgentCore Identity token vault "
+    "(GetTokenVault) has kmsConfiguration keyType CustomerManagedKey with a customer managed KMS key.",
     rationale=(
         "The token vault holds the OAuth tokens, refresh tokens and API keys agents use to act for users on "
         "third-party services. A customer managed key puts every decryption under the account's key policy and "
@@ -691,7 +691,7 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
     boundaries=["data", "application"],
     csf=["PR.DS-01", "PR.AA-01"],
     owasp_llm=["LLM06", "LLM02:2025"],
-    permissions=[f"{IAM}:GetTokenVault", "kms:DescribeKey"],
+    permissions=[f"{IAM}:GetTokenVault", f"{IAM}:ListAgentRuntimes", f"{IAM}:ListGateways", "kms:DescribeKey"],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/data-encryption.html",
     atlas=["AML.T0055", "AML.T0098", "AML.M0012"],
     nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
@@ -706,8 +706,8 @@ def token_vault_cmk(ctx: CheckContext) -> None:
         with ctx.resource(DEFAULT_VAULT, arn=ctx.arn(IAM, f"token-vault/{DEFAULT_VAULT}")):
             ctx.error(f"the token vault cannot be read: {exc.reason}")
         return
-    if vault is None:
-        return  # AgentCore Identity was never used in this region
+    if vault is None or not (runtimes(ctx) or gateways(ctx)):
+        return  # AgentCore Identity was never used here, or no agent runs here to use it
     vault_id = str(vault.get("tokenVaultId") or DEFAULT_VAULT)
     with ctx.resource(vault_id, arn=ctx.arn(IAM, f"token-vault/{vault_id}")):
         kms = vault.get("kmsConfiguration") or {}
@@ -800,11 +800,17 @@ DATA_PLANE_ENDPOINT, GATEWAY_ENDPOINT = "bedrock-agentcore", "bedrock-agentcore.
 
 
 def runtime_vpcs(ctx: CheckContext) -> dict[str, list[str]]:
-    """VPC id -> the names of the VPC-mode runtimes whose subnets are in it."""
+    """VPC id -> the names of the VPC-mode runtimes whose subnets are in it. A runtime that cannot be read
+    is one ERROR on it (its VPC is unknown); the others still count."""
     subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
     found: dict[str, list[str]] = {}
     for summary in runtimes(ctx):
-        network = runtime(ctx, summary["agentRuntimeId"]).get("networkConfiguration") or {}
+        try:
+            network = runtime(ctx, summary["agentRuntimeId"]).get("networkConfiguration") or {}
+        except AwsReadError as exc:
+            with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn"), type="Other"):
+                ctx.error(f"the runtime's network configuration cannot be read: {exc.reason}")
+            continue
         if network.get("networkMode") != "VPC":
             continue
         for subnet in (network.get("networkModeConfig") or {}).get("subnets") or []:
@@ -856,9 +862,9 @@ def vpc_endpoints(ctx: CheckContext) -> None:
     vpcs = runtime_vpcs(ctx)
     if not vpcs:
         return
-    wanted = [DATA_PLANE_ENDPOINT] + ([GATEWAY_ENDPOINT] if gateways(ctx) else [])
     for vpc_id, names in sorted(vpcs.items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
+            wanted = [DATA_PLANE_ENDPOINT] + ([GATEWAY_ENDPOINT] if gateways(ctx) else [])
             missing = missing_endpoints(ec2.vpc_endpoints(ctx), ctx.region, vpc_id, wanted)
             evidence = {"runtimes": sorted(names), "endpoints_needed": wanted, "endpoints_missing": missing}
             if missing:

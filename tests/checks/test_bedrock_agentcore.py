@@ -409,6 +409,7 @@ def test_target_credential_shortfalls_table():
 
 # -- token vault (simulated: moto has no AgentCore Identity) --------------------------------
 def put_vault(aws, key_type="CustomerManagedKey", key=None, region="us-east-1"):
+    make_gateway(aws, "vault-user")  # the vault is judged where an agent can use it
     kms = {"keyType": key_type, **({"kmsKeyArn": key} if key else {})}
     aws.simulation.put(SERVICE, "GetTokenVault", {"tokenVaultId": "default", "kmsConfiguration": kms,
                                                   "lastModifiedDate": NOW}, region=region)
@@ -427,6 +428,7 @@ def test_token_vault_with_service_key_fails(aws, run_check):
 
 
 def test_token_vault_read_denied_is_error_and_absent_vault_gives_nothing(aws, run_check):
+    make_gateway(aws)
     aws.simulation.fail(SERVICE, "GetTokenVault", DENIED, status=403, times=1)
     assert only(run_check("bedrock_agentcore.token_vault_cmk"), "default").status is Status.ERROR
     assert run_check("bedrock_agentcore.token_vault_cmk") == []
@@ -505,6 +507,13 @@ def test_vpc_endpoints_read_denied_is_error(aws, run_check):
     vpc = vpc_runtime(aws)
     aws.simulation.fail("ec2", "DescribeVpcEndpoints", "UnauthorizedOperation", status=403)
     assert only(run_check("bedrock_agentcore.vpc_endpoints"), vpc).status is Status.ERROR
+
+
+def test_unreadable_runtime_is_error_and_region_without_vpc_runtimes_gives_nothing(aws, run_check):
+    runtime = make_runtime(aws)
+    assert run_check("bedrock_agentcore.vpc_endpoints") == []  # a PUBLIC runtime has no VPC to judge
+    aws.simulation.fail(SERVICE, "GetAgentRuntime", DENIED, status=403)
+    assert only(run_check("bedrock_agentcore.vpc_endpoints"), runtime).status is Status.ERROR
 
 
 def test_missing_endpoints_table():
