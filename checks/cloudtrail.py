@@ -703,7 +703,10 @@ def llmjacking_indicators(ctx: CheckContext) -> None:
         else:
             ctx.skip()
     for found in indicators:
-        with ctx.resource(f"{found.event}/{found.event_id}", arn=None):
+        # A model-access change is one event; invocations are one problem per (event, principal), stable
+        # from scan to scan as new calls arrive.
+        key = found.event_id if found.kind == "model-access" else found.principal
+        with ctx.resource(f"{found.event}/{key}", arn=None):
             what = (f"{found.event} by {found.principal} at {found.first}" if found.kind == "model-access" else
                     f"{found.count} {found.event} call(s) by {found.principal}, outside the AI roles, "
                     f"{found.first} to {found.last}")
