@@ -372,11 +372,27 @@ def token_vault(ctx: CheckContext) -> dict[str, Any] | None:
 def resource_policy(ctx: CheckContext, arn: str) -> str | None:
     """The resource-based policy of a runtime, runtime endpoint or gateway; None when it has none."""
     try:
-        return ctx.call(SERVICE, "get_resource_policy", resourceArn=arn).get("policy") or None
+        # The answer's only member: an answer without it says nothing (ResourceNotFoundException says "none").
+        return ctx.call(SERVICE, "get_resource_policy", resourceArn=arn)["policy"] or None
     except AwsReadError as exc:
         if exc.code in NOT_FOUND:
             return None
         raise
+
+
+def checked_runtime(ctx: CheckContext, runtime_id: str) -> dict[str, Any]:
+    """The runtime's detail, for checks that PASS on an absent member: an answer without the members
+    AWS always sends (agentRuntimeArn, status) is not evidence of absence, it is an ERROR (KeyError)."""
+    return require(runtime(ctx, runtime_id), "agentRuntimeArn", "status")
+
+
+def require(detail: dict[str, Any], *members: str) -> dict[str, Any]:
+    """`detail`, when it has every one of `members` (members the model marks required); else KeyError,
+    which the resource's scope turns into an ERROR naming the field."""
+    for member in members:
+        if member not in detail:
+            raise KeyError(member)
+    return detail
 
 
 def gateway_arn(ctx: CheckContext, gateway_id: str) -> str:
@@ -461,7 +477,7 @@ def runtime_inbound_auth(ctx: CheckContext) -> None:
     issuers = allowed_issuers(ctx)
     for summary in runtimes(ctx):
         with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
-            authorizer = runtime(ctx, summary["agentRuntimeId"]).get("authorizerConfiguration")
+            authorizer = checked_runtime(ctx, summary["agentRuntimeId"]).get("authorizerConfiguration")
             evidence: dict[str, EvidenceValue] = {"runtime_name": summary.get("agentRuntimeName")}
             if not authorizer:
                 ctx.passed("inbound calls need IAM (SigV4) authentication", {**evidence, "inbound_auth": "IAM"})
@@ -510,7 +526,7 @@ def gateway_jwt_allow_list(ctx: CheckContext) -> None:
             continue  # judged by gateway_authorizer; no JWT to restrict
         with _gateway_scope(ctx, summary):
             detail = gateway(ctx, summary["gatewayId"])
-            if detail.get("authorizerType") != "CUSTOM_JWT":
+            if detail["authorizerType"] != "CUSTOM_JWT":  # required: an answer without it is an ERROR
                 ctx.skip()
                 continue
             authorizer = detail.get("authorizerConfiguration")
@@ -657,7 +673,7 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
         for listed in targets:
             target_id = listed["targetId"]
             with ctx.resource(f"{gateway_id}/{target_id}", arn=f"{gateway_arn(ctx, gateway_id)}/target/{target_id}"):
-                detail = gateway_target(ctx, gateway_id, target_id)
+                detail = require(gateway_target(ctx, gateway_id, target_id), "targetConfiguration")
                 problems, secrets = target_credential_shortfalls(detail)
                 kinds = [str(c.get("credentialProviderType")) for c in
                          detail.get("credentialProviderConfigurations") or []]
@@ -910,7 +926,7 @@ def secret_variables(variables: dict[str, Any] | None) -> list[str]:
 def runtime_env_secrets(ctx: CheckContext) -> None:
     for summary in runtimes(ctx):
         with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
-            variables = runtime(ctx, summary["agentRuntimeId"]).get("environmentVariables") or {}
+            variables = checked_runtime(ctx, summary["agentRuntimeId"]).get("environmentVariables") or {}
             found = secret_variables(variables)
             evidence = {"runtime_name": summary.get("agentRuntimeName"), "variables": len(variables),
                         "secret_shaped_variables": found}
