@@ -818,8 +818,7 @@ DATA_PLANE_ENDPOINT, GATEWAY_ENDPOINT = "bedrock-agentcore", "bedrock-agentcore.
 def runtime_vpcs(ctx: CheckContext) -> dict[str, list[str]]:
     """VPC id -> the names of the VPC-mode runtimes whose subnets are in it. A runtime that cannot be read
     is one ERROR on it (its VPC is unknown); the others still count."""
-    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
-    found: dict[str, list[str]] = {}
+    in_vpc: list[tuple[str, list[str]]] = []
     for summary in runtimes(ctx):
         try:
             network = runtime(ctx, summary["agentRuntimeId"]).get("networkConfiguration") or {}
@@ -827,12 +826,16 @@ def runtime_vpcs(ctx: CheckContext) -> dict[str, list[str]]:
             with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn"), type="Other"):
                 ctx.error(f"the runtime's network configuration cannot be read: {exc.reason}")
             continue
-        if network.get("networkMode") != "VPC":
-            continue
-        for subnet in (network.get("networkModeConfig") or {}).get("subnets") or []:
-            vpc = subnet_vpc.get(subnet)
-            if vpc and summary.get("agentRuntimeName") not in found.get(vpc, []):
-                found.setdefault(vpc, []).append(str(summary.get("agentRuntimeName")))
+        if network.get("networkMode") == "VPC":
+            in_vpc.append((str(summary.get("agentRuntimeName")),
+                           list((network.get("networkModeConfig") or {}).get("subnets") or [])))
+    if not in_vpc:
+        return {}  # no subnet to place: EC2 is not read
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
+    found: dict[str, list[str]] = {}
+    for name, subnets in in_vpc:
+        for vpc in sorted({subnet_vpc[s] for s in subnets if s in subnet_vpc}):
+            found.setdefault(vpc, []).append(name)
     return found
 
 
