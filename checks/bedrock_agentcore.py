@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import _policy, ec2
+from checks._secrets import secret_fields
 from checks.kms import judge_cmk
+from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
+from posture.core.models import EvidenceValue
 from posture.core.registry import check
 
 SERVICE = "bedrock-agentcore-control"
@@ -329,3 +333,607 @@ def code_interpreter_private_network(ctx: CheckContext) -> None:
             else:
                 ctx.failed(f"the code interpreter uses {mode or 'no'} network mode, with public internet access",
                            evidence)
+
+
+# -- reads of the deeper checks ------------------------------------------------------------
+ENDPOINT_PERMISSIONS = (f"{IAM}:ListAgentRuntimeEndpoints",)
+TARGET_PERMISSIONS = (f"{IAM}:ListGatewayTargets", f"{IAM}:GetGatewayTarget")
+NOT_FOUND = ("ResourceNotFoundException",)
+DEFAULT_VAULT = "default"
+# What the agents of an account are protected against, in the AI frameworks' words (shared by several checks).
+AGENT_ATLAS = ["AML.T0053", "AML.M0026", "AML.M0028"]
+
+
+def runtime_endpoints(ctx: CheckContext, runtime_id: str) -> list[dict[str, Any]]:
+    listed = ctx.paginate(SERVICE, "list_agent_runtime_endpoints", agentRuntimeId=runtime_id)
+    return [e for e in listed.get("runtimeEndpoints", []) if e.get("status") not in GONE]
+
+
+def gateway_targets(ctx: CheckContext, gateway_id: str) -> list[dict[str, Any]]:
+    listed = ctx.paginate(SERVICE, "list_gateway_targets", gatewayIdentifier=gateway_id).get("items", [])
+    return [t for t in listed if t.get("status") not in GONE]
+
+
+def gateway_target(ctx: CheckContext, gateway_id: str, target_id: str) -> dict[str, Any]:
+    return dict(ctx.call(SERVICE, "get_gateway_target", gatewayIdentifier=gateway_id, targetId=target_id))
+
+
+def token_vault(ctx: CheckContext) -> dict[str, Any] | None:
+    """The region's token vault (AgentCore Identity's store of OAuth tokens and API keys); None when the
+    account never created one there."""
+    try:
+        return dict(ctx.call(SERVICE, "get_token_vault"))
+    except AwsReadError as exc:
+        if exc.code in NOT_FOUND:
+            return None
+        raise
+
+
+def resource_policy(ctx: CheckContext, arn: str) -> str | None:
+    """The resource-based policy of a runtime, runtime endpoint or gateway; None when it has none."""
+    try:
+        # The answer's only member: an answer without it says nothing (ResourceNotFoundException says "none").
+        return ctx.call(SERVICE, "get_resource_policy", resourceArn=arn)["policy"] or None
+    except AwsReadError as exc:
+        if exc.code in NOT_FOUND:
+            return None
+        raise
+
+
+def checked_runtime(ctx: CheckContext, runtime_id: str) -> dict[str, Any]:
+    """The runtime's detail, for checks that PASS on an absent member: an answer without the members
+    AWS always sends (agentRuntimeArn, status) is not evidence of absence, it is an ERROR (KeyError)."""
+    return require(runtime(ctx, runtime_id), "agentRuntimeArn", "status")
+
+
+def require(detail: dict[str, Any], *members: str) -> dict[str, Any]:
+    """`detail`, when it has every one of `members` (members the model marks required); else KeyError,
+    which the resource's scope turns into an ERROR naming the field."""
+    for member in members:
+        if member not in detail:
+            raise KeyError(member)
+    return detail
+
+
+def gateway_arn(ctx: CheckContext, gateway_id: str) -> str:
+    return ctx.arn(IAM, f"gateway/{gateway_id}")
+
+
+# -- judging: JWT authorizers --------------------------------------------------------------
+def _named(values: Any) -> list[str]:
+    return [str(v) for v in (values or []) if str(v).strip()]
+
+
+def issuer_allowed(discovery_url: str, allowed: list[str]) -> bool:
+    """Whether `discovery_url` is one of `allowed` or lies under one of them (path boundary, by value)."""
+    for entry in allowed:
+        base = entry.rstrip("/")
+        if discovery_url in (entry, base) or discovery_url.startswith(base + "/"):
+            return True
+    return False
+
+
+def jwt_shortfalls(authorizer: dict[str, Any] | None, allowed_issuers: list[str] | None = None) -> list[str]:
+    """What a customJWTAuthorizer configuration lets through: [] when it names its issuer over https and
+    restricts tokens to named audiences or clients (no wildcard), within the issuer allow-list when one is set."""
+    jwt = (authorizer or {}).get("customJWTAuthorizer")
+    if not jwt:
+        return ["no customJWTAuthorizer configuration"]
+    missing = []
+    url = str(jwt.get("discoveryUrl") or "")
+    if not url.lower().startswith("https://"):
+        missing.append(f"discovery URL {url or '(none)'} is not https")
+    audiences, clients = _named(jwt.get("allowedAudience")), _named(jwt.get("allowedClients"))
+    if any("*" in v for v in audiences + clients):
+        missing.append("a wildcard in allowedAudience/allowedClients")
+    elif not audiences and not clients:
+        missing.append("no allowedAudience or allowedClients: any token of the issuer is accepted")
+    if allowed_issuers and url and not issuer_allowed(url, allowed_issuers):
+        missing.append(f"discovery URL {url} is not in the allowed_issuers setting")
+    return missing
+
+
+def jwt_evidence(authorizer: dict[str, Any] | None) -> dict[str, EvidenceValue]:
+    jwt = (authorizer or {}).get("customJWTAuthorizer") or {}
+    return {"discovery_url": jwt.get("discoveryUrl"), "allowed_audience": _named(jwt.get("allowedAudience")),
+            "allowed_clients": _named(jwt.get("allowedClients"))}
+
+
+def allowed_issuers(ctx: CheckContext) -> list[str]:
+    default: list[str] = []
+    return [str(v) for v in ctx.setting("allowed_issuers", default)]
+
+
+@check(
+    id="bedrock_agentcore.runtime_inbound_auth",
+    title="Bedrock AgentCore runtimes authenticate inbound callers",
+    description="Each AgentCore runtime either keeps IAM (SigV4) inbound authentication, or has a "
+    "customJWTAuthorizer with an https discovery URL that restricts tokens to named allowedAudience or "
+    "allowedClients (no wildcard), within `[checks.bedrock_agentcore] allowed_issuers` when set.",
+    rationale=(
+        "InvokeAgentRuntime starts the agent with its role, tools and memory. A JWT authorizer that names no "
+        "audience or client accepts any token the identity provider ever issued, to any application, so every "
+        "user of that provider (in a public IdP, anyone who signs up) can drive the agent."
+    ),
+    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> ... "
+    "--authorizer-configuration 'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/"
+    "openid-configuration,allowedClients=[<client-id>]}'` (or remove the JWT authorizer to require SigV4).",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["user_interface", "application"],
+    csf=["PR.AA-03", "PR.AA-05"],
+    owasp_llm=["LLM08", "LLM01", "LLM06:2025", "LLM01:2025"],
+    permissions=list(RUNTIME_PERMISSIONS),
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-oauth.html",
+    atlas=["AML.T0049", "AML.T0012", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.5", "A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI01"],
+    eu_ai_act=["Art. 15"],
+)
+def runtime_inbound_auth(ctx: CheckContext) -> None:
+    issuers = allowed_issuers(ctx)
+    for summary in runtimes(ctx):
+        with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
+            authorizer = checked_runtime(ctx, summary["agentRuntimeId"]).get("authorizerConfiguration")
+            evidence: dict[str, EvidenceValue] = {"runtime_name": summary.get("agentRuntimeName")}
+            if not authorizer:
+                ctx.passed("inbound calls need IAM (SigV4) authentication", {**evidence, "inbound_auth": "IAM"})
+                continue
+            evidence = {**evidence, "inbound_auth": "CUSTOM_JWT", **jwt_evidence(authorizer)}
+            missing = jwt_shortfalls(authorizer, issuers)
+            if missing:
+                ctx.failed(f"the runtime's JWT authorizer restricts too little: {'; '.join(missing)}", evidence)
+            else:
+                ctx.passed("inbound calls need a JWT of a named audience or client", evidence)
+
+
+@check(
+    id="bedrock_agentcore.gateway_jwt_allow_list",
+    title="Bedrock AgentCore gateways with a JWT authorizer name their allowed audiences or clients",
+    description="Each AgentCore gateway of authorizerType CUSTOM_JWT names non-empty allowedAudience or "
+    "allowedClients without a wildcard and an https discovery URL, within `[checks.bedrock_agentcore] "
+    "allowed_issuers` (issuer or discovery URLs) when set.",
+    rationale=(
+        "A gateway's JWT authorizer is the only gate in front of every tool it publishes. Without an audience "
+        "or client allow-list, a token issued for any other application of the same identity provider lists "
+        "and calls the tools with the gateway's role."
+    ),
+    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... --authorizer-type "
+    "CUSTOM_JWT --authorizer-configuration 'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/"
+    "openid-configuration,allowedClients=[<client-id>]}'`.",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["user_interface", "application"],
+    csf=["PR.AA-03", "PR.AA-05"],
+    owasp_llm=["LLM07", "LLM08", "LLM06:2025"],
+    permissions=list(GATEWAY_PERMISSIONS),
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-inbound-auth.html",
+    atlas=["AML.T0053", "AML.T0049", "AML.M0028"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.5", "A.6.2.6"],
+    owasp_agentic=["ASI02", "ASI03"],
+    eu_ai_act=["Art. 15"],
+)
+def gateway_jwt_allow_list(ctx: CheckContext) -> None:
+    issuers = allowed_issuers(ctx)
+    for summary in gateways(ctx):
+        if summary.get("authorizerType") not in (None, "CUSTOM_JWT"):
+            continue  # judged by gateway_authorizer; no JWT to restrict
+        with _gateway_scope(ctx, summary):
+            detail = gateway(ctx, summary["gatewayId"])
+            if detail["authorizerType"] != "CUSTOM_JWT":  # required: an answer without it is an ERROR
+                ctx.skip()
+                continue
+            authorizer = detail.get("authorizerConfiguration")
+            evidence = {"gateway_name": summary.get("name"), **jwt_evidence(authorizer)}
+            missing = jwt_shortfalls(authorizer, issuers)
+            if missing:
+                ctx.failed(f"the gateway's JWT authorizer restricts too little: {'; '.join(missing)}", evidence)
+            else:
+                ctx.passed("the gateway accepts only JWTs of named audiences or clients", evidence)
+
+
+def policy_engine_verdict(config: dict[str, Any] | None) -> tuple[bool, str]:
+    """(enforced, why) for a gateway's policyEngineConfiguration."""
+    if not config or not config.get("arn"):
+        return False, "no policy engine is attached: every tool call the authorizer lets in is allowed"
+    mode = config.get("mode")
+    if mode == "ENFORCE":
+        return True, "the policy engine enforces its Cedar policies on every tool call"
+    if mode == "LOG_ONLY":
+        return False, "the policy engine is in LOG_ONLY mode: it records denials and blocks nothing"
+    return False, f"the policy engine mode {mode or '(none)'} is not ENFORCE"
+
+
+@check(
+    id="bedrock_agentcore.gateway_policy_engine_enforced",
+    title="Bedrock AgentCore gateways enforce a policy engine on tool calls",
+    description="Each AgentCore gateway has a policyEngineConfiguration whose mode is ENFORCE (LOG_ONLY "
+    "detects and does not block).",
+    rationale=(
+        "Authorization at the gateway says who may connect; a policy engine says which tool, with which "
+        "arguments, for which user. Without one in ENFORCE mode, a prompt-injected agent can call any tool "
+        "of the gateway with any input, and LOG_ONLY only writes down that it did."
+    ),
+    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... "
+    "--policy-engine-configuration 'arn=<policy-engine-arn>,mode=ENFORCE'` (after testing the policies in "
+    "LOG_ONLY).",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["application"],
+    csf=["PR.AA-05", "PR.PS-01"],
+    owasp_llm=["LLM08", "LLM07", "LLM06:2025"],
+    permissions=list(GATEWAY_PERMISSIONS),
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/policy.html",
+    atlas=["AML.T0053", "AML.T0086", "AML.M0028", "AML.M0030"],
+    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.6"],
+    iso42001=["A.6.2.6", "A.9.2"],
+    owasp_agentic=["ASI02", "ASI01"],
+    eu_ai_act=["Art. 14", "Art. 15"],
+)
+def gateway_policy_engine_enforced(ctx: CheckContext) -> None:
+    for summary in gateways(ctx):
+        with _gateway_scope(ctx, summary):
+            config = gateway(ctx, summary["gatewayId"]).get("policyEngineConfiguration") or {}
+            enforced, why = policy_engine_verdict(config)
+            evidence = {"gateway_name": summary.get("name"), "policy_engine": config.get("arn"),
+                        "mode": config.get("mode")}
+            (ctx.passed if enforced else ctx.failed)(why, evidence)
+
+
+# -- judging: gateway target credentials ---------------------------------------------------
+VAULT_PROVIDERS = {"OAUTH": "oauthCredentialProvider", "API_KEY": "apiKeyCredentialProvider"}
+# Kinds that store no credential: the gateway's role, or the caller's own identity passed on.
+NO_STORED_CREDENTIAL = ("GATEWAY_IAM_ROLE", "CALLER_IAM_CREDENTIALS", "JWT_PASSTHROUGH")
+
+
+def _strings(value: Any, path: str) -> list[tuple[str, str]]:
+    """(dotted path, text) of every string leaf of a configuration tree."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in _strings(item, f"{path}.{key}" if path else key)]
+    if isinstance(value, list):
+        return [leaf for i, item in enumerate(value) for leaf in _strings(item, f"{path}[{i}]")]
+    return []
+
+
+def target_credential_shortfalls(target: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems with the target's credential providers, names of fields holding secret-shaped text)."""
+    problems = []
+    configs = target.get("credentialProviderConfigurations") or []
+    if not configs:
+        problems.append("no credential provider configuration")
+    for config in configs:
+        kind = config.get("credentialProviderType")
+        if kind in NO_STORED_CREDENTIAL:
+            continue
+        field = VAULT_PROVIDERS.get(str(kind))
+        provider = ((config.get("credentialProvider") or {}).get(field) or {}) if field else {}
+        if field is None:
+            problems.append(f"unknown credential provider type {kind}")
+        elif not str(provider.get("providerArn", "")).startswith("arn:"):
+            problems.append(f"{kind} credential provider names no token-vault provider ARN")
+    leaves = _strings(target.get("targetConfiguration") or {}, "targetConfiguration")
+    for i, config in enumerate(configs):
+        leaves += _strings(config.get("credentialProvider") or {}, f"credentialProviderConfigurations[{i}]")
+    leaves += _strings(target.get("metadataConfiguration") or {}, "metadataConfiguration")
+    return problems, secret_fields(dict(leaves))
+
+
+@check(
+    id="bedrock_agentcore.gateway_target_credentials",
+    title="Bedrock AgentCore gateway targets take their credentials from the token vault",
+    description="Each target of an AgentCore gateway authenticates to its tool with the gateway's IAM role "
+    "(GATEWAY_IAM_ROLE) or an OAuth / API-key credential provider of AgentCore Identity named by ARN, and "
+    "holds no credential-shaped literal in its configuration (schemas, endpoints, parameters).",
+    rationale=(
+        "A gateway target is what the agent reaches with a stored credential. Kept in the token vault the "
+        "secret is encrypted, rotated and never shown to the model; pasted into a schema, URL or parameter it "
+        "is readable by anyone who can read the target (bedrock-agentcore:GetGatewayTarget) and can leak into "
+        "tool descriptions the model sees."
+    ),
+    remediation="Create a credential provider (`aws bedrock-agentcore-control create-api-key-credential-provider "
+    "--name <name> --api-key <key>` or create-oauth2-credential-provider) and update the target to use it: "
+    "`aws bedrock-agentcore-control update-gateway-target --gateway-identifier <gw> --target-id <id> ... "
+    "--credential-provider-configurations 'credentialProviderType=API_KEY,credentialProvider={"
+    "apiKeyCredentialProvider={providerArn=<arn>}}'`; remove the literal and rotate the exposed secret.",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["application", "data"],
+    csf=["PR.AA-01", "PR.DS-01"],
+    owasp_llm=["LLM06", "LLM07", "LLM02:2025", "LLM07:2025"],
+    permissions=[*GATEWAY_PERMISSIONS, *TARGET_PERMISSIONS],
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-outbound-auth.html",
+    atlas=["AML.T0055", "AML.T0083", "AML.T0098", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.4.4", "A.6.2.5"],
+    owasp_agentic=["ASI03", "ASI02"],
+    eu_ai_act=["Art. 15"],
+)
+def gateway_target_credentials(ctx: CheckContext) -> None:
+    for summary in gateways(ctx):
+        gateway_id = summary["gatewayId"]
+        try:
+            targets = gateway_targets(ctx, gateway_id)
+        except AwsReadError as exc:
+            with _gateway_scope(ctx, summary):
+                ctx.error(f"the gateway's targets cannot be listed: {exc.reason}",
+                          {"gateway_name": summary.get("name")})
+            continue
+        for listed in targets:
+            target_id = listed["targetId"]
+            with ctx.resource(f"{gateway_id}/{target_id}", arn=f"{gateway_arn(ctx, gateway_id)}/target/{target_id}"):
+                detail = require(gateway_target(ctx, gateway_id, target_id), "targetConfiguration")
+                problems, secrets = target_credential_shortfalls(detail)
+                kinds = [str(c.get("credentialProviderType")) for c in
+                         detail.get("credentialProviderConfigurations") or []]
+                evidence = {"gateway_id": gateway_id, "target_type": listed.get("targetType"),
+                            "credential_provider_types": kinds, "secret_shaped_fields": secrets}
+                if secrets:
+                    problems.append(f"credential-shaped text in {', '.join(secrets)}")
+                if problems:
+                    ctx.failed(f"the target does not keep its credentials in the token vault: {'; '.join(problems)}",
+                               evidence)
+                else:
+                    ctx.passed(f"the target authenticates with {', '.join(kinds)}", evidence)
+
+
+@check(
+    id="bedrock_agentcore.token_vault_cmk",
+    title="The Bedrock AgentCore token vault is encrypted with a customer managed key",
+    description="In a region with AgentCore runtimes or gateways, the AgentCore Identity token vault "
+    "(GetTokenVault) has kmsConfiguration keyType CustomerManagedKey with a customer managed KMS key.",
+    rationale=(
+        "The token vault holds the OAuth tokens, refresh tokens and API keys agents use to act for users on "
+        "third-party services. A customer managed key puts every decryption under the account's key policy and "
+        "CloudTrail, and lets the account cut off a stolen agent identity by disabling the key."
+    ),
+    remediation="`aws bedrock-agentcore-control set-token-vault-cmk --kms-configuration "
+    "'keyType=CustomerManagedKey,kmsKeyArn=<key-arn>'`.",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["data", "application"],
+    csf=["PR.DS-01", "PR.AA-01"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=[f"{IAM}:GetTokenVault", f"{IAM}:ListAgentRuntimes", f"{IAM}:ListGateways", "kms:DescribeKey"],
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/data-encryption.html",
+    atlas=["AML.T0055", "AML.T0098", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.5", "A.7.2"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
+)
+def token_vault_cmk(ctx: CheckContext) -> None:
+    try:
+        vault = token_vault(ctx)
+    except AwsReadError as exc:
+        with ctx.resource(DEFAULT_VAULT, arn=ctx.arn(IAM, f"token-vault/{DEFAULT_VAULT}")):
+            ctx.error(f"the token vault cannot be read: {exc.reason}")
+        return
+    if vault is None or not (runtimes(ctx) or gateways(ctx)):
+        return  # AgentCore Identity was never used here, or no agent runs here to use it
+    vault_id = str(vault.get("tokenVaultId") or DEFAULT_VAULT)
+    with ctx.resource(vault_id, arn=ctx.arn(IAM, f"token-vault/{vault_id}")):
+        kms = vault.get("kmsConfiguration") or {}
+        evidence = {"token_vault_id": vault_id, "key_type": kms.get("keyType")}
+        if kms.get("keyType") == "CustomerManagedKey":
+            judge_cmk(ctx, kms.get("kmsKeyArn"), "the token vault", evidence)
+        else:
+            ctx.failed(f"the token vault uses a {kms.get('keyType') or 'service managed'} key, not a customer "
+                       "managed key", {**evidence, "kms_key": kms.get("kmsKeyArn")})
+
+
+# -- resource policies -----------------------------------------------------------------------
+def policy_exposure(document: Any, account_id: str) -> tuple[list[str], list[str]]:
+    """(statements letting anyone in without a condition that names the caller by value, principals of
+    other accounts it lets in) for a resource policy."""
+    accesses = _policy.who_can(document, f"{IAM}:*", account_id=account_id)
+    public = sorted({f"{a.statement.label}: {a.describe()}" for a in accesses if a.public})
+    outside = sorted({a.describe() for a in _policy.outside_account(accesses) if not a.public})
+    return public, outside
+
+
+def _policy_resources(ctx: CheckContext) -> list[tuple[str, str, str]]:
+    """(resource id, ARN, kind) of every runtime, runtime endpoint and gateway of the region."""
+    found = []
+    for summary in runtimes(ctx):
+        found.append((summary["agentRuntimeId"], summary["agentRuntimeArn"], "runtime"))
+    for summary in gateways(ctx):
+        found.append((summary["gatewayId"], gateway_arn(ctx, summary["gatewayId"]), "gateway"))
+    return found
+
+
+@check(
+    id="bedrock_agentcore.resource_policy_not_public",
+    title="Bedrock AgentCore runtimes, endpoints and gateways have no public resource policy",
+    description="The resource-based policy (GetResourcePolicy) of each AgentCore runtime, runtime endpoint and "
+    "gateway lets no principal `*` in without a condition that names the caller by value (account, "
+    "organization, source VPC or endpoint). No policy passes.",
+    rationale=(
+        "A resource policy is the second door to an agent: a `Principal: *` statement lets any AWS account "
+        "invoke the runtime or the gateway's tools, whatever the identity policies of this account say."
+    ),
+    remediation="Rewrite the statement with named principals or an aws:PrincipalOrgID / aws:SourceVpce "
+    "condition (`aws bedrock-agentcore-control put-resource-policy --resource-arn <arn> --policy file://p.json`) "
+    "or remove it (`aws bedrock-agentcore-control delete-resource-policy --resource-arn <arn>`).",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="critical",
+    boundaries=["application", "organizational"],
+    csf=["PR.AA-05", "PR.DS-01"],
+    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
+    permissions=[*RUNTIME_PERMISSIONS, *ENDPOINT_PERMISSIONS, f"{IAM}:ListGateways", f"{IAM}:GetResourcePolicy"],
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/resource-based-policies.html",
+    atlas=["AML.T0049", "AML.T0040", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.5", "A.6.2.6"],
+    owasp_agentic=["ASI03", "ASI07"],
+    eu_ai_act=["Art. 15"],
+)
+def resource_policy_not_public(ctx: CheckContext) -> None:
+    resources = _policy_resources(ctx)
+    for runtime_id, _arn, kind in list(resources):
+        if kind != "runtime":
+            continue
+        try:
+            endpoints = runtime_endpoints(ctx, runtime_id)
+        except AwsReadError as exc:
+            with ctx.resource(f"{runtime_id}/endpoints", arn=_arn):
+                ctx.error(f"the runtime's endpoints cannot be listed: {exc.reason}")
+            continue
+        resources += [(f"{runtime_id}/{e['name']}", e["agentRuntimeEndpointArn"], "runtime endpoint")
+                      for e in endpoints]
+    for resource_id, arn, kind in resources:
+        with ctx.resource(resource_id, arn=arn):
+            document = resource_policy(ctx, arn)
+            evidence: dict[str, EvidenceValue] = {"kind": kind, "has_policy": document is not None}
+            if document is None:
+                ctx.passed(f"the {kind} has no resource policy", evidence)
+                continue
+            public, outside = policy_exposure(document, ctx.account_id)
+            evidence = {**evidence, "public_statements": public, "other_accounts": outside}
+            if public:
+                ctx.failed(f"the {kind}'s resource policy lets anyone in: {'; '.join(public)}", evidence)
+            else:
+                ctx.passed(f"the {kind}'s resource policy names its callers", evidence)
+
+
+# -- network -----------------------------------------------------------------------------------
+DATA_PLANE_ENDPOINT, GATEWAY_ENDPOINT = "bedrock-agentcore", "bedrock-agentcore.gateway"
+
+
+def runtime_vpcs(ctx: CheckContext) -> dict[str, list[str]]:
+    """VPC id -> the names of the VPC-mode runtimes whose subnets are in it. A runtime that cannot be read
+    is one ERROR on it (its VPC is unknown); the others still count."""
+    in_vpc: list[tuple[str, list[str]]] = []
+    for summary in runtimes(ctx):
+        try:
+            network = runtime(ctx, summary["agentRuntimeId"]).get("networkConfiguration") or {}
+        except AwsReadError as exc:
+            with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn"), type="Other"):
+                ctx.error(f"the runtime's network configuration cannot be read: {exc.reason}")
+            continue
+        if network.get("networkMode") == "VPC":
+            in_vpc.append((str(summary.get("agentRuntimeName")),
+                           list((network.get("networkModeConfig") or {}).get("subnets") or [])))
+    if not in_vpc:
+        return {}  # no subnet to place: EC2 is not read
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
+    found: dict[str, list[str]] = {}
+    for name, subnets in in_vpc:
+        for vpc in sorted({subnet_vpc[s] for s in subnets if s in subnet_vpc}):
+            found.setdefault(vpc, []).append(name)
+    return found
+
+
+def missing_endpoints(endpoints: list[dict[str, Any]], region: str, vpc_id: str, wanted: list[str]) -> list[str]:
+    """The service suffixes of `wanted` with no available interface endpoint in `vpc_id`."""
+    have = {str(e.get("ServiceName", "")).rsplit(f"amazonaws.{region}.", 1)[-1] for e in endpoints
+            if e.get("VpcId") == vpc_id and e.get("VpcEndpointType") == "Interface"
+            and str(e.get("State", "")).lower() == "available"
+            and f"amazonaws.{region}." in str(e.get("ServiceName", ""))}
+    return [w for w in wanted if w not in have]
+
+
+@check(
+    id="bedrock_agentcore.vpc_endpoints",
+    title="VPCs of Bedrock AgentCore runtimes have AgentCore interface endpoints",
+    description="Every VPC in which an AgentCore runtime runs in VPC mode (an AI VPC) has available interface "
+    "VPC endpoints for com.amazonaws.<region>.bedrock-agentcore (runtime, memory, tools, identity) and, where "
+    "the region has gateways, com.amazonaws.<region>.bedrock-agentcore.gateway.",
+    rationale=(
+        "Without the endpoints, an agent's calls to its memory, token vault, tools and gateways leave the VPC "
+        "through a NAT to the public service endpoints: the traffic needs internet egress (which a "
+        "prompt-injected agent can use too) and escapes the VPC endpoint policies that could confine it."
+    ),
+    remediation="`aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id <vpc> --service-name "
+    "com.amazonaws.<region>.bedrock-agentcore --subnet-ids <subnets> --security-group-ids <sg> "
+    "--private-dns-enabled` (and the same for com.amazonaws.<region>.bedrock-agentcore.gateway).",
+    service=SERVICE,
+    scope="regional",
+    resource_type="AwsEc2Vpc",
+    severity="medium",
+    boundaries=["application"],
+    csf=["PR.IR-01", "PR.DS-02"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=[*RUNTIME_PERMISSIONS, f"{IAM}:ListGateways", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"],
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/vpc-interface-endpoints.html",
+    atlas=["AML.T0025", "AML.T0086", "AML.M0032"],
+    nist_ai_rmf=["MEASURE 2.7"],
+    iso42001=["A.6.2.5", "A.4.5"],
+    owasp_agentic=["ASI02", "ASI07"],
+    eu_ai_act=["Art. 15"],
+)
+def vpc_endpoints(ctx: CheckContext) -> None:
+    vpcs = runtime_vpcs(ctx)
+    if not vpcs:
+        return
+    for vpc_id, names in sorted(vpcs.items()):
+        with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
+            wanted = [DATA_PLANE_ENDPOINT] + ([GATEWAY_ENDPOINT] if gateways(ctx) else [])
+            missing = missing_endpoints(ec2.vpc_endpoints(ctx), ctx.region, vpc_id, wanted)
+            evidence = {"runtimes": sorted(names), "endpoints_needed": wanted, "endpoints_missing": missing}
+            if missing:
+                ctx.failed(f"no available interface endpoint for {', '.join(missing)}", evidence)
+            else:
+                ctx.passed(f"interface endpoints serve {', '.join(wanted)}", evidence)
+
+
+# -- secrets in runtime configuration ------------------------------------------------------------
+def secret_variables(variables: dict[str, Any] | None) -> list[str]:
+    """The names (never the values) of environment variables holding credential-shaped text."""
+    return sorted(secret_fields({str(k): None if v is None else str(v) for k, v in (variables or {}).items()}))
+
+
+@check(
+    id="bedrock_agentcore.runtime_env_secrets",
+    title="Bedrock AgentCore runtimes hold no secrets in environment variables",
+    description="No environment variable of an AgentCore runtime (GetAgentRuntime environmentVariables) holds "
+    "credential-shaped text (API keys, tokens, passwords); findings name the variables, never their values.",
+    rationale=(
+        "Runtime environment variables are returned to anyone allowed bedrock-agentcore:GetAgentRuntime and "
+        "are readable by the agent's own code: a prompt-injected agent that runs code or echoes its environment "
+        "hands the key to the attacker. AgentCore Identity or Secrets Manager keep it out of both."
+    ),
+    remediation="Move the secret to an AgentCore Identity credential provider or AWS Secrets Manager, read it "
+    "at run time with the runtime's role, remove it with `aws bedrock-agentcore-control update-agent-runtime "
+    "--agent-runtime-id <id> ... --environment-variables <without it>`, and rotate it.",
+    service=SERVICE,
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["application", "data"],
+    csf=["PR.AA-01", "PR.DS-01"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=list(RUNTIME_PERMISSIONS),
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-how-it-works.html",
+    atlas=["AML.T0055", "AML.T0083", "AML.M0012"],
+    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
+    iso42001=["A.6.2.5", "A.4.4"],
+    owasp_agentic=["ASI03"],
+    eu_ai_act=["Art. 15"],
+)
+def runtime_env_secrets(ctx: CheckContext) -> None:
+    for summary in runtimes(ctx):
+        with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
+            variables = checked_runtime(ctx, summary["agentRuntimeId"]).get("environmentVariables") or {}
+            found = secret_variables(variables)
+            evidence = {"runtime_name": summary.get("agentRuntimeName"), "variables": len(variables),
+                        "secret_shaped_variables": found}
+            if found:
+                ctx.failed(f"environment variables {', '.join(found)} hold credential-shaped values", evidence)
+            else:
+                ctx.passed("no environment variable holds a credential-shaped value", evidence)

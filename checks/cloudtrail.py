@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from checks import _agents, _scope, bedrock_agent, s3
+from checks import _agents, _scope, bedrock_agent, bedrock_agentcore, iam, s3
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
@@ -471,3 +474,239 @@ def bucket_policy_public(ctx: CheckContext, name: str) -> bool:
 def public_acl_grants(ctx: CheckContext, name: str) -> list[str]:
     grants = ctx.call("s3", "get_bucket_acl", Bucket=name).get("Grants", [])
     return sorted({g["Permission"] for g in grants if g.get("Grantee", {}).get("URI") in EVERYONE})
+
+
+# -- Bedrock AgentCore data events ------------------------------------------------------------
+AGENTCORE_RUNTIME, AGENTCORE_GATEWAY = "AWS::BedrockAgentCore::Runtime", "AWS::BedrockAgentCore::Gateway"
+
+
+@check(
+    id="cloudtrail.agentcore_data_events",
+    title="CloudTrail records Bedrock AgentCore runtime and gateway calls",
+    description="For every AgentCore runtime and gateway in the region, a logging trail that covers the region "
+    "has an advanced event selector for its data events (resources.type AWS::BedrockAgentCore::Runtime for "
+    "InvokeAgentRuntime, AWS::BedrockAgentCore::Gateway for InvokeGateway tool calls), not narrowed away from "
+    "the resource by ARN.",
+    rationale=(
+        "Agent invocations and the tool calls a gateway makes are data events, off by default: without them "
+        "there is no record of who drove an agent, which tools it called or what a prompt-injected session "
+        "did, and nothing to alert on."
+    ),
+    remediation="Add an advanced event selector to a trail: `aws cloudtrail put-event-selectors --trail-name "
+    "<trail> --advanced-event-selectors '[{\"Name\":\"AgentCore\",\"FieldSelectors\":[{\"Field\":"
+    "\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\",\"Equals\":["
+    "\"AWS::BedrockAgentCore::Runtime\"]}]},{\"Name\":\"AgentCoreGateway\",\"FieldSelectors\":[{\"Field\":"
+    "\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\",\"Equals\":["
+    "\"AWS::BedrockAgentCore::Gateway\"]}]}]'` (keep the trail's existing selectors in the list).",
+    service="cloudtrail",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["application", "organizational"],
+    csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
+    owasp_llm=["LLM08", "LLM06", "LLM06:2025", "LLM02:2025"],
+    permissions=[*TRAIL_PERMISSIONS, "bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListGateways"],
+    docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/enabling-cloudtrail-data-event-logging.html",
+    atlas=["AML.T0053", "AML.T0051", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
+    iso42001=["A.6.2.8", "A.6.2.6"],
+    owasp_agentic=["ASI10", "ASI02"],
+    eu_ai_act=["Art. 12", "Art. 19"],
+)
+def agentcore_data_events(ctx: CheckContext) -> None:
+    if not ctx.offers(bedrock_agentcore.SERVICE, ctx.region):
+        return  # no AgentCore resources can exist here
+    resources = [(r["agentRuntimeId"], r.get("agentRuntimeName", r["agentRuntimeId"]), AGENTCORE_RUNTIME,
+                  r["agentRuntimeArn"]) for r in bedrock_agentcore.runtimes(ctx)]
+    resources += [(g["gatewayId"], g.get("name", g["gatewayId"]), AGENTCORE_GATEWAY,
+                   bedrock_agentcore.gateway_arn(ctx, g["gatewayId"])) for g in bedrock_agentcore.gateways(ctx)]
+    for resource_id, name, resource_type, arn in resources:
+        with ctx.resource(resource_id, arn=arn):
+            by = sorted(t["Name"] for t in logging_trails_covering(ctx, ctx.region)
+                        if data_event_coverage(ctx, t, resource_type, arn))
+            evidence = {"name": name, "data_event_type": resource_type, "trails": by}
+            if by:
+                ctx.passed(f"{resource_type} data events are recorded by trail {by[0]}", evidence)
+            else:
+                ctx.failed(f"no logging trail records {resource_type} data events", evidence)
+
+
+# -- LLMjacking indicators in the event history -----------------------------------------------
+# Account-level model-access and logging changes that LLMjacking reports (Sysdig, Permiso, Elastic's
+# Bedrock rules) name as the attacker's first steps: unlock models, then blind the account.
+MODEL_ACCESS_EVENTS = frozenset({
+    "PutFoundationModelEntitlement", "PutUseCaseForModelAccess", "CreateFoundationModelAgreement",
+    "DeleteModelInvocationLoggingConfiguration",
+})
+BEDROCK_KEY_EVENT = "CreateServiceSpecificCredential"  # a Bedrock API key (IAM, service bedrock.amazonaws.com)
+INVOCATION_EVENTS = frozenset({"InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream"})
+LOOKUP_PAGES = 5  # LookupEvents answers 50 events a page and allows 2 calls a second: keep the scan bounded
+LOOKUP_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Indicator:
+    kind: str  # "model-access" or "invocation"
+    event: str
+    principal: str
+    first: str
+    last: str
+    count: int
+    event_id: str
+    error: str | None
+
+
+def event_principal(record: dict[str, Any]) -> str:
+    """Who made a CloudTrail event: the role behind an assumed-role session, else the identity's ARN."""
+    identity = record.get("userIdentity") or {}
+    issuer = (identity.get("sessionContext") or {}).get("sessionIssuer") or {}
+    if identity.get("type") == "AssumedRole" and issuer.get("arn"):
+        return str(issuer["arn"])
+    return str(identity.get("arn") or identity.get("invokedBy") or identity.get("type") or "unknown")
+
+
+def _record(event: dict[str, Any]) -> dict[str, Any]:
+    try:
+        parsed = json.loads(event.get("CloudTrailEvent") or "{}")
+    except ValueError:
+        parsed = {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _time(event: dict[str, Any], record: dict[str, Any]) -> str:
+    when = event.get("EventTime") or record.get("eventTime")
+    if isinstance(when, int | float) and not isinstance(when, bool):
+        when = datetime.fromtimestamp(when, UTC)
+    return when.isoformat() if isinstance(when, datetime) else str(when or "")
+
+
+def llmjacking_indicators_of(events: list[dict[str, Any]], ai_roles: set[str] | None) -> list[Indicator]:
+    """The indicators among LookupEvents results: every model-access change and Bedrock API-key creation,
+    and invocations by principals outside the AI roles grouped by (principal, event). `ai_roles` None: the
+    AI roles are unknown, invocations are not judged."""
+    found: list[Indicator] = []
+    invocations: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}
+    seen: set[str] = set()
+    for event in events:
+        record = _record(event)
+        name = str(event.get("EventName") or record.get("eventName") or "")
+        event_id = str(event.get("EventId") or record.get("eventID") or "")
+        if event_id and event_id in seen:
+            continue
+        seen.add(event_id)
+        principal, when = event_principal(record), _time(event, record)
+        error = record.get("errorCode")
+        if name in MODEL_ACCESS_EVENTS or (
+                name == BEDROCK_KEY_EVENT
+                and (record.get("requestParameters") or {}).get("serviceName") == "bedrock.amazonaws.com"):
+            found.append(Indicator("model-access", name, principal, when, when, 1, event_id, error))
+        elif name in INVOCATION_EVENTS and ai_roles is not None and principal not in ai_roles \
+                and (record.get("userIdentity") or {}).get("type") != "AWSService":
+            invocations.setdefault((principal, name), []).append((when, event_id, error))
+    for (principal, name), calls in sorted(invocations.items()):
+        times = sorted(t for t, _, _ in calls)
+        errors = sorted({e for _, _, e in calls if e})
+        found.append(Indicator("invocation", name, principal, times[0], times[-1], len(calls),
+                               min(i for _, i, _ in calls), ", ".join(errors) or None))
+    return found
+
+
+def lookup_events(ctx: CheckContext, attribute: str, value: str, start: datetime, end: datetime
+                  ) -> tuple[list[dict[str, Any]], bool]:
+    """Up to LOOKUP_PAGES pages of events with `attribute` = `value`, and whether more were left unread."""
+    events: list[dict[str, Any]] = []
+    token: str | None = None
+    for _ in range(LOOKUP_PAGES):
+        params: dict[str, Any] = {"LookupAttributes": [{"AttributeKey": attribute, "AttributeValue": value}],
+                                  "StartTime": start, "EndTime": end, "MaxResults": LOOKUP_PAGE_SIZE}
+        if token:
+            params["NextToken"] = token
+        page = ctx.call("cloudtrail", "lookup_events", **params)
+        events += page.get("Events", [])
+        token = page.get("NextToken")
+        if not token:
+            return events, False
+    return events, True
+
+
+@check(
+    id="cloudtrail.llmjacking_indicators",
+    title="No LLMjacking indicators in the recent CloudTrail event history",
+    description="Opt-in (`[checks.cloudtrail] lookback_days = N`): the region's CloudTrail event history of the "
+    "last N days (LookupEvents, bounded) holds no Bedrock model-access change (PutFoundationModelEntitlement, "
+    "PutUseCaseForModelAccess, CreateFoundationModelAgreement), no deletion of model invocation logging, no "
+    "Bedrock API key creation (CreateServiceSpecificCredential for bedrock.amazonaws.com), and no "
+    "InvokeModel/Converse-family call by a principal outside the account's AI roles.",
+    rationale=(
+        "LLMjacking is the abuse of stolen cloud credentials to run expensive models at the victim's cost: "
+        "attackers enable model access, turn invocation logging off so their prompts leave no trace, mint "
+        "long-lived Bedrock keys and then invoke models from identities that never used them before."
+    ),
+    remediation="Investigate each event's principal (source IP, user agent, access key); if unexpected, "
+    "deactivate its keys (`aws iam update-access-key --status Inactive ...`, `aws iam "
+    "delete-service-specific-credential ...`), revoke role sessions, restore invocation logging and restrict "
+    "bedrock:InvokeModel and model-access actions to the AI roles (SCP or permission boundary).",
+    service="cloudtrail",
+    scope="regional",
+    resource_type="Other",
+    severity="high",
+    boundaries=["model", "organizational"],
+    csf=["DE.CM-03", "DE.AE-02", "DE.CM-09"],
+    owasp_llm=["LLM10", "LLM04", "LLM10:2025"],
+    permissions=["cloudtrail:LookupEvents", *iam.AI_ROLE_PERMISSIONS],
+    docs_url="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html",
+    atlas=["AML.T0034", "AML.T0012", "AML.T0040", "AML.M0024"],
+    nist_ai_rmf=["MEASURE 2.4", "MEASURE 2.7", "MANAGE 4.1"],
+    iso42001=["A.6.2.6", "A.6.2.8"],
+    eu_ai_act=["Art. 12", "Art. 15"],
+)
+def llmjacking_indicators(ctx: CheckContext) -> None:
+    days = ctx.setting("lookback_days", 0)
+    if days <= 0:
+        return  # opt-in: LookupEvents is slow and rate limited
+    end = datetime.now(UTC).replace(microsecond=0)
+    start = end - timedelta(days=days)
+    indicators: list[Indicator] = []  # stays empty when the history cannot be read (the account's ERROR)
+    with ctx.account_resource():
+        # Rare events by name (a busy account's newest Bedrock events are all invocations), then the
+        # invocations themselves through the event source.
+        names = sorted(MODEL_ACCESS_EVENTS)
+        if ctx.home().region == ctx.region:  # IAM's events are recorded in the partition's home region
+            names.append(BEDROCK_KEY_EVENT)
+        events: list[dict[str, Any]] = []
+        truncated = False
+        for attribute, value in [("EventName", n) for n in names] + [("EventSource", "bedrock.amazonaws.com")]:
+            page, more = lookup_events(ctx, attribute, value, start, end)
+            events, truncated = events + page, truncated or more
+        invoked = any(e.get("EventName") in INVOCATION_EVENTS for e in events)
+        roles: set[str] | None = set()
+        unjudged = None
+        if invoked:
+            try:
+                roles = {role["Arn"] for role, _ in _scope.judged(ctx, _scope.ai_roles(ctx))}
+            except AwsReadError as exc:
+                roles, unjudged = None, exc.reason
+        indicators = llmjacking_indicators_of(events, roles)
+        evidence: dict[str, EvidenceValue] = {"lookback_days": days, "events_read": len(events),
+                                              "history_truncated": truncated}
+        if unjudged:
+            ctx.error(f"model invocations cannot be judged: the AI roles cannot be read ({unjudged}); "
+                      f"{len(indicators)} model-access indicator(s) reported apart", evidence)
+        elif not indicators:
+            ctx.passed(f"no LLMjacking indicator in the last {days} days"
+                       + (" (only the newest events were read)" if truncated else ""), evidence)
+            return
+        else:
+            ctx.skip()
+    for found in indicators:
+        # A model-access change is one event; invocations are one problem per (event, principal), stable
+        # from scan to scan as new calls arrive.
+        key = found.event_id if found.kind == "model-access" else found.principal
+        with ctx.resource(f"{found.event}/{key}", arn=None):
+            what = (f"{found.event} by {found.principal} at {found.first}" if found.kind == "model-access" else
+                    f"{found.count} {found.event} call(s) by {found.principal}, outside the AI roles, "
+                    f"{found.first} to {found.last}")
+            ctx.failed(what + (f" (failed: {found.error})" if found.error else ""), {
+                "indicator": found.kind, "event_name": found.event, "principal": found.principal,
+                "first_seen": found.first, "last_seen": found.last, "count": found.count,
+                "error_code": found.error, "lookback_days": days})

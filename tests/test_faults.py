@@ -54,6 +54,9 @@ Key = tuple[str, str, str]  # (check id, region, resource id)
 Read = tuple[str, str]  # (botocore service name, API operation name)
 SENTINEL = "posture-fault-page-2"
 BYSTANDERS = 3
+# Opt-in checks switched on, so the matrix reaches them too (cloudtrail.llmjacking_indicators reads the
+# event history only with a lookback).
+SETTINGS = {"cloudtrail": {"lookback_days": 1}}
 FAULTS = ("denied", "denied_details", "throttled_then_ok", "throttled", "http_500_details", "http_503",
           "read_timeout", "refused", "page_2_error", "wrong_shape", "missing_fields")
 # These fail only the reads of one resource (operations that need an id) while the listings
@@ -306,7 +309,8 @@ class Matrix:
         return [sorted(members) for members, _ in groups]
 
     def scan(self, check_ids: list[str], max_attempts: int = 2) -> list[Finding]:
-        config = ScanConfig(checks=tuple(check_ids), regions=REGIONS, max_attempts=max_attempts, workers=8)
+        config = ScanConfig(checks=tuple(check_ids), regions=REGIONS, max_attempts=max_attempts, workers=8,
+                            check_settings=SETTINGS)
         return scan(config, self.registry).findings
 
 
@@ -319,7 +323,8 @@ def matrix(_local_aws: Any, registry: Registry) -> Iterator[Matrix]:
         seeded_demo(_local_aws)
         reads = Reads()
         with recording(reads):
-            findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8), registry).findings
+            findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8, check_settings=SETTINGS),
+                            registry).findings
         clean = {key(f): f for f in findings}
         assert len(clean) == len(findings), "two findings share a (check, region, resource)"
         assert any(f.status is Status.PASS for f in findings) and any(f.status is Status.FAIL for f in findings)

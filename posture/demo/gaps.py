@@ -82,6 +82,11 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("cognito-identity", "GetIdentityPoolRoles", {"Roles": {}}),
     ("guardduty", "ListMalwareProtectionPlans", {"malwareProtectionPlans": []}),  # rest-json: wire names
     ("guardduty", "GetMalwareProtectionPlan", None),
+    # Nor AgentCore Identity's token vault or resource policies: none yet is ResourceNotFoundException.
+    ("bedrock-agentcore-control", "GetTokenVault", None),
+    ("bedrock-agentcore-control", "GetResourcePolicy", None),
+    # moto raises NotImplementedError for LookupEvents: an empty event history.
+    ("cloudtrail", "LookupEvents", {"Events": []}),
 )
 
 

@@ -331,3 +331,150 @@ def test_trails_with_the_same_name_are_judged_apart(aws, run_check, override):
 def test_management_coverage(selectors, trail_flags, expected):
     from checks.cloudtrail import management_coverage
     assert set(management_coverage(trail_flags, selectors)) == expected
+
+
+# -- AgentCore data events ---------------------------------------------------------------------
+from datetime import UTC, datetime  # noqa: E402
+
+from checks import cloudtrail  # noqa: E402
+
+AGENTCORE_EVENTS = "cloudtrail.agentcore_data_events"
+AGENTCORE = "bedrock-agentcore-control"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/agentcore"
+
+
+def agentcore_resources(aws):
+    control = aws.client(AGENTCORE, "us-east-1")
+    runtime = control.create_agent_runtime(
+        agentRuntimeName="support", roleArn=ROLE, networkConfiguration={"networkMode": "PUBLIC"},
+        agentRuntimeArtifact={"containerConfiguration": {
+            "containerUri": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/agent:1"}})["agentRuntimeId"]
+    gateway = control.create_gateway(name="tools", roleArn=ROLE, protocolType="MCP",
+                                     authorizerType="AWS_IAM")["gatewayId"]
+    return runtime, gateway
+
+
+def test_agentcore_runtime_selector_passes_gateway_without_fails(aws, run_check):
+    runtime, gateway = agentcore_resources(aws)
+    trail(aws, "ai-trail", IsMultiRegionTrail=True)
+    aws.client("cloudtrail").put_event_selectors(
+        TrailName="ai-trail", AdvancedEventSelectors=[data_selector(cloudtrail.AGENTCORE_RUNTIME)])
+    findings = run_check(AGENTCORE_EVENTS)
+    assert only(findings, runtime).status is Status.PASS
+    assert only(findings, runtime).evidence["trails"] == ["ai-trail"]
+    missing = only(findings, gateway)
+    assert missing.status is Status.FAIL
+    assert missing.evidence["data_event_type"] == "AWS::BedrockAgentCore::Gateway"
+
+
+def test_agentcore_selector_of_a_stopped_trail_fails(aws, run_check):
+    runtime, _ = agentcore_resources(aws)
+    trail(aws, "ai-trail", log=False)
+    aws.client("cloudtrail").put_event_selectors(
+        TrailName="ai-trail", AdvancedEventSelectors=[data_selector(cloudtrail.AGENTCORE_RUNTIME)])
+    assert only(run_check(AGENTCORE_EVENTS), runtime).status is Status.FAIL
+
+
+def test_agentcore_trail_status_denied_is_error(aws, run_check):
+    runtime, _ = agentcore_resources(aws)
+    trail(aws, "ai-trail")
+    aws.simulation.fail("cloudtrail", "GetTrailStatus", "AccessDeniedException")
+    assert only(run_check(AGENTCORE_EVENTS), runtime).status is Status.ERROR
+
+
+def test_agentcore_selector_narrowed_to_another_runtime_does_not_count():
+    arn = f"arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:runtime/support-0abc"
+    other = data_selector(cloudtrail.AGENTCORE_RUNTIME, arn_prefix=arn.replace("support", "billing"))
+    assert cloudtrail.advanced_coverage(other, cloudtrail.AGENTCORE_RUNTIME, arn) == frozenset()
+    mine = data_selector(cloudtrail.AGENTCORE_RUNTIME, arn_prefix=arn)
+    assert cloudtrail.advanced_coverage(mine, cloudtrail.AGENTCORE_RUNTIME, arn) == cloudtrail.BOTH
+    assert cloudtrail.advanced_coverage(mine, cloudtrail.AGENTCORE_GATEWAY, arn) == frozenset()
+
+
+# -- LLMjacking indicators -----------------------------------------------------------------------
+LLMJACKING = "cloudtrail.llmjacking_indicators"
+LOOKBACK = {"check_settings": {"cloudtrail": {"lookback_days": 7}}}
+AI_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ai-app"
+
+
+def event(name, principal, *, event_id, source="bedrock.amazonaws.com", kind="AssumedRole", error=None,
+          when="2026-11-30T10:00:00Z", **request):
+    identity = ({"type": "AssumedRole", "arn": f"{principal.replace(':role/', ':assumed-role/')}/s",
+                 "sessionContext": {"sessionIssuer": {"type": "Role", "arn": principal}}}
+                if kind == "AssumedRole" else {"type": kind, "arn": principal})
+    record = {"eventName": name, "eventSource": source, "eventID": event_id, "eventTime": when,
+              "userIdentity": identity, "requestParameters": request or None,
+              **({"errorCode": error} if error else {})}
+    return {"EventId": event_id, "EventName": name, "EventSource": source, "CloudTrailEvent": json.dumps(record),
+            "EventTime": datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(UTC).timestamp()}
+
+
+def test_llmjacking_is_opt_in(aws, run_check):
+    aws.simulation.put("cloudtrail", "LookupEvents", {"Events": [
+        event("PutUseCaseForModelAccess", AI_ROLE, event_id="e1")]})
+    assert run_check(LLMJACKING) == []
+
+
+def test_llmjacking_quiet_history_passes_and_model_access_change_fails(aws, run_check):
+    assert only(run_check(LLMJACKING, **LOOKBACK), ACCOUNT).status is Status.PASS
+    aws.simulation.put("cloudtrail", "LookupEvents", {"Events": [
+        event("PutFoundationModelEntitlement", "arn:aws:iam::123456789012:user/intern", kind="IAMUser",
+              event_id="e-entitle")]})
+    findings = run_check(LLMJACKING, **LOOKBACK)
+    found = only(findings, "PutFoundationModelEntitlement/e-entitle")
+    assert found.status is Status.FAIL
+    assert found.evidence["principal"] == "arn:aws:iam::123456789012:user/intern"
+    assert [f for f in findings if f.resource_id == ACCOUNT] == []
+
+
+def test_llmjacking_invocations_outside_ai_roles_fail(aws, run_check):
+    iam = aws.client("iam")
+    iam.create_role(RoleName="ai-app", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    stranger = f"arn:aws:iam::{ACCOUNT}:user/ci-bot"
+    aws.simulation.put("cloudtrail", "LookupEvents", {"Events": [
+        event("InvokeModel", AI_ROLE, event_id="a1"),
+        event("InvokeModel", stranger, kind="IAMUser", event_id="b1"),
+        event("Converse", stranger, kind="IAMUser", event_id="b2", when="2026-11-30T11:00:00Z"),
+    ]})
+    findings = run_check(LLMJACKING, **LOOKBACK)
+    assert sorted(f.resource_id for f in findings) == [f"Converse/{stranger}", f"InvokeModel/{stranger}"]
+    assert {f.evidence["principal"] for f in findings} == {stranger}
+
+
+def test_llmjacking_history_denied_is_error(aws, run_check):
+    aws.simulation.fail("cloudtrail", "LookupEvents", "AccessDeniedException")
+    assert only(run_check(LLMJACKING, **LOOKBACK), ACCOUNT).status is Status.ERROR
+
+
+def test_llmjacking_indicators_table():
+    user = f"arn:aws:iam::{ACCOUNT}:user/x"
+    events = [
+        event("DeleteModelInvocationLoggingConfiguration", AI_ROLE, event_id="1"),
+        event("DeleteModelInvocationLoggingConfiguration", AI_ROLE, event_id="1"),  # a second lookup's copy
+        event("CreateServiceSpecificCredential", user, kind="IAMUser", event_id="2", source="iam.amazonaws.com",
+              serviceName="bedrock.amazonaws.com", userName="x"),
+        event("CreateServiceSpecificCredential", user, kind="IAMUser", event_id="3", source="iam.amazonaws.com",
+              serviceName="codecommit.amazonaws.com", userName="x"),
+        event("CreateFoundationModelAgreement", user, kind="IAMUser", event_id="4", error="AccessDenied"),
+        event("InvokeModel", user, kind="IAMUser", event_id="5", when="2026-11-30T09:00:00Z"),
+        event("InvokeModel", user, kind="IAMUser", event_id="6", error="ValidationException"),
+        event("InvokeModel", AI_ROLE, event_id="7"),
+        event("ListFoundationModels", user, kind="IAMUser", event_id="8"),
+    ]
+    found = {(i.event, i.event_id): i for i in cloudtrail.llmjacking_indicators_of(events, {AI_ROLE})}
+    assert sorted(found) == [("CreateFoundationModelAgreement", "4"), ("CreateServiceSpecificCredential", "2"),
+                             ("DeleteModelInvocationLoggingConfiguration", "1"), ("InvokeModel", "5")]
+    invoked = found[("InvokeModel", "5")]
+    assert (invoked.count, invoked.first, invoked.error) == (2, "2026-11-30T09:00:00+00:00", "ValidationException")
+    assert found[("CreateFoundationModelAgreement", "4")].error == "AccessDenied"
+    unknown_roles = cloudtrail.llmjacking_indicators_of(events, None)
+    assert all(i.kind == "model-access" for i in unknown_roles)
+
+
+def test_event_principal_forms():
+    assert cloudtrail.event_principal({"userIdentity": {"type": "AssumedRole", "arn": "x", "sessionContext": {
+        "sessionIssuer": {"arn": AI_ROLE}}}}) == AI_ROLE
+    assert cloudtrail.event_principal({"userIdentity": {"type": "Root", "arn": f"arn:aws:iam::{ACCOUNT}:root"}}) \
+        == f"arn:aws:iam::{ACCOUNT}:root"
+    assert cloudtrail.event_principal({}) == "unknown"
