@@ -204,6 +204,9 @@ def identity_pool_no_guest_access(ctx: CheckContext) -> None:
         pool_id = summary["IdentityPoolId"]
         with ctx.resource(pool_id, arn=ctx.arn("cognito-identity", f"identitypool/{pool_id}")):
             pool = identity_pool(ctx, pool_id)
+            if not isinstance(pool.get("AllowUnauthenticatedIdentities"), bool):  # AWS always says; unknown
+                ctx.error("DescribeIdentityPool did not say whether guest access is allowed")
+                continue
             evidence: dict[str, Any] = {"pool_name": pool.get("IdentityPoolName"),
                                         "guest_access": bool(pool.get("AllowUnauthenticatedIdentities"))}
             if not pool.get("AllowUnauthenticatedIdentities"):

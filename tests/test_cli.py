@@ -64,7 +64,8 @@ def test_iam_policy_covers_every_declared_permission(invoke, registry):
     policy = json.loads(invoke("iam-policy").output)
     actions = {a for s in policy["Statement"] for a in s["Action"]}
     assert {p for c in [*registry, *registry.collectors] for p in c.meta.permissions} <= actions
-    writes = {a for a in actions if not a.split(":")[1].startswith(("Get", "List", "Describe", "BatchGet", "Search"))
+    writes = {a for a in actions if not a.split(":")[1].startswith(("Get", "List", "Describe", "BatchGet", "Search",
+                                                                     "Lookup"))
               and a != "apigateway:GET"}
     assert writes == {"securityhub:BatchImportFindings"}
     no_push = json.loads(invoke("iam-policy", "--no-securityhub").output)

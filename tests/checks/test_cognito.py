@@ -148,3 +148,17 @@ def test_guest_reach_follows_flow_boundary_and_session_policy():
     deny = _policy.statements({"Statement": [{"Effect": "Deny", "Action": "sagemaker:*", "Resource": "*"}]})
     assert guest_ai_actions(everything + deny, None, classic_flow=False) == []
     assert guest_ai_actions(allow("polly:*"), None, classic_flow=True) == []
+
+
+def test_pool_answer_without_the_guest_flag_is_error_not_pass(aws, run_check):
+    """The fault matrix's missing-fields case: no AllowUnauthenticatedIdentities is not 'guests disabled'."""
+    pool_id = identity_pool(aws)
+    aws.simulation.simulate("cognito-identity", "DescribeIdentityPool", None)
+    try:
+        aws.simulation.put("cognito-identity", "DescribeIdentityPool",
+                           {"IdentityPoolId": pool_id, "IdentityPoolName": "chat_guests"})
+        finding = only(run_check(GUEST), pool_id)
+    finally:
+        aws.simulation.forget("cognito-identity", "DescribeIdentityPool")
+    assert finding.status is Status.ERROR
+    assert "guest access" in finding.message
