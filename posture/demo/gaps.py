@@ -54,6 +54,11 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agent", "ListFlowAliases", {"flowAliasSummaries": []}),
     ("bedrock-agent", "GetFlowVersion", None),
     ("bedrock", "ListEnforcedGuardrailsConfiguration", {"guardrailsConfig": []}),
+    # Model access: the foundation models of a region, their availability, inference profiles, provisioned throughput.
+    ("bedrock", "ListFoundationModels", {"modelSummaries": []}),
+    ("bedrock", "GetFoundationModelAvailability", None),
+    ("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []}),
+    ("bedrock", "ListProvisionedModelThroughputs", {"provisionedModelSummaries": []}),
     # moto lacks effective policies; None (404): no organization policy of the type applies.
     ("organizations", "DescribeEffectivePolicy", None),
     ("network-firewall", "DescribeFirewallPolicy", None),
