@@ -765,7 +765,7 @@ def approved_models(ctx: CheckContext) -> None:
     if unapproved_arns:
         iam.judge_principals(ctx, iam.principals(ctx), grants,
                              "no principal may invoke a foundation model that is not approved",
-                             "may invoke foundation models that are not approved")
+                             "may invoke foundation models that are not approved", summary_id="principals")
 
 
 def _listed(ctx: CheckContext, what: str, read: Callable[[CheckContext], list[dict[str, Any]]]
@@ -887,4 +887,5 @@ def inference_profile_residency(ctx: CheckContext) -> None:
 
     iam.judge_principals(ctx, iam.principals(ctx), grants,
                          "no principal may invoke an inference profile that routes outside the pinned geography",
-                         "may invoke inference profiles that route outside the pinned geography")
+                         "may invoke inference profiles that route outside the pinned geography",
+                         summary_id="principals")

@@ -422,10 +422,11 @@ def _is_admin(policies: RolePolicies, account_id: str) -> bool:
 
 def judge_principals(ctx: CheckContext, candidates: list[Principal],
                       problems_of: Callable[[Principal, RolePolicies], list[str] | None],
-                      passed: str, failed: str) -> None:
+                      passed: str, failed: str, summary_id: str | None = None) -> None:
     """FAIL each principal with problems, ERROR each whose policies could not all be read (and that shows
-    no problem in those that could), and one PASS on the account when every principal in scope was judged
-    clean. `problems_of` returns None for a principal out of the check's scope (an administrator, ...)."""
+    no problem in those that could), and one PASS on the account (resource `summary_id`, the account id by
+    default) when every principal in scope was judged clean. `problems_of` returns None for a principal out
+    of the check's scope (an administrator, ...)."""
     clean, skipped, before = 0, 0, len(ctx.findings)
     for principal in candidates:
         with ctx.resource(principal.name, arn=principal.arn, type=PRINCIPAL_TYPES[principal.kind]):
@@ -444,7 +445,8 @@ def judge_principals(ctx: CheckContext, candidates: list[Principal],
                 ctx.error("attached managed policies could not be read, so the principal cannot be judged",
                           {**evidence, "unresolved_policies": policies.unresolved})
     if len(ctx.findings) == before:  # no FAIL and no ERROR (a failed read inside a scope is one)
-        with ctx.account_resource():
+        with ctx.resource(summary_id or ctx.account_id, arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
+                          type="AwsAccount"):
             ctx.passed(passed, {"principals_judged": clean, "principals_out_of_scope": skipped})
 
 
@@ -797,11 +799,17 @@ class JobPending(Exception):
     """The last-accessed job did not complete within the bounded number of polls."""
 
 
+def start_last_accessed(ctx: CheckContext, arn: str) -> str:
+    """The id of the principal's service-level last-accessed job (started once per scan)."""
+    return str(ctx.call("iam", "generate_service_last_accessed_details", Arn=arn,
+                        Granularity="SERVICE_LEVEL")["JobId"])
+
+
 def last_accessed(ctx: CheckContext, arn: str, attempts: int = POLL_ATTEMPTS) -> dict[str, Any]:
     """The service-level last-accessed report of a principal: one generation job, polled at most `attempts`
     times (each poll asks for one fewer item, so the memoised reads stay distinct requests). A job still
     running after that raises JobPending; a FAILED job raises it too, with IAM's reason."""
-    job = ctx.call("iam", "generate_service_last_accessed_details", Arn=arn, Granularity="SERVICE_LEVEL")["JobId"]
+    job = start_last_accessed(ctx, arn)
     for attempt in range(attempts):
         answer = ctx.call("iam", "get_service_last_accessed_details", JobId=job, MaxItems=1000 - attempt)
         status = answer.get("JobStatus")
@@ -860,9 +868,16 @@ def ai_access_unused(ctx: CheckContext) -> None:
     unused_days = ctx.setting("unused_days", UNUSED_DAYS)
     now = datetime.now(UTC)
     ai_arns = {role["Arn"]: why for role, why in _scope.judged(ctx, _scope.ai_roles(ctx))}
-    for principal in principals(ctx):
-        if principal.kind == "role" and principal.arn not in ai_arns:
-            continue
+    candidates = [p for p in principals(ctx) if p.kind == "user" or p.arn in ai_arns]
+    # Start every principal's job before polling any: IAM runs them side by side. A failure here is
+    # memoised and raised again in the principal's own scope below.
+    for principal in candidates:
+        try:
+            if ai_namespaces_granted(principal_policies(ctx, principal)):
+                start_last_accessed(ctx, principal.arn)
+        except AwsReadError:
+            pass
+    for principal in candidates:
         with ctx.resource(principal.name, arn=principal.arn, type=PRINCIPAL_TYPES[principal.kind]):
             policies = principal_policies(ctx, principal)
             granted = ai_namespaces_granted(policies)
