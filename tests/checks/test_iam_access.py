@@ -1,16 +1,12 @@
 """Model access and credentials (checks/iam.py): Bedrock API keys, who may mint them, Marketplace
 subscriptions, Bedrock full access outside AI scope, shared agent roles, unused AI access.
 
-moto has no service-specific credentials and no service last-accessed jobs: the tests add those IAM
-actions to moto's (in-process) IAM responder, which serializes them by botocore's model as AWS does."""
+moto has no service-specific credentials and no service last-accessed jobs: the simulation answers them
+(in IAM's XML, by botocore's model)."""
 
 import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
-
-import pytest
-from moto.core.responses import ActionResult
-from moto.iam.responses import IamResponse
 
 from checks import _policy
 from checks.iam import (
@@ -76,14 +72,6 @@ def make_user(aws, name: str, document: str | None = None) -> str:
     return arn
 
 
-def moto_iam(monkeypatch, **answers) -> None:
-    """Teach moto's IAM responder an action it lacks: `answers[action](params) -> result dict`."""
-    for action, answer in answers.items():
-        def respond(self, _answer=answer):
-            return ActionResult(_answer(self.querystring))
-        monkeypatch.setattr(IamResponse, action, respond, raising=False)
-
-
 def key(user: str, key_id: str, status="Active", created=None, expires=None) -> dict:
     found = {"UserName": user, "Status": status, "ServiceUserName": f"{user}-at-{ACCOUNT}",
              "CreateDate": created or datetime.now(UTC) - timedelta(days=3),
@@ -93,9 +81,10 @@ def key(user: str, key_id: str, status="Active", created=None, expires=None) -> 
     return found
 
 
-def api_keys(monkeypatch, by_user: dict[str, list[dict]]) -> None:
-    moto_iam(monkeypatch, list_service_specific_credentials=lambda q: {
-        "ServiceSpecificCredentials": by_user.get(q["UserName"][0], [])})
+def api_keys(aws, by_user: dict[str, list[dict]]) -> None:
+    for user, keys in by_user.items():
+        aws.simulation.put("iam", "ListServiceSpecificCredentials", {"ServiceSpecificCredentials": keys},
+                           UserName=user, ServiceName="bedrock.amazonaws.com")
 
 
 # -- long-term Bedrock API keys ----------------------------------------------------------------
@@ -118,10 +107,10 @@ def test_api_key_judgement():
                           "ExpirationDate": "2026-12-20T00:00:00Z"}, NOW, 30)[0]  # ISO text as well
 
 
-def test_short_lived_key_passes_and_key_without_expiry_fails(aws, run_check, monkeypatch):
+def test_short_lived_key_passes_and_key_without_expiry_fails(aws, run_check):
     make_user(aws, "alice")
     make_user(aws, "bob")
-    api_keys(monkeypatch, {"alice": [key("alice", "ACCAKEY1", expires=datetime.now(UTC) + timedelta(days=20))],
+    api_keys(aws, {"alice": [key("alice", "ACCAKEY1", expires=datetime.now(UTC) + timedelta(days=20))],
                            "bob": [key("bob", "ACCAKEY2")]})
     findings = run_check(KEYS)
     passed = only(findings, "alice/ACCAKEY1")
@@ -132,10 +121,10 @@ def test_short_lived_key_passes_and_key_without_expiry_fails(aws, run_check, mon
     assert failed.evidence["user"] == "bob" and failed.evidence["credential_id"] == "ACCAKEY2"
 
 
-def test_max_age_setting_applies(aws, run_check, monkeypatch):
+def test_max_age_setting_applies(aws, run_check):
     make_user(aws, "alice")
     created = datetime.now(UTC) - timedelta(days=10)
-    api_keys(monkeypatch, {"alice": [key("alice", "ACCAKEY1", created=created, expires=created + timedelta(days=20))]})
+    api_keys(aws, {"alice": [key("alice", "ACCAKEY1", created=created, expires=created + timedelta(days=20))]})
     finding = only(run_check(KEYS, check_settings={"iam": {"bedrock_api_key_max_age_days": 7}}), "alice/ACCAKEY1")
     assert finding.status is Status.FAIL and finding.evidence["max_age_days"] == 7
 
@@ -333,30 +322,32 @@ def test_last_accessed_judgement():
     assert judge_last_accessed([{"ServiceNamespace": "bedrock"}], ["bedrock"], NOW, 90)[0] == ["bedrock"]  # never
 
 
-@pytest.fixture
-def last_accessed_jobs(monkeypatch):
-    """IAM's last-accessed jobs in moto: `set(status, services)` decides what GetServiceLastAccessedDetails says."""
-    state = {"status": "COMPLETED", "services": []}
-    moto_iam(monkeypatch,
-             generate_service_last_accessed_details=lambda q: {"JobId": "examplef-1305-c245-eba4-71fe298bcda7"},
-             get_service_last_accessed_details=lambda q: {
-                 "JobStatus": state["status"], "JobType": "SERVICE_LEVEL", "JobCreationDate": datetime.now(UTC),
-                 "JobCompletionDate": datetime.now(UTC), "ServicesLastAccessed": state["services"]})
-
-    def set_state(status, services=()):
-        state.update(status=status, services=list(services))
-
-    return set_state
+def last_accessed_jobs(aws, status: str, by_principal: dict[str, list[dict]]) -> None:
+    """IAM's last-accessed report of each principal (by ARN), as GetServiceLastAccessedDetails gives it."""
+    for number, (arn, services) in enumerate(by_principal.items()):
+        job = f"0000000{number}-1305-4245-8ba4-71fe298bcda7"
+        aws.simulation.put("iam", "GenerateServiceLastAccessedDetails", {"JobId": job}, Arn=arn,
+                           Granularity="SERVICE_LEVEL")
+        aws.simulation.put("iam", "GetServiceLastAccessedDetails", {
+            "JobStatus": status, "JobType": "SERVICE_LEVEL", "JobCreationDate": NOW, "JobCompletionDate": NOW,
+            "ServicesLastAccessed": services}, JobId=job)
 
 
-def test_agent_role_that_used_bedrock_passes_and_unused_user_fails(aws, run_check, last_accessed_jobs):
-    make_role(aws, "agent-role", "bedrock.amazonaws.com")
-    aws.client("iam").put_role_policy(RoleName="agent-role", PolicyName="app",
+def bedrock_role(aws, name: str = "agent-role") -> str:
+    arn = make_role(aws, name, "bedrock.amazonaws.com")
+    aws.client("iam").put_role_policy(RoleName=name, PolicyName="app",
                                       PolicyDocument=policy(allow("bedrock:InvokeModel")))
-    make_user(aws, "old-dev", policy(allow("sagemaker:CreatePresignedDomainUrl")))
+    return arn
+
+
+def test_agent_role_that_used_bedrock_passes_and_unused_user_fails(aws, run_check):
+    role = bedrock_role(aws)
+    dev = make_user(aws, "old-dev", policy(allow("sagemaker:CreatePresignedDomainUrl")))
     make_user(aws, "web", policy(allow("s3:GetObject")))  # no AI access: not judged
-    last_accessed_jobs("COMPLETED", [{"ServiceName": "Amazon Bedrock", "ServiceNamespace": "bedrock",
-                                      "LastAuthenticated": datetime.now(UTC) - timedelta(days=2)}])
+    used = [{"ServiceName": "Amazon Bedrock", "ServiceNamespace": "bedrock",
+             "LastAuthenticated": datetime.now(UTC) - timedelta(days=2)}]
+    last_accessed_jobs(aws, "COMPLETED", {role: used, dev: [{"ServiceName": "Amazon SageMaker",
+                                                             "ServiceNamespace": "sagemaker"}]})
     findings = run_check(UNUSED)
     assert only(findings, "agent-role").status is Status.PASS
     failed = only(findings, "old-dev")
@@ -365,11 +356,15 @@ def test_agent_role_that_used_bedrock_passes_and_unused_user_fails(aws, run_chec
     assert "web" not in {f.resource_id for f in findings}
 
 
-def test_job_still_running_after_the_bound_is_error(aws, run_check, last_accessed_jobs):
-    make_role(aws, "agent-role", "bedrock.amazonaws.com")
-    aws.client("iam").put_role_policy(RoleName="agent-role", PolicyName="app",
-                                      PolicyDocument=policy(allow("bedrock:InvokeModel")))
-    last_accessed_jobs("IN_PROGRESS")
+def test_job_still_running_after_the_bound_is_error(aws, run_check):
+    last_accessed_jobs(aws, "IN_PROGRESS", {bedrock_role(aws): []})
     finding = only(run_check(UNUSED, check_settings={"iam": {"last_accessed_poll_seconds": 0.0}}), "agent-role")
     assert finding.status is Status.ERROR
     assert "still IN_PROGRESS after 5 polls" in finding.message
+
+
+def test_last_accessed_denied_is_error(aws, run_check):
+    bedrock_role(aws)
+    aws.simulation.fail("iam", "GenerateServiceLastAccessedDetails", "AccessDenied", status=403)
+    finding = only(run_check(UNUSED), "agent-role")
+    assert finding.status is Status.ERROR and "iam:GenerateServiceLastAccessedDetails" in finding.message
