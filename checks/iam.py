@@ -500,7 +500,7 @@ def judge_api_key(credential: dict[str, Any], now: datetime, max_age_days: int) 
     description="Each IAM user's long-term Amazon Bedrock API key (a service-specific credential for "
     "bedrock.amazonaws.com) that is Active is younger than [checks.iam] bedrock_api_key_max_age_days "
     f"(default {API_KEY_MAX_AGE_DAYS}) and has an expiry no further than that from its creation. Inactive and "
-    "expired keys pass.",
+    "expired keys pass; an account whose users hold none passes once.",
     rationale=(
         "A long-term Bedrock API key is a bearer token: whoever copies it from a notebook, a chat or a repository "
         "invokes models on the account's bill (LLMjacking) and reads what the user may read, with no MFA and no "
@@ -525,8 +525,9 @@ def judge_api_key(credential: dict[str, Any], now: datetime, max_age_days: int) 
 )
 def bedrock_long_term_api_keys(ctx: CheckContext) -> None:
     max_age = ctx.setting("bedrock_api_key_max_age_days", API_KEY_MAX_AGE_DAYS)
-    now = datetime.now(UTC)
-    for user in users(ctx):
+    now, before = datetime.now(UTC), len(ctx.findings)
+    listed = users(ctx)
+    for user in listed:
         name = user["UserName"]
         try:
             keys = bedrock_api_keys(ctx, name)
@@ -547,6 +548,9 @@ def bedrock_long_term_api_keys(ctx: CheckContext) -> None:
                     ctx.passed(f"Bedrock API key of {name}: {why}", evidence)
                 else:
                     ctx.failed(f"Bedrock API key of {name}: {why}", evidence)
+    if len(ctx.findings) == before:  # every user's keys were listed, and none has one
+        with ctx.account_resource():
+            ctx.passed("no IAM user holds a long-term Bedrock API key", {"users": len(listed)})
 
 
 # -- who can mint or use Bedrock API keys --------------------------------------------------------
