@@ -628,7 +628,8 @@ def marketplace_grants(policies: RolePolicies) -> list[str]:
     description="No role or user is allowed aws-marketplace:Subscribe for every product: each Allow is limited "
     "by aws-marketplace:ProductId to named products (judged by value: a grant that allows a product no list "
     "names allows them all), or an explicit Deny takes it away. The AWS managed AmazonBedrockFullAccess grants "
-    "Subscribe for any product through Bedrock (aws:CalledViaLast) and fails.",
+    "Subscribe for any product through Bedrock (aws:CalledViaLast) and fails. Administrators (every action on "
+    "every resource) are judged by iam.ai_role_no_admin_access and Security Hub IAM.1, not here.",
     rationale=(
         "Subscribing to a third-party Bedrock model accepts its EULA and pricing for the account and opens a "
         "new model, trained on unknown data, to every application; a principal that can subscribe to anything "
@@ -650,7 +651,10 @@ def marketplace_grants(policies: RolePolicies) -> list[str]:
     **ACCESS_META,
 )
 def marketplace_subscribe_any(ctx: CheckContext) -> None:
-    judge_principals(ctx, principals(ctx), lambda _p, policies: marketplace_grants(policies),
+    def problems(_principal: Principal, policies: RolePolicies) -> list[str] | None:
+        return None if _is_admin(policies, ctx.account_id) else marketplace_grants(policies)
+
+    judge_principals(ctx, principals(ctx), problems,
                       "no principal may subscribe to every Marketplace product",
                       "may subscribe to any Marketplace product (any third-party model)")
 
