@@ -669,10 +669,6 @@ def accessible(availability: dict[str, Any]) -> bool:
                 or availability.get("regionAvailability") == "NOT_AVAILABLE")
 
 
-def _model_scope(ctx: CheckContext, resource_id: str, arn: str | None) -> Any:
-    return ctx.resource(resource_id, arn=arn)
-
-
 def _verdict(ctx: CheckContext, what: str, models: list[str], patterns: list[str]) -> None:
     unapproved = sorted({model_id_of(m) for m in models if not approved(m, patterns)})
     evidence: dict[str, EvidenceValue] = {"models": sorted({model_id_of(m) for m in models})[:20],
