@@ -835,7 +835,6 @@ def leaves_residency(profile: dict[str, Any], residency: list[str]) -> list[str]
     atlas=["AML.T0025", "AML.T0057", "AML.M0019"],
     nist_ai_rmf=["GOVERN 1.1", "MEASURE 2.10"],
     iso42001=["A.7.2", "A.2.3"],
-    owasp_agentic=["ASI03"],
     eu_ai_act=["Art. 10"],
 )
 def inference_profile_residency(ctx: CheckContext) -> None:
