@@ -759,9 +759,8 @@ def approved_models(ctx: CheckContext) -> None:
                 for label in iam.grants_of(policies, action, arn)][:20]
 
     if unapproved_arns:
-        iam.judge_principals(ctx, iam.principals(ctx), grants,
-                             "no principal may invoke a foundation model that is not approved",
-                             "may invoke foundation models that are not approved", summary_id="principals")
+        _judge_callers(ctx, grants, "no principal may invoke a foundation model that is not approved",
+                       "may invoke foundation models that are not approved")
 
 
 def _listed(ctx: CheckContext, what: str, read: Callable[[CheckContext], list[dict[str, Any]]]
@@ -770,10 +769,28 @@ def _listed(ctx: CheckContext, what: str, read: Callable[[CheckContext], list[di
     try:
         return read(ctx)
     except AwsReadError as exc:
-        with ctx.resource(f"not-read/{what.replace(' ', '-')}", arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
-                          type="AwsAccount"):
-            ctx.error(f"the region's {what} could not be listed: {exc.reason}")
+        _not_read(ctx, what, exc, "bedrock-agent" if what == "agents" else "bedrock")
         return []
+
+
+def _not_read(ctx: CheckContext, what: str, exc: AwsReadError, service: str) -> None:
+    """One ERROR naming a source that could not be read (what the others found is still judged)."""
+    with ctx.resource(f"not-read/{what.replace(' ', '-')}", arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
+                      type="AwsAccount"):
+        ctx.error(f"the region's {what} could not be listed: {exc.reason}", {"unread_services": [service]})
+
+
+def _judge_callers(ctx: CheckContext, grants: Callable[[Any, Any], list[str]], passed: str, failed: str) -> None:
+    """The account's roles and users, each judged by `grants` (checks.iam.judge_principals); one ERROR when
+    IAM cannot be read."""
+    from checks import iam
+
+    try:
+        found = iam.principals(ctx)
+    except AwsReadError as exc:
+        _not_read(ctx, "IAM roles and users", exc, "iam")
+        return
+    iam.judge_principals(ctx, found, grants, passed, failed, summary_id="principals")
 
 
 # Prefixes of AWS's cross-region inference profile ids, by geography (`global.` reaches every commercial region).
@@ -804,6 +821,11 @@ def leaves_residency(profile: dict[str, Any], residency: list[str]) -> list[str]
     if outside:
         why.append(f"routes to {', '.join(outside)}")
     return why
+
+
+def _names_profile(model: str) -> bool:
+    """Whether a model identifier names an inference profile (an ARN of one, or a `geo.` profile id)."""
+    return "inference-profile/" in model or model.split(".", 1)[0] in PROFILE_GEOGRAPHIES
 
 
 @check(
@@ -843,11 +865,15 @@ def inference_profile_residency(ctx: CheckContext) -> None:
         return  # opt-in: no pinned geography, nothing to judge
     from checks import _agents, iam
 
-    profiles = _listed(ctx, "inference profiles", inference_profiles)
-    leaving = {p["inferenceProfileArn"]: why for p in profiles if (why := leaves_residency(p, residency))}
-    leaving_ids = {p["inferenceProfileId"]: p["inferenceProfileArn"] for p in profiles
+    try:
+        profiles: list[dict[str, Any]] | None = inference_profiles(ctx)
+    except AwsReadError as exc:
+        _not_read(ctx, "inference profiles", exc, "bedrock")
+        profiles = None
+    leaving = {p["inferenceProfileArn"]: why for p in profiles or [] if (why := leaves_residency(p, residency))}
+    leaving_ids = {p["inferenceProfileId"]: p["inferenceProfileArn"] for p in profiles or []
                    if p["inferenceProfileArn"] in leaving}
-    for profile in profiles:
+    for profile in profiles or []:
         if profile.get("type") != "APPLICATION":
             continue
         with ctx.resource(profile["inferenceProfileId"], arn=profile.get("inferenceProfileArn")):
@@ -865,10 +891,15 @@ def inference_profile_residency(ctx: CheckContext) -> None:
                                        or "") for version in _agents.versions_in_use(ctx, agent["agentId"])}
                 outside = {v: m for v, m in models.items()
                            if m in leaving or m in leaving_ids or m.startswith(GLOBAL_PROFILE)}
+                unknown = sorted({m for m in models.values() if profiles is None and _names_profile(m)} -
+                                 set(outside.values()))
                 evidence = {"residency": residency, "versions": sorted(models),
                             "outside": sorted(set(outside.values()))}
                 name = agent.get("agentName") or agent["agentId"]
-                if outside:
+                if unknown and not outside:
+                    ctx.error(f"agent {name} runs on inference profiles whose routing is unknown (the region's "
+                              f"inference profiles could not be listed): {', '.join(unknown)}", evidence)
+                elif outside:
                     ctx.failed(f"agent {name} versions {', '.join(sorted(outside))} run on a profile that routes "
                                f"outside {', '.join(residency)}", evidence)
                 else:
@@ -880,7 +911,5 @@ def inference_profile_residency(ctx: CheckContext) -> None:
         return [f"{action} on {arn.rsplit('/', 1)[-1]} via {label}" for arn in sorted(leaving)
                 for action in INVOKE_ACTIONS for label in iam.grants_of(policies, action, arn)][:20]
 
-    iam.judge_principals(ctx, iam.principals(ctx), grants,
-                         "no principal may invoke an inference profile that routes outside the pinned geography",
-                         "may invoke inference profiles that route outside the pinned geography",
-                         summary_id="principals")
+    _judge_callers(ctx, grants, "no principal may invoke an inference profile that routes outside the pinned "
+                   "geography", "may invoke inference profiles that route outside the pinned geography")

@@ -44,6 +44,7 @@ from posture.core.models import Finding, Status
 from posture.core.registry import Check, Registry, check
 from posture.core.runner import scan
 from posture.demo.seed import REGIONS
+from posture.demo.seeds.access import DEMO_SETTINGS
 from tests.conftest import seeded_demo
 
 # Full scans of the demo account: `make test` runs them, `-m "not slow"` skips; one worker runs the
@@ -306,7 +307,8 @@ class Matrix:
         return [sorted(members) for members, _ in groups]
 
     def scan(self, check_ids: list[str], max_attempts: int = 2) -> list[Finding]:
-        config = ScanConfig(checks=tuple(check_ids), regions=REGIONS, max_attempts=max_attempts, workers=8)
+        config = ScanConfig(checks=tuple(check_ids), regions=REGIONS, max_attempts=max_attempts, workers=8,
+                            check_settings=DEMO_SETTINGS)
         return scan(config, self.registry).findings
 
 
@@ -319,7 +321,9 @@ def matrix(_local_aws: Any, registry: Registry) -> Iterator[Matrix]:
         seeded_demo(_local_aws)
         reads = Reads()
         with recording(reads):
-            findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8), registry).findings
+            # The opt-in checks' settings, as the demo's posture.toml would give them: every check reads.
+            findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8, check_settings=DEMO_SETTINGS),
+                            registry).findings
         clean = {key(f): f for f in findings}
         assert len(clean) == len(findings), "two findings share a (check, region, resource)"
         assert any(f.status is Status.PASS for f in findings) and any(f.status is Status.FAIL for f in findings)

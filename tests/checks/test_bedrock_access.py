@@ -178,7 +178,13 @@ def test_global_profiles_in_use_fail_and_geographic_ones_pass(aws, run_check):
     assert "eu-app" not in {f.resource_id for f in findings}
 
 
-def test_unlistable_profiles_are_error(aws, run_check):
+def test_unlistable_profiles_are_error_and_agents_on_a_profile_unknown(aws, run_check):
+    on_profile = make_agent(aws, "pinned", EU)
+    on_model = make_agent(aws, "plain", SONNET)
     aws.simulation.fail("bedrock", "ListInferenceProfiles", "AccessDeniedException", status=403)
-    finding = only(run_check(RESIDENCY, **settings(data_residency=["eu"])), "not-read/inference-profiles")
-    assert finding.status is Status.ERROR and "bedrock:ListInferenceProfiles" in finding.message
+    findings = run_check(RESIDENCY, **settings(data_residency=["eu"]))
+    gap = only(findings, "not-read/inference-profiles")
+    assert gap.status is Status.ERROR and "bedrock:ListInferenceProfiles" in gap.message
+    assert gap.evidence["unread_services"] == ["bedrock"]
+    assert only(findings, on_profile).status is Status.ERROR  # where eu. routes is not known
+    assert only(findings, on_model).status is Status.PASS  # an in-region model needs no profile

@@ -5,6 +5,11 @@ deactivated), may mint more for itself and may subscribe to any Marketplace mode
 given bedrock:* "to deploy agents" and has never called Bedrock. An analyst holds a key that
 expires after 20 days, as it should. IAM's service-specific credentials and last-accessed reports
 are answered by the simulation (moto has neither).
+
+Bedrock in us-east-1 offers approved Claude and Titan models and Llama, which nobody approved and
+the account can reach; Nova was never authorized. The chat application profile copies the US
+profile; the batch profile copies the global one, which routes outside the US. The opt-in checks
+judge this with DEMO_SETTINGS (the scan of the demo passes them as posture.toml would).
 """
 
 from __future__ import annotations
@@ -13,11 +18,19 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from posture.demo.seed import ClientFactory, Seeded
+from posture.demo.seed import PRIMARY, ClientFactory, Seeded
 from posture.demo.simulation import Simulation
 
 ORDER = 80
 BEDROCK = "bedrock.amazonaws.com"
+ACCOUNT = "123456789012"
+# The settings of the opt-in model access checks in the demo ([checks.bedrock] of posture.toml).
+DEMO_SETTINGS: dict[str, dict[str, list[str]]] = {"bedrock": {
+    "approved_models": ["anthropic.claude-3-5-sonnet*", "anthropic.claude-sonnet-4*", "amazon.titan-embed-*"],
+    "data_residency": ["us"]}}
+SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0"
+MODELS = ("anthropic.claude-3-5-sonnet-20240620-v1:0", SONNET_4, "amazon.titan-embed-text-v2:0",
+          "meta.llama3-70b-instruct-v1:0", "amazon.nova-pro-v1:0")
 
 
 def _user(iam: Any, name: str, seeded: Seeded, *statements: dict[str, Any]) -> str:
@@ -37,7 +50,35 @@ def _key(user: str, key_id: str, status: str, created: datetime, expires: dateti
     return key
 
 
+def _fm(model: str, region: str = PRIMARY) -> str:
+    return f"arn:aws:bedrock:{region}::foundation-model/{model}"
+
+
+def _profile(profile_id: str, name: str, kind: str, regions: tuple[str, ...]) -> dict[str, Any]:
+    path = "application-inference-profile" if kind == "APPLICATION" else "inference-profile"
+    return {"inferenceProfileName": name, "inferenceProfileId": profile_id, "type": kind, "status": "ACTIVE",
+            "inferenceProfileArn": f"arn:aws:bedrock:{PRIMARY}:{ACCOUNT}:{path}/{profile_id}",
+            "models": [{"modelArn": _fm(SONNET_4, r)} for r in regions]}
+
+
+def seed_models(sim: Simulation) -> None:
+    sim.put("bedrock", "ListFoundationModels", {"modelSummaries": [
+        {"modelArn": _fm(m), "modelId": m, "providerName": m.split(".")[0]} for m in MODELS]}, region=PRIMARY)
+    for model in MODELS:
+        authorized = "NOT_AUTHORIZED" if model.startswith("amazon.nova") else "AUTHORIZED"
+        sim.put("bedrock", "GetFoundationModelAvailability", {
+            "modelId": model, "agreementAvailability": {"status": "AVAILABLE"}, "authorizationStatus": authorized,
+            "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE"}, region=PRIMARY, modelId=model)
+    us, everywhere = ("us-east-1", "us-east-2", "us-west-2"), ("us-east-1", "eu-west-1", "ap-northeast-1")
+    sim.put("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": [
+        _profile(f"us.{SONNET_4}", "US Claude Sonnet 4", "SYSTEM_DEFINED", us),
+        _profile(f"global.{SONNET_4}", "Global Claude Sonnet 4", "SYSTEM_DEFINED", everywhere),
+        _profile("acmechat0001", "acme-chat-profile", "APPLICATION", us),
+        _profile("acmebatch001", "acme-batch-profile", "APPLICATION", everywhere)]}, region=PRIMARY)
+
+
 def seed(client: ClientFactory, sim: Simulation, seeded: Seeded) -> None:
+    seed_models(sim)
     iam, now = client("iam"), datetime.now(UTC)
     _user(iam, "acme-data-scientist", seeded,
           {"Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:ListFoundationModels"],
