@@ -619,3 +619,297 @@ def imported_model_cmk(ctx: CheckContext) -> None:
         with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
             model = ctx.call("bedrock", "get_imported_model", modelIdentifier=summary["modelName"])
             judge_cmk(ctx, model.get("modelKmsKeyArn"), "the imported model")
+
+
+# -- model access: approved models and data residency ------------------------------------------
+INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+MODEL_ACCESS_PERMISSIONS = ("bedrock:ListFoundationModels", "bedrock:GetFoundationModelAvailability",
+                            "bedrock:ListProvisionedModelThroughputs", "bedrock:ListCustomModels",
+                            "bedrock:GetCustomModel", "bedrock:ListImportedModels", "bedrock:ListInferenceProfiles")
+PROFILE_PERMISSIONS = ("bedrock:ListInferenceProfiles", "bedrock:ListAgents", "bedrock:ListAgentAliases",
+                       "bedrock:GetAgent", "bedrock:GetAgentVersion")
+
+
+def foundation_models(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.call("bedrock", "list_foundation_models").get("modelSummaries", []))
+
+
+def model_availability(ctx: CheckContext, model_id: str) -> dict[str, Any]:
+    return ctx.call("bedrock", "get_foundation_model_availability", modelId=model_id)
+
+
+def inference_profiles(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("bedrock", "list_inference_profiles").get("inferenceProfileSummaries", []))
+
+
+def provisioned_throughputs(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(ctx.paginate("bedrock", "list_provisioned_model_throughputs").get("provisionedModelSummaries", []))
+
+
+def model_id_of(arn_or_id: str) -> str:
+    """`anthropic.claude-3-5-sonnet-20240620-v1:0` from a foundation-model ARN (or the id itself)."""
+    return arn_or_id.split("foundation-model/", 1)[1] if "foundation-model/" in arn_or_id else arn_or_id
+
+
+def approved(model: str, patterns: list[str]) -> bool:
+    """Whether a model id (or ARN) matches an approved pattern (`*` and `?` wildcards; a cross-region
+    profile id such as `eu.anthropic.claude...` is judged by the model it names)."""
+    model_id = model_id_of(model)
+    bare = model_id.split(".", 1)[1] if model_id.split(".", 1)[0] in PROFILE_GEOGRAPHIES else model_id
+    return any(_policy.resource_matches(p, model_id) or _policy.resource_matches(p, bare) or
+               _policy.resource_matches(p, model) for p in patterns)
+
+
+def accessible(availability: dict[str, Any]) -> bool:
+    """Whether the account can invoke a foundation model, by GetFoundationModelAvailability. It can unless AWS
+    says it cannot: not authorized, no entitlement, or not offered in the region (an agreement still PENDING
+    does not stop a subscription that IAM allows, so it counts as access)."""
+    return not (availability.get("authorizationStatus") == "NOT_AUTHORIZED"
+                or availability.get("entitlementAvailability") == "NOT_AVAILABLE"
+                or availability.get("regionAvailability") == "NOT_AVAILABLE")
+
+
+def _verdict(ctx: CheckContext, what: str, models: list[str], patterns: list[str]) -> None:
+    unapproved = sorted({model_id_of(m) for m in models if not approved(m, patterns)})
+    evidence: dict[str, EvidenceValue] = {"models": sorted({model_id_of(m) for m in models})[:20],
+                                          "not_approved": unapproved[:20]}
+    if unapproved:
+        ctx.failed(f"{what} uses models that are not approved: {', '.join(unapproved[:5])}", evidence)
+    elif not models:
+        ctx.error(f"{what} names no model to judge", evidence)
+    else:
+        ctx.passed(f"{what} uses only approved models", evidence)
+
+
+@check(
+    id="bedrock.approved_models",
+    title="Only approved Bedrock models are reachable",
+    description="Opt-in: with [checks.bedrock] approved_models (model id patterns such as "
+    "\"anthropic.claude-3-5-sonnet*\") set, the region's foundation models that the account can access "
+    "(GetFoundationModelAvailability) are all approved; each provisioned throughput, custom model (its base "
+    "model), imported model (its name) and application inference profile (its models) uses only approved "
+    "models; and no role or user is allowed bedrock:InvokeModel* on a listed foundation model that is not "
+    "approved (by the policy evaluator: foundation-model/* grants them all). Without the setting the check "
+    "gives no finding.",
+    rationale=(
+        "A model review decides which providers may see the organization's prompts and data and which models "
+        "are fit for its users. A model outside that list, reachable through an old grant, a fine-tune of it or "
+        "a profile, brings unknown training data, licences and failure modes into production."
+    ),
+    remediation="Remove model access: deny bedrock:InvokeModel* on non-approved foundation-model ARNs (an SCP "
+    "or the identity policy, naming approved ARNs instead of foundation-model/*), delete custom models, imported "
+    "models, provisioned throughputs and inference profiles built on non-approved models, and restrict "
+    "aws-marketplace:Subscribe by aws-marketplace:ProductId.",
+    service="bedrock",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["model", "organizational"],
+    csf=["GV.SC-07", "PR.AA-05", "ID.AM-08"],
+    owasp_llm=["LLM05", "LLM03:2025"],
+    permissions=[*MODEL_ACCESS_PERMISSIONS, "iam:GetAccountAuthorizationDetails", "iam:GetPolicy",
+                 "iam:GetPolicyVersion"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html",
+    atlas=["AML.T0010", "AML.T0010.003", "AML.T0058", "AML.M0014", "AML.M0019"],
+    nist_ai_rmf=["GOVERN 6.1", "MANAGE 3.1", "MAP 4.1"],
+    iso42001=["A.10.3", "A.6.2.5", "A.4.2"],
+    eu_ai_act=["Art. 25"],
+)
+def approved_models(ctx: CheckContext) -> None:
+    patterns = [p for p in ctx.setting("approved_models", [""]) if p]
+    if not patterns:
+        return  # opt-in: no approved list, nothing to judge
+    from checks import iam
+
+    listed: list[dict[str, Any]] = []
+    with ctx.account_resource():
+        listed = foundation_models(ctx)
+        others = [m["modelId"] for m in listed if not approved(m["modelId"], patterns)]
+        reachable = [m for m in others if accessible(model_availability(ctx, m))]
+        evidence: dict[str, EvidenceValue] = {"approved_patterns": patterns, "not_approved_accessible": reachable[:20],
+                                              "not_approved_listed": len(others)}
+        if reachable:
+            ctx.failed(f"{len(reachable)} foundation models that are not approved are accessible: "
+                       f"{', '.join(reachable[:5])}", evidence)
+        else:
+            ctx.passed("only approved foundation models are accessible", evidence)
+    for throughput in _listed(ctx, "provisioned throughputs", provisioned_throughputs):
+        with ctx.resource(throughput["provisionedModelName"], arn=throughput.get("provisionedModelArn")):
+            _verdict(ctx, f"provisioned throughput {throughput['provisionedModelName']}",
+                     [str(throughput.get("foundationModelArn") or throughput.get("modelArn") or "")], patterns)
+    for summary in _listed(ctx, "custom models", custom_model_summaries):
+        with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
+            base = summary.get("baseModelArn") or ctx.call("bedrock", "get_custom_model",
+                                                           modelIdentifier=summary["modelName"]).get("baseModelArn")
+            _verdict(ctx, f"custom model {summary['modelName']} (its base model)", [str(base)] if base else [],
+                     patterns)
+    for summary in _listed(ctx, "imported models", imported_model_summaries):
+        with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
+            _verdict(ctx, f"imported model {summary['modelName']}", [str(summary.get("modelArn"))], patterns)
+    for profile in _listed(ctx, "inference profiles", inference_profiles):
+        if profile.get("type") != "APPLICATION":
+            continue  # AWS's system profiles: the models behind them are judged as foundation models
+        with ctx.resource(profile["inferenceProfileId"], arn=profile.get("inferenceProfileArn")):
+            _verdict(ctx, f"inference profile {profile['inferenceProfileName']}",
+                     [str(m.get("modelArn")) for m in profile.get("models", []) if m.get("modelArn")], patterns)
+    unapproved_arns = [str(m["modelArn"]) for m in listed if not approved(m["modelId"], patterns)]
+
+    def grants(principal: Any, policies: Any) -> list[str]:
+        return [f"{action} on {model_id_of(arn)} via {label}" for arn in unapproved_arns for action in INVOKE_ACTIONS
+                for label in iam.grants_of(policies, action, arn)][:20]
+
+    if unapproved_arns:
+        _judge_callers(ctx, grants, "no principal may invoke a foundation model that is not approved",
+                       "may invoke foundation models that are not approved")
+
+
+def _listed(ctx: CheckContext, what: str, read: Callable[[CheckContext], list[dict[str, Any]]]
+            ) -> list[dict[str, Any]]:
+    """`read(ctx)`, or one ERROR naming what could not be listed (and nothing to judge)."""
+    try:
+        return read(ctx)
+    except AwsReadError as exc:
+        _not_read(ctx, what, exc, "bedrock-agent" if what == "agents" else "bedrock")
+        return []
+
+
+def _not_read(ctx: CheckContext, what: str, exc: AwsReadError, service: str) -> None:
+    """One ERROR naming a source that could not be read (what the others found is still judged)."""
+    with ctx.resource(f"not-read/{what.replace(' ', '-')}", arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
+                      type="AwsAccount"):
+        ctx.error(f"the region's {what} could not be listed: {exc.reason}", {"unread_services": [service]})
+
+
+def _judge_callers(ctx: CheckContext, grants: Callable[[Any, Any], list[str]], passed: str, failed: str) -> None:
+    """The account's roles and users, each judged by `grants` (checks.iam.judge_principals); one ERROR when
+    IAM cannot be read."""
+    from checks import iam
+
+    try:
+        found = iam.principals(ctx)
+    except AwsReadError as exc:
+        _not_read(ctx, "IAM roles and users", exc, "iam")
+        return
+    iam.judge_principals(ctx, found, grants, passed, failed, summary_id="principals")
+
+
+# Prefixes of AWS's cross-region inference profile ids, by geography (`global.` reaches every commercial region).
+PROFILE_GEOGRAPHIES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
+GLOBAL_PROFILE = "global."
+
+
+def region_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 else ""
+
+
+def region_allowed(region: str, residency: list[str]) -> bool:
+    """Whether a region is inside the pinned residency: a region named, or its geography (`eu` for
+    eu-west-1, `us` for us-east-1, `ap` for ap-northeast-1; `apac` is the ap- regions)."""
+    geography = region.split("-", 1)[0]
+    names = {r.lower() for r in residency}
+    return region in names or geography in names or (geography == "ap" and "apac" in names)
+
+
+def leaves_residency(profile: dict[str, Any], residency: list[str]) -> list[str]:
+    """Why an inference profile routes outside the pinned residency (empty: it stays inside)."""
+    why = []
+    if str(profile.get("inferenceProfileId", "")).startswith(GLOBAL_PROFILE):
+        why.append("a global profile routes to any commercial region")
+    outside = sorted({region_of(str(m.get("modelArn"))) for m in profile.get("models", [])
+                      if m.get("modelArn") and not region_allowed(region_of(str(m["modelArn"])), residency)})
+    if outside:
+        why.append(f"routes to {', '.join(outside)}")
+    return why
+
+
+def _names_profile(model: str) -> bool:
+    """Whether a model identifier names an inference profile (an ARN of one, or a `geo.` profile id)."""
+    return "inference-profile/" in model or model.split(".", 1)[0] in PROFILE_GEOGRAPHIES
+
+
+@check(
+    id="bedrock.inference_profile_residency",
+    title="Inference profiles in use keep requests in the pinned geography",
+    description="Opt-in: with [checks.bedrock] data_residency set (geographies such as \"eu\" or region "
+    "names), no application inference profile copies a profile that routes outside it, no agent version in "
+    "use (an alias routes to it, or DRAFT) runs on such a profile, and no role or user is allowed "
+    "bedrock:InvokeModel* on one. A profile routes outside when its id starts with `global.` or one of its "
+    "models is in a region outside the residency. Without the setting the check gives no finding.",
+    rationale=(
+        "Cross-region inference sends prompts, retrieved documents and answers to whichever region has "
+        "capacity: a global profile takes EU personal data out of the EU, which the data's legal basis or a "
+        "customer contract may forbid, with no error and no log in the source region saying so."
+    ),
+    remediation="Use a geographic profile (`eu.` ids) or an in-region model ID: `aws bedrock-agent "
+    "update-agent --foundation-model eu.<model-id> ...` and prepare a new version; recreate application "
+    "profiles from an in-geography profile; deny bedrock:InvokeModel* on arn:aws:bedrock:*:*:inference-profile/"
+    "global.* (an SCP does it for the organization).",
+    service="bedrock",
+    scope="regional",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["model", "data"],
+    csf=["PR.DS-02", "GV.OC-03"],
+    owasp_llm=["LLM06", "LLM02:2025"],
+    permissions=[*PROFILE_PERMISSIONS, "iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html",
+    atlas=["AML.T0025", "AML.T0057", "AML.M0019"],
+    nist_ai_rmf=["GOVERN 1.1", "MEASURE 2.10"],
+    iso42001=["A.7.2", "A.2.3"],
+    eu_ai_act=["Art. 10"],
+)
+def inference_profile_residency(ctx: CheckContext) -> None:
+    residency = [r for r in ctx.setting("data_residency", [""]) if r]
+    if not residency:
+        return  # opt-in: no pinned geography, nothing to judge
+    from checks import _agents, iam
+
+    try:
+        profiles: list[dict[str, Any]] | None = inference_profiles(ctx)
+    except AwsReadError as exc:
+        _not_read(ctx, "inference profiles", exc, "bedrock")
+        profiles = None
+    leaving = {p["inferenceProfileArn"]: why for p in profiles or [] if (why := leaves_residency(p, residency))}
+    leaving_ids = {p["inferenceProfileId"]: p["inferenceProfileArn"] for p in profiles or []
+                   if p["inferenceProfileArn"] in leaving}
+    for profile in profiles or []:
+        if profile.get("type") != "APPLICATION":
+            continue
+        with ctx.resource(profile["inferenceProfileId"], arn=profile.get("inferenceProfileArn")):
+            why = leaves_residency(profile, residency)
+            evidence: dict[str, EvidenceValue] = {"residency": residency, "routes_outside": why}
+            if why:
+                ctx.failed(f"application profile {profile['inferenceProfileName']}: {'; '.join(why)}", evidence)
+            else:
+                ctx.passed(f"application profile {profile['inferenceProfileName']} stays in {', '.join(residency)}",
+                           evidence)
+    if ctx.offers("bedrock-agent", ctx.region):
+        for agent in _listed(ctx, "agents", _agents.agents):
+            with ctx.resource(agent["agentId"], arn=ctx.arn("bedrock", f"agent/{agent['agentId']}")):
+                models = {version: str(_agents.agent_version(ctx, agent["agentId"], version).get("foundationModel")
+                                       or "") for version in _agents.versions_in_use(ctx, agent["agentId"])}
+                outside = {v: m for v, m in models.items()
+                           if m in leaving or m in leaving_ids or m.startswith(GLOBAL_PROFILE)}
+                unknown = sorted({m for m in models.values() if profiles is None and _names_profile(m)} -
+                                 set(outside.values()))
+                evidence = {"residency": residency, "versions": sorted(models),
+                            "outside": sorted(set(outside.values()))}
+                name = agent.get("agentName") or agent["agentId"]
+                if unknown and not outside:
+                    ctx.error(f"agent {name} runs on inference profiles whose routing is unknown (the region's "
+                              f"inference profiles could not be listed): {', '.join(unknown)}", evidence)
+                elif outside:
+                    ctx.failed(f"agent {name} versions {', '.join(sorted(outside))} run on a profile that routes "
+                               f"outside {', '.join(residency)}", evidence)
+                else:
+                    ctx.passed("the agent's versions in use stay in the pinned geography", evidence)
+    if not leaving:
+        return
+
+    def grants(principal: Any, policies: Any) -> list[str]:
+        return [f"{action} on {arn.rsplit('/', 1)[-1]} via {label}" for arn in sorted(leaving)
+                for action in INVOKE_ACTIONS for label in iam.grants_of(policies, action, arn)][:20]
+
+    _judge_callers(ctx, grants, "no principal may invoke an inference profile that routes outside the pinned "
+                   "geography", "may invoke inference profiles that route outside the pinned geography")

@@ -9,11 +9,13 @@ are still judged.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from checks import _policy, _scope, awslambda
+from checks import _agents, _policy, _scope, awslambda
 from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.registry import check
@@ -31,7 +33,15 @@ KNOWN_AWS_POLICIES: dict[str, list[dict[str, Any]]] = {
     "PowerUserAccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
                          "Resource": "*"}],
     "AmazonS3FullAccess": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}],
+    # The statements of AmazonBedrockFullAccess (v11) that the access checks judge.
+    "AmazonBedrockFullAccess": [
+        {"Sid": "BedrockAll", "Effect": "Allow", "Action": ["bedrock:*"], "Resource": "*"},
+        {"Sid": "MarketplaceOperationsFromBedrockFor3pModels", "Effect": "Allow",
+         "Action": ["aws-marketplace:Subscribe", "aws-marketplace:ViewSubscriptions", "aws-marketplace:Unsubscribe"],
+         "Resource": "*", "Condition": {"StringEquals": {"aws:CalledViaLast": "bedrock.amazonaws.com"}}},
+    ],
 }
+BEDROCK_FULL_ACCESS = "AmazonBedrockFullAccess"
 IAM_READS = ("iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion")
 AI_ROLE_PERMISSIONS = (*IAM_READS, *awslambda.AGENT_TOOL_READS)
 
@@ -54,8 +64,9 @@ class RolePolicies:
 
 # -- reading ---------------------------------------------------------------------------------
 def authorization_details(ctx: CheckContext) -> dict[str, Any]:
+    # The same filter as checks._coverage: one read serves both.
     return ctx.paginate("iam", "get_account_authorization_details",
-                        Filter=["Role", "LocalManagedPolicy", "AWSManagedPolicy"])
+                        Filter=["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"])
 
 
 def roles(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -318,3 +329,583 @@ def root_no_access_keys(ctx: CheckContext) -> None:
             ctx.failed("the root user has access keys", {"root_access_keys_present": True})
         else:
             ctx.passed("the root user has no access keys", {"root_access_keys_present": False})
+
+
+# == model access and credentials ============================================================
+# Every role and user of the account (service-linked roles excepted: AWS's own), with the policies
+# that grant it permissions: a user's include those of its groups (a group grants nobody until a
+# user is in it, so groups are judged through their members).
+BEDROCK_SERVICE = "bedrock.amazonaws.com"
+PRINCIPAL_TYPES = {"role": "AwsIamRole", "user": "AwsIamUser"}
+PRINCIPAL_PERMISSIONS = IAM_READS
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # "role" or "user"
+    name: str
+    arn: str
+    detail: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+def principals(ctx: CheckContext) -> list[Principal]:
+    details = authorization_details(ctx)
+    found = [Principal("role", r["RoleName"], r["Arn"], r) for r in details.get("RoleDetailList", [])
+             if not str(r.get("Path", "/")).startswith("/aws-service-role/")]
+    found += [Principal("user", u["UserName"], u["Arn"], u) for u in details.get("UserDetailList", [])]
+    return found
+
+
+def users(ctx: CheckContext) -> list[dict[str, Any]]:
+    return list(authorization_details(ctx).get("UserDetailList", []))
+
+
+def _add_policies(ctx: CheckContext, found: RolePolicies, entry: dict[str, Any], inline_key: str,
+                  prefix: str = "") -> None:
+    for inline in entry.get(inline_key, []):
+        found.documents[f"{prefix}inline:{inline['PolicyName']}"] = _policy.statements(inline.get("PolicyDocument"))
+    for attached in entry.get("AttachedManagedPolicies", []):
+        arn = attached["PolicyArn"]
+        statements = _managed_statements(ctx, arn)
+        if statements is None:
+            found.unresolved.append(arn)
+        else:
+            found.documents[prefix + arn.rsplit("/", 1)[-1]] = statements
+
+
+def principal_policies(ctx: CheckContext, principal: Principal) -> RolePolicies:
+    """The policies in force for a role or user (a user's groups' policies labelled `group:<name>/...`)."""
+    if principal.kind == "role":
+        return role_policies(ctx, principal.detail)
+    found = RolePolicies()
+    _add_policies(ctx, found, principal.detail, "UserPolicyList")
+    groups = {g["GroupName"]: g for g in authorization_details(ctx).get("GroupDetailList", [])}
+    for name in principal.detail.get("GroupList", []):
+        if name in groups:
+            _add_policies(ctx, found, groups[name], "GroupPolicyList", f"group:{name}/")
+    boundary_arn = (principal.detail.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    if boundary_arn:
+        boundary = _managed_statements(ctx, boundary_arn)
+        if boundary is None:
+            found.unresolved.append(boundary_arn)
+        else:
+            found.boundary, found.boundary_name = boundary, boundary_arn.rsplit("/", 1)[-1]
+    return found
+
+
+def _labels(policies: RolePolicies, decision: _policy.Decision) -> list[str]:
+    """`policy: conditions still applying` for each policy whose statements allow the request."""
+    labels = {id(s): label for label, statements in policies.documents.items() for s in statements}
+    found: dict[str, set[str]] = {}
+    for grant in decision.allowing:
+        label = labels.get(id(grant.statement))
+        if label is not None:
+            found.setdefault(label, set()).update(c.key for c in grant.remaining)
+    return [label + (f" (if {', '.join(sorted(keys))})" if keys else "") for label, keys in sorted(found.items())]
+
+
+def grants_of(policies: RolePolicies, action: str, resource: str = "*",
+            context: _policy.Context | None = None) -> list[str]:
+    """The policies that allow `action` on `resource` after Deny and the boundary (empty: not allowed)."""
+    decision = _policy.evaluate(policies.everything(), action, resource, boundary=policies.boundary,
+                                context=context)
+    return _labels(policies, decision) if decision.allowed else []
+
+
+def _is_admin(policies: RolePolicies, account_id: str) -> bool:
+    return bool(admin_grants(policies, account_id))
+
+
+def judge_principals(ctx: CheckContext, candidates: list[Principal],
+                      problems_of: Callable[[Principal, RolePolicies], list[str] | None],
+                      passed: str, failed: str, summary_id: str | None = None) -> None:
+    """FAIL each principal with problems, ERROR each whose policies could not all be read (and that shows
+    no problem in those that could), and one PASS on the account (resource `summary_id`, the account id by
+    default) when every principal in scope was judged clean. `problems_of` returns None for a principal out
+    of the check's scope (an administrator, ...)."""
+    clean, skipped, before = 0, 0, len(ctx.findings)
+    for principal in candidates:
+        with ctx.resource(principal.name, arn=principal.arn, type=PRINCIPAL_TYPES[principal.kind]):
+            policies = principal_policies(ctx, principal)
+            problems = problems_of(principal, policies)
+            evidence: dict[str, Any] = {"principal_type": principal.kind, "policies": sorted(policies.documents),
+                                        "permissions_boundary": policies.boundary_name}
+            if problems is None or (not problems and not policies.unresolved):
+                clean += problems is not None
+                skipped += problems is None
+                ctx.skip()  # judged clean (or out of scope): said once, on the account, below
+                continue
+            if problems:
+                ctx.failed(f"{principal.label}: {failed}", {**evidence, "grants": sorted(set(problems))[:20]})
+            else:
+                ctx.error("attached managed policies could not be read, so the principal cannot be judged",
+                          {**evidence, "unresolved_policies": policies.unresolved})
+    if len(ctx.findings) == before:  # no FAIL and no ERROR (a failed read inside a scope is one)
+        with ctx.resource(summary_id or ctx.account_id, arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
+                          type="AwsAccount"):
+            ctx.passed(passed, {"principals_judged": clean, "principals_out_of_scope": skipped})
+
+
+ACCESS_META: dict[str, Any] = dict(service="iam", scope="global", boundaries=["application", "organizational"])
+
+
+# -- long-term Bedrock API keys ----------------------------------------------------------------
+API_KEY_MAX_AGE_DAYS = 30
+
+
+def bedrock_api_keys(ctx: CheckContext, user_name: str) -> list[dict[str, Any]]:
+    """The user's service-specific credentials for Bedrock (long-term Bedrock API keys)."""
+    return list(ctx.call("iam", "list_service_specific_credentials", UserName=user_name,
+                         ServiceName=BEDROCK_SERVICE).get("ServiceSpecificCredentials", []))
+
+
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and value:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def judge_api_key(credential: dict[str, Any], now: datetime, max_age_days: int) -> tuple[bool, str]:
+    """(ok, why) for one long-term Bedrock API key: an Active key passes only when it is younger than
+    `max_age_days`, has an expiry, and that expiry is not further than `max_age_days` from its creation."""
+    status = str(credential.get("Status"))
+    created, expires = _when(credential.get("CreateDate")), _when(credential.get("ExpirationDate"))
+    if status != "Active":
+        return True, f"the key is {status.lower()}"
+    if expires is not None and expires <= now:
+        return True, "the key has expired"
+    if created is None:
+        return False, "the key is active and its creation date is unknown"
+    age = (now - created).days
+    if age > max_age_days:
+        return False, f"the key is active and {age} days old (more than {max_age_days})"
+    if expires is None:
+        return False, "the key is active and never expires"
+    lifetime = (expires - created).days
+    if lifetime > max_age_days:
+        return False, f"the key is valid for {lifetime} days (more than {max_age_days})"
+    return True, f"the key is {age} days old and expires after {lifetime} days"
+
+
+@check(
+    id="iam.bedrock_long_term_api_keys",
+    title="Long-term Bedrock API keys are short-lived",
+    description="Each IAM user's long-term Amazon Bedrock API key (a service-specific credential for "
+    "bedrock.amazonaws.com) that is Active is younger than [checks.iam] bedrock_api_key_max_age_days "
+    f"(default {API_KEY_MAX_AGE_DAYS}) and has an expiry no further than that from its creation. Inactive and "
+    "expired keys pass; an account whose users hold none passes once.",
+    rationale=(
+        "A long-term Bedrock API key is a bearer token: whoever copies it from a notebook, a chat or a repository "
+        "invokes models on the account's bill (LLMjacking) and reads what the user may read, with no MFA and no "
+        "session expiry. AWS recommends them only for exploration, with a short expiry."
+    ),
+    remediation="Rotate to short-term keys or role credentials; `aws iam update-service-specific-credential "
+    "--user-name <u> --service-specific-credential-id <id> --status Inactive`, then `aws iam "
+    "delete-service-specific-credential ...`; create new long-term keys only with `--credential-age-days 30` "
+    "or less.",
+    resource_type="Other",
+    severity="high",
+    csf=["PR.AA-01", "PR.AA-05"],
+    owasp_llm=["LLM10", "LLM06", "LLM10:2025", "LLM02:2025"],
+    securityhub_controls=["IAM.3"],
+    permissions=[*PRINCIPAL_PERMISSIONS, "iam:ListServiceSpecificCredentials"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
+    atlas=["AML.T0055", "AML.T0012", "AML.T0034", "AML.T0040", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.6", "A.4.5"],
+    eu_ai_act=["Art. 15"],
+    **ACCESS_META,
+)
+def bedrock_long_term_api_keys(ctx: CheckContext) -> None:
+    max_age = ctx.setting("bedrock_api_key_max_age_days", API_KEY_MAX_AGE_DAYS)
+    now, before = datetime.now(UTC), len(ctx.findings)
+    listed = users(ctx)
+    for user in listed:
+        name = user["UserName"]
+        try:
+            keys = bedrock_api_keys(ctx, name)
+        except AwsReadError as exc:
+            with ctx.resource(name, arn=user["Arn"], type="AwsIamUser"):
+                ctx.error(f"the Bedrock API keys of user {name} could not be listed: {exc.reason}")
+            continue
+        for key in keys:
+            key_id = key["ServiceSpecificCredentialId"]
+            with ctx.resource(f"{name}/{key_id}", arn=user["Arn"]):
+                ok, why = judge_api_key(key, now, max_age)
+                created, expires = _when(key.get("CreateDate")), _when(key.get("ExpirationDate"))
+                evidence: dict[str, Any] = {
+                    "user": name, "credential_id": key_id, "status": key.get("Status"),
+                    "age_days": (now - created).days if created else None,
+                    "expires": expires.isoformat() if expires else None, "max_age_days": max_age}
+                if ok:
+                    ctx.passed(f"Bedrock API key of {name}: {why}", evidence)
+                else:
+                    ctx.failed(f"Bedrock API key of {name}: {why}", evidence)
+    if len(ctx.findings) == before:  # every user's keys were listed, and none has one
+        with ctx.account_resource():
+            ctx.passed("no IAM user holds a long-term Bedrock API key", {"users": len(listed)})
+
+
+# -- who can mint or use Bedrock API keys --------------------------------------------------------
+CREATE_KEY = "iam:CreateServiceSpecificCredential"
+BEARER_TOKEN = "bedrock:CallWithBearerToken"
+KEY_SERVICE_CONDITION = "iam:ServiceSpecificCredentialServiceName"
+
+
+def api_key_grants(policies: RolePolicies, account_id: str, partition: str = "aws") -> list[str]:
+    """`action via policy` for minting a Bedrock API key for some user, and for calling Bedrock with one."""
+    found = [f"{CREATE_KEY} via {g}" for g in grants_of(
+        policies, CREATE_KEY, f"arn:{partition}:iam::{account_id}:user/*",
+        context={KEY_SERVICE_CONDITION: BEDROCK_SERVICE})]
+    found += [f"{BEARER_TOKEN} via {g}" for g in grants_of(policies, BEARER_TOKEN)]
+    return found
+
+
+@check(
+    id="iam.bedrock_api_key_creators",
+    title="Only administrators can create or use Bedrock API keys",
+    description="No role or user other than an administrator (a principal allowed every action on every "
+    "resource) or a principal named in [checks.iam] bedrock_api_key_creators_allowed (ARN patterns) may "
+    "call iam:CreateServiceSpecificCredential for bedrock.amazonaws.com on IAM users (mint long-term Bedrock "
+    "API keys) or bedrock:CallWithBearerToken (call Bedrock with an API key), after explicit Deny, the "
+    "permissions boundary and conditions such as iam:ServiceSpecificCredentialServiceName judged by value. "
+    "A user's group policies count as the user's.",
+    rationale=(
+        "Whoever can mint a long-term Bedrock key for a user creates a credential that outlives their session "
+        "and bypasses MFA; whoever may call with a bearer token can use a leaked key. Keeping both with a few "
+        "administrators keeps LLMjacking from starting with one phished developer."
+    ),
+    remediation="Remove iam:CreateServiceSpecificCredential (or restrict it with a Deny on "
+    "iam:ServiceSpecificCredentialServiceName bedrock.amazonaws.com) and bedrock:CallWithBearerToken from the "
+    "principal's policies; an SCP denying both for everyone but an admin role does it for the organization.",
+    resource_type="AwsIamRole",
+    severity="medium",
+    csf=["PR.AA-05", "PR.AA-01"],
+    owasp_llm=["LLM10", "LLM08", "LLM10:2025", "LLM06:2025"],
+    permissions=list(PRINCIPAL_PERMISSIONS),
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-permissions.html",
+    atlas=["AML.T0055", "AML.T0012", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7", "GOVERN 1.4"],
+    iso42001=["A.6.2.6", "A.3.2"],
+    eu_ai_act=["Art. 15"],
+    **ACCESS_META,
+)
+def bedrock_api_key_creators(ctx: CheckContext) -> None:
+    allowed = ctx.setting("bedrock_api_key_creators_allowed", [""])
+
+    def problems(principal: Principal, policies: RolePolicies) -> list[str] | None:
+        if any(p and _policy.resource_matches(p, principal.arn) for p in allowed) \
+                or _is_admin(policies, ctx.account_id):
+            return None
+        return api_key_grants(policies, ctx.account_id, ctx.partition)
+
+    judge_principals(ctx, principals(ctx), problems, "no principal but administrators can create or use "
+                      "Bedrock API keys", "can create or use Bedrock API keys")
+
+
+# -- Marketplace subscriptions (third-party models) ---------------------------------------------
+SUBSCRIBE = "aws-marketplace:Subscribe"
+PRODUCT_KEY = "aws-marketplace:ProductId"
+# A product id no allow-list names: a grant that still allows Subscribe for it allows any product.
+UNLISTED_PRODUCT = "prod-posture-unlisted-probe"
+
+
+def marketplace_grants(policies: RolePolicies) -> list[str]:
+    """The policies that let the principal subscribe to any Marketplace product (any third-party model)."""
+    return grants_of(policies, SUBSCRIBE, context={PRODUCT_KEY: UNLISTED_PRODUCT})
+
+
+@check(
+    id="iam.marketplace_subscribe_any",
+    title="No principal may subscribe to any Marketplace model",
+    description="No role or user is allowed aws-marketplace:Subscribe for every product: each Allow is limited "
+    "by aws-marketplace:ProductId to named products (judged by value: a grant that allows a product no list "
+    "names allows them all), or an explicit Deny takes it away. The AWS managed AmazonBedrockFullAccess grants "
+    "Subscribe for any product through Bedrock (aws:CalledViaLast) and fails. Administrators (every action on "
+    "every resource) are judged by iam.ai_role_no_admin_access and Security Hub IAM.1, not here.",
+    rationale=(
+        "Subscribing to a third-party Bedrock model accepts its EULA and pricing for the account and opens a "
+        "new model, trained on unknown data, to every application; a principal that can subscribe to anything "
+        "bypasses the model review that decides which providers the organization trusts."
+    ),
+    remediation="Replace the grant with an Allow of aws-marketplace:Subscribe conditioned on "
+    "`\"ForAnyValue:StringEquals\": {\"aws-marketplace:ProductId\": [<approved product ids>]}`, or add a Deny "
+    "with StringNotEquals on aws-marketplace:ProductId; detach AmazonBedrockFullAccess from principals that "
+    "need not choose models.",
+    resource_type="AwsIamRole",
+    severity="medium",
+    csf=["GV.SC-07", "PR.AA-05"],
+    owasp_llm=["LLM05", "LLM03:2025"],
+    permissions=list(PRINCIPAL_PERMISSIONS),
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access-permissions.html",
+    atlas=["AML.T0010", "AML.T0010.003", "AML.M0019"],
+    nist_ai_rmf=["GOVERN 6.1", "MANAGE 3.1"],
+    iso42001=["A.10.3", "A.6.2.5"],
+    **ACCESS_META,
+)
+def marketplace_subscribe_any(ctx: CheckContext) -> None:
+    def problems(_principal: Principal, policies: RolePolicies) -> list[str] | None:
+        return None if _is_admin(policies, ctx.account_id) else marketplace_grants(policies)
+
+    judge_principals(ctx, principals(ctx), problems,
+                      "no principal may subscribe to every Marketplace product",
+                      "may subscribe to any Marketplace product (any third-party model)")
+
+
+# -- Bedrock full access outside AI scope -------------------------------------------------------
+def bedrock_wildcard_grants(policies: RolePolicies, account_id: str) -> list[str]:
+    """`policy: grant` for each whole-Bedrock grant (bedrock:*, or a NotAction that keeps Bedrock) on every
+    resource, after Deny and the boundary; administrator grants ("*") are judged by their own checks."""
+    found = []
+    for label, grant in (g.split(": ", 1) for g in wildcard_grants(policies, account_id)):
+        if grant.lower() == "bedrock:*":
+            found.append(f"{label}: bedrock:*")
+        elif grant.startswith("NotAction ") and not any(
+                _policy.action_matches(p, "bedrock:InvokeModel") for p in grant.split(" ", 1)[1].split(",")):
+            found.append(f"{label}: {grant} (includes bedrock:*)")
+    return found
+
+
+@check(
+    id="iam.bedrock_full_access_non_ai",
+    title="Principals outside AI workloads do not hold Bedrock full access",
+    description="No user, and no role outside the AI scope (not trusted by Bedrock, SageMaker or AgentCore, "
+    "not an agent tool's execution role, not tagged posture:ai-workload), is allowed every Bedrock action "
+    "(bedrock:* or a NotAction that keeps it, as AmazonBedrockFullAccess grants) on every resource, after "
+    "explicit Deny and the permissions boundary. Administrators are judged by iam.ai_role_no_admin_access "
+    "and Security Hub IAM.1.",
+    rationale=(
+        "bedrock:* lets a CI role or a developer delete guardrails, turn off invocation logging, create agents "
+        "with any role and invoke every model: whoever steals that principal controls the AI workloads without "
+        "being one."
+    ),
+    remediation="Detach AmazonBedrockFullAccess (`aws iam detach-role-policy|detach-user-policy --policy-arn "
+    "arn:aws:iam::aws:policy/AmazonBedrockFullAccess`) and grant the Bedrock actions the principal uses on "
+    "named resources (AmazonBedrockLimitedAccess or a customer policy).",
+    resource_type="AwsIamRole",
+    severity="medium",
+    csf=["PR.AA-05"],
+    owasp_llm=["LLM08", "LLM06:2025"],
+    securityhub_controls=["IAM.21"],
+    permissions=list(AI_ROLE_PERMISSIONS),
+    atlas=["AML.T0012", "AML.T0081", "AML.T0040", "AML.M0019"],
+    nist_ai_rmf=["MEASURE 2.7", "GOVERN 1.4"],
+    iso42001=["A.6.2.6", "A.3.2"],
+    eu_ai_act=["Art. 15"],
+    **ACCESS_META,
+)
+def bedrock_full_access_non_ai(ctx: CheckContext) -> None:
+    ai_arns = {role["Arn"] for role, _why in _scope.judged(ctx, _scope.ai_roles(ctx))}
+
+    def problems(principal: Principal, policies: RolePolicies) -> list[str] | None:
+        if principal.arn in ai_arns:
+            return None
+        return bedrock_wildcard_grants(policies, ctx.account_id)
+
+    judge_principals(ctx, principals(ctx), problems, "no principal outside AI workloads holds Bedrock full "
+                      "access", "holds Bedrock full access outside the AI workloads")
+
+
+# -- one role per agent -------------------------------------------------------------------------
+AGENTCORE = "bedrock-agentcore-control"
+
+
+def agent_role_users(ctx: CheckContext) -> dict[str, list[str]]:
+    """Role ARN -> the Bedrock agents (by agentResourceRoleArn) and AgentCore runtimes (by roleArn) of this
+    region that run as it."""
+    found: dict[str, list[str]] = {}
+    if ctx.offers("bedrock-agent", ctx.region):
+        for agent in _agents.agents(ctx):
+            detail = ctx.call("bedrock-agent", "get_agent", agentId=agent["agentId"])["agent"]
+            role = detail.get("agentResourceRoleArn")
+            if role:
+                name = detail.get("agentName") or agent["agentId"]
+                found.setdefault(str(role), []).append(f"agent {name} ({ctx.region})")
+    return found
+
+
+def runtime_role_users(ctx: CheckContext) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for summary in ctx.paginate(AGENTCORE, "list_agent_runtimes").get("agentRuntimes", []):
+        if summary.get("status") in ("DELETING",):
+            continue
+        detail = ctx.call(AGENTCORE, "get_agent_runtime", agentRuntimeId=summary["agentRuntimeId"])
+        role = detail.get("roleArn")
+        if role:
+            name = detail.get("agentRuntimeName") or summary["agentRuntimeId"]
+            found.setdefault(str(role), []).append(f"AgentCore runtime {name} ({ctx.region})")
+    return found
+
+
+def shared_roles(users_by_role: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The roles more than one agent or runtime runs as."""
+    return {role: sorted(users) for role, users in users_by_role.items() if len(users) > 1}
+
+
+@check(
+    id="iam.agent_role_not_shared",
+    title="Each agent runs as its own IAM role",
+    description="No IAM role is the agentResourceRoleArn of several Bedrock agents, the roleArn of several "
+    "AgentCore runtimes, or both, in any scanned region. One finding per role an agent or runtime runs as.",
+    rationale=(
+        "An agent's role is its blast radius. Agents that share a role share every permission: a prompt "
+        "injection in the least trusted agent (a public chatbot) reaches the data and tools granted for the "
+        "most trusted one, and no log tells which agent acted."
+    ),
+    remediation="Create one role per agent or runtime with only the models, knowledge bases and tools that "
+    "agent uses (`aws iam create-role ...`), then `aws bedrock-agent update-agent --agent-resource-role-arn "
+    "<new-role>` (and prepare a new version) or `aws bedrock-agentcore-control update-agent-runtime --role-arn "
+    "<new-role>`.",
+    resource_type="AwsIamRole",
+    severity="medium",
+    csf=["PR.AA-05", "PR.IR-01"],
+    owasp_llm=["LLM08", "LLM06:2025"],
+    permissions=["bedrock:ListAgents", "bedrock:GetAgent", "bedrock-agentcore:ListAgentRuntimes",
+                 "bedrock-agentcore:GetAgentRuntime"],
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
+    atlas=["AML.T0053", "AML.T0086", "AML.M0026", "AML.M0032"],
+    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.6", "A.6.1.3"],
+    owasp_agentic=["ASI03", "ASI08"],
+    eu_ai_act=["Art. 15"],
+    service="iam",
+    scope="global",
+    boundaries=["application"],
+)
+def agent_role_not_shared(ctx: CheckContext) -> None:
+    agents, agent_gaps = ctx.each_region("bedrock-agent", "Bedrock agents", agent_role_users)
+    runtimes, runtime_gaps = ctx.each_region(AGENTCORE, "AgentCore runtimes", runtime_role_users)
+    ctx.report_region_gaps([*agent_gaps, *runtime_gaps])
+    users_by_role: dict[str, list[str]] = {}
+    for found in (*agents.values(), *runtimes.values()):
+        for role, names in found.items():
+            users_by_role.setdefault(role, []).extend(names)
+    shared = shared_roles(users_by_role)
+    for role, names in sorted(users_by_role.items()):
+        with ctx.resource(role.rsplit("/", 1)[-1], arn=role):
+            evidence: dict[str, Any] = {"used_by": sorted(names)[:20], "count": len(names)}
+            if role in shared:
+                ctx.failed(f"{len(names)} agents run as this role: {', '.join(shared[role][:5])}", evidence)
+            else:
+                ctx.passed(f"only {names[0]} runs as this role", evidence)
+
+
+# -- unused AI access ---------------------------------------------------------------------------
+UNUSED_DAYS = 90
+AI_NAMESPACES = ("bedrock", "sagemaker")
+POLL_ATTEMPTS = 5
+
+
+class JobPending(Exception):
+    """The last-accessed job did not complete within the bounded number of polls."""
+
+
+def start_last_accessed(ctx: CheckContext, arn: str) -> str:
+    """The id of the principal's service-level last-accessed job (started once per scan)."""
+    return str(ctx.call("iam", "generate_service_last_accessed_details", Arn=arn,
+                        Granularity="SERVICE_LEVEL")["JobId"])
+
+
+def last_accessed(ctx: CheckContext, arn: str, attempts: int = POLL_ATTEMPTS) -> dict[str, Any]:
+    """The service-level last-accessed report of a principal: one generation job, polled at most `attempts`
+    times (each poll asks for one fewer item, so the memoised reads stay distinct requests). A job still
+    running after that raises JobPending; a FAILED job raises it too, with IAM's reason."""
+    job = start_last_accessed(ctx, arn)
+    for attempt in range(attempts):
+        answer = ctx.call("iam", "get_service_last_accessed_details", JobId=job, MaxItems=1000 - attempt)
+        status = answer.get("JobStatus")
+        if status == "COMPLETED":
+            return answer
+        if status == "FAILED":
+            raise JobPending(f"IAM's last-accessed job failed: {(answer.get('Error') or {}).get('Message')}")
+        if attempt + 1 < attempts:
+            time.sleep(float(ctx.setting("last_accessed_poll_seconds", 1.0)))
+    raise JobPending(f"IAM's last-accessed job was still IN_PROGRESS after {attempts} polls")
+
+
+def judge_last_accessed(services: list[dict[str, Any]], granted: list[str], now: datetime,
+                        unused_days: int) -> tuple[list[str], dict[str, Any]]:
+    """(the namespaces granted but not used within `unused_days`, last use per namespace)."""
+    used = {str(s.get("ServiceNamespace")): _when(s.get("LastAuthenticated")) for s in services}
+    stale, last = [], {}
+    for ns in granted:
+        when = used.get(ns)
+        last[ns] = when.isoformat() if when else None
+        if when is None or (now - when).days > unused_days:
+            stale.append(ns)
+    return stale, last
+
+
+def ai_namespaces_granted(policies: RolePolicies) -> list[str]:
+    return [ns for ns in AI_NAMESPACES if grants_of(policies, f"{ns}:*")]
+
+
+@check(
+    id="iam.ai_access_unused",
+    title="Bedrock and SageMaker access is used",
+    description="Each AI role (checks._scope) and each user allowed Bedrock or SageMaker actions has used each "
+    "of those services within [checks.iam] unused_days (default 90), by IAM's service last-accessed data "
+    "(GenerateServiceLastAccessedDetails, polled a bounded number of times). Never used counts as unused.",
+    rationale=(
+        "Model access nobody uses is pure attack surface: a forgotten role or user that may invoke models, "
+        "read training data or create endpoints is the one an attacker uses for LLMjacking, unnoticed because "
+        "nothing legitimate calls it."
+    ),
+    remediation="Remove the unused Bedrock/SageMaker permissions (IAM console > the principal > Last Accessed "
+    "tab shows them; IAM Access Analyzer's unused-access findings generate the narrower policy), or delete the "
+    "principal.",
+    resource_type="AwsIamRole",
+    severity="low",
+    csf=["PR.AA-05", "ID.AM-08"],
+    owasp_llm=["LLM08", "LLM06:2025"],
+    permissions=[*AI_ROLE_PERMISSIONS, "iam:GenerateServiceLastAccessedDetails", "iam:GetServiceLastAccessedDetails"],
+    docs_url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html",
+    atlas=["AML.T0012", "AML.T0034", "AML.M0019"],
+    nist_ai_rmf=["GOVERN 1.7", "MANAGE 2.4"],
+    iso42001=["A.6.2.6", "A.4.5"],
+    **ACCESS_META,
+)
+def ai_access_unused(ctx: CheckContext) -> None:
+    unused_days = ctx.setting("unused_days", UNUSED_DAYS)
+    now = datetime.now(UTC)
+    ai_arns = {role["Arn"]: why for role, why in _scope.judged(ctx, _scope.ai_roles(ctx))}
+    candidates = [p for p in principals(ctx) if p.kind == "user" or p.arn in ai_arns]
+    # Start every principal's job before polling any: IAM runs them side by side. A failure here is
+    # memoised and raised again in the principal's own scope below.
+    for principal in candidates:
+        try:
+            if ai_namespaces_granted(principal_policies(ctx, principal)):
+                start_last_accessed(ctx, principal.arn)
+        except AwsReadError:
+            pass
+    for principal in candidates:
+        with ctx.resource(principal.name, arn=principal.arn, type=PRINCIPAL_TYPES[principal.kind]):
+            policies = principal_policies(ctx, principal)
+            granted = ai_namespaces_granted(policies)
+            if not granted:
+                if policies.unresolved:
+                    ctx.error("attached managed policies could not be read, so the principal cannot be judged",
+                              {"unresolved_policies": policies.unresolved})
+                else:
+                    ctx.skip()  # no Bedrock or SageMaker access to be unused
+                continue
+            try:
+                report = last_accessed(ctx, principal.arn)
+            except JobPending as exc:
+                ctx.error(str(exc), {"granted": granted})
+                continue
+            stale, last = judge_last_accessed(report.get("ServicesLastAccessed", []), granted, now, unused_days)
+            evidence: dict[str, Any] = {"principal_type": principal.kind, "granted": granted,
+                                        "stale": stale, "unused_days": unused_days,
+                                        **{f"last_{ns}": last[ns] for ns in granted}}
+            if stale:
+                ctx.failed(f"{principal.label} has not used {', '.join(stale)} in {unused_days} days", evidence)
+            else:
+                ctx.passed(f"{principal.label} used {', '.join(granted)} within {unused_days} days", evidence)

@@ -43,7 +43,7 @@ from posture.core.context import CheckContext
 from posture.core.models import Finding, Status
 from posture.core.registry import Check, Registry, check
 from posture.core.runner import scan
-from posture.demo.seed import REGIONS
+from posture.demo.seed import DEMO_SETTINGS, REGIONS
 from tests.conftest import seeded_demo
 
 # Full scans of the demo account: `make test` runs them, `-m "not slow"` skips; one worker runs the
@@ -56,7 +56,6 @@ SENTINEL = "posture-fault-page-2"
 BYSTANDERS = 3
 # Opt-in checks switched on, so the matrix reaches them too (cloudtrail.llmjacking_indicators reads the
 # event history only with a lookback).
-SETTINGS = {"cloudtrail": {"lookback_days": 1}}
 FAULTS = ("denied", "denied_details", "throttled_then_ok", "throttled", "http_500_details", "http_503",
           "read_timeout", "refused", "page_2_error", "wrong_shape", "missing_fields")
 # These fail only the reads of one resource (operations that need an id) while the listings
@@ -310,7 +309,7 @@ class Matrix:
 
     def scan(self, check_ids: list[str], max_attempts: int = 2) -> list[Finding]:
         config = ScanConfig(checks=tuple(check_ids), regions=REGIONS, max_attempts=max_attempts, workers=8,
-                            check_settings=SETTINGS)
+                            check_settings=DEMO_SETTINGS)
         return scan(config, self.registry).findings
 
 
@@ -323,7 +322,8 @@ def matrix(_local_aws: Any, registry: Registry) -> Iterator[Matrix]:
         seeded_demo(_local_aws)
         reads = Reads()
         with recording(reads):
-            findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8, check_settings=SETTINGS),
+            # The opt-in checks' settings, as the demo's posture.toml would give them: every check reads.
+            findings = scan(ScanConfig(regions=REGIONS, max_attempts=2, workers=8, check_settings=DEMO_SETTINGS),
                             registry).findings
         clean = {key(f): f for f in findings}
         assert len(clean) == len(findings), "two findings share a (check, region, resource)"

@@ -19,7 +19,7 @@ from posture.core.config import ScanConfig
 from posture.core.context import CheckContext, ScanArea
 from posture.core.iampolicy import scanner_policy, unknown_actions
 from posture.core.runner import Unit, run_unit, scan
-from posture.demo.seed import REGIONS
+from posture.demo.seed import DEMO_SETTINGS, REGIONS
 from tests.conftest import seeded_demo
 
 # Full scans of the demo account: `make test` runs them, `-m "not slow"` skips; one worker runs the
@@ -75,7 +75,8 @@ def recorded(_local_aws, registry):
         mp.setattr(CheckContext, "call", asked(CheckContext.call))
         mp.setattr(CheckContext, "paginate", asked(CheckContext.paginate))
         mp.setattr(runner, "run_unit", attributed)
-        scan(ScanConfig(regions=REGIONS, max_attempts=1, inventory=False), registry, session=session)
+        scan(ScanConfig(regions=REGIONS, max_attempts=1, inventory=False, check_settings=DEMO_SETTINGS), registry,
+             session=session)
     return calls
 
 

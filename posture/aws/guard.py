@@ -16,6 +16,9 @@ READ_OPERATIONS = frozenset(
         "sts:AssumeRole",  # an organization scan reads each member account through a role
         "iam:SimulatePrincipalPolicy",
         "iam:SimulateCustomPolicy",
+        # Starts IAM's service last-accessed report (AWS's access level: Read); it changes no resource.
+        # iam.ai_access_unused reads the report with GetServiceLastAccessedDetails.
+        "iam:GenerateServiceLastAccessedDetails",
     }
 )
 # Reads by name that hand out secrets, credentials or data content: a posture scanner

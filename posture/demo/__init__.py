@@ -10,7 +10,7 @@ from __future__ import annotations
 from posture.core.config import ScanConfig
 from posture.core.registry import Registry
 from posture.core.runner import Progress, scan
-from posture.demo.seed import REGIONS, seed_account
+from posture.demo.seed import DEMO_SETTINGS, REGIONS, seed_account
 from posture.demo.server import LocalAws, patched_environ
 from posture.report.model import Report, build_report
 
@@ -23,7 +23,9 @@ def run_demo(config: ScanConfig, registry: Registry, *, progress: Progress | Non
         seed_account(aws.client, aws.simulation)
         aws.simulation.deny_region(DENIED_REGION)
         regions = config.regions or (*REGIONS, DENIED_REGION)
-        demo_config = config.model_copy(update={"regions": regions, "profile": None})
+        settings = {prefix: {**DEMO_SETTINGS.get(prefix, {}), **config.check_settings.get(prefix, {})}
+                    for prefix in {*DEMO_SETTINGS, *config.check_settings}}
+        demo_config = config.model_copy(update={"regions": regions, "profile": None, "check_settings": settings})
         with patched_environ(aws.environment()):
             return build_report(scan(demo_config, registry, progress=progress))
     finally:

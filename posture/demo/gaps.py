@@ -54,6 +54,19 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock-agent", "ListFlowAliases", {"flowAliasSummaries": []}),
     ("bedrock-agent", "GetFlowVersion", None),
     ("bedrock", "ListEnforcedGuardrailsConfiguration", {"guardrailsConfig": []}),
+    # moto has no service-specific credentials (long-term Bedrock API keys) and no last-accessed jobs:
+    # answered here as IAM does (XML), put per UserName+ServiceName and per JobId.
+    ("iam", "ListServiceSpecificCredentials", {"ServiceSpecificCredentials": []}),
+    ("iam", "GenerateServiceLastAccessedDetails", {"JobId": "00000000-0000-4000-8000-000000000000"}),
+    ("iam", "GetServiceLastAccessedDetails", {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL",
+                                              "JobCreationDate": "2026-11-01T00:00:00Z",
+                                              "JobCompletionDate": "2026-11-01T00:00:01Z",
+                                              "ServicesLastAccessed": []}),
+    # Model access: the foundation models of a region, their availability, inference profiles, provisioned throughput.
+    ("bedrock", "ListFoundationModels", {"modelSummaries": []}),
+    ("bedrock", "GetFoundationModelAvailability", None),
+    ("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []}),
+    ("bedrock", "ListProvisionedModelThroughputs", {"provisionedModelSummaries": []}),
     # moto lacks effective policies; None (404): no organization policy of the type applies.
     ("organizations", "DescribeEffectivePolicy", None),
     ("network-firewall", "DescribeFirewallPolicy", None),

@@ -21,6 +21,14 @@ from posture.demo.simulation import Simulation
 
 PRIMARY, SECONDARY = "us-east-1", "us-west-2"
 REGIONS = (PRIMARY, SECONDARY)
+# The demo's posture.toml [checks.*]: the opt-in checks on (an approved-model list, data residency,
+# a one-day CloudTrail lookback), so that every check of the catalogue reads the simulated account.
+DEMO_SETTINGS: dict[str, dict[str, Any]] = {
+    "bedrock": {"approved_models": ["anthropic.claude-3-5-sonnet*", "anthropic.claude-sonnet-4*",
+                                    "amazon.titan-embed-*"],
+                "data_residency": ["us"]},
+    "cloudtrail": {"lookback_days": 1},
+}
 ClientFactory = Callable[..., Any]
 
 

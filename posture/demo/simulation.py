@@ -194,8 +194,11 @@ class Simulation:
                 return _error(start_response, self.model(service).resolved_protocol, missing)
             with self._lock:
                 self.requests.append((service, op.name, region))
-            payload = json.dumps(answer, default=_json_default).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+            if self.model(service).resolved_protocol in ("query", "ec2"):
+                payload, content_type = _xml_answer(service, op.name, answer), "text/xml"
+            else:
+                payload, content_type = json.dumps(answer, default=_json_default).encode(), "application/json"
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(payload)))])
             return [payload]
 
         return serve
@@ -216,9 +219,11 @@ class Simulation:
                 if name in model.operation_names:
                     return service, model.operation_model(name), {}
             elif protocol in ("query", "ec2"):
-                action = parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+                form = parse_qs(body.decode(errors="replace"))
+                action = form.get("Action", [""])[0]
                 if action in model.operation_names:
-                    return service, model.operation_model(action), {}
+                    operation = model.operation_model(action)
+                    return service, operation, _form_params(operation, form)
             else:
                 query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
                 routes = sorted((_route(service, model.operation_model(n)) for n in model.operation_names),
@@ -284,6 +289,25 @@ def _query_params(op: OperationModel, query: dict[str, list[str]]) -> dict[str, 
         if shape.serialization.get("location") == "querystring" and name not in PAGING and wire in query:
             found[QUERY + name] = query[wire][0]
     return found
+
+
+def _form_params(op: OperationModel, form: dict[str, list[str]]) -> dict[str, str]:
+    """Scalar members of a query-protocol request (IAM's UserName, JobId, ...) that select a resource, not a page."""
+    members = op.input_shape.members if op.input_shape else {}
+    return {name: form[name][0] for name, shape in members.items()
+            if name not in PAGING and name not in ("Marker", "MaxItems") and shape.type_name != "list"
+            and shape.type_name != "structure" and name in form}
+
+
+def _xml_answer(service: str, operation: str, answer: Any) -> bytes:
+    """An answer as a query-protocol (XML) response, serialized by botocore's model as AWS sends it."""
+    from moto.core.serialize import get_serializer_class  # moto's serializer: the demo depends on moto anyway
+    from moto.core.utils import get_service_model
+
+    op = get_service_model(service).operation_model(operation)
+    protocol = op.service_model.protocol
+    body = get_serializer_class(service, protocol)(op).serialize(answer)["body"]
+    return body.encode() if isinstance(body, str) else bytes(body)
 
 
 def _raw_path(environ: dict[str, Any]) -> str:
