@@ -95,6 +95,7 @@ class Simulation:
         # Its own loader, not the scanner's: botocore edits some loaded models when it builds a
         # client (S3 drops `/{Bucket}` from its URIs), and routes are matched on the models as published.
         self._models: dict[str, ServiceModel] = {}
+        self._route_cache: dict[str, list[Route]] = {}
         self._answers: dict[tuple[str, str, str, str], Any] = {}
         self._defaults: dict[tuple[str, str], Any] = {}
         self._faults: dict[tuple[str, str, str], Fault] = {}
@@ -226,13 +227,21 @@ class Simulation:
                     return service, operation, _form_params(operation, form)
             else:
                 query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-                routes = sorted((_route(service, model.operation_model(n)) for n in model.operation_names),
-                                key=lambda r: r.specificity, reverse=True)
-                for route in routes:
+                for route in self._routes(service):
                     params = route.match(environ["REQUEST_METHOD"], _raw_path(environ), query)
                     if params is not None:
                         return service, route.operation, {**params, **_query_params(route.operation, query)}
         return None
+
+    def _routes(self, service: str) -> list[Route]:
+        """The REST routes of a service's operations, most specific first (built once per service)."""
+        routes = self._route_cache.get(service)
+        if routes is None:
+            model = self.model(service)
+            routes = sorted((_route(service, model.operation_model(n)) for n in model.operation_names),
+                            key=lambda r: r.specificity, reverse=True)
+            self._route_cache[service] = routes
+        return routes
 
     def _take_fault(self, service: str, operation: str, region: str) -> Fault | None:
         with self._lock:
