@@ -20,8 +20,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/posture demo --json posture-demo-report.json --html posture-demo-report.html
 
-# Two pytest workers (the machine has two cores); each starts its own local AWS on 127.0.0.1.
-PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+# Three pytest workers on two cores (a worker waiting on a timeout, a subprocess or the browser leaves its
+# core to another); each starts its own local AWS on 127.0.0.1. Groups (xdist_group) share one seeding.
+PYTEST = $(BIN)/python -m pytest -q -n 3 --dist loadgroup
 
 chromium:
 	@# tests/test_html.py opens the HTML report in a real headless browser (Debian's chromium).
