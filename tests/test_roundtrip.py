@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from posture.cli.main import cli
 from posture.demo.seed import REGIONS, seed_account
 from posture.render.asff import validate
+from posture.sinks import securityhub
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 
@@ -35,7 +36,10 @@ def _counts(stderr: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def test_security_hub_round_trip_on_the_demo_account(aws: Any, tmp_path: Path) -> None:
+def test_security_hub_round_trip_on_the_demo_account(aws: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pacing under Security Hub's rates is proven in test_securityhub.py; here it would only sleep.
+    monkeypatch.setattr(securityhub, "RATES", {op: 1000.0 for op in securityhub.RATES})
     seeded = seed_account(aws.client, aws.simulation)
     for region in REGIONS:
         aws.client("securityhub", region).enable_security_hub()
