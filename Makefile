@@ -9,9 +9,11 @@ STAMP   = $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	@# uv (from PyPI) installs the same packages in seconds; pip does it where uv cannot.
+	@# uv (from PyPI) installs the same packages in seconds; pip does it where uv cannot. Bytecode is
+	@# compiled at install (as pip does): with PYTHONDONTWRITEBYTECODE set, every process, each test
+	@# worker and each `posture` a test starts, would otherwise compile botocore and moto again.
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[demo,test,dev]' \
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[demo,test,dev]' \
 	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo,test,dev]'
 	touch $(STAMP)
 
