@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -115,12 +116,28 @@ def plant(aws: Any) -> None:
     assert seeded.ids
 
 
+_PLANTED: dict[str, int] = {}
+
+
+@pytest.fixture
+def planted(_local_aws: Any) -> Iterator[Any]:
+    """The demo account with the planted secrets, planted once for the tests of this module (they only
+    read it; the faults one adds are cleared after it)."""
+    if _PLANTED.get("generation") != _local_aws.generation:
+        _local_aws.reset()
+        plant(_local_aws)
+        _PLANTED["generation"] = _local_aws.generation
+    _local_aws.simulation.clear_faults()
+    yield _local_aws
+    _local_aws.simulation.clear_faults()
+
+
 def leaks(text: str) -> list[str]:
     return [s for s in FORBIDDEN if s in text]
 
 
-def test_planted_secrets_never_leave(aws: Any, registry: Registry, caplog: pytest.LogCaptureFixture) -> None:
-    plant(aws)
+@pytest.mark.xdist_group("secrets")
+def test_planted_secrets_never_leave(planted: Any, registry: Registry, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)  # botocore's own wire logging included
     result = scan(ScanConfig(regions=REGIONS, max_attempts=2), registry)
     report = build_report(result)
@@ -138,9 +155,10 @@ def test_planted_secrets_never_leave(aws: Any, registry: Registry, caplog: pytes
         assert not leaks(line), f"log record of {r.name} shows a secret: {line[:300]}"
 
 
-def test_error_messages_show_no_secret(aws: Any, registry: Registry, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.xdist_group("secrets")
+def test_error_messages_show_no_secret(planted: Any, registry: Registry, caplog: pytest.LogCaptureFixture) -> None:
     """A scan whose detail reads fail (with AWS error messages that quote a value) still leaks nothing."""
-    plant(aws)
+    aws = planted
     caplog.set_level(logging.DEBUG)
     quoted = f"value {PLANTED['lambda_env']} is not valid"
     for service, op, code in (("lambda", "GetFunction", "AccessDeniedException"),
