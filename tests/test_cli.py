@@ -95,3 +95,11 @@ def test_cloudtrail_lookback_is_the_cloudtrail_checks_lookback_setting(invoke, m
                                 "bedrock": {"prompt_attack_min_strength": "HIGH"}}
     result = invoke("scan", "--cloudtrail-lookback", "120", "--no-history")
     assert result.exit_code == 2 and "120 is not in the range 1<=x<=90" in result.output
+
+
+def test_a_region_name_no_partition_has_is_a_usage_error_before_any_request(invoke):
+    """Found by the CLI fuzzer: `--region 0` reached the account's identity read (exit 1) instead of
+    being refused as a typo (exit 2) — with credentials that work, it was refused only after it."""
+    result = invoke("scan", "--region", "0", "--check", "kms.cmk_rotation_enabled", "--no-history")
+    assert result.exit_code == 2
+    assert "unknown region '0': not the name of an AWS region" in result.output

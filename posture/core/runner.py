@@ -287,6 +287,9 @@ class _Scan:
         self.call_log = CallLog()
         self.aws_config: Config = client_config(config.max_attempts)
         self.shard = Shard(config.shard_index, config.shard_count)
+        malformed = [r for r in config.regions if not is_region_name(session, r)]
+        if malformed:  # before any request: a name no partition has is a typo, whatever the account
+            raise UsageError(f"unknown region {malformed[0][:64]!r}: not the name of an AWS region")
         account_id, partition, region = identify(session, self.call_log, config.max_attempts)
         self.caller = Caller(account_id, partition, region)
         self.findings: list[Finding] = []
