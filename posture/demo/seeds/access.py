@@ -80,7 +80,8 @@ def seed(client: ClientFactory, sim: Simulation, seeded: Seeded) -> None:
           # In us-east-1 only, where the guardrail its calls must name exists (guardrail ids are regional).
           {"Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:ListFoundationModels"],
            "Resource": [f"arn:aws:bedrock:{PRIMARY}::foundation-model/*",
-                        f"arn:aws:bedrock:{PRIMARY}:123456789012:*"], "Condition": {"StringEquals": {"bedrock:GuardrailIdentifier": seeded.ids.get(
+                        f"arn:aws:bedrock:{PRIMARY}:123456789012:*"],
+           "Condition": {"StringEquals": {"bedrock:GuardrailIdentifier": seeded.ids.get(
                "guardrail:support", "gr0support01")}}},
           {"Effect": "Allow", "Action": "iam:CreateServiceSpecificCredential",
            "Resource": "arn:aws:iam::123456789012:user/${aws:username}"},
