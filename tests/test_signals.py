@@ -22,10 +22,18 @@ def started(aws: Any, tmp_path: Path) -> subprocess.Popen[str]:
     env = {**os.environ, **aws.environment(), "POSTURE_PROGRESS_INTERVAL": "0",
            "XDG_STATE_HOME": str(tmp_path / "state")}
     return subprocess.Popen(
+        # A shell starts a command with SIGINT at its default; a test worker's disposition (xdist's
+        # may be "ignore") would be inherited, and a child that ignores Ctrl-C proves nothing.
         [POSTURE, "scan", "--check", "kms.cmk_rotation_enabled", "--check", "guardduty.detector_enabled",
          "--region", "us-east-1", "--workers", "2", "--progress", "--quiet", "--json", str(tmp_path / "r.json"),
          "--html", str(tmp_path / "r.html")],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        preexec_fn=_default_signals)
+
+
+def _default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def wait_for_progress(proc: subprocess.Popen[str]) -> str:
@@ -46,7 +54,11 @@ def test_a_signal_ends_the_scan_with_its_code_one_line_and_no_file(aws: Any, tmp
         wait_for_progress(proc)
         began = time.monotonic()
         proc.send_signal(signum)
-        _, err = proc.communicate(timeout=20)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit 20 s after the signal (this process's SIGINT handler: "
+                        f"{signal.getsignal(signal.SIGINT)!r})")
     finally:
         proc.kill()
     assert proc.returncode == code, err  # before: SIGINT exit 1 ("no credentials"), SIGTERM silent -15
