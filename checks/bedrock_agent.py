@@ -567,6 +567,18 @@ def _not_judged(ctx: CheckContext, kind: str, arn: str | None, evidence: dict[st
               else f"the {kind} store names no ARN", evidence)
 
 
+
+def _store(ctx: CheckContext, summary: dict[str, Any]
+           ) -> tuple[dict[str, Any], str, str | None, dict[str, EvidenceValue]] | None:
+    """In the knowledge base's scope: its detail, its vector store's kind and ARN, and the evidence; None (the
+    knowledge base skipped) when it has no vector store (Kendra, SQL or managed knowledge base)."""
+    detail = knowledge_base(ctx, summary["knowledgeBaseId"])
+    kind, arn = vector_store(detail)
+    if kind is None:
+        ctx.skip()
+        return None
+    return detail, kind, arn, _store_evidence(detail, kind, arn)
+
 @check(
     id="bedrock_agent.kb_vector_store_not_public",
     title="Knowledge-base vector stores are not reachable from the internet",
@@ -603,12 +615,10 @@ def _not_judged(ctx: CheckContext, kind: str, arn: str | None, evidence: dict[st
 def kb_vector_store_not_public(ctx: CheckContext) -> None:
     for summary in knowledge_bases(ctx):
         with _kb_scope(ctx, summary):
-            detail = knowledge_base(ctx, summary["knowledgeBaseId"])
-            kind, arn = vector_store(detail)
-            if kind is None:
-                ctx.skip()  # no vector store (Kendra, SQL or managed knowledge base)
+            store = _store(ctx, summary)
+            if store is None:
                 continue
-            evidence = _store_evidence(detail, kind, arn)
+            _, kind, arn, evidence = store
             if kind == AOSS and arn:
                 collection, unread = aoss_collection(ctx, arn)
                 if collection is None:
@@ -677,12 +687,10 @@ def kb_vector_store_not_public(ctx: CheckContext) -> None:
 def kb_vector_store_cmk(ctx: CheckContext) -> None:
     for summary in knowledge_bases(ctx):
         with _kb_scope(ctx, summary):
-            detail = knowledge_base(ctx, summary["knowledgeBaseId"])
-            kind, arn = vector_store(detail)
-            if kind is None:
-                ctx.skip()  # no vector store (Kendra, SQL or managed knowledge base)
+            store = _store(ctx, summary)
+            if store is None:
                 continue
-            evidence = _store_evidence(detail, kind, arn)
+            detail, kind, arn, evidence = store
             if kind == AOSS and arn:
                 collection, unread = aoss_collection(ctx, arn)
                 if collection is None:

@@ -112,15 +112,7 @@ def _managed_statements(ctx: CheckContext, arn: str) -> list[_policy.Statement] 
 
 def role_policies(ctx: CheckContext, role: dict[str, Any]) -> RolePolicies:
     found = RolePolicies()
-    for inline in role.get("RolePolicyList", []):
-        found.documents[f"inline:{inline['PolicyName']}"] = _policy.statements(inline.get("PolicyDocument"))
-    for attached in role.get("AttachedManagedPolicies", []):
-        arn = attached["PolicyArn"]
-        statements = _managed_statements(ctx, arn)
-        if statements is None:
-            found.unresolved.append(arn)
-        else:
-            found.documents[arn.rsplit("/", 1)[-1]] = statements
+    _add_policies(ctx, found, role, "RolePolicyList")
     boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     if boundary_arn:
         boundary = _managed_statements(ctx, boundary_arn)
