@@ -1,4 +1,4 @@
-"""Built-in checks, one module per AWS service.
+"""Built-in checks, one module per AWS service; installed as `posture.checks` (pyproject package-dir).
 
 Each module holds small fetch helpers (reads through the context, shared by its
 checks) and checks: plain functions over the records those helpers return,

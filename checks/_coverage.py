@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from checks import _agents, _guardrails, _policy
-from checks._guardrails import DRAFT
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents, _guardrails, _policy
+from posture.checks._guardrails import DRAFT
 from posture.core.context import CheckContext
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",

@@ -35,9 +35,9 @@ from functools import partial
 from importlib import import_module
 from typing import Any, Generic, TypeVar
 
-from checks import _agents
-from checks._tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents
+from posture.checks._tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
 from posture.core.context import CheckContext, error_reason
 
 T = TypeVar("T")
@@ -136,7 +136,7 @@ def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     tools = _agents.tool_functions(ctx)
     if not tools:
         return []  # no agent runs a tool here: the functions need not be listed
-    from checks import awslambda
+    from posture.checks import awslambda
 
     return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in awslambda.functions(ctx)
             if _agents.function_arn(f["FunctionArn"]) in tools]
@@ -145,7 +145,7 @@ def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
 # -- AI roles ---------------------------------------------------------------------------------
 def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     """(role detail, why it is an AI role) for each AI role of the account."""
-    from checks import iam
+    from posture.checks import iam
 
     gaps = _Gaps()
     tools: dict[str, str] = {}
@@ -182,7 +182,7 @@ def _bucket_of(uri: str) -> str | None:
 
 
 def _uris(module: str, ctx: CheckContext) -> list[str]:
-    return list(import_module(f"checks.{module}").s3_uris(ctx))
+    return list(import_module(f"posture.checks.{module}").s3_uris(ctx))
 
 
 def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
@@ -205,7 +205,7 @@ def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
 
 def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
     """The account's AI-data buckets: tagged ones always; referenced ones from the sources that answered."""
-    from checks import s3
+    from posture.checks import s3
 
     referenced = referenced_buckets(ctx)
     chosen = []
@@ -221,7 +221,7 @@ def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
 def ai_vpcs(ctx: CheckContext) -> Scoped[dict[str, str]]:
     """VPC id -> why it counts as running AI workloads: a tag, the SageMaker resources in it, or a
     Lambda function in it that a Bedrock agent calls as a tool (this region)."""
-    from checks import ec2, sagemaker
+    from posture.checks import ec2, sagemaker
 
     gaps = _Gaps()
     found = {v["VpcId"]: "tagged" for v in ec2.vpcs(ctx) if flagged(tag_map(v.get("Tags")), AI_WORKLOAD)}
@@ -252,7 +252,7 @@ class AiLogGroup:
 
 
 def _invocation_log_group(ctx: CheckContext) -> str | None:
-    from checks import bedrock
+    from posture.checks import bedrock
 
     if not ctx.offers("bedrock", ctx.region):
         return None
@@ -268,7 +268,7 @@ def _tool_function_arns(ctx: CheckContext) -> list[str]:
 
 def ai_log_groups(ctx: CheckContext) -> Scoped[list[AiLogGroup]]:
     """The region's AI log groups (see the module docstring for the sources)."""
-    from checks import logs
+    from posture.checks import logs
 
     gaps = _Gaps()
     invocation = gaps.read(INVOCATION_LOGGING, ctx.region, "AI log groups", lambda: _invocation_log_group(ctx))
@@ -298,7 +298,7 @@ def _hyperpod_eks_arns(ctx: CheckContext) -> set[str]:
     """The EKS clusters SageMaker HyperPod clusters of this region orchestrate with."""
     if not ctx.offers("sagemaker", ctx.region):
         return set()
-    from checks import eks
+    from posture.checks import eks
 
     return set(eks.hyperpod_eks_cluster_arns(ctx))
 
@@ -308,7 +308,7 @@ def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
     config = detail.get("resourcesVpcConfig") or {}
     if config.get("vpcId"):
         return str(config["vpcId"])
-    from checks import ec2
+    from posture.checks import ec2
 
     subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
     return next((subnet_vpc[s] for s in config.get("subnetIds") or [] if s in subnet_vpc), None)
@@ -318,7 +318,7 @@ def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]
     """(cluster detail, why it runs AI workloads) for the region's EKS clusters that are tagged
     `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC. The other
     sources are read only for clusters the tag does not already decide."""
-    from checks import eks
+    from posture.checks import eks
 
     if not ctx.offers("eks", ctx.region):
         return Scoped([])

@@ -9,10 +9,10 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any
 
-from checks._tags import AI_WORKLOAD, flagged
-from checks.apigateway import ACCOUNT_DEFAULT_RATE
-from checks.wafv2 import AI_PATH_HINTS
 from posture.aws.errors import AwsReadError
+from posture.checks._tags import AI_WORKLOAD, flagged
+from posture.checks.apigateway import ACCOUNT_DEFAULT_RATE
+from posture.checks.wafv2 import AI_PATH_HINTS
 from posture.core.context import CheckContext, Resource
 from posture.core.registry import check
 

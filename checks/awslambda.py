@@ -11,8 +11,8 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from checks import _agents, _policy, _scope
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents, _policy, _scope
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

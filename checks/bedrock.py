@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# logs and s3 import this module too: refer to them as modules, read at call time.
-from checks import _coverage, _guardrails, _policy, bedrock_agent, logs, s3
-from checks._agents import agents
-from checks._guardrails import HARM_FILTERS, Thresholds, Verdict
-from checks.kms import judge_cmk
 from posture.aws.errors import AwsReadError
+
+# logs and s3 import this module too: refer to them as modules, read at call time.
+from posture.checks import _coverage, _guardrails, _policy, bedrock_agent, logs, s3
+from posture.checks._agents import agents
+from posture.checks._guardrails import HARM_FILTERS, Thresholds, Verdict
+from posture.checks.kms import judge_cmk
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check
@@ -719,7 +720,7 @@ def approved_models(ctx: CheckContext) -> None:
     patterns = [p for p in ctx.setting("approved_models", [""]) if p]
     if not patterns:
         return  # opt-in: no approved list, nothing to judge
-    from checks import iam
+    from posture.checks import iam
 
     listed: list[dict[str, Any]] = []
     with ctx.account_resource():
@@ -783,7 +784,7 @@ def _not_read(ctx: CheckContext, what: str, exc: AwsReadError, service: str) -> 
 def _judge_callers(ctx: CheckContext, grants: Callable[[Any, Any], list[str]], passed: str, failed: str) -> None:
     """The account's roles and users, each judged by `grants` (checks.iam.judge_principals); one ERROR when
     IAM cannot be read."""
-    from checks import iam
+    from posture.checks import iam
 
     try:
         found = iam.principals(ctx)
@@ -863,7 +864,7 @@ def inference_profile_residency(ctx: CheckContext) -> None:
     residency = [r for r in ctx.setting("data_residency", [""]) if r]
     if not residency:
         return  # opt-in: no pinned geography, nothing to judge
-    from checks import _agents, iam
+    from posture.checks import _agents, iam
 
     try:
         profiles: list[dict[str, Any]] | None = inference_profiles(ctx)

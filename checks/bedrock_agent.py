@@ -6,11 +6,11 @@ import json
 from fnmatch import fnmatchcase
 from typing import Any
 
-from checks import _agents, _policy
-from checks._agents import DRAFT, agents
-from checks._secrets import secret_fields
-from checks.kms import judge_cmk
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents, _policy
+from posture.checks._agents import DRAFT, agents
+from posture.checks._secrets import secret_fields
+from posture.checks.kms import judge_cmk
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

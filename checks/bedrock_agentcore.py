@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _policy, ec2
-from checks._secrets import secret_fields
-from checks.kms import judge_cmk
 from posture.aws.errors import AwsReadError
+from posture.checks import _policy, ec2
+from posture.checks._secrets import secret_fields
+from posture.checks.kms import judge_cmk
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

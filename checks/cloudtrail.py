@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from checks import _agents, _scope, bedrock_agent, bedrock_agentcore, iam, s3
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents, _scope, bedrock_agent, bedrock_agentcore, iam, s3
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

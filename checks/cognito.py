@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _policy
+from posture.checks import _policy
 from posture.core.context import CheckContext
 from posture.core.registry import check
 
@@ -198,7 +198,7 @@ def guest_ai_actions(statements: list[_policy.Statement], boundary: list[_policy
     docs_url="https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html",
 )
 def identity_pool_no_guest_access(ctx: CheckContext) -> None:
-    from checks import iam
+    from posture.checks import iam
 
     for summary in identity_pools(ctx):
         pool_id = summary["IdentityPoolId"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _agents, _policy, _scope
+from posture.checks import _agents, _policy, _scope
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

@@ -10,8 +10,8 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any
 
-from checks import sagemaker
-from checks.kms import judge_cmk
+from posture.checks import sagemaker
+from posture.checks.kms import judge_cmk
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _scope
-from checks.ec2 import AI_VPC_PERMISSIONS
+from posture.checks import _scope
+from posture.checks.ec2 import AI_VPC_PERMISSIONS
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _scope
-from checks.ec2 import AI_VPC_PERMISSIONS
-from checks.s3 import DISCOVERY_PERMISSIONS as AI_BUCKET_PERMISSIONS
-from checks.s3 import bucket_region
 from posture.aws.errors import AwsReadError
+from posture.checks import _scope
+from posture.checks.ec2 import AI_VPC_PERMISSIONS
+from posture.checks.s3 import DISCOVERY_PERMISSIONS as AI_BUCKET_PERMISSIONS
+from posture.checks.s3 import bucket_region
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

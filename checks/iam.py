@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from checks import _agents, _policy, _scope, awslambda
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents, _policy, _scope, awslambda
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

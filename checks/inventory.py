@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks import _agents, bedrock, bedrock_agent, sagemaker
+from posture.checks import _agents, bedrock, bedrock_agent, sagemaker
 from posture.core.context import CheckContext
 from posture.core.models import Asset
 from posture.core.registry import inventory

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checks import _agents, _scope
 from posture.aws.errors import AwsReadError
+from posture.checks import _agents, _scope
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checks._coverage import org_policy_enforced
 from posture.aws.errors import AwsReadError
+from posture.checks._coverage import org_policy_enforced
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

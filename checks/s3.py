@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import _policy, _scope, sagemaker
-from checks._tags import tag_map
 from posture.aws.errors import AwsReadError
+from posture.checks import _policy, _scope, sagemaker
+from posture.checks._tags import tag_map
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

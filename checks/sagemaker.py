@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from checks._secrets import secret_fields
-from checks.kms import is_customer_managed, judge_cmk
 from posture.aws.errors import AwsReadError
+from posture.checks._secrets import secret_fields
+from posture.checks.kms import is_customer_managed, judge_cmk
 from posture.core.context import CheckContext, SettingError
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checks import _policy
-from checks.kms import judge_cmk
-from checks.sagemaker import (
+from posture.aws.errors import AwsReadError
+from posture.checks import _policy
+from posture.checks.kms import judge_cmk
+from posture.checks.sagemaker import (
     MODEL,
     MODEL_PERMISSIONS,
     NOTEBOOK,
@@ -23,7 +24,6 @@ from checks.sagemaker import (
     scope,
     summaries,
 )
-from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext
 from posture.core.models import EvidenceValue
 from posture.core.registry import check

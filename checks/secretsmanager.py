@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checks._tags import AI_DATA, flagged, tag_map
+from posture.checks._tags import AI_DATA, flagged, tag_map
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

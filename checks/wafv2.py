@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks import apigateway, cloudfront, elbv2
 from posture.aws.errors import AwsReadError
+from posture.checks import apigateway, cloudfront, elbv2
 from posture.core.context import CheckContext
 from posture.core.registry import check
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from checks import _agents, _coverage, _guardrails
-from checks._guardrails import Thresholds
+from posture.checks import _agents, _coverage, _guardrails
+from posture.checks._guardrails import Thresholds
 from tests.bedrock_world import detect_only, strong_guardrail, weak_guardrail, without_prompt_attack
 
 DEFAULT = Thresholds()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from checks import _policy
-from checks._policy import evaluate, guardrail_requirement, statements, who_can
+from posture.checks import _policy
+from posture.checks._policy import evaluate, guardrail_requirement, statements, who_can
 from tests.policy_corpus.cases import AGENT, CASES, GUARDRAIL, ME, MODEL, ORG, OTHER, allow, doc, eq, perm
 
 

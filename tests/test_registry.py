@@ -13,7 +13,7 @@ def test_builtin_checks_are_discovered(registry):
     assert len(registry) >= 10
     assert "kms.cmk_rotation_enabled" in registry
     for c in registry:
-        assert c.origin == f"checks.{c.meta.id.split('.')[0]}" or c.origin.startswith("checks.")
+        assert c.origin == f"posture.checks.{c.meta.id.split('.')[0]}" or c.origin.startswith("posture.checks.")
 
 
 @pytest.mark.parametrize("field, value", [
@@ -59,17 +59,17 @@ def _module_with_check(name: str, check_id: str) -> types.ModuleType:
 
 
 def test_plugin_losing_an_id_collision_is_reported_not_silent():
-    builtin = checks_in(_module_with_check("checks.demo", "demo.example_control"))
+    builtin = checks_in(_module_with_check("posture.checks.demo", "demo.example_control"))
     plugin = checks_in(_module_with_check("thirdparty.demo", "demo.example_control"))
     registry = Registry(builtin)
     registry.add(plugin[0], plugin=True)
-    assert registry.get("demo.example_control").origin == "checks.demo"
+    assert registry.get("demo.example_control").origin == "posture.checks.demo"
     assert "collides" in registry.warnings[0]
 
 
 def test_two_builtins_with_one_id_fail_loudly():
-    first = checks_in(_module_with_check("checks.a", "demo.example_control"))[0]
-    second = checks_in(_module_with_check("checks.b", "demo.example_control"))[0]
+    first = checks_in(_module_with_check("posture.checks.a", "demo.example_control"))[0]
+    second = checks_in(_module_with_check("posture.checks.b", "demo.example_control"))[0]
     with pytest.raises(RegistryError):
         Registry([first, second])
 

@@ -100,12 +100,12 @@ class Registry:
     @classmethod
     def load(cls, *, plugins: bool = True) -> Registry:
         registry = cls()
-        builtin = importlib.import_module("checks")  # discovery by name: the engine imports no check
+        builtin = importlib.import_module("posture.checks")  # discovery by name: the engine imports no check
 
         for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda m: m.name):
             if info.name.startswith("_"):
                 continue
-            module = importlib.import_module(f"checks.{info.name}")
+            module = importlib.import_module(f"posture.checks.{info.name}")
             for c in checks_in(module):
                 registry.add(c)
             for collector in collectors_in(module):

@@ -137,7 +137,7 @@ def test_routes_denied_is_error_on_the_api(aws, run_check):
 
 
 def test_route_limits_in_force():
-    from checks.apigatewayv2 import ai_api_because, route_limits, unbounded_routes
+    from posture.checks.apigatewayv2 import ai_api_because, route_limits, unbounded_routes
 
     stage = {"DefaultRouteSettings": {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100},
              "RouteSettings": {"POST /chat": {"ThrottlingRateLimit": 5},  # burst comes from the default

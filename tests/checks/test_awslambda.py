@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from checks.awslambda import invoke_grants_beyond_agent, plain_secret_names, runtime_deprecated
+from posture.checks.awslambda import invoke_grants_beyond_agent, plain_secret_names, runtime_deprecated
 from posture.core.models import Status
 from tests.conftest import only
 

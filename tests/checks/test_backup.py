@@ -1,4 +1,4 @@
-from checks.backup import selects
+from posture.checks.backup import selects
 from posture.core.models import Status
 from tests.conftest import only
 

@@ -3,7 +3,7 @@ foundation models, availability, inference profiles or provisioned throughput: t
 
 import json
 
-from checks.bedrock import accessible, approved, leaves_residency, region_allowed
+from posture.checks.bedrock import accessible, approved, leaves_residency, region_allowed
 from posture.core.models import Status
 from tests.conftest import only
 

@@ -161,8 +161,8 @@ def test_data_source_read_denied_is_error(aws, run_check):
 
 def test_s3_uris_helper_keeps_reading_data_sources(aws):
 
-    from checks import bedrock_agent
     from posture.aws.context import AwsContext, CallLog, client_config
+    from posture.checks import bedrock_agent
 
     data_source(aws, knowledge_base(aws), None)
     reads = AwsContext(open_session(), account_id=ACCOUNT, partition="aws", region="us-east-1",

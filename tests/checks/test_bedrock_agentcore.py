@@ -217,7 +217,7 @@ def test_code_interpreter_read_denied_is_error(aws, run_check):
 
 
 # -- inbound auth of runtimes --------------------------------------------------------------
-from checks import bedrock_agentcore as agentcore  # noqa: E402
+from posture.checks import bedrock_agentcore as agentcore  # noqa: E402
 
 IDP = "https://login.acme.example/.well-known/openid-configuration"
 

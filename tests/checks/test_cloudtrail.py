@@ -329,14 +329,14 @@ def test_trails_with_the_same_name_are_judged_apart(aws, run_check, override):
     ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]}, {}, set()),
 ])
 def test_management_coverage(selectors, trail_flags, expected):
-    from checks.cloudtrail import management_coverage
+    from posture.checks.cloudtrail import management_coverage
     assert set(management_coverage(trail_flags, selectors)) == expected
 
 
 # -- AgentCore data events ---------------------------------------------------------------------
 from datetime import UTC, datetime  # noqa: E402
 
-from checks import cloudtrail  # noqa: E402
+from posture.checks import cloudtrail  # noqa: E402
 
 AGENTCORE_EVENTS = "cloudtrail.agentcore_data_events"
 AGENTCORE = "bedrock-agentcore-control"

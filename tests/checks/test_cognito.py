@@ -131,8 +131,8 @@ def test_identity_pool_roles_denied_is_error(aws, run_check):
 
 
 def test_guest_reach_follows_flow_boundary_and_session_policy():
-    from checks import _policy
-    from checks.cognito import guest_ai_actions
+    from posture.checks import _policy
+    from posture.checks.cognito import guest_ai_actions
 
     def allow(*actions):
         return _policy.statements({"Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})

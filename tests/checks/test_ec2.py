@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from checks.ec2 import grants_everything
+from posture.checks.ec2 import grants_everything
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function
 from tests.conftest import only

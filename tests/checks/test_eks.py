@@ -1,4 +1,4 @@
-from checks.eks import enabled_log_types, missing_log_types
+from posture.checks.eks import enabled_log_types, missing_log_types
 from posture.core.models import Status
 from tests.checks.test_ec2 import ai_vpc
 from tests.conftest import only

@@ -141,7 +141,7 @@ def test_region_without_ai_workloads_gives_no_finding(aws, run_check):
 
 
 def test_runtime_monitoring_judging():
-    from checks.guardduty import judge_runtime_monitoring
+    from posture.checks.guardduty import judge_runtime_monitoring
 
     eks = {"EKS_ADDON_MANAGEMENT": ["eks:models"]}
     both = {**eks, "EC2_AGENT_MANAGEMENT": ["ec2:i-1"]}
@@ -225,7 +225,7 @@ def test_plan_listing_denied_is_error(aws, run_check):
 
 
 def test_bucket_plan_judging():
-    from checks.guardduty import judge_bucket_plans
+    from posture.checks.guardduty import judge_bucket_plans
 
     assert judge_bucket_plans("b", [plan("b")])[0] is True
     ok, why, evidence = judge_bucket_plans("b", [plan("b", status="WARNING")])

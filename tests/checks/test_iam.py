@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from checks import _policy
-from checks.iam import RolePolicies, admin_grants, escalation_grants, wildcard_grants
+from posture.checks import _policy
+from posture.checks.iam import RolePolicies, admin_grants, escalation_grants, wildcard_grants
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
 from tests.conftest import only

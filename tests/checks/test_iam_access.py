@@ -8,8 +8,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from checks import _policy
-from checks.iam import (
+from posture.checks import _policy
+from posture.checks.iam import (
     RolePolicies,
     api_key_grants,
     bedrock_wildcard_grants,

@@ -1,6 +1,6 @@
 import json
 
-from checks.kms import public_statements
+from posture.checks.kms import public_statements
 from posture.core.models import Status
 from tests.conftest import only
 

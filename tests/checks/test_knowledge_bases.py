@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from checks import bedrock_agent as kb
+from posture.checks import bedrock_agent as kb
 from posture.core.models import Status
 from tests.conftest import only
 

@@ -156,7 +156,7 @@ def test_data_protection_read_denied_is_error(aws, run_check):
 
 
 def test_data_protection_judging():
-    from checks.logs import judge_data_protection
+    from posture.checks.logs import judge_data_protection
 
     assert judge_data_protection([protection_document()])[0] is True
     ok, why, _ = judge_data_protection([protection_document(masked=())])
@@ -174,7 +174,7 @@ def test_data_protection_judging():
 def test_data_protection_document_that_is_not_json_raises():
     import pytest
 
-    from checks.logs import judge_data_protection
+    from posture.checks.logs import judge_data_protection
 
     with pytest.raises(ValueError):
         judge_data_protection(["{not json"])

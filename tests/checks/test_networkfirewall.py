@@ -162,7 +162,7 @@ def test_tls_policy_access_denied_is_error(aws, run_check):
 
 
 def test_tls_judging_reads_the_attached_configuration():
-    from checks.networkfirewall import judge_tls_inspection
+    from posture.checks.networkfirewall import judge_tls_inspection
 
     assert judge_tls_inspection({"TLSInspectionConfigurationArn": TLS_CONFIG})[0] is True
     assert judge_tls_inspection({"TLSInspectionConfigurationArn": ""})[0] is False

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from checks import organizations
+from posture.checks import organizations
 from posture.core.models import Status
 from tests.conftest import only
 

@@ -1,6 +1,6 @@
 import pytest
 
-from checks import qbusiness
+from posture.checks import qbusiness
 from posture.core.models import Status
 from tests.conftest import only
 

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from checks.s3 import judge_object_lock, judge_shadow_bucket, tls_only
 from posture.aws.context import keep_ip_endpoint
+from posture.checks.s3 import judge_object_lock, judge_shadow_bucket, tls_only
 from posture.core.models import Status
 from tests.conftest import only
 

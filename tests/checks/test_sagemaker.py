@@ -225,7 +225,7 @@ def test_domain_read_denied_is_error(aws, run_check, check_id):
 
 
 # -- lifecycle configurations ----------------------------------------------------------------
-from checks import sagemaker as sagemaker_checks  # noqa: E402
+from posture.checks import sagemaker as sagemaker_checks  # noqa: E402
 
 LCC = "sagemaker.lifecycle_config_secrets"
 FAKE_TOKEN = "hf_" + "A1b2C3d4E5f6G7h8"  # credential-shaped, not a credential

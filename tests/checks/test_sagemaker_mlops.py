@@ -232,7 +232,7 @@ def test_notebook_platform_read_denied_is_error(aws, run_check):
 
 
 # -- models behind in-service endpoints -------------------------------------------------------
-from checks import sagemaker_mlops as mlops  # noqa: E402
+from posture.checks import sagemaker_mlops as mlops  # noqa: E402
 
 APPROVED = "sagemaker_mlops.deployed_models_approved"
 MONITORING = "sagemaker_mlops.endpoint_monitoring"

@@ -6,7 +6,7 @@ check into one account ERROR, so roles trusted by SageMaker with `Action: *` wer
 
 import json
 
-from checks._scope import Gap
+from posture.checks._scope import Gap
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
 from tests.conftest import only

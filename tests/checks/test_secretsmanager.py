@@ -1,4 +1,4 @@
-from checks.secretsmanager import model_key_reason
+from posture.checks.secretsmanager import model_key_reason
 from posture.core.models import Status
 from tests.conftest import only
 

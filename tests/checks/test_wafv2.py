@@ -1,6 +1,6 @@
 import pytest
 
-from checks.wafv2 import judge_rate_rule, scope_down_covers_ai
+from posture.checks.wafv2 import judge_rate_rule, scope_down_covers_ai
 from posture.core.models import Status
 from tests.conftest import only
 
@@ -298,7 +298,7 @@ def test_managed_groups_read_denied_is_error(aws, run_check):
 
 
 def test_managed_group_judging():
-    from checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
+    from posture.checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
 
     def judge(acl, login=False):
         return judge_managed_groups(managed_group_uses(acl), REQUIRED_GROUPS, login)
@@ -339,7 +339,7 @@ def test_managed_group_judging():
 
 
 def test_atp_counts_only_on_the_apps_login_path():
-    from checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
+    from posture.checks.wafv2 import REQUIRED_GROUPS, judge_managed_groups, managed_group_uses
 
     def atp(config):
         return managed("AWSManagedRulesATPRuleSet", 20, ManagedRuleGroupConfigs=[config])
