@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from posture.core.context import CheckContext
+from posture.api import CheckContext
 
 DRAFT = "DRAFT"
 TEST_ALIAS = "TSTALIASID"

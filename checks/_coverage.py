@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext
 from posture.checks import _agents, _guardrails, _policy
 from posture.checks._guardrails import DRAFT
-from posture.core.context import CheckContext
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",
                   "bedrock:ConverseStream")

@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from posture.core.context import CheckContext, SettingError
-from posture.core.models import EvidenceValue
+from posture.api import CheckContext, EvidenceValue, SettingError
 
 DRAFT = "DRAFT"
 STRENGTHS = ("NONE", "LOW", "MEDIUM", "HIGH")

@@ -35,10 +35,9 @@ from functools import partial
 from importlib import import_module
 from typing import Any, Generic, TypeVar
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, error_reason
 from posture.checks import _agents
 from posture.checks._tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
-from posture.core.context import CheckContext, error_reason
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)

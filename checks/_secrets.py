@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from posture.core.errors import SECRET_SHAPES
+from posture.api import SECRET_SHAPES
 
 
 def has_secret(text: str | None) -> bool:

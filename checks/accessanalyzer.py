@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="accessanalyzer",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["organizational"],
+    service_docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/what-is-access-analyzer.html",
+    maps=["ID.RA-01", "PR.AA-05", "MEASURE 2.7", "A.6.2.6"],
+)
 
 EXTERNAL_ACCESS_TYPES = frozenset({"ACCOUNT", "ORGANIZATION"})
 
@@ -24,18 +32,9 @@ def analyzers(ctx: CheckContext) -> list[dict[str, Any]]:
     ),
     remediation="Create an analyzer in every region: `aws accessanalyzer create-analyzer --analyzer-name "
     "external-access --type ACCOUNT` (ORGANIZATION from the delegated administrator).",
-    service="accessanalyzer",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="high",
-    boundaries=["organizational"],
-    csf=["PR.AA-05", "ID.RA-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    securityhub_controls=["IAM.28"],
+    maps=["LLM02:2025", "LLM06", "LLM10", "IAM.28", "AML.M0005", "AML.T0035", "AML.T0036", "MANAGE 4.1"],
     permissions=["access-analyzer:ListAnalyzers"],
-    atlas=["AML.T0036", "AML.T0035", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def external_access_analyzer_active(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -78,17 +77,10 @@ def active_findings(ctx: CheckContext, analyzer_arn: str) -> list[dict[str, Any]
     remediation="`aws accessanalyzer create-analyzer --analyzer-name unused-access --type ACCOUNT_UNUSED_ACCESS "
     "--configuration '{\"unusedAccess\":{\"unusedAccessAge\":90}}'` (ORGANIZATION_UNUSED_ACCESS from the "
     "delegated administrator), then act on its findings.",
-    service="accessanalyzer",
     scope="global",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational"],
-    csf=["PR.AA-05", "ID.RA-01"],
-    owasp_llm=["LLM08", "LLM06:2025"],
+    maps=["LLM06:2025", "LLM08", "AML.M0026", "AML.T0012", "MANAGE 4.1"],
     permissions=["access-analyzer:ListAnalyzers"],
-    atlas=["AML.T0012", "AML.M0026"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def unused_access_analyzer_active(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -124,18 +116,12 @@ def unused_access_analyzer_active(ctx: CheckContext) -> None:
     ),
     remediation="Review each ACTIVE finding in the IAM Access Analyzer console: remove the grant from the "
     "resource policy, or archive the finding (or add an archive rule) when the sharing is intended.",
-    service="accessanalyzer",
-    scope="regional",
     resource_type="Other",
     severity="high",
     boundaries=["organizational", "data"],
-    csf=["ID.RA-01", "PR.AA-05", "DE.CM-09"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+    maps=["DE.CM-09", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.T0035", "AML.T0036", "AML.T0044", "A.7.2",
+        "Art. 15"],
     permissions=["access-analyzer:ListAnalyzers", "access-analyzer:ListFindings"],
-    atlas=["AML.T0036", "AML.T0035", "AML.T0044", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.7.2"],
-    eu_ai_act=["Art. 15"],
 )
 def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
     external = [a for a in analyzers(ctx) if a.get("type") in EXTERNAL_ACCESS_TYPES and a.get("status") == "ACTIVE"]

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws.errors import AwsReadError
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import AwsReadError, CheckContext, Family
+
+check = Family(
+    service="account",
+    scope="global",
+    resource_type="AwsAccount",
+    boundaries=["organizational"],
+    service_docs="https://docs.aws.amazon.com/accounts/latest/reference/security.html",
+    maps=["GV.RR-02", "RS.CO-02", "LLM10", "LLM10:2025", "Account.1", "AML.T0012", "AML.T0055", "GOVERN 4.3",
+        "MANAGE 4.3", "A.8.4"],
+)
 
 
 def security_contact(ctx: CheckContext) -> dict[str, Any] | None:
@@ -30,18 +38,8 @@ def security_contact(ctx: CheckContext) -> dict[str, Any] | None:
     ),
     remediation="`aws account put-alternate-contact --alternate-contact-type SECURITY --name <team> "
     "--email-address <security@...> --phone-number <+1...> --title <title>`.",
-    service="account",
-    scope="global",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational"],
-    csf=["RS.CO-02", "GV.RR-02"],
-    owasp_llm=["LLM10", "LLM10:2025"],
-    securityhub_controls=["Account.1"],
     permissions=["account:GetAlternateContact"],
-    atlas=["AML.T0012", "AML.T0055"],
-    nist_ai_rmf=["MANAGE 4.3", "GOVERN 4.3"],
-    iso42001=["A.8.4"],
 )
 def security_contact_configured(ctx: CheckContext) -> None:
     with ctx.account_resource():

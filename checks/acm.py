@@ -9,8 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="acm",
+    scope="regional",
+    resource_type="AwsCertificateManagerCertificate",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/acm/latest/userguide/security.html",
+    maps=["PR.DS-02", "LLM02:2025", "LLM06", "AML.T0025", "MEASURE 2.7", "A.6.2.6"],
+)
 
 EXPIRY_WINDOW_DAYS = 30
 # ListCertificates returns only RSA_1024 and RSA_2048 certificates unless asked for every key type.
@@ -56,18 +64,9 @@ def rsa_bits(algorithm: str) -> int | None:
     remediation="For ACM-issued certificates fix the domain validation so managed renewal succeeds "
     "(`aws acm describe-certificate` shows RenewalSummary); re-import a renewed imported certificate with "
     "`aws acm import-certificate --certificate-arn <arn> ...`.",
-    service="acm",
-    scope="regional",
-    resource_type="AwsCertificateManagerCertificate",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.DS-02", "PR.PS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["ACM.1"],
+    maps=["PR.PS-02", "ACM.1", "AML.T0029"],
     permissions=["acm:ListCertificates", "acm:DescribeCertificate"],
-    atlas=["AML.T0029", "AML.T0025"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def certificate_not_expiring(ctx: CheckContext) -> None:
     now = datetime.now(UTC)
@@ -103,18 +102,9 @@ def certificate_not_expiring(ctx: CheckContext) -> None:
     ),
     remediation="Request or import a replacement with RSA_2048 or stronger (or EC_prime256v1): "
     "`aws acm request-certificate --domain-name <name> --key-algorithm EC_prime256v1 ...`, then swap it in.",
-    service="acm",
-    scope="regional",
-    resource_type="AwsCertificateManagerCertificate",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["ACM.2"],
+    maps=["ACM.2", "AML.M0012", "AML.T0063"],
     permissions=["acm:ListCertificates", "acm:DescribeCertificate"],
-    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def certificate_key_strong(ctx: CheckContext) -> None:
     for summary in judged_certificates(ctx):

@@ -9,8 +9,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="apigateway",
+    scope="regional",
+    resource_type="AwsApiGatewayStage",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/apigateway/latest/developerguide/security.html",
+)
 
 # API Gateway's account-level default (10,000 rps): a stage "throttle" at or above it bounds nothing.
 ACCOUNT_DEFAULT_RATE = 10_000.0
@@ -87,18 +94,10 @@ def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]
     ),
     remediation="Associate a web ACL: `aws wafv2 associate-web-acl --web-acl-arn <acl> --resource-arn "
     "arn:aws:apigateway:<region>::/restapis/<api-id>/stages/<stage>`.",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.IR-01", "DE.CM-01"],
-    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
-    securityhub_controls=["APIGateway.4"],
+    maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "APIGateway.4", "AML.T0029",
+        "AML.T0046", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def stage_waf_attached(ctx: CheckContext) -> None:
     for api in rest_apis(ctx):
@@ -124,17 +123,11 @@ def stage_waf_attached(ctx: CheckContext) -> None:
     "--resource-id <res> --http-method POST --patch-operations op=replace,path=/authorizationType,"
     "value=COGNITO_USER_POOLS op=replace,path=/authorizerId,value=<authorizer>` (or AWS_IAM / CUSTOM), "
     "then redeploy the stage.",
-    service="apigateway",
-    scope="regional",
     resource_type="AwsApiGatewayRestApi",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.AA-03", "PR.AA-05"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM10:2025"],
+    maps=["PR.AA-03", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0034", "AML.T0040",
+        "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def methods_require_authorization(ctx: CheckContext) -> None:
     for api in rest_apis(ctx):
@@ -161,17 +154,10 @@ def methods_require_authorization(ctx: CheckContext) -> None:
     ),
     remediation="`aws apigateway update-stage --rest-api-id <api> --stage-name <stage> --patch-operations "
     "op=replace,path=/*/*/throttling/rateLimit,value=50 op=replace,path=/*/*/throttling/burstLimit,value=100`.",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.IR-04"],
-    owasp_llm=["LLM04", "LLM10:2025"],
+    maps=["PR.IR-04", "LLM04", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034", "AML.T0034.000", "AML.T0046",
+        "MEASURE 2.7", "A.4.5", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.4.5"],
 )
 def stage_throttling_configured(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -200,17 +186,10 @@ def stage_throttling_configured(ctx: CheckContext) -> None:
     ),
     remediation="`aws apigateway create-usage-plan --name <plan> --quota limit=10000,period=DAY "
     "--api-stages apiId=<api>,stage=<stage>`, add API keys to it, and set apiKeyRequired on the methods.",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.IR-04", "PR.AA-05"],
-    owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
+    maps=["PR.AA-05", "PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034",
+        "AML.T0034.000", "AML.T0046", "MEASURE 2.7", "A.4.5", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.4.5"],
 )
 def usage_plan_quota(ctx: CheckContext) -> None:
     plans = usage_plans(ctx)
@@ -249,17 +228,10 @@ def usage_plan_quota(ctx: CheckContext) -> None:
     remediation="`aws apigateway update-stage --rest-api-id <api> --stage-name <stage> --patch-operations "
     "op=replace,path=/accessLogSettings/destinationArn,value=<log-group-arn> "
     "op=replace,path=/accessLogSettings/format,value='<json format>'`.",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.PS-04", "DE.CM-01"],
-    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
+    maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0024", "AML.T0034", "AML.T0040",
+        "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
 )
 def stage_access_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -281,18 +253,10 @@ def stage_access_logging(ctx: CheckContext) -> None:
     ),
     remediation="`aws apigateway update-stage --rest-api-id <api> --stage-name <stage> --patch-operations "
     "op=replace,path=/*/*/logging/loglevel,value=ERROR` (leave dataTrace off: it logs full prompts).",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.PS-04", "DE.CM-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["APIGateway.1"],
+    maps=["DE.CM-01", "PR.PS-04", "LLM02:2025", "LLM06", "APIGateway.1", "AML.M0024", "AML.T0034", "AML.T0040",
+        "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
 )
 def stage_execution_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -317,17 +281,10 @@ def stage_execution_logging(ctx: CheckContext) -> None:
     ),
     remediation="Move the credential to AWS Secrets Manager, let the integration read it at run time, and "
     "remove the variable: `aws apigateway update-stage ... --patch-operations op=remove,path=/variables/<name>`.",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="high",
     boundaries=["user_interface", "application"],
-    csf=["PR.DS-01", "PR.AA-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.T0055", "MEASURE 2.7", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0055"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def stage_variables_no_secrets(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -351,17 +308,10 @@ def stage_variables_no_secrets(ctx: CheckContext) -> None:
     ),
     remediation="`aws apigateway update-stage --rest-api-id <api> --stage-name <stage> --patch-operations "
     "op=replace,path=/*/*/logging/dataTrace,value=false` (and for each method path that turned it on).",
-    service="apigateway",
-    scope="regional",
-    resource_type="AwsApiGatewayStage",
     severity="medium",
     boundaries=["user_interface", "data"],
-    csf=["PR.DS-01", "PR.DS-10"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.DS-01", "PR.DS-10", "LLM02:2025", "LLM06", "AML.T0036", "AML.T0055", "MEASURE 2.10", "A.6.2.8"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0036", "AML.T0055"],
-    nist_ai_rmf=["MEASURE 2.10"],
-    iso42001=["A.6.2.8"],
 )
 def stage_data_trace_off(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):

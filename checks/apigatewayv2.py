@@ -9,12 +9,19 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, Family, Resource
 from posture.checks._tags import AI_WORKLOAD, flagged
 from posture.checks.apigateway import ACCOUNT_DEFAULT_RATE
 from posture.checks.wafv2 import AI_PATH_HINTS
-from posture.core.context import CheckContext, Resource
-from posture.core.registry import check
+
+check = Family(
+    service="apigatewayv2",
+    scope="regional",
+    resource_type="AwsApiGatewayV2Stage",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/apigateway/latest/developerguide/security.html",
+    maps=["AML.T0034"],
+)
 
 
 def apis(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -65,18 +72,11 @@ def routes_needing_auth(api: dict[str, Any], found: list[dict[str, Any]]) -> lis
     ),
     remediation="`aws apigatewayv2 update-route --api-id <api> --route-id <route> --authorization-type JWT "
     "--authorizer-id <authorizer>` (or AWS_IAM / CUSTOM); for WebSocket APIs, on the $connect route.",
-    service="apigatewayv2",
-    scope="regional",
     resource_type="AwsApiGatewayV2Api",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.AA-03", "PR.AA-05"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM10:2025"],
-    securityhub_controls=["APIGateway.8"],
+    maps=["PR.AA-03", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "APIGateway.8", "AML.M0019",
+        "AML.T0040", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def routes_require_authorization(ctx: CheckContext) -> None:
     for api in apis(ctx):
@@ -103,18 +103,10 @@ def routes_require_authorization(ctx: CheckContext) -> None:
     ),
     remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --access-log-settings "
     "DestinationArn=<log-group-arn>,Format='<json format>'`.",
-    service="apigatewayv2",
-    scope="regional",
-    resource_type="AwsApiGatewayV2Stage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.PS-04", "DE.CM-01"],
-    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
-    securityhub_controls=["APIGateway.9"],
+    maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "APIGateway.9", "AML.M0024",
+        "AML.T0040", "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
 )
 def stage_access_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -139,17 +131,10 @@ def stage_access_logging(ctx: CheckContext) -> None:
     ),
     remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --default-route-settings "
     "ThrottlingRateLimit=50,ThrottlingBurstLimit=100`.",
-    service="apigatewayv2",
-    scope="regional",
-    resource_type="AwsApiGatewayV2Stage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.IR-04"],
-    owasp_llm=["LLM04", "LLM10:2025"],
+    maps=["PR.IR-04", "LLM04", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034.000", "AML.T0046", "MEASURE 2.7",
+        "A.4.5", "A.6.2.6"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.4.5"],
 )
 def stage_throttling_configured(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -221,18 +206,10 @@ def unbounded_routes(limits: dict[str, tuple[float | None, float | None]],
     remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --route-settings "
     "'{\"POST /chat\":{\"ThrottlingRateLimit\":20,\"ThrottlingBurstLimit\":40}}'` (or "
     "`--default-route-settings ThrottlingRateLimit=..,ThrottlingBurstLimit=..` and remove the lifting override).",
-    service="apigatewayv2",
-    scope="regional",
-    resource_type="AwsApiGatewayV2Stage",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.IR-04"],
-    owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
+    maps=["PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0024.002", "AML.T0029", "AML.T0034.000",
+        "MANAGE 2.4", "MEASURE 2.7", "A.4.5", "A.6.2.6", "Art. 15"],
     permissions=["apigateway:GET"],
-    atlas=["AML.T0029", "AML.T0034", "AML.T0034.000", "AML.T0024.002", "AML.M0004"],
-    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.4.5"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html",
 )
 def route_throttling(ctx: CheckContext) -> None:

@@ -11,10 +11,17 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, Family
 from posture.checks import _agents, _policy, _scope
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="lambda",
+    scope="regional",
+    resource_type="AwsLambdaFunction",
+    boundaries=["application"],
+    service_docs="https://docs.aws.amazon.com/lambda/latest/dg/lambda-security.html",
+    maps=["MEASURE 2.7", "A.6.2.6"],
+)
 
 # A variable whose NAME says it holds a credential.
 SECRET_NAME = re.compile(r"secret|token|passw(or)?d|pwd|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credential",
@@ -120,18 +127,11 @@ def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
     ),
     remediation="`aws lambda update-function-url-config --function-name <name> --auth-type AWS_IAM` (or put "
     "the function behind API Gateway with an authorizer and WAF, and delete the URL).",
-    service="lambda",
-    scope="regional",
-    resource_type="AwsLambdaFunction",
     severity="high",
     boundaries=["application", "user_interface"],
-    csf=["PR.AA-05", "PR.IR-01"],
-    owasp_llm=["LLM07", "LLM04", "LLM06:2025", "LLM10:2025"],
-    securityhub_controls=["Lambda.1"],
+    maps=["PR.AA-05", "PR.IR-01", "LLM04", "LLM06:2025", "LLM07", "LLM10:2025", "Lambda.1", "AML.M0019", "AML.T0034",
+        "AML.T0040", "AML.T0049"],
     permissions=["lambda:ListFunctions", "lambda:GetFunctionUrlConfig"],
-    atlas=["AML.T0040", "AML.T0049", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def function_url_auth_required(ctx: CheckContext) -> None:
     for function in functions(ctx):
@@ -158,17 +158,9 @@ def function_url_auth_required(ctx: CheckContext) -> None:
     ),
     remediation="Move the value to AWS Secrets Manager, pass the secret's ARN in the variable and read it at "
     "runtime (or with the Parameters and Secrets Lambda extension); then rotate the exposed key.",
-    service="lambda",
-    scope="regional",
-    resource_type="AwsLambdaFunction",
     severity="high",
-    boundaries=["application"],
-    csf=["PR.DS-01", "PR.AA-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.T0034", "AML.T0055", "AML.T0098"],
     permissions=["lambda:ListFunctions"],
-    atlas=["AML.T0055", "AML.T0098", "AML.T0034"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     for function in functions(ctx):
@@ -198,21 +190,10 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     remediation="Remove open statements (`aws lambda remove-permission`) and grant bedrock.amazonaws.com with "
     "`aws lambda add-permission --principal bedrock.amazonaws.com --source-arn <agent-arn> --source-account "
     "<account>`.",
-    service="lambda",
-    scope="regional",
-    resource_type="AwsLambdaFunction",
     severity="high",
-    boundaries=["application"],
-    csf=["PR.AA-05"],
-    # Model output reaches the tool as its input: who else may invoke it is also output handling.
-    owasp_llm=["LLM07", "LLM08", "LLM02", "LLM06:2025", "LLM05:2025"],
-    securityhub_controls=["Lambda.1"],
+    maps=["PR.AA-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM07", "LLM08", "Lambda.1", "AML.M0028", "AML.T0053",
+        "AML.T0085.001", "ASI02", "ASI03", "Art. 15"],
     permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
-    atlas=["AML.T0053", "AML.T0085.001", "AML.M0028"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI02", "ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
     for function, agent_id in _scope.judged(ctx, _scope.agent_tools(ctx)):
@@ -245,18 +226,9 @@ def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
     ),
     remediation="Upgrade the function to a supported runtime (`aws lambda update-function-configuration "
     "--function-name <name> --runtime <runtime>`) after testing the code on it.",
-    service="lambda",
-    scope="regional",
-    resource_type="AwsLambdaFunction",
     severity="medium",
-    boundaries=["application"],
-    csf=["PR.PS-02", "ID.RA-01"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    securityhub_controls=["Lambda.2"],
+    maps=["ID.RA-01", "PR.PS-02", "LLM03:2025", "LLM05", "Lambda.2", "AML.T0010.001", "MANAGE 3.1"],
     permissions=["lambda:ListFunctions"],
-    atlas=["AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.6"],
 )
 def supported_runtime(ctx: CheckContext) -> None:
     for function in functions(ctx):

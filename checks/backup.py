@@ -6,10 +6,17 @@ from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
 
+from posture.api import CheckContext, EvidenceValue, Family
 from posture.checks import _scope, s3
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="backup",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/aws-backup/latest/devguide/security-considerations.html",
+    maps=["PR.DS-11", "RC.RP-03", "LLM03", "LLM04:2025", "AML.T0029", "AML.T0101", "MANAGE 2.3", "MEASURE 2.7"],
+)
 
 TAG_KEY_PREFIX = "aws:resourcetag/"
 # Backup selection condition operators over a resource tag's value (None: the tag is absent).
@@ -85,19 +92,10 @@ def covering_plans(ctx: CheckContext, arn: str, tags: dict[str, str]) -> list[st
     remediation="Add the bucket to a backup plan: `aws backup create-backup-selection --backup-plan-id <id> "
     "--backup-selection '{\"SelectionName\":\"ai-data\",\"IamRoleArn\":\"<role>\",\"Resources\":"
     "[\"arn:aws:s3:::<bucket>\"]}'` (S3 backups need versioning on).",
-    service="backup",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-11", "RC.RP-03"],
-    owasp_llm=["LLM03", "LLM04:2025", "LLM08:2025"],
+    maps=["LLM08:2025", "AML.T0020", "AML.T0059", "A.7.2", "Art. 15"],
     permissions=[*s3.DISCOVERY_PERMISSIONS, "backup:ListBackupPlans", "backup:ListBackupSelections",
                  "backup:GetBackupSelection"],
-    atlas=["AML.T0020", "AML.T0059", "AML.T0101", "AML.T0029"],
-    nist_ai_rmf=["MANAGE 2.3", "MEASURE 2.7"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -125,17 +123,11 @@ def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
     ),
     remediation="`aws backup put-backup-vault-lock-configuration --backup-vault-name <name> "
     "--min-retention-days <days>` (add --changeable-for-days to enter compliance mode).",
-    service="backup",
     scope="regional",
     resource_type="AwsBackupBackupVault",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-11", "RC.RP-03"],
-    owasp_llm=["LLM03", "LLM04:2025"],
+    maps=["A.6.2.6"],
     permissions=["backup:ListBackupVaults"],
-    atlas=["AML.T0101", "AML.T0029"],
-    nist_ai_rmf=["MANAGE 2.3", "MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def vault_lock_enabled(ctx: CheckContext) -> None:
     for vault in vaults(ctx):

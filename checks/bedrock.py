@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 
 # logs and s3 import this module too: refer to them as modules, read at call time.
 from posture.checks import _coverage, _guardrails, _policy, bedrock_agent, logs, s3
 from posture.checks._agents import agents
 from posture.checks._guardrails import HARM_FILTERS, Thresholds, Verdict
 from posture.checks.kms import judge_cmk
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="bedrock",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["model"],
+    service_docs="https://docs.aws.amazon.com/bedrock/latest/userguide/security.html",
+)
 
 __all__ = ["HARM_FILTERS"]  # kept here for callers: the harm categories a guardrail must block
 MIN_LOG_RETENTION_DAYS = 90
@@ -158,19 +163,13 @@ def logging_problems(config: dict[str, Any], *, bucket: bool | None, group: bool
     remediation="Configure logging: `aws bedrock put-model-invocation-logging-configuration` with an "
     "s3Config and/or cloudWatchConfig (a role that trusts bedrock.amazonaws.com) and textDataDeliveryEnabled=true; "
     "create the bucket, group or role it names if they are gone.",
-    service="bedrock",
-    scope="regional",
     resource_type="AwsAccount",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.PS-04", "DE.CM-09"],
-    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025", "LLM10:2025"],
+    maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "LLM10:2025", "AML.M0024", "AML.T0024",
+        "AML.T0034", "AML.T0040", "AML.T0051", "AML.T0054", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4", "A.6.2.6",
+        "A.6.2.8", "Art. 12", "Art. 26"],
     permissions=["bedrock:GetModelInvocationLoggingConfiguration", "s3:GetBucketLocation", "logs:DescribeLogGroups",
                  "iam:GetRole"],
-    atlas=["AML.T0051", "AML.T0054", "AML.T0024", "AML.T0040", "AML.T0034", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1", "MANAGE 4.3"],
-    iso42001=["A.6.2.8", "A.6.2.6"],
-    eu_ai_act=["Art. 12", "Art. 26"],
 )
 def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -205,18 +204,11 @@ def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     remediation="S3: `aws s3api put-bucket-encryption --bucket <b> --server-side-encryption-configuration "
     "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":"
     "\"<key>\"}}]}'`; CloudWatch: `aws logs associate-kms-key --log-group-name <g> --kms-key-id <key-arn>`.",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0025", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",
+        "A.6.2.8", "Art. 15"],
     permissions=[*LOGGING_PERMISSIONS, "s3:GetEncryptionConfiguration", "logs:DescribeLogGroups"],
-    atlas=["AML.T0036", "AML.T0025", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.10", "MEASURE 2.7"],
-    iso42001=["A.6.2.8"],
-    eu_ai_act=["Art. 15"],
 )
 def invocation_logs_encrypted(ctx: CheckContext) -> None:
     config = invocation_logging(ctx)
@@ -253,18 +245,11 @@ def invocation_logs_encrypted(ctx: CheckContext) -> None:
     ),
     remediation="`aws logs put-retention-policy --log-group-name <g> --retention-in-days 365` (or the "
     "period your data retention policy sets).",
-    service="bedrock",
-    scope="regional",
     resource_type="AwsLogsLogGroup",
     severity="low",
-    boundaries=["model"],
-    csf=["PR.PS-04", "PR.DS-01"],
-    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
+    maps=["PR.DS-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0024", "AML.T0024", "AML.T0051",
+        "MANAGE 4.3", "MEASURE 2.10", "A.6.2.8", "Art. 12"],
     permissions=[*LOGGING_PERMISSIONS, "logs:DescribeLogGroups"],
-    atlas=["AML.T0051", "AML.T0024", "AML.M0024"],
-    nist_ai_rmf=["MANAGE 4.3", "MEASURE 2.10"],
-    iso42001=["A.6.2.8"],
-    eu_ai_act=["Art. 12"],
 )
 def invocation_logs_retained(ctx: CheckContext) -> None:
     group_name = (invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
@@ -303,18 +288,11 @@ THRESHOLD_NOTE = " Minimum strengths and thresholds are set in posture.toml [che
     ),
     remediation="`aws bedrock create-guardrail --name <n> --content-policy-config ... "
     "--sensitive-information-policy-config ... --blocked-input-messaging ... --blocked-outputs-messaging ...`.",
-    service="bedrock",
-    scope="regional",
     resource_type="AwsAccount",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.PS-01", "PR.DS-10"],
-    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025", "LLM05:2025"],
+    maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02:2025", "LLM05:2025", "LLM06", "AML.M0020", "AML.T0051",
+        "AML.T0054", "MANAGE 1.3", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=[*USAGE_PERMISSIONS, "bedrock:ListGuardrails"],
-    atlas=["AML.T0051", "AML.T0054", "AML.M0020"],
-    nist_ai_rmf=["MANAGE 1.3", "MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def guardrail_in_ai_regions(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -364,19 +342,10 @@ def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Th
     ),
     remediation=f"Add a content filter of type PROMPT_ATTACK with inputStrength HIGH and inputAction BLOCK: "
     f"{GUARDRAIL_REMEDIATION}",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.DS-10", "PR.PS-01"],
-    owasp_llm=["LLM01", "LLM01:2025", "LLM07:2025"],
+    maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM07:2025", "AML.M0020", "AML.T0051", "AML.T0051.000",
+        "AML.T0054", "MANAGE 1.3", "MEASURE 2.7", "A.6.2.6", "ASI01", "Art. 15"],
     permissions=list(IN_USE_PERMISSIONS),
-    atlas=["AML.T0051", "AML.T0051.000", "AML.T0054", "AML.M0020"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 1.3"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI01"],
-    eu_ai_act=["Art. 15"],
 )
 def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_prompt_attack)
@@ -395,18 +364,10 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     ),
     remediation=f"Add content filters for each harm category with input and output strength MEDIUM or HIGH and "
     f"action BLOCK: {GUARDRAIL_REMEDIATION}",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.DS-10", "PR.PS-01"],
-    owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025"],
+    maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0048.003",
+        "AML.T0051", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(IN_USE_PERMISSIONS),
-    atlas=["AML.T0054", "AML.T0051", "AML.T0048.003", "AML.M0020"],
-    nist_ai_rmf=["MEASURE 2.6", "MEASURE 2.7", "MANAGE 1.3"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def guardrail_content_filters(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_harm)
@@ -424,18 +385,11 @@ def guardrail_content_filters(ctx: CheckContext) -> None:
     ),
     remediation=f"Add PII entities (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER, ...) with action ANONYMIZE or "
     f"BLOCK: {GUARDRAIL_REMEDIATION}",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "data"],
-    csf=["PR.DS-10", "PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.DS-02", "PR.DS-10", "LLM02:2025", "LLM06", "AML.M0020", "AML.T0024", "AML.T0057", "MEASURE 2.10",
+        "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(IN_USE_PERMISSIONS),
-    atlas=["AML.T0057", "AML.T0024", "AML.M0020"],
-    nist_ai_rmf=["MEASURE 2.10", "MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, lambda detail, _limits: _guardrails.judge_pii(detail))
@@ -453,18 +407,10 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     ),
     remediation=f"Add a contextual grounding policy with GROUNDING and RELEVANCE thresholds such as 0.75 and "
     f"action BLOCK: {GUARDRAIL_REMEDIATION}",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.PS-01", "ID.RA-05"],
-    owasp_llm=["LLM09", "LLM09:2025", "LLM08:2025"],
+    maps=["ID.RA-05", "PR.PS-01", "LLM08:2025", "LLM09", "LLM09:2025", "AML.M0020", "AML.T0048.003", "AML.T0062",
+        "MEASURE 2.5", "MEASURE 2.6", "A.6.2.6", "Art. 15"],
     permissions=[*IN_USE_PERMISSIONS, "bedrock:ListKnowledgeBases"],
-    atlas=["AML.T0062", "AML.T0048.003", "AML.M0020"],
-    nist_ai_rmf=["MEASURE 2.5", "MEASURE 2.6"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     if not _has_knowledge_bases(ctx):
@@ -490,19 +436,12 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     "to flow prompt nodes; require `bedrock:GuardrailIdentifier` (StringEquals, the guardrail ARN with its "
     "version) on every Allow of bedrock:InvokeModel*/Converse*; or enforce a guardrail for the account "
     "(`aws bedrock put-enforced-guardrail-configuration`) or the organization (a Bedrock policy).",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "application"],
-    csf=["PR.DS-10", "PR.PS-01", "PR.AA-05"],
-    owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025", "LLM06:2025"],
+    maps=["PR.AA-05", "PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "LLM06:2025", "AML.M0020",
+        "AML.T0051", "AML.T0053", "AML.T0054", "AML.T0057", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.5",
+        "A.6.2.6", "ASI01", "Art. 15"],
     permissions=list(IN_USE_PERMISSIONS),
-    atlas=["AML.T0051", "AML.T0054", "AML.T0057", "AML.T0053", "AML.M0020"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.6", "MANAGE 1.3"],
-    iso42001=["A.6.2.6", "A.6.2.5"],
-    owasp_agentic=["ASI01"],
-    eu_ai_act=["Art. 15"],
     section={"title": "Guardrail coverage of every path to a model",
              "columns": ["path", "guardrail", "blocking_filters", "verdict"]},
 )
@@ -540,18 +479,10 @@ def guardrail_coverage(ctx: CheckContext) -> None:
         "or reveal; a customer managed key puts who can read or change them under the account's key policy."
     ),
     remediation="Recreate or update the guardrail with `--kms-key-id <customer-managed-key-arn>`.",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="low",
-    boundaries=["model"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0065", "AML.T0069", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     permissions=[*GUARDRAIL_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0069", "AML.T0065", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def guardrail_cmk(ctx: CheckContext) -> None:
     for summary in guardrails(ctx):
@@ -571,18 +502,11 @@ def guardrail_cmk(ctx: CheckContext) -> None:
     ),
     remediation="Custom model encryption is fixed at creation: rerun the customization job with "
     "`--custom-model-kms-key-id <customer-managed-key>` and delete the old model.",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
+        "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=["bedrock:ListCustomModels", "bedrock:GetCustomModel", "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def custom_model_cmk(ctx: CheckContext) -> None:
     for summary in custom_model_summaries(ctx):
@@ -602,18 +526,11 @@ def custom_model_cmk(ctx: CheckContext) -> None:
     ),
     remediation="Re-import the model with `aws bedrock create-model-import-job ... --imported-model-kms-key-id "
     "<customer-managed-key>` and delete the old import.",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM10", "LLM05", "LLM02:2025", "LLM03:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
+        "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=["bedrock:ListImportedModels", "bedrock:GetImportedModel", "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def imported_model_cmk(ctx: CheckContext) -> None:
     for summary in imported_model_summaries(ctx):
@@ -701,20 +618,13 @@ def _verdict(ctx: CheckContext, what: str, models: list[str], patterns: list[str
     "or the identity policy, naming approved ARNs instead of foundation-model/*), delete custom models, imported "
     "models, provisioned throughputs and inference profiles built on non-approved models, and restrict "
     "aws-marketplace:Subscribe by aws-marketplace:ProductId.",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "organizational"],
-    csf=["GV.SC-07", "PR.AA-05", "ID.AM-08"],
-    owasp_llm=["LLM05", "LLM03:2025"],
+    maps=["GV.SC-07", "ID.AM-08", "PR.AA-05", "LLM03:2025", "LLM05", "AML.M0014", "AML.M0019", "AML.T0010",
+        "AML.T0010.003", "AML.T0058", "GOVERN 6.1", "MANAGE 3.1", "MAP 4.1", "A.10.3", "A.4.2", "A.6.2.5", "Art. 25"],
     permissions=[*MODEL_ACCESS_PERMISSIONS, "iam:GetAccountAuthorizationDetails", "iam:GetPolicy",
                  "iam:GetPolicyVersion"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html",
-    atlas=["AML.T0010", "AML.T0010.003", "AML.T0058", "AML.M0014", "AML.M0019"],
-    nist_ai_rmf=["GOVERN 6.1", "MANAGE 3.1", "MAP 4.1"],
-    iso42001=["A.10.3", "A.6.2.5", "A.4.2"],
-    eu_ai_act=["Art. 25"],
 )
 def approved_models(ctx: CheckContext) -> None:
     patterns = [p for p in ctx.setting("approved_models", [""]) if p]
@@ -846,19 +756,12 @@ def _names_profile(model: str) -> bool:
     "update-agent --foundation-model eu.<model-id> ...` and prepare a new version; recreate application "
     "profiles from an in-geography profile; deny bedrock:InvokeModel* on arn:aws:bedrock:*:*:inference-profile/"
     "global.* (an SCP does it for the organization).",
-    service="bedrock",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-02", "GV.OC-03"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["GV.OC-03", "PR.DS-02", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0057", "GOVERN 1.1",
+        "MEASURE 2.10", "A.2.3", "A.7.2", "Art. 10"],
     permissions=[*PROFILE_PERMISSIONS, "iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html",
-    atlas=["AML.T0025", "AML.T0057", "AML.M0019"],
-    nist_ai_rmf=["GOVERN 1.1", "MEASURE 2.10"],
-    iso42001=["A.7.2", "A.2.3"],
-    eu_ai_act=["Art. 10"],
 )
 def inference_profile_residency(ctx: CheckContext) -> None:
     residency = [r for r in ctx.setting("data_residency", [""]) if r]

@@ -6,14 +6,19 @@ import json
 from fnmatch import fnmatchcase
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _agents, _policy
 from posture.checks._agents import DRAFT, agents
 from posture.checks._secrets import secret_fields
 from posture.checks.kms import judge_cmk
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="bedrock-agent",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/bedrock/latest/userguide/security.html",
+)
 
 MAX_IDLE_SESSION_TTL = 1800  # seconds; AWS's default is 600
 AGENT_PERMISSIONS = ("bedrock:ListAgents", "bedrock:GetAgent")
@@ -89,19 +94,12 @@ def judge_alias(alias_name: str, versions: dict[str, tuple[str, str] | None],
     "guardrailIdentifier=<guardrail-id>,guardrailVersion=<n>`, `aws bedrock-agent prepare-agent`, then publish a "
     "version and point the alias at it (`aws bedrock-agent update-agent-alias --routing-configuration "
     "agentVersion=<new>`).",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "application"],
-    csf=["PR.DS-10", "PR.PS-01"],
-    owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
+    maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "AML.M0020", "AML.T0051",
+        "AML.T0051.001", "AML.T0053", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.5", "A.6.2.6",
+        "ASI01", "ASI02", "Art. 15"],
     permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
-    atlas=["AML.T0051", "AML.T0051.001", "AML.T0054", "AML.T0053", "AML.M0020"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.6", "MANAGE 1.3"],
-    iso42001=["A.6.2.6", "A.6.2.5"],
-    owasp_agentic=["ASI01", "ASI02"],
-    eu_ai_act=["Art. 15"],
 )
 def agent_guardrail_attached(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -139,19 +137,11 @@ def agent_guardrail_attached(ctx: CheckContext) -> None:
         "prompt and conversation content; a customer managed key keeps them under the account's key policy."
     ),
     remediation="`aws bedrock-agent update-agent --agent-id <id> ... --customer-encryption-key-arn <key-arn>`.",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0084", "MEASURE 2.10",
+        "MEASURE 2.7", "A.6.2.6", "ASI06", "Art. 15"],
     permissions=[*AGENT_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0084", "AML.T0056", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI06"],
-    eu_ai_act=["Art. 15"],
 )
 def agent_cmk(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -171,19 +161,11 @@ def agent_cmk(ctx: CheckContext) -> None:
     ),
     remediation=f"`aws bedrock-agent update-agent --agent-id <id> ... --idle-session-ttl-in-seconds "
     f"{MAX_IDLE_SESSION_TTL // 3}` then prepare the agent.",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="low",
     boundaries=["model", "application"],
-    csf=["PR.AA-05", "PR.DS-10"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.AA-05", "PR.DS-10", "LLM02:2025", "LLM06", "AML.T0091", "AML.T0092", "MEASURE 2.10", "MEASURE 2.7",
+        "A.6.2.6", "ASI03", "ASI06", "Art. 15"],
     permissions=list(AGENT_PERMISSIONS),
-    atlas=["AML.T0091", "AML.T0092"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI03", "ASI06"],
-    eu_ai_act=["Art. 15"],
 )
 def agent_idle_session_ttl(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -207,21 +189,11 @@ def agent_idle_session_ttl(ctx: CheckContext) -> None:
     ),
     remediation="`aws bedrock-agent update-data-source --knowledge-base-id <kb> --data-source-id <ds> ... "
     "--server-side-encryption-configuration kmsKeyArn=<key-arn>`.",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM03", "LLM06", "LLM02:2025", "LLM08:2025"],
-    securityhub_controls=["Bedrock.1"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM06", "LLM08:2025", "Bedrock.1", "AML.M0012", "AML.T0035",
+        "AML.T0085.000", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "ASI06", "Art. 15"],
     permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
                  "kms:DescribeKey"],
-    atlas=["AML.T0085.000", "AML.T0035", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2", "A.6.2.6"],
-    owasp_agentic=["ASI06"],
-    eu_ai_act=["Art. 15"],
 )
 def data_source_cmk(ctx: CheckContext) -> None:
     for kb in knowledge_bases(ctx):
@@ -248,19 +220,11 @@ def data_source_cmk(ctx: CheckContext) -> None:
     ),
     remediation="`aws bedrock-agent update-prompt --prompt-identifier <id> ... --customer-encryption-key-arn "
     "<key-arn>`, then create a new prompt version.",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="low",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM07:2025"],
+    maps=["PR.DS-01", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0081", "MEASURE 2.7", "A.6.2.6", "ASI01",
+        "Art. 15"],
     permissions=["bedrock:ListPrompts", "bedrock:GetPrompt", "kms:DescribeKey"],
-    atlas=["AML.T0056", "AML.T0081", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI01"],
-    eu_ai_act=["Art. 15"],
 )
 def prompt_cmk(ctx: CheckContext) -> None:
     for summary in prompts(ctx):
@@ -312,19 +276,11 @@ def prompt_texts(prompt: dict[str, Any]) -> dict[str, str | None]:
         "injection asks, and everyone who may read the agent reads them. A credential there is leaked to both."
     ),
     remediation=SECRET_REMEDIATION,
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "application"],
-    csf=["PR.DS-01", "PR.AA-01"],
-    owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.T0055", "AML.T0056", "AML.T0083",
+        "MEASURE 2.7", "A.6.2.6", "ASI03", "Art. 15"],
     permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
-    atlas=["AML.T0083", "AML.T0056", "AML.T0055"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
     for summary in agents(ctx):
@@ -353,19 +309,11 @@ def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
         "A credential there reaches every caller of the prompt and every reader of the prompt store."
     ),
     remediation=SECRET_REMEDIATION,
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "data"],
-    csf=["PR.DS-01", "PR.AA-01"],
-    owasp_llm=["LLM06", "LLM07:2025", "LLM02:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.T0055", "AML.T0056", "AML.T0083",
+        "MEASURE 2.7", "A.6.2.6", "ASI03", "Art. 15"],
     permissions=["bedrock:ListPrompts", "bedrock:GetPrompt"],
-    atlas=["AML.T0055", "AML.T0056", "AML.T0083"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def prompt_no_secrets(ctx: CheckContext) -> None:
     for summary in prompts(ctx):
@@ -597,19 +545,10 @@ def _store(ctx: CheckContext, summary: dict[str, Any]
     "\"SourceVPCEs\":[\"<vpce>\"]}]'`; S3 Vectors: remove the Principal \"*\" statements (`aws s3vectors "
     "put-vector-bucket-policy`); Aurora: `aws rds modify-db-instance --db-instance-identifier <id> "
     "--no-publicly-accessible`.",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["data"],
-    csf=["PR.AA-05", "PR.IR-01"],
-    owasp_llm=["LLM06", "LLM03", "LLM02:2025", "LLM08:2025"],
+    maps=["PR.AA-05", "PR.IR-01", "LLM02:2025", "LLM03", "LLM06", "LLM08:2025", "AML.M0005", "AML.T0036", "AML.T0070",
+        "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "ASI06", "Art. 10", "Art. 15"],
     permissions=[*KB_PERMISSIONS, *STORE_PERMISSIONS],
-    atlas=["AML.T0036", "AML.T0070", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2", "A.6.2.6"],
-    owasp_agentic=["ASI06"],  # what agents retrieve from the knowledge base (memory and context poisoning)
-    eu_ai_act=["Art. 15", "Art. 10"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html",
 )
 def kb_vector_store_not_public(ctx: CheckContext) -> None:
@@ -669,19 +608,10 @@ def kb_vector_store_not_public(ctx: CheckContext) -> None:
     "creation); S3 Vectors: create the bucket or index with `--encryption-configuration sseType=aws:kms,"
     "kmsKeyArn=<key-arn>`; Aurora: restore an encrypted copy (`aws rds restore-db-cluster-from-snapshot "
     "--kms-key-id <key-arn>`).",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025", "LLM08:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "AML.M0012", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",
+        "A.4.3", "A.7.2", "ASI06", "Art. 15"],
     permissions=[*KB_PERMISSIONS, *STORE_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0036", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2", "A.4.3"],
-    owasp_agentic=["ASI06"],  # what agents retrieve from the knowledge base (memory and context poisoning)
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-kb.html",
 )
 def kb_vector_store_cmk(ctx: CheckContext) -> None:
@@ -767,19 +697,10 @@ def judge_ingestion(job: dict[str, Any] | None, max_failed: int = 0) -> tuple[st
     remediation="Read the job's failure reasons (`aws bedrock-agent get-ingestion-job --knowledge-base-id <kb> "
     "--data-source-id <ds> --ingestion-job-id <job>`), fix the source or the knowledge base role, then `aws "
     "bedrock-agent start-ingestion-job --knowledge-base-id <kb> --data-source-id <ds>`.",
-    service="bedrock-agent",
-    scope="regional",
-    resource_type="Other",
     severity="low",
-    boundaries=["data"],
-    csf=["DE.CM-09", "PR.DS-01"],
-    owasp_llm=["LLM03", "LLM04:2025", "LLM08:2025"],
+    maps=["DE.CM-09", "PR.DS-01", "LLM03", "LLM04:2025", "LLM08:2025", "AML.T0059", "AML.T0070", "MANAGE 4.1",
+        "MEASURE 2.4", "A.6.2.6", "A.7.4", "ASI06", "Art. 10"],
     permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:ListIngestionJobs"],
-    atlas=["AML.T0070", "AML.T0059"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.7.4", "A.6.2.6"],
-    owasp_agentic=["ASI06"],  # what agents retrieve from the knowledge base (memory and context poisoning)
-    eu_ai_act=["Art. 10"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/kb-data-source-sync-ingest.html",
 )
 def kb_ingestion_succeeded(ctx: CheckContext) -> None:

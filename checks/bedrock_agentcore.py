@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _policy, ec2
 from posture.checks._secrets import secret_fields
 from posture.checks.kms import judge_cmk
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="bedrock-agentcore-control",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["application", "model"],
+    service_docs="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/security.html",
+)
 
 SERVICE = "bedrock-agentcore-control"
 IAM = "bedrock-agentcore"  # the model's signing name, which is also the IAM prefix
@@ -82,20 +87,10 @@ def code_interpreter(ctx: CheckContext, interpreter_id: str) -> dict[str, Any]:
     ),
     remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> ... "
     "--network-configuration 'networkMode=VPC,networkModeConfig={subnets=[<subnet>],securityGroups=[<sg>]}'`.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["application", "model"],
-    csf=["PR.IR-01", "PR.AA-05"],
-    owasp_llm=["LLM08", "LLM07", "LLM06:2025", "LLM02:2025"],
-    securityhub_controls=["BedrockAgentCore.1"],
+    maps=["PR.AA-05", "PR.IR-01", "LLM02:2025", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.1", "AML.M0032",
+        "AML.T0025", "AML.T0072", "AML.T0086", "MEASURE 2.7", "A.6.2.6", "ASI01", "ASI10", "Art. 15"],
     permissions=list(RUNTIME_PERMISSIONS),
-    atlas=["AML.T0086", "AML.T0025", "AML.T0072", "AML.M0032"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI01", "ASI10"],
-    eu_ai_act=["Art. 15"],
 )
 def runtime_vpc_network_mode(ctx: CheckContext) -> None:
     for summary in runtimes(ctx):
@@ -125,20 +120,11 @@ def runtime_vpc_network_mode(ctx: CheckContext) -> None:
     remediation="Recreate or update the gateway with an authorizer: `aws bedrock-agentcore-control "
     "update-gateway --gateway-identifier <id> ... --authorizer-type CUSTOM_JWT --authorizer-configuration "
     "'customJWTAuthorizer={discoveryUrl=<oidc-url>,allowedClients=[<client>]}'` (or --authorizer-type AWS_IAM).",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["application", "user_interface"],
-    csf=["PR.AA-03", "PR.AA-05"],
-    owasp_llm=["LLM07", "LLM08", "LLM06:2025"],
-    securityhub_controls=["BedrockAgentCore.2"],
+    maps=["PR.AA-03", "PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.2", "AML.M0019", "AML.T0053",
+        "AML.T0084.001", "AML.T0085.001", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "ASI07", "Art. 15"],
     permissions=list(GATEWAY_PERMISSIONS),
-    atlas=["AML.T0053", "AML.T0085.001", "AML.T0084.001", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI02", "ASI03", "ASI07"],
-    eu_ai_act=["Art. 15"],
 )
 def gateway_authorizer(ctx: CheckContext) -> None:
     for summary in gateways(ctx):
@@ -163,20 +149,11 @@ def gateway_authorizer(ctx: CheckContext) -> None:
     remediation="Memory encryption is set at creation: create a memory with `aws bedrock-agentcore-control "
     "create-memory --name <name> --event-expiry-duration <days> --encryption-key-arn <key-arn>` and move "
     "the agent to it.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["data", "application"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["BedrockAgentCore.3"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "BedrockAgentCore.3", "AML.M0012", "AML.T0080.000", "AML.T0085",
+        "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "ASI06", "Art. 15"],
     permissions=[f"{IAM}:ListMemories", f"{IAM}:GetMemory", "kms:DescribeKey"],
-    atlas=["AML.T0080.000", "AML.T0085", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI06"],
-    eu_ai_act=["Art. 15"],
 )
 def memory_cmk(ctx: CheckContext) -> None:
     for summary in memories(ctx):
@@ -195,20 +172,11 @@ def memory_cmk(ctx: CheckContext) -> None:
     ),
     remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... "
     "--kms-key-arn <key-arn>`.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["application", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["BedrockAgentCore.4"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "BedrockAgentCore.4", "AML.M0012", "AML.T0084.001", "AML.T0098",
+        "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
     permissions=[*GATEWAY_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0084.001", "AML.T0098", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI02", "ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def gateway_cmk(ctx: CheckContext) -> None:
     for summary in gateways(ctx):
@@ -229,20 +197,10 @@ def gateway_cmk(ctx: CheckContext) -> None:
     remediation="Browser network settings are fixed at creation: `aws bedrock-agentcore-control create-browser "
     "--name <name> --network-configuration 'networkMode=VPC,vpcConfig={subnets=[<subnet>],"
     "securityGroups=[<sg>]}' ...`, then point the agent at it and delete the public one.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["application", "model"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
-    securityhub_controls=["BedrockAgentCore.5"],
+    maps=["PR.IR-01", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.5", "AML.M0032", "AML.T0051.001",
+        "AML.T0086", "AML.T0100", "MEASURE 2.7", "A.6.2.6", "ASI01", "ASI02", "Art. 15"],
     permissions=list(BROWSER_PERMISSIONS),
-    atlas=["AML.T0051.001", "AML.T0086", "AML.T0100", "AML.M0032"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI01", "ASI02"],
-    eu_ai_act=["Art. 15"],
 )
 def browser_not_public(ctx: CheckContext) -> None:
     for summary in custom_browsers(ctx):
@@ -267,20 +225,12 @@ def browser_not_public(ctx: CheckContext) -> None:
     ),
     remediation="Recording is set at creation: `aws bedrock-agentcore-control create-browser --name <name> "
     "--recording 'enabled=true,s3Location={bucket=<bucket>,prefix=<prefix>}' ...` and move the agent to it.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["application"],
-    csf=["DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM01", "LLM08", "LLM01:2025", "LLM06:2025"],
-    securityhub_controls=["BedrockAgentCore.6"],
+    maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.6", "AML.M0024",
+        "AML.T0051.001", "AML.T0053", "AML.T0100", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4", "A.6.2.8", "ASI02",
+        "ASI10", "Art. 12"],
     permissions=list(BROWSER_PERMISSIONS),
-    atlas=["AML.T0051.001", "AML.T0053", "AML.T0100", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1", "MANAGE 4.3"],
-    iso42001=["A.6.2.8"],
-    owasp_agentic=["ASI02", "ASI10"],
-    eu_ai_act=["Art. 12"],
 )
 def browser_session_recording(ctx: CheckContext) -> None:
     for summary in custom_browsers(ctx):
@@ -307,20 +257,10 @@ def browser_session_recording(ctx: CheckContext) -> None:
     remediation="Network mode is fixed at creation: `aws bedrock-agentcore-control create-code-interpreter "
     "--name <name> --network-configuration networkMode=SANDBOX ...` (or VPC with vpcConfig), then point the "
     "agent at it and delete the public one.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["application", "model"],
-    csf=["PR.IR-01", "PR.PS-05"],
-    owasp_llm=["LLM02", "LLM08", "LLM05:2025", "LLM06:2025"],
-    securityhub_controls=["BedrockAgentCore.7"],
+    maps=["PR.IR-01", "PR.PS-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.7", "AML.M0032",
+        "AML.T0025", "AML.T0050", "AML.T0072", "AML.T0086", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI05", "Art. 15"],
     permissions=list(INTERPRETER_PERMISSIONS),
-    atlas=["AML.T0050", "AML.T0072", "AML.T0086", "AML.T0025", "AML.M0032"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI05", "ASI02"],
-    eu_ai_act=["Art. 15"],
 )
 def code_interpreter_private_network(ctx: CheckContext) -> None:
     for summary in custom_code_interpreters(ctx):
@@ -458,20 +398,12 @@ def allowed_issuers(ctx: CheckContext) -> list[str]:
     remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> ... "
     "--authorizer-configuration 'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/"
     "openid-configuration,allowedClients=[<client-id>]}'` (or remove the JWT authorizer to require SigV4).",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["user_interface", "application"],
-    csf=["PR.AA-03", "PR.AA-05"],
-    owasp_llm=["LLM08", "LLM01", "LLM06:2025", "LLM01:2025"],
+    maps=["PR.AA-03", "PR.AA-05", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "AML.M0019", "AML.T0012", "AML.T0049",
+        "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "ASI01", "ASI03", "Art. 15"],
     permissions=list(RUNTIME_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-oauth.html",
-    atlas=["AML.T0049", "AML.T0012", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.5", "A.6.2.6"],
-    owasp_agentic=["ASI03", "ASI01"],
-    eu_ai_act=["Art. 15"],
 )
 def runtime_inbound_auth(ctx: CheckContext) -> None:
     issuers = allowed_issuers(ctx)
@@ -504,20 +436,12 @@ def runtime_inbound_auth(ctx: CheckContext) -> None:
     remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... --authorizer-type "
     "CUSTOM_JWT --authorizer-configuration 'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/"
     "openid-configuration,allowedClients=[<client-id>]}'`.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["user_interface", "application"],
-    csf=["PR.AA-03", "PR.AA-05"],
-    owasp_llm=["LLM07", "LLM08", "LLM06:2025"],
+    maps=["PR.AA-03", "PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "AML.M0028", "AML.T0049", "AML.T0053", "MANAGE 2.4",
+        "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
     permissions=list(GATEWAY_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-inbound-auth.html",
-    atlas=["AML.T0053", "AML.T0049", "AML.M0028"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.5", "A.6.2.6"],
-    owasp_agentic=["ASI02", "ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def gateway_jwt_allow_list(ctx: CheckContext) -> None:
     issuers = allowed_issuers(ctx)
@@ -563,20 +487,12 @@ def policy_engine_verdict(config: dict[str, Any] | None) -> tuple[bool, str]:
     remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... "
     "--policy-engine-configuration 'arn=<policy-engine-arn>,mode=ENFORCE'` (after testing the policies in "
     "LOG_ONLY).",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["application"],
-    csf=["PR.AA-05", "PR.PS-01"],
-    owasp_llm=["LLM08", "LLM07", "LLM06:2025"],
+    maps=["PR.AA-05", "PR.PS-01", "LLM06:2025", "LLM07", "LLM08", "AML.M0028", "AML.M0030", "AML.T0053", "AML.T0086",
+        "MANAGE 2.4", "MEASURE 2.6", "A.6.2.6", "A.9.2", "ASI01", "ASI02", "Art. 14", "Art. 15"],
     permissions=list(GATEWAY_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/policy.html",
-    atlas=["AML.T0053", "AML.T0086", "AML.M0028", "AML.M0030"],
-    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.6"],
-    iso42001=["A.6.2.6", "A.9.2"],
-    owasp_agentic=["ASI02", "ASI01"],
-    eu_ai_act=["Art. 14", "Art. 15"],
 )
 def gateway_policy_engine_enforced(ctx: CheckContext) -> None:
     for summary in gateways(ctx):
@@ -645,20 +561,12 @@ def target_credential_shortfalls(target: dict[str, Any]) -> tuple[list[str], lis
     "`aws bedrock-agentcore-control update-gateway-target --gateway-identifier <gw> --target-id <id> ... "
     "--credential-provider-configurations 'credentialProviderType=API_KEY,credentialProvider={"
     "apiKeyCredentialProvider={providerArn=<arn>}}'`; remove the literal and rotate the exposed secret.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["application", "data"],
-    csf=["PR.AA-01", "PR.DS-01"],
-    owasp_llm=["LLM06", "LLM07", "LLM02:2025", "LLM07:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07", "LLM07:2025", "AML.M0012", "AML.T0055", "AML.T0083",
+        "AML.T0098", "MANAGE 2.4", "MEASURE 2.7", "A.4.4", "A.6.2.5", "ASI02", "ASI03", "Art. 15"],
     permissions=[*GATEWAY_PERMISSIONS, *TARGET_PERMISSIONS],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-outbound-auth.html",
-    atlas=["AML.T0055", "AML.T0083", "AML.T0098", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.4.4", "A.6.2.5"],
-    owasp_agentic=["ASI03", "ASI02"],
-    eu_ai_act=["Art. 15"],
 )
 def gateway_target_credentials(ctx: CheckContext) -> None:
     for summary in gateways(ctx):
@@ -700,20 +608,12 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
     ),
     remediation="`aws bedrock-agentcore-control set-token-vault-cmk --kms-configuration "
     "'keyType=CustomerManagedKey,kmsKeyArn=<key-arn>'`.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["data", "application"],
-    csf=["PR.DS-01", "PR.AA-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0055", "AML.T0098", "MEASURE 2.10",
+        "MEASURE 2.7", "A.6.2.5", "A.7.2", "ASI03", "Art. 15"],
     permissions=[f"{IAM}:GetTokenVault", f"{IAM}:ListAgentRuntimes", f"{IAM}:ListGateways", "kms:DescribeKey"],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/data-encryption.html",
-    atlas=["AML.T0055", "AML.T0098", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.5", "A.7.2"],
-    owasp_agentic=["ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def token_vault_cmk(ctx: CheckContext) -> None:
     try:
@@ -768,20 +668,12 @@ def _policy_resources(ctx: CheckContext) -> list[tuple[str, str, str]]:
     remediation="Rewrite the statement with named principals or an aws:PrincipalOrgID / aws:SourceVpce "
     "condition (`aws bedrock-agentcore-control put-resource-policy --resource-arn <arn> --policy file://p.json`) "
     "or remove it (`aws bedrock-agentcore-control delete-resource-policy --resource-arn <arn>`).",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="critical",
     boundaries=["application", "organizational"],
-    csf=["PR.AA-05", "PR.DS-01"],
-    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
+    maps=["PR.AA-05", "PR.DS-01", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0034", "AML.T0040",
+        "AML.T0049", "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "ASI03", "ASI07", "Art. 15"],
     permissions=[*RUNTIME_PERMISSIONS, *ENDPOINT_PERMISSIONS, f"{IAM}:ListGateways", f"{IAM}:GetResourcePolicy"],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/resource-based-policies.html",
-    atlas=["AML.T0049", "AML.T0040", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.5", "A.6.2.6"],
-    owasp_agentic=["ASI03", "ASI07"],
-    eu_ai_act=["Art. 15"],
 )
 def resource_policy_not_public(ctx: CheckContext) -> None:
     resources = _policy_resources(ctx)
@@ -862,20 +754,13 @@ def missing_endpoints(endpoints: list[dict[str, Any]], region: str, vpc_id: str,
     remediation="`aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id <vpc> --service-name "
     "com.amazonaws.<region>.bedrock-agentcore --subnet-ids <subnets> --security-group-ids <sg> "
     "--private-dns-enabled` (and the same for com.amazonaws.<region>.bedrock-agentcore.gateway).",
-    service=SERVICE,
-    scope="regional",
     resource_type="AwsEc2Vpc",
     severity="medium",
     boundaries=["application"],
-    csf=["PR.IR-01", "PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.DS-02", "PR.IR-01", "LLM02:2025", "LLM06", "AML.M0032", "AML.T0025", "AML.T0086", "MEASURE 2.7", "A.4.5",
+        "A.6.2.5", "ASI02", "ASI07", "Art. 15"],
     permissions=[*RUNTIME_PERMISSIONS, f"{IAM}:ListGateways", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/vpc-interface-endpoints.html",
-    atlas=["AML.T0025", "AML.T0086", "AML.M0032"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.5", "A.4.5"],
-    owasp_agentic=["ASI02", "ASI07"],
-    eu_ai_act=["Art. 15"],
 )
 def vpc_endpoints(ctx: CheckContext) -> None:
     vpcs = runtime_vpcs(ctx)
@@ -911,20 +796,12 @@ def secret_variables(variables: dict[str, Any] | None) -> list[str]:
     remediation="Move the secret to an AgentCore Identity credential provider or AWS Secrets Manager, read it "
     "at run time with the runtime's role, remove it with `aws bedrock-agentcore-control update-agent-runtime "
     "--agent-runtime-id <id> ... --environment-variables <without it>`, and rotate it.",
-    service=SERVICE,
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["application", "data"],
-    csf=["PR.AA-01", "PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0055", "AML.T0083", "MEASURE 2.10",
+        "MEASURE 2.7", "A.4.4", "A.6.2.5", "ASI03", "Art. 15"],
     permissions=list(RUNTIME_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-how-it-works.html",
-    atlas=["AML.T0055", "AML.T0083", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.5", "A.4.4"],
-    owasp_agentic=["ASI03"],
-    eu_ai_act=["Art. 15"],
 )
 def runtime_env_secrets(ctx: CheckContext) -> None:
     for summary in runtimes(ctx):

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+from posture.api import CheckContext, EvidenceValue, Family
+
+check = Family(
+    service="cloudfront",
+    scope="global",
+    resource_type="AwsCloudFrontDistribution",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/security.html",
+    maps=["MEASURE 2.7", "A.6.2.6"],
+)
 
 # Security policies that still accept TLS 1.0/1.1 (or SSLv3) from viewers.
 WEAK_TLS_POLICIES = frozenset({"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"})
@@ -49,18 +56,10 @@ def cache_behaviors(dist: dict[str, Any]) -> list[dict[str, Any]]:
     ),
     remediation="Associate a CLOUDFRONT-scope web ACL (created in us-east-1): `aws cloudfront "
     "update-distribution --id <id>` with DistributionConfig.WebACLId set to the web ACL's ARN.",
-    service="cloudfront",
-    scope="global",
-    resource_type="AwsCloudFrontDistribution",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.IR-01", "DE.CM-01"],
-    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
-    securityhub_controls=["CloudFront.6"],
+    maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "CloudFront.6", "AML.T0029",
+        "AML.T0046", "AML.T0049"],
     permissions=["cloudfront:ListDistributions"],
-    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def distribution_waf_attached(ctx: CheckContext) -> None:
     for dist in distributions(ctx):
@@ -85,17 +84,9 @@ def distribution_waf_attached(ctx: CheckContext) -> None:
     ),
     remediation="Set every behaviour's ViewerProtocolPolicy to redirect-to-https or https-only, and use a "
     "custom ACM certificate with MinimumProtocolVersion TLSv1.2_2021: `aws cloudfront update-distribution ...`.",
-    service="cloudfront",
-    scope="global",
-    resource_type="AwsCloudFrontDistribution",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.DS-02", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0025", "AML.T0063"],
     permissions=["cloudfront:ListDistributions"],
-    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def viewer_https_tls12(ctx: CheckContext) -> None:
     for dist in distributions(ctx):

@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _agents, _scope, bedrock_agent, bedrock_agentcore, iam, s3
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="cloudtrail",
+    scope="global",
+    resource_type="Other",
+    boundaries=["organizational", "data"],
+    service_docs="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html",
+    maps=["A.6.2.8"],
+)
 
 
 def trails(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -36,18 +42,12 @@ def trail_status(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
     ),
     remediation="Create or fix a trail: `aws cloudtrail create-trail --is-multi-region-trail "
     "--enable-log-file-validation ...` then `aws cloudtrail start-logging`.",
-    service="cloudtrail",
-    scope="global",
     resource_type="AwsAccount",
     severity="high",
     boundaries=["organizational", "application"],
-    csf=["PR.PS-04", "DE.CM-03"],
-    owasp_llm=["LLM08", "LLM10", "LLM06:2025"],
-    securityhub_controls=["CloudTrail.1", "CloudTrail.4"],
+    maps=["DE.CM-03", "PR.PS-04", "LLM06:2025", "LLM08", "LLM10", "CloudTrail.1", "CloudTrail.4", "AML.M0024",
+        "AML.T0012", "AML.T0040", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4"],
     permissions=["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
-    atlas=["AML.T0012", "AML.T0040", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1", "MANAGE 4.3"],
-    iso42001=["A.6.2.8"],
 )
 def multi_region_trail_logging(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -254,18 +254,10 @@ def logging_trails_covering(ctx: CheckContext, region: str) -> list[dict[str, An
     ),
     remediation="`aws cloudtrail update-trail --name <trail> --kms-key-id <key arn>` (the key policy must "
     "let cloudtrail.amazonaws.com encrypt).",
-    service="cloudtrail",
-    scope="global",
     resource_type="AwsCloudTrailTrail",
     severity="medium",
-    boundaries=["organizational", "data"],
-    csf=["PR.DS-01", "PR.PS-04"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["CloudTrail.2"],
+    maps=["PR.DS-01", "PR.PS-04", "LLM02:2025", "LLM06", "CloudTrail.2", "AML.M0012", "AML.T0036", "MEASURE 2.7"],
     permissions=["cloudtrail:DescribeTrails"],
-    atlas=["AML.T0036", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.8"],
 )
 def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
     for trail in all_trails(ctx):
@@ -286,18 +278,12 @@ def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
     ),
     remediation="`aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log group arn> "
     "--cloud-watch-logs-role-arn <role arn>`.",
-    service="cloudtrail",
-    scope="global",
     resource_type="AwsCloudTrailTrail",
     severity="low",
     boundaries=["organizational"],
-    csf=["DE.CM-03", "DE.AE-02"],
-    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
-    securityhub_controls=["CloudTrail.5"],
+    maps=["DE.AE-02", "DE.CM-03", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "CloudTrail.5", "AML.M0024",
+        "AML.T0012", "MANAGE 4.1", "MEASURE 2.4"],
     permissions=["cloudtrail:DescribeTrails"],
-    atlas=["AML.T0012", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
 )
 def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     for trail in all_trails(ctx):
@@ -322,19 +308,13 @@ def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     remediation="`aws cloudtrail put-event-selectors --trail-name <trail> --advanced-event-selectors "
     "'[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\","
     "\"Equals\":[\"AWS::S3::Object\"]},{\"Field\":\"resources.ARN\",\"StartsWith\":[\"arn:aws:s3:::<bucket>/\"]}]}]'`.",
-    service="cloudtrail",
-    scope="global",
     resource_type="AwsS3Bucket",
     severity="medium",
     boundaries=["data", "organizational"],
-    csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
-    securityhub_controls=["S3.22", "S3.23"],
+    maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "S3.22", "S3.23",
+        "AML.M0024", "AML.M0025", "AML.T0020", "AML.T0035", "AML.T0070", "MANAGE 4.1", "MEASURE 2.4", "A.7.5",
+        "Art. 10"],
     permissions=[*s3.DISCOVERY_PERMISSIONS, *TRAIL_PERMISSIONS],
-    atlas=["AML.T0020", "AML.T0070", "AML.T0035", "AML.M0024", "AML.M0025"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8", "A.7.5"],
-    eu_ai_act=["Art. 10"],
 )
 def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -368,19 +348,12 @@ def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
     remediation="Add an advanced event selector to a trail: eventCategory=Data, resources.type in "
     "AWS::Bedrock::AgentAlias and AWS::Bedrock::KnowledgeBase (`aws cloudtrail put-event-selectors "
     "--advanced-event-selectors ...`).",
-    service="cloudtrail",
     scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["application", "organizational"],
-    csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM08", "LLM06", "LLM06:2025", "LLM02:2025"],
+    maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM06", "LLM06:2025", "LLM08", "AML.M0024", "AML.T0051",
+        "AML.T0053", "AML.T0085", "AML.T0085.000", "MANAGE 4.1", "MEASURE 2.4", "ASI10", "Art. 12"],
     permissions=[*TRAIL_PERMISSIONS, "bedrock:ListAgents", "bedrock:ListKnowledgeBases"],
-    atlas=["AML.T0051", "AML.T0053", "AML.T0085", "AML.T0085.000", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
-    owasp_agentic=["ASI10"],
-    eu_ai_act=["Art. 12"],
 )
 def bedrock_data_events_logged(ctx: CheckContext) -> None:
     if not ctx.offers("bedrock-agent", ctx.region):
@@ -414,20 +387,12 @@ def bedrock_data_events_logged(ctx: CheckContext) -> None:
     ),
     remediation="`aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration "
     "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`.",
-    service="cloudtrail",
-    scope="global",
     resource_type="AwsS3Bucket",
     severity="high",
-    boundaries=["organizational", "data"],
-    csf=["PR.DS-01", "PR.AA-05"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["CloudTrail.6"],
+    maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM06", "CloudTrail.6", "AML.M0005", "AML.T0036", "MEASURE 2.7"],
     permissions=["cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLocation",
                  "s3:GetBucketPublicAccessBlock",
                  "s3:GetBucketPolicyStatus", "s3:GetBucketAcl"],
-    atlas=["AML.T0036", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.8"],
 )
 def trail_bucket_not_public(ctx: CheckContext) -> None:
     own = {b["Name"] for b in s3.buckets(ctx)}
@@ -498,20 +463,13 @@ AGENTCORE_RUNTIME, AGENTCORE_GATEWAY = "AWS::BedrockAgentCore::Runtime", "AWS::B
     "\"AWS::BedrockAgentCore::Runtime\"]}]},{\"Name\":\"AgentCoreGateway\",\"FieldSelectors\":[{\"Field\":"
     "\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\",\"Equals\":["
     "\"AWS::BedrockAgentCore::Gateway\"]}]}]'` (keep the trail's existing selectors in the list).",
-    service="cloudtrail",
     scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["application", "organizational"],
-    csf=["DE.CM-03", "DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM08", "LLM06", "LLM06:2025", "LLM02:2025"],
+    maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM06", "LLM06:2025", "LLM08", "AML.M0024", "AML.T0051",
+        "AML.T0053", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.6", "ASI02", "ASI10", "Art. 12", "Art. 19"],
     permissions=[*TRAIL_PERMISSIONS, "bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListGateways"],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/enabling-cloudtrail-data-event-logging.html",
-    atlas=["AML.T0053", "AML.T0051", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8", "A.6.2.6"],
-    owasp_agentic=["ASI10", "ASI02"],
-    eu_ai_act=["Art. 12", "Art. 19"],
 )
 def agentcore_data_events(ctx: CheckContext) -> None:
     if not ctx.offers(bedrock_agentcore.SERVICE, ctx.region):
@@ -646,19 +604,13 @@ def lookup_events(ctx: CheckContext, attribute: str, value: str, start: datetime
     "deactivate its keys (`aws iam update-access-key --status Inactive ...`, `aws iam "
     "delete-service-specific-credential ...`), revoke role sessions, restore invocation logging and restrict "
     "bedrock:InvokeModel and model-access actions to the AI roles (SCP or permission boundary).",
-    service="cloudtrail",
     scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "organizational"],
-    csf=["DE.CM-03", "DE.AE-02", "DE.CM-09"],
-    owasp_llm=["LLM10", "LLM04", "LLM10:2025"],
+    maps=["DE.AE-02", "DE.CM-03", "DE.CM-09", "LLM04", "LLM10", "LLM10:2025", "AML.M0024", "AML.T0012", "AML.T0034",
+        "AML.T0040", "MANAGE 4.1", "MEASURE 2.4", "MEASURE 2.7", "A.6.2.6", "Art. 12", "Art. 15"],
     permissions=["cloudtrail:LookupEvents", *iam.AI_ROLE_PERMISSIONS],
     docs_url="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html",
-    atlas=["AML.T0034", "AML.T0012", "AML.T0040", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6", "A.6.2.8"],
-    eu_ai_act=["Art. 12", "Art. 15"],
 )
 def llmjacking_indicators(ctx: CheckContext) -> None:
     days = ctx.setting("lookback_days", 0)

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from posture.api import CheckContext, Family
 from posture.checks import _policy
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="cognito-idp",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/cognito/latest/developerguide/security.html",
+    maps=["PR.AA-03", "MEASURE 2.7"],
+)
 
 
 def user_pools(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -57,18 +65,9 @@ def mfa_factors(config: dict[str, Any]) -> list[str]:
     ),
     remediation="`aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool> --mfa-configuration ON "
     "--software-token-mfa-configuration Enabled=true`.",
-    service="cognito-idp",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.AA-03"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["Cognito.5"],
+    maps=["LLM02:2025", "LLM06", "Cognito.5", "AML.T0012", "AML.T0052", "A.6.2.6"],
     permissions=["cognito-idp:ListUserPools", "cognito-idp:GetUserPoolMfaConfig"],
-    atlas=["AML.T0012", "AML.T0052"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def user_pool_mfa_required(ctx: CheckContext) -> None:
     for pool in user_pools(ctx):
@@ -95,18 +94,9 @@ def user_pool_mfa_required(ctx: CheckContext) -> None:
     remediation="`aws cognito-idp update-user-pool --user-pool-id <pool> --user-pool-add-ons "
     "AdvancedSecurityMode=ENFORCED` (needs the Plus feature plan; update-user-pool resets unspecified "
     "settings, so pass the pool's current ones too).",
-    service="cognito-idp",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.AA-03", "DE.CM-03"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["Cognito.1"],
+    maps=["DE.CM-03", "LLM02:2025", "LLM06", "Cognito.1", "AML.T0012", "AML.T0052", "A.6.2.6"],
     permissions=["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],
-    atlas=["AML.T0012", "AML.T0052"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def user_pool_threat_protection(ctx: CheckContext) -> None:
     for pool in user_pools(ctx):
@@ -183,18 +173,11 @@ def guest_ai_actions(statements: list[_policy.Statement], boundary: list[_policy
     "unauthenticated role (`aws iam put-role-policy` / `detach-role-policy`); put the model behind an "
     "authenticated API instead.",
     service="cognito-identity",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["user_interface", "model"],
-    csf=["PR.AA-05", "PR.AA-03"],
-    owasp_llm=["LLM10", "LLM04", "LLM10:2025"],
-    securityhub_controls=["Cognito.2"],
+    maps=["PR.AA-05", "LLM04", "LLM10", "LLM10:2025", "Cognito.2", "AML.M0019", "AML.T0024.002", "AML.T0034",
+        "AML.T0040", "MANAGE 2.4", "A.6.2.5", "A.9.2", "Art. 15"],
     permissions=list(IDENTITY_POOL_PERMISSIONS),
-    atlas=["AML.T0040", "AML.T0034", "AML.T0024.002", "AML.M0019"],
-    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
-    iso42001=["A.6.2.5", "A.9.2"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html",
 )
 def identity_pool_no_guest_access(ctx: CheckContext) -> None:

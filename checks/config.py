@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="config",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["organizational"],
+    service_docs="https://docs.aws.amazon.com/config/latest/developerguide/security.html",
+    maps=["ID.AM-02", "PR.PS-04", "LLM03:2025", "LLM05", "Config.1", "AML.T0081", "GOVERN 1.6", "A.4.2"],
+)
 
 # Resource-type prefixes of the AI services that Config can record.
 AI_TYPE_PREFIXES = ("AWS::SageMaker::", "AWS::Bedrock::", "AWS::BedrockAgentCore::")
@@ -49,18 +57,9 @@ def ai_coverage(group: dict[str, Any]) -> tuple[bool, str]:
     remediation="`aws configservice put-configuration-recorder --configuration-recorder "
     "name=default,roleARN=<service-linked role> --recording-group allSupported=true,includeGlobalResourceTypes=true` "
     "then `aws configservice start-configuration-recorder --configuration-recorder-name default`.",
-    service="config",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational"],
-    csf=["ID.AM-02", "DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM05", "LLM03:2025", "LLM04:2025"],
-    securityhub_controls=["Config.1"],
+    maps=["DE.CM-09", "LLM04:2025", "MANAGE 4.1", "A.6.2.8"],
     permissions=["config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"],
-    atlas=["AML.T0081"],
-    nist_ai_rmf=["GOVERN 1.6", "MANAGE 4.1"],
-    iso42001=["A.4.2", "A.6.2.8"],
 )
 def recorder_recording_ai_resources(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -93,18 +92,8 @@ def recorder_recording_ai_resources(ctx: CheckContext) -> None:
     ),
     remediation="`aws configservice put-delivery-channel --delivery-channel "
     "name=default,s3BucketName=<config-bucket>`.",
-    service="config",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="low",
-    boundaries=["organizational"],
-    csf=["PR.PS-04", "ID.AM-02"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    securityhub_controls=["Config.1"],
     permissions=["config:DescribeDeliveryChannels"],
-    atlas=["AML.T0081"],
-    nist_ai_rmf=["GOVERN 1.6"],
-    iso42001=["A.4.2"],
 )
 def delivery_channel_configured(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="detective",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["organizational"],
+    service_docs="https://docs.aws.amazon.com/detective/latest/userguide/security.html",
+    maps=["DE.AE-02", "RS.AN-03", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "AML.T0012", "MANAGE 4.3",
+        "MEASURE 3.1", "A.6.2.6"],
+)
 
 
 def graphs(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -23,17 +32,8 @@ def graphs(ctx: CheckContext) -> list[dict[str, Any]]:
     ),
     remediation="`aws detective create-graph` in the region (it needs GuardDuty enabled for 48 hours), "
     "or enable it organization-wide from the delegated administrator.",
-    service="detective",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="low",
-    boundaries=["organizational"],
-    csf=["RS.AN-03", "DE.AE-02"],
-    owasp_llm=["LLM10", "LLM06", "LLM10:2025", "LLM02:2025"],
     permissions=["detective:ListGraphs"],
-    atlas=["AML.T0012"],
-    nist_ai_rmf=["MANAGE 4.3", "MEASURE 3.1"],
-    iso42001=["A.6.2.6"],
 )
 def behavior_graph_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

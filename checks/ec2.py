@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from posture.api import CheckContext, Family
 from posture.checks import _agents, _policy, _scope
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="ec2",
+    scope="regional",
+    resource_type="AwsEc2Vpc",
+    boundaries=["application"],
+    service_docs="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html",
+)
 
 # Everything `_scope.ai_vpcs` reads: checks scoped to AI VPCs declare these.
 AI_VPC_PERMISSIONS = (
@@ -101,10 +108,8 @@ def _endpoint_remediation(suffix: str) -> str:
         "gateway, and the endpoint policy that could restrict which models are invoked is missing."
     ),
     remediation=_endpoint_remediation("bedrock-runtime"),
-    atlas=["AML.T0025", "AML.T0040", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-02", "PR.IR-01", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0040", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     **ENDPOINT_META,
 )
 def ai_vpc_bedrock_runtime_endpoint(ctx: CheckContext) -> None:
@@ -121,10 +126,8 @@ def ai_vpc_bedrock_runtime_endpoint(ctx: CheckContext) -> None:
         "a PrivateLink endpoint they leave the VPC, and no endpoint policy can limit which agents are called."
     ),
     remediation=_endpoint_remediation("bedrock-agent-runtime"),
-    atlas=["AML.T0025", "AML.T0040", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-02", "PR.IR-01", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0040", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     **ENDPOINT_META,
 )
 def ai_vpc_bedrock_agent_runtime_endpoint(ctx: CheckContext) -> None:
@@ -141,10 +144,8 @@ def ai_vpc_bedrock_agent_runtime_endpoint(ctx: CheckContext) -> None:
         "they leave the VPC, and no endpoint policy can limit which model endpoints are invoked."
     ),
     remediation=_endpoint_remediation("sagemaker.runtime"),
-    atlas=["AML.T0025", "AML.T0040", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-02", "PR.IR-01", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0040", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     **ENDPOINT_META,
 )
 def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
@@ -165,18 +166,12 @@ def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
     remediation="`aws ec2 modify-vpc-endpoint --vpc-endpoint-id <id> --policy-document file://policy.json` with "
     "statements that allow only the needed actions (bedrock:InvokeModel, ...) on the approved model ARNs, "
     "for principals of the organization (aws:PrincipalOrgID).",
-    service="ec2",
-    scope="regional",
     resource_type="Other",
     severity="medium",
     boundaries=["application", "model"],
-    csf=["PR.AA-05", "PR.IR-01"],
-    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
+    maps=["PR.AA-05", "PR.IR-01", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0012", "AML.T0024",
+        "AML.T0034", "AML.T0040", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
-    atlas=["AML.T0040", "AML.T0012", "AML.T0024", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     chosen = _scope.judged(ctx, _scope.ai_vpcs(ctx))
@@ -203,18 +198,10 @@ def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     ),
     remediation="`aws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc> --traffic-type ALL "
     "--log-destination-type cloud-watch-logs --log-group-name <group> --deliver-logs-permission-arn <role>`.",
-    service="ec2",
-    scope="regional",
-    resource_type="AwsEc2Vpc",
     severity="medium",
-    boundaries=["application"],
-    csf=["DE.CM-01", "PR.PS-04"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    securityhub_controls=["EC2.6"],
+    maps=["DE.CM-01", "PR.PS-04", "LLM02:2025", "LLM06", "LLM10", "EC2.6", "AML.T0025", "AML.T0072", "MANAGE 4.1",
+        "MEASURE 2.4", "A.6.2.8"],
     permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeFlowLogs"],
-    atlas=["AML.T0025", "AML.T0072"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
 )
 def ai_vpc_flow_logs_enabled(ctx: CheckContext) -> None:
     for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):

@@ -10,10 +10,18 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any
 
+from posture.api import CheckContext, Family
 from posture.checks import sagemaker
 from posture.checks.kms import judge_cmk
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="ecr",
+    scope="regional",
+    resource_type="AwsEcrRepository",
+    boundaries=["model"],
+    service_docs="https://docs.aws.amazon.com/AmazonECR/latest/userguide/security.html",
+    maps=["LLM03:2025", "LLM05", "MEASURE 2.7", "Art. 15"],
+)
 
 IMAGE_URI = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
 DISCOVERY_PERMISSIONS = (
@@ -81,19 +89,10 @@ def _scope(ctx: CheckContext, repo: dict[str, Any]) -> Any:
     "'[{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":"
     "\"WILDCARD\"}]}]'` (or per repository: `aws ecr put-image-scanning-configuration "
     "--image-scanning-configuration scanOnPush=true`).",
-    service="ecr",
-    scope="regional",
-    resource_type="AwsEcrRepository",
     severity="high",
-    boundaries=["model"],
-    csf=["ID.RA-01", "DE.CM-09"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    securityhub_controls=["ECR.1"],
+    maps=["DE.CM-09", "ID.RA-01", "ECR.1", "AML.M0016", "AML.T0010.001", "AML.T0010.004", "AML.T0011.001", "MANAGE 3.1",
+        "A.6.2.5", "A.6.2.6"],
     permissions=[*DISCOVERY_PERMISSIONS, "ecr:GetRegistryScanningConfiguration"],
-    atlas=["AML.T0010.004", "AML.T0010.001", "AML.T0011.001", "AML.M0016"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.5", "A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def model_image_scanning(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):
@@ -117,19 +116,9 @@ def model_image_scanning(ctx: CheckContext) -> None:
         "training job or endpoint update then runs code nobody reviewed."
     ),
     remediation="`aws ecr put-image-tag-mutability --repository-name <r> --image-tag-mutability IMMUTABLE`.",
-    service="ecr",
-    scope="regional",
-    resource_type="AwsEcrRepository",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.PS-01", "GV.SC-05"],
-    owasp_llm=["LLM05", "LLM03:2025", "LLM04:2025"],
-    securityhub_controls=["ECR.2"],
+    maps=["GV.SC-05", "PR.PS-01", "LLM04:2025", "ECR.2", "AML.M0014", "AML.T0010.004", "MANAGE 3.1", "A.6.2.5"],
     permissions=list(DISCOVERY_PERMISSIONS),
-    atlas=["AML.T0010.004", "AML.M0014"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.5"],
-    eu_ai_act=["Art. 15"],
 )
 def model_image_tags_immutable(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):
@@ -152,19 +141,9 @@ def model_image_tags_immutable(ctx: CheckContext) -> None:
     ),
     remediation="Encryption is set at creation: create the repository with `--encryption-configuration "
     "encryptionType=KMS,kmsKey=<customer-managed-key>`, push the images there and repoint SageMaker.",
-    service="ecr",
-    scope="regional",
-    resource_type="AwsEcrRepository",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM02:2025"],
-    securityhub_controls=["ECR.5"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM10", "ECR.5", "AML.M0012", "AML.T0035", "AML.T0048.004", "A.6.2.6"],
     permissions=[*DISCOVERY_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def model_image_repository_cmk(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from posture.api import CheckContext, Family
 from posture.checks import _scope
 from posture.checks.ec2 import AI_VPC_PERMISSIONS
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="eks",
+    scope="regional",
+    resource_type="AwsEksCluster",
+    boundaries=["application", "model"],
+    maps=["DE.CM-01", "PR.PS-04", "LLM03:2025", "LLM05", "LLM10", "LLM10:2025", "AML.M0024", "AML.T0018", "AML.T0044",
+        "AML.T0048.004", "MANAGE 4.1", "MEASURE 2.7", "A.6.2.6", "A.6.2.8", "Art. 12", "Art. 15"],
+)
 
 HYPERPOD_PERMISSIONS = ("sagemaker:ListClusters", "sagemaker:DescribeCluster")
 AI_CLUSTER_PERMISSIONS = ("eks:ListClusters", "eks:DescribeCluster", *HYPERPOD_PERMISSIONS, *AI_VPC_PERMISSIONS)
@@ -67,18 +75,8 @@ def missing_log_types(detail: dict[str, Any], required: tuple[str, ...] = REQUIR
     ),
     remediation="`aws eks update-cluster-config --name <cluster> --logging "
     "'{\"clusterLogging\":[{\"types\":[\"audit\",\"authenticator\"],\"enabled\":true}]}'`.",
-    service="eks",
-    scope="regional",
-    resource_type="AwsEksCluster",
     severity="medium",
-    boundaries=["application", "model"],
-    csf=["DE.CM-01", "PR.PS-04"],
-    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM10:2025"],
     permissions=list(AI_CLUSTER_PERMISSIONS),
-    atlas=["AML.T0044", "AML.T0048.004", "AML.T0018", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.8", "A.6.2.6"],
-    eu_ai_act=["Art. 12", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
 )
 def control_plane_audit_logs(ctx: CheckContext) -> None:

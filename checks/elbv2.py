@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="elbv2",
+    scope="regional",
+    resource_type="AwsElbv2LoadBalancer",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/security.html",
+    maps=["MEASURE 2.7", "A.6.2.6"],
+)
 
 
 def load_balancers(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -46,18 +54,10 @@ def redirects_to_https(listener: dict[str, Any]) -> bool:
         "ACL filters known-bad inputs and bots and carries the rate-based rules that bound consumption."
     ),
     remediation="`aws wafv2 associate-web-acl --web-acl-arn <acl> --resource-arn <load-balancer-arn>`.",
-    service="elbv2",
-    scope="regional",
-    resource_type="AwsElbv2LoadBalancer",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.IR-01", "DE.CM-01"],
-    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
-    securityhub_controls=["ELB.16"],
+    maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "ELB.16", "AML.T0029", "AML.T0046",
+        "AML.T0049"],
     permissions=["elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"],
-    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def alb_waf_attached(ctx: CheckContext) -> None:
     for lb in internet_facing_albs(ctx):
@@ -79,18 +79,9 @@ def alb_waf_attached(ctx: CheckContext) -> None:
     ),
     remediation="`aws elbv2 modify-listener --listener-arn <http-listener> --default-actions "
     "Type=redirect,RedirectConfig='{Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'`.",
-    service="elbv2",
-    scope="regional",
-    resource_type="AwsElbv2LoadBalancer",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["ELB.1"],
+    maps=["PR.DS-02", "LLM02:2025", "LLM06", "ELB.1", "AML.M0012", "AML.T0025", "AML.T0063"],
     permissions=["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"],
-    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def alb_http_redirects_to_https(ctx: CheckContext) -> None:
     for lb in internet_facing_albs(ctx):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, Family
 from posture.checks import _scope
 from posture.checks.ec2 import AI_VPC_PERMISSIONS
 from posture.checks.s3 import DISCOVERY_PERMISSIONS as AI_BUCKET_PERMISSIONS
 from posture.checks.s3 import bucket_region
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="guardduty",
+    scope="regional",
+    resource_type="AwsGuardDutyDetector",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/guardduty/latest/ug/security.html",
+    maps=["DE.CM-09", "MEASURE 2.7", "A.6.2.6"],
+)
 
 
 def detectors(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -45,18 +52,12 @@ def _detector_arn(ctx: CheckContext, detector_id: str) -> str:
     ),
     remediation="Enable GuardDuty in every region (`aws guardduty create-detector --enable`), "
     "ideally organization-wide from a delegated administrator.",
-    service="guardduty",
-    scope="regional",
     resource_type="AwsAccount",
     severity="high",
     boundaries=["data", "organizational"],
-    csf=["DE.CM-01", "DE.CM-09"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025"],
-    securityhub_controls=["GuardDuty.1"],
+    maps=["DE.CM-01", "LLM03", "LLM04:2025", "LLM10", "GuardDuty.1", "AML.T0012", "AML.T0025", "AML.T0034",
+        "MANAGE 4.1", "MEASURE 3.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
-    atlas=["AML.T0012", "AML.T0025", "AML.T0034"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1", "MEASURE 3.1"],
-    iso42001=["A.6.2.6"],
 )
 def detector_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -80,18 +81,10 @@ def detector_enabled(ctx: CheckContext) -> None:
     ),
     remediation="Enable the S3_DATA_EVENTS feature: `aws guardduty update-detector --detector-id <id> "
     "--features Name=S3_DATA_EVENTS,Status=ENABLED`.",
-    service="guardduty",
-    scope="regional",
-    resource_type="AwsGuardDutyDetector",
     severity="high",
-    boundaries=["data"],
-    csf=["DE.CM-09"],
-    owasp_llm=["LLM03", "LLM06", "LLM04:2025", "LLM02:2025"],
-    securityhub_controls=["GuardDuty.10"],
+    maps=["LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "GuardDuty.10", "AML.T0012", "AML.T0020", "AML.T0025",
+        "AML.T0036", "MANAGE 4.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
-    atlas=["AML.T0036", "AML.T0020", "AML.T0025", "AML.T0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def s3_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "S3_DATA_EVENTS", "S3 Protection")
@@ -130,18 +123,11 @@ def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
     ),
     remediation="`aws guardduty update-detector --detector-id <id> --features "
     "Name=EBS_MALWARE_PROTECTION,Status=ENABLED`.",
-    service="guardduty",
-    scope="regional",
-    resource_type="AwsGuardDutyDetector",
     severity="medium",
     boundaries=["data", "model"],
-    csf=["DE.CM-09"],
-    owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM04:2025"],
-    securityhub_controls=["GuardDuty.8"],
+    maps=["LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "GuardDuty.8", "AML.T0011.000", "AML.T0011.001",
+        "AML.T0018.002", "MANAGE 4.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
-    atlas=["AML.T0011.000", "AML.T0011.001", "AML.T0018.002"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def malware_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "EBS_MALWARE_PROTECTION", "Malware Protection for EC2")
@@ -157,18 +143,10 @@ def malware_protection_enabled(ctx: CheckContext) -> None:
         "logins to it: the first step to reading or poisoning the embeddings an assistant retrieves."
     ),
     remediation="`aws guardduty update-detector --detector-id <id> --features Name=RDS_LOGIN_EVENTS,Status=ENABLED`.",
-    service="guardduty",
-    scope="regional",
-    resource_type="AwsGuardDutyDetector",
     severity="medium",
-    boundaries=["data"],
-    csf=["DE.CM-09"],
-    owasp_llm=["LLM03", "LLM06", "LLM08:2025", "LLM04:2025"],
-    securityhub_controls=["GuardDuty.9"],
+    maps=["LLM03", "LLM04:2025", "LLM06", "LLM08:2025", "GuardDuty.9", "AML.T0012", "AML.T0036", "AML.T0085.000",
+        "MANAGE 4.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
-    atlas=["AML.T0012", "AML.T0036", "AML.T0085.000"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def rds_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "RDS_LOGIN_EVENTS", "RDS Protection")
@@ -184,18 +162,10 @@ def rds_protection_enabled(ctx: CheckContext) -> None:
         "credential misuse and privilege escalation that lead to stolen models and tampered data."
     ),
     remediation="`aws guardduty update-detector --detector-id <id> --features Name=EKS_AUDIT_LOGS,Status=ENABLED`.",
-    service="guardduty",
-    scope="regional",
-    resource_type="AwsGuardDutyDetector",
     severity="medium",
     boundaries=["data", "model"],
-    csf=["DE.CM-09"],
-    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM04:2025"],
-    securityhub_controls=["GuardDuty.5"],
+    maps=["LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "GuardDuty.5", "AML.T0012", "AML.T0105", "MANAGE 4.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
-    atlas=["AML.T0012", "AML.T0105"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def eks_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "EKS_AUDIT_LOGS", "EKS Audit Log Monitoring")
@@ -213,18 +183,11 @@ def eks_protection_enabled(ctx: CheckContext) -> None:
     ),
     remediation="`aws guardduty update-detector --detector-id <id> --features "
     "Name=LAMBDA_NETWORK_LOGS,Status=ENABLED`.",
-    service="guardduty",
-    scope="regional",
-    resource_type="AwsGuardDutyDetector",
     severity="medium",
     boundaries=["data", "application"],
-    csf=["DE.CM-09"],
-    owasp_llm=["LLM07", "LLM08", "LLM06:2025", "LLM02:2025"],
-    securityhub_controls=["GuardDuty.6"],
+    maps=["LLM02:2025", "LLM06:2025", "LLM07", "LLM08", "GuardDuty.6", "AML.T0025", "AML.T0072", "AML.T0086",
+        "MANAGE 4.1"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
-    atlas=["AML.T0025", "AML.T0072", "AML.T0086"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
 )
 def lambda_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "LAMBDA_NETWORK_LOGS", "Lambda Protection")
@@ -326,21 +289,13 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
     "'[{\"Name\":\"RUNTIME_MONITORING\",\"Status\":\"ENABLED\",\"AdditionalConfiguration\":"
     "[{\"Name\":\"EKS_ADDON_MANAGEMENT\",\"Status\":\"ENABLED\"},"
     "{\"Name\":\"EC2_AGENT_MANAGEMENT\",\"Status\":\"ENABLED\"}]}]'`.",
-    service="guardduty",
-    scope="regional",
-    resource_type="AwsGuardDutyDetector",
     severity="high",
     boundaries=["model", "application"],
-    csf=["DE.CM-09", "DE.CM-01"],
-    owasp_llm=["LLM10", "LLM05", "LLM03:2025", "LLM10:2025"],
-    securityhub_controls=["GuardDuty.11", "GuardDuty.7", "GuardDuty.13"],
+    maps=["DE.CM-01", "LLM03:2025", "LLM05", "LLM10", "LLM10:2025", "GuardDuty.11", "GuardDuty.13", "GuardDuty.7",
+        "AML.M0024", "AML.T0025", "AML.T0048.004", "AML.T0072", "AML.T0105", "MANAGE 4.1", "Art. 15"],
     permissions=["guardduty:ListDetectors", "guardduty:GetDetector", "eks:ListClusters", "eks:DescribeCluster",
                  "sagemaker:ListClusters", "sagemaker:DescribeCluster", "ec2:DescribeInstances",
                  *AI_VPC_PERMISSIONS],
-    atlas=["AML.T0072", "AML.T0048.004", "AML.T0025", "AML.T0105", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 4.1"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html",
 )
 def runtime_monitoring_ai_workloads(ctx: CheckContext) -> None:
@@ -403,19 +358,13 @@ def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, 
     remediation="`aws guardduty create-malware-protection-plan --role <arn> --protected-resource "
     "'{\"S3Bucket\":{\"BucketName\":\"<bucket>\"}}' --actions '{\"Tagging\":{\"Status\":\"ENABLED\"}}'` "
     "in the bucket's region (the role needs the S3 and EventBridge permissions the guide lists).",
-    service="guardduty",
     scope="global",
     resource_type="AwsS3Bucket",
     severity="medium",
-    boundaries=["data"],
-    csf=["DE.CM-09", "PR.DS-01"],
-    owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
+    maps=["PR.DS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.M0016", "AML.T0010.003", "AML.T0011.000",
+        "AML.T0018.002", "AML.T0020", "MANAGE 2.4", "A.7.4", "Art. 10", "Art. 15"],
     permissions=["guardduty:ListMalwareProtectionPlans", "guardduty:GetMalwareProtectionPlan",
                  *AI_BUCKET_PERMISSIONS],
-    atlas=["AML.T0020", "AML.T0010.003", "AML.T0018.002", "AML.T0011.000", "AML.M0016"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.7.4", "A.6.2.6"],
-    eu_ai_act=["Art. 10", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/gdu-malware-protection-s3.html",
 )
 def malware_protection_s3_ai_buckets(ctx: CheckContext) -> None:

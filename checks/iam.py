@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, Family
 from posture.checks import _agents, _policy, _scope, awslambda
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="iam",
+    scope="global",
+    resource_type="AwsIamRole",
+    boundaries=["application", "organizational"],
+    service_docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
+)
 
 ADMIN_POLICY = "AdministratorAccess"
 # Privilege escalation is judged by checks._policy.escalations: cloudsplaining's method list (59 methods,
@@ -192,15 +198,9 @@ ROLE_META: dict[str, Any] = dict(
     "`aws iam delete-role-policy`) and grant the actions the workload uses on its own resources; IAM Access "
     "Analyzer can generate that policy from CloudTrail.",
     severity="critical",
-    csf=["PR.AA-05"],
-    owasp_llm=["LLM08", "LLM06:2025"],
-    securityhub_controls=["IAM.1"],
+    maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.1", "AML.M0026", "AML.M0028", "AML.T0053", "AML.T0086", "AML.T0101",
+        "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
     permissions=list(AI_ROLE_PERMISSIONS),
-    atlas=["AML.T0053", "AML.T0086", "AML.T0101", "AML.M0026", "AML.M0028"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI03", "ASI02"],
-    eu_ai_act=["Art. 15"],
     **ROLE_META,
 )
 def ai_role_no_admin_access(ctx: CheckContext) -> None:
@@ -220,15 +220,9 @@ def ai_role_no_admin_access(ctx: CheckContext) -> None:
     remediation="Replace each wildcard with the actions the workload calls, on the ARNs of its own buckets, "
     "models and knowledge bases.",
     severity="high",
-    csf=["PR.AA-05"],
-    owasp_llm=["LLM08", "LLM07", "LLM06:2025"],
-    securityhub_controls=["IAM.21"],
+    maps=["PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "IAM.21", "AML.M0026", "AML.M0028", "AML.T0053", "AML.T0086",
+        "AML.T0101", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
     permissions=list(AI_ROLE_PERMISSIONS),
-    atlas=["AML.T0053", "AML.T0086", "AML.T0101", "AML.M0026", "AML.M0028"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI03", "ASI02"],
-    eu_ai_act=["Art. 15"],
     **ROLE_META,
 )
 def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
@@ -251,15 +245,9 @@ def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
     remediation="Remove the IAM write actions; limit iam:PassRole to named role ARNs with an iam:PassedToService "
     "condition, and sts:AssumeRole to named role ARNs.",
     severity="high",
-    csf=["PR.AA-05", "PR.AA-01"],
-    # Model output that drives a tool call acts with these permissions (improper output handling's blast radius).
-    owasp_llm=["LLM08", "LLM07", "LLM02", "LLM06:2025", "LLM05:2025"],
+    maps=["PR.AA-01", "PR.AA-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM07", "LLM08", "AML.M0026", "AML.M0028",
+        "AML.T0053", "AML.T0086", "AML.T0101", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
     permissions=list(AI_ROLE_PERMISSIONS),
-    atlas=["AML.T0053", "AML.T0086", "AML.T0101", "AML.M0026", "AML.M0028"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    owasp_agentic=["ASI03", "ASI02"],
-    eu_ai_act=["Art. 15"],
     **ROLE_META,
 )
 def ai_role_no_privilege_escalation(ctx: CheckContext) -> None:
@@ -283,10 +271,7 @@ ROOT_META: dict[str, Any] = dict(
     ),
     remediation="Sign in as root and assign an MFA device (IAM console > Security credentials > Assign MFA); "
     "prefer a hardware key or passkey, or centralize root access with AWS Organizations.",
-    securityhub_controls=["IAM.9"],
-    atlas=["AML.T0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
+    maps=["PR.AA-01", "PR.AA-03", "LLM02:2025", "LLM06", "LLM10", "IAM.9", "AML.T0012", "MEASURE 2.7", "A.6.2.6"],
     **ROOT_META,
 )
 def root_mfa_enabled(ctx: CheckContext) -> None:
@@ -308,10 +293,8 @@ def root_mfa_enabled(ctx: CheckContext) -> None:
     ),
     remediation="Sign in as root, delete its access keys (Security credentials > Access keys) and use IAM "
     "roles for automation.",
-    securityhub_controls=["IAM.4"],
-    atlas=["AML.T0012", "AML.T0055"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
+    maps=["PR.AA-01", "PR.AA-03", "LLM02:2025", "LLM06", "LLM10", "IAM.4", "AML.T0012", "AML.T0055", "MEASURE 2.7",
+        "A.6.2.6"],
     **ROOT_META,
 )
 def root_no_access_keys(ctx: CheckContext) -> None:
@@ -504,15 +487,10 @@ def judge_api_key(credential: dict[str, Any], now: datetime, max_age_days: int) 
     "or less.",
     resource_type="Other",
     severity="high",
-    csf=["PR.AA-01", "PR.AA-05"],
-    owasp_llm=["LLM10", "LLM06", "LLM10:2025", "LLM02:2025"],
-    securityhub_controls=["IAM.3"],
+    maps=["PR.AA-01", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "IAM.3", "AML.M0019", "AML.T0012",
+        "AML.T0034", "AML.T0040", "AML.T0055", "MANAGE 2.4", "MEASURE 2.7", "A.4.5", "A.6.2.6", "Art. 15"],
     permissions=[*PRINCIPAL_PERMISSIONS, "iam:ListServiceSpecificCredentials"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
-    atlas=["AML.T0055", "AML.T0012", "AML.T0034", "AML.T0040", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.6", "A.4.5"],
-    eu_ai_act=["Art. 15"],
     **ACCESS_META,
 )
 def bedrock_long_term_api_keys(ctx: CheckContext) -> None:
@@ -577,16 +555,11 @@ def api_key_grants(policies: RolePolicies, account_id: str, partition: str = "aw
     remediation="Remove iam:CreateServiceSpecificCredential (or restrict it with a Deny on "
     "iam:ServiceSpecificCredentialServiceName bedrock.amazonaws.com) and bedrock:CallWithBearerToken from the "
     "principal's policies; an SCP denying both for everyone but an admin role does it for the organization.",
-    resource_type="AwsIamRole",
     severity="medium",
-    csf=["PR.AA-05", "PR.AA-01"],
-    owasp_llm=["LLM10", "LLM08", "LLM10:2025", "LLM06:2025"],
+    maps=["PR.AA-01", "PR.AA-05", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0012", "AML.T0034",
+        "AML.T0055", "GOVERN 1.4", "MEASURE 2.7", "A.3.2", "A.6.2.6", "Art. 15"],
     permissions=list(PRINCIPAL_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-permissions.html",
-    atlas=["AML.T0055", "AML.T0012", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7", "GOVERN 1.4"],
-    iso42001=["A.6.2.6", "A.3.2"],
-    eu_ai_act=["Art. 15"],
     **ACCESS_META,
 )
 def bedrock_api_key_creators(ctx: CheckContext) -> None:
@@ -631,15 +604,11 @@ def marketplace_grants(policies: RolePolicies) -> list[str]:
     "`\"ForAnyValue:StringEquals\": {\"aws-marketplace:ProductId\": [<approved product ids>]}`, or add a Deny "
     "with StringNotEquals on aws-marketplace:ProductId; detach AmazonBedrockFullAccess from principals that "
     "need not choose models.",
-    resource_type="AwsIamRole",
     severity="medium",
-    csf=["GV.SC-07", "PR.AA-05"],
-    owasp_llm=["LLM05", "LLM03:2025"],
+    maps=["GV.SC-07", "PR.AA-05", "LLM03:2025", "LLM05", "AML.M0019", "AML.T0010", "AML.T0010.003", "GOVERN 6.1",
+        "MANAGE 3.1", "A.10.3", "A.6.2.5"],
     permissions=list(PRINCIPAL_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access-permissions.html",
-    atlas=["AML.T0010", "AML.T0010.003", "AML.M0019"],
-    nist_ai_rmf=["GOVERN 6.1", "MANAGE 3.1"],
-    iso42001=["A.10.3", "A.6.2.5"],
     **ACCESS_META,
 )
 def marketplace_subscribe_any(ctx: CheckContext) -> None:
@@ -681,16 +650,10 @@ def bedrock_wildcard_grants(policies: RolePolicies, account_id: str) -> list[str
     remediation="Detach AmazonBedrockFullAccess (`aws iam detach-role-policy|detach-user-policy --policy-arn "
     "arn:aws:iam::aws:policy/AmazonBedrockFullAccess`) and grant the Bedrock actions the principal uses on "
     "named resources (AmazonBedrockLimitedAccess or a customer policy).",
-    resource_type="AwsIamRole",
     severity="medium",
-    csf=["PR.AA-05"],
-    owasp_llm=["LLM08", "LLM06:2025"],
-    securityhub_controls=["IAM.21"],
+    maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.21", "AML.M0019", "AML.T0012", "AML.T0040", "AML.T0081", "GOVERN 1.4",
+        "MEASURE 2.7", "A.3.2", "A.6.2.6", "Art. 15"],
     permissions=list(AI_ROLE_PERMISSIONS),
-    atlas=["AML.T0012", "AML.T0081", "AML.T0040", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7", "GOVERN 1.4"],
-    iso42001=["A.6.2.6", "A.3.2"],
-    eu_ai_act=["Art. 15"],
     **ACCESS_META,
 )
 def bedrock_full_access_non_ai(ctx: CheckContext) -> None:
@@ -755,20 +718,12 @@ def shared_roles(users_by_role: dict[str, list[str]]) -> dict[str, list[str]]:
     "agent uses (`aws iam create-role ...`), then `aws bedrock-agent update-agent --agent-resource-role-arn "
     "<new-role>` (and prepare a new version) or `aws bedrock-agentcore-control update-agent-runtime --role-arn "
     "<new-role>`.",
-    resource_type="AwsIamRole",
     severity="medium",
-    csf=["PR.AA-05", "PR.IR-01"],
-    owasp_llm=["LLM08", "LLM06:2025"],
+    maps=["PR.AA-05", "PR.IR-01", "LLM06:2025", "LLM08", "AML.M0026", "AML.M0032", "AML.T0053", "AML.T0086",
+        "MANAGE 2.4", "MEASURE 2.7", "A.6.1.3", "A.6.2.6", "ASI03", "ASI08", "Art. 15"],
     permissions=["bedrock:ListAgents", "bedrock:GetAgent", "bedrock-agentcore:ListAgentRuntimes",
                  "bedrock-agentcore:GetAgentRuntime"],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
-    atlas=["AML.T0053", "AML.T0086", "AML.M0026", "AML.M0032"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.6", "A.6.1.3"],
-    owasp_agentic=["ASI03", "ASI08"],
-    eu_ai_act=["Art. 15"],
-    service="iam",
-    scope="global",
     boundaries=["application"],
 )
 def agent_role_not_shared(ctx: CheckContext) -> None:
@@ -853,15 +808,11 @@ def ai_namespaces_granted(policies: RolePolicies) -> list[str]:
     remediation="Remove the unused Bedrock/SageMaker permissions (IAM console > the principal > Last Accessed "
     "tab shows them; IAM Access Analyzer's unused-access findings generate the narrower policy), or delete the "
     "principal.",
-    resource_type="AwsIamRole",
     severity="low",
-    csf=["PR.AA-05", "ID.AM-08"],
-    owasp_llm=["LLM08", "LLM06:2025"],
+    maps=["ID.AM-08", "PR.AA-05", "LLM06:2025", "LLM08", "AML.M0019", "AML.T0012", "AML.T0034", "GOVERN 1.7",
+        "MANAGE 2.4", "A.4.5", "A.6.2.6"],
     permissions=[*AI_ROLE_PERMISSIONS, "iam:GenerateServiceLastAccessedDetails", "iam:GetServiceLastAccessedDetails"],
     docs_url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html",
-    atlas=["AML.T0012", "AML.T0034", "AML.M0019"],
-    nist_ai_rmf=["GOVERN 1.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.6", "A.4.5"],
     **ACCESS_META,
 )
 def ai_access_unused(ctx: CheckContext) -> None:

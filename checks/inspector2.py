@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="inspector2",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["organizational", "application"],
+    service_docs="https://docs.aws.amazon.com/inspector/latest/user/security.html",
+    maps=["DE.CM-09", "ID.RA-01", "LLM03:2025", "LLM05", "AML.M0016", "AML.T0010.001", "MANAGE 3.1", "MEASURE 2.7",
+        "A.6.2.6"],
+)
 
 PERMISSIONS = ("inspector2:BatchGetAccountStatus",)
 
@@ -48,18 +57,9 @@ def _judge(ctx: CheckContext, kinds: dict[str, str]) -> None:
     ),
     remediation="`aws inspector2 enable --resource-types EC2` (or organization-wide from the delegated "
     "administrator).",
-    service="inspector2",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational", "application"],
-    csf=["ID.RA-01", "DE.CM-09"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    securityhub_controls=["Inspector.1"],
+    maps=["Inspector.1", "AML.T0049"],
     permissions=PERMISSIONS,
-    atlas=["AML.T0010.001", "AML.T0049", "AML.M0016"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.6"],
 )
 def ec2_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"ec2": "EC2"})
@@ -74,18 +74,10 @@ def ec2_scanning_enabled(ctx: CheckContext) -> None:
         "base images and ML libraries: the supply chain through which a vulnerable or malicious package arrives."
     ),
     remediation="`aws inspector2 enable --resource-types ECR`.",
-    service="inspector2",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="high",
     boundaries=["organizational", "model"],
-    csf=["ID.RA-01", "DE.CM-09"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    securityhub_controls=["Inspector.2"],
+    maps=["Inspector.2", "AML.T0010.004", "AML.T0011.001"],
     permissions=PERMISSIONS,
-    atlas=["AML.T0010.004", "AML.T0010.001", "AML.T0011.001", "AML.M0016"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.6"],
 )
 def ecr_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"ecr": "ECR"})
@@ -101,18 +93,9 @@ def ecr_scanning_enabled(ctx: CheckContext) -> None:
         "packages, code scanning finds injection flaws and hard-coded secrets in the tool code an LLM can call."
     ),
     remediation="`aws inspector2 enable --resource-types LAMBDA LAMBDA_CODE`.",
-    service="inspector2",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational", "application"],
-    csf=["ID.RA-01", "DE.CM-09"],
-    owasp_llm=["LLM05", "LLM07", "LLM03:2025", "LLM06:2025"],
-    securityhub_controls=["Inspector.3", "Inspector.4"],
+    maps=["LLM06:2025", "LLM07", "Inspector.3", "Inspector.4", "AML.T0011.001"],
     permissions=PERMISSIONS,
-    atlas=["AML.T0010.001", "AML.T0011.001", "AML.M0016"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.6"],
 )
 def lambda_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"lambda": "Lambda standard", "lambdaCode": "Lambda code"})

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from posture.api import Asset, CheckContext, inventory
 from posture.checks import _agents, bedrock, bedrock_agent, sagemaker
-from posture.core.context import CheckContext
-from posture.core.models import Asset
-from posture.core.registry import inventory
 
 PRE_TRAINED, FINE_TUNED, SELF_TRAINED = 3, 4, 5
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from posture.api import CheckContext, EvidenceValue, Family
 from posture.checks import _policy
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="kms",
+    scope="regional",
+    resource_type="AwsKmsKey",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/kms/latest/developerguide/kms-security.html",
+    maps=["PR.DS-01", "MEASURE 2.7", "A.6.2.6"],
+)
 
 
 def keys(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -43,18 +50,9 @@ def rotation_enabled(ctx: CheckContext, key_id: str) -> bool:
     ),
     remediation="Enable rotation: `aws kms enable-key-rotation --key-id <key-id>` (optionally with "
     "--rotation-period-in-days).",
-    service="kms",
-    scope="regional",
-    resource_type="AwsKmsKey",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    securityhub_controls=["KMS.4"],
+    maps=["LLM02:2025", "LLM06", "LLM10", "KMS.4", "AML.M0012", "AML.T0035"],
     permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"],
-    atlas=["AML.T0035", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def cmk_rotation_enabled(ctx: CheckContext) -> None:
     for key in keys(ctx):
@@ -111,18 +109,9 @@ def public_statements(policy: Any, account_id: str = "") -> list[str]:
     ),
     remediation="If the key is still needed: `aws kms cancel-key-deletion --key-id <key-id>` then "
     "`aws kms enable-key --key-id <key-id>`.",
-    service="kms",
-    scope="regional",
-    resource_type="AwsKmsKey",
     severity="high",
-    boundaries=["data"],
-    csf=["PR.DS-01", "PR.DS-11", "RC.RP-03"],
-    owasp_llm=["LLM04", "LLM10:2025"],
-    securityhub_controls=["KMS.3"],
+    maps=["PR.DS-11", "RC.RP-03", "LLM04", "LLM10:2025", "KMS.3", "AML.T0029", "AML.T0101", "MANAGE 2.3"],
     permissions=["kms:ListKeys", "kms:DescribeKey"],
-    atlas=["AML.T0029", "AML.T0101"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.3"],
-    iso42001=["A.6.2.6"],
 )
 def no_key_pending_deletion(ctx: CheckContext) -> None:
     for key, meta in customer_keys(ctx):
@@ -148,18 +137,9 @@ def no_key_pending_deletion(ctx: CheckContext) -> None:
     ),
     remediation="Edit the key policy (`aws kms put-key-policy`) to name specific principals, or restrict "
     "the \"*\" statement with conditions such as aws:PrincipalOrgID or kms:CallerAccount.",
-    service="kms",
-    scope="regional",
-    resource_type="AwsKmsKey",
     severity="critical",
-    boundaries=["data"],
-    csf=["PR.AA-05", "PR.DS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    securityhub_controls=["KMS.5"],
+    maps=["PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "KMS.5", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0036"],
     permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyPolicy"],
-    atlas=["AML.T0035", "AML.T0036", "AML.M0005", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def key_policy_not_public(ctx: CheckContext) -> None:
     for key, _meta in customer_keys(ctx):

@@ -9,10 +9,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, Family
 from posture.checks import _agents, _scope
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="logs",
+    scope="regional",
+    resource_type="AwsLogsLogGroup",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/security.html",
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "MEASURE 2.10", "A.6.2.8"],
+)
 
 DISCOVERY_PERMISSIONS = ("logs:DescribeLogGroups", "bedrock:GetModelInvocationLoggingConfiguration",
                          *_agents.AGENT_TOOL_PERMISSIONS)
@@ -37,18 +44,9 @@ def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
     ),
     remediation="`aws logs associate-kms-key --log-group-name <name> --kms-key-id <key-arn>` (the key policy "
     "must allow logs.<region>.amazonaws.com).",
-    service="logs",
-    scope="regional",
-    resource_type="AwsLogsLogGroup",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["AML.M0012", "AML.T0025", "AML.T0036", "MEASURE 2.7", "Art. 15"],
     permissions=list(DISCOVERY_PERMISSIONS),
-    atlas=["AML.T0036", "AML.T0025", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.10", "MEASURE 2.7"],
-    iso42001=["A.6.2.8"],
-    eu_ai_act=["Art. 15"],
 )
 def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
     for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
@@ -72,18 +70,9 @@ def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
         "retention instead, and accepts 'never expire'."
     ),
     remediation="`aws logs put-retention-policy --log-group-name <name> --retention-in-days <days>`.",
-    service="logs",
-    scope="regional",
-    resource_type="AwsLogsLogGroup",
     severity="low",
-    boundaries=["data"],
-    csf=["PR.DS-01", "PR.PS-04"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["PR.PS-04", "AML.M0024", "AML.T0024", "AML.T0051", "MANAGE 4.3", "Art. 12"],
     permissions=list(DISCOVERY_PERMISSIONS),
-    atlas=["AML.T0051", "AML.T0024", "AML.M0024"],
-    nist_ai_rmf=["MANAGE 4.3", "MEASURE 2.10"],
-    iso42001=["A.6.2.8"],
-    eu_ai_act=["Art. 12"],
 )
 def ai_log_group_retention_set(ctx: CheckContext) -> None:
     for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
@@ -172,18 +161,11 @@ def judge_data_protection(documents: list[Any]) -> tuple[bool, str, dict[str, An
     remediation="`aws logs put-data-protection-policy --log-group-identifier <name> --policy-document "
     "file://policy.json` with an Audit statement and a Deidentify statement (`\"MaskConfig\": {}`) on the same "
     "data identifiers (or an account policy: `aws logs put-account-policy --policy-type DATA_PROTECTION_POLICY`).",
-    service="logs",
-    scope="regional",
-    resource_type="AwsLogsLogGroup",
     severity="medium",
     boundaries=["data", "model"],
-    csf=["PR.DS-01", "PR.DS-10"],
-    owasp_llm=["LLM06", "LLM02:2025", "LLM07:2025"],
+    maps=["PR.DS-10", "LLM07:2025", "AML.M0012", "AML.T0024", "AML.T0036", "AML.T0057", "MANAGE 2.4", "A.7.2",
+        "Art. 10", "Art. 12"],
     permissions=[*DISCOVERY_PERMISSIONS, "logs:GetDataProtectionPolicy", "logs:DescribeAccountPolicies"],
-    atlas=["AML.T0057", "AML.T0024", "AML.T0036", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.10", "MANAGE 2.4"],
-    iso42001=["A.6.2.8", "A.7.2"],
-    eu_ai_act=["Art. 10", "Art. 12"],
     docs_url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html",
 )
 def invocation_log_data_protection(ctx: CheckContext) -> None:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws.errors import AwsReadError
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import AwsReadError, CheckContext, Family
+
+check = Family(
+    service="macie2",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/macie/latest/user/security.html",
+    maps=["DE.CM-09", "ID.AM-07", "LLM02:2025", "LLM06", "AML.T0036", "AML.T0057", "MEASURE 2.10", "A.7.2"],
+)
 
 
 def macie_session(ctx: CheckContext) -> dict[str, Any]:
@@ -35,18 +42,9 @@ def automated_discovery(ctx: CheckContext) -> dict[str, Any]:
     ),
     remediation="`aws macie2 enable-macie` in every region with AI data (or from the Macie delegated "
     "administrator for the organization).",
-    service="macie2",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["data"],
-    csf=["ID.AM-07", "DE.CM-09"],
-    owasp_llm=["LLM06", "LLM03", "LLM02:2025", "LLM04:2025"],
-    securityhub_controls=["Macie.1"],
+    maps=["LLM03", "LLM04:2025", "Macie.1"],
     permissions=["macie2:GetMacieSession"],
-    atlas=["AML.T0057", "AML.T0036"],
-    nist_ai_rmf=["MEASURE 2.10"],
-    iso42001=["A.7.2"],
 )
 def enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -68,18 +66,9 @@ def enabled(ctx: CheckContext) -> None:
         "samples every bucket continuously instead of only those a person remembered to put in a job."
     ),
     remediation="`aws macie2 update-automated-discovery-configuration --status ENABLED`.",
-    service="macie2",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="low",
-    boundaries=["data"],
-    csf=["ID.AM-07", "DE.CM-09"],
-    owasp_llm=["LLM06", "LLM02:2025", "LLM08:2025"],
-    securityhub_controls=["Macie.2"],
+    maps=["LLM08:2025", "Macie.2"],
     permissions=["macie2:GetMacieSession", "macie2:GetAutomatedDiscoveryConfiguration"],
-    atlas=["AML.T0057", "AML.T0036"],
-    nist_ai_rmf=["MEASURE 2.10"],
-    iso42001=["A.7.2"],
 )
 def automated_discovery_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from posture.api import CheckContext, Family
 from posture.checks import _scope
 from posture.checks.ec2 import AI_VPC_PERMISSIONS
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="network-firewall",
+    scope="regional",
+    resource_type="AwsNetworkFirewallFirewall",
+    boundaries=["application"],
+    service_docs="https://docs.aws.amazon.com/network-firewall/latest/developerguide/security.html",
+    maps=["LLM02:2025", "LLM06", "AML.T0025", "AML.T0072"],
+)
 
 
 def firewalls_in(ctx: CheckContext, vpc_id: str) -> list[dict[str, Any]]:
@@ -58,13 +66,8 @@ COMMON: dict[str, Any] = dict(service="network-firewall", scope="regional", boun
     "(or route it through a central inspection VPC and mute this finding with that reason).",
     resource_type="AwsEc2Vpc",
     severity="medium",
-    csf=["PR.IR-01", "DE.CM-01"],
-    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    maps=["DE.CM-01", "PR.IR-01", "LLM03:2025", "LLM05", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls"],
-    atlas=["AML.T0025", "AML.T0072", "AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
     **COMMON,
 )
 def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
@@ -89,16 +92,10 @@ def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
     remediation="`aws network-firewall update-logging-configuration --firewall-arn <arn> --logging-configuration "
     "'LogDestinationConfigs=[{LogType=ALERT,LogDestinationType=CloudWatchLogs,LogDestination={logGroup=<group>}}]'`"
     " (and FLOW).",
-    resource_type="AwsNetworkFirewallFirewall",
     severity="medium",
-    csf=["DE.CM-01", "PR.PS-04"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["NetworkFirewall.2"],
+    maps=["DE.CM-01", "PR.PS-04", "NetworkFirewall.2", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls",
                  "network-firewall:DescribeLoggingConfiguration"],
-    atlas=["AML.T0025", "AML.T0072"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
     **COMMON,
 )
 def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
@@ -123,17 +120,10 @@ def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
     ),
     remediation="Add rule groups (e.g. a stateful domain allow list for the model and package endpoints) with "
     "`aws network-firewall update-firewall-policy`.",
-    resource_type="AwsNetworkFirewallFirewall",
     severity="medium",
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
-    securityhub_controls=["NetworkFirewall.3"],
+    maps=["PR.IR-01", "LLM03:2025", "LLM05", "NetworkFirewall.3", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
                  "network-firewall:DescribeFirewallPolicy"],
-    atlas=["AML.T0025", "AML.T0072", "AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
     **COMMON,
 )
 def ai_firewall_policy_has_rule_groups(ctx: CheckContext) -> None:
@@ -174,16 +164,11 @@ def judge_tls_inspection(policy: dict[str, Any]) -> tuple[bool, str]:
     "--tls-inspection-configuration-name <name> --tls-inspection-configuration file://tls.json`, with an ACM "
     "certificate) and attach it: `aws network-firewall update-firewall-policy ... --firewall-policy "
     "'{...,\"TLSInspectionConfigurationArn\":\"<arn>\"}'`.",
-    resource_type="AwsNetworkFirewallFirewall",
     severity="medium",
-    csf=["DE.CM-01", "PR.IR-01"],
-    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    maps=["DE.CM-01", "PR.IR-01", "LLM03:2025", "LLM05", "AML.T0010.003", "AML.T0086", "MANAGE 2.4", "MEASURE 2.7",
+        "A.4.5", "A.6.2.6", "Art. 15"],
     permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
                  "network-firewall:DescribeFirewallPolicy"],
-    atlas=["AML.T0025", "AML.T0086", "AML.T0010.003", "AML.T0072"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.4"],
-    iso42001=["A.6.2.6", "A.4.5"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/network-firewall/latest/developerguide/tls-inspection.html",
     **COMMON,
 )

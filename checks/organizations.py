@@ -14,11 +14,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks._coverage import org_policy_enforced
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="organizations",
+    scope="global",
+    resource_type="Other",
+    boundaries=["organizational", "data"],
+    service_docs="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security.html",
+    maps=["GV.PO-01"],
+)
 
 AI_OPT_OUT = "AISERVICES_OPT_OUT_POLICY"
 BEDROCK = "BEDROCK_POLICY"
@@ -130,17 +136,9 @@ def root_opt_out(ctx: CheckContext, root_id: str) -> tuple[list[str], list[str],
     remediation="`aws organizations enable-policy-type --root-id <r-...> --policy-type AISERVICES_OPT_OUT_POLICY`, "
     "create a policy `{\"services\":{\"default\":{\"opt_out_policy\":{\"@@assign\":\"optOut\"}}}}` and "
     "`aws organizations attach-policy --policy-id <p-...> --target-id <r-...>`.",
-    service="organizations",
-    scope="global",
-    resource_type="Other",
     severity="medium",
-    boundaries=["organizational", "data"],
-    csf=["GV.PO-01", "GV.OC-03"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["GV.OC-03", "LLM02:2025", "LLM06", "AML.T0057", "GOVERN 6.1", "MEASURE 2.10", "A.10.3", "A.7.3"],
     permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy"],
-    atlas=["AML.T0057"],
-    nist_ai_rmf=["GOVERN 6.1", "MEASURE 2.10"],
-    iso42001=["A.10.3", "A.7.3"],
 )
 def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -183,17 +181,10 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     remediation="`aws organizations enable-policy-type --root-id <r-...> --policy-type SERVICE_CONTROL_POLICY`, "
     "then create and attach SCPs (`aws organizations create-policy --type SERVICE_CONTROL_POLICY ...`, "
     "`attach-policy`).",
-    service="organizations",
-    scope="global",
-    resource_type="Other",
     severity="medium",
     boundaries=["organizational"],
-    csf=["GV.PO-01", "PR.AA-05"],
-    owasp_llm=["LLM08", "LLM10", "LLM06:2025", "LLM10:2025"],
+    maps=["PR.AA-05", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.T0012", "AML.T0034", "MEASURE 2.7", "A.6.2.6"],
     permissions=list(ORG_PERMISSIONS),
-    atlas=["AML.T0012", "AML.T0034"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def scps_restrict_accounts(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -285,19 +276,13 @@ def judge_bedrock_policy(content: dict[str, Any] | None, enabled: bool | None,
     "(`aws organizations create-policy --type BEDROCK_POLICY ...`), attach it to the root or the AI OUs, and "
     "confirm with `aws organizations describe-effective-policy --policy-type BEDROCK_POLICY --target-id "
     "<account>`.",
-    service="organizations",
-    scope="global",
     resource_type="AwsAccount",
     severity="medium",
     boundaries=["organizational", "model"],
-    csf=["GV.PO-01", "PR.PS-01"],
-    owasp_llm=["LLM01", "LLM02", "LLM01:2025", "LLM05:2025"],
+    maps=["PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0051", "AML.T0054", "GOVERN 1.4",
+        "MANAGE 1.3", "A.2.3", "A.6.2.5", "Art. 15"],
     permissions=["organizations:DescribeOrganization", "organizations:ListRoots",
                  "organizations:DescribeEffectivePolicy"],
-    atlas=["AML.T0051", "AML.T0054", "AML.M0020"],
-    nist_ai_rmf=["GOVERN 1.4", "MANAGE 1.3"],
-    iso42001=["A.2.3", "A.6.2.5"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock.html",
 )
 def bedrock_policy_effective(ctx: CheckContext) -> None:
@@ -354,18 +339,11 @@ def judge_opt_out_effective(content: dict[str, Any] | None, root: tuple[list[str
     "\"@@operators_allowed_for_child_policies\":[\"@@none\"],\"@@assign\":\"optOut\"}}}}`, detach OU and "
     "account policies that opt services back in, and confirm with `aws organizations describe-effective-policy "
     "--policy-type AISERVICES_OPT_OUT_POLICY --target-id <account>`.",
-    service="organizations",
-    scope="global",
     resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational", "data"],
-    csf=["GV.PO-01", "GV.OC-03"],
-    owasp_llm=["LLM06", "LLM02:2025"],
+    maps=["GV.OC-03", "LLM02:2025", "LLM06", "AML.M0005", "AML.T0085", "GOVERN 6.1", "MANAGE 3.1", "MEASURE 2.10",
+        "A.10.3", "A.7.3", "Art. 10"],
     permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy", "organizations:DescribeEffectivePolicy"],
-    atlas=["AML.T0085", "AML.M0005"],
-    nist_ai_rmf=["GOVERN 6.1", "MEASURE 2.10", "MANAGE 3.1"],
-    iso42001=["A.7.3", "A.10.3"],
-    eu_ai_act=["Art. 10"],
     docs_url="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html",
 )
 def ai_opt_out_effective(ctx: CheckContext) -> None:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+from posture.api import CheckContext, EvidenceValue, Family
+
+check = Family(
+    service="qbusiness",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["user_interface", "data"],
+    maps=["PR.AA-01", "PR.AA-03", "PR.AA-05", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0040",
+        "AML.T0051", "AML.T0057", "GOVERN 1.4", "MEASURE 2.7", "A.6.2.5", "A.9.2", "Art. 15"],
+)
 
 ANONYMOUS = "ANONYMOUS"
 # Identity types whose users sign in: IAM Identity Center, an IAM SAML or OIDC provider, QuickSight users.
@@ -53,18 +60,8 @@ def judge_identity(app: dict[str, Any]) -> tuple[str, str, dict[str, EvidenceVal
     "create-application --display-name <name> --identity-type AWS_IAM_IDC --identity-center-instance-arn "
     "<arn>` (or AWS_IAM_IDP_SAML/OIDC with --iam-identity-provider-arn), move its data sources, then `aws "
     "qbusiness delete-application --application-id <id>` for the anonymous one.",
-    service="qbusiness",
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["user_interface", "data"],
-    csf=["PR.AA-01", "PR.AA-03", "PR.AA-05"],
-    owasp_llm=["LLM06", "LLM01", "LLM02:2025", "LLM01:2025"],
     permissions=["qbusiness:ListApplications", "qbusiness:GetApplication"],
-    atlas=["AML.T0040", "AML.T0057", "AML.T0051", "AML.M0019"],
-    nist_ai_rmf=["MEASURE 2.7", "GOVERN 1.4"],
-    iso42001=["A.9.2", "A.6.2.5"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/anonymous-application-iam-policies.html",
 )
 def application_not_anonymous(ctx: CheckContext) -> None:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _policy, _scope, sagemaker
 from posture.checks._tags import tag_map
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="s3",
+    scope="global",
+    resource_type="AwsS3Bucket",
+    boundaries=["data"],
+    service_docs="https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
+)
 
 DISCOVERY_PERMISSIONS = (
     "s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
@@ -69,20 +74,11 @@ def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
     ),
     remediation="`aws s3api put-bucket-versioning --bucket <name> "
     "--versioning-configuration Status=Enabled`.",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01", "PR.DS-11", "RC.RP-03"],
-    # Versions of RAG sources keep the trusted ground truth that grounds answers (misinformation).
-    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM08:2025", "LLM09:2025"],
-    securityhub_controls=["S3.14"],
+    maps=["PR.DS-01", "PR.DS-11", "RC.RP-03", "LLM03", "LLM04:2025", "LLM08:2025", "LLM09", "LLM09:2025", "S3.14",
+        "AML.M0005", "AML.M0025", "AML.T0020", "AML.T0059", "AML.T0070", "MANAGE 2.3", "MEASURE 2.7", "A.7.4", "A.7.5",
+        "Art. 10", "Art. 15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketVersioning"],
-    atlas=["AML.T0020", "AML.T0070", "AML.T0059", "AML.M0025", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.3"],
-    iso42001=["A.7.5", "A.7.4"],
-    eu_ai_act=["Art. 10", "Art. 15"],
 )
 def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -106,19 +102,10 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     ),
     remediation="Enable Object Lock on the bucket (`aws s3api put-object-lock-configuration`, versioning "
     "must be on) and set a default retention suited to the data.",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01", "PR.DS-11"],
-    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
-    securityhub_controls=["S3.15"],
+    maps=["PR.DS-01", "PR.DS-11", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "S3.15", "AML.M0005", "AML.M0025",
+        "AML.T0020", "AML.T0059", "AML.T0070", "MANAGE 2.3", "MEASURE 2.7", "A.7.4", "A.7.5", "Art. 10", "Art. 15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"],
-    atlas=["AML.T0020", "AML.T0070", "AML.T0059", "AML.M0025", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.3"],
-    iso42001=["A.7.5", "A.7.4"],
-    eu_ai_act=["Art. 10", "Art. 15"],
 )
 def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -219,19 +206,10 @@ def tls_only(policy: Any, name: str) -> bool:
     remediation="`aws s3api put-bucket-encryption --bucket <name> --server-side-encryption-configuration "
     "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":"
     "\"<key-arn>\"},\"BucketKeyEnabled\":true}]}'`.",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM08:2025"],
-    securityhub_controls=["S3.17"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "LLM10", "S3.17", "AML.M0005", "AML.M0012", "AML.T0035",
+        "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.7.2", "Art. 15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetEncryptionConfiguration"],
-    atlas=["AML.T0035", "AML.T0036", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -262,19 +240,10 @@ def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     remediation="`aws s3api put-public-access-block --bucket <name> --public-access-block-configuration "
     "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true` (or the "
     "account-wide `aws s3control put-public-access-block`).",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="high",
-    boundaries=["data"],
-    csf=["PR.DS-01", "PR.AA-05"],
-    owasp_llm=["LLM03", "LLM06", "LLM10", "LLM02:2025", "LLM04:2025"],
-    securityhub_controls=["S3.8"],
+    maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "LLM10", "S3.8", "AML.M0005",
+        "AML.T0020", "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "Art. 15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPublicAccessBlock", "s3:GetAccountPublicAccessBlock"],
-    atlas=["AML.T0036", "AML.T0035", "AML.T0020", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2", "A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -305,19 +274,10 @@ def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     ),
     remediation="Add a bucket policy statement: Effect Deny, Principal *, Action s3:*, Resource the bucket "
     "and bucket/*, Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}.",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="medium",
-    boundaries=["data"],
-    csf=["PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    securityhub_controls=["S3.5"],
+    maps=["PR.DS-02", "LLM02:2025", "LLM06", "S3.5", "AML.M0012", "AML.T0025", "AML.T0063", "MEASURE 2.7", "A.7.2",
+        "Art. 15"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPolicy"],
-    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
 )
 def ai_bucket_tls_only(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -343,19 +303,10 @@ def ai_bucket_tls_only(ctx: CheckContext) -> None:
     ),
     remediation="`aws s3api put-bucket-logging --bucket <name> --bucket-logging-status "
     "'{\"LoggingEnabled\":{\"TargetBucket\":\"<log-bucket>\",\"TargetPrefix\":\"<name>/\"}}'`.",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="low",
-    boundaries=["data"],
-    csf=["DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
-    securityhub_controls=["S3.9"],
+    maps=["DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "S3.9", "AML.M0024", "AML.M0025",
+        "AML.T0020", "AML.T0035", "AML.T0036", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8", "A.7.5", "Art. 10"],
     permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketLogging"],
-    atlas=["AML.T0020", "AML.T0035", "AML.T0036", "AML.M0024", "AML.M0025"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8", "A.7.5"],
-    eu_ai_act=["Art. 10"],
 )
 def ai_bucket_access_logging(ctx: CheckContext) -> None:
     for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
@@ -379,18 +330,12 @@ def ai_bucket_access_logging(ctx: CheckContext) -> None:
     remediation="`aws s3control put-public-access-block --account-id <id> "
     "--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
     "BlockPublicPolicy=true,RestrictPublicBuckets=true`.",
-    service="s3",
-    scope="global",
     resource_type="AwsAccount",
     severity="high",
     boundaries=["data", "organizational"],
-    csf=["PR.DS-01", "PR.PS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025", "LLM08:2025"],
-    securityhub_controls=["S3.1"],
+    maps=["PR.DS-01", "PR.PS-01", "LLM02:2025", "LLM06", "LLM08:2025", "LLM10", "S3.1", "AML.M0005", "AML.T0020",
+        "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2"],
     permissions=["s3:GetAccountPublicAccessBlock"],
-    atlas=["AML.T0036", "AML.T0035", "AML.T0020", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2", "A.6.2.6"],
 )
 def account_public_access_blocked(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -463,17 +408,10 @@ def judge_shadow_bucket(owned: bool, answer: str, used: bool | None) -> tuple[bo
     "config / domain settings to a bucket of this account), report it to AWS and review what was written "
     "there. An unclaimed name: claim it, `aws s3api create-bucket --bucket sagemaker-<region>-<account-id> "
     "--region <region>` (with Block Public Access and encryption).",
-    service="s3",
-    scope="global",
-    resource_type="AwsS3Bucket",
     severity="critical",
     boundaries=["data", "model"],
-    csf=["PR.DS-01", "ID.AM-08"],
-    owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
-    atlas=["AML.T0010", "AML.T0020", "AML.T0025"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.7.5", "A.4.3"],
-    eu_ai_act=["Art. 10", "Art. 15"],
+    maps=["ID.AM-08", "PR.DS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.T0010", "AML.T0020", "AML.T0025",
+        "MANAGE 3.1", "MEASURE 2.7", "A.4.3", "A.7.5", "Art. 10", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html",
     permissions=["s3:ListAllMyBuckets", "s3:GetBucketLocation", "sagemaker:ListDomains",
                  "sagemaker:ListNotebookInstances", "sagemaker:ListTrainingJobs"],

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, SettingError
 from posture.checks._secrets import secret_fields
 from posture.checks.kms import is_customer_managed, judge_cmk
-from posture.core.context import CheckContext, SettingError
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["model"],
+    service_docs="https://docs.aws.amazon.com/sagemaker/latest/dg/security.html",
+)
 
 
 def endpoint_configs(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -136,18 +141,12 @@ def judge_in_vpc(ctx: CheckContext, record: dict[str, Any], what: str) -> None:
     ),
     remediation="Create a new endpoint configuration with KmsKeyId set to a customer managed key and "
     "update the endpoint to use it (endpoint configurations are immutable).",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerEndpointConfig",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
+        "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=["sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig", "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def endpoint_config_cmk(ctx: CheckContext) -> None:
     for summary in endpoint_configs(ctx):
@@ -180,19 +179,11 @@ ENDPOINT_PERMISSIONS = ("sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint",
     ),
     remediation="Recreate the notebook with `--direct-internet-access Disabled` in a VPC subnet with the "
     "VPC endpoints or NAT it needs.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerNotebookInstance",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025", "LLM03:2025"],
-    securityhub_controls=["SageMaker.1"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM06", "LLM10", "SageMaker.1", "AML.T0011.001", "AML.T0025",
+        "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(NOTEBOOK_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0072", "AML.T0011.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def notebook_no_direct_internet(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -214,19 +205,11 @@ def notebook_no_direct_internet(ctx: CheckContext) -> None:
         "logs: nothing limits or records where its data goes."
     ),
     remediation="Recreate the notebook with `--subnet-id <subnet> --security-group-ids <sg>`.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerNotebookInstance",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
-    securityhub_controls=["SageMaker.2"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM06", "LLM10", "SageMaker.2", "AML.T0011.001", "AML.T0025", "AML.T0072",
+        "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(NOTEBOOK_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0072", "AML.T0011.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def notebook_in_vpc(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -249,19 +232,11 @@ def notebook_in_vpc(ctx: CheckContext) -> None:
     ),
     remediation="`aws sagemaker stop-notebook-instance` then `aws sagemaker update-notebook-instance "
     "--notebook-instance-name <n> --root-access Disabled`.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerNotebookInstance",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.AA-05", "PR.PS-01"],
-    owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM04:2025"],
-    securityhub_controls=["SageMaker.3"],
+    maps=["PR.AA-05", "PR.PS-01", "LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "SageMaker.3", "AML.T0011.001",
+        "AML.T0037", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(NOTEBOOK_PERMISSIONS),
-    atlas=["AML.T0011.001", "AML.T0037"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def notebook_root_access_disabled(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -283,19 +258,12 @@ def notebook_root_access_disabled(ctx: CheckContext) -> None:
         "puts reading them under the account's key policy and audit."
     ),
     remediation="Recreate the notebook with `--kms-key-id <customer-managed-key>` and move its data.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerNotebookInstance",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    securityhub_controls=["SageMaker.21"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "SageMaker.21", "AML.M0012", "AML.T0035", "AML.T0037",
+        "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=[*NOTEBOOK_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0037", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def notebook_cmk(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -316,19 +284,10 @@ def notebook_cmk(ctx: CheckContext) -> None:
     ),
     remediation="Recreate the model with `aws sagemaker create-model ... --enable-network-isolation` and "
     "update the endpoint configuration to use it.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM05", "LLM10", "LLM03:2025", "LLM02:2025"],
-    securityhub_controls=["SageMaker.5"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "SageMaker.5", "AML.T0011.000", "AML.T0025",
+        "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(MODEL_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0011.000", "AML.T0072"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def model_network_isolation(ctx: CheckContext) -> None:
     for summary in summaries(ctx, MODEL):
@@ -350,18 +309,9 @@ def model_network_isolation(ctx: CheckContext) -> None:
         "VPC endpoint policies and shows in flow logs."
     ),
     remediation="Recreate the model with `--vpc-config SecurityGroupIds=<sg>,Subnets=<subnets>`.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM06", "LLM10", "AML.T0025", "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=list(MODEL_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0072"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def model_in_vpc(ctx: CheckContext) -> None:
     for summary in summaries(ctx, MODEL):
@@ -380,18 +330,11 @@ def model_in_vpc(ctx: CheckContext) -> None:
     remediation="Create a new endpoint configuration with `--data-capture-config EnableCapture=true,"
     "InitialSamplingPercentage=100,DestinationS3Uri=<s3-uri>,KmsKeyId=<key>,CaptureOptions=[...]` and update "
     "the endpoint.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerEndpointConfig",
     severity="low",
-    boundaries=["model"],
-    csf=["DE.CM-09", "PR.PS-04"],
-    owasp_llm=["LLM01", "LLM09", "LLM01:2025", "LLM09:2025"],
+    maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM09", "LLM09:2025", "AML.M0024", "AML.T0024", "AML.T0043",
+        "AML.T0051", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8", "Art. 12"],
     permissions=["sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig"],
-    atlas=["AML.T0051", "AML.T0024", "AML.T0043", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
-    eu_ai_act=["Art. 12"],
 )
 def endpoint_config_data_capture(ctx: CheckContext) -> None:
     for summary in endpoint_configs(ctx):
@@ -415,19 +358,11 @@ def endpoint_config_data_capture(ctx: CheckContext) -> None:
     ),
     remediation="Create an endpoint configuration with InitialInstanceCount of 2 or more for each variant "
     "and `aws sagemaker update-endpoint` to it.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerEndpoint",
     severity="medium",
-    boundaries=["model"],
-    csf=["PR.IR-03"],
-    owasp_llm=["LLM04", "LLM10:2025"],
-    securityhub_controls=["SageMaker.4"],
+    maps=["PR.IR-03", "LLM04", "LLM10:2025", "SageMaker.4", "AML.T0029", "MANAGE 2.2", "MEASURE 2.7", "A.4.5",
+        "A.6.2.6", "Art. 15"],
     permissions=list(ENDPOINT_PERMISSIONS),
-    atlas=["AML.T0029"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 2.2"],
-    iso42001=["A.6.2.6", "A.4.5"],
-    eu_ai_act=["Art. 15"],
 )
 def endpoint_multi_instance(ctx: CheckContext) -> None:
     for summary in endpoints(ctx):
@@ -453,18 +388,11 @@ def endpoint_multi_instance(ctx: CheckContext) -> None:
     ),
     remediation="Enable data capture on the endpoint, create a baseline and `aws sagemaker "
     "create-monitoring-schedule` for the endpoint.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerEndpoint",
     severity="medium",
-    boundaries=["model"],
-    csf=["DE.CM-09"],
-    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
+    maps=["DE.CM-09", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "AML.T0031", "AML.T0043", "MANAGE 3.2",
+        "MEASURE 2.4", "MEASURE 4.3", "A.6.2.6", "Art. 15", "Art. 72"],
     permissions=["sagemaker:ListEndpoints", "sagemaker:ListMonitoringSchedules"],
-    atlas=["AML.T0031", "AML.T0043"],
-    nist_ai_rmf=["MEASURE 2.4", "MEASURE 4.3", "MANAGE 3.2"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15", "Art. 72"],
 )
 def endpoint_model_monitor(ctx: CheckContext) -> None:
     schedules = monitoring_schedules(ctx)
@@ -496,13 +424,9 @@ TRAINING_META: dict[str, Any] = dict(
     remediation="Run training jobs with `--enable-inter-container-traffic-encryption` (SageMaker Python SDK: "
     "encrypt_inter_container_traffic=True).",
     severity="medium",
-    csf=["PR.DS-02"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
+    maps=["PR.DS-02", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0018", "AML.T0025",
+        "MEASURE 2.7", "A.7.2", "Art. 15"],
     permissions=list(TRAINING_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0018", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_inter_container_encryption(ctx: CheckContext) -> None:
@@ -525,13 +449,9 @@ def training_job_inter_container_encryption(ctx: CheckContext) -> None:
     ),
     remediation="Run training jobs with `--enable-network-isolation` (SDK: enable_network_isolation=True).",
     severity="high",
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM03", "LLM05", "LLM10", "LLM04:2025", "LLM03:2025"],
+    maps=["PR.IR-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "AML.T0010.001", "AML.T0020", "AML.T0025",
+        "AML.T0072", "MEASURE 2.7", "A.7.2", "Art. 15"],
     permissions=list(TRAINING_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0020", "AML.T0010.001", "AML.T0072"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_network_isolation(ctx: CheckContext) -> None:
@@ -554,13 +474,9 @@ def training_job_network_isolation(ctx: CheckContext) -> None:
     ),
     remediation="Run training jobs with `--vpc-config SecurityGroupIds=<sg>,Subnets=<subnets>`.",
     severity="medium",
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.T0020", "AML.T0025", "MEASURE 2.7", "A.7.2",
+        "Art. 15"],
     permissions=list(TRAINING_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0020"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_in_vpc(ctx: CheckContext) -> None:
@@ -580,13 +496,9 @@ def training_job_in_vpc(ctx: CheckContext) -> None:
     ),
     remediation="Run training jobs with ResourceConfig VolumeKmsKeyId=<customer-managed-key> (SDK: volume_kms_key).",
     severity="medium",
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0035", "AML.T0037",
+        "MEASURE 2.10", "MEASURE 2.7", "A.7.2", "Art. 15"],
     permissions=[*TRAINING_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0037", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_volume_cmk(ctx: CheckContext) -> None:
@@ -607,13 +519,9 @@ def training_job_volume_cmk(ctx: CheckContext) -> None:
     ),
     remediation="Run training jobs with OutputDataConfig KmsKeyId=<customer-managed-key> (SDK: output_kms_key).",
     severity="medium",
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
+        "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     permissions=[*TRAINING_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.T0044", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def training_job_output_cmk(ctx: CheckContext) -> None:
@@ -635,13 +543,9 @@ def training_job_output_cmk(ctx: CheckContext) -> None:
     remediation="Run processing jobs with NetworkConfig EnableNetworkIsolation=true (or a VpcConfig and "
     "EnableInterContainerTrafficEncryption=true).",
     severity="medium",
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM03", "LLM05", "LLM04:2025", "LLM03:2025"],
+    maps=["PR.IR-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.T0010.001", "AML.T0020", "AML.T0025",
+        "MEASURE 2.7", "A.7.6", "Art. 15"],
     permissions=list(PROCESSING_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0020", "AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.7.6"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def processing_job_network_isolation(ctx: CheckContext) -> None:
@@ -671,13 +575,9 @@ def processing_job_network_isolation(ctx: CheckContext) -> None:
     remediation="Run processing jobs with VolumeKmsKeyId and ProcessingOutputConfig KmsKeyId set to customer "
     "managed keys (SDK: volume_kms_key, output_kms_key).",
     severity="medium",
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM03", "LLM06", "LLM04:2025", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "AML.M0012", "AML.T0035", "AML.T0037",
+        "MEASURE 2.10", "MEASURE 2.7", "A.7.6", "Art. 15"],
     permissions=[*PROCESSING_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0037", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.6"],
-    eu_ai_act=["Art. 15"],
     **TRAINING_META,
 )
 def processing_job_cmk(ctx: CheckContext) -> None:
@@ -705,18 +605,10 @@ def processing_job_cmk(ctx: CheckContext) -> None:
     ),
     remediation="`aws sagemaker update-domain --domain-id <id> --app-network-access-type VpcOnly` (apps must "
     "be deleted first) with VPC endpoints for the services Studio uses.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM06", "LLM10", "AML.T0010.001", "AML.T0025", "AML.T0072", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     permissions=list(DOMAIN_PERMISSIONS),
-    atlas=["AML.T0025", "AML.T0072", "AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def domain_vpc_only(ctx: CheckContext) -> None:
     for summary in summaries(ctx, DOMAIN):
@@ -739,18 +631,11 @@ def domain_vpc_only(ctx: CheckContext) -> None:
     ),
     remediation="The key is set when the domain is created: recreate it with `--kms-key-id <customer-managed-"
     "key>` and migrate user data.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0012", "AML.T0035", "AML.T0048.004", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     permissions=[*DOMAIN_PERMISSIONS, "kms:DescribeKey"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def domain_cmk(ctx: CheckContext) -> None:
     for summary in summaries(ctx, DOMAIN):
@@ -837,17 +722,10 @@ def verdict(ctx: CheckContext, status: str, message: str, evidence: dict[str, Ev
     remediation="Move the value to AWS Secrets Manager, read it at start with `aws secretsmanager "
     "get-secret-value` using the execution role, then `aws sagemaker update-notebook-instance-lifecycle-config` "
     "(or recreate the Studio lifecycle config) with the cleaned script and rotate the leaked credential.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "data"],
-    csf=["PR.AA-01", "PR.DS-01"],
-    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
-    atlas=["AML.T0055", "AML.T0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM06", "AML.T0012", "AML.T0055", "MEASURE 2.7",
+        "A.6.2.6", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
     permissions=["sagemaker:ListNotebookInstanceLifecycleConfigs", "sagemaker:DescribeNotebookInstanceLifecycleConfig",
                  "sagemaker:ListStudioLifecycleConfigs", "sagemaker:DescribeStudioLifecycleConfig"],
@@ -882,17 +760,10 @@ def lifecycle_config_secrets(ctx: CheckContext) -> None:
     remediation="The authentication mode is fixed when a domain is created: create a new domain with "
     "`aws sagemaker create-domain --auth-mode SSO ...`, assign users or groups to its Identity Center "
     "application and migrate the user profiles' data.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["user_interface", "model"],
-    csf=["PR.AA-01", "PR.AA-03"],
-    owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
-    atlas=["AML.T0012"],
-    nist_ai_rmf=["MEASURE 2.7", "GOVERN 2.1"],
-    iso42001=["A.3.2"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.AA-01", "PR.AA-03", "LLM02:2025", "LLM06", "LLM10", "AML.T0012", "GOVERN 2.1", "MEASURE 2.7", "A.3.2",
+        "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/onboard-sso-users.html",
     permissions=list(DOMAIN_PERMISSIONS),
 )
@@ -999,17 +870,10 @@ def recent_jobs(ctx: CheckContext, kind: Kind, days: int) -> list[dict[str, Any]
     "TransformResources VolumeKmsKeyId; tuning: OutputDataConfig/ResourceConfig keys and "
     "EnableNetworkIsolation or VpcConfig; compilation: OutputConfig KmsKeyId and VpcConfig; AutoML V2: "
     "OutputDataConfig KmsKeyId and SecurityConfig VolumeKmsKeyId/VpcConfig).",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="medium",
     boundaries=["model", "data"],
-    csf=["PR.DS-01", "PR.IR-01"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM02:2025"],
-    atlas=["AML.T0020", "AML.T0025", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.7.2", "A.6.2.6"],
-    eu_ai_act=["Art. 10", "Art. 15"],
+    maps=["PR.DS-01", "PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0020", "AML.T0025",
+        "MEASURE 2.7", "A.6.2.6", "A.7.2", "Art. 10", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html",
     permissions=["sagemaker:ListTransformJobs", "sagemaker:DescribeTransformJob",
                  "sagemaker:ListHyperParameterTuningJobs", "sagemaker:DescribeHyperParameterTuningJob",
@@ -1072,17 +936,10 @@ def cluster_gaps(cluster: dict[str, Any]) -> tuple[list[str], dict[str, str | No
     remediation="Create the cluster with `aws sagemaker create-cluster --vpc-config SecurityGroupIds=<sg>,"
     "Subnets=<subnets>` and instance groups with `InstanceStorageConfigs=[{EbsVolumeConfig={VolumeSizeInGB=<n>,"
     "VolumeKmsKeyId=<cmk>}}]` (existing groups: `aws sagemaker update-cluster`).",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="high",
     boundaries=["model", "data"],
-    csf=["PR.DS-01", "PR.IR-01"],
-    owasp_llm=["LLM10", "LLM03", "LLM02:2025", "LLM04:2025"],
-    atlas=["AML.T0025", "AML.T0035", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.4.5"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-01", "PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0025", "AML.T0035",
+        "MEASURE 2.7", "A.4.5", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html",
     permissions=["sagemaker:ListClusters", "sagemaker:DescribeCluster", "kms:DescribeKey"],
 )

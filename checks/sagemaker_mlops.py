@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _policy
 from posture.checks.kms import judge_cmk
 from posture.checks.sagemaker import (
@@ -24,9 +24,15 @@ from posture.checks.sagemaker import (
     scope,
     summaries,
 )
-from posture.core.context import CheckContext
-from posture.core.models import EvidenceValue
-from posture.core.registry import check
+
+check = Family(
+    service="sagemaker",
+    scope="regional",
+    resource_type="Other",
+    boundaries=["model"],
+    service_docs="https://docs.aws.amazon.com/sagemaker/latest/dg/security.html",
+    maps=["Art. 15"],
+)
 
 # -- monitoring job definitions --------------------------------------------------------------
 # The four Model Monitor job definition kinds share one list shape; each has its own describe call.
@@ -207,13 +213,11 @@ def judge_schedules(ctx: CheckContext, setting: str) -> None:
     remediation="Point the schedule at a job definition created with `--network-config EnableNetworkIsolation=true` "
     "(`aws sagemaker update-monitoring-schedule`).",
     severity="medium",
-    securityhub_controls=["SageMaker.14"],
+    maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM06", "SageMaker.14", "AML.T0010.001", "AML.T0010.004",
+        "AML.T0025", "MEASURE 2.7", "A.6.2.6"],
     permissions=SCHEDULE_PERMISSIONS,
-    atlas=["AML.T0025", "AML.T0010.001", "AML.T0010.004"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
-    **ISOLATION_TEXT, **MONITOR_META,
+    **ISOLATION_TEXT,
+    **MONITOR_META,
 )
 def monitoring_schedule_network_isolation(ctx: CheckContext) -> None:
     judge_schedules(ctx, ISOLATION)
@@ -227,13 +231,11 @@ def monitoring_schedule_network_isolation(ctx: CheckContext) -> None:
     remediation="Point the schedule at a job definition created with `--network-config "
     "EnableInterContainerTrafficEncryption=true` (`aws sagemaker update-monitoring-schedule`).",
     severity="medium",
-    securityhub_controls=["SageMaker.22"],
+    maps=["PR.DS-02", "LLM02:2025", "LLM06", "LLM10", "SageMaker.22", "AML.M0012", "AML.T0025", "AML.T0063",
+        "MEASURE 2.7", "A.6.2.6"],
     permissions=SCHEDULE_PERMISSIONS,
-    atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
-    **ENCRYPTION_TEXT, **MONITOR_META,
+    **ENCRYPTION_TEXT,
+    **MONITOR_META,
 )
 def monitoring_schedule_inter_container_encryption(ctx: CheckContext) -> None:
     judge_schedules(ctx, INTER_CONTAINER)
@@ -269,11 +271,8 @@ REGISTRY_META: dict[str, Any] = dict(
     description="Each SageMaker model with a primary container has ImageConfig.RepositoryAccessMode Vpc.",
     remediation="Create a new model with `--primary-container Image=<uri>,ImageConfig={RepositoryAccessMode=Vpc}` "
     "and `--vpc-config`, then update the endpoint configuration to use it.",
-    securityhub_controls=["SageMaker.16"],
-    atlas=["AML.T0010.004", "AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.5"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.IR-01", "PR.PS-01", "LLM03:2025", "LLM05", "SageMaker.16", "AML.T0010.001", "AML.T0010.004", "MANAGE 3.1",
+        "MEASURE 2.7", "A.6.2.5"],
     **REGISTRY_META,
 )
 def model_primary_container_private_registry(ctx: CheckContext) -> None:
@@ -292,11 +291,8 @@ def model_primary_container_private_registry(ctx: CheckContext) -> None:
     description="Each multi-container SageMaker model has ImageConfig.RepositoryAccessMode Vpc on every container.",
     remediation="Create a new model whose `--containers` each set ImageConfig={RepositoryAccessMode=Vpc}, with "
     "`--vpc-config`, then update the endpoint configuration to use it.",
-    securityhub_controls=["SageMaker.19"],
-    atlas=["AML.T0010.004", "AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.6.2.5"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.IR-01", "PR.PS-01", "LLM03:2025", "LLM05", "SageMaker.19", "AML.T0010.001", "AML.T0010.004", "MANAGE 3.1",
+        "MEASURE 2.7", "A.6.2.5"],
     **REGISTRY_META,
 )
 def model_pipeline_containers_private_registry(ctx: CheckContext) -> None:
@@ -331,11 +327,8 @@ FEATURE_META: dict[str, Any] = dict(
     ),
     remediation="Create a new feature group with `--offline-store-config S3StorageConfig={S3Uri=...,"
     "KmsKeyId=<cmk>}` and backfill it (the offline store key cannot be changed).",
-    securityhub_controls=["SageMaker.17"],
-    atlas=["AML.T0035", "AML.T0036", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "SageMaker.17", "AML.M0005", "AML.M0012",
+        "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.7.2"],
     **FEATURE_META,
 )
 def feature_group_offline_store_cmk(ctx: CheckContext) -> None:
@@ -359,11 +352,8 @@ def feature_group_offline_store_cmk(ctx: CheckContext) -> None:
     ),
     remediation="Create a new feature group with `--online-store-config EnableOnlineStore=true,"
     "SecurityConfig={KmsKeyId=<cmk>}` and re-ingest its records (the online store key cannot be changed).",
-    securityhub_controls=["SageMaker.18"],
-    atlas=["AML.T0035", "AML.T0036", "AML.M0012", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.7.2"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "SageMaker.18", "AML.M0005", "AML.M0012",
+        "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.7.2"],
     **FEATURE_META,
 )
 def feature_group_online_store_cmk(ctx: CheckContext) -> None:
@@ -400,11 +390,8 @@ EXPERIMENT_META: dict[str, Any] = dict(
         "and can hold real user prompts. A customer managed key puts their decryption under the key policy."
     ),
     remediation="Create a new inference experiment with `--kms-key <cmk>` (an experiment's key cannot be changed).",
-    securityhub_controls=["SageMaker.23"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "SageMaker.23", "AML.M0012", "AML.T0035", "AML.T0048.004",
+        "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6"],
     **EXPERIMENT_META,
 )
 def inference_experiment_volume_cmk(ctx: CheckContext) -> None:
@@ -423,11 +410,8 @@ def inference_experiment_volume_cmk(ctx: CheckContext) -> None:
         "managed key puts reading them under the key policy and CloudTrail."
     ),
     remediation="Create a new inference experiment with `--data-storage-config Destination=<s3>,KmsKey=<cmk>`.",
-    securityhub_controls=["SageMaker.24"],
-    atlas=["AML.T0035", "AML.T0036", "AML.M0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MEASURE 2.10"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "SageMaker.24", "AML.M0012", "AML.T0035", "AML.T0036",
+        "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6"],
     **EXPERIMENT_META,
 )
 def inference_experiment_data_storage_cmk(ctx: CheckContext) -> None:
@@ -456,19 +440,10 @@ UNSUPPORTED_PLATFORMS = frozenset({"notebook-al1-v1", "notebook-al2-v1", "notebo
     ),
     remediation="Create a new notebook instance with `--platform-identifier notebook-al2023-v1` and move the "
     "work to it (the platform of an instance cannot be changed).",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerNotebookInstance",
     severity="medium",
-    boundaries=["model"],
-    csf=["ID.AM-08", "PR.PS-02"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    securityhub_controls=["SageMaker.8"],
+    maps=["ID.AM-08", "PR.PS-02", "LLM03:2025", "LLM05", "SageMaker.8", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6"],
     permissions=list(NOTEBOOK_PERMISSIONS),
-    atlas=["AML.T0010.001"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def notebook_supported_platform(ctx: CheckContext) -> None:
     for summary in summaries(ctx, NOTEBOOK):
@@ -540,17 +515,10 @@ def judge_deployment(models: dict[str, list[str | None]], approval: dict[str, st
     "approve it after review (`aws sagemaker update-model-package --model-approval-status Approved`), create "
     "the model from the package (`create-model --primary-container ModelPackageName=<arn>`) and update the "
     "endpoint to a configuration that uses it.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerEndpoint",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.PS-01", "ID.RA-09"],
-    owasp_llm=["LLM05", "LLM03", "LLM03:2025", "LLM04:2025"],
-    atlas=["AML.T0010.003", "AML.T0058", "AML.T0018", "AML.M0014"],
-    nist_ai_rmf=["MANAGE 1.1", "MEASURE 2.5"],
-    iso42001=["A.6.2.5", "A.6.2.4"],
-    eu_ai_act=["Art. 15", "Art. 17"],
+    maps=["ID.RA-09", "PR.PS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.M0014", "AML.T0010.003",
+        "AML.T0018", "AML.T0058", "MANAGE 1.1", "MEASURE 2.5", "A.6.2.4", "A.6.2.5", "Art. 17"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html",
     permissions=["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig",
                  *MODEL_PERMISSIONS, "sagemaker:DescribeModelPackage"],
@@ -617,17 +585,10 @@ def judge_monitoring(schedules: list[dict[str, Any]], capture: dict[str, Any]
     remediation="Enable data capture on the endpoint (endpoint configuration DataCaptureConfig), create a "
     "baseline and `aws sagemaker create-monitoring-schedule` with a data-quality, model-quality, model-bias "
     "or model-explainability job definition for the endpoint.",
-    service="sagemaker",
-    scope="regional",
     resource_type="AwsSageMakerEndpoint",
     severity="medium",
-    boundaries=["model"],
-    csf=["DE.CM-09", "DE.AE-02"],
-    owasp_llm=["LLM03", "LLM09", "LLM04:2025", "LLM09:2025"],
-    atlas=["AML.T0031", "AML.T0020", "AML.M0008"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1", "MEASURE 2.11"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 72", "Art. 15"],
+    maps=["DE.AE-02", "DE.CM-09", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "AML.M0008", "AML.T0020", "AML.T0031",
+        "MANAGE 4.1", "MEASURE 2.11", "MEASURE 2.4", "A.6.2.6", "Art. 72"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html",
     permissions=["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:ListMonitoringSchedules"],
 )
@@ -684,17 +645,9 @@ def open_grants(policy: Any, account_id: str) -> list[str]:
     remediation="`aws sagemaker put-model-package-group-policy --model-package-group-name <g> "
     "--resource-policy file://policy.json` naming only the accounts that need it, with an aws:PrincipalOrgID "
     "condition; or `aws sagemaker delete-model-package-group-policy`.",
-    service="sagemaker",
-    scope="regional",
-    resource_type="Other",
     severity="high",
-    boundaries=["model"],
-    csf=["PR.AA-05", "PR.DS-01"],
-    owasp_llm=["LLM10", "LLM05", "LLM02:2025", "LLM03:2025"],
-    atlas=["AML.T0035", "AML.T0048.004", "AML.M0005"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.5"],
-    eu_ai_act=["Art. 15"],
+    maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "AML.M0005", "AML.T0035",
+        "AML.T0048.004", "MEASURE 2.7", "A.6.2.5"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html",
     permissions=["sagemaker:ListModelPackageGroups", "sagemaker:GetModelPackageGroupPolicy"],
 )

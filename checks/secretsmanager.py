@@ -9,9 +9,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from posture.api import CheckContext, Family
 from posture.checks._tags import AI_DATA, flagged, tag_map
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="secretsmanager",
+    scope="regional",
+    resource_type="AwsSecretsManagerSecret",
+    boundaries=["application"],
+    service_docs="https://docs.aws.amazon.com/secretsmanager/latest/userguide/security.html",
+    maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM06", "SecretsManager.1", "AML.T0012",
+        "AML.T0034", "AML.T0055", "MANAGE 3.1", "MEASURE 2.7", "A.10.3", "A.6.2.6", "Art. 15"],
+)
 
 # Names, descriptions or tags that mark a key for a model provider or an AI service.
 MODEL_KEY = re.compile(
@@ -49,19 +58,8 @@ def model_key_reason(secret: dict[str, Any]) -> str | None:
     ),
     remediation="Write a rotation function that asks the provider for a new key, then `aws secretsmanager "
     "rotate-secret --secret-id <id> --rotation-lambda-arn <arn> --rotation-rules AutomaticallyAfterDays=30`.",
-    service="secretsmanager",
-    scope="regional",
-    resource_type="AwsSecretsManagerSecret",
     severity="medium",
-    boundaries=["application"],
-    csf=["PR.AA-01", "PR.DS-01"],
-    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
-    securityhub_controls=["SecretsManager.1"],
     permissions=["secretsmanager:ListSecrets"],
-    atlas=["AML.T0055", "AML.T0034", "AML.T0012"],
-    nist_ai_rmf=["MEASURE 2.7", "MANAGE 3.1"],
-    iso42001=["A.10.3", "A.6.2.6"],
-    eu_ai_act=["Art. 15"],
 )
 def model_key_rotation_enabled(ctx: CheckContext) -> None:
     for secret in secrets(ctx):

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.aws.errors import AwsReadError
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import AwsReadError, CheckContext, Family
+
+check = Family(
+    service="securityhub",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["organizational"],
+    service_docs="https://docs.aws.amazon.com/securityhub/latest/userguide/security.html",
+    maps=["DE.AE-03", "LLM02:2025", "LLM06", "AML.T0010", "GOVERN 1.5", "A.6.2.6"],
+)
 
 # The standard's ARN is arn:<partition>:securityhub:<region>::standards/ai-security-best-practices/v/<version>.
 AI_STANDARD = "::standards/ai-security-best-practices/"
@@ -47,17 +54,9 @@ def standard_name(arn: str) -> str:
     ),
     remediation="`aws securityhub enable-security-hub --enable-default-standards` in every region, or "
     "central configuration from the delegated administrator.",
-    service="securityhub",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational"],
-    csf=["DE.AE-03", "DE.CM-09"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+    maps=["DE.CM-09", "LLM10", "AML.T0012", "MANAGE 4.1", "MEASURE 3.1"],
     permissions=["securityhub:DescribeHub"],
-    atlas=["AML.T0012", "AML.T0010"],
-    nist_ai_rmf=["MEASURE 3.1", "MANAGE 4.1", "GOVERN 1.5"],
-    iso42001=["A.6.2.6"],
 )
 def hub_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -80,17 +79,9 @@ def hub_enabled(ctx: CheckContext) -> None:
     ),
     remediation="`aws securityhub batch-enable-standards --standards-subscription-requests "
     "StandardsArn=arn:aws:securityhub:<region>::standards/aws-foundational-security-best-practices/v/1.0.0`.",
-    service="securityhub",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
-    boundaries=["organizational"],
-    csf=["GV.OV-03", "DE.AE-03", "ID.RA-01"],
-    owasp_llm=["LLM06", "LLM05", "LLM02:2025", "LLM03:2025"],
+    maps=["GV.OV-03", "ID.RA-01", "LLM03:2025", "LLM05", "AML.T0012", "MEASURE 1.2", "MEASURE 3.1"],
     permissions=["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
-    atlas=["AML.T0012", "AML.T0010"],
-    nist_ai_rmf=["MEASURE 1.2", "MEASURE 3.1", "GOVERN 1.5"],
-    iso42001=["A.6.2.6"],
 )
 def standards_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -121,18 +112,11 @@ def standards_enabled(ctx: CheckContext) -> None:
     ),
     remediation="`aws securityhub batch-enable-standards --standards-subscription-requests "
     "StandardsArn=arn:aws:securityhub:<region>::standards/ai-security-best-practices/v/1.0.0`.",
-    service="securityhub",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="medium",
     boundaries=["organizational", "model"],
-    csf=["GV.OV-03", "DE.AE-03", "ID.RA-01"],
-    owasp_llm=["LLM01", "LLM06", "LLM01:2025", "LLM02:2025"],
+    maps=["GV.OV-03", "ID.RA-01", "LLM01", "LLM01:2025", "AML.T0024", "AML.T0051", "MEASURE 1.2", "MEASURE 2.7",
+        "Art. 9"],
     permissions=["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
-    atlas=["AML.T0051", "AML.T0024", "AML.T0010"],
-    nist_ai_rmf=["MEASURE 1.2", "MEASURE 2.7", "GOVERN 1.5"],
-    iso42001=["A.6.2.6"],
-    eu_ai_act=["Art. 9"],
 )
 def ai_security_standard_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

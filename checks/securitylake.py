@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.context import CheckContext
-from posture.core.registry import check
+from posture.api import CheckContext, Family
+
+check = Family(
+    service="securitylake",
+    scope="regional",
+    resource_type="AwsAccount",
+    boundaries=["organizational", "data"],
+    service_docs="https://docs.aws.amazon.com/security-lake/latest/userguide/security.html",
+    maps=["DE.AE-03", "PR.PS-04", "RS.AN-03", "LLM03", "LLM04:2025", "LLM10", "LLM10:2025", "AML.M0024", "AML.T0012",
+        "MANAGE 4.3", "MEASURE 3.1", "A.6.2.8"],
+)
 
 
 def data_lakes(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -23,17 +32,8 @@ def data_lakes(ctx: CheckContext) -> list[dict[str, Any]]:
     ),
     remediation="`aws securitylake create-data-lake --configurations region=<region>,... "
     "--meta-store-manager-role-arn <role>` from the delegated administrator, then add the log sources.",
-    service="securitylake",
-    scope="regional",
-    resource_type="AwsAccount",
     severity="low",
-    boundaries=["organizational", "data"],
-    csf=["PR.PS-04", "DE.AE-03", "RS.AN-03"],
-    owasp_llm=["LLM03", "LLM10", "LLM04:2025", "LLM10:2025"],
     permissions=["securitylake:ListDataLakes"],
-    atlas=["AML.T0012", "AML.M0024"],
-    nist_ai_rmf=["MANAGE 4.3", "MEASURE 3.1"],
-    iso42001=["A.6.2.8"],
 )
 def data_lake_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

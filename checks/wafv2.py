@@ -11,10 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from posture.aws.errors import AwsReadError
+from posture.api import AwsReadError, CheckContext, Family
 from posture.checks import apigateway, cloudfront, elbv2
-from posture.core.context import CheckContext
-from posture.core.registry import check
+
+check = Family(
+    service="wafv2",
+    scope="regional",
+    resource_type="AwsWafv2WebAcl",
+    boundaries=["user_interface"],
+    service_docs="https://docs.aws.amazon.com/waf/latest/developerguide/security.html",
+)
 
 CLOUDFRONT_HOME = {"aws": "us-east-1"}  # where CLOUDFRONT-scope web ACLs are managed
 ENFORCING = ("Block", "Captcha", "Challenge")  # a Count action observes but bounds nothing
@@ -209,18 +215,10 @@ def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[st
     ),
     remediation="`aws wafv2 put-logging-configuration --logging-configuration "
     "ResourceArn=<web-acl-arn>,LogDestinationConfigs=<arn of a log group named aws-waf-logs-...>`.",
-    service="wafv2",
-    scope="regional",
-    resource_type="AwsWafv2WebAcl",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.PS-04", "DE.CM-01"],
-    owasp_llm=["LLM01", "LLM04", "LLM01:2025", "LLM10:2025"],
-    securityhub_controls=["WAF.11"],
+    maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "WAF.11", "AML.M0024", "AML.T0040",
+        "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
     permissions=["wafv2:ListWebACLs", "wafv2:GetLoggingConfiguration"],
-    atlas=["AML.T0049", "AML.T0040", "AML.M0024"],
-    nist_ai_rmf=["MEASURE 2.4", "MANAGE 4.1"],
-    iso42001=["A.6.2.8"],
 )
 def web_acl_logging_enabled(ctx: CheckContext) -> None:
     for acl in web_acls(ctx):
@@ -244,18 +242,9 @@ def web_acl_logging_enabled(ctx: CheckContext) -> None:
     remediation="Add rules, e.g. the AWS managed AWSManagedRulesCommonRuleSet and KnownBadInputsRuleSet and a "
     "rate-based rule: `aws wafv2 update-web-acl --name <acl> --scope REGIONAL --id <id> "
     "--rules file://rules.json ...`.",
-    service="wafv2",
-    scope="regional",
-    resource_type="AwsWafv2WebAcl",
     severity="medium",
-    boundaries=["user_interface"],
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM01", "LLM01:2025"],
-    securityhub_controls=["WAF.10"],
+    maps=["PR.IR-01", "LLM01", "LLM01:2025", "WAF.10", "AML.T0029", "AML.T0046", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
     permissions=["wafv2:ListWebACLs", "wafv2:GetWebACL"],
-    atlas=["AML.T0049", "AML.T0029", "AML.T0046"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6"],
 )
 def web_acl_has_rules(ctx: CheckContext) -> None:
     for acl in web_acls(ctx):
@@ -285,17 +274,10 @@ def web_acl_has_rules(ctx: CheckContext) -> None:
     remediation="Add a rate-based rule with a Block action: `aws wafv2 update-web-acl ... --rules "
     "'[{\"Name\":\"rate\",\"Priority\":0,\"Action\":{\"Block\":{}},\"Statement\":{\"RateBasedStatement\":"
     "{\"Limit\":1000,\"AggregateKeyType\":\"IP\"}},\"VisibilityConfig\":{...}}, ...]'`.",
-    service="wafv2",
-    scope="regional",
-    resource_type="AwsWafv2WebAcl",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.IR-04", "PR.IR-01"],
-    owasp_llm=["LLM04", "LLM10", "LLM10:2025"],
+    maps=["PR.IR-01", "PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034",
+        "AML.T0034.000", "AML.T0046", "MEASURE 2.7", "A.4.5", "A.6.2.6"],
     permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL", "wafv2:GetRuleGroup"],
-    atlas=["AML.T0034", "AML.T0034.000", "AML.T0029", "AML.T0046", "AML.M0004"],
-    nist_ai_rmf=["MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.4.5"],
 )
 def front_door_rate_based_rule(ctx: CheckContext) -> None:
     for arn, doors in sorted(fronting_acls(ctx).items()):
@@ -415,18 +397,10 @@ def judge_managed_groups(uses: list[ManagedGroupUse], required: tuple[str, ...],
     "'[...,{\"Name\":\"bad-inputs\",\"Priority\":10,\"OverrideAction\":{\"None\":{}},\"Statement\":"
     "{\"ManagedRuleGroupStatement\":{\"VendorName\":\"AWS\",\"Name\":\"AWSManagedRulesKnownBadInputsRuleSet\"}},"
     "\"VisibilityConfig\":{...}}]'`, and change Count overrides back to None once tuned.",
-    service="wafv2",
-    scope="regional",
-    resource_type="AwsWafv2WebAcl",
     severity="high",
-    boundaries=["user_interface"],
-    csf=["PR.IR-01", "PR.PS-01"],
-    owasp_llm=["LLM01", "LLM10", "LLM01:2025", "LLM10:2025"],
+    maps=["PR.IR-01", "PR.PS-01", "LLM01", "LLM01:2025", "LLM10", "LLM10:2025", "AML.M0015", "AML.T0012",
+        "AML.T0024.002", "AML.T0034", "AML.T0049", "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "Art. 15"],
     permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL"],
-    atlas=["AML.T0049", "AML.T0024.002", "AML.T0034", "AML.T0012", "AML.M0015"],
-    nist_ai_rmf=["MANAGE 2.4", "MEASURE 2.7"],
-    iso42001=["A.6.2.6", "A.6.2.5"],
-    eu_ai_act=["Art. 15"],
     docs_url="https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
 )
 def managed_rule_groups_in_force(ctx: CheckContext) -> None:

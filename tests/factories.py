@@ -15,6 +15,7 @@ META: dict[str, Any] = dict(
     service="kms",
     scope="regional",
     resource_type="AwsKmsKey",
+    docs_url="https://docs.aws.amazon.com/kms/latest/developerguide/kms-security.html",
     severity="medium",
     boundaries=["data"],
     csf=["PR.DS-01"],

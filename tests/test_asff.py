@@ -144,20 +144,24 @@ def test_every_check_has_a_documentation_page(registry) -> None:  # type: ignore
 def test_docs_url_defaults_and_is_validated_at_registration() -> None:
     from pydantic import ValidationError
 
-    from posture.core.models import SERVICE_DOCS, CheckMeta
+    from posture.core.models import CheckMeta
+    from posture.core.registry import resolve
 
     base = dict(id="kms.some_control", title="A control title", description="d" * 10, rationale="r" * 10,
                 remediation="x" * 10, service="kms", scope="regional", resource_type="AwsKmsKey",
                 severity="low", boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
                 atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"],
                 permissions=["kms:ListKeys"])
-    assert CheckMeta(**base).docs_url == SERVICE_DOCS["kms"]
+    service_docs = "https://docs.aws.amazon.com/kms/latest/developerguide/kms-security.html"
+    assert CheckMeta(**resolve({**base, "service_docs": service_docs})).docs_url == service_docs
+    assert CheckMeta(**resolve({**base, "service_docs": service_docs, "securityhub_controls": ["KMS.4"]})
+                     ).docs_url == KMS_DOCS
     assert CheckMeta(**base, securityhub_controls=["KMS.4"]).docs_url == KMS_DOCS
     assert CheckMeta(**base, docs_url="https://docs.aws.amazon.com/kms/latest/x.html").docs_url.endswith("x.html")
     with pytest.raises(ValidationError, match="AWS documentation"):
         CheckMeta(**base, docs_url="http://example.com/kms")
     with pytest.raises(ValidationError, match="set docs_url"):
-        CheckMeta(**{**base, "service": "madeup"})
+        CheckMeta(**base)
 
 
 def test_botocore_refuses_what_security_hub_would() -> None:

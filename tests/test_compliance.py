@@ -18,6 +18,7 @@ from tests.validators import assert_valid_report
 
 BASE = dict(title="A check of something", description="What it looks at.", rationale="Why it matters.",
             remediation="How to fix it.", service="kms", scope="regional", resource_type="AwsKmsKey",
+            docs_url="https://docs.aws.amazon.com/kms/latest/developerguide/kms-security.html",
             severity="medium", boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
             atlas=["AML.T0035"], nist_ai_rmf=["GOVERN 1.1"], iso42001=["A.2.2"], permissions=["kms:ListKeys"])
 

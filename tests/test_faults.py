@@ -514,7 +514,7 @@ def test_the_matrix_catches_a_check_that_swallows_a_failed_read(matrix: Matrix) 
         description="Passes a key whose rotation status it could not read.",
         rationale="Exists only to prove the fault matrix catches a false pass.",
         remediation="Never catch a failed read broadly; let it become ERROR.",
-        service="kms", scope="regional", resource_type="AwsKmsKey", severity="low",
+        service="kms", scope="regional", resource_type="AwsKmsKey", severity="low", securityhub_controls=["KMS.4"],
         boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
         atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"],
         permissions=["kms:ListKeys", "kms:GetKeyRotationStatus"],

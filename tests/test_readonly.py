@@ -144,7 +144,7 @@ def test_a_check_that_writes_is_an_error_not_a_change(aws: Any) -> None:
         description="Tries to create a key, which the guard must refuse.",
         rationale="Proves that a careless check cannot change the account.",
         remediation="Do not write from a check; posture is read-only.",
-        service="kms", scope="regional", resource_type="AwsKmsKey", severity="low",
+        service="kms", scope="regional", resource_type="AwsKmsKey", severity="low", securityhub_controls=["KMS.4"],
         boundaries=["data"], csf=["PR.DS-01"], owasp_llm=["LLM06", "LLM02:2025"],
         atlas=["AML.T0035"], nist_ai_rmf=["MEASURE 2.7"], iso42001=["A.7.2"], permissions=["kms:ListKeys"],
     )

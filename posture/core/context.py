@@ -21,7 +21,9 @@ other regions answered. A region closed by policy so changes nothing outside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -42,6 +44,7 @@ from posture.core.models import (
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,11 @@ class ScanArea:
     regions: tuple[str, ...]
     contexts: Mapping[str, AwsContext]
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check-id prefix -> settings
+    # The scan's pool for a check's per-resource reads (`CheckContext.fan_out`); None: one after another.
+    pool: Executor | None = None
+
+
+_fanning = threading.local()  # set in a pool thread while it runs one fanned-out read
 
 
 @dataclass
@@ -141,6 +149,26 @@ class CheckContext:
 
     def paginate(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         return self.aws.paginate(service, operation, **params)
+
+    def fan_out(self, read: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`read(item)` for each item, side by side over the scan's read pool, in the items' order.
+        Every read ends before the first failure (in item order) is raised, as a loop would raise it.
+        A read that itself fans out runs its items one after another (no pool thread waits on the pool)."""
+        chosen = list(items)
+        pool = self.area.pool
+        if pool is None or len(chosen) < 2 or getattr(_fanning, "active", False):
+            return [read(item) for item in chosen]
+
+        def one(item: T) -> R:
+            _fanning.active = True
+            try:
+                return read(item)
+            finally:
+                _fanning.active = False
+
+        futures = [pool.submit(one, item) for item in chosen]
+        wait(futures)
+        return [f.result() for f in futures]
 
     def in_region(self, region: str) -> CheckContext:
         """The same check reading another scanned region (verdicts land in one list)."""

@@ -72,42 +72,6 @@ IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+\*?$")
 GLOBAL_REGION = "global"
 DOCS_URL = re.compile(r"^https://docs\.aws\.amazon\.com/[A-Za-z0-9._~/#%-]+$")
 _DOCS = "https://docs.aws.amazon.com/"
-# Where a finding points for remediation when its check names no page of its own: the
-# security chapter of the service's guide (the CheckMeta.docs_url default, per service).
-SERVICE_DOCS: dict[str, str] = {
-    "accessanalyzer": _DOCS + "IAM/latest/UserGuide/what-is-access-analyzer.html",
-    "account": _DOCS + "accounts/latest/reference/security.html",
-    "acm": _DOCS + "acm/latest/userguide/security.html",
-    "apigateway": _DOCS + "apigateway/latest/developerguide/security.html",
-    "apigatewayv2": _DOCS + "apigateway/latest/developerguide/security.html",
-    "backup": _DOCS + "aws-backup/latest/devguide/security-considerations.html",
-    "bedrock": _DOCS + "bedrock/latest/userguide/security.html",
-    "bedrock-agent": _DOCS + "bedrock/latest/userguide/security.html",
-    "bedrock-agentcore-control": _DOCS + "bedrock-agentcore/latest/devguide/security.html",
-    "cloudfront": _DOCS + "AmazonCloudFront/latest/DeveloperGuide/security.html",
-    "cloudtrail": _DOCS + "awscloudtrail/latest/userguide/best-practices-security.html",
-    "cognito-idp": _DOCS + "cognito/latest/developerguide/security.html",
-    "config": _DOCS + "config/latest/developerguide/security.html",
-    "detective": _DOCS + "detective/latest/userguide/security.html",
-    "ec2": _DOCS + "AWSEC2/latest/UserGuide/ec2-security.html",
-    "ecr": _DOCS + "AmazonECR/latest/userguide/security.html",
-    "elbv2": _DOCS + "elasticloadbalancing/latest/userguide/security.html",
-    "guardduty": _DOCS + "guardduty/latest/ug/security.html",
-    "iam": _DOCS + "IAM/latest/UserGuide/best-practices.html",
-    "inspector2": _DOCS + "inspector/latest/user/security.html",
-    "kms": _DOCS + "kms/latest/developerguide/kms-security.html",
-    "lambda": _DOCS + "lambda/latest/dg/lambda-security.html",
-    "logs": _DOCS + "AmazonCloudWatch/latest/logs/security.html",
-    "macie2": _DOCS + "macie/latest/user/security.html",
-    "network-firewall": _DOCS + "network-firewall/latest/developerguide/security.html",
-    "organizations": _DOCS + "organizations/latest/userguide/orgs_security.html",
-    "s3": _DOCS + "AmazonS3/latest/userguide/security-best-practices.html",
-    "sagemaker": _DOCS + "sagemaker/latest/dg/security.html",
-    "secretsmanager": _DOCS + "secretsmanager/latest/userguide/security.html",
-    "securityhub": _DOCS + "securityhub/latest/userguide/security.html",
-    "securitylake": _DOCS + "security-lake/latest/userguide/security.html",
-    "wafv2": _DOCS + "waf/latest/developerguide/security.html",
-}
 # Security Hub documents each control on one page per service: <prefix>-controls.html#<prefix>-<n>.
 _SECURITYHUB_CONTROL_PAGES = {"ACM", "APIGateway", "Account", "Bedrock", "CloudFront", "CloudTrail", "Cognito",
                               "Config", "EC2", "ECR", "ELB", "GuardDuty", "IAM", "Inspector", "KMS", "Lambda",
@@ -172,7 +136,7 @@ class CheckMeta(BaseModel):
             if not isinstance(controls, list | tuple):
                 controls = ()  # the field's own validation reports it
             pages = [securityhub_control_url(c) for c in controls if isinstance(c, str)]
-            default = next((p for p in pages if p), None) or SERVICE_DOCS.get(str(data.get("service")))
+            default = next((p for p in pages if p), None)
             data = {**data, "docs_url": default}
         return data
 
@@ -180,7 +144,7 @@ class CheckMeta(BaseModel):
     @classmethod
     def _docs_url(cls, value: str | None) -> str:
         if value is None:
-            raise ValueError("no documentation page known for this service: set docs_url")
+            raise ValueError("no documentation page for this check: set docs_url (or the Family's service_docs)")
         if not DOCS_URL.match(value):
             raise ValueError(f"docs_url {value!r} is not an AWS documentation page (https://docs.aws.amazon.com/...)")
         return value

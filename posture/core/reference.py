@@ -95,3 +95,27 @@ def ai_framework_ids(key: str) -> frozenset[str]:
     if key == "mitre_atlas":
         return frozenset(atlas_techniques()) | frozenset(atlas_mitigations())
     return frozenset(str(item["id"]) for item in ai_framework(key)["items"])
+
+
+@cache
+def _framework_index() -> dict[str, str]:
+    """Framework id -> the CheckMeta field that holds it; an id two frameworks define maps to ""."""
+    index: dict[str, str] = {}
+    sets = [("csf", csf_subcategories()), ("owasp_llm", owasp_ids("2023_v1.1") | owasp_ids("2025")),
+            ("securityhub_controls", securityhub_control_ids()),
+            *((name, ai_framework_ids(key)) for name, key in AI_FRAMEWORK_FIELDS.items())]
+    for name, ids in sets:
+        for framework_id in ids:
+            index[framework_id] = "" if index.get(framework_id, name) != name else name
+    return index
+
+
+def framework_field(framework_id: str) -> str:
+    """The CheckMeta field of a framework id (`PR.DS-01` -> csf, `AML.T0035` -> atlas); a ValueError
+    for an id no framework defines, or that two define (then the check names the field)."""
+    found = _framework_index().get(framework_id)
+    if found is None:
+        raise ValueError(f"{framework_id!r} is an id of no framework posture knows")
+    if not found:
+        raise ValueError(f"{framework_id!r} is an id of two frameworks: name it in its own field")
+    return found

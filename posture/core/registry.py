@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
 from posture.core.context import CheckContext
-from posture.core.models import Asset, CheckMeta, InventoryMeta
+from posture.core.models import Asset, CheckMeta, InventoryMeta, securityhub_control_url
+from posture.core.reads import actions_of
+from posture.core.reference import framework_field
 
 ENTRY_POINT_GROUP = "posture.checks"
 CheckFunction = Callable[[CheckContext], None]
@@ -45,9 +47,39 @@ class RegistryError(Exception):
     pass
 
 
+MAPPED_FIELDS = ("csf", "owasp_llm", "securityhub_controls", "atlas", "nist_ai_rmf", "iso42001", "owasp_agentic",
+                 "eu_ai_act")
+
+
+def resolve(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Check metadata as written (`maps`, `reads`) in CheckMeta's fields: each framework id of `maps`
+    goes to the field of the framework that defines it, and the IAM permissions follow from `reads`
+    (added to any `permissions` written out, as a third-party check may). `service_docs` is the page a
+    finding links when the check names no Security Hub control with a page of its own."""
+    resolved = dict(metadata)
+    mapped: dict[str, list[str]] = {name: list(resolved.pop(name, ()) or ()) for name in MAPPED_FIELDS}
+    for framework_id in resolved.pop("maps", ()) or ():
+        mapped[framework_field(framework_id)].append(framework_id)
+    for name, ids in mapped.items():
+        if ids or name in metadata:
+            resolved[name] = sorted(dict.fromkeys(ids))
+    service_docs = resolved.pop("service_docs", None)
+    if service_docs and not resolved.get("docs_url") and not any(
+            securityhub_control_url(c) for c in resolved.get("securityhub_controls", ())):
+        resolved["docs_url"] = service_docs  # else the page of its first Security Hub control
+    reads = resolved.pop("reads", ()) or ()
+    resolved["permissions"] = sorted({*resolved.get("permissions", ()), *actions_of(reads)})
+    return resolved
+
+
 def check(**metadata: Any) -> Callable[[CheckFunction], CheckFunction]:
-    """Declare a check: `@check(id=..., title=..., ...)` over `def fn(ctx) -> None`."""
-    meta = CheckMeta(**metadata)  # invalid metadata fails here, when the module is imported
+    """Declare a check: `@check(id=..., title=..., ...)` over `def fn(ctx) -> None`.
+
+    `maps` lists the framework ids the check maps to, of any framework (CSF `PR.DS-01`, OWASP LLM
+    `LLM06` and `LLM02:2025`, Security Hub `KMS.4`, ATLAS `AML.T0035`, NIST AI RMF `MEASURE 2.7`,
+    ISO/IEC 42001 `A.6.2.6`, OWASP Agentic, EU AI Act); `reads` the reads it makes (posture.core.reads),
+    from which its IAM permissions follow."""
+    meta = CheckMeta(**resolve(metadata))  # invalid metadata fails here, when the module is imported
 
     def mark(fn: CheckFunction) -> CheckFunction:
         fn.__posture_check__ = meta  # type: ignore[attr-defined]
@@ -56,9 +88,24 @@ def check(**metadata: Any) -> Callable[[CheckFunction], CheckFunction]:
     return mark
 
 
+class Family:
+    """The metadata a module's checks share, stated once: `check = Family(service="kms", ...)` at the top
+    of the module, then `@check(id=..., ...)` over each check, which states only what differs. `maps`
+    and `reads` add to the family's; every other field replaces the family's value."""
+
+    def __init__(self, **defaults: Any) -> None:
+        self.defaults = defaults
+
+    def __call__(self, **metadata: Any) -> Callable[[CheckFunction], CheckFunction]:
+        merged = {**self.defaults, **metadata}
+        for name in ("maps", "reads"):
+            merged[name] = [*self.defaults.get(name, ()), *metadata.get(name, ())]
+        return check(**merged)
+
+
 def inventory(**metadata: Any) -> Callable[[CollectorFunction], CollectorFunction]:
     """Declare an inventory collector: `@inventory(id=..., ...)` over `def fn(ctx) -> Iterable[Asset]`."""
-    meta = InventoryMeta(**metadata)
+    meta = InventoryMeta(**resolve(metadata))
 
     def mark(fn: CollectorFunction) -> CollectorFunction:
         fn.__posture_inventory__ = meta  # type: ignore[attr-defined]

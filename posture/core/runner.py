@@ -303,6 +303,7 @@ class _Scan:
         # Accounts whose units are in the pool: their contexts (to see which regions were closed) and
         # how many units are left; an account is settled, and its contexts dropped, when none is.
         self.in_flight: dict[str, _InFlight] = {}
+        self.read_pool: ThreadPoolExecutor | None = None
         self.account_of: dict[Future[UnitResult], tuple[str, str]] = {}  # -> (account, region) of the unit
         self.inventory_gaps: list[tuple[str, str, str]] = []  # (account, region, reason) behind inventory_errors
         self.service_of = {c.meta.id: c.meta.service for c in checks}
@@ -375,7 +376,7 @@ class _Scan:
             return
         # Every region's context exists (a global check may read any region); clients are made on first use.
         contexts = {r: self.context(account.session, account.account_id, r) for r in account.regions}
-        area = ScanArea(tuple(account.regions), contexts, self.config.check_settings)
+        area = ScanArea(tuple(account.regions), contexts, self.config.check_settings, pool=self.read_pool)
         self.in_flight[account.account_id] = _InFlight(contexts)
         for unit in units:
             yield unit, contexts[unit.region], area
@@ -384,6 +385,9 @@ class _Scan:
         limit = self.config.workers * 2  # queued units: enough to keep workers busy, no more
         self.accounts_total = len(targets)
         pool = ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture")
+        # A check's per-resource reads fan out here (CheckContext.fan_out), apart from the units' pool,
+        # so a unit waiting on its reads never waits for a place its own reads need.
+        self.read_pool = ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="posture-read")
         try:
             pending: set[Future[UnitResult]] = set()
             for account in self.accounts(targets, regions, sessions):
@@ -406,8 +410,10 @@ class _Scan:
         except BaseException:
             # Interrupted (Ctrl-C, SIGTERM): drop the queued units instead of running them all first.
             pool.shutdown(wait=False, cancel_futures=True)
+            self.read_pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+        self.read_pool.shutdown(wait=True)
 
     def _collect(self, pending: set[Future[UnitResult]]) -> set[Future[UnitResult]]:
         done, rest = wait(pending, return_when=FIRST_COMPLETED)
