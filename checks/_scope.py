@@ -37,7 +37,7 @@ from typing import Any, Generic, TypeVar
 
 from posture.api import AwsReadError, CheckContext, error_reason
 from posture.checks import _agents
-from posture.checks._tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
+from posture.checks._read.tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)

@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Family, Resource
-from posture.checks._tags import AI_WORKLOAD, flagged
+from posture.checks._read.tags import AI_WORKLOAD, flagged
 from posture.checks.apigateway import ACCOUNT_DEFAULT_RATE
 from posture.checks.wafv2 import AI_PATH_HINTS
 

@@ -11,7 +11,7 @@ from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _coverage, _guardrails, _policy, bedrock_agent, logs, s3
 from posture.checks._agents import agents
 from posture.checks._guardrails import HARM_FILTERS, Thresholds, Verdict
-from posture.checks.kms import judge_cmk
+from posture.checks._keys import judge_cmk
 
 check = Family(
     service="bedrock",

@@ -7,8 +7,8 @@ from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _policy, ec2
+from posture.checks._keys import judge_cmk
 from posture.checks._secrets import secret_fields
-from posture.checks.kms import judge_cmk
 
 check = Family(
     service="bedrock-agentcore-control",

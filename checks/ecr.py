@@ -12,7 +12,7 @@ from typing import Any
 
 from posture.api import CheckContext, Family
 from posture.checks import sagemaker
-from posture.checks.kms import judge_cmk
+from posture.checks._keys import judge_cmk
 
 check = Family(
     service="ecr",

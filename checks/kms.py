@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from posture.api import CheckContext, EvidenceValue, Family
+from posture.api import CheckContext, Family
 from posture.checks import _policy
+from posture.checks._read import kms
+from posture.checks._read.kms import customer_keys
 
 check = Family(
     service="kms",
@@ -16,28 +17,6 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/kms/latest/developerguide/kms-security.html",
     maps=["PR.DS-01", "MEASURE 2.7", "A.6.2.6"],
 )
-
-
-def keys(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("kms", "list_keys").get("Keys", []))
-
-
-def key_metadata(ctx: CheckContext, key_id: str) -> dict[str, Any]:
-    return dict(ctx.call("kms", "describe_key", KeyId=key_id)["KeyMetadata"])
-
-
-def is_customer_managed(ctx: CheckContext, key_id: str) -> bool:
-    """Whether a key id, ARN or alias names a customer managed key (read through describe_key).
-
-    A key ARN is read in its own region: KMS answers only for keys of the region asked."""
-    parts = key_id.split(":")
-    if key_id.startswith("arn:") and len(parts) > 3 and parts[3] != ctx.region and parts[3] in ctx.regions:
-        ctx = ctx.in_region(parts[3])
-    return bool(key_metadata(ctx, key_id).get("KeyManager") == "CUSTOMER")
-
-
-def rotation_enabled(ctx: CheckContext, key_id: str) -> bool:
-    return bool(ctx.call("kms", "get_key_rotation_status", KeyId=key_id)["KeyRotationEnabled"])
 
 
 @check(
@@ -52,39 +31,22 @@ def rotation_enabled(ctx: CheckContext, key_id: str) -> bool:
     "--rotation-period-in-days).",
     severity="medium",
     maps=["LLM02:2025", "LLM06", "LLM10", "KMS.4", "AML.M0012", "AML.T0035"],
-    permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"],
+    reads=[kms.LIST_KEYS, kms.DESCRIBE_KEY, kms.ROTATION],
 )
 def cmk_rotation_enabled(ctx: CheckContext) -> None:
-    for key in keys(ctx):
+    for key, meta in customer_keys(ctx):
         with ctx.resource(key["KeyId"], arn=key.get("KeyArn")):
-            meta = key_metadata(ctx, key["KeyId"])
             applies = (
-                meta.get("KeyManager") == "CUSTOMER"
-                and meta.get("KeyState") == "Enabled"
+                meta.get("KeyState") == "Enabled"
                 and meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
                 and meta.get("Origin", "AWS_KMS") == "AWS_KMS"
             )
             if not applies:
-                ctx.skip()  # AWS managed, disabled, asymmetric or imported: rotation does not apply
-            elif rotation_enabled(ctx, key["KeyId"]):
+                ctx.skip()  # disabled, asymmetric or imported: rotation does not apply
+            elif kms.ROTATION(ctx, key["KeyId"]):
                 ctx.passed("automatic rotation is enabled")
             else:
                 ctx.failed("automatic rotation is disabled", {"rotation_enabled": False})
-
-
-def key_policy(ctx: CheckContext, key_id: str) -> Any:
-    """The key policy as KMS returns it (JSON text); `checks._policy` reads it."""
-    return ctx.call("kms", "get_key_policy", KeyId=key_id, PolicyName="default")["Policy"]
-
-
-def customer_keys(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(list entry, metadata) of each customer managed key in the region."""
-    found = []
-    for key in keys(ctx):
-        meta = key_metadata(ctx, key["KeyId"])
-        if meta.get("KeyManager") == "CUSTOMER":
-            found.append((key, meta))
-    return found
 
 
 def key_access(policy: Any, account_id: str) -> list[_policy.Access]:
@@ -111,7 +73,7 @@ def public_statements(policy: Any, account_id: str = "") -> list[str]:
     "`aws kms enable-key --key-id <key-id>`.",
     severity="high",
     maps=["PR.DS-11", "RC.RP-03", "LLM04", "LLM10:2025", "KMS.3", "AML.T0029", "AML.T0101", "MANAGE 2.3"],
-    permissions=["kms:ListKeys", "kms:DescribeKey"],
+    reads=[kms.LIST_KEYS, kms.DESCRIBE_KEY],
 )
 def no_key_pending_deletion(ctx: CheckContext) -> None:
     for key, meta in customer_keys(ctx):
@@ -139,12 +101,12 @@ def no_key_pending_deletion(ctx: CheckContext) -> None:
     "the \"*\" statement with conditions such as aws:PrincipalOrgID or kms:CallerAccount.",
     severity="critical",
     maps=["PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "KMS.5", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0036"],
-    permissions=["kms:ListKeys", "kms:DescribeKey", "kms:GetKeyPolicy"],
+    reads=[kms.LIST_KEYS, kms.DESCRIBE_KEY, kms.KEY_POLICY],
 )
 def key_policy_not_public(ctx: CheckContext) -> None:
     for key, _meta in customer_keys(ctx):
         with ctx.resource(key["KeyId"], arn=key.get("KeyArn")):
-            access = key_access(key_policy(ctx, key["KeyId"]), ctx.account_id)
+            access = key_access(kms.KEY_POLICY(ctx, key["KeyId"]), ctx.account_id)
             public = sorted({a.statement.label for a in access if a.public})
             outside = sorted({a.describe() for a in _policy.outside_account(access) if not a.public})
             if public:
@@ -152,15 +114,3 @@ def key_policy_not_public(ctx: CheckContext) -> None:
                            {"public_statements": public, "outside_account": outside})
             else:
                 ctx.passed("no key policy statement allows every principal", {"outside_account": outside})
-
-
-def judge_cmk(ctx: CheckContext, key: str | None, what: str,
-              evidence: Mapping[str, EvidenceValue] | None = None) -> None:
-    """PASS when `key` names a customer managed KMS key, else FAIL (absent: an AWS owned key)."""
-    facts = {**(evidence or {}), "kms_key": key}
-    if not key:
-        ctx.failed(f"{what} uses an AWS owned key, not a customer managed key", facts)
-    elif is_customer_managed(ctx, key):
-        ctx.passed(f"{what} is encrypted with a customer managed key", facts)
-    else:
-        ctx.failed(f"the key of {what} is AWS managed, not customer managed", facts)

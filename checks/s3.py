@@ -12,7 +12,7 @@ from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _policy, _scope, sagemaker
-from posture.checks._tags import tag_map
+from posture.checks._read.tags import tag_map
 
 check = Family(
     service="s3",

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, SettingError
+from posture.checks._keys import judge_cmk
+from posture.checks._read.kms import is_customer_managed
 from posture.checks._secrets import secret_fields
-from posture.checks.kms import is_customer_managed, judge_cmk
 
 check = Family(
     service="sagemaker",

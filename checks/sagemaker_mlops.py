@@ -10,7 +10,7 @@ from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
 from posture.checks import _policy
-from posture.checks.kms import judge_cmk
+from posture.checks._keys import judge_cmk
 from posture.checks.sagemaker import (
     MODEL,
     MODEL_PERMISSIONS,

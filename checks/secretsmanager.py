@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks._tags import AI_DATA, flagged, tag_map
+from posture.checks._read.tags import AI_DATA, flagged, tag_map
 
 check = Family(
     service="secretsmanager",

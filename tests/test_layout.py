@@ -1,5 +1,13 @@
-"""Imports go one way: cli -> report/render/sinks -> core -> aws; checks -> core; nothing
-imports checks but the registry's discovery (by name, not by import statement)."""
+"""Imports go one way: cli -> report/render/sinks -> core -> aws; nothing imports the checks but the
+registry's discovery (by name, not by import statement). Inside `posture.checks`:
+
+- a read module (`posture.checks._read.*`) imports only `posture.api` and other read modules;
+- a shared judging module (`posture.checks._<name>`) imports `posture.api`, the read layer and other
+  judging modules; the AI scope (`_scope`) imports only `posture.api` and the read layer;
+- a check module imports `posture.api`, the read layer and judging modules, never another check module;
+- from the engine, a check imports `posture.api` only (all a check author imports);
+- no module imports a module by a name made at run time (`import_module`), and nothing forms a cycle.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +17,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# package -> packages it must never import (posture.<x> or the top-level `checks`)
+# package -> packages it must never import
 FORBIDDEN = {
     "posture.aws": {"posture.core", "posture.report", "posture.render", "posture.sinks", "posture.cli",
                     "posture.demo", "posture.checks"},
-    "posture.core": {"posture.report", "posture.render", "posture.sinks", "posture.cli", "posture.demo", "posture.checks"},
+    "posture.core": {"posture.report", "posture.render", "posture.sinks", "posture.cli", "posture.demo",
+                     "posture.checks"},
     "posture.report": {"posture.render", "posture.sinks", "posture.cli", "posture.demo", "posture.checks"},
     "posture.render": {"posture.sinks", "posture.cli", "posture.demo", "posture.checks"},
     "posture.sinks": {"posture.cli", "posture.demo", "posture.checks"},
     "posture.demo": {"posture.cli", "posture.checks"},
-    "posture.checks": {"posture.cli", "posture.render", "posture.sinks", "posture.report", "posture.demo", "posture.aws"},
+    "posture.checks": {"posture.cli", "posture.render", "posture.sinks", "posture.report", "posture.demo",
+                       "posture.aws", "posture.core"},
 }
-# The narrow exceptions, each for a reason: the one-line error types are shared by every layer,
-# and a check may catch the error a read raises.
+# The narrow exceptions, each for a reason: the one-line error types are shared by every layer.
 ALLOWED = {
     "posture.aws": {"posture.core.errors"},
-    "posture.checks": {"posture.aws.errors"},
 }
 
 
 def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, at module level or inside a function."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
@@ -39,14 +48,24 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-def package_of(path: Path) -> str:
+def module_of(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:2]) if parts[0] == "posture" else f"posture.{parts[0]}"
+    name = ".".join(parts if parts[0] == "posture" else ("posture", *parts))
+    return name.removesuffix(".__init__")
+
+
+def package_of(path: Path) -> str:
+    parts = module_of(path).split(".")
+    return ".".join(parts[:2])
 
 
 def sources() -> list[Path]:
     found = [p for p in ROOT.joinpath("posture").rglob("*.py") if "checks" not in p.relative_to(ROOT).parts[:2]]
     return sorted([*found, *ROOT.joinpath("checks").rglob("*.py")])
+
+
+def check_sources() -> list[Path]:
+    return sorted(ROOT.joinpath("checks").rglob("*.py"))
 
 
 def violations(path: Path) -> list[str]:
@@ -62,9 +81,91 @@ def violations(path: Path) -> list[str]:
     return bad
 
 
+def role(module: str) -> str:
+    """read, scope, judging, check or package, for a module of posture.checks."""
+    rest = module.split(".")[2:]
+    if not rest:
+        return "package"
+    if rest[0] == "_read":
+        return "read"
+    if rest[0] == "_scope":
+        return "scope"
+    return "judging" if rest[0].startswith("_") else "check"
+
+
+def checks_module(name: str) -> str | None:
+    """The posture.checks module an imported name refers to (`posture.checks._read.kms.LIST_KEYS` ->
+    `posture.checks._read.kms`), or None when it is outside the checks."""
+    if not name.startswith("posture.checks"):
+        return None
+    known = {module_of(p) for p in check_sources()}
+    parts = name.split(".")
+    for end in range(len(parts), 1, -1):
+        if ".".join(parts[:end]) in known:
+            return ".".join(parts[:end])
+    return None
+
+
+def check_violations(path: Path) -> list[str]:
+    """The rules inside posture.checks (see the module docstring)."""
+    me = module_of(path)
+    mine = role(me)
+    bad = []
+    source = path.read_text("utf-8")
+    if "import_module" in source:
+        bad.append(f"{path.relative_to(ROOT)} imports by a name made at run time")
+    for name in imports_of(path):
+        if name.startswith(("posture.core", "posture.aws")):
+            bad.append(f"{path.relative_to(ROOT)} imports {name}: a check imports the engine through posture.api")
+        target = checks_module(name)
+        if target is None or target == me:
+            continue
+        theirs = role(target)
+        if theirs == "package":
+            continue
+        allowed = {"read": {"read"}, "scope": {"read"}, "judging": {"read", "judging", "scope"},
+                   "check": {"read", "judging", "scope"}, "package": {"read", "judging", "scope", "check"}}[mine]
+        if theirs not in allowed:
+            bad.append(f"{path.relative_to(ROOT)} ({mine}) imports {target} ({theirs})")
+    return sorted(set(bad))
+
+
+def cycles() -> list[list[str]]:
+    """Import cycles among the modules of posture.checks."""
+    graph: dict[str, set[str]] = {}
+    for path in check_sources():
+        me = module_of(path)
+        graph[me] = {t for n in imports_of(path) if (t := checks_module(n)) and t != me and role(t) != "package"}
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append([*stack[stack.index(nxt):], nxt])
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
 def test_imports_go_one_way() -> None:
     bad = [v for path in sources() for v in violations(path)]
     assert not bad, "\n".join(bad)
+
+
+def test_checks_import_only_the_read_layer_and_judging_helpers() -> None:
+    bad = [v for path in check_sources() for v in check_violations(path)]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_import_cycle_among_the_checks() -> None:
+    assert not cycles(), "\n".join(" -> ".join(c) for c in cycles())
 
 
 @pytest.mark.parametrize(("package", "module"), [
@@ -73,12 +174,39 @@ def test_imports_go_one_way() -> None:
 ])
 def test_the_rule_sees_a_wrong_way_import(tmp_path: Path, package: str, module: str,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_root = tmp_path
-    target = fake_root / package
+    target = tmp_path / package
     target.parent.mkdir(parents=True)
     target.write_text(f"import {module}\n")
-    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", fake_root)
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert violations(target) == [f"{package} imports {module}"]
+
+
+@pytest.mark.parametrize(("module", "imports", "wrong"), [
+    ("checks/kms.py", "from posture.checks import s3", "(check) imports posture.checks.s3 (check)"),
+    ("checks/_read/kms.py", "from posture.checks import _policy", "(read) imports posture.checks._policy (judging)"),
+    ("checks/_scope.py", "from posture.checks._policy import who_can", "(scope) imports posture.checks._policy"),
+    ("checks/kms.py", "from posture.core.context import CheckContext", "through posture.api"),
+    ("checks/_scope.py", "from importlib import import_module", "a name made at run time"),
+])
+def test_the_checks_rule_sees_a_wrong_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str,
+                                             imports: str, wrong: str) -> None:
+    for name in ("checks/__init__.py", "checks/s3.py", "checks/_policy.py", "checks/_read/__init__.py",
+                 "checks/_read/kms.py", "checks/kms.py", "checks/_scope.py"):
+        tmp_path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
+        tmp_path.joinpath(name).write_text("")
+    tmp_path.joinpath(module).write_text(imports + "\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert any(wrong in v for v in check_violations(tmp_path / module)), check_violations(tmp_path / module)
+
+
+def test_the_cycle_rule_sees_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, text in (("checks/__init__.py", ""), ("checks/_read/__init__.py", ""),
+                       ("checks/_read/a.py", "from posture.checks._read import b\n"),
+                       ("checks/_read/b.py", "from posture.checks._read.a import X\n")):
+        tmp_path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
+        tmp_path.joinpath(name).write_text(text)
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert cycles() == [["posture.checks._read.a", "posture.checks._read.b", "posture.checks._read.a"]]
 
 
 def test_every_package_says_what_it_holds() -> None:

@@ -43,11 +43,10 @@ class Service:
     """One AWS service as boto3 names its client, and the prefix of its IAM actions.
 
     `per_method`: the service's management API is authorized per HTTP method (API Gateway:
-    `apigateway:GET`), not per operation. `docs`: the AWS page a finding links by default."""
+    `apigateway:GET`), not per operation."""
 
     client: str
     iam: str = ""
-    docs: str = ""
     per_method: bool = False
 
     @property
