@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install demo test test-fast test-full chromium lint bench clean docs
+.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,11 @@ clean:
 
 docs: $(STAMP)
 	$(BIN)/posture checks --markdown > docs/checks.md
+
+# Record the demo's findings (id, check, status) that tests/test_e2e.py compares every demo run with.
+demo-findings: $(STAMP)
+	mkdir -p build
+	$(BIN)/posture demo --json build/demo-findings.json --quiet
+	$(BIN)/python -c "import json; f = json.load(open('build/demo-findings.json'))['findings']; \
+	rows = sorted([x['id'], x['check_id'], x['status']] for x in f); \
+	open('tests/data/demo_findings.json', 'w').write('[\n' + ',\n'.join(json.dumps(r) for r in rows) + '\n]\n')"

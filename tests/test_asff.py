@@ -23,8 +23,9 @@ def test_reference_copy_matches_the_shared_one() -> None:
     from pathlib import Path
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "reference" / "asff_required_fields.json"
-    if shared.is_file():  # the repo may be checked out alone; the packaged copy is what runs
-        assert json.loads(shared.read_text()) == FACTS
+    if not shared.is_file():  # the repo may be checked out alone; the packaged copy is what runs
+        pytest.skip(f"{shared} is not beside this clone: the packaged copy is not compared with the team's")
+    assert json.loads(shared.read_text()) == FACTS
 
 
 @pytest.mark.parametrize("status", list(Status))

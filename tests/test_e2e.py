@@ -115,3 +115,20 @@ def test_demo_command_prints_scores_and_writes_report(tmp_path):
         assert boundary in result.stdout
     assert all(report["summary"]["scores"]["boundaries"][b]["assessed"]
                for b in ("user_interface", "application", "model", "data", "organizational"))
+    assert_same_findings_as_recorded(report)
+
+
+DEMO_FINDINGS = Path(__file__).resolve().parent / "data" / "demo_findings.json"
+
+
+def assert_same_findings_as_recorded(report: dict) -> None:
+    """The demo's findings (id, check, status) equal the recorded ones. The demo account is the same in
+    every run (its generated ids are seeded), so a change of a finding id or a status here is a change of
+    what posture judges: recorded before the restructuring of issue 16 and unchanged by it. A deliberate
+    change is recorded again with `make demo-findings`, and the diff says what changed."""
+    recorded = {row[0]: (row[1], row[2]) for row in json.loads(DEMO_FINDINGS.read_text())}
+    now = {f["id"]: (f["check_id"], f["status"]) for f in report["findings"]}
+    lost = sorted(recorded[i] for i in set(recorded) - set(now))
+    new = sorted(now[i] for i in set(now) - set(recorded))
+    changed = sorted((recorded[i], now[i][1]) for i in set(now) & set(recorded) if now[i] != recorded[i])
+    assert not (lost or new or changed), f"lost {lost[:10]}, new {new[:10]}, changed status {changed[:10]}"

@@ -1,4 +1,6 @@
-"""Check metadata against the team's reference data in ../shared/reference (the source of truth)."""
+"""Check metadata against the reference data: the packaged copy in posture/data, which must equal the team's
+source of truth in ../shared/reference where that folder is beside the clone (a clone without it skips that
+comparison, with its reason, and still checks every mapping against the packaged copy)."""
 
 import json
 from pathlib import Path
@@ -12,13 +14,17 @@ PACKAGED = Path(__file__).resolve().parents[1] / "posture" / "data"
 
 
 def shared(name: str):
-    return json.loads((SHARED / f"{name}.json").read_text())
+    """The reference data the checks are mapped against (the packaged copy: equal to ../shared's, below)."""
+    return json.loads((PACKAGED / f"{name}.json").read_text())
 
 
 @pytest.mark.parametrize("name", ["owasp_llm_top10", "nist_csf_2", "securityhub_controls", "trust_boundaries",
                                   "asff_required_fields", "ai_frameworks"])
 def test_packaged_reference_data_is_the_shared_copy(name):
-    assert json.loads((PACKAGED / f"{name}.json").read_text()) == shared(name)
+    source = SHARED / f"{name}.json"
+    if not source.is_file():
+        pytest.skip(f"{source} is not beside this clone: the packaged copy is not compared with the team's")
+    assert json.loads((PACKAGED / f"{name}.json").read_text()) == json.loads(source.read_text())
 
 
 def test_every_check_maps_to_known_ids(registry):

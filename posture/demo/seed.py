@@ -237,7 +237,15 @@ def extension_seeders() -> list[Callable[[ClientFactory, Simulation, Seeded], No
     return [m.seed for m in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))]
 
 
+DEMO_RANDOM_SEED = 20240607  # moto's generated ids (agent ids, API ids, key ids) are the same in every demo
+
+
 def seed_account(client: ClientFactory, sim: Simulation) -> Seeded:
+    """The demo account, the same every time: moto draws the ids it generates from one seeded generator
+    (its `/moto-api/seed`), so the demo's resources, and so its finding ids, repeat from run to run."""
+    from moto.moto_api._internal import mock_random
+
+    mock_random.seed(DEMO_RANDOM_SEED)
     seeded = Seeded()
     for seeder in [*SEEDERS, *extension_seeders()]:
         seeder(client, sim, seeded)
