@@ -78,3 +78,12 @@ def test_every_agentic_check_maps_to_owasp_agentic(registry):
     checks = [c.meta for c in registry if c.meta.service in agentic_services]
     assert checks
     assert not [m.id for m in checks if not m.owasp_agentic], "agentic checks without an OWASP Agentic id"
+
+
+def test_readme_counts_are_the_catalogue(registry):
+    """The README's "N checks over M services" is the catalogue's, not a number typed once."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    said = re.findall(r"(\d+) checks over (\d+) services", readme)
+    assert said == [(str(len(registry)), str(len(registry.services)))], said
