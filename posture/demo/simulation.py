@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -31,6 +32,8 @@ from urllib.parse import parse_qs, unquote
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
+
+from posture.demo.shapes import SimulatedShapeError, check_answer, check_error
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -102,6 +105,9 @@ class Simulation:
         self._denied_regions: dict[str, str] = {}  # region -> the message of its denial
         self._lock = threading.Lock()
         self.requests: list[tuple[str, str, str]] = []  # (service, operation, region) of simulated answers
+        # Simulated answers and errors that botocore's model says AWS would not give (posture.demo.shapes).
+        self.strict = os.environ.get("POSTURE_SIMULATION_SHAPES", "record") == "strict"
+        self.violations: list[str] = []
 
     # -- configuring -------------------------------------------------------------------
     def model(self, service: str) -> ServiceModel:
@@ -111,7 +117,9 @@ class Simulation:
 
     def simulate(self, service: str, operation: str, default: Any) -> None:
         """Answer `operation` from this layer; `default` is the answer where nothing was put."""
-        self.model(service).operation_model(operation)  # a typo fails here, not at request time
+        model = self.model(service).operation_model(operation)  # a typo fails here, not at request time
+        if default is not None:
+            self.validate(model, default)
         with self._lock:
             self._defaults[(service, operation)] = default
 
@@ -126,13 +134,15 @@ class Simulation:
         """The answer for `operation` in `region` (for the request whose URI parameters equal `params`)."""
         if (service, operation) not in self._defaults:
             raise KeyError(f"{service}.{operation} is not simulated; call simulate() first")
+        if answer is not None:
+            self.validate(self.model(service).operation_model(operation), answer)
         with self._lock:
             self._answers[(service, operation, region, _key(params))] = answer
 
     def fail(self, service: str, operation: str, code: str, message: str = "", *, status: int = 400,
              region: str = ANY_REGION, times: int | None = None) -> None:
         """Answer `operation` with an AWS error (`times` times, or always)."""
-        self.model(service).operation_model(operation)
+        self.validate_error(self.model(service).operation_model(operation), code)
         with self._lock:
             self._faults[(service, operation, region)] = Fault(code, message or code, status, times)
 
@@ -160,6 +170,24 @@ class Simulation:
             self._faults.clear()
             self._denied_regions.clear()
             self.requests.clear()
+
+    def validate(self, operation: OperationModel, answer: Any) -> None:
+        """Hold a simulated answer to botocore's model (posture.demo.shapes); `self.strict` False only
+        records the problems (to measure them), True raises where the answer was given."""
+        try:
+            check_answer(operation, answer)
+        except SimulatedShapeError as exc:
+            self.violations.append(str(exc))
+            if self.strict:
+                raise
+
+    def validate_error(self, operation: OperationModel, code: str) -> None:
+        try:
+            check_error(operation, code)
+        except SimulatedShapeError as exc:
+            self.violations.append(str(exc))
+            if self.strict:
+                raise
 
     # -- serving -----------------------------------------------------------------------
     def middleware(self, app: WsgiApp) -> WsgiApp:
