@@ -119,7 +119,7 @@ class AccountSessions:
             answer = sts.assume_role(**params)["Credentials"]
         except Exception as exc:
             error = explain_error("sts:AssumeRole", exc)
-            raise AwsReadError(error.action, f"cannot assume {arn}: {error.reason}", error.code) from exc
+            raise error.reworded(f"cannot assume {arn}: {error.reason}") from exc
         return {
             "access_key": answer["AccessKeyId"],
             "secret_key": answer["SecretAccessKey"],
