@@ -4,7 +4,8 @@ Execution is the engine's middle step (after `posture.core.plan`, before `postur
 
 Every unit gets its own `CheckContext` over the shared per-(account, region) `AwsContext`, so reads
 are shared and verdicts are not (`run_unit`). An exception that escapes a check becomes an ERROR
-finding with the reason; it never stops the scan.
+finding with the reason, and the exception is kept beside it as the finding's cause, for settling;
+it never stops the scan.
 
 Accounts stream through the pool (`Execution.run`): an account is opened (role assumed, regions
 listed) one step ahead of the pool on a thread of its own (`opened_ahead`), its units are fed in
@@ -53,33 +54,37 @@ class ProgressInfo:
 
 @dataclass
 class UnitResult:
-    """What one unit returned: its findings, or an inventory collector's assets, or why they could
-    not be listed."""
+    """What one unit returned: its findings (and the exception behind each ERROR it could not
+    judge, by finding id), or an inventory collector's assets, or why they could not be listed."""
 
     findings: list[Finding] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
     inventory_error: str | None = None
+    causes: dict[str, BaseException] = field(default_factory=dict)
+    inventory_cause: BaseException | None = None
 
 
 UnitRunner = Callable[[Unit, AwsContext, ScanArea], UnitResult]
 
 
 def run_unit(unit: Unit, aws: AwsContext, area: ScanArea) -> UnitResult:
-    """Run one check (or collector) in one region; whatever escapes it is an ERROR with the reason."""
+    """Run one check (or collector) in one region; whatever escapes it is an ERROR with its cause."""
     ctx = CheckContext(unit.check.meta, aws, area)
     if isinstance(unit.check, Collector):
         try:
             return UnitResult(assets=list(unit.check.run(ctx)))
         except Exception as exc:  # an inventory that could not be read is said, never a silent gap
             return UnitResult(inventory_error=f"{unit.check.meta.id} in {aws.account_id}/{aws.region}: "
-                                              f"{error_reason(exc)}")
+                                              f"{error_reason(exc)}", inventory_cause=exc)
     try:
         unit.check.run(ctx)
     except Exception as exc:
         region = aws.region if unit.check.meta.scope is Scope.REGIONAL else GLOBAL_REGION
         account = Resource(aws.account_id, f"arn:{aws.partition}:iam::{aws.account_id}:root", region, "AwsAccount")
-        ctx.findings.append(make_finding(unit.check.meta, aws, account, Status.ERROR, error_reason(exc), {}))
-    return UnitResult(findings=ctx.findings)
+        finding = make_finding(unit.check.meta, aws, account, Status.ERROR, error_reason(exc), {})
+        ctx.findings.append(finding)
+        ctx.causes[finding.id] = exc
+    return UnitResult(findings=ctx.findings, causes=ctx.causes)
 
 
 def opened_ahead(account_ids: Iterable[str], open_one: Callable[[str], OpenedAccount]) -> Iterator[OpenedAccount]:
@@ -202,10 +207,12 @@ class Execution:
             unit = self._unit_of.pop(future)
             state = self._in_flight[unit.account_id]
             state.outcome.findings.extend(result.findings)
+            state.outcome.causes.update(result.causes)
             self.errors += sum(1 for f in result.findings if f.status is Status.ERROR)
             self.assets.extend(result.assets)
             if result.inventory_error:
-                state.outcome.inventory_gaps.append(InventoryGap(unit.region, result.inventory_error))
+                state.outcome.inventory_gaps.append(
+                    InventoryGap(unit.region, result.inventory_error, result.inventory_cause))
             self.units_done += 1
             state.pending -= 1
             self._settle_if_done(unit.account_id)

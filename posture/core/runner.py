@@ -7,8 +7,9 @@
    of one bounded worker pool, plan its (check, account, region) units, and run every unit
    isolated: an exception that escapes a check is an ERROR finding with its reason and its cause.
 3. Settle (`posture.core.settle`): when an account's last unit is done, a region closed by policy
-   becomes one "not assessed" finding per service, in place of the ERRORs that only repeat it.
-   The findings of the scan become a `ScanResult`.
+   becomes one "not assessed" finding per service, in place of the ERRORs that only repeat it,
+   decided by the structured attributes of the errors (`AwsReadError.denied`, `.explicit_deny`),
+   never by the words of a message. The findings of the scan become a `ScanResult`.
 
 `scan` is the whole of it; the CLI and the demo call it. `run_unit` is looked up here when a scan
 starts, so a test or the benchmark may wrap it (`monkeypatch.setattr(runner, "run_unit", ...)`).

@@ -2,7 +2,7 @@
 
 Settling is the engine's last step (after `posture.core.plan` and `posture.core.execute`). It runs
 once per account, when the account's last unit is done, over what its units returned: the
-findings and the inventory gaps.
+findings, the exception behind each ERROR (`causes`, by finding id) and the inventory gaps.
 
 A region closed to the scanner by policy (an organization's region-deny SCP: every request
 refused by an explicit deny) is said once per (account, region, service): each service the
@@ -10,10 +10,14 @@ account's `AwsContext` of that region saw only explicit denials from (`AwsContex
 becomes one "not assessed" ERROR finding (`posture.not_assessed`) with AWS's reason, in place of
 the ERRORs that only repeat it (`smeared`): the findings of the checks of that service there, the
 AI-scope and region gaps that read only such services (evidence `unread_services`), and the
-ERRORs whose reason is a denied read of a closed service. Nothing outside the closed region is
-touched. A service denied only in part, or without an explicit deny, is a permission gap and stays
-with the checks that needed it. The engine names no service: it reads the service of each read and
-of each check's metadata.
+ERRORs and inventory gaps whose cause is a denied read of a closed service. Nothing outside the
+closed region is touched. A service denied only in part, or without an explicit deny, is a
+permission gap and stays with the checks that needed it.
+
+Failures are told apart by the structured attributes of `AwsReadError` (`denied`,
+`explicit_deny`, `namespace`), set once in `posture.aws.errors` from AWS's answer; the words of a
+finding or of AWS's message are never read here. The engine names no service: it reads the
+service of each read and of each check's metadata.
 
 `ScanResult` is what the whole scan settles into; `posture.core.runner.scan` builds it.
 """
@@ -65,6 +69,7 @@ class InventoryGap:
 
     region: str
     text: str
+    cause: BaseException | None = None
 
 
 @dataclass
@@ -74,6 +79,7 @@ class AccountOutcome:
     account_id: str
     contexts: Mapping[str, AwsContext]  # region -> the context every unit of that region read with
     findings: list[Finding] = field(default_factory=list)
+    causes: dict[str, BaseException] = field(default_factory=dict)  # finding id -> what its ERROR stands for
     inventory_gaps: list[InventoryGap] = field(default_factory=list)
 
 
@@ -96,16 +102,17 @@ def settle_account(outcome: AccountOutcome, service_of: Mapping[str, str]) -> Se
         if not closed:
             continue
         findings = [f for f in findings
-                    if not (f.region == region and smeared(f, closed, service_of))]
+                    if not (f.region == region and smeared(f, outcome.causes.get(f.id), closed, service_of))]
         findings.extend(not_assessed(aws, closed))
-        gaps = [g for g in gaps if not (g.region == region and "access denied" in g.text)]
+        gaps = [g for g in gaps if not (g.region == region and refused_by_closed(g.cause, closed))]
     return Settled(findings, [g.text for g in gaps])
 
 
-def smeared(finding: Finding, closed: Mapping[str, AwsReadError], service_of: Mapping[str, str]) -> bool:
+def smeared(finding: Finding, cause: BaseException | None, closed: Mapping[str, AwsReadError],
+            service_of: Mapping[str, str]) -> bool:
     """Whether an ERROR finding of a closed (account, region) only repeats that its services are closed:
     the finding of a check of a closed service, a gap whose sources read only closed services, or an
-    ERROR whose reason is a denied read of a closed service (its IAM action prefix)."""
+    ERROR whose cause is a denied read of a closed service."""
     if finding.status is not Status.ERROR:
         return False
     sources = finding.evidence.get("unread_services")
@@ -113,8 +120,15 @@ def smeared(finding: Finding, closed: Mapping[str, AwsReadError], service_of: Ma
         return {str(s) for s in sources} <= set(closed)
     if service_of.get(finding.check_id) in closed:
         return True
-    prefixes = {exc.action.split(":", 1)[0] + ":" for exc in closed.values()}
-    return "access denied" in finding.message and finding.message.startswith(tuple(prefixes))
+    return refused_by_closed(cause, closed)
+
+
+def refused_by_closed(cause: BaseException | None, closed: Mapping[str, AwsReadError]) -> bool:
+    """Whether `cause` is a read refused by IAM (`AwsReadError.denied`: its code, never its text) of a
+    service the region is closed to (the IAM namespace of its action, as AWS names the closed ones)."""
+    if not isinstance(cause, AwsReadError) or not cause.denied:
+        return False
+    return cause.namespace in {exc.namespace for exc in closed.values()}
 
 
 def not_assessed_meta(service: str) -> CheckMeta:
