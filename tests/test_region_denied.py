@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+import posture.core.context
+import posture.core.execute
+from posture.aws.errors import AwsReadError
 from posture.core.config import ScanConfig
 from posture.core.models import Finding, Status
 from posture.core.registry import Registry
@@ -73,3 +76,26 @@ def test_a_denied_region_changes_nothing_outside_it(seeded: Any, registry: Regis
 def test_without_the_deny_the_third_region_is_judged(clean: list[Finding]) -> None:
     inside = [f for f in clean if f.region == CLOSED]
     assert inside and not any(f.check_id == NOT_ASSESSED_ID for f in clean)
+
+
+def test_a_reworded_reason_is_settled_the_same(seeded: Any, registry: Registry, clean: list[Finding],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settling reads the cause of an ERROR, never its words (issue 16, item 4): with the reason of every
+    failed read reworded (as a translation would), the closed region holds only its not-assessed
+    findings, and every status outside it is as fault-free."""
+    said = posture.core.context.error_reason
+
+    def reworded(exc: BaseException) -> str:
+        return f"Lesen verweigert ({exc.code})" if isinstance(exc, AwsReadError) else said(exc)
+
+    monkeypatch.setattr(posture.core.context, "error_reason", reworded)
+    monkeypatch.setattr(posture.core.execute, "error_reason", reworded)
+    seeded.simulation.deny_region(CLOSED)
+    try:
+        denied = run(registry)
+    finally:
+        seeded.simulation.clear_faults()
+    inside = [f for f in denied if f.region == CLOSED]
+    assert {f.check_id for f in inside} == {NOT_ASSESSED_ID}, sorted({f.check_id for f in inside})
+    outside = {(f.check_id, f.region, f.resource_id): f.status for f in clean if f.region != CLOSED}
+    assert {(f.check_id, f.region, f.resource_id): f.status for f in denied if f.region != CLOSED} == outside

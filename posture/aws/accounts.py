@@ -1,5 +1,8 @@
 """Which accounts a scan covers, and the credentials it reads each one with.
 
+The caller is identified (`identify`, STS GetCallerIdentity) and each account's regions listed
+(`enabled_regions`) by explicit calls of the runner, never when an object is made.
+
 Targets come from `--account ID` (repeatable) and/or `--org` (Organizations
 ListAccounts, ACTIVE accounts only); with neither, the scan covers the account of
 the current credentials. Every other account is read through a role assumed with
@@ -20,9 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
+from botocore.exceptions import BotoCoreError, ClientError
 
-from posture.aws.context import AwsContext
+from posture.aws.context import AwsContext, CallLog
 from posture.aws.errors import AwsReadError, explain_error
 from posture.aws.sessions import session_with
 from posture.core.errors import ScanError, UsageError
@@ -72,6 +77,27 @@ def target_accounts(
     return targets
 
 
+def identify(session: boto3.Session, call_log: CallLog, config: Config) -> Caller:
+    """Who the credentials in use are (STS GetCallerIdentity): the scan's first request."""
+    region = session.region_name or "us-east-1"
+    probe = AwsContext(session, account_id="-", partition="aws", region=region, call_log=call_log, config=config)
+    try:
+        arn = probe.call("sts", "get_caller_identity")["Arn"]
+    except AwsReadError as exc:
+        raise ScanError(f"cannot identify the AWS account: {exc.reason}") from None
+    except (BotoCoreError, ClientError) as exc:
+        reason = explain_error("sts:GetCallerIdentity", exc).reason
+        raise ScanError(f"cannot identify the AWS account: {reason}") from None
+    _, partition, _, _, account_id, _ = arn.split(":", 5)
+    return Caller(account_id, partition, region)
+
+
+def enabled_regions(context: AwsContext) -> list[str]:
+    """The regions enabled for the context's account; raises AwsReadError."""
+    answer = context.call("ec2", "describe_regions", AllRegions=False)
+    return sorted(r["RegionName"] for r in answer.get("Regions", []))
+
+
 class AccountSessions:
     """Opens a session per target account; the STS calls are counted like every other read."""
 
@@ -119,7 +145,7 @@ class AccountSessions:
             answer = sts.assume_role(**params)["Credentials"]
         except Exception as exc:
             error = explain_error("sts:AssumeRole", exc)
-            raise AwsReadError(error.action, f"cannot assume {arn}: {error.reason}", error.code) from exc
+            raise error.reworded(f"cannot assume {arn}: {error.reason}") from exc
         return {
             "access_key": answer["AccessKeyId"],
             "secret_key": answer["SecretAccessKey"],

@@ -5,10 +5,10 @@ An `AwsContext` serves one (account, region). Every read goes through `call` or
 read that several checks need is made once, and every request sent is counted.
 Concurrent callers of the same read wait for the one in flight instead of repeating it.
 
-Each context also remembers how every service answered it (answered, explicitly denied,
-failed otherwise): `closed()` names the services the (account, region) is closed to by
-policy, which the runner reports once per (region, service) as not assessed instead of as
-the ERRORs of every check that read them.
+Each context also remembers how every service answered it (answered, explicitly denied as
+`AwsReadError.explicit_deny` says, failed otherwise): `closed()` names the services the
+(account, region) is closed to by policy, which the runner reports once per (region, service)
+as not assessed instead of as the ERRORs of every check that read them.
 
 Read-only is enforced here, not trusted: every client this module builds refuses, before
 anything is sent, an operation that is not a read (`read_only_guard`). Security Hub's
@@ -56,9 +56,6 @@ class CallLog:
             return sum(self.counts.values())
 
 
-# What AWS says when a policy (an SCP, a permissions boundary, an identity policy) explicitly denies a
-# request: "... is not authorized to perform: ... with an explicit deny in a service control policy".
-EXPLICIT_DENY = "explicit deny"
 CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 30.0  # seconds; module values so tests can shorten them
 
 
@@ -176,7 +173,7 @@ class AwsContext:
         with self._lock:
             if exc is None:
                 self._answered.add(service)
-            elif isinstance(exc, AwsReadError) and exc.denied and EXPLICIT_DENY in exc.message.lower():
+            elif isinstance(exc, AwsReadError) and exc.explicit_deny:
                 self._denied.setdefault(service, exc)
             else:
                 self._failed.add(service)

@@ -1,6 +1,13 @@
-"""AWS failures as one plain sentence: the error tables and `explain_error`."""
+"""AWS failures as one plain sentence and a few structured facts: the error tables and `explain_error`.
+
+Everything above this module decides what a failure was from the attributes of `AwsReadError`
+(`kind`, `denied`, `explicit_deny`), never from the words of a message. Where AWS tells a case
+apart only in its message text (an explicit deny), it is read here, once, when the error is built.
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -44,12 +51,45 @@ UNAVAILABLE_CODES = frozenset(
     {"404", "500", "502", "503", "504", "NotImplemented", "InternalFailure", "InternalError", "InternalServerError",
      "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException", "ServiceFailure"}
 )
+# What AWS says when a policy (an SCP, a permissions boundary, an identity or resource policy) explicitly
+# denies a request: "... is not authorized to perform: ... with an explicit deny in a service control policy".
+# AWS sends no code for it; this is the one place its text is read (`explain_error`).
+EXPLICIT_DENY = "explicit deny"
+
+
+class ErrorKind(StrEnum):
+    """What kind of failure an AWS error code is (the tables above, read in one place)."""
+
+    DENIED = "denied"  # the request was refused by IAM (explicitly or because nothing allows it)
+    CREDENTIALS = "credentials"  # the credentials are expired, unknown or do not sign
+    THROTTLED = "throttled"  # throttled, and the retries were exhausted
+    UNAVAILABLE = "unavailable"  # the service did not answer the request (5xx, not implemented)
+    OTHER = "other"  # any other answer, or no answer at all
+
+
+def kind_of(code: str | None) -> ErrorKind:
+    """The kind of an error code (None or an unknown code: OTHER)."""
+    if code in DENIED_CODES:
+        return ErrorKind.DENIED
+    if code in CREDENTIAL_CODES:
+        return ErrorKind.CREDENTIALS
+    if code in THROTTLE_CODES:
+        return ErrorKind.THROTTLED
+    if code in UNAVAILABLE_CODES:
+        return ErrorKind.UNAVAILABLE
+    return ErrorKind.OTHER
 
 
 class AwsReadError(Exception):
-    """A read that did not give an answer; the reason is safe to show a person."""
+    """A read that did not give an answer; the reason is safe to show a person.
 
-    def __init__(self, action: str, reason: str, code: str | None = None, message: str = "") -> None:
+    What the failure was is structured: `code` (AWS's error code, or a name posture gives a failure
+    without one), `kind` (from the code) and `explicit_deny` (a denial by an explicit Deny statement,
+    set by `explain_error` from AWS's answer). Callers decide by these, never by `reason` or `message`.
+    """
+
+    def __init__(self, action: str, reason: str, code: str | None = None, message: str = "", *,
+                 explicit_deny: bool = False) -> None:
         super().__init__(f"{action}: {reason}")
         self.action = action
         self.reason = reason
@@ -57,10 +97,22 @@ class AwsReadError(Exception):
         # AWS's own error message: some services tell "not configured" apart only by it
         # (Macie answers AccessDeniedException "Macie is not enabled").
         self.message = message
+        self.kind = kind_of(code)
+        self.explicit_deny = explicit_deny and self.kind is ErrorKind.DENIED
 
     @property
     def denied(self) -> bool:
-        return self.code in DENIED_CODES
+        """The request was refused by IAM, explicitly or because nothing allows it."""
+        return self.kind is ErrorKind.DENIED
+
+    @property
+    def namespace(self) -> str:
+        """The IAM service prefix of the action that failed ("sagemaker" of "sagemaker:ListDomains")."""
+        return self.action.split(":", 1)[0]
+
+    def reworded(self, reason: str) -> AwsReadError:
+        """The same failure with another reason (a caller that adds what it was doing)."""
+        return AwsReadError(self.action, reason, self.code, self.message, explicit_deny=self.explicit_deny)
 
 
 MAX_REASON = 200  # characters of "operation: reason", whatever AWS sent
@@ -107,17 +159,20 @@ def explain_error(action: str, exc: Exception, *, grant: str | None = None) -> A
         code = code or str(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?"))
         message = first_line(str(error.get("Message") or ""))
         said = f"{status}, {code}" + (f": {message}" if message else "")
-        if code in DENIED_CODES:
+        kind = kind_of(code)
+        if kind is ErrorKind.DENIED:
             reason = f"access denied ({status}, {code}); the scanner's role lacks {grant or action}"
-        elif code in CREDENTIAL_CODES:
+        elif kind is ErrorKind.CREDENTIALS:
             reason = f"the AWS credentials {CREDENTIAL_CODES[code]} ({status}, {code})"
-        elif code in THROTTLE_CODES:
+        elif kind is ErrorKind.THROTTLED:
             reason = f"throttled ({status}, {code}) and retries were exhausted"
-        elif code in UNAVAILABLE_CODES:
+        elif kind is ErrorKind.UNAVAILABLE:
             reason = f"the service did not answer the request ({said})"
         else:
             reason = said
-        return AwsReadError(action, _fit(action, reason), code, message[:MAX_REASON])
+        # AWS names an explicit deny only in its message, which is read here and nowhere else.
+        explicit = kind is ErrorKind.DENIED and EXPLICIT_DENY in message.lower()
+        return AwsReadError(action, _fit(action, reason), code, message[:MAX_REASON], explicit_deny=explicit)
     if isinstance(exc, NoCredentialsError):
         return AwsReadError(action, "no AWS credentials were found", "NoCredentials")
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):

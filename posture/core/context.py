@@ -111,6 +111,9 @@ class CheckContext:
     area: ScanArea
     findings: list[Finding] = field(default_factory=list)
     _scopes: list[_Scope] = field(default_factory=list)
+    # Finding id -> the exception its ERROR stands for (a read that failed in the resource's scope):
+    # the runner settles failures by the error's attributes, never by the words of the finding.
+    causes: dict[str, BaseException] = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -172,7 +175,8 @@ class CheckContext:
 
     def in_region(self, region: str) -> CheckContext:
         """The same check reading another scanned region (verdicts land in one list)."""
-        other = CheckContext(self.meta, self.area.contexts[region], self.area, self.findings, self._scopes)
+        other = CheckContext(self.meta, self.area.contexts[region], self.area, self.findings, self._scopes,
+                             self.causes)
         return other
 
     def home(self) -> CheckContext:
@@ -230,7 +234,7 @@ class CheckContext:
             yield scope.resource
         except Exception as exc:
             if not scope.decided:
-                self._record(scope, Status.ERROR, error_reason(exc), {})
+                self._record(scope, Status.ERROR, error_reason(exc), {}, cause=exc)
             else:
                 raise
         finally:
@@ -269,13 +273,17 @@ class CheckContext:
             raise RuntimeError("a verdict needs a resource: use `with ctx.resource(...)`")
         return self._scopes[-1]
 
-    def _record(self, scope: _Scope, status: Status, message: str, evidence: Mapping[str, Any]) -> None:
+    def _record(self, scope: _Scope, status: Status, message: str, evidence: Mapping[str, Any],
+                cause: BaseException | None = None) -> None:
         if scope.decided:
             raise RuntimeError(f"a second verdict for {scope.resource.id}")
         scope.decided = True
         if not isinstance(self.meta, CheckMeta):
             raise RuntimeError(f"{self.meta.id} is an inventory collector: it lists assets, it gives no verdict")
-        self.findings.append(make_finding(self.meta, self.aws, scope.resource, status, message, evidence))
+        finding = make_finding(self.meta, self.aws, scope.resource, status, message, evidence)
+        self.findings.append(finding)
+        if cause is not None:
+            self.causes[finding.id] = cause
 
 
 def make_finding(
