@@ -27,8 +27,9 @@ class SimulatedShapeError(ValueError):
     """A simulated answer that botocore's model says AWS would never give."""
 
 
-def problems(value: Any, shape: Shape | None, path: str = "") -> list[str]:
-    """Every way `value` departs from `shape` (empty: it fits)."""
+def problems(value: Any, shape: Shape | None, path: str = "", *, wire: bool = False) -> list[str]:
+    """Every way `value` departs from `shape` (empty: it fits). `wire`: members are named as on the wire
+    (a JSON answer: `malwareProtectionPlans`), not as botocore names them (`MalwareProtectionPlans`)."""
     where = path or "the answer"
     if shape is None:
         return [] if value in (None, {}) else [f"{where}: the operation has no output, the answer has one"]
@@ -46,28 +47,29 @@ def problems(value: Any, shape: Shape | None, path: str = "") -> list[str]:
     if enum and value not in enum:
         found.append(f"{where} is {value!r}, not one of the modelled values ({', '.join(enum[:6])}...)")
     if isinstance(shape, StructureShape) and isinstance(value, dict):
+        members = {(m.serialization.get("name", n) if wire else n): (n, m) for n, m in shape.members.items()}
         for name, item in value.items():
-            member = shape.members.get(name)
-            if member is None:
+            if name not in members:
                 found.append(f"{path + '.' if path else ''}{name} is not a member of {shape.name}")
             else:
-                found.extend(problems(item, member, f"{path}.{name}" if path else name))
-        for name in shape.required_members:
-            member = shape.members.get(name)
-            if name not in value and (member is None or member.serialization.get("location") not in _OUTSIDE_BODY):
+                found.extend(problems(item, members[name][1], f"{path}.{name}" if path else name, wire=wire))
+        for name, (member_name, member) in members.items():
+            if member_name in shape.required_members and name not in value \
+                    and member.serialization.get("location") not in _OUTSIDE_BODY:
                 found.append(f"{path + '.' if path else ''}{name} is required by {shape.name} and missing")
     elif isinstance(shape, ListShape) and isinstance(value, list):
         for i, item in enumerate(value):
-            found.extend(problems(item, shape.member, f"{where}[{i}]"))
+            found.extend(problems(item, shape.member, f"{where}[{i}]", wire=wire))
     elif isinstance(shape, MapShape) and isinstance(value, dict):
         for key, item in value.items():
-            found.extend(problems(item, shape.value, f"{where}[{key!r}]"))
+            found.extend(problems(item, shape.value, f"{where}[{key!r}]", wire=wire))
     return found
 
 
 def check_answer(operation: OperationModel, answer: Any) -> None:
     """Raise SimulatedShapeError when `answer` is not an answer `operation` can give."""
-    found = problems(answer, operation.output_shape)
+    wire = operation.service_model.resolved_protocol in ("json", "rest-json")  # served as JSON, as given
+    found = problems(answer, operation.output_shape, wire=wire)
     if found:
         name = f"{operation.service_model.service_name}.{operation.name}"
         shown = "; ".join(found[:5]) + (f"; and {len(found) - 5} more" if len(found) > 5 else "")
