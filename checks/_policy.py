@@ -18,9 +18,32 @@ No check parses a policy document itself; each asks this module a question:
 The rules, as IAM applies them:
 - Actions match case-insensitively with `*` and `?`; ARNs match case-sensitively with `*` and `?`
   (`arn:aws:iam::*:role/*` is every role in every account). A request pattern (`iam:Pass*`, a resource
-  with `*`) is "covered" by a statement when the statement matches every value the pattern can take.
-- An explicit Deny overrides any Allow; without an Allow the answer is an implicit deny; with a
-  permissions boundary an action is allowed only when the boundary allows it too.
+  with `*`) "overlaps" a statement when some value matches both, and is "covered" when the statement
+  matches every value the pattern can take; both are decided exactly (the two patterns walked as automata),
+  so `arn:aws:bedrock:*::foundation-model/*` overlaps and covers `arn:aws:bedrock:us-east-1::foundation-model/*`.
+- Policy variables (`${aws:username}`, `${aws:PrincipalAccount}`, `${key, 'default'}`) are substituted from
+  `context` in Resource/NotResource and in String/Arn condition values; the value is literal (its `*` is
+  no wildcard), `${*}`, `${?}`, `${$}` are the literal characters. A key the request lacks (None in
+  `context`) leaves the string matching nothing; a key `context` does not mention leaves the condition
+  undecided (remaining), and a Resource that names it may reach anything (a Deny naming it is not relied on).
+- Conditions: every operator and key of a statement must hold (AND); the values of one key are ORed.
+  Dates compare as instants (ISO 8601 with any zone, fractions, a bare day as UTC midnight, or epoch
+  seconds); numbers as numbers; Bool case-insensitively; IpAddress by CIDR. A value that cannot be compared
+  matches nothing. A string in `context` is one value; a list is a multi-valued key, judged by
+  `ForAnyValue:`/`ForAllValues:` (a bare operator on it does not match, as the oracle and IAM's validator
+  read it). A key the request lacks: `...IfExists`, `ForAllValues:` and negated operators hold, others fail.
+- An explicit Deny in any policy (the boundary's included) overrides any Allow; without an Allow the answer
+  is an implicit deny; with a permissions boundary an action is allowed only when the boundary allows it too.
+
+Proven against an independent evaluator, @cloud-copilot/iam-simulate (tests/test_policy_oracle.py, the
+recorded answers in tests/policy_oracle/). Deliberate over-approximations (more access reported, never less):
+- A negated condition (StringNotEquals, ArnNotLike, ...) or a NotResource naming a policy variable the request
+  has no value for holds in an Allow and is not relied on in a Deny (the oracle reads both as never matching).
+- Policy variables are substituted in every segment of an ARN (the oracle only in the resource part).
+- A `*` matches across colons anywhere in an ARN (IAM lets only a segment's last `*` do so).
+- `who_can` judges by value only the conditions that name the caller, and subtracts only an unconditional
+  Deny for everyone; a NotResource that excludes a few named resources (none of every role, every object,
+  every key...) counts as every resource for `grants_admin` and `service_wildcards`.
 - Conditions are judged by value. Keys that name who may call (`aws:SourceAccount`, `aws:SourceArn`,
   `aws:SourceOwner`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`,
   `aws:SourceOrgID`, `kms:CallerAccount`, ...) narrow the principals to what their values name, and a
@@ -672,9 +695,13 @@ _EVERYTHING = ("arn:aws:s3:::bucket/key", "arn:aws:iam::ACCOUNT:role/x", "arn:aw
 def _every_resource(statement: Statement, account_id: str | None = None, service: str | None = None) -> bool:
     """Whether a statement reaches every resource (of `service`, when given): `*`, a NotResource that
     excludes a few, or ARN patterns such as `arn:aws:*:*:*:*`, `arn:aws:s3:::*`, `arn:aws:bedrock:*:<account>:*`."""
-    if statement.not_resource:
-        return True
     account = account_id or "123456789012"
+    if statement.not_resource:
+        # Every resource but the few it names: everything only when it names none of the probes below (a
+        # NotResource of `*`, of every role or of every S3 object reaches far less than everything).
+        probes = [r.replace("ACCOUNT", account) for r in _EVERYTHING] if service is None else \
+            [f"arn:aws:{service}:us-east-1:{account}:thing/x", f"arn:aws:{service}:::thing/x"]
+        return not any(resource_matches(p, probe) for p in statement.resources for probe in probes)
     if service is None:
         probes = [r.replace("ACCOUNT", account) for r in _EVERYTHING]
     else:
@@ -850,8 +877,13 @@ def guardrail_denied_without(statement: Statement) -> set[str] | None:
         return None
     if not all(condition_holds(c, None) for c in conditions):
         return None
-    negated = [c for c in conditions if c.negated]
-    return {v for c in negated for v in c.values} or {"*"}
+    # A call naming guardrail g escapes the Deny when one of its conditions fails for g. A negated test
+    # (StringNotEquals/StringNotLike g1) fails exactly for the guardrails it names; any other test that holds
+    # without the key (StringEqualsIfExists g2, ForAllValues:...) fails for guardrails it does not name, so the
+    # Deny limited by it lets almost any guardrail through: it insists only on some guardrail ({"*"}).
+    if any(not (c.negated and c.test.startswith("string")) or c.qualifier for c in conditions):
+        return {"*"}
+    return {v for c in conditions for v in c.values} or {"*"}
 
 
 @dataclass(frozen=True)

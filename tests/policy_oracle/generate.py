@@ -365,12 +365,15 @@ def record(cases_path: Path, answers_path: Path, corpus: Path = CORPUS) -> int:
             answer = json.loads(line)
             answers[answer.pop("id")] = answer
     written = 0
-    with cases_path.open() as lines, gzip.open(corpus, "wt", encoding="utf-8", compresslevel=9) as out:
+    text = []
+    with cases_path.open() as lines:
         for line in lines:
             case = json.loads(line)
             case.update(answers[case["id"]])
-            out.write(json.dumps(case, sort_keys=True, separators=(",", ":")) + "\n")
+            text.append(json.dumps(case, sort_keys=True, separators=(",", ":")) + "\n")
             written += 1
+    # No time stamp in the gzip header: the same answers make the same bytes.
+    corpus.write_bytes(gzip.compress("".join(text).encode("utf-8"), compresslevel=9, mtime=0))
     return written
 
 
