@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings
+.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,14 @@ demo-findings: $(STAMP)
 	$(BIN)/python -c "import json; f = json.load(open('build/demo-findings.json'))['findings']; \
 	rows = sorted([x['id'], x['check_id'], x['status']] for x in f); \
 	open('tests/data/demo_findings.json', 'w').write('[\n' + ',\n'.join(json.dumps(r) for r in rows) + '\n]\n')"
+
+# The policy evaluator's oracle (tests/test_policy_oracle.py): installs @cloud-copilot/iam-simulate at the
+# version tools/oracle/package-lock.json pins (into the git-ignored tools/oracle/node_modules), regenerates
+# the seeded cases and records the oracle's answers in tests/policy_oracle/corpus.jsonl.gz. Needs node and npm;
+# `make test` needs neither.
+ORACLE = tools/oracle
+oracle: $(STAMP)
+	cd $(ORACLE) && npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m tests.policy_oracle.generate cases > $(ORACLE)/cases.jsonl
+	cd $(ORACLE) && TZ=UTC node oracle.mjs < cases.jsonl > answers.jsonl
+	$(BIN)/python -m tests.policy_oracle.generate record $(ORACLE)/cases.jsonl $(ORACLE)/answers.jsonl

@@ -18,9 +18,32 @@ No check parses a policy document itself; each asks this module a question:
 The rules, as IAM applies them:
 - Actions match case-insensitively with `*` and `?`; ARNs match case-sensitively with `*` and `?`
   (`arn:aws:iam::*:role/*` is every role in every account). A request pattern (`iam:Pass*`, a resource
-  with `*`) is "covered" by a statement when the statement matches every value the pattern can take.
-- An explicit Deny overrides any Allow; without an Allow the answer is an implicit deny; with a
-  permissions boundary an action is allowed only when the boundary allows it too.
+  with `*`) "overlaps" a statement when some value matches both, and is "covered" when the statement
+  matches every value the pattern can take; both are decided exactly (the two patterns walked as automata),
+  so `arn:aws:bedrock:*::foundation-model/*` overlaps and covers `arn:aws:bedrock:us-east-1::foundation-model/*`.
+- Policy variables (`${aws:username}`, `${aws:PrincipalAccount}`, `${key, 'default'}`) are substituted from
+  `context` in Resource/NotResource and in String/Arn condition values; the value is literal (its `*` is
+  no wildcard), `${*}`, `${?}`, `${$}` are the literal characters. A key the request lacks (None in
+  `context`) leaves the string matching nothing; a key `context` does not mention leaves the condition
+  undecided (remaining), and a Resource that names it may reach anything (a Deny naming it is not relied on).
+- Conditions: every operator and key of a statement must hold (AND); the values of one key are ORed.
+  Dates compare as instants (ISO 8601 with any zone, fractions, a bare day as UTC midnight, or epoch
+  seconds); numbers as numbers; Bool case-insensitively; IpAddress by CIDR. A value that cannot be compared
+  matches nothing. A string in `context` is one value; a list is a multi-valued key, judged by
+  `ForAnyValue:`/`ForAllValues:` (a bare operator on it does not match, as the oracle and IAM's validator
+  read it). A key the request lacks: `...IfExists`, `ForAllValues:` and negated operators hold, others fail.
+- An explicit Deny in any policy (the boundary's included) overrides any Allow; without an Allow the answer
+  is an implicit deny; with a permissions boundary an action is allowed only when the boundary allows it too.
+
+Proven against an independent evaluator, @cloud-copilot/iam-simulate (tests/test_policy_oracle.py, the
+recorded answers in tests/policy_oracle/). Deliberate over-approximations (more access reported, never less):
+- A negated condition (StringNotEquals, ArnNotLike, ...) or a NotResource naming a policy variable the request
+  has no value for holds in an Allow and is not relied on in a Deny (the oracle reads both as never matching).
+- Policy variables are substituted in every segment of an ARN (the oracle only in the resource part).
+- A `*` matches across colons anywhere in an ARN (IAM lets only a segment's last `*` do so).
+- `who_can` judges by value only the conditions that name the caller, and subtracts only an unconditional
+  Deny for everyone; a NotResource that excludes a few named resources (none of every role, every object,
+  every key...) counts as every resource for `grants_admin` and `service_wildcards`.
 - Conditions are judged by value. Keys that name who may call (`aws:SourceAccount`, `aws:SourceArn`,
   `aws:SourceOwner`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`,
   `aws:SourceOrgID`, `kms:CallerAccount`, ...) narrow the principals to what their values name, and a
@@ -39,10 +62,12 @@ The privilege-escalation methods come from cloudsplaining's data (imported lazil
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -211,31 +236,145 @@ def _all_statements(documents: Any) -> list[Statement]:
 
 # -- matching -----------------------------------------------------------------------------------
 
+# A pattern is a tuple of tokens: one literal character each, or one of the two wildcards below (two
+# characters long, so no literal is mistaken for them). `${*}`, `${?}` and `${$}` become literal characters;
+# a resolved policy variable becomes its value's literal characters (a `*` in the value is not a wildcard).
+STAR = "\x00*"
+ONE = "\x00?"
+Pattern = tuple[str, ...]
+_ESCAPES = {"*": "*", "?": "?", "$": "$"}
+_VARIABLE_SPEC = re.compile(r"^\s*(?P<name>[^,]+?)\s*(?:,\s*'(?P<default>[^']*)'\s*)?$")
+
+ContextValue = str | Sequence[str] | None
+Context = Mapping[str, ContextValue]
+
+
+class _Unknown(Exception):
+    """A policy variable names a key the caller's context does not mention (its value is not known)."""
+
+
+def _variable(spec: str, context: Context | None) -> str | None:
+    """The value of `${spec}` in the request: None when the request cannot supply one (the key is absent or
+    multi-valued, and no default is given); _Unknown when the context does not say."""
+    found = _VARIABLE_SPEC.match(spec)
+    name, default = (found.group("name"), found.group("default")) if found else (spec.strip(), None)
+    known, values, multi = _context_lookup(context or {}, name.lower())
+    if not known:
+        raise _Unknown(name)
+    if values and not multi and values[0]:
+        return values[0]
+    return default if default else None
+
+
+def pattern(text: str, *, wildcards: bool = True, ignore_case: bool = False, context: Context | None = None,
+            variables: bool = True) -> Pattern | None:
+    """The tokens of a policy string; None when a policy variable has no value in the request (the string
+    matches nothing). Raises _Unknown when a variable's key is not in `context`."""
+    tokens: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        end = text.find("}", i + 2) if variables and text.startswith("${", i) else -1
+        if end != -1:
+            spec = text[i + 2:end]
+            i = end + 1
+            if spec in _ESCAPES:
+                tokens.append(_ESCAPES[spec])
+                continue
+            value = _variable(spec, context)
+            if value is None:
+                return None
+            tokens.extend(value.lower() if ignore_case else value)
+            continue
+        if wildcards and char == "*":
+            tokens.append(STAR)
+        elif wildcards and char == "?":
+            tokens.append(ONE)
+        else:
+            tokens.append(char.lower() if ignore_case else char)
+        i += 1
+    return tuple(tokens)
+
+
 @cache
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+def _literal_pattern(value: str, ignore_case: bool) -> Pattern:
+    """A request value as a pattern (no wildcards, no variables)."""
+    return tuple(value.lower() if ignore_case else value)
 
 
-def _matches(pattern: str, value: str, ignore_case: bool) -> bool:
-    return _glob(pattern, ignore_case).fullmatch(value) is not None
+@cache
+def _glob_pattern(value: str, ignore_case: bool) -> Pattern:
+    """A request value that may hold `*`/`?` (a question about many resources or actions), as a pattern."""
+    return pattern(value, ignore_case=ignore_case, variables=False) or ()
 
 
-_PROBES = ("", "x", "Zq-9/a:b*")
+def _steps(tokens: Pattern, states: frozenset[int], char: str | None) -> frozenset[int]:
+    """The positions reached from `states` by reading one character (None: a character no literal names)."""
+    reached: set[int] = set()
+    for i in states:
+        if i < len(tokens):
+            token = tokens[i]
+            if token == STAR:
+                reached.add(i)
+            elif token in (ONE, char):
+                reached.add(i + 1)
+    return _closure(tokens, frozenset(reached))
 
 
-def _covers(pattern: str, requested: str, ignore_case: bool) -> bool:
-    """Whether `pattern` matches every value the (possibly wildcarded) `requested` can take."""
-    if "*" not in requested and "?" not in requested:
-        return _matches(pattern, requested, ignore_case)
-    return all(_matches(pattern, requested.replace("?", "q").replace("*", probe), ignore_case)
-               for probe in _PROBES)
+def _closure(tokens: Pattern, states: frozenset[int]) -> frozenset[int]:
+    """`states` with every position a `*` may be skipped to."""
+    found = set(states)
+    todo = list(states)
+    while todo:
+        i = todo.pop()
+        if i < len(tokens) and tokens[i] == STAR and i + 1 not in found:
+            found.add(i + 1)
+            todo.append(i + 1)
+    return frozenset(found)
 
 
-def _overlaps(pattern: str, requested: str, ignore_case: bool) -> bool:
-    """Whether `pattern` matches at least one value `requested` can take (both may hold wildcards)."""
-    return (_matches(pattern, requested, ignore_case) or _matches(requested, pattern, ignore_case)
-            or _covers(pattern, requested, ignore_case))
+@cache
+def _relation(policy: Pattern, requested: Pattern) -> tuple[bool, bool]:
+    """(overlaps, covers) of two patterns: whether some string matches both, and whether `policy` matches every
+    string `requested` matches. Exact: both are walked as automata over the characters they name plus one
+    character neither names."""
+    alphabet: list[str | None] = [*sorted({t for t in (*policy, *requested) if t not in (STAR, ONE)}), None]
+    start = (_closure(policy, frozenset({0})), _closure(requested, frozenset({0})))
+    seen = {start}
+    todo = [start]
+    overlaps, covers = False, True
+    while todo:
+        p_states, r_states = todo.pop()
+        if len(requested) in r_states:
+            if len(policy) in p_states:
+                overlaps = True
+            else:
+                covers = False
+            if overlaps and not covers:
+                break
+        for char in alphabet:
+            r_next = _steps(requested, r_states, char)
+            if not r_next:
+                continue
+            state = (_steps(policy, p_states, char), r_next)
+            if state not in seen:
+                seen.add(state)
+                todo.append(state)
+    return overlaps, covers
+
+
+def _matches(pattern_text: str, value: str, ignore_case: bool) -> bool:
+    return _relation(_glob_pattern(pattern_text, ignore_case), _literal_pattern(value, ignore_case))[0]
+
+
+def _covers(pattern_text: str, requested: str, ignore_case: bool) -> bool:
+    """Whether `pattern_text` matches every value the (possibly wildcarded) `requested` can take."""
+    return _relation(_glob_pattern(pattern_text, ignore_case), _glob_pattern(requested, ignore_case))[1]
+
+
+def _overlaps(pattern_text: str, requested: str, ignore_case: bool) -> bool:
+    """Whether `pattern_text` matches at least one value `requested` can take (both may hold wildcards)."""
+    return _relation(_glob_pattern(pattern_text, ignore_case), _glob_pattern(requested, ignore_case))[0]
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -248,96 +387,187 @@ def resource_matches(pattern: str, resource: str) -> bool:
     return _matches(pattern, resource, ignore_case=False)
 
 
-def _action_applies(statement: Statement, action: str, mode: Literal["overlap", "cover"]) -> bool:
+Mode = Literal["overlap", "cover"]
+
+
+def _action_applies(statement: Statement, action: str, mode: Mode) -> bool:
     test = _overlaps if mode == "overlap" else _covers
     if statement.not_action:
         # NotAction excludes what its patterns match: the statement covers the request unless an excluded
         # pattern overlaps it, and overlaps it unless an excluded pattern covers it.
-        other: Literal["overlap", "cover"] = "cover" if mode == "overlap" else "overlap"
-        excluded = _overlaps if other == "overlap" else _covers
+        excluded = _covers if mode == "overlap" else _overlaps
         return not any(excluded(p, action, True) for p in statement.actions)
     return any(test(p, action, True) for p in statement.actions)
 
 
-def _resource_applies(statement: Statement, resource: str, mode: Literal["overlap", "cover"]) -> bool:
-    test = _overlaps if mode == "overlap" else _covers
+def _resource_pattern(text: str, context: Context | None, mode: Mode) -> Pattern | None:
+    """A Resource/NotResource pattern with its policy variables substituted from `context`. A variable whose
+    key the context does not mention stands for any value when the question is whether the statement may
+    reach the resource ("overlap"), and for no value when it is whether it surely does ("cover")."""
+    try:
+        return pattern(text, context=context)
+    except _Unknown:
+        if mode == "cover":
+            return None
+        resolved = pattern(_VARIABLE.sub("*", text), context={}, variables=False)
+        return resolved
+
+
+_VARIABLE = re.compile(r"\$\{(?![*?$]\})[^}]*\}")
+
+
+def _unresolved(text: str, context: Context) -> bool:
+    """Whether a resource pattern names a policy variable the request has no value for."""
+    try:
+        return pattern(text, context=context) is None
+    except _Unknown:
+        return False
+
+
+def _pattern_relation(text: str, requested: str, context: Context | None, mode: Mode) -> bool:
+    """Whether the resource pattern `text` overlaps (mode "overlap") or covers ("cover") the requested ARN."""
+    found = _resource_pattern(text, context, mode)
+    if found is None:
+        return False
+    overlaps, covers = _relation(found, _glob_pattern(requested, False))
+    return overlaps if mode == "overlap" else covers
+
+
+def _resource_applies(statement: Statement, resource: str, mode: Mode, context: Context | None = None) -> bool:
     if statement.not_resource:
-        excluded = _covers if mode == "overlap" else _overlaps
-        return not any(excluded(p, resource, False) for p in statement.resources)
-    return any(test(p, resource, False) for p in statement.resources)
+        other: Mode = "cover" if mode == "overlap" else "overlap"
+        if context is not None and statement.denies and any(_unresolved(p, context) for p in statement.resources):
+            return False  # a Deny whose NotResource names a variable the request lacks: not relied on
+        return not any(_pattern_relation(p, resource, context, other) for p in statement.resources)
+    return any(_pattern_relation(p, resource, context, mode) for p in statement.resources)
 
 
 # -- conditions by value ------------------------------------------------------------------------
 
-ContextValue = str | Sequence[str] | None
-Context = Mapping[str, ContextValue]
+_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[Tt ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+                   r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?)?$")
 
 
-def _value_test(test: str, pattern: str, value: str) -> bool:
-    if test in ("stringequals", "stringnotequals", "arnequals", "arnnotequals", "bool"):
-        if test.startswith("arn"):
-            return _matches(pattern, value, ignore_case=False)  # ArnEquals also takes wildcards
-        return pattern.lower() == value.lower() if test == "bool" else pattern == value
-    if test in ("stringequalsignorecase", "stringnotequalsignorecase"):
-        return pattern.lower() == value.lower()
-    if test in ("stringlike", "stringnotlike", "arnlike", "arnnotlike"):
-        return _matches(pattern, value, ignore_case=False)
-    if test.startswith("numeric"):
-        try:
-            a, b = float(value), float(pattern)
-        except ValueError:
-            return False
-        return {"numericequals": a == b, "numericnotequals": a == b, "numericlessthan": a < b,
-                "numericlessthanequals": a <= b, "numericgreaterthan": a > b,
-                "numericgreaterthanequals": a >= b}.get(test, False)
-    if test.startswith("date"):
-        a_s, b_s = value, pattern
-        return {"dateequals": a_s == b_s, "datenotequals": a_s == b_s, "datelessthan": a_s < b_s,
-                "datelessthanequals": a_s <= b_s, "dategreaterthan": a_s > b_s,
-                "dategreaterthanequals": a_s >= b_s}.get(test, False)
+def parse_date(value: str) -> float | None:
+    """Seconds since the epoch of a policy or request date: ISO 8601 (a day, a time with or without seconds,
+    fractions and a zone; no zone is UTC) or epoch seconds. None when it is neither."""
+    text = value.strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return float(text)
+    found = _DATE.match(text)
+    if not found:
+        return None
+    zone = found.group("zone") or "+00:00"
+    zone = "+00:00" if zone in ("Z", "z") else zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
+    moment = f"{found.group('date')}T{found.group('time') or '00:00:00'}{zone}"
+    try:
+        return datetime.fromisoformat(moment).timestamp()
+    except ValueError:
+        return None
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value.strip())
+    except ValueError:
+        return None
+
+
+_ORDER = {"equals": lambda a, b: a == b, "notequals": lambda a, b: a == b, "lessthan": lambda a, b: a < b,
+          "lessthanequals": lambda a, b: a <= b, "greaterthan": lambda a, b: a > b,
+          "greaterthanequals": lambda a, b: a >= b}
+
+
+def _value_test(test: str, policy_value: str, value: str, context: Context | None) -> bool | None:
+    """Whether one request value satisfies the positive form of `test` for one policy value (StringNotEquals
+    is judged as StringEquals and negated by the caller); None when the policy value cannot be compared
+    (an unparseable number or date, a policy variable without a value). Raises _Unknown as `pattern` does."""
+    if test in ("stringequals", "stringnotequals", "stringequalsignorecase", "stringnotequalsignorecase"):
+        ignore_case = "ignorecase" in test
+        wanted = pattern(policy_value, wildcards=False, ignore_case=ignore_case, context=context)
+        return None if wanted is None else wanted == _literal_pattern(value, ignore_case)
+    if test in ("stringlike", "stringnotlike", "arnequals", "arnlike", "arnnotequals", "arnnotlike"):
+        wanted = pattern(policy_value, context=context)
+        return None if wanted is None else _relation(wanted, _literal_pattern(value, False))[0]
+    if test.startswith("numeric") or test.startswith("date"):
+        parse = _number if test.startswith("numeric") else parse_date
+        a, b = parse(value), parse(policy_value)
+        if a is None or b is None:
+            return None
+        order = test.removeprefix("numeric").removeprefix("date")
+        return bool(_ORDER[order](a, b)) if order in _ORDER else None
+    if test == "bool":
+        return policy_value.lower() == value.lower()
+    if test == "binaryequals":
+        return policy_value == value
     if test in ("ipaddress", "notipaddress"):
-        import ipaddress
-
         try:
-            return ipaddress.ip_address(value) in ipaddress.ip_network(pattern, strict=False)
+            return ipaddress.ip_address(value.strip()) in ipaddress.ip_network(policy_value.strip(), strict=False)
         except ValueError:
-            return False
-    return False
+            return None
+    return None
 
 
-def condition_holds(condition: Condition, present: Sequence[str] | None) -> bool:
-    """Whether one condition holds for a request whose context has `present` values for its key
-    (None: the key is absent)."""
+def _negated(test: str) -> bool:
+    return test in ("stringnotequals", "stringnotequalsignorecase", "stringnotlike", "numericnotequals",
+                    "datenotequals", "notipaddress", "arnnotequals", "arnnotlike")
+
+
+def _one_value_holds(condition: Condition, value: str, context: Context | None, unresolved: bool) -> bool:
+    """A single-valued test: any policy value matches; negated, no policy value matches. A policy value that
+    cannot be compared (unparseable, or a policy variable the request has no value for) matches nothing; a
+    negated test with one is judged `unresolved` (the caller's choice: the reading that grants more)."""
+    results = [_value_test(condition.test, v, value, context) for v in condition.values]
+    if _negated(condition.test):
+        if any(r is None for r in results):
+            return unresolved and not any(results)
+        return not any(results)
+    return any(r is True for r in results)
+
+
+def condition_holds(condition: Condition, present: Sequence[str] | str | None, context: Context | None = None,
+                    *, unresolved: bool = False) -> bool:
+    """Whether one condition holds for a request whose context has `present` for its key (None: the key is
+    absent; a string: one value; a list: a multi-valued key). `context` supplies policy variables; a
+    variable whose key it does not mention raises _Unknown."""
     test = condition.test
     if test == "null":
-        absent = not present
+        absent = present is None
         return any((v.lower() == "true") == absent for v in condition.values)
-    if not present:
-        if condition.if_exists or condition.qualifier == "ForAllValues":
+    if present is None:
+        if condition.qualifier == "ForAllValues" or condition.if_exists:
             return True
-        return condition.negated and condition.qualifier != "ForAnyValue"
-    negated = condition.negated and not test.startswith(("numeric", "date"))
-    if test in ("numericnotequals", "datenotequals"):
-        negated = True
-
-    def one(value: str) -> bool:
-        hit = any(_value_test(test, pattern, value) for pattern in condition.values)
-        return not hit if negated else hit
-
-    if condition.qualifier == "ForAllValues":
-        return all(one(v) for v in present)
-    return any(one(v) for v in present) if not negated or condition.qualifier == "ForAnyValue" \
-        else all(one(v) for v in present)
+        return _negated(test) and condition.qualifier != "ForAnyValue"
+    if condition.qualifier in ("ForAllValues", "ForAnyValue"):
+        values = [present] if isinstance(present, str) else list(present)
+        results = (_one_value_holds(condition, v, context, unresolved) for v in values)
+        return all(results) if condition.qualifier == "ForAllValues" else any(results)
+    if not isinstance(present, str):
+        # A single-valued operator on a multi-valued key: no match (AWS asks for ForAnyValue/ForAllValues;
+        # the oracle and IAM's policy validator read it as failing).
+        return False
+    return _one_value_holds(condition, present, context, unresolved)
 
 
-def _context_values(context: Context, key: str) -> tuple[bool, Sequence[str] | None]:
-    """(known, values) of a key in a caller's context (keys compared case-insensitively)."""
+def _context_lookup(context: Context, key: str) -> tuple[bool, list[str], bool]:
+    """(known, values, multi-valued) of a key in a caller's context (keys compared case-insensitively)."""
     for name, value in context.items():
         if name.lower() == key:
             if value is None:
-                return True, None
-            return True, [value] if isinstance(value, str) else list(value)
-    return False, None
+                return True, [], False
+            if isinstance(value, str):
+                return True, [value], False
+            return True, [str(v) for v in value], True
+    return False, [], False
+
+
+def _context_values(context: Context, key: str) -> tuple[bool, Sequence[str] | str | None]:
+    """(known, value) of a key in a caller's context: None when absent, a string for one value, a list for a
+    multi-valued key."""
+    known, values, multi = _context_lookup(context, key)
+    if not known or (not values and not multi):
+        return known, None
+    return True, values if multi else values[0]
 
 
 # -- identity side: decisions -------------------------------------------------------------------
@@ -367,14 +597,24 @@ class Decision:
         return self.effect == "allow"
 
 
-def _decide(conditions: Iterable[Condition], context: Context) -> tuple[bool, tuple[Condition, ...]]:
-    """(possible, remaining): False when a known condition fails; otherwise the undecided ones."""
+def _decide(conditions: Iterable[Condition], context: Context, allows: bool = True
+            ) -> tuple[bool, tuple[Condition, ...]]:
+    """(possible, remaining): False when a known condition fails; otherwise the undecided ones (those whose
+    key, or the key of a policy variable in their values, the context does not mention). All conditions of
+    a statement must hold (AND across operators and keys). A negated test against a policy variable the
+    request has no value for holds in an Allow and fails in a Deny (`allows`): more access, never less."""
     remaining = []
     for condition in conditions:
         known, present = _context_values(context, condition.key)
         if not known:
             remaining.append(condition)
-        elif not condition_holds(condition, present):
+            continue
+        try:
+            holds = condition_holds(condition, present, context, unresolved=allows)
+        except _Unknown:
+            remaining.append(condition)
+            continue
+        if not holds:
             return False, ()
     return True, tuple(remaining)
 
@@ -385,14 +625,15 @@ def _evaluate_one(found: list[Statement], action: str, resource: str, context: C
     maybe_denying: list[Grant] = []
     for statement in found:
         if statement.allows and _action_applies(statement, action, "overlap") \
-                and _resource_applies(statement, resource, "overlap"):
+                and _resource_applies(statement, resource, "overlap", context):
             possible, remaining = _decide(statement.conditions, context)
             if possible:
                 allowing.append(Grant(statement, remaining))
         elif statement.denies and _action_applies(statement, action, "overlap") \
-                and _resource_applies(statement, resource, "overlap"):
-            possible, remaining = _decide(statement.conditions, context)
-            covers = _action_applies(statement, action, "cover") and _resource_applies(statement, resource, "cover")
+                and _resource_applies(statement, resource, "overlap", context):
+            possible, remaining = _decide(statement.conditions, context, allows=False)
+            covers = _action_applies(statement, action, "cover") \
+                and _resource_applies(statement, resource, "cover", context)
             if possible and not remaining and covers:
                 denying.append(statement)
             elif possible:
@@ -416,10 +657,12 @@ def evaluate(documents: Any, action: str, resource: str = "*", *, boundary: Any 
     """
     context = context or {}
     decision = _evaluate_one(_all_statements(documents), action, resource, context)
-    if boundary is None or decision.effect != "allow":
+    if boundary is None or decision.effect == "explicit_deny":
         return decision
     bounded = _evaluate_one(statements(boundary), action, resource, context)
-    if bounded.effect == "explicit_deny":
+    if bounded.effect != "explicit_deny" and decision.effect != "allow":
+        return decision
+    if bounded.effect == "explicit_deny":  # a Deny in any policy that applies denies, allowed or not
         return Decision("explicit_deny", decision.allowing, bounded.denying, decision.conditional_denies,
                         "the permissions boundary denies it")
     if bounded.effect == "implicit_deny":
@@ -452,9 +695,13 @@ _EVERYTHING = ("arn:aws:s3:::bucket/key", "arn:aws:iam::ACCOUNT:role/x", "arn:aw
 def _every_resource(statement: Statement, account_id: str | None = None, service: str | None = None) -> bool:
     """Whether a statement reaches every resource (of `service`, when given): `*`, a NotResource that
     excludes a few, or ARN patterns such as `arn:aws:*:*:*:*`, `arn:aws:s3:::*`, `arn:aws:bedrock:*:<account>:*`."""
-    if statement.not_resource:
-        return True
     account = account_id or "123456789012"
+    if statement.not_resource:
+        # Every resource but the few it names: everything only when it names none of the probes below (a
+        # NotResource of `*`, of every role or of every S3 object reaches far less than everything).
+        probes = [r.replace("ACCOUNT", account) for r in _EVERYTHING] if service is None else \
+            [f"arn:aws:{service}:us-east-1:{account}:thing/x", f"arn:aws:{service}:::thing/x"]
+        return not any(resource_matches(p, probe) for p in statement.resources for probe in probes)
     if service is None:
         probes = [r.replace("ACCOUNT", account) for r in _EVERYTHING]
     else:
@@ -630,8 +877,13 @@ def guardrail_denied_without(statement: Statement) -> set[str] | None:
         return None
     if not all(condition_holds(c, None) for c in conditions):
         return None
-    negated = [c for c in conditions if c.negated]
-    return {v for c in negated for v in c.values} or {"*"}
+    # A call naming guardrail g escapes the Deny when one of its conditions fails for g. A negated test
+    # (StringNotEquals/StringNotLike g1) fails exactly for the guardrails it names; any other test that holds
+    # without the key (StringEqualsIfExists g2, ForAllValues:...) fails for guardrails it does not name, so the
+    # Deny limited by it lets almost any guardrail through: it insists only on some guardrail ({"*"}).
+    if any(not (c.negated and c.test.startswith("string")) or c.qualifier for c in conditions):
+        return {"*"}
+    return {v for c in conditions for v in c.values} or {"*"}
 
 
 @dataclass(frozen=True)
@@ -761,14 +1013,20 @@ def _accounts_named(statement: Statement) -> tuple[list[str] | None, list[str]]:
             continue  # names the resource's account, not the caller's
         named = {account_of(v) if condition.key in ARN_KEYS else (v if ACCOUNT_ID.match(v) else "*")
                  for v in condition.values}
-        named_accounts = {a if a is not None else "?" for a in named}
         used.append(condition.key)
+        if None in named:
+            # An ARN without an account field (an S3 bucket) says nothing of the account: it narrows no
+            # account, and the other conditions (ANDed with it) still do.
+            continue
+        named_accounts = {a for a in named if a is not None}
         if allowed is None:
             allowed = named_accounts
         elif "*" in allowed:
             allowed = named_accounts if "*" not in named_accounts else allowed
         elif "*" not in named_accounts:
             allowed = allowed & named_accounts
+    if allowed is None and used:
+        allowed = {"?"}  # only source ARNs that name no account: whose they are is not said
     return (sorted(allowed) if allowed is not None else None), used
 
 
@@ -936,7 +1194,7 @@ def denies_insecure_transport(document: Any, *, resource: str) -> bool:
         if not _action_applies(statement, "s3:*", "cover") or not _resource_applies(statement, resource, "cover"):
             continue
         transport = statement.condition("aws:securetransport")
-        if transport and all(condition_holds(c, ["false"]) and not condition_holds(c, ["true"])
+        if transport and all(condition_holds(c, "false") and not condition_holds(c, "true")
                              for c in transport) and len(transport) == len(statement.conditions):
             return True
     return False

@@ -9,7 +9,21 @@ import pytest
 
 from posture.checks import _policy
 from posture.checks._policy import evaluate, guardrail_requirement, statements, who_can
-from tests.policy_corpus.cases import AGENT, CASES, GUARDRAIL, ME, MODEL, ORG, OTHER, allow, doc, eq, perm
+from tests.policy_corpus.cases import (
+    AGENT,
+    CASES,
+    GUARDRAIL,
+    ME,
+    MODEL,
+    ORG,
+    OTHER,
+    OTHER_ORG,
+    allow,
+    deny,
+    doc,
+    eq,
+    perm,
+)
 
 
 def resource_verdict(document: Any, action: str) -> str:
@@ -182,3 +196,117 @@ def test_escalation_actions_are_real_iam_actions():
     all_actions = pytest.importorskip("policy_sentry.querying.all").get_all_actions(lowercase=True)
     named = {a for actions in _policy.escalation_methods().values() for a in actions}
     assert named - set(all_actions) == set()
+
+
+# -- the six defect classes of issue 17 (each failed before the evaluator was proven against the oracle) --
+
+ALL_MODELS = "arn:aws:bedrock:*::foundation-model/*"
+
+
+def test_class1_grant_on_every_region_is_seen_for_one_region():
+    grant = doc(allow("bedrock:InvokeModel", ALL_MODELS))
+    assert evaluate(grant, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*").allowed
+    one_region = doc(allow("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*"))
+    assert evaluate(one_region, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/anthropic.x").allowed
+    assert evaluate(doc(allow("bedrock:InvokeModel", "arn:aws:bedrock:us-*::foundation-model/*")),
+                    "bedrock:InvokeModel", "arn:aws:bedrock:*-east-1::foundation-model/anthropic.*").allowed
+    assert not evaluate(doc(allow("bedrock:InvokeModel", "arn:aws:bedrock:eu-*::foundation-model/*")),
+                        "bedrock:InvokeModel", "arn:aws:bedrock:us-*::foundation-model/*").allowed
+
+
+def test_class1_deny_on_every_region_covers_one_region():
+    policies = doc(allow("bedrock:*"), deny("bedrock:InvokeModel", ALL_MODELS))
+    decision = evaluate(policies, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*")
+    assert decision.effect == "explicit_deny"
+
+
+def test_class2_source_account_and_bucket_source_arn_are_anded():
+    both = {"StringEquals": {"aws:SourceAccount": OTHER}, "ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket"}}
+    [service] = who_can(perm({"Service": "bedrock.amazonaws.com"}, both), "lambda:InvokeFunction", account_id=ME)
+    assert service.outside_account and not service.this_account and service.account == OTHER
+    [anyone] = who_can(perm("*", both), "lambda:InvokeFunction", account_id=ME)
+    assert (anyone.kind, anyone.account, anyone.outside_account) == ("account", OTHER, True)
+
+
+def test_class2_bucket_source_arn_alone_names_no_account():
+    [access] = who_can(perm({"Service": "bedrock.amazonaws.com"}, eq("aws:SourceArn", "arn:aws:s3:::bucket",
+                                                                      "ArnLike")),
+                       "lambda:InvokeFunction", account_id=ME)
+    assert access.outside_account and not access.this_account
+
+
+def test_class3_variables_are_substituted_in_resources():
+    home = doc(allow("s3:GetObject", "arn:aws:s3:::data/home/${aws:username}/*"))
+    assert evaluate(home, "s3:GetObject", "arn:aws:s3:::data/home/alice/x", context={"aws:username": "alice"}).allowed
+    assert not evaluate(home, "s3:GetObject", "arn:aws:s3:::data/home/bob/x",
+                        context={"aws:username": "alice"}).allowed
+    assert not evaluate(home, "s3:GetObject", "arn:aws:s3:::data/home/alice/x", context={"aws:username": None}).allowed
+    roles = doc(allow("iam:PassRole", "arn:aws:iam::${aws:PrincipalAccount}:role/*"))
+    assert evaluate(roles, "iam:PassRole", f"arn:aws:iam::{ME}:role/r", context={"aws:PrincipalAccount": ME}).allowed
+    assert not evaluate(roles, "iam:PassRole", f"arn:aws:iam::{OTHER}:role/r",
+                        context={"aws:PrincipalAccount": ME}).allowed
+
+
+def test_class3_variables_are_substituted_in_conditions():
+    same_org = doc(allow("s3:GetObject", Condition=eq("aws:ResourceOrgID", "${aws:PrincipalOrgID}")))
+    assert evaluate(same_org, "s3:GetObject", "arn:aws:s3:::b/k",
+                    context={"aws:ResourceOrgID": ORG, "aws:PrincipalOrgID": ORG}).allowed
+    assert not evaluate(same_org, "s3:GetObject", "arn:aws:s3:::b/k",
+                        context={"aws:ResourceOrgID": OTHER_ORG, "aws:PrincipalOrgID": ORG}).allowed
+    [grant] = evaluate(same_org, "s3:GetObject", "arn:aws:s3:::b/k", context={"aws:ResourceOrgID": ORG}).allowing
+    assert grant.remaining  # the variable's key is not known: the condition stays undecided
+
+
+def test_class3_escapes_are_literal_characters():
+    star = doc(allow("s3:GetObject", "arn:aws:s3:::b/${*}"))
+    assert evaluate(star, "s3:GetObject", "arn:aws:s3:::b/*").allowed
+    assert not evaluate(star, "s3:GetObject", "arn:aws:s3:::b/x").allowed
+    assert not evaluate(doc(allow("s3:GetObject", "arn:aws:s3:::b/a${?}")), "s3:GetObject", "arn:aws:s3:::b/ab").allowed
+    dollar = doc(allow("s3:GetObject", Condition=eq("aws:PrincipalTag/t", "${$}x")))
+    assert evaluate(dollar, "s3:GetObject", "arn:aws:s3:::b/k", context={"aws:PrincipalTag/t": "$x"}).allowed
+
+
+@pytest.mark.parametrize(("operator", "policy", "request_value", "holds"), [
+    ("DateEquals", "2024-06-01T12:00:00Z", "2024-06-01T14:00:00+02:00", True),  # one instant, two zones
+    ("DateGreaterThan", "2024-06-01T12:30:00Z", "2024-06-01T14:00:00+02:00", False),  # string order says True
+    ("DateGreaterThan", "2024-06-01T12:00:00Z", "2024-06-01T12:00:00.500Z", True),  # fractional seconds
+    ("DateEquals", "2024-06-01T12:00:00.000Z", "2024-06-01T12:00:00Z", True),
+    ("DateLessThan", "1800000000", "2024-06-01T12:00:00Z", True),  # epoch seconds against ISO 8601
+    ("DateGreaterThan", "2024-06-01T00:00:00Z", "1717243200", True),
+    ("DateLessThan", "2024-06-02", "2024-06-01T23:59:59Z", True),  # a day is its midnight, UTC
+    ("DateLessThan", "tomorrow", "2024-06-01T12:00:00Z", False),  # not a date: no match
+])
+def test_class4_dates_compare_as_instants(operator, policy, request_value, holds):
+    policies = doc(allow("s3:GetObject", Condition=eq("aws:CurrentTime", policy, operator)))
+    decision = evaluate(policies, "s3:GetObject", "arn:aws:s3:::b/k", context={"aws:CurrentTime": request_value})
+    assert decision.allowed is holds
+
+
+def test_class5_deny_limited_by_a_second_guardrail_condition_enforces_no_named_guardrail():
+    limited = {"Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": "*",
+               "Condition": {"StringNotEquals": {"bedrock:GuardrailIdentifier": GUARDRAIL},
+                             "StringEqualsIfExists": {"bedrock:GuardrailIdentifier": f"{GUARDRAIL}-other"}}}
+    # A call naming a third guardrail escapes the Deny (the second condition fails): it insists on none by name.
+    assert _policy.guardrail_denied_without(statements(doc(limited))[0]) == {"*"}
+    access = _policy.guardrail_access(doc(allow("bedrock:*"), limited))
+    assert not access.unguarded and access.enforced_by_deny == {"*"}
+
+
+def test_class5_deny_limited_by_another_key_enforces_nothing():
+    limited = {"Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": "*",
+               "Condition": {"StringNotEquals": {"bedrock:GuardrailIdentifier": GUARDRAIL},
+                             "StringEquals": {"aws:RequestedRegion": "us-east-1"}}}
+    access = _policy.guardrail_access(doc(allow("bedrock:*"), limited))
+    assert access.unguarded and access.enforced_by_deny is None
+
+
+@pytest.mark.parametrize("excluded", ["*", "arn:aws:*", "arn:aws:iam::*:role/*", ["arn:aws:s3:::*", "arn:aws:kms:*"]])
+def test_class6_not_resource_is_not_every_resource(excluded):
+    statement = {"Effect": "Allow", "Action": "*", "NotResource": excluded}
+    assert not _policy.grants_admin(doc(statement), account_id=ME)
+    assert not _policy.service_wildcards(doc(statement), account_id=ME)
+
+
+def test_class6_not_resource_of_one_bucket_is_still_administrator():
+    statement = {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secret-bucket/*"}
+    assert _policy.grants_admin(doc(statement), account_id=ME)  # all but a few: reported as administrator
