@@ -7,7 +7,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family
-from posture.checks import _scope, s3
+from posture.checks import _scope_reads
+from posture.checks._read import backup, s3
 
 check = Family(
     service="backup",
@@ -26,24 +27,6 @@ CONDITION_TESTS: dict[str, Callable[[str | None, str], bool]] = {
     "StringLike": lambda value, want: value is not None and fnmatchcase(value, want),
     "StringNotLike": lambda value, want: value is None or not fnmatchcase(value, want),
 }
-
-
-def backup_plans(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("backup", "list_backup_plans").get("BackupPlansList", []))
-
-
-def selections(ctx: CheckContext, plan_id: str) -> list[dict[str, Any]]:
-    """The resource selections of a backup plan, in full."""
-    summaries = ctx.paginate("backup", "list_backup_selections", BackupPlanId=plan_id).get("BackupSelectionsList", [])
-    return [
-        dict(ctx.call("backup", "get_backup_selection", BackupPlanId=plan_id,
-                      SelectionId=s["SelectionId"]).get("BackupSelection", {}))
-        for s in summaries
-    ]
-
-
-def vaults(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("backup", "list_backup_vaults").get("BackupVaultList", []))
 
 
 def _tag_value(tags: dict[str, str], key: str) -> str | None:
@@ -70,13 +53,11 @@ def selects(selection: dict[str, Any], arn: str, tags: dict[str, str]) -> bool:
     return True
 
 
-def covering_plans(ctx: CheckContext, arn: str, tags: dict[str, str]) -> list[str]:
-    """Names of the region's backup plans with a selection that picks the resource."""
-    return [
-        str(plan.get("BackupPlanName") or plan["BackupPlanId"])
-        for plan in backup_plans(ctx)
-        if any(selects(s, arn, tags) for s in selections(ctx, plan["BackupPlanId"]))
-    ]
+def covering_plans(plans: list[tuple[dict[str, Any], list[dict[str, Any]]]], arn: str,
+                   tags: dict[str, str]) -> list[str]:
+    """Names of the backup plans (each with its selections) with a selection that picks the resource."""
+    return [str(plan.get("BackupPlanName") or plan["BackupPlanId"]) for plan, chosen in plans
+            if any(selects(s, arn, tags) for s in chosen)]
 
 
 @check(
@@ -94,17 +75,18 @@ def covering_plans(ctx: CheckContext, arn: str, tags: dict[str, str]) -> list[st
     "[\"arn:aws:s3:::<bucket>\"]}'` (S3 backups need versioning on).",
     severity="medium",
     maps=["LLM08:2025", "AML.T0020", "AML.T0059", "A.7.2", "Art. 15"],
-    permissions=[*s3.DISCOVERY_PERMISSIONS, "backup:ListBackupPlans", "backup:ListBackupSelections",
-                 "backup:GetBackupSelection"],
+    reads=[_scope_reads.AI_BUCKETS, backup.PLAN, backup.SELECTION],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
+    for bucket in _scope_reads.ai_buckets(ctx, s3.bucket_tags):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             if region not in ctx.regions or not ctx.offers("backup", region):
                 ctx.skip()  # backup plans protect resources of their own region, and that one is not scanned
                 continue
-            plans = covering_plans(ctx.in_region(region), bucket.arn, s3.bucket_tags(ctx, bucket.name))
+            tags = s3.bucket_tags(ctx, bucket.name)
+            plans = covering_plans(backup.plan_selections(ctx.in_region(region)), bucket.arn, tags)
             evidence: dict[str, EvidenceValue] = {"backup_plans": plans, "ai_data_because": bucket.why}
             if plans:
                 ctx.passed(f"backed up by {', '.join(plans)}", evidence)
@@ -127,10 +109,10 @@ def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
     resource_type="AwsBackupBackupVault",
     severity="medium",
     maps=["A.6.2.6"],
-    permissions=["backup:ListBackupVaults"],
+    reads=[backup.LIST_VAULTS],
 )
 def vault_lock_enabled(ctx: CheckContext) -> None:
-    for vault in vaults(ctx):
+    for vault in backup.vaults(ctx):
         with ctx.resource(vault["BackupVaultName"], arn=vault.get("BackupVaultArn")):
             evidence = {"min_retention_days": vault.get("MinRetentionDays"),
                         "max_retention_days": vault.get("MaxRetentionDays")}

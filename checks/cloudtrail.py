@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
-from posture.checks import _agents, _scope, bedrock_agent, bedrock_agentcore, iam, s3
+from posture.checks import _agents, _scope, _scope_reads, bedrock_agent, bedrock_agentcore, iam
+from posture.checks._read import cloudtrail, read_ahead, s3
+from posture.checks._read.cloudtrail import event_selectors, logging_trails_covering, lookup_events, trail_status
 
 check = Family(
     service="cloudtrail",
@@ -18,17 +20,6 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html",
     maps=["A.6.2.8"],
 )
-
-
-def trails(ctx: CheckContext) -> list[dict[str, Any]]:
-    """Every trail that logs this account, including multi-region trails homed elsewhere."""
-    return list(ctx.call("cloudtrail", "describe_trails", includeShadowTrails=True).get("trailList", []))
-
-
-def trail_status(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
-    home = trail.get("HomeRegion")
-    reader = ctx.in_region(home) if home in ctx.regions and home != ctx.region else ctx
-    return reader.call("cloudtrail", "get_trail_status", Name=trail["TrailARN"])
 
 
 @check(
@@ -47,13 +38,13 @@ def trail_status(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
     boundaries=["organizational", "application"],
     maps=["DE.CM-03", "PR.PS-04", "LLM06:2025", "LLM08", "LLM10", "CloudTrail.1", "CloudTrail.4", "AML.M0024",
         "AML.T0012", "AML.T0040", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4"],
-    permissions=["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+    reads=[cloudtrail.TRAIL],
 )
 def multi_region_trail_logging(ctx: CheckContext) -> None:
     with ctx.account_resource():
         gaps: dict[str, list[str]] = {}  # by trail ARN: two trails may share a name across regions or accounts
         unverified: dict[str, str] = {}  # organization trails of another account whose state this one cannot read
-        for trail in trails(ctx):
+        for trail in cloudtrail.trails(ctx):
             arn = trail["TrailARN"]
             missing = trail_shortfalls(trail)
             if missing:
@@ -153,34 +144,18 @@ READ, WRITE = "read", "write"
 BOTH = frozenset({READ, WRITE})
 S3_OBJECT = "AWS::S3::Object"
 BEDROCK_AGENT_ALIAS, BEDROCK_KNOWLEDGE_BASE = "AWS::Bedrock::AgentAlias", "AWS::Bedrock::KnowledgeBase"
-TRAIL_PERMISSIONS = ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors")
 
 
 def all_trails(ctx: CheckContext) -> list[dict[str, Any]]:
     """Every trail seen from any scanned region (single-region trails are listed only in their own);
     a region whose trails cannot be read is one ERROR there, and the others' trails are judged."""
-    listed, gaps = ctx.each_region("cloudtrail", "CloudTrail trails", trails)
+    listed, gaps = ctx.each_region("cloudtrail", "CloudTrail trails", cloudtrail.trails)
     ctx.report_region_gaps(gaps)
     found: dict[str, dict[str, Any]] = {}
     for region in sorted(listed):
         for trail in listed[region]:
             found.setdefault(trail["TrailARN"], trail)
     return [found[arn] for arn in sorted(found)]
-
-
-def trails_covering(ctx: CheckContext, region: str) -> list[dict[str, Any]]:
-    """The trails that record events of `region`: multi-region ones and those homed there."""
-    listed = trails(ctx.in_region(region)) if region in ctx.regions else trails(ctx)
-    return [t for t in listed if t.get("IsMultiRegionTrail") or t.get("HomeRegion") == region]
-
-
-def _home(ctx: CheckContext, trail: dict[str, Any]) -> CheckContext:
-    home = trail.get("HomeRegion")
-    return ctx.in_region(home) if home in ctx.regions and home != ctx.region else ctx
-
-
-def event_selectors(ctx: CheckContext, trail: dict[str, Any]) -> dict[str, Any]:
-    return _home(ctx, trail).call("cloudtrail", "get_event_selectors", TrailName=trail["TrailARN"])
 
 
 def _arn_matches(fields: dict[str, dict[str, list[str]]], arn_prefix: str) -> bool:
@@ -239,10 +214,6 @@ def data_event_coverage(ctx: CheckContext, trail: dict[str, Any], resource_type:
     return frozenset(covered)
 
 
-def logging_trails_covering(ctx: CheckContext, region: str) -> list[dict[str, Any]]:
-    return [t for t in trails_covering(ctx, region) if trail_status(ctx, t).get("IsLogging")]
-
-
 @check(
     id="cloudtrail.trail_logs_kms_encrypted",
     title="CloudTrail trails encrypt their logs with a KMS key",
@@ -257,7 +228,7 @@ def logging_trails_covering(ctx: CheckContext, region: str) -> list[dict[str, An
     resource_type="AwsCloudTrailTrail",
     severity="medium",
     maps=["PR.DS-01", "PR.PS-04", "LLM02:2025", "LLM06", "CloudTrail.2", "AML.M0012", "AML.T0036", "MEASURE 2.7"],
-    permissions=["cloudtrail:DescribeTrails"],
+    reads=[cloudtrail.DESCRIBE_TRAILS],
 )
 def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
     for trail in all_trails(ctx):
@@ -283,7 +254,7 @@ def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
     boundaries=["organizational"],
     maps=["DE.AE-02", "DE.CM-03", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "CloudTrail.5", "AML.M0024",
         "AML.T0012", "MANAGE 4.1", "MEASURE 2.4"],
-    permissions=["cloudtrail:DescribeTrails"],
+    reads=[cloudtrail.DESCRIBE_TRAILS],
 )
 def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     for trail in all_trails(ctx):
@@ -314,10 +285,11 @@ def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "S3.22", "S3.23",
         "AML.M0024", "AML.M0025", "AML.T0020", "AML.T0035", "AML.T0070", "MANAGE 4.1", "MEASURE 2.4", "A.7.5",
         "Art. 10"],
-    permissions=[*s3.DISCOVERY_PERMISSIONS, *TRAIL_PERMISSIONS],
+    reads=[_scope_reads.AI_BUCKETS, cloudtrail.TRAIL],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
+    for bucket in _scope_reads.ai_buckets(ctx):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             covered: dict[str, set[str]] = {READ: set(), WRITE: set()}
@@ -353,7 +325,8 @@ def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
     boundaries=["application", "organizational"],
     maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM06", "LLM06:2025", "LLM08", "AML.M0024", "AML.T0051",
         "AML.T0053", "AML.T0085", "AML.T0085.000", "MANAGE 4.1", "MEASURE 2.4", "ASI10", "Art. 12"],
-    permissions=[*TRAIL_PERMISSIONS, "bedrock:ListAgents", "bedrock:ListKnowledgeBases"],
+    reads=[cloudtrail.TRAIL],
+    permissions=["bedrock:ListAgents", "bedrock:ListKnowledgeBases"],
 )
 def bedrock_data_events_logged(ctx: CheckContext) -> None:
     if not ctx.offers("bedrock-agent", ctx.region):
@@ -390,22 +363,21 @@ def bedrock_data_events_logged(ctx: CheckContext) -> None:
     resource_type="AwsS3Bucket",
     severity="high",
     maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM06", "CloudTrail.6", "AML.M0005", "AML.T0036", "MEASURE 2.7"],
-    permissions=["cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLocation",
-                 "s3:GetBucketPublicAccessBlock",
-                 "s3:GetBucketPolicyStatus", "s3:GetBucketAcl"],
+    reads=[cloudtrail.DESCRIBE_TRAILS, s3.LIST_BUCKETS, s3.LOCATION, s3.PUBLIC_ACCESS_BLOCK, s3.POLICY_STATUS, s3.ACL],
 )
 def trail_bucket_not_public(ctx: CheckContext) -> None:
     own = {b["Name"] for b in s3.buckets(ctx)}
     names = sorted({t["S3BucketName"] for t in all_trails(ctx) if t.get("S3BucketName") in own})
+    read_ahead(ctx, names, s3.bucket_region, s3.public_access_block)
     for name in names:
         with ctx.resource(name, arn=f"arn:{ctx.partition}:s3:::{name}", region=s3.bucket_region(ctx, name)):
-            block = bucket_public_access_block(ctx, name)
+            block = s3.public_access_block(ctx, name)
             evidence: dict[str, Any] = {"block_public_access": all(block.get(k) for k in BLOCK_KEYS)}
             if evidence["block_public_access"]:
                 ctx.passed("Block Public Access is on for the bucket", evidence)
                 continue
-            evidence["public_policy"] = bucket_policy_public(ctx, name)
-            evidence["public_acl_grants"] = public_acl_grants(ctx, name)
+            evidence["public_policy"] = s3.policy_is_public(ctx, name)
+            evidence["public_acl_grants"] = public_acl_grants(s3.acl_grants(ctx, name))
             if evidence["public_policy"] or evidence["public_acl_grants"]:
                 ctx.failed("the log bucket is public", evidence)
             else:
@@ -417,27 +389,8 @@ EVERYONE = ("http://acs.amazonaws.com/groups/global/AllUsers",
             "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 
 
-def bucket_public_access_block(ctx: CheckContext, name: str) -> dict[str, Any]:
-    try:
-        answer = ctx.call("s3", "get_public_access_block", Bucket=name)
-    except AwsReadError as exc:
-        if exc.code == "NoSuchPublicAccessBlockConfiguration":
-            return {}
-        raise
-    return dict(answer.get("PublicAccessBlockConfiguration", {}))
-
-
-def bucket_policy_public(ctx: CheckContext, name: str) -> bool:
-    try:
-        return bool(ctx.call("s3", "get_bucket_policy_status", Bucket=name)["PolicyStatus"].get("IsPublic"))
-    except AwsReadError as exc:
-        if exc.code == "NoSuchBucketPolicy":
-            return False
-        raise
-
-
-def public_acl_grants(ctx: CheckContext, name: str) -> list[str]:
-    grants = ctx.call("s3", "get_bucket_acl", Bucket=name).get("Grants", [])
+def public_acl_grants(grants: list[dict[str, Any]]) -> list[str]:
+    """The permissions a bucket ACL grants to everyone (all users, or every authenticated AWS user)."""
     return sorted({g["Permission"] for g in grants if g.get("Grantee", {}).get("URI") in EVERYONE})
 
 
@@ -468,7 +421,8 @@ AGENTCORE_RUNTIME, AGENTCORE_GATEWAY = "AWS::BedrockAgentCore::Runtime", "AWS::B
     boundaries=["application", "organizational"],
     maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM06", "LLM06:2025", "LLM08", "AML.M0024", "AML.T0051",
         "AML.T0053", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.6", "ASI02", "ASI10", "Art. 12", "Art. 19"],
-    permissions=[*TRAIL_PERMISSIONS, "bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListGateways"],
+    reads=[cloudtrail.TRAIL],
+    permissions=["bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListGateways"],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/enabling-cloudtrail-data-event-logging.html",
 )
 def agentcore_data_events(ctx: CheckContext) -> None:
@@ -498,8 +452,6 @@ MODEL_ACCESS_EVENTS = frozenset({
 })
 BEDROCK_KEY_EVENT = "CreateServiceSpecificCredential"  # a Bedrock API key (IAM, service bedrock.amazonaws.com)
 INVOCATION_EVENTS = frozenset({"InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream"})
-LOOKUP_PAGES = 5  # LookupEvents answers 50 events a page and allows 2 calls a second: keep the scan bounded
-LOOKUP_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -569,24 +521,6 @@ def llmjacking_indicators_of(events: list[dict[str, Any]], ai_roles: set[str] | 
     return found
 
 
-def lookup_events(ctx: CheckContext, attribute: str, value: str, start: datetime, end: datetime
-                  ) -> tuple[list[dict[str, Any]], bool]:
-    """Up to LOOKUP_PAGES pages of events with `attribute` = `value`, and whether more were left unread."""
-    events: list[dict[str, Any]] = []
-    token: str | None = None
-    for _ in range(LOOKUP_PAGES):
-        params: dict[str, Any] = {"LookupAttributes": [{"AttributeKey": attribute, "AttributeValue": value}],
-                                  "StartTime": start, "EndTime": end, "MaxResults": LOOKUP_PAGE_SIZE}
-        if token:
-            params["NextToken"] = token
-        page = ctx.call("cloudtrail", "lookup_events", **params)
-        events += page.get("Events", [])
-        token = page.get("NextToken")
-        if not token:
-            return events, False
-    return events, True
-
-
 @check(
     id="cloudtrail.llmjacking_indicators",
     title="No LLMjacking indicators in the recent CloudTrail event history",
@@ -609,7 +543,8 @@ def lookup_events(ctx: CheckContext, attribute: str, value: str, start: datetime
     boundaries=["model", "organizational"],
     maps=["DE.AE-02", "DE.CM-03", "DE.CM-09", "LLM04", "LLM10", "LLM10:2025", "AML.M0024", "AML.T0012", "AML.T0034",
         "AML.T0040", "MANAGE 4.1", "MEASURE 2.4", "MEASURE 2.7", "A.6.2.6", "Art. 12", "Art. 15"],
-    permissions=["cloudtrail:LookupEvents", *iam.AI_ROLE_PERMISSIONS],
+    reads=[cloudtrail.LOOKUP_EVENTS],
+    permissions=list(iam.AI_ROLE_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html",
 )
 def llmjacking_indicators(ctx: CheckContext) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _agents, _policy, _scope
+from posture.checks import _policy, _scope, _scope_reads
+from posture.checks._read import ec2
+from posture.checks._read.ec2 import subnets as subnets  # re-export until the importers move
+from posture.checks._read.ec2 import vpc_endpoints as vpc_endpoints  # re-export until the importers move
+from posture.checks._read.ec2 import vpcs as vpcs  # re-export until the importers move
 
 check = Family(
     service="ec2",
@@ -13,51 +17,12 @@ check = Family(
     resource_type="AwsEc2Vpc",
     boundaries=["application"],
     service_docs="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html",
+    reads=[_scope_reads.AI_VPCS],  # every check judges the AI VPCs
+    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
 )
 
-# Everything `_scope.ai_vpcs` reads: checks scoped to AI VPCs declare these.
-AI_VPC_PERMISSIONS = (
-    "ec2:DescribeVpcs", "ec2:DescribeSubnets",
-    "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance", "sagemaker:ListTrainingJobs",
-    "sagemaker:DescribeTrainingJob", "sagemaker:ListModels", "sagemaker:DescribeModel",
-    "sagemaker:ListDomains", "sagemaker:DescribeDomain",
-    "lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS,
-)
 # Interface endpoint services an AI workload talks to (suffix after com.amazonaws.<region>.).
 AI_ENDPOINT_SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "sagemaker.runtime", "bedrock", "bedrock-agent")
-
-
-def vpcs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("ec2", "describe_vpcs").get("Vpcs", []))
-
-
-def subnets(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("ec2", "describe_subnets").get("Subnets", []))
-
-
-def vpc_endpoints(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("ec2", "describe_vpc_endpoints").get("VpcEndpoints", []))
-
-
-def flow_logs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("ec2", "describe_flow_logs").get("FlowLogs", []))
-
-
-def endpoint_service(ctx: CheckContext, endpoint: dict[str, Any]) -> str | None:
-    """The service suffix of an endpoint in this region (`bedrock-runtime`), None for another region's."""
-    name = str(endpoint.get("ServiceName", ""))
-    for prefix in (f"com.amazonaws.{ctx.region}.", f"cn.com.amazonaws.{ctx.region}."):
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return None
-
-
-def interface_endpoint(ctx: CheckContext, vpc_id: str, service_suffix: str) -> dict[str, Any] | None:
-    for endpoint in vpc_endpoints(ctx):
-        if (endpoint.get("VpcId") == vpc_id and endpoint_service(ctx, endpoint) == service_suffix
-                and endpoint.get("VpcEndpointType") == "Interface"):
-            return endpoint
-    return None
 
 
 def grants_everything(policy: Any) -> bool:
@@ -71,7 +36,7 @@ def grants_everything(policy: Any) -> bool:
 def _judge_endpoint(ctx: CheckContext, service_suffix: str) -> None:
     for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
-            endpoint = interface_endpoint(ctx, vpc_id, service_suffix)
+            endpoint = ec2.interface_endpoint(ctx, vpc_id, service_suffix)
             evidence = {"ai_workload_because": why}
             if endpoint and endpoint.get("State", "").lower() == "available":
                 ctx.passed(f"interface endpoint {endpoint['VpcEndpointId']} serves {service_suffix}",
@@ -82,16 +47,7 @@ def _judge_endpoint(ctx: CheckContext, service_suffix: str) -> None:
                 ctx.failed(f"no interface endpoint for {service_suffix}", evidence)
 
 
-ENDPOINT_META: dict[str, Any] = dict(
-    service="ec2",
-    scope="regional",
-    resource_type="AwsEc2Vpc",
-    severity="medium",
-    boundaries=["application"],
-    csf=["PR.IR-01", "PR.DS-02"],
-    owasp_llm=["LLM06", "LLM02:2025"],
-    permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
-)
+ENDPOINT_META: dict[str, Any] = dict(severity="medium", reads=[ec2.VPC_ENDPOINT])
 
 
 def _endpoint_remediation(suffix: str) -> str:
@@ -171,12 +127,12 @@ def ai_vpc_sagemaker_runtime_endpoint(ctx: CheckContext) -> None:
     boundaries=["application", "model"],
     maps=["PR.AA-05", "PR.IR-01", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0012", "AML.T0024",
         "AML.T0034", "AML.T0040", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeVpcEndpoints"],
+    reads=[ec2.VPC_ENDPOINT],
 )
 def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     chosen = _scope.judged(ctx, _scope.ai_vpcs(ctx))
-    for endpoint in vpc_endpoints(ctx):
-        service = endpoint_service(ctx, endpoint)
+    for endpoint in ec2.vpc_endpoints(ctx):
+        service = ec2.endpoint_service(ctx, endpoint)
         if endpoint.get("VpcId") not in chosen or service not in AI_ENDPOINT_SERVICES:
             continue
         endpoint_id = endpoint["VpcEndpointId"]
@@ -201,12 +157,12 @@ def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM02:2025", "LLM06", "LLM10", "EC2.6", "AML.T0025", "AML.T0072", "MANAGE 4.1",
         "MEASURE 2.4", "A.6.2.8"],
-    permissions=[*AI_VPC_PERMISSIONS, "ec2:DescribeFlowLogs"],
+    reads=[ec2.FLOW_LOG],
 )
 def ai_vpc_flow_logs_enabled(ctx: CheckContext) -> None:
     for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
-            logs = [f for f in flow_logs(ctx) if f.get("ResourceId") == vpc_id]
+            logs = [f for f in ec2.flow_logs(ctx) if f.get("ResourceId") == vpc_id]
             active = [f["FlowLogId"] for f in logs if f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"]
             evidence: dict[str, Any] = {"ai_workload_because": why}
             if active:

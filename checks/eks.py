@@ -9,8 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _scope
-from posture.checks.ec2 import AI_VPC_PERMISSIONS
+from posture.checks import _scope, _scope_reads
+from posture.checks._read.eks import cluster as cluster  # re-export until the importers move
+from posture.checks._read.eks import cluster_names as cluster_names  # re-export until the importers move
+from posture.checks._read.eks import (  # re-export until the importers move
+    hyperpod_eks_cluster_arns as hyperpod_eks_cluster_arns,
+)
 
 check = Family(
     service="eks",
@@ -21,29 +25,8 @@ check = Family(
         "AML.T0048.004", "MANAGE 4.1", "MEASURE 2.7", "A.6.2.6", "A.6.2.8", "Art. 12", "Art. 15"],
 )
 
-HYPERPOD_PERMISSIONS = ("sagemaker:ListClusters", "sagemaker:DescribeCluster")
-AI_CLUSTER_PERMISSIONS = ("eks:ListClusters", "eks:DescribeCluster", *HYPERPOD_PERMISSIONS, *AI_VPC_PERMISSIONS)
 # Control-plane log types an investigation of a cluster needs: who called the API server, and as whom.
 REQUIRED_LOG_TYPES = ("audit", "authenticator")
-
-
-def cluster_names(ctx: CheckContext) -> list[str]:
-    return list(ctx.paginate("eks", "list_clusters").get("clusters", []))
-
-
-def cluster(ctx: CheckContext, name: str) -> dict[str, Any]:
-    return dict(ctx.call("eks", "describe_cluster", name=name)["cluster"])
-
-
-def hyperpod_eks_cluster_arns(ctx: CheckContext) -> list[str]:
-    """The EKS clusters that this region's SageMaker HyperPod clusters are orchestrated by."""
-    found = []
-    for summary in ctx.paginate("sagemaker", "list_clusters").get("ClusterSummaries", []):
-        detail = ctx.call("sagemaker", "describe_cluster", ClusterName=summary["ClusterName"])
-        arn = ((detail.get("Orchestrator") or {}).get("Eks") or {}).get("ClusterArn")
-        if arn:
-            found.append(str(arn))
-    return found
 
 
 def enabled_log_types(detail: dict[str, Any]) -> list[str]:
@@ -76,11 +59,12 @@ def missing_log_types(detail: dict[str, Any], required: tuple[str, ...] = REQUIR
     remediation="`aws eks update-cluster-config --name <cluster> --logging "
     "'{\"clusterLogging\":[{\"types\":[\"audit\",\"authenticator\"],\"enabled\":true}]}'`.",
     severity="medium",
-    permissions=list(AI_CLUSTER_PERMISSIONS),
+    reads=[_scope_reads.AI_EKS_CLUSTERS],
+    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
     docs_url="https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
 )
 def control_plane_audit_logs(ctx: CheckContext) -> None:
-    for detail, why in _scope.judged(ctx, _scope.ai_eks_clusters(ctx)):
+    for detail, why in _scope.judged(ctx, _scope_reads.ai_eks_clusters(ctx)):
         name = str(detail.get("name"))
         with ctx.resource(name, arn=detail.get("arn") or ctx.arn("eks", f"cluster/{name}")):
             missing = missing_log_types(detail)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Family
-from posture.checks import _scope
-from posture.checks.ec2 import AI_VPC_PERMISSIONS
-from posture.checks.s3 import DISCOVERY_PERMISSIONS as AI_BUCKET_PERMISSIONS
-from posture.checks.s3 import bucket_region
+from posture.checks import _scope, _scope_reads
+from posture.checks._read import ec2, guardduty, s3
 
 check = Family(
     service="guardduty",
@@ -18,12 +16,6 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/guardduty/latest/ug/security.html",
     maps=["DE.CM-09", "MEASURE 2.7", "A.6.2.6"],
 )
-
-
-def detectors(ctx: CheckContext) -> list[dict[str, Any]]:
-    """(detector id, detector) for each GuardDuty detector in the region."""
-    ids = ctx.paginate("guardduty", "list_detectors").get("DetectorIds", [])
-    return [{"DetectorId": i, **ctx.call("guardduty", "get_detector", DetectorId=i)} for i in ids]
 
 
 NOT_OFFERED = "NOT_OFFERED"
@@ -57,11 +49,11 @@ def _detector_arn(ctx: CheckContext, detector_id: str) -> str:
     boundaries=["data", "organizational"],
     maps=["DE.CM-01", "LLM03", "LLM04:2025", "LLM10", "GuardDuty.1", "AML.T0012", "AML.T0025", "AML.T0034",
         "MANAGE 4.1", "MEASURE 3.1"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    reads=[guardduty.DETECTOR],
 )
 def detector_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
-        found = detectors(ctx)
+        found = guardduty.detectors(ctx)
         enabled = [d["DetectorId"] for d in found if d.get("Status") == "ENABLED"]
         if enabled:
             ctx.passed(f"detector {enabled[0]} is enabled", {"detector_id": enabled[0]})
@@ -84,7 +76,7 @@ def detector_enabled(ctx: CheckContext) -> None:
     severity="high",
     maps=["LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "GuardDuty.10", "AML.T0012", "AML.T0020", "AML.T0025",
         "AML.T0036", "MANAGE 4.1"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    reads=[guardduty.DETECTOR],
 )
 def s3_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "S3_DATA_EVENTS", "S3 Protection")
@@ -92,7 +84,7 @@ def s3_protection_enabled(ctx: CheckContext) -> None:
 
 def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
     """PASS per enabled detector with `feature` on; no detector at all is one account-level FAIL."""
-    found = detectors(ctx)
+    found = guardduty.detectors(ctx)
     if not found:
         with ctx.account_resource():
             ctx.failed(f"GuardDuty is not enabled in this region, so {label} is off")
@@ -127,7 +119,7 @@ def judge_feature(ctx: CheckContext, feature: str, label: str) -> None:
     boundaries=["data", "model"],
     maps=["LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "GuardDuty.8", "AML.T0011.000", "AML.T0011.001",
         "AML.T0018.002", "MANAGE 4.1"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    reads=[guardduty.DETECTOR],
 )
 def malware_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "EBS_MALWARE_PROTECTION", "Malware Protection for EC2")
@@ -146,7 +138,7 @@ def malware_protection_enabled(ctx: CheckContext) -> None:
     severity="medium",
     maps=["LLM03", "LLM04:2025", "LLM06", "LLM08:2025", "GuardDuty.9", "AML.T0012", "AML.T0036", "AML.T0085.000",
         "MANAGE 4.1"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    reads=[guardduty.DETECTOR],
 )
 def rds_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "RDS_LOGIN_EVENTS", "RDS Protection")
@@ -165,7 +157,7 @@ def rds_protection_enabled(ctx: CheckContext) -> None:
     severity="medium",
     boundaries=["data", "model"],
     maps=["LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "GuardDuty.5", "AML.T0012", "AML.T0105", "MANAGE 4.1"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    reads=[guardduty.DETECTOR],
 )
 def eks_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "EKS_AUDIT_LOGS", "EKS Audit Log Monitoring")
@@ -187,7 +179,7 @@ def eks_protection_enabled(ctx: CheckContext) -> None:
     boundaries=["data", "application"],
     maps=["LLM02:2025", "LLM06:2025", "LLM07", "LLM08", "GuardDuty.6", "AML.T0025", "AML.T0072", "AML.T0086",
         "MANAGE 4.1"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector"],
+    reads=[guardduty.DETECTOR],
 )
 def lambda_protection_enabled(ctx: CheckContext) -> None:
     judge_feature(ctx, "LAMBDA_NETWORK_LOGS", "Lambda Protection")
@@ -233,16 +225,6 @@ def judge_runtime_monitoring(detector: dict[str, Any], needs: dict[str, list[str
     return "PASS", "Runtime Monitoring covers the AI workloads with a managed agent", evidence
 
 
-def instances_in(ctx: CheckContext, vpc_ids: list[str]) -> list[dict[str, Any]]:
-    """Running or pending EC2 instances in the VPCs."""
-    if not vpc_ids:
-        return []
-    answer = ctx.paginate("ec2", "describe_instances", Filters=[
-        {"Name": "vpc-id", "Values": sorted(vpc_ids)},
-        {"Name": "instance-state-name", "Values": ["pending", "running"]}])
-    return [i for r in answer.get("Reservations", []) for i in r.get("Instances", [])]
-
-
 def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
     """Agent-management configuration -> the AI workloads of the region that need it: EKS clusters that
     run AI workloads, and EC2 instances in AI VPCs. AgentCore runtimes and SageMaker's own instances are
@@ -254,7 +236,7 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
         gaps.append(_scope.Gap(key, f"AI workloads from {what}", (service,), ctx.region, exc.reason))
 
     try:
-        clusters = _scope.ai_eks_clusters(ctx)
+        clusters = _scope_reads.ai_eks_clusters(ctx)
         gaps += clusters.gaps
         for detail, _why in clusters.found:
             needs.setdefault(EKS_AGENT, []).append(f"eks:{detail.get('name')}")
@@ -263,7 +245,7 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
     try:
         vpcs = _scope.ai_vpcs(ctx)
         gaps += vpcs.gaps
-        for instance in instances_in(ctx, list(vpcs.found)):
+        for instance in ec2.instances_in(ctx, list(vpcs.found)):
             needs.setdefault(EC2_AGENT, []).append(f"ec2:{instance['InstanceId']}")
     except AwsReadError as exc:
         gap("ec2-instances", "EC2 instances in AI VPCs", "ec2", exc)
@@ -293,16 +275,15 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
     boundaries=["model", "application"],
     maps=["DE.CM-01", "LLM03:2025", "LLM05", "LLM10", "LLM10:2025", "GuardDuty.11", "GuardDuty.13", "GuardDuty.7",
         "AML.M0024", "AML.T0025", "AML.T0048.004", "AML.T0072", "AML.T0105", "MANAGE 4.1", "Art. 15"],
-    permissions=["guardduty:ListDetectors", "guardduty:GetDetector", "eks:ListClusters", "eks:DescribeCluster",
-                 "sagemaker:ListClusters", "sagemaker:DescribeCluster", "ec2:DescribeInstances",
-                 *AI_VPC_PERMISSIONS],
+    reads=[guardduty.DETECTOR, _scope_reads.AI_EKS_CLUSTERS, ec2.DESCRIBE_INSTANCES],
+    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html",
 )
 def runtime_monitoring_ai_workloads(ctx: CheckContext) -> None:
     needs = ai_runtime_needs(ctx)
     if not needs:
         return  # no AI workload GuardDuty's agent could watch runs here
-    found = detectors(ctx)
+    found = guardduty.detectors(ctx)
     if not found:
         with ctx.account_resource():
             ctx.failed("GuardDuty is not enabled in this region, where AI workloads run",
@@ -315,14 +296,6 @@ def runtime_monitoring_ai_workloads(ctx: CheckContext) -> None:
 
 
 # -- Malware Protection for S3 on AI buckets --------------------------------------------------------
-def malware_protection_plans(ctx: CheckContext) -> list[dict[str, Any]]:
-    """The region's Malware Protection for S3 plans, each in full."""
-    ids = [p["MalwareProtectionPlanId"] for p in
-           ctx.paginate("guardduty", "list_malware_protection_plans").get("MalwareProtectionPlans", [])]
-    return [{"MalwareProtectionPlanId": i, **ctx.call("guardduty", "get_malware_protection_plan",
-                                                      MalwareProtectionPlanId=i)} for i in ids]
-
-
 def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, str, dict[str, Any]]:
     """(protected, why, evidence): an ACTIVE plan that scans the whole bucket protects it."""
     mine = [p for p in plans if ((p.get("ProtectedResource") or {}).get("S3Bucket") or {}).get("BucketName") == bucket]
@@ -363,13 +336,13 @@ def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, 
     severity="medium",
     maps=["PR.DS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.M0016", "AML.T0010.003", "AML.T0011.000",
         "AML.T0018.002", "AML.T0020", "MANAGE 2.4", "A.7.4", "Art. 10", "Art. 15"],
-    permissions=["guardduty:ListMalwareProtectionPlans", "guardduty:GetMalwareProtectionPlan",
-                 *AI_BUCKET_PERMISSIONS],
+    reads=[_scope_reads.AI_BUCKETS, guardduty.MALWARE_PLAN],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/gdu-malware-protection-s3.html",
 )
 def malware_protection_s3_ai_buckets(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        region = bucket_region(ctx, bucket.name)
+    for bucket in _scope_reads.ai_buckets(ctx):
+        region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             evidence: dict[str, Any] = {"ai_data_because": bucket.why}
             if region not in ctx.regions:
@@ -378,7 +351,8 @@ def malware_protection_s3_ai_buckets(ctx: CheckContext) -> None:
             if not ctx.offers("guardduty", region):
                 ctx.error(f"GuardDuty is not offered in {region}", evidence)
                 continue
-            protected, why, found = judge_bucket_plans(bucket.name, malware_protection_plans(ctx.in_region(region)))
+            plans = guardduty.malware_protection_plans(ctx.in_region(region))
+            protected, why, found = judge_bucket_plans(bucket.name, plans)
             if protected:
                 ctx.passed(why, {**evidence, **found})
             else:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family
-from posture.checks import _agents, _scope
+from posture.api import CheckContext, Family
+from posture.checks import _scope, _scope_reads
+from posture.checks._read import logs, read_ahead
+from posture.checks._read.logs import log_group as log_group  # re-export until the importers move
+from posture.checks._read.logs import log_groups as log_groups  # re-export until the importers move
 
 check = Family(
     service="logs",
@@ -19,18 +22,9 @@ check = Family(
     boundaries=["data"],
     service_docs="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/security.html",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "MEASURE 2.10", "A.6.2.8"],
+    reads=[_scope_reads.AI_LOG_GROUPS],  # every check judges the AI log groups
+    permissions=list(_scope_reads.AI_LOG_GROUP_SOURCE_ACTIONS),
 )
-
-DISCOVERY_PERMISSIONS = ("logs:DescribeLogGroups", "bedrock:GetModelInvocationLoggingConfiguration",
-                         *_agents.AGENT_TOOL_PERMISSIONS)
-
-
-def log_groups(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("logs", "describe_log_groups").get("logGroups", []))
-
-
-def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
-    return next((g for g in log_groups(ctx) if g.get("logGroupName") == name), None)
 
 
 @check(
@@ -46,7 +40,6 @@ def log_group(ctx: CheckContext, name: str) -> dict[str, Any] | None:
     "must allow logs.<region>.amazonaws.com).",
     severity="medium",
     maps=["AML.M0012", "AML.T0025", "AML.T0036", "MEASURE 2.7", "Art. 15"],
-    permissions=list(DISCOVERY_PERMISSIONS),
 )
 def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
     for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
@@ -72,7 +65,6 @@ def ai_log_group_kms_encrypted(ctx: CheckContext) -> None:
     remediation="`aws logs put-retention-policy --log-group-name <name> --retention-in-days <days>`.",
     severity="low",
     maps=["PR.PS-04", "AML.M0024", "AML.T0024", "AML.T0051", "MANAGE 4.3", "Art. 12"],
-    permissions=list(DISCOVERY_PERMISSIONS),
 )
 def ai_log_group_retention_set(ctx: CheckContext) -> None:
     for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
@@ -86,26 +78,6 @@ def ai_log_group_retention_set(ctx: CheckContext) -> None:
 
 
 # -- data protection ------------------------------------------------------------------------------
-DATA_PROTECTION = "DATA_PROTECTION_POLICY"
-
-
-def data_protection_policy(ctx: CheckContext, name: str) -> Any | None:
-    """The log group's own data-protection policy document; None when it has none."""
-    try:
-        answer = ctx.call("logs", "get_data_protection_policy", logGroupIdentifier=name)
-    except AwsReadError as exc:
-        if exc.code == "ResourceNotFoundException":
-            return None
-        raise
-    return answer.get("policyDocument") or None
-
-
-def account_data_protection_policies(ctx: CheckContext) -> list[Any]:
-    """The account-wide data-protection policies of the region (they apply to every log group)."""
-    answer = ctx.call("logs", "describe_account_policies", policyType=DATA_PROTECTION)
-    return [p.get("policyDocument") for p in answer.get("accountPolicies", []) if p.get("policyDocument")]
-
-
 def _identifier(value: Any) -> str:
     """`arn:aws:dataprotection::aws:data-identifier/EmailAddress` -> `EmailAddress` (custom ones stay)."""
     return str(value).rsplit("/", 1)[-1]
@@ -165,18 +137,20 @@ def judge_data_protection(documents: list[Any]) -> tuple[bool, str, dict[str, An
     boundaries=["data", "model"],
     maps=["PR.DS-10", "LLM07:2025", "AML.M0012", "AML.T0024", "AML.T0036", "AML.T0057", "MANAGE 2.4", "A.7.2",
         "Art. 10", "Art. 12"],
-    permissions=[*DISCOVERY_PERMISSIONS, "logs:GetDataProtectionPolicy", "logs:DescribeAccountPolicies"],
+    reads=[logs.DATA_PROTECTION_POLICY, logs.ACCOUNT_POLICIES],
     docs_url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html",
 )
 def invocation_log_data_protection(ctx: CheckContext) -> None:
-    for group in _scope.judged(ctx, _scope.ai_log_groups(ctx)):
+    groups = _scope.judged(ctx, _scope.ai_log_groups(ctx))
+    read_ahead(ctx, [g.name for g in groups], logs.data_protection_policy)
+    for group in groups:
         with ctx.resource(group.name, arn=group.arn):
-            own = data_protection_policy(ctx, group.name)
+            own = logs.data_protection_policy(ctx, group.name)
             documents = [own] if own is not None else []
             try:
                 ok, why, evidence = judge_data_protection(documents)
                 if not ok:  # the account's policies apply too; read them only where they can change the verdict
-                    documents += account_data_protection_policies(ctx)
+                    documents += logs.account_data_protection_policies(ctx)
                     ok, why, evidence = judge_data_protection(documents)
             except (ValueError, AttributeError) as exc:
                 ctx.error(f"the data-protection policy could not be read as JSON ({type(exc).__name__})")

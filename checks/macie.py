@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from posture.api import AwsReadError, CheckContext, Family
+from posture.api import CheckContext, Family
+from posture.checks._read import macie
 
 check = Family(
     service="macie2",
@@ -13,23 +12,8 @@ check = Family(
     boundaries=["data"],
     service_docs="https://docs.aws.amazon.com/macie/latest/user/security.html",
     maps=["DE.CM-09", "ID.AM-07", "LLM02:2025", "LLM06", "AML.T0036", "AML.T0057", "MEASURE 2.10", "A.7.2"],
+    reads=[macie.SESSION],
 )
-
-
-def macie_session(ctx: CheckContext) -> dict[str, Any]:
-    """The region's Macie session ({} when Macie was never enabled there)."""
-    try:
-        return ctx.call("macie2", "get_macie_session")
-    except AwsReadError as exc:
-        # Macie answers a caller in a region where it is off with AccessDeniedException
-        # "Macie is not enabled"; any other denial is the scanner's own missing permission.
-        if exc.code == "ResourceNotFoundException" or (exc.denied and "not enabled" in exc.message.lower()):
-            return {}
-        raise
-
-
-def automated_discovery(ctx: CheckContext) -> dict[str, Any]:
-    return ctx.call("macie2", "get_automated_discovery_configuration")
 
 
 @check(
@@ -44,11 +28,10 @@ def automated_discovery(ctx: CheckContext) -> dict[str, Any]:
     "administrator for the organization).",
     severity="medium",
     maps=["LLM03", "LLM04:2025", "Macie.1"],
-    permissions=["macie2:GetMacieSession"],
 )
 def enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
-        status = macie_session(ctx).get("status")
+        status = macie.macie_session(ctx).get("status")
         if status == "ENABLED":
             ctx.passed("Macie is enabled", {"status": status})
         elif status:
@@ -68,14 +51,14 @@ def enabled(ctx: CheckContext) -> None:
     remediation="`aws macie2 update-automated-discovery-configuration --status ENABLED`.",
     severity="low",
     maps=["LLM08:2025", "Macie.2"],
-    permissions=["macie2:GetMacieSession", "macie2:GetAutomatedDiscoveryConfiguration"],
+    reads=[macie.AUTOMATED_DISCOVERY],
 )
 def automated_discovery_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
-        if macie_session(ctx).get("status") != "ENABLED":
+        if macie.macie_session(ctx).get("status") != "ENABLED":
             ctx.failed("Macie is not enabled, so automated discovery is off", {"macie_enabled": False})
             return
-        status = automated_discovery(ctx).get("status") or "DISABLED"
+        status = macie.automated_discovery(ctx).get("status") or "DISABLED"
         if status == "ENABLED":
             ctx.passed("automated sensitive data discovery is enabled", {"status": status})
         else:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _scope
-from posture.checks.ec2 import AI_VPC_PERMISSIONS
+from posture.checks import _scope, _scope_reads
+from posture.checks._read import networkfirewall
 
 check = Family(
     service="network-firewall",
@@ -20,37 +20,20 @@ check = Family(
     boundaries=["application"],
     service_docs="https://docs.aws.amazon.com/network-firewall/latest/developerguide/security.html",
     maps=["LLM02:2025", "LLM06", "AML.T0025", "AML.T0072"],
+    reads=[_scope_reads.AI_VPCS, networkfirewall.FIREWALLS_BY_VPC],  # every check judges the AI VPCs' firewalls
+    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
 )
-
-
-def firewalls_in(ctx: CheckContext, vpc_id: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("network-firewall", "list_firewalls", VpcIds=[vpc_id]).get("Firewalls", []))
-
-
-def firewall(ctx: CheckContext, arn: str) -> dict[str, Any]:
-    return dict(ctx.call("network-firewall", "describe_firewall", FirewallArn=arn).get("Firewall", {}))
-
-
-def logging_destinations(ctx: CheckContext, arn: str) -> list[dict[str, Any]]:
-    answer = ctx.call("network-firewall", "describe_logging_configuration", FirewallArn=arn)
-    return list((answer.get("LoggingConfiguration") or {}).get("LogDestinationConfigs", []))
-
-
-def firewall_policy(ctx: CheckContext, arn: str) -> dict[str, Any]:
-    answer = ctx.call("network-firewall", "describe_firewall_policy", FirewallPolicyArn=arn)
-    return dict(answer.get("FirewallPolicy") or {})
 
 
 def ai_firewalls(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     """(firewall summary, VPC id) for each firewall deployed in a VPC that runs AI workloads."""
     found: dict[str, tuple[dict[str, Any], str]] = {}
-    for vpc_id in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx))):
-        for summary in firewalls_in(ctx, vpc_id):
+    chosen = _scope.judged(ctx, _scope.ai_vpcs(ctx))
+    deployed = networkfirewall.firewalls_by_vpc(ctx) if chosen else {}
+    for vpc_id in sorted(chosen):
+        for summary in deployed.get(vpc_id, []):
             found.setdefault(summary["FirewallArn"], (summary, vpc_id))
     return list(found.values())
-
-
-COMMON: dict[str, Any] = dict(service="network-firewall", scope="regional", boundaries=["application"])
 
 
 @check(
@@ -67,13 +50,11 @@ COMMON: dict[str, Any] = dict(service="network-firewall", scope="regional", boun
     resource_type="AwsEc2Vpc",
     severity="medium",
     maps=["DE.CM-01", "PR.IR-01", "LLM03:2025", "LLM05", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls"],
-    **COMMON,
 )
 def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
     for vpc_id, why in sorted(_scope.judged(ctx, _scope.ai_vpcs(ctx)).items()):
         with ctx.resource(vpc_id, arn=ctx.arn("ec2", f"vpc/{vpc_id}")):
-            names = [f["FirewallName"] for f in firewalls_in(ctx, vpc_id)]
+            names = [f["FirewallName"] for f in networkfirewall.firewalls_by_vpc(ctx).get(vpc_id, [])]
             evidence: dict[str, Any] = {"ai_workload_because": why}
             if names:
                 ctx.passed(f"Network Firewall {names[0]} is deployed in the VPC", {**evidence, "firewalls": names})
@@ -94,14 +75,13 @@ def ai_vpc_firewall_deployed(ctx: CheckContext) -> None:
     " (and FLOW).",
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "NetworkFirewall.2", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
-    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls",
-                 "network-firewall:DescribeLoggingConfiguration"],
-    **COMMON,
+    reads=[networkfirewall.LOGGING_CONFIGURATION],
 )
 def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
     for summary, vpc_id in ai_firewalls(ctx):
         with ctx.resource(summary["FirewallName"], arn=summary["FirewallArn"]):
-            types = sorted({str(d.get("LogType")) for d in logging_destinations(ctx, summary["FirewallArn"])})
+            destinations = networkfirewall.logging_destinations(ctx, summary["FirewallArn"])
+            types = sorted({str(d.get("LogType")) for d in destinations})
             evidence: dict[str, Any] = {"vpc_id": vpc_id, "log_types": types}
             if types:
                 ctx.passed(f"the firewall logs {', '.join(types)}", evidence)
@@ -122,15 +102,13 @@ def ai_firewall_logging_enabled(ctx: CheckContext) -> None:
     "`aws network-firewall update-firewall-policy`.",
     severity="medium",
     maps=["PR.IR-01", "LLM03:2025", "LLM05", "NetworkFirewall.3", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
-                 "network-firewall:DescribeFirewallPolicy"],
-    **COMMON,
+    reads=[networkfirewall.FIREWALL_POLICY],
 )
 def ai_firewall_policy_has_rule_groups(ctx: CheckContext) -> None:
     for summary, vpc_id in ai_firewalls(ctx):
         with ctx.resource(summary["FirewallName"], arn=summary["FirewallArn"]):
-            policy_arn = firewall(ctx, summary["FirewallArn"]).get("FirewallPolicyArn", "")
-            policy = firewall_policy(ctx, policy_arn)
+            policy_arn = networkfirewall.firewall(ctx, summary["FirewallArn"]).get("FirewallPolicyArn", "")
+            policy = networkfirewall.firewall_policy(ctx, policy_arn)
             stateless = len(policy.get("StatelessRuleGroupReferences", []))
             stateful = len(policy.get("StatefulRuleGroupReferences", []))
             evidence: dict[str, Any] = {"vpc_id": vpc_id, "firewall_policy": policy_arn,
@@ -167,16 +145,14 @@ def judge_tls_inspection(policy: dict[str, Any]) -> tuple[bool, str]:
     severity="medium",
     maps=["DE.CM-01", "PR.IR-01", "LLM03:2025", "LLM05", "AML.T0010.003", "AML.T0086", "MANAGE 2.4", "MEASURE 2.7",
         "A.4.5", "A.6.2.6", "Art. 15"],
-    permissions=[*AI_VPC_PERMISSIONS, "network-firewall:ListFirewalls", "network-firewall:DescribeFirewall",
-                 "network-firewall:DescribeFirewallPolicy"],
+    reads=[networkfirewall.FIREWALL_POLICY],
     docs_url="https://docs.aws.amazon.com/network-firewall/latest/developerguide/tls-inspection.html",
-    **COMMON,
 )
 def tls_inspection_ai_egress(ctx: CheckContext) -> None:
     for summary, vpc_id in ai_firewalls(ctx):
         with ctx.resource(summary["FirewallName"], arn=summary["FirewallArn"]):
-            policy_arn = firewall(ctx, summary["FirewallArn"]).get("FirewallPolicyArn", "")
-            inspects, why = judge_tls_inspection(firewall_policy(ctx, policy_arn))
+            policy_arn = networkfirewall.firewall(ctx, summary["FirewallArn"]).get("FirewallPolicyArn", "")
+            inspects, why = judge_tls_inspection(networkfirewall.firewall_policy(ctx, policy_arn))
             evidence: dict[str, Any] = {"vpc_id": vpc_id, "firewall_policy": policy_arn}
             if inspects:
                 ctx.passed(why, evidence)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
-from posture.checks import _policy, _scope, sagemaker
-from posture.checks._read.tags import tag_map
+from posture.api import CheckContext, EvidenceValue, Family
+from posture.checks import _policy, _scope_reads, sagemaker
+from posture.checks._read import s3
+from posture.checks._read.s3 import bucket_region as bucket_region  # re-export until the importers move
+from posture.checks._read.s3 import bucket_tags as bucket_tags  # re-export until the importers move
+from posture.checks._read.s3 import buckets as buckets  # re-export until the importers move
+from posture.checks._read.s3 import encryption_rules as encryption_rules  # re-export until the importers move
 
 check = Family(
     service="s3",
@@ -21,46 +25,6 @@ check = Family(
     boundaries=["data"],
     service_docs="https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
 )
-
-DISCOVERY_PERMISSIONS = (
-    "s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
-    "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob",
-    "sagemaker:ListModels", "sagemaker:DescribeModel",
-    "bedrock:GetModelInvocationLoggingConfiguration", "bedrock:ListCustomModels", "bedrock:GetCustomModel",
-    "bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
-)
-
-
-def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("s3", "list_buckets").get("Buckets", []))
-
-
-def bucket_tags(ctx: CheckContext, name: str) -> dict[str, str]:
-    try:
-        return tag_map(ctx.call("s3", "get_bucket_tagging", Bucket=name).get("TagSet"))
-    except AwsReadError as exc:
-        if exc.code == "NoSuchTagSet":
-            return {}
-        raise
-
-
-def bucket_region(ctx: CheckContext, name: str) -> str:
-    location = ctx.call("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
-    return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location))
-
-
-def versioning(ctx: CheckContext, name: str) -> dict[str, Any]:
-    return ctx.call("s3", "get_bucket_versioning", Bucket=name)
-
-
-def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
-    try:
-        answer = ctx.call("s3", "get_object_lock_configuration", Bucket=name)
-        return dict(answer.get("ObjectLockConfiguration", {}))
-    except AwsReadError as exc:
-        if exc.code == "ObjectLockConfigurationNotFoundError":
-            return {}
-        raise
 
 
 @check(
@@ -78,12 +42,13 @@ def object_lock(ctx: CheckContext, name: str) -> dict[str, Any]:
     maps=["PR.DS-01", "PR.DS-11", "RC.RP-03", "LLM03", "LLM04:2025", "LLM08:2025", "LLM09", "LLM09:2025", "S3.14",
         "AML.M0005", "AML.M0025", "AML.T0020", "AML.T0059", "AML.T0070", "MANAGE 2.3", "MEASURE 2.7", "A.7.4", "A.7.5",
         "Art. 10", "Art. 15"],
-    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketVersioning"],
+    reads=[_scope_reads.AI_BUCKETS, s3.VERSIONING],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            status = versioning(ctx, bucket.name).get("Status") or "never enabled"
+    for bucket in _scope_reads.ai_buckets(ctx, s3.versioning):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
+            status = s3.versioning(ctx, bucket.name).get("Status") or "never enabled"
             evidence = {"versioning": status, "ai_data_because": bucket.why}
             if status == "Enabled":
                 ctx.passed("versioning is enabled", evidence)
@@ -105,12 +70,13 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "PR.DS-11", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "S3.15", "AML.M0005", "AML.M0025",
         "AML.T0020", "AML.T0059", "AML.T0070", "MANAGE 2.3", "MEASURE 2.7", "A.7.4", "A.7.5", "Art. 10", "Art. 15"],
-    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"],
+    reads=[_scope_reads.AI_BUCKETS, s3.OBJECT_LOCK],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            protected, message, evidence = judge_object_lock(object_lock(ctx, bucket.name))
+    for bucket in _scope_reads.ai_buckets(ctx, s3.object_lock):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
+            protected, message, evidence = judge_object_lock(s3.object_lock(ctx, bucket.name))
             evidence = {**evidence, "ai_data_because": bucket.why}
             if protected:
                 ctx.passed(message, evidence)
@@ -139,54 +105,6 @@ PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPol
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
 
-def encryption_rules(ctx: CheckContext, name: str) -> list[dict[str, Any]]:
-    """The bucket's default-encryption rules ([] when none is configured)."""
-    try:
-        answer = ctx.call("s3", "get_bucket_encryption", Bucket=name)
-    except AwsReadError as exc:
-        if exc.code == "ServerSideEncryptionConfigurationNotFoundError":
-            return []
-        raise
-    return list(answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))
-
-
-def public_access_block(ctx: CheckContext, name: str) -> dict[str, bool]:
-    try:
-        answer = ctx.call("s3", "get_public_access_block", Bucket=name)
-    except AwsReadError as exc:
-        if exc.code == "NoSuchPublicAccessBlockConfiguration":
-            return {}
-        raise
-    return dict(answer.get("PublicAccessBlockConfiguration", {}))
-
-
-def account_public_access_block(ctx: CheckContext) -> dict[str, bool]:
-    """The account-wide S3 Block Public Access settings ({} when never set)."""
-    try:
-        answer = ctx.call("s3control", "get_public_access_block", AccountId=ctx.account_id)
-    except AwsReadError as exc:
-        if exc.code == "NoSuchPublicAccessBlockConfiguration":
-            return {}
-        raise
-    return dict(answer.get("PublicAccessBlockConfiguration", {}))
-
-
-def bucket_policy(ctx: CheckContext, name: str) -> Any | None:
-    """The bucket policy as S3 returns it (JSON text; `checks._policy` reads it), or None when there is none."""
-    try:
-        text = ctx.call("s3", "get_bucket_policy", Bucket=name).get("Policy")
-    except AwsReadError as exc:
-        if exc.code == "NoSuchBucketPolicy":
-            return None
-        raise
-    return text or None
-
-
-def bucket_logging(ctx: CheckContext, name: str) -> dict[str, Any]:
-    """Server access logging target ({} when logging is off)."""
-    return dict(ctx.call("s3", "get_bucket_logging", Bucket=name).get("LoggingEnabled") or {})
-
-
 def tls_only(policy: Any, name: str) -> bool:
     """Whether the bucket policy denies every principal every S3 action on the bucket's objects over plain
     HTTP (a Deny with only aws:SecureTransport false as its condition)."""
@@ -209,12 +127,13 @@ def tls_only(policy: Any, name: str) -> bool:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "LLM10", "S3.17", "AML.M0005", "AML.M0012", "AML.T0035",
         "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.7.2", "Art. 15"],
-    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetEncryptionConfiguration"],
+    reads=[_scope_reads.AI_BUCKETS, s3.ENCRYPTION],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            rules = encryption_rules(ctx, bucket.name)
+    for bucket in _scope_reads.ai_buckets(ctx, s3.encryption_rules):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
+            rules = s3.encryption_rules(ctx, bucket.name)
             defaults = [r.get("ApplyServerSideEncryptionByDefault") or {} for r in rules]
             algorithm = next((d.get("SSEAlgorithm") for d in defaults if d.get("SSEAlgorithm")), None)
             key = next((d.get("KMSMasterKeyID") for d in defaults if d.get("KMSMasterKeyID")), None)
@@ -243,15 +162,16 @@ def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "LLM10", "S3.8", "AML.M0005",
         "AML.T0020", "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "Art. 15"],
-    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPublicAccessBlock", "s3:GetAccountPublicAccessBlock"],
+    reads=[_scope_reads.AI_BUCKETS, s3.PUBLIC_ACCESS_BLOCK, s3.ACCOUNT_PUBLIC_ACCESS_BLOCK],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            own = public_access_block(ctx, bucket.name)
+    for bucket in _scope_reads.ai_buckets(ctx, s3.public_access_block):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
+            own = s3.public_access_block(ctx, bucket.name)
             # The account-wide settings matter only where the bucket's own are incomplete.
             complete = all(own.get(s) for s in PUBLIC_ACCESS_SETTINGS)
-            account = {} if complete else account_public_access_block(ctx)
+            account = {} if complete else s3.account_public_access_block(ctx)
             off = [s for s in PUBLIC_ACCESS_SETTINGS if not (own.get(s) or account.get(s))]
             evidence: dict[str, EvidenceValue] = {
                 "settings_off": off, "ai_data_because": bucket.why, "bucket_level_all_on": complete,
@@ -277,12 +197,13 @@ def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "S3.5", "AML.M0012", "AML.T0025", "AML.T0063", "MEASURE 2.7", "A.7.2",
         "Art. 15"],
-    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketPolicy"],
+    reads=[_scope_reads.AI_BUCKETS, s3.BUCKET_POLICY],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_tls_only(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            policy = bucket_policy(ctx, bucket.name)
+    for bucket in _scope_reads.ai_buckets(ctx, s3.bucket_policy):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
+            policy = s3.bucket_policy(ctx, bucket.name)
             evidence: dict[str, EvidenceValue] = {"has_bucket_policy": policy is not None,
                                                   "ai_data_because": bucket.why}
             if tls_only(policy, bucket.name):
@@ -306,12 +227,13 @@ def ai_bucket_tls_only(ctx: CheckContext) -> None:
     severity="low",
     maps=["DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "S3.9", "AML.M0024", "AML.M0025",
         "AML.T0020", "AML.T0035", "AML.T0036", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8", "A.7.5", "Art. 10"],
-    permissions=[*DISCOVERY_PERMISSIONS, "s3:GetBucketLogging"],
+    reads=[_scope_reads.AI_BUCKETS, s3.LOGGING],
+    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
 )
 def ai_bucket_access_logging(ctx: CheckContext) -> None:
-    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
-        with ctx.resource(bucket.name, arn=bucket.arn, region=bucket_region(ctx, bucket.name)):
-            target = bucket_logging(ctx, bucket.name).get("TargetBucket")
+    for bucket in _scope_reads.ai_buckets(ctx, s3.bucket_logging):
+        with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
+            target = s3.bucket_logging(ctx, bucket.name).get("TargetBucket")
             evidence = {"log_bucket": target, "ai_data_because": bucket.why}
             if target:
                 ctx.passed(f"access logs go to {target}", evidence)
@@ -335,11 +257,11 @@ def ai_bucket_access_logging(ctx: CheckContext) -> None:
     boundaries=["data", "organizational"],
     maps=["PR.DS-01", "PR.PS-01", "LLM02:2025", "LLM06", "LLM08:2025", "LLM10", "S3.1", "AML.M0005", "AML.T0020",
         "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2"],
-    permissions=["s3:GetAccountPublicAccessBlock"],
+    reads=[s3.ACCOUNT_PUBLIC_ACCESS_BLOCK],
 )
 def account_public_access_blocked(ctx: CheckContext) -> None:
     with ctx.account_resource():
-        settings = account_public_access_block(ctx)
+        settings = s3.account_public_access_block(ctx)
         off = [s for s in PUBLIC_ACCESS_SETTINGS if not settings.get(s)]
         if off:
             ctx.failed(f"account-level Block Public Access is incomplete: {', '.join(off)} off",
@@ -352,23 +274,6 @@ def account_public_access_blocked(ctx: CheckContext) -> None:
 # The default bucket SageMaker (Python SDK `Session.default_bucket()`, Studio, Canvas, JumpStart)
 # creates and writes to in each region: a name anyone can compute from the account id and region.
 SAGEMAKER_DEFAULT_BUCKET = "sagemaker-{region}-{account}"
-NO_BUCKET_CODES = frozenset({"NoSuchBucket", "404", "NotFound"})
-NOT_OURS_CODES = frozenset({"AccessDenied", "403", "Forbidden"})
-
-
-def bucket_owner_answer(ctx: CheckContext, name: str) -> str:
-    """"ours", "other" (exists, another account owns it) or "none" (no bucket has the name), from
-    GetBucketLocation with ExpectedBucketOwner = this account: S3 answers 404 for a name no bucket has
-    and 403 for a bucket another account owns, whatever that bucket's policy says."""
-    try:
-        ctx.call("s3", "get_bucket_location", Bucket=name, ExpectedBucketOwner=ctx.account_id)
-    except AwsReadError as exc:
-        if exc.code in NO_BUCKET_CODES:
-            return "none"
-        if exc.code in NOT_OURS_CODES:
-            return "other"
-        raise
-    return "ours"
 
 
 def sagemaker_used(ctx: CheckContext) -> bool:
@@ -413,8 +318,8 @@ def judge_shadow_bucket(owned: bool, answer: str, used: bool | None) -> tuple[bo
     maps=["ID.AM-08", "PR.DS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.T0010", "AML.T0020", "AML.T0025",
         "MANAGE 3.1", "MEASURE 2.7", "A.4.3", "A.7.5", "Art. 10", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html",
-    permissions=["s3:ListAllMyBuckets", "s3:GetBucketLocation", "sagemaker:ListDomains",
-                 "sagemaker:ListNotebookInstances", "sagemaker:ListTrainingJobs"],
+    reads=[s3.LIST_BUCKETS, s3.LOCATION],
+    permissions=["sagemaker:ListDomains", "sagemaker:ListNotebookInstances", "sagemaker:ListTrainingJobs"],
 )
 def shadow_buckets(ctx: CheckContext) -> None:
     for region in ctx.regions:
@@ -422,8 +327,8 @@ def shadow_buckets(ctx: CheckContext) -> None:
             continue
         name = SAGEMAKER_DEFAULT_BUCKET.format(region=region, account=ctx.account_id)
         with ctx.resource(name, arn=f"arn:{ctx.partition}:s3:::{name}", region=region):
-            owned = name in {b["Name"] for b in buckets(ctx)}  # read here: a failed list is this name's ERROR
-            answer = "ours" if owned else bucket_owner_answer(ctx, name)
+            owned = name in {b["Name"] for b in s3.buckets(ctx)}  # read here: a failed list is this name's ERROR
+            answer = "ours" if owned else s3.bucket_owner_answer(ctx, name)
             used = sagemaker_used(ctx.in_region(region)) if answer == "none" else None
             good, message = judge_shadow_bucket(owned, answer, used)
             evidence: dict[str, EvidenceValue] = {"owner": {"ours": "this account", "other": "another account",

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks._read import secretsmanager
 from posture.checks._read.tags import AI_DATA, flagged, tag_map
 
 check = Family(
@@ -28,10 +29,6 @@ MODEL_KEY = re.compile(
     r"pinecone|llm|model[-_ ]?(api|provider|key)",
     re.IGNORECASE,
 )
-
-
-def secrets(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("secretsmanager", "list_secrets").get("SecretList", []))
 
 
 def model_key_reason(secret: dict[str, Any]) -> str | None:
@@ -59,10 +56,10 @@ def model_key_reason(secret: dict[str, Any]) -> str | None:
     remediation="Write a rotation function that asks the provider for a new key, then `aws secretsmanager "
     "rotate-secret --secret-id <id> --rotation-lambda-arn <arn> --rotation-rules AutomaticallyAfterDays=30`.",
     severity="medium",
-    permissions=["secretsmanager:ListSecrets"],
+    reads=[secretsmanager.SECRET],
 )
 def model_key_rotation_enabled(ctx: CheckContext) -> None:
-    for secret in secrets(ctx):
+    for secret in secretsmanager.secrets(ctx):
         with ctx.resource(secret["Name"], arn=secret.get("ARN")):
             why = model_key_reason(secret)
             if why is None:

@@ -167,3 +167,33 @@ def test_tls_judging_reads_the_attached_configuration():
     assert judge_tls_inspection({"TLSInspectionConfigurationArn": TLS_CONFIG})[0] is True
     assert judge_tls_inspection({"TLSInspectionConfigurationArn": ""})[0] is False
     assert judge_tls_inspection({})[0] is False
+
+
+# -- reads ----------------------------------------------------------------------------------------
+class Recorder:
+    """A context that answers from a table and records every request (a read helper's plain test)."""
+
+    region = "us-east-1"
+
+    def __init__(self, answers):
+        self.answers, self.requests = answers, []
+
+    def call(self, service, operation, **params):
+        self.requests.append((operation, params))
+        return self.answers[operation](params)
+
+    paginate = call
+
+    def fan_out(self, read, items):
+        return [read(item) for item in items]
+
+
+def test_firewalls_are_listed_once_per_region_not_once_per_vpc():
+    from posture.checks._read.networkfirewall import firewalls_by_vpc
+
+    summaries = [{"FirewallName": n, "FirewallArn": f"arn:fw/{n}"} for n in ("a", "b", "c")]
+    vpcs = {"arn:fw/a": "vpc-1", "arn:fw/b": "vpc-2", "arn:fw/c": "vpc-1"}
+    ctx = Recorder({"list_firewalls": lambda _: {"Firewalls": summaries},
+                    "describe_firewall": lambda p: {"Firewall": {"VpcId": vpcs[p["FirewallArn"]]}}})
+    assert firewalls_by_vpc(ctx) == {"vpc-1": [summaries[0], summaries[2]], "vpc-2": [summaries[1]]}
+    assert [r for r in ctx.requests if r[0] == "list_firewalls"] == [("list_firewalls", {})]
