@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from posture.api import CheckContext, Family
 from posture.checks._read import accessanalyzer
-from posture.checks._read._ahead import read_ahead
+from posture.checks._read._ahead import ahead
 from posture.checks._read.accessanalyzer import active_findings, analyzers
 
 check = Family(
@@ -119,7 +119,7 @@ def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
             ctx.failed("no active external access analyzer in this region, so external access is not analysed")
         return
     types = list(AI_RESOURCE_TYPES)
-    read_ahead(ctx, lambda analyzer: active_findings(ctx, analyzer["arn"], types), external)
+    ahead(ctx, lambda analyzer: active_findings(ctx, analyzer["arn"], types), external)
     for analyzer in external:
         with ctx.resource(analyzer["name"], arn=analyzer["arn"]):
             findings = active_findings(ctx, analyzer["arn"], types)
