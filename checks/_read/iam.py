@@ -23,13 +23,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from posture.api import CheckContext, Kind, Service
+from posture.api import CheckContext, Kind, Read, Service
 
 IAM = Service("iam")
 DETAILS_FILTER = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"]
 
 
-def _details(path: str = "") -> Any:
+def _details(path: str = "") -> Read:
     """GetAccountAuthorizationDetails with every filter: the whole answer, or the list at `path`."""
     return IAM.read("GetAccountAuthorizationDetails", path=path, paginate=True, params={"Filter": DETAILS_FILTER})
 
