@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posture.api import CheckContext, Family
+from posture.checks._read import accessanalyzer
+from posture.checks._read._ahead import ahead
+from posture.checks._read.accessanalyzer import active_findings, analyzers
 
 check = Family(
     service="accessanalyzer",
@@ -13,13 +14,10 @@ check = Family(
     boundaries=["organizational"],
     service_docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/what-is-access-analyzer.html",
     maps=["ID.RA-01", "PR.AA-05", "MEASURE 2.7", "A.6.2.6"],
+    reads=[accessanalyzer.LIST_ANALYZERS],
 )
 
 EXTERNAL_ACCESS_TYPES = frozenset({"ACCOUNT", "ORGANIZATION"})
-
-
-def analyzers(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("accessanalyzer", "list_analyzers").get("analyzers", []))
 
 
 @check(
@@ -34,7 +32,6 @@ def analyzers(ctx: CheckContext) -> list[dict[str, Any]]:
     "external-access --type ACCOUNT` (ORGANIZATION from the delegated administrator).",
     severity="high",
     maps=["LLM02:2025", "LLM06", "LLM10", "IAM.28", "AML.M0005", "AML.T0035", "AML.T0036", "MANAGE 4.1"],
-    permissions=["access-analyzer:ListAnalyzers"],
 )
 def external_access_analyzer_active(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -57,13 +54,6 @@ UNUSED_ACCESS_TYPES = frozenset({"ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_A
 AI_RESOURCE_TYPES = ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::IAM::Role", "AWS::Lambda::Function")
 
 
-def active_findings(ctx: CheckContext, analyzer_arn: str) -> list[dict[str, Any]]:
-    """ACTIVE findings of one analyzer on the AI-relevant resource types."""
-    criteria = {"status": {"eq": ["ACTIVE"]}, "resourceType": {"eq": list(AI_RESOURCE_TYPES)}}
-    return list(ctx.paginate("accessanalyzer", "list_findings_v2", analyzerArn=analyzer_arn,
-                             filter=criteria).get("findings", []))
-
-
 @check(
     id="accessanalyzer.unused_access_analyzer_active",
     title="IAM Access Analyzer reports unused access",
@@ -80,7 +70,6 @@ def active_findings(ctx: CheckContext, analyzer_arn: str) -> list[dict[str, Any]
     scope="global",
     severity="medium",
     maps=["LLM06:2025", "LLM08", "AML.M0026", "AML.T0012", "MANAGE 4.1"],
-    permissions=["access-analyzer:ListAnalyzers"],
 )
 def unused_access_analyzer_active(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -121,7 +110,7 @@ def unused_access_analyzer_active(ctx: CheckContext) -> None:
     boundaries=["organizational", "data"],
     maps=["DE.CM-09", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.T0035", "AML.T0036", "AML.T0044", "A.7.2",
         "Art. 15"],
-    permissions=["access-analyzer:ListAnalyzers", "access-analyzer:ListFindings"],
+    reads=[accessanalyzer.LIST_FINDINGS],
 )
 def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
     external = [a for a in analyzers(ctx) if a.get("type") in EXTERNAL_ACCESS_TYPES and a.get("status") == "ACTIVE"]
@@ -129,9 +118,11 @@ def no_external_access_to_ai_resources(ctx: CheckContext) -> None:
         with ctx.account_resource():
             ctx.failed("no active external access analyzer in this region, so external access is not analysed")
         return
+    types = list(AI_RESOURCE_TYPES)
+    ahead(ctx, lambda analyzer: active_findings(ctx, analyzer["arn"], types), external)
     for analyzer in external:
         with ctx.resource(analyzer["name"], arn=analyzer["arn"]):
-            findings = active_findings(ctx, analyzer["arn"])
+            findings = active_findings(ctx, analyzer["arn"], types)
             resources = sorted({str(f.get("resource", "")) for f in findings})
             types = sorted({str(f.get("resourceType", "")) for f in findings})
             if findings:

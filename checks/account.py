@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from posture.api import AwsReadError, CheckContext, Family
+from posture.api import CheckContext, Family
+from posture.checks._read import account
+from posture.checks._read.account import security_contact
 
 check = Family(
     service="account",
@@ -14,17 +14,8 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/accounts/latest/reference/security.html",
     maps=["GV.RR-02", "RS.CO-02", "LLM10", "LLM10:2025", "Account.1", "AML.T0012", "AML.T0055", "GOVERN 4.3",
         "MANAGE 4.3", "A.8.4"],
+    reads=[account.ALTERNATE_CONTACT],
 )
-
-
-def security_contact(ctx: CheckContext) -> dict[str, Any] | None:
-    """The SECURITY alternate contact, or None when none was set."""
-    try:
-        return dict(ctx.call("account", "get_alternate_contact", AlternateContactType="SECURITY")["AlternateContact"])
-    except AwsReadError as exc:
-        if exc.code == "ResourceNotFoundException":
-            return None
-        raise
 
 
 @check(
@@ -39,7 +30,6 @@ def security_contact(ctx: CheckContext) -> dict[str, Any] | None:
     remediation="`aws account put-alternate-contact --alternate-contact-type SECURITY --name <team> "
     "--email-address <security@...> --phone-number <+1...> --title <title>`.",
     severity="medium",
-    permissions=["account:GetAlternateContact"],
 )
 def security_contact_configured(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -11,8 +11,12 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family
+from posture.api import CheckContext, Family
 from posture.checks import _agents, _policy, _scope
+from posture.checks._read import awslambda
+from posture.checks._read._ahead import ahead
+from posture.checks._read.awslambda import function_url, resource_policy
+from posture.checks._read.awslambda import functions as functions  # re-export until the importers move
 
 check = Family(
     service="lambda",
@@ -21,6 +25,7 @@ check = Family(
     boundaries=["application"],
     service_docs="https://docs.aws.amazon.com/lambda/latest/dg/lambda-security.html",
     maps=["MEASURE 2.7", "A.6.2.6"],
+    reads=[awslambda.LIST_FUNCTIONS],
 )
 
 # A variable whose NAME says it holds a credential.
@@ -48,32 +53,6 @@ DEPRECATED_RUNTIMES: dict[str, date] = {
     "ruby3.2": date(2026, 3, 31),
 }
 INVOKE_ACTION = "lambda:InvokeFunction"
-AGENT_TOOL_READS = ("lambda:ListFunctions", *_agents.AGENT_TOOL_PERMISSIONS)
-
-
-def functions(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("lambda", "list_functions").get("Functions", []))
-
-
-def function_url(ctx: CheckContext, name: str) -> dict[str, Any] | None:
-    """The function's URL configuration (of its unqualified version); None when it has none."""
-    try:
-        return ctx.call("lambda", "get_function_url_config", FunctionName=name)
-    except AwsReadError as exc:
-        if exc.code == "ResourceNotFoundException":
-            return None
-        raise
-
-
-def resource_policy(ctx: CheckContext, name: str, qualifier: str | None = None) -> Any | None:
-    """The resource policy (as Lambda returns it) of the function, or of one of its aliases or versions
-    (`name:qualifier`, whose policy is its own); None when there is none."""
-    try:
-        return ctx.call("lambda", "get_policy", FunctionName=f"{name}:{qualifier}" if qualifier else name)["Policy"]
-    except AwsReadError as exc:
-        if exc.code == "ResourceNotFoundException":
-            return None
-        raise
 
 
 def qualifier(arn: str) -> str | None:
@@ -131,10 +110,12 @@ def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
     boundaries=["application", "user_interface"],
     maps=["PR.AA-05", "PR.IR-01", "LLM04", "LLM06:2025", "LLM07", "LLM10:2025", "Lambda.1", "AML.M0019", "AML.T0034",
         "AML.T0040", "AML.T0049"],
-    permissions=["lambda:ListFunctions", "lambda:GetFunctionUrlConfig"],
+    reads=[awslambda.FUNCTION_URL],
 )
 def function_url_auth_required(ctx: CheckContext) -> None:
-    for function in functions(ctx):
+    listed = functions(ctx)
+    ahead(ctx, lambda function: function_url(ctx, function["FunctionName"]), listed)
+    for function in listed:
         with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
             url = function_url(ctx, function["FunctionName"])
             if url is None:
@@ -160,7 +141,6 @@ def function_url_auth_required(ctx: CheckContext) -> None:
     "runtime (or with the Parameters and Secrets Lambda extension); then rotate the exposed key.",
     severity="high",
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.T0034", "AML.T0055", "AML.T0098"],
-    permissions=["lambda:ListFunctions"],
 )
 def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     for function in functions(ctx):
@@ -193,15 +173,22 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM07", "LLM08", "Lambda.1", "AML.M0028", "AML.T0053",
         "AML.T0085.001", "ASI02", "ASI03", "Art. 15"],
-    permissions=[*AGENT_TOOL_READS, "lambda:GetPolicy"],
+    reads=[awslambda.FUNCTION_POLICY],
+    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
-    for function, agent_id in _scope.judged(ctx, _scope.agent_tools(ctx)):
+    def tool_policies(function: dict[str, Any]) -> tuple[list[str], dict[str | None, Any]]:
+        """The qualifiers agents name the tool by, and the function's own policy and that of each alias or
+        version an agent calls it through."""
+        qualifiers = tool_qualifiers(ctx)  # memoised reads; a failure is this tool's ERROR
+        named = qualifiers.get(_agents.function_arn(function["FunctionArn"]), [])
+        return named, {q: resource_policy(ctx, function["FunctionName"], q) for q in [None, *named]}
+
+    tools = _scope.judged(ctx, _scope.agent_tools(ctx))
+    ahead(ctx, lambda tool: tool_policies(tool[0]), tools)
+    for function, agent_id in tools:
         with ctx.resource(function["FunctionName"], arn=function["FunctionArn"]):
-            qualifiers = tool_qualifiers(ctx)  # memoised reads; a failure is this tool's ERROR
-            named = qualifiers.get(_agents.function_arn(function["FunctionArn"]), [])
-            # The function's own policy, and that of each alias or version an agent calls it through.
-            policies = {q: resource_policy(ctx, function["FunctionName"], q) for q in [None, *named]}
+            named, policies = tool_policies(function)
             problems = sorted({(f"{p} (via {q})" if q else p) for q, policy in policies.items()
                                for p in invoke_grants_beyond_agent(policy, ctx.account_id)})
             evidence: dict[str, Any] = {"agent_id": agent_id, "resource_policy": policies[None] is not None,
@@ -228,7 +215,6 @@ def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
     "--function-name <name> --runtime <runtime>`) after testing the code on it.",
     severity="medium",
     maps=["ID.RA-01", "PR.PS-02", "LLM03:2025", "LLM05", "Lambda.2", "AML.T0010.001", "MANAGE 3.1"],
-    permissions=["lambda:ListFunctions"],
 )
 def supported_runtime(ctx: CheckContext) -> None:
     for function in functions(ctx):

@@ -12,6 +12,19 @@ from typing import Any
 
 from posture.api import CheckContext, Family
 from posture.checks import _policy
+from posture.checks._principals import POLICY_READS, role_policies
+from posture.checks._read import cognito, iam
+from posture.checks._read._ahead import ahead
+from posture.checks._read.cognito import (
+    identity_pool,
+    identity_pool_arn,
+    identity_pool_roles,
+    identity_pools,
+    mfa_config,
+    pool_arn,
+    user_pool,
+    user_pools,
+)
 
 check = Family(
     service="cognito-idp",
@@ -21,24 +34,6 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/cognito/latest/developerguide/security.html",
     maps=["PR.AA-03", "MEASURE 2.7"],
 )
-
-
-def user_pools(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("cognito-idp", "list_user_pools", MaxResults=60).get("UserPools", []))
-
-
-def user_pool(ctx: CheckContext, pool_id: str) -> dict[str, Any]:
-    return dict(ctx.call("cognito-idp", "describe_user_pool", UserPoolId=pool_id)["UserPool"])
-
-
-def mfa_config(ctx: CheckContext, pool_id: str) -> dict[str, Any]:
-    """The pool's MFA setting and factors, from the MFA API itself (it names the factors, which
-    describe_user_pool does not)."""
-    return ctx.call("cognito-idp", "get_user_pool_mfa_config", UserPoolId=pool_id)
-
-
-def pool_arn(ctx: CheckContext, pool_id: str) -> str:
-    return ctx.arn("cognito-idp", f"userpool/{pool_id}")
 
 
 def mfa_factors(config: dict[str, Any]) -> list[str]:
@@ -67,10 +62,12 @@ def mfa_factors(config: dict[str, Any]) -> list[str]:
     "--software-token-mfa-configuration Enabled=true`.",
     severity="medium",
     maps=["LLM02:2025", "LLM06", "Cognito.5", "AML.T0012", "AML.T0052", "A.6.2.6"],
-    permissions=["cognito-idp:ListUserPools", "cognito-idp:GetUserPoolMfaConfig"],
+    reads=[cognito.LIST_USER_POOLS, cognito.USER_POOL_MFA],
 )
 def user_pool_mfa_required(ctx: CheckContext) -> None:
-    for pool in user_pools(ctx):
+    listed = user_pools(ctx)
+    ahead(ctx, lambda pool: mfa_config(ctx, pool["Id"]), listed)
+    for pool in listed:
         with ctx.resource(pool["Id"], arn=pool_arn(ctx, pool["Id"])):
             config = mfa_config(ctx, pool["Id"])
             setting = str(config.get("MfaConfiguration") or "OFF").upper()
@@ -96,10 +93,12 @@ def user_pool_mfa_required(ctx: CheckContext) -> None:
     "settings, so pass the pool's current ones too).",
     severity="medium",
     maps=["DE.CM-03", "LLM02:2025", "LLM06", "Cognito.1", "AML.T0012", "AML.T0052", "A.6.2.6"],
-    permissions=["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],
+    reads=[cognito.LIST_USER_POOLS, cognito.DESCRIBE_USER_POOL],
 )
 def user_pool_threat_protection(ctx: CheckContext) -> None:
-    for pool in user_pools(ctx):
+    listed = user_pools(ctx)
+    ahead(ctx, lambda pool: user_pool(ctx, pool["Id"]), listed)
+    for pool in listed:
         with ctx.resource(pool["Id"], arn=pool_arn(ctx, pool["Id"])):
             detail = user_pool(ctx, pool["Id"])
             mode = str((detail.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode") or "OFF").upper()
@@ -128,21 +127,6 @@ GUEST_SESSION_POLICY = [{"Effect": "Allow", "Resource": "*", "Action": [
     "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*", "translate:*", "transcribe:*",
     "rekognition:*", "mobiletargeting:*", "firehose:*", "personalize:*", "geo:*", "kms:Encrypt", "kms:Decrypt",
     "kms:ReEncryptTo", "kms:ReEncryptFrom", "kms:GenerateDataKey*"]}]
-IDENTITY_POOL_PERMISSIONS = ("cognito-identity:ListIdentityPools", "cognito-identity:DescribeIdentityPool",
-                             "cognito-identity:GetIdentityPoolRoles", "iam:GetAccountAuthorizationDetails",
-                             "iam:GetPolicy", "iam:GetPolicyVersion")
-
-
-def identity_pools(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("cognito-identity", "list_identity_pools", MaxResults=60).get("IdentityPools", []))
-
-
-def identity_pool(ctx: CheckContext, pool_id: str) -> dict[str, Any]:
-    return ctx.call("cognito-identity", "describe_identity_pool", IdentityPoolId=pool_id)
-
-
-def identity_pool_roles(ctx: CheckContext, pool_id: str) -> dict[str, str]:
-    return dict(ctx.call("cognito-identity", "get_identity_pool_roles", IdentityPoolId=pool_id).get("Roles") or {})
 
 
 def guest_ai_actions(statements: list[_policy.Statement], boundary: list[_policy.Statement] | None,
@@ -177,15 +161,19 @@ def guest_ai_actions(statements: list[_policy.Statement], boundary: list[_policy
     boundaries=["user_interface", "model"],
     maps=["PR.AA-05", "LLM04", "LLM10", "LLM10:2025", "Cognito.2", "AML.M0019", "AML.T0024.002", "AML.T0034",
         "AML.T0040", "MANAGE 2.4", "A.6.2.5", "A.9.2", "Art. 15"],
-    permissions=list(IDENTITY_POOL_PERMISSIONS),
+    reads=[cognito.IDENTITY_POOL, POLICY_READS],
     docs_url="https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html",
 )
 def identity_pool_no_guest_access(ctx: CheckContext) -> None:
-    from posture.checks import iam
+    def read(pool_id: str) -> None:
+        """The pool, and its roles where it lets guests in (what the loop below reads of it)."""
+        if identity_pool(ctx, pool_id).get("AllowUnauthenticatedIdentities") is True:
+            identity_pool_roles(ctx, pool_id)
 
-    for summary in identity_pools(ctx):
-        pool_id = summary["IdentityPoolId"]
-        with ctx.resource(pool_id, arn=ctx.arn("cognito-identity", f"identitypool/{pool_id}")):
+    listed = [summary["IdentityPoolId"] for summary in identity_pools(ctx)]
+    ahead(ctx, read, listed)
+    for pool_id in listed:
+        with ctx.resource(pool_id, arn=identity_pool_arn(ctx, pool_id)):
             pool = identity_pool(ctx, pool_id)
             if not isinstance(pool.get("AllowUnauthenticatedIdentities"), bool):  # AWS always says; unknown
                 ctx.error("DescribeIdentityPool did not say whether guest access is allowed")
@@ -208,7 +196,7 @@ def identity_pool_no_guest_access(ctx: CheckContext) -> None:
                 ctx.error("the unauthenticated role is not a role of this account, so its permissions cannot be "
                           "read", evidence)
                 continue
-            policies = iam.role_policies(home, role)
+            policies = role_policies(home, role)
             reachable = guest_ai_actions(policies.everything(), policies.boundary, classic)
             if reachable:
                 ctx.failed(f"guests can call {', '.join(reachable[:3])}", {**evidence, "guest_ai_actions": reachable})

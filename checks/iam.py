@@ -1,7 +1,8 @@
 """AWS IAM: what the roles of AI services may do, and the root user.
 
 IAM is read once, with GetAccountAuthorizationDetails (roles with their inline and
-attached policies, and every managed policy's versions). Which roles are AI roles is
+attached policies, and every managed policy's versions: checks/_read/iam.py); the policies in
+force for a principal are judged in `checks._principals`. Which roles are AI roles is
 decided in `checks._scope` (trusted by an AI service, an agent tool's execution role, or
 tagged); a source that cannot be read there is one ERROR, and the roles the others found
 are still judged.
@@ -9,14 +10,40 @@ are still judged.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family
-from posture.checks import _agents, _policy, _scope, awslambda
+from posture.api import AwsReadError, CheckContext, Family, Reads, actions_of
+from posture.checks import _agents, _policy, _scope
+from posture.checks._principals import (
+    POLICY_READS,
+    PRINCIPAL_TYPES,
+    RolePolicies,
+    admin_grants,
+    escalation_grants,
+    is_admin,
+    principal_policies,
+    role_policies,
+    wildcard_grants,
+)
+from posture.checks._principals import grants_of as grants_of  # re-export until the importers move
+from posture.checks._principals import judge_principals as judge_principals  # re-export until the importers move
+from posture.checks._principals import trusted_services as trusted_services  # re-export until the importers move
+from posture.checks._read import awslambda, iam
+from posture.checks._read._ahead import ahead
+from posture.checks._read.iam import (
+    BEDROCK_SERVICE,
+    JobPending,
+    Principal,
+    account_summary,
+    bedrock_api_keys,
+    last_accessed,
+    start_last_accessed,
+    users,
+)
+from posture.checks._read.iam import principals as principals  # re-export until the importers move
+from posture.checks._read.iam import roles as roles  # re-export until the importers move
 
 check = Family(
     service="iam",
@@ -26,139 +53,15 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
 )
 
-ADMIN_POLICY = "AdministratorAccess"
 # Privilege escalation is judged by checks._policy.escalations: cloudsplaining's method list (59 methods,
 # single actions and combinations such as iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction) plus
 # the permissions-boundary actions; iam:PassRole and sts:AssumeRole count on every role of the account.
-# AWS managed policies whose effect is known without reading them: moto loads AWS managed
-# policies only on request, and a real account may deny GetPolicyVersion on them.
-KNOWN_AWS_POLICIES: dict[str, list[dict[str, Any]]] = {
-    "AdministratorAccess": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-    "IAMFullAccess": [{"Effect": "Allow", "Action": ["iam:*", "organizations:Describe*", "organizations:List*"],
-                       "Resource": "*"}],
-    "PowerUserAccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
-                         "Resource": "*"}],
-    "AmazonS3FullAccess": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}],
-    # The statements of AmazonBedrockFullAccess (v11) that the access checks judge.
-    "AmazonBedrockFullAccess": [
-        {"Sid": "BedrockAll", "Effect": "Allow", "Action": ["bedrock:*"], "Resource": "*"},
-        {"Sid": "MarketplaceOperationsFromBedrockFor3pModels", "Effect": "Allow",
-         "Action": ["aws-marketplace:Subscribe", "aws-marketplace:ViewSubscriptions", "aws-marketplace:Unsubscribe"],
-         "Resource": "*", "Condition": {"StringEquals": {"aws:CalledViaLast": "bedrock.amazonaws.com"}}},
-    ],
-}
-BEDROCK_FULL_ACCESS = "AmazonBedrockFullAccess"
-IAM_READS = ("iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion")
-AI_ROLE_PERMISSIONS = (*IAM_READS, *awslambda.AGENT_TOOL_READS)
-
-
-@dataclass
-class RolePolicies:
-    """The documents that grant a role its permissions, by a label naming each policy."""
-
-    documents: dict[str, list[_policy.Statement]] = field(default_factory=dict)
-    unresolved: list[str] = field(default_factory=list)  # policy ARNs (attached or boundary) that could not be read
-    boundary: list[_policy.Statement] | None = None  # the permissions boundary; None: the role has none
-    boundary_name: str | None = None
-
-    def everything(self) -> list[_policy.Statement]:
-        return [s for statements in self.documents.values() for s in statements]
-
-    def denies(self) -> list[_policy.Statement]:
-        return [s for s in self.everything() if s.denies]
-
-
-# -- reading ---------------------------------------------------------------------------------
-def authorization_details(ctx: CheckContext) -> dict[str, Any]:
-    # The same filter as checks._coverage: one read serves both.
-    return ctx.paginate("iam", "get_account_authorization_details",
-                        Filter=["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"])
-
-
-def roles(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(authorization_details(ctx).get("RoleDetailList", []))
-
-
-def managed_policy_documents(ctx: CheckContext) -> dict[str, Any]:
-    """Managed policy ARN -> its default version's document, as the authorization details give them."""
-    found = {}
-    for policy in authorization_details(ctx).get("Policies", []):
-        for version in policy.get("PolicyVersionList", []):
-            if version.get("IsDefaultVersion"):
-                found[policy["Arn"]] = version.get("Document")
-    return found
-
-
-def managed_policy_document(ctx: CheckContext, arn: str) -> Any | None:
-    """A managed policy's default document: from the details, else read directly; None when it does not exist."""
-    known = managed_policy_documents(ctx)
-    if arn in known:
-        return known[arn]
-    try:
-        version = ctx.call("iam", "get_policy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        return ctx.call("iam", "get_policy_version", PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-    except AwsReadError as exc:
-        if exc.code == "NoSuchEntity":
-            return None
-        raise
-
-
-def account_summary(ctx: CheckContext) -> dict[str, int]:
-    return dict(ctx.call("iam", "get_account_summary").get("SummaryMap", {}))
-
-
-def _managed_statements(ctx: CheckContext, arn: str) -> list[_policy.Statement] | None:
-    """A managed policy's statements; the known AWS ones when unreadable; None when neither."""
-    document = managed_policy_document(ctx, arn)
-    name = arn.rsplit("/", 1)[-1]
-    if document is None and arn.split(":")[4] == "aws" and name in KNOWN_AWS_POLICIES:
-        return _policy.statements(KNOWN_AWS_POLICIES[name])
-    return None if document is None else _policy.statements(document)
-
-
-def role_policies(ctx: CheckContext, role: dict[str, Any]) -> RolePolicies:
-    found = RolePolicies()
-    _add_policies(ctx, found, role, "RolePolicyList")
-    boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-    if boundary_arn:
-        boundary = _managed_statements(ctx, boundary_arn)
-        if boundary is None:
-            found.unresolved.append(boundary_arn)
-        else:
-            found.boundary, found.boundary_name = boundary, boundary_arn.rsplit("/", 1)[-1]
-    return found
-
-
-# -- judging (plain logic over the statements, by checks._policy) ----------------------------
-def trusted_services(trust_policy: Any) -> list[str]:
-    """Service principals the trust policy lets assume the role."""
-    return _policy.trusted_services(trust_policy)
-
-
-def admin_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
-    """`label: grant` for each policy that allows every action on every resource, after Deny and boundary."""
-    return [f'{label}: Action "*" on Resource "*"' for label, statements in policies.documents.items()
-            if _policy.grants_admin(statements + policies.denies(), boundary=policies.boundary,
-                                    account_id=account_id)]
-
-
-def wildcard_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
-    """`label: pattern` for each whole-service (or NotAction) grant on every resource, after Deny and boundary."""
-    return [f"{label}: {grant}" for label, statements in policies.documents.items()
-            for grant in _policy.service_wildcards(statements + policies.denies(), boundary=policies.boundary,
-                                                   account_id=account_id)]
-
-
-def escalation_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
-    """`policies: method` for each privilege-escalation method the role's policies grant together."""
-    everything = policies.everything()
-    labels = {id(s): label for label, statements in policies.documents.items() for s in statements}
-    found = []
-    for escalation in _policy.escalations(everything, account_id=account_id, boundary=policies.boundary):
-        granting = sorted({labels[id(g.statement)] for action in escalation.actions
-                           for g in _policy.evaluate(everything, action).allowing if id(g.statement) in labels})
-        found.append(f"{','.join(granting)}: {escalation.detail}")
-    return found
+# What judging the AI roles reads: IAM's roles (checks._scope.ai_roles), the agent tools' execution roles
+# (Lambda's functions; the agents' action groups are read by checks._agents, which names them by their IAM
+# actions, AGENT_TOOL_PERMISSIONS) and the roles' policies.
+AI_ROLE_READS = Reads(iam.ROLE_DETAILS, awslambda.LIST_FUNCTIONS, POLICY_READS)
+# The same as IAM actions, for cloudtrail.llmjacking_indicators' permissions: kept until the importers move.
+AI_ROLE_PERMISSIONS = (*actions_of([AI_ROLE_READS]), *_agents.AGENT_TOOL_PERMISSIONS)
 
 
 def _judge_roles(ctx: CheckContext, problems_of: Callable[[RolePolicies, str], list[str]], passed: str,
@@ -180,7 +83,8 @@ def _judge_roles(ctx: CheckContext, problems_of: Callable[[RolePolicies, str], l
 
 
 ROLE_META: dict[str, Any] = dict(
-    service="iam", scope="global", resource_type="AwsIamRole", boundaries=["application"],
+    boundaries=["application"], reads=[AI_ROLE_READS],
+    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
 )
 
 
@@ -200,7 +104,6 @@ ROLE_META: dict[str, Any] = dict(
     severity="critical",
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.1", "AML.M0026", "AML.M0028", "AML.T0053", "AML.T0086", "AML.T0101",
         "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
-    permissions=list(AI_ROLE_PERMISSIONS),
     **ROLE_META,
 )
 def ai_role_no_admin_access(ctx: CheckContext) -> None:
@@ -222,7 +125,6 @@ def ai_role_no_admin_access(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "IAM.21", "AML.M0026", "AML.M0028", "AML.T0053", "AML.T0086",
         "AML.T0101", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
-    permissions=list(AI_ROLE_PERMISSIONS),
     **ROLE_META,
 )
 def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
@@ -247,7 +149,6 @@ def ai_role_no_service_wildcards(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-01", "PR.AA-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM07", "LLM08", "AML.M0026", "AML.M0028",
         "AML.T0053", "AML.T0086", "AML.T0101", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
-    permissions=list(AI_ROLE_PERMISSIONS),
     **ROLE_META,
 )
 def ai_role_no_privilege_escalation(ctx: CheckContext) -> None:
@@ -255,9 +156,8 @@ def ai_role_no_privilege_escalation(ctx: CheckContext) -> None:
 
 
 ROOT_META: dict[str, Any] = dict(
-    service="iam", scope="global", resource_type="AwsAccount", severity="critical",
-    boundaries=["organizational"], csf=["PR.AA-01", "PR.AA-03"], owasp_llm=["LLM10", "LLM06", "LLM02:2025"],
-    permissions=["iam:GetAccountSummary"],
+    resource_type="AwsAccount", severity="critical", boundaries=["organizational"],
+    csf=["PR.AA-01", "PR.AA-03"], owasp_llm=["LLM10", "LLM06", "LLM02:2025"], reads=[iam.ACCOUNT_SUMMARY],
 )
 
 
@@ -310,132 +210,8 @@ def root_no_access_keys(ctx: CheckContext) -> None:
 # Every role and user of the account (service-linked roles excepted: AWS's own), with the policies
 # that grant it permissions: a user's include those of its groups (a group grants nobody until a
 # user is in it, so groups are judged through their members).
-BEDROCK_SERVICE = "bedrock.amazonaws.com"
-PRINCIPAL_TYPES = {"role": "AwsIamRole", "user": "AwsIamUser"}
-PRINCIPAL_PERMISSIONS = IAM_READS
-
-
-@dataclass(frozen=True)
-class Principal:
-    kind: str  # "role" or "user"
-    name: str
-    arn: str
-    detail: dict[str, Any]
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} {self.name}"
-
-
-def principals(ctx: CheckContext) -> list[Principal]:
-    details = authorization_details(ctx)
-    found = [Principal("role", r["RoleName"], r["Arn"], r) for r in details.get("RoleDetailList", [])
-             if not str(r.get("Path", "/")).startswith("/aws-service-role/")]
-    found += [Principal("user", u["UserName"], u["Arn"], u) for u in details.get("UserDetailList", [])]
-    return found
-
-
-def users(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(authorization_details(ctx).get("UserDetailList", []))
-
-
-def _add_policies(ctx: CheckContext, found: RolePolicies, entry: dict[str, Any], inline_key: str,
-                  prefix: str = "") -> None:
-    for inline in entry.get(inline_key, []):
-        found.documents[f"{prefix}inline:{inline['PolicyName']}"] = _policy.statements(inline.get("PolicyDocument"))
-    for attached in entry.get("AttachedManagedPolicies", []):
-        arn = attached["PolicyArn"]
-        statements = _managed_statements(ctx, arn)
-        if statements is None:
-            found.unresolved.append(arn)
-        else:
-            found.documents[prefix + arn.rsplit("/", 1)[-1]] = statements
-
-
-def principal_policies(ctx: CheckContext, principal: Principal) -> RolePolicies:
-    """The policies in force for a role or user (a user's groups' policies labelled `group:<name>/...`)."""
-    if principal.kind == "role":
-        return role_policies(ctx, principal.detail)
-    found = RolePolicies()
-    _add_policies(ctx, found, principal.detail, "UserPolicyList")
-    groups = {g["GroupName"]: g for g in authorization_details(ctx).get("GroupDetailList", [])}
-    for name in principal.detail.get("GroupList", []):
-        if name in groups:
-            _add_policies(ctx, found, groups[name], "GroupPolicyList", f"group:{name}/")
-    boundary_arn = (principal.detail.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-    if boundary_arn:
-        boundary = _managed_statements(ctx, boundary_arn)
-        if boundary is None:
-            found.unresolved.append(boundary_arn)
-        else:
-            found.boundary, found.boundary_name = boundary, boundary_arn.rsplit("/", 1)[-1]
-    return found
-
-
-def _labels(policies: RolePolicies, decision: _policy.Decision) -> list[str]:
-    """`policy: conditions still applying` for each policy whose statements allow the request."""
-    labels = {id(s): label for label, statements in policies.documents.items() for s in statements}
-    found: dict[str, set[str]] = {}
-    for grant in decision.allowing:
-        label = labels.get(id(grant.statement))
-        if label is not None:
-            found.setdefault(label, set()).update(c.key for c in grant.remaining)
-    return [label + (f" (if {', '.join(sorted(keys))})" if keys else "") for label, keys in sorted(found.items())]
-
-
-def grants_of(policies: RolePolicies, action: str, resource: str = "*",
-            context: _policy.Context | None = None) -> list[str]:
-    """The policies that allow `action` on `resource` after Deny and the boundary (empty: not allowed)."""
-    decision = _policy.evaluate(policies.everything(), action, resource, boundary=policies.boundary,
-                                context=context)
-    return _labels(policies, decision) if decision.allowed else []
-
-
-def _is_admin(policies: RolePolicies, account_id: str) -> bool:
-    return bool(admin_grants(policies, account_id))
-
-
-def judge_principals(ctx: CheckContext, candidates: list[Principal],
-                      problems_of: Callable[[Principal, RolePolicies], list[str] | None],
-                      passed: str, failed: str, summary_id: str | None = None) -> None:
-    """FAIL each principal with problems, ERROR each whose policies could not all be read (and that shows
-    no problem in those that could), and one PASS on the account (resource `summary_id`, the account id by
-    default) when every principal in scope was judged clean. `problems_of` returns None for a principal out
-    of the check's scope (an administrator, ...)."""
-    clean, skipped, before = 0, 0, len(ctx.findings)
-    for principal in candidates:
-        with ctx.resource(principal.name, arn=principal.arn, type=PRINCIPAL_TYPES[principal.kind]):
-            policies = principal_policies(ctx, principal)
-            problems = problems_of(principal, policies)
-            evidence: dict[str, Any] = {"principal_type": principal.kind, "policies": sorted(policies.documents),
-                                        "permissions_boundary": policies.boundary_name}
-            if problems is None or (not problems and not policies.unresolved):
-                clean += problems is not None
-                skipped += problems is None
-                ctx.skip()  # judged clean (or out of scope): said once, on the account, below
-                continue
-            if problems:
-                ctx.failed(f"{principal.label}: {failed}", {**evidence, "grants": sorted(set(problems))[:20]})
-            else:
-                ctx.error("attached managed policies could not be read, so the principal cannot be judged",
-                          {**evidence, "unresolved_policies": policies.unresolved})
-    if len(ctx.findings) == before:  # no FAIL and no ERROR (a failed read inside a scope is one)
-        with ctx.resource(summary_id or ctx.account_id, arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
-                          type="AwsAccount"):
-            ctx.passed(passed, {"principals_judged": clean, "principals_out_of_scope": skipped})
-
-
-ACCESS_META: dict[str, Any] = dict(service="iam", scope="global", boundaries=["application", "organizational"])
-
-
 # -- long-term Bedrock API keys ----------------------------------------------------------------
 API_KEY_MAX_AGE_DAYS = 30
-
-
-def bedrock_api_keys(ctx: CheckContext, user_name: str) -> list[dict[str, Any]]:
-    """The user's service-specific credentials for Bedrock (long-term Bedrock API keys)."""
-    return list(ctx.call("iam", "list_service_specific_credentials", UserName=user_name,
-                         ServiceName=BEDROCK_SERVICE).get("ServiceSpecificCredentials", []))
 
 
 def _when(value: Any) -> datetime | None:
@@ -489,14 +265,14 @@ def judge_api_key(credential: dict[str, Any], now: datetime, max_age_days: int) 
     severity="high",
     maps=["PR.AA-01", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "IAM.3", "AML.M0019", "AML.T0012",
         "AML.T0034", "AML.T0040", "AML.T0055", "MANAGE 2.4", "MEASURE 2.7", "A.4.5", "A.6.2.6", "Art. 15"],
-    permissions=[*PRINCIPAL_PERMISSIONS, "iam:ListServiceSpecificCredentials"],
+    reads=[iam.USER],  # the users and their Bedrock API keys
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
-    **ACCESS_META,
 )
 def bedrock_long_term_api_keys(ctx: CheckContext) -> None:
     max_age = ctx.setting("bedrock_api_key_max_age_days", API_KEY_MAX_AGE_DAYS)
     now, before = datetime.now(UTC), len(ctx.findings)
     listed = users(ctx)
+    ahead(ctx, lambda user: bedrock_api_keys(ctx, user["UserName"]), listed)
     for user in listed:
         name = user["UserName"]
         try:
@@ -558,16 +334,15 @@ def api_key_grants(policies: RolePolicies, account_id: str, partition: str = "aw
     severity="medium",
     maps=["PR.AA-01", "PR.AA-05", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0012", "AML.T0034",
         "AML.T0055", "GOVERN 1.4", "MEASURE 2.7", "A.3.2", "A.6.2.6", "Art. 15"],
-    permissions=list(PRINCIPAL_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-permissions.html",
-    **ACCESS_META,
+    reads=[POLICY_READS],
 )
 def bedrock_api_key_creators(ctx: CheckContext) -> None:
     allowed = ctx.setting("bedrock_api_key_creators_allowed", [""])
 
     def problems(principal: Principal, policies: RolePolicies) -> list[str] | None:
         if any(p and _policy.resource_matches(p, principal.arn) for p in allowed) \
-                or _is_admin(policies, ctx.account_id):
+                or is_admin(policies, ctx.account_id):
             return None
         return api_key_grants(policies, ctx.account_id, ctx.partition)
 
@@ -607,13 +382,12 @@ def marketplace_grants(policies: RolePolicies) -> list[str]:
     severity="medium",
     maps=["GV.SC-07", "PR.AA-05", "LLM03:2025", "LLM05", "AML.M0019", "AML.T0010", "AML.T0010.003", "GOVERN 6.1",
         "MANAGE 3.1", "A.10.3", "A.6.2.5"],
-    permissions=list(PRINCIPAL_PERMISSIONS),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access-permissions.html",
-    **ACCESS_META,
+    reads=[POLICY_READS],
 )
 def marketplace_subscribe_any(ctx: CheckContext) -> None:
     def problems(_principal: Principal, policies: RolePolicies) -> list[str] | None:
-        return None if _is_admin(policies, ctx.account_id) else marketplace_grants(policies)
+        return None if is_admin(policies, ctx.account_id) else marketplace_grants(policies)
 
     judge_principals(ctx, principals(ctx), problems,
                       "no principal may subscribe to every Marketplace product",
@@ -653,8 +427,8 @@ def bedrock_wildcard_grants(policies: RolePolicies, account_id: str) -> list[str
     severity="medium",
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.21", "AML.M0019", "AML.T0012", "AML.T0040", "AML.T0081", "GOVERN 1.4",
         "MEASURE 2.7", "A.3.2", "A.6.2.6", "Art. 15"],
-    permissions=list(AI_ROLE_PERMISSIONS),
-    **ACCESS_META,
+    reads=[AI_ROLE_READS],
+    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
 )
 def bedrock_full_access_non_ai(ctx: CheckContext) -> None:
     ai_arns = {role["Arn"] for role, _why in _scope.judged(ctx, _scope.ai_roles(ctx))}
@@ -672,13 +446,17 @@ def bedrock_full_access_non_ai(ctx: CheckContext) -> None:
 AGENTCORE = "bedrock-agentcore-control"
 
 
+# The agents' and runtimes' reads below belong to the read modules of bedrock-agent and AgentCore (the bedrock
+# group's): they move there once those exist; until then they are made here, each list's details side by side.
 def agent_role_users(ctx: CheckContext) -> dict[str, list[str]]:
     """Role ARN -> the Bedrock agents (by agentResourceRoleArn) and AgentCore runtimes (by roleArn) of this
     region that run as it."""
     found: dict[str, list[str]] = {}
     if ctx.offers("bedrock-agent", ctx.region):
-        for agent in _agents.agents(ctx):
-            detail = ctx.call("bedrock-agent", "get_agent", agentId=agent["agentId"])["agent"]
+        listed = _agents.agents(ctx)
+        details = ctx.fan_out(lambda agent: ctx.call("bedrock-agent", "get_agent", agentId=agent["agentId"])["agent"],
+                              listed)
+        for agent, detail in zip(listed, details, strict=True):
             role = detail.get("agentResourceRoleArn")
             if role:
                 name = detail.get("agentName") or agent["agentId"]
@@ -688,10 +466,11 @@ def agent_role_users(ctx: CheckContext) -> dict[str, list[str]]:
 
 def runtime_role_users(ctx: CheckContext) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for summary in ctx.paginate(AGENTCORE, "list_agent_runtimes").get("agentRuntimes", []):
-        if summary.get("status") in ("DELETING",):
-            continue
-        detail = ctx.call(AGENTCORE, "get_agent_runtime", agentRuntimeId=summary["agentRuntimeId"])
+    listed = [s for s in ctx.paginate(AGENTCORE, "list_agent_runtimes").get("agentRuntimes", [])
+              if s.get("status") not in ("DELETING",)]
+    details = ctx.fan_out(lambda s: ctx.call(AGENTCORE, "get_agent_runtime", agentRuntimeId=s["agentRuntimeId"]),
+                          listed)
+    for summary, detail in zip(listed, details, strict=True):
         role = detail.get("roleArn")
         if role:
             name = detail.get("agentRuntimeName") or summary["agentRuntimeId"]
@@ -747,36 +526,6 @@ def agent_role_not_shared(ctx: CheckContext) -> None:
 # -- unused AI access ---------------------------------------------------------------------------
 UNUSED_DAYS = 90
 AI_NAMESPACES = ("bedrock", "sagemaker")
-POLL_ATTEMPTS = 5
-
-
-class JobPending(Exception):
-    """The last-accessed job did not complete within the bounded number of polls."""
-
-
-def start_last_accessed(ctx: CheckContext, arn: str) -> str:
-    """The id of the principal's service-level last-accessed job (started once per scan)."""
-    return str(ctx.call("iam", "generate_service_last_accessed_details", Arn=arn,
-                        Granularity="SERVICE_LEVEL")["JobId"])
-
-
-def last_accessed(ctx: CheckContext, arn: str, attempts: int = POLL_ATTEMPTS) -> dict[str, Any]:
-    """The service-level last-accessed report of a principal: one generation job, polled at most `attempts`
-    times (each poll asks for one fewer item, so the memoised reads stay distinct requests). A job still
-    running after that raises JobPending; a FAILED job raises it too, with IAM's reason."""
-    job = start_last_accessed(ctx, arn)
-    for attempt in range(attempts):
-        answer = ctx.call("iam", "get_service_last_accessed_details", JobId=job, MaxItems=1000 - attempt)
-        status = answer.get("JobStatus")
-        if status == "COMPLETED":
-            return answer
-        if status == "FAILED":
-            raise JobPending(f"IAM's last-accessed job failed: {(answer.get('Error') or {}).get('Message')}")
-        if attempt + 1 < attempts:
-            time.sleep(float(ctx.setting("last_accessed_poll_seconds", 1.0)))
-    raise JobPending(f"IAM's last-accessed job was still IN_PROGRESS after {attempts} polls")
-
-
 def judge_last_accessed(services: list[dict[str, Any]], granted: list[str], now: datetime,
                         unused_days: int) -> tuple[list[str], dict[str, Any]]:
     """(the namespaces granted but not used within `unused_days`, last use per namespace)."""
@@ -811,23 +560,38 @@ def ai_namespaces_granted(policies: RolePolicies) -> list[str]:
     severity="low",
     maps=["ID.AM-08", "PR.AA-05", "LLM06:2025", "LLM08", "AML.M0019", "AML.T0012", "AML.T0034", "GOVERN 1.7",
         "MANAGE 2.4", "A.4.5", "A.6.2.6"],
-    permissions=[*AI_ROLE_PERMISSIONS, "iam:GenerateServiceLastAccessedDetails", "iam:GetServiceLastAccessedDetails"],
+    reads=[AI_ROLE_READS, iam.START_LAST_ACCESSED, iam.GET_LAST_ACCESSED],
+    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
     docs_url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html",
-    **ACCESS_META,
 )
 def ai_access_unused(ctx: CheckContext) -> None:
     unused_days = ctx.setting("unused_days", UNUSED_DAYS)
     now = datetime.now(UTC)
     ai_arns = {role["Arn"]: why for role, why in _scope.judged(ctx, _scope.ai_roles(ctx))}
     candidates = [p for p in principals(ctx) if p.kind == "user" or p.arn in ai_arns]
-    # Start every principal's job before polling any: IAM runs them side by side. A failure here is
-    # memoised and raised again in the principal's own scope below.
-    for principal in candidates:
+
+    def start(principal: Principal) -> None:
+        """Start the principal's job when it is granted AI access (a failure is memoised, and raised again
+        in the principal's own scope below)."""
         try:
             if ai_namespaces_granted(principal_policies(ctx, principal)):
                 start_last_accessed(ctx, principal.arn)
         except AwsReadError:
             pass
+
+    def poll(principal: Principal) -> dict[str, Any] | Exception | None:
+        """The principal's last-accessed report, or how reading it failed (raised in its scope below); None
+        when it has no AI access to report on."""
+        try:
+            if not ai_namespaces_granted(principal_policies(ctx, principal)):
+                return None
+            return last_accessed(ctx, principal.arn)
+        except Exception as exc:  # the principal's verdict below: JobPending an ERROR, a failed read raised
+            return exc
+
+    # Start every principal's job before polling any: IAM runs them side by side; then poll them side by side.
+    ctx.fan_out(start, candidates)
+    polled = dict(zip([p.arn for p in candidates], ctx.fan_out(poll, candidates), strict=True))
     for principal in candidates:
         with ctx.resource(principal.name, arn=principal.arn, type=PRINCIPAL_TYPES[principal.kind]):
             policies = principal_policies(ctx, principal)
@@ -840,7 +604,11 @@ def ai_access_unused(ctx: CheckContext) -> None:
                     ctx.skip()  # no Bedrock or SageMaker access to be unused
                 continue
             try:
-                report = last_accessed(ctx, principal.arn)
+                report = polled.get(principal.arn)
+                if isinstance(report, Exception):
+                    raise report
+                if report is None:  # not polled above
+                    report = last_accessed(ctx, principal.arn)
             except JobPending as exc:
                 ctx.error(str(exc), {"granted": granted})
                 continue

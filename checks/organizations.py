@@ -11,11 +11,12 @@ finding): there is nothing to govern it from.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
+from posture.api import CheckContext, EvidenceValue, Family
 from posture.checks._coverage import org_policy_enforced
+from posture.checks._read import organizations
+from posture.checks._read.organizations import effective_policy, organization, policies, policy_content, roots, targets
 
 check = Family(
     service="organizations",
@@ -24,26 +25,13 @@ check = Family(
     boundaries=["organizational", "data"],
     service_docs="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security.html",
     maps=["GV.PO-01"],
+    reads=[organizations.DESCRIBE_ORGANIZATION, organizations.LIST_ROOTS],
 )
 
 AI_OPT_OUT = "AISERVICES_OPT_OUT_POLICY"
 BEDROCK = "BEDROCK_POLICY"
-# No policy of the type applies to the account (the simulation layer answers 404 ResourceNotFound).
-NO_EFFECTIVE_POLICY = ("EffectivePolicyNotFoundException", "TargetNotFoundException", "ResourceNotFoundException")
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_ACCESS_SCP = "p-FullAWSAccess"  # AWS managed: attached everywhere, restricts nothing
-ORG_PERMISSIONS = ("organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListPolicies",
-                   "organizations:ListTargetsForPolicy")
-
-
-def organization(ctx: CheckContext) -> dict[str, Any] | None:
-    """The organization this account is in, or None."""
-    try:
-        return dict(ctx.call("organizations", "describe_organization")["Organization"])
-    except AwsReadError as exc:
-        if exc.code == "AWSOrganizationsNotInUseException":
-            return None
-        raise
 
 
 def managed_here(ctx: CheckContext) -> dict[str, Any] | None:
@@ -52,25 +40,8 @@ def managed_here(ctx: CheckContext) -> dict[str, Any] | None:
     return org if org and org.get("MasterAccountId") == ctx.account_id else None
 
 
-def roots(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("organizations", "list_roots").get("Roots", []))
-
-
 def policy_type_enabled(root: dict[str, Any], policy_type: str) -> bool:
     return any(t.get("Type") == policy_type and t.get("Status") == "ENABLED" for t in root.get("PolicyTypes", []))
-
-
-def policies(ctx: CheckContext, policy_type: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("organizations", "list_policies", Filter=policy_type).get("Policies", []))
-
-
-def targets(ctx: CheckContext, policy_id: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("organizations", "list_targets_for_policy", PolicyId=policy_id).get("Targets", []))
-
-
-def policy_content(ctx: CheckContext, policy_id: str) -> dict[str, Any]:
-    content = ctx.call("organizations", "describe_policy", PolicyId=policy_id)["Policy"].get("Content") or "{}"
-    return dict(json.loads(content))
 
 
 def opt_out_setting(node: Any) -> str:
@@ -109,11 +80,16 @@ def root_opt_out(ctx: CheckContext, root_id: str) -> tuple[list[str], list[str],
     attached: list[str] = []
     overridable: list[str] = []
     partial: list[str] = []
-    for policy in policies(ctx, AI_OPT_OUT):
+
+    def read(policy: dict[str, Any]) -> tuple[set[str], dict[str, Any]]:
+        """The policy's target ids, and its content when it is attached to the root."""
         target_ids = {t["TargetId"] for t in targets(ctx, policy["Id"])}
+        return target_ids, policy_content(ctx, policy["Id"]) if root_id in target_ids else {}
+
+    listed = policies(ctx, AI_OPT_OUT)
+    for policy, (target_ids, content) in zip(listed, ctx.fan_out(read, listed), strict=True):
         if not target_ids:
             continue
-        content = policy_content(ctx, policy["Id"]) if root_id in target_ids else {}
         if root_id in target_ids and opts_out_of_all(content):
             (attached if forbids_child_override(content) else overridable).append(policy["Name"])
         else:
@@ -138,7 +114,7 @@ def root_opt_out(ctx: CheckContext, root_id: str) -> tuple[list[str], list[str],
     "`aws organizations attach-policy --policy-id <p-...> --target-id <r-...>`.",
     severity="medium",
     maps=["GV.OC-03", "LLM02:2025", "LLM06", "AML.T0057", "GOVERN 6.1", "MEASURE 2.10", "A.10.3", "A.7.3"],
-    permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy"],
+    reads=[organizations.POLICY],
 )
 def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -184,7 +160,7 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
     severity="medium",
     boundaries=["organizational"],
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.T0012", "AML.T0034", "MEASURE 2.7", "A.6.2.6"],
-    permissions=list(ORG_PERMISSIONS),
+    reads=[organizations.LIST_POLICIES, organizations.LIST_TARGETS],
 )
 def scps_restrict_accounts(ctx: CheckContext) -> None:
     if managed_here(ctx) is None:
@@ -195,7 +171,8 @@ def scps_restrict_accounts(ctx: CheckContext) -> None:
                 ctx.failed("service control policies are not enabled on the root", {"policy_type_enabled": False})
                 continue
             custom = [p for p in policies(ctx, SCP) if p["Id"] != FULL_ACCESS_SCP and not p.get("AwsManaged")]
-            attached = sorted(p["Name"] for p in custom if targets(ctx, p["Id"]))
+            attached = sorted(p["Name"] for p, found in zip(
+                custom, ctx.fan_out(lambda p: targets(ctx, p["Id"]), custom), strict=True) if found)
             evidence: dict[str, EvidenceValue] = {"policy_type_enabled": True, "attached_scps": attached,
                                                   "custom_scps": len(custom)}
             if attached:
@@ -205,22 +182,6 @@ def scps_restrict_accounts(ctx: CheckContext) -> None:
 
 
 # -- effective policies, per scanned account -------------------------------------------------
-def effective_policy(ctx: CheckContext, policy_type: str) -> dict[str, Any] | None:
-    """The content of the effective policy of `policy_type` for this account, or None when none applies.
-
-    Read without TargetId: the caller's own account, the form every account of the organization may call
-    (TargetId is for the management account naming another account); the same read as the guardrail
-    coverage's, so it is made once."""
-    try:
-        answer = ctx.call("organizations", "describe_effective_policy", PolicyType=policy_type)
-    except AwsReadError as exc:
-        if exc.code in NO_EFFECTIVE_POLICY:
-            return None
-        raise
-    content = (answer.get("EffectivePolicy") or {}).get("PolicyContent") or "{}"
-    return dict(json.loads(content))
-
-
 def root_enables(ctx: CheckContext, org: dict[str, Any], policy_type: str) -> bool | None:
     """Whether the root enables `policy_type`: read in the management account only (None elsewhere: a member
     cannot list roots; its effective policy, which cannot exist without the type, answers for it)."""
@@ -281,8 +242,7 @@ def judge_bedrock_policy(content: dict[str, Any] | None, enabled: bool | None,
     boundaries=["organizational", "model"],
     maps=["PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0051", "AML.T0054", "GOVERN 1.4",
         "MANAGE 1.3", "A.2.3", "A.6.2.5", "Art. 15"],
-    permissions=["organizations:DescribeOrganization", "organizations:ListRoots",
-                 "organizations:DescribeEffectivePolicy"],
+    reads=[organizations.DESCRIBE_EFFECTIVE_POLICY],
     docs_url="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock.html",
 )
 def bedrock_policy_effective(ctx: CheckContext) -> None:
@@ -343,7 +303,7 @@ def judge_opt_out_effective(content: dict[str, Any] | None, root: tuple[list[str
     severity="medium",
     maps=["GV.OC-03", "LLM02:2025", "LLM06", "AML.M0005", "AML.T0085", "GOVERN 6.1", "MANAGE 3.1", "MEASURE 2.10",
         "A.10.3", "A.7.3", "Art. 10"],
-    permissions=[*ORG_PERMISSIONS, "organizations:DescribePolicy", "organizations:DescribeEffectivePolicy"],
+    reads=[organizations.POLICY, organizations.DESCRIBE_EFFECTIVE_POLICY],
     docs_url="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html",
 )
 def ai_opt_out_effective(ctx: CheckContext) -> None:

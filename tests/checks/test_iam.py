@@ -3,7 +3,7 @@ import json
 import pytest
 
 from posture.checks import _policy
-from posture.checks.iam import RolePolicies, admin_grants, escalation_grants, wildcard_grants
+from posture.checks._principals import RolePolicies, admin_grants, escalation_grants, wildcard_grants
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
 from tests.conftest import only

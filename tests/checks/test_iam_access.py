@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from posture.checks import _policy
+from posture.checks._principals import RolePolicies
 from posture.checks.iam import (
-    RolePolicies,
     api_key_grants,
     bedrock_wildcard_grants,
     judge_api_key,
