@@ -226,6 +226,7 @@ def test_domain_read_denied_is_error(aws, run_check, check_id):
 
 # -- lifecycle configurations ----------------------------------------------------------------
 from posture.checks import sagemaker as sagemaker_checks  # noqa: E402
+from posture.checks._read import sagemaker as sagemaker_reads  # noqa: E402
 
 LCC = "sagemaker.lifecycle_config_secrets"
 FAKE_TOKEN = "hf_" + "A1b2C3d4E5f6G7h8"  # credential-shaped, not a credential
@@ -277,9 +278,9 @@ def test_lifecycle_config_read_denied_is_error(aws, run_check):
 
 def test_lifecycle_scripts_decode_every_hook():
     config = {"OnCreate": [{"Content": b64("a")}, {"Content": b64("b")}], "OnStart": [{"Content": "%%not-b64"}]}
-    assert sagemaker_checks.lifecycle_scripts(sagemaker_checks.NOTEBOOK_LCC, config) == {
+    assert sagemaker_checks.lifecycle_scripts(sagemaker_reads.NOTEBOOK_LCC, config) == {
         "OnCreate": "a", "OnCreate[1]": "b", "OnStart": None}
-    assert sagemaker_checks.lifecycle_scripts(sagemaker_checks.STUDIO_LCC, {}) == {"StudioLifecycleConfigContent": ""}
+    assert sagemaker_checks.lifecycle_scripts(sagemaker_reads.STUDIO_LCC, {}) == {"StudioLifecycleConfigContent": ""}
 
 
 @pytest.mark.parametrize("scripts,status", [
