@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from posture.api import CheckContext, Kind
 
 T = TypeVar("T")
-I = TypeVar("I")  # noqa: E741
+ItemT = TypeVar("ItemT")
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class Outcome(Generic[T]):
         return self.value  # type: ignore[return-value]
 
 
-def each(ctx: CheckContext, read: Callable[[I], T], items: Iterable[I]) -> list[Outcome[T]]:
+def each(ctx: CheckContext, read: Callable[[ItemT], T], items: Iterable[ItemT]) -> list[Outcome[T]]:
     """`read` of each item, side by side, in the items' order; a failure is kept in its item's outcome."""
 
-    def one(item: I) -> Outcome[T]:
+    def one(item: ItemT) -> Outcome[T]:
         try:
             return Outcome(read(item))
         except Exception as exc:  # kept for the resource's scope, which raises it there
