@@ -451,3 +451,31 @@ def test_hyperpod_read_denied_is_error(aws, run_check):
 ])
 def test_cluster_gaps(cluster, gaps, keys):
     assert sagemaker_checks.cluster_gaps(cluster) == (gaps, keys)
+
+
+# -- detail reads side by side ----------------------------------------------------------------
+class _Listing:
+    """Two listed notebooks; describing `broken` fails (a context reduced to what the read layer calls)."""
+
+    def paginate(self, service, operation, **params):
+        return {"NotebookInstances": [{"NotebookInstanceName": n, "NotebookInstanceArn": f"arn:{n}"}
+                                      for n in ("broken", "fine")]}
+
+    def call(self, service, operation, **params):
+        from posture.api import AwsReadError
+        if params["NotebookInstanceName"] == "broken":
+            raise AwsReadError("sagemaker:DescribeNotebookInstance", "denied")
+        return {"NotebookInstanceName": params["NotebookInstanceName"], "RootAccess": "Disabled"}
+
+    def fan_out(self, read, items):
+        return [read(item) for item in items]
+
+
+def test_detailed_keeps_each_failure_for_its_resource():
+    from posture.api import AwsReadError
+    from posture.checks._read.each import detailed
+    broken, fine = detailed(_Listing(), sagemaker_reads.NOTEBOOK)
+    assert (broken.id, broken.arn, fine.id, fine.arn) == ("broken", "arn:broken", "fine", "arn:fine")
+    assert fine.detail()["RootAccess"] == "Disabled"
+    with pytest.raises(AwsReadError, match="denied"):
+        broken.detail()  # raised where the check takes it: inside the resource's scope
