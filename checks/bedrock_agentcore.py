@@ -6,8 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
-from posture.checks import _policy, ec2
-from posture.checks._keys import judge_cmk
+from posture.checks import _policy, ec2  # ec2: subnets and VPC endpoints, until the data group's _read/ec2 lands
+from posture.checks._keys import CMK_READS, judge_cmk
+from posture.checks._read import bedrock_agentcore as ac
+from posture.checks._read.bedrock_agentcore import SERVICE as SERVICE  # re-export until the importers move
+from posture.checks._read.bedrock_agentcore import gateway_arn as gateway_arn  # re-export until the importers move
+from posture.checks._read.bedrock_agentcore import gateways as gateways  # re-export until the importers move
+from posture.checks._read.bedrock_agentcore import runtimes as runtimes  # re-export until the importers move
+from posture.checks._read.each import Detailed, detailed, each
 from posture.checks._secrets import secret_fields
 
 check = Family(
@@ -18,61 +24,14 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/security.html",
 )
 
-SERVICE = "bedrock-agentcore-control"
-IAM = "bedrock-agentcore"  # the model's signing name, which is also the IAM prefix
-GONE = ("DELETING", "DELETED")  # resources on their way out are not judged
-RUNTIME_PERMISSIONS = (f"{IAM}:ListAgentRuntimes", f"{IAM}:GetAgentRuntime")
-GATEWAY_PERMISSIONS = (f"{IAM}:ListGateways", f"{IAM}:GetGateway")
-BROWSER_PERMISSIONS = (f"{IAM}:ListBrowsers", f"{IAM}:GetBrowser")
-INTERPRETER_PERMISSIONS = (f"{IAM}:ListCodeInterpreters", f"{IAM}:GetCodeInterpreter")
-
-
-def runtimes(ctx: CheckContext) -> list[dict[str, Any]]:
-    listed = ctx.paginate(SERVICE, "list_agent_runtimes").get("agentRuntimes", [])
-    return [r for r in listed if r.get("status") not in GONE]
-
-
-def gateways(ctx: CheckContext) -> list[dict[str, Any]]:
-    return [g for g in ctx.paginate(SERVICE, "list_gateways").get("items", []) if g.get("status") not in GONE]
-
-
-def memories(ctx: CheckContext) -> list[dict[str, Any]]:
-    return [m for m in ctx.paginate(SERVICE, "list_memories").get("memories", []) if m.get("status") not in GONE]
-
-
-def custom_browsers(ctx: CheckContext) -> list[dict[str, Any]]:
-    """Browsers the account created (the AWS built-in aws.browser.v1 is SYSTEM and not configurable)."""
-    listed = ctx.paginate(SERVICE, "list_browsers", type="CUSTOM").get("browserSummaries", [])
-    return [b for b in listed if b.get("status") not in GONE]
-
-
-def custom_code_interpreters(ctx: CheckContext) -> list[dict[str, Any]]:
-    listed = ctx.paginate(SERVICE, "list_code_interpreters", type="CUSTOM").get("codeInterpreterSummaries", [])
-    return [c for c in listed if c.get("status") not in GONE]
-
-
-def runtime(ctx: CheckContext, runtime_id: str) -> dict[str, Any]:
-    return dict(ctx.call(SERVICE, "get_agent_runtime", agentRuntimeId=runtime_id))
-
-
-def gateway(ctx: CheckContext, gateway_id: str) -> dict[str, Any]:
-    return dict(ctx.call(SERVICE, "get_gateway", gatewayIdentifier=gateway_id))
-
-
 def _gateway_scope(ctx: CheckContext, summary: dict[str, Any]) -> Any:
-    return ctx.resource(summary["gatewayId"], arn=ctx.arn(IAM, f"gateway/{summary['gatewayId']}"))
+    return ctx.resource(summary["gatewayId"], arn=gateway_arn(ctx, summary["gatewayId"]))
 
 
-def memory(ctx: CheckContext, memory_id: str) -> dict[str, Any]:
-    return dict(ctx.call(SERVICE, "get_memory", memoryId=memory_id)["memory"])
-
-
-def browser(ctx: CheckContext, browser_id: str) -> dict[str, Any]:
-    return dict(ctx.call(SERVICE, "get_browser", browserId=browser_id))
-
-
-def code_interpreter(ctx: CheckContext, interpreter_id: str) -> dict[str, Any]:
-    return dict(ctx.call(SERVICE, "get_code_interpreter", codeInterpreterId=interpreter_id))
+def checked_runtime(item: Detailed) -> dict[str, Any]:
+    """The runtime's detail, for checks that PASS on an absent member: an answer without the members
+    AWS always sends (agentRuntimeArn, status) is not evidence of absence, it is an ERROR (KeyError)."""
+    return ac.require(item.detail(), "agentRuntimeArn", "status")
 
 
 @check(
@@ -90,15 +49,15 @@ def code_interpreter(ctx: CheckContext, interpreter_id: str) -> dict[str, Any]:
     severity="high",
     maps=["PR.AA-05", "PR.IR-01", "LLM02:2025", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.1", "AML.M0032",
         "AML.T0025", "AML.T0072", "AML.T0086", "MEASURE 2.7", "A.6.2.6", "ASI01", "ASI10", "Art. 15"],
-    permissions=list(RUNTIME_PERMISSIONS),
+    reads=[ac.RUNTIME],
 )
 def runtime_vpc_network_mode(ctx: CheckContext) -> None:
-    for summary in runtimes(ctx):
-        with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
-            network = runtime(ctx, summary["agentRuntimeId"]).get("networkConfiguration") or {}
+    for item in detailed(ctx, ac.RUNTIME, runtimes(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            network = item.detail().get("networkConfiguration") or {}
             vpc = network.get("networkModeConfig") or {}
             mode = network.get("networkMode")
-            evidence = {"runtime_name": summary.get("agentRuntimeName"), "network_mode": mode,
+            evidence = {"runtime_name": item.summary.get("agentRuntimeName"), "network_mode": mode,
                         "subnets": len(vpc.get("subnets") or []),
                         "security_groups": len(vpc.get("securityGroups") or [])}
             if mode == "VPC":
@@ -124,13 +83,13 @@ def runtime_vpc_network_mode(ctx: CheckContext) -> None:
     boundaries=["application", "user_interface"],
     maps=["PR.AA-03", "PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.2", "AML.M0019", "AML.T0053",
         "AML.T0084.001", "AML.T0085.001", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "ASI07", "Art. 15"],
-    permissions=list(GATEWAY_PERMISSIONS),
+    reads=[ac.GATEWAY],
 )
 def gateway_authorizer(ctx: CheckContext) -> None:
-    for summary in gateways(ctx):
-        with _gateway_scope(ctx, summary):
-            kind = gateway(ctx, summary["gatewayId"]).get("authorizerType")
-            evidence = {"gateway_name": summary.get("name"), "authorizer_type": kind}
+    for item in detailed(ctx, ac.GATEWAY, gateways(ctx)):
+        with _gateway_scope(ctx, item.summary):
+            kind = item.detail().get("authorizerType")
+            evidence = {"gateway_name": item.summary.get("name"), "authorizer_type": kind}
             if kind and kind != "NONE":
                 ctx.passed(f"inbound requests are authorized ({kind})", evidence)
             else:
@@ -153,12 +112,12 @@ def gateway_authorizer(ctx: CheckContext) -> None:
     boundaries=["data", "application"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "BedrockAgentCore.3", "AML.M0012", "AML.T0080.000", "AML.T0085",
         "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "ASI06", "Art. 15"],
-    permissions=[f"{IAM}:ListMemories", f"{IAM}:GetMemory", "kms:DescribeKey"],
+    reads=[ac.MEMORY, CMK_READS],
 )
 def memory_cmk(ctx: CheckContext) -> None:
-    for summary in memories(ctx):
-        with ctx.resource(summary["id"], arn=summary.get("arn")):
-            detail = memory(ctx, summary["id"])
+    for item in detailed(ctx, ac.MEMORY, ac.memories(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            detail = item.detail()
             judge_cmk(ctx, detail.get("encryptionKeyArn"), "the memory", {"memory_name": detail.get("name")})
 
 
@@ -176,13 +135,13 @@ def memory_cmk(ctx: CheckContext) -> None:
     boundaries=["application", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "BedrockAgentCore.4", "AML.M0012", "AML.T0084.001", "AML.T0098",
         "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
-    permissions=[*GATEWAY_PERMISSIONS, "kms:DescribeKey"],
+    reads=[ac.GATEWAY, CMK_READS],
 )
 def gateway_cmk(ctx: CheckContext) -> None:
-    for summary in gateways(ctx):
-        with _gateway_scope(ctx, summary):
-            key = gateway(ctx, summary["gatewayId"]).get("kmsKeyArn")
-            judge_cmk(ctx, key, "the gateway", {"gateway_name": summary.get("name")})
+    for item in detailed(ctx, ac.GATEWAY, gateways(ctx)):
+        with _gateway_scope(ctx, item.summary):
+            key = item.detail().get("kmsKeyArn")
+            judge_cmk(ctx, key, "the gateway", {"gateway_name": item.summary.get("name")})
 
 
 @check(
@@ -200,13 +159,13 @@ def gateway_cmk(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.IR-01", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.5", "AML.M0032", "AML.T0051.001",
         "AML.T0086", "AML.T0100", "MEASURE 2.7", "A.6.2.6", "ASI01", "ASI02", "Art. 15"],
-    permissions=list(BROWSER_PERMISSIONS),
+    reads=[ac.BROWSER],
 )
 def browser_not_public(ctx: CheckContext) -> None:
-    for summary in custom_browsers(ctx):
-        with ctx.resource(summary["browserId"], arn=summary.get("browserArn")):
-            mode = (browser(ctx, summary["browserId"]).get("networkConfiguration") or {}).get("networkMode")
-            evidence = {"browser_name": summary.get("name"), "network_mode": mode}
+    for item in detailed(ctx, ac.BROWSER, ac.custom_browsers(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            mode = (item.detail().get("networkConfiguration") or {}).get("networkMode")
+            evidence = {"browser_name": item.summary.get("name"), "network_mode": mode}
             if mode and mode != "PUBLIC":
                 ctx.passed(f"the browser uses {mode} network mode", evidence)
             else:
@@ -230,14 +189,14 @@ def browser_not_public(ctx: CheckContext) -> None:
     maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.6", "AML.M0024",
         "AML.T0051.001", "AML.T0053", "AML.T0100", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4", "A.6.2.8", "ASI02",
         "ASI10", "Art. 12"],
-    permissions=list(BROWSER_PERMISSIONS),
+    reads=[ac.BROWSER],
 )
 def browser_session_recording(ctx: CheckContext) -> None:
-    for summary in custom_browsers(ctx):
-        with ctx.resource(summary["browserId"], arn=summary.get("browserArn")):
-            recording = browser(ctx, summary["browserId"]).get("recording") or {}
+    for item in detailed(ctx, ac.BROWSER, ac.custom_browsers(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            recording = item.detail().get("recording") or {}
             bucket = (recording.get("s3Location") or {}).get("bucket")
-            evidence = {"browser_name": summary.get("name"), "recording_enabled": bool(recording.get("enabled")),
+            evidence = {"browser_name": item.summary.get("name"), "recording_enabled": bool(recording.get("enabled")),
                         "recording_bucket": bucket}
             if recording.get("enabled"):
                 ctx.passed(f"sessions are recorded to s3://{bucket}", evidence)
@@ -260,14 +219,13 @@ def browser_session_recording(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.IR-01", "PR.PS-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.7", "AML.M0032",
         "AML.T0025", "AML.T0050", "AML.T0072", "AML.T0086", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI05", "Art. 15"],
-    permissions=list(INTERPRETER_PERMISSIONS),
+    reads=[ac.CODE_INTERPRETER],
 )
 def code_interpreter_private_network(ctx: CheckContext) -> None:
-    for summary in custom_code_interpreters(ctx):
-        interpreter_id = summary["codeInterpreterId"]
-        with ctx.resource(interpreter_id, arn=summary.get("codeInterpreterArn")):
-            mode = (code_interpreter(ctx, interpreter_id).get("networkConfiguration") or {}).get("networkMode")
-            evidence = {"code_interpreter_name": summary.get("name"), "network_mode": mode}
+    for item in detailed(ctx, ac.CODE_INTERPRETER, ac.custom_code_interpreters(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            mode = (item.detail().get("networkConfiguration") or {}).get("networkMode")
+            evidence = {"code_interpreter_name": item.summary.get("name"), "network_mode": mode}
             if mode in ("SANDBOX", "VPC"):
                 ctx.passed(f"the code interpreter runs in {mode} network mode", evidence)
             else:
@@ -275,68 +233,7 @@ def code_interpreter_private_network(ctx: CheckContext) -> None:
                            evidence)
 
 
-# -- reads of the deeper checks ------------------------------------------------------------
-ENDPOINT_PERMISSIONS = (f"{IAM}:ListAgentRuntimeEndpoints",)
-TARGET_PERMISSIONS = (f"{IAM}:ListGatewayTargets", f"{IAM}:GetGatewayTarget")
-NOT_FOUND = ("ResourceNotFoundException",)
 DEFAULT_VAULT = "default"
-# What the agents of an account are protected against, in the AI frameworks' words (shared by several checks).
-AGENT_ATLAS = ["AML.T0053", "AML.M0026", "AML.M0028"]
-
-
-def runtime_endpoints(ctx: CheckContext, runtime_id: str) -> list[dict[str, Any]]:
-    listed = ctx.paginate(SERVICE, "list_agent_runtime_endpoints", agentRuntimeId=runtime_id)
-    return [e for e in listed.get("runtimeEndpoints", []) if e.get("status") not in GONE]
-
-
-def gateway_targets(ctx: CheckContext, gateway_id: str) -> list[dict[str, Any]]:
-    listed = ctx.paginate(SERVICE, "list_gateway_targets", gatewayIdentifier=gateway_id).get("items", [])
-    return [t for t in listed if t.get("status") not in GONE]
-
-
-def gateway_target(ctx: CheckContext, gateway_id: str, target_id: str) -> dict[str, Any]:
-    return dict(ctx.call(SERVICE, "get_gateway_target", gatewayIdentifier=gateway_id, targetId=target_id))
-
-
-def token_vault(ctx: CheckContext) -> dict[str, Any] | None:
-    """The region's token vault (AgentCore Identity's store of OAuth tokens and API keys); None when the
-    account never created one there."""
-    try:
-        return dict(ctx.call(SERVICE, "get_token_vault"))
-    except AwsReadError as exc:
-        if exc.code in NOT_FOUND:
-            return None
-        raise
-
-
-def resource_policy(ctx: CheckContext, arn: str) -> str | None:
-    """The resource-based policy of a runtime, runtime endpoint or gateway; None when it has none."""
-    try:
-        # The answer's only member: an answer without it says nothing (ResourceNotFoundException says "none").
-        return ctx.call(SERVICE, "get_resource_policy", resourceArn=arn)["policy"] or None
-    except AwsReadError as exc:
-        if exc.code in NOT_FOUND:
-            return None
-        raise
-
-
-def checked_runtime(ctx: CheckContext, runtime_id: str) -> dict[str, Any]:
-    """The runtime's detail, for checks that PASS on an absent member: an answer without the members
-    AWS always sends (agentRuntimeArn, status) is not evidence of absence, it is an ERROR (KeyError)."""
-    return require(runtime(ctx, runtime_id), "agentRuntimeArn", "status")
-
-
-def require(detail: dict[str, Any], *members: str) -> dict[str, Any]:
-    """`detail`, when it has every one of `members` (members the model marks required); else KeyError,
-    which the resource's scope turns into an ERROR naming the field."""
-    for member in members:
-        if member not in detail:
-            raise KeyError(member)
-    return detail
-
-
-def gateway_arn(ctx: CheckContext, gateway_id: str) -> str:
-    return ctx.arn(IAM, f"gateway/{gateway_id}")
 
 
 # -- judging: JWT authorizers --------------------------------------------------------------
@@ -402,15 +299,15 @@ def allowed_issuers(ctx: CheckContext) -> list[str]:
     boundaries=["user_interface", "application"],
     maps=["PR.AA-03", "PR.AA-05", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "AML.M0019", "AML.T0012", "AML.T0049",
         "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "ASI01", "ASI03", "Art. 15"],
-    permissions=list(RUNTIME_PERMISSIONS),
+    reads=[ac.RUNTIME],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-oauth.html",
 )
 def runtime_inbound_auth(ctx: CheckContext) -> None:
     issuers = allowed_issuers(ctx)
-    for summary in runtimes(ctx):
-        with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
-            authorizer = checked_runtime(ctx, summary["agentRuntimeId"]).get("authorizerConfiguration")
-            evidence: dict[str, EvidenceValue] = {"runtime_name": summary.get("agentRuntimeName")}
+    for item in detailed(ctx, ac.RUNTIME, runtimes(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            authorizer = checked_runtime(item).get("authorizerConfiguration")
+            evidence: dict[str, EvidenceValue] = {"runtime_name": item.summary.get("agentRuntimeName")}
             if not authorizer:
                 ctx.passed("inbound calls need IAM (SigV4) authentication", {**evidence, "inbound_auth": "IAM"})
                 continue
@@ -440,21 +337,21 @@ def runtime_inbound_auth(ctx: CheckContext) -> None:
     boundaries=["user_interface", "application"],
     maps=["PR.AA-03", "PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "AML.M0028", "AML.T0049", "AML.T0053", "MANAGE 2.4",
         "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
-    permissions=list(GATEWAY_PERMISSIONS),
+    reads=[ac.GATEWAY],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-inbound-auth.html",
 )
 def gateway_jwt_allow_list(ctx: CheckContext) -> None:
     issuers = allowed_issuers(ctx)
-    for summary in gateways(ctx):
-        if summary.get("authorizerType") not in (None, "CUSTOM_JWT"):
-            continue  # judged by gateway_authorizer; no JWT to restrict
-        with _gateway_scope(ctx, summary):
-            detail = gateway(ctx, summary["gatewayId"])
+    # gateways listed with another authorizer are judged by gateway_authorizer: no JWT to restrict
+    jwt = [g for g in gateways(ctx) if g.get("authorizerType") in (None, "CUSTOM_JWT")]
+    for item in detailed(ctx, ac.GATEWAY, jwt):
+        with _gateway_scope(ctx, item.summary):
+            detail = item.detail()
             if detail["authorizerType"] != "CUSTOM_JWT":  # required: an answer without it is an ERROR
                 ctx.skip()
                 continue
             authorizer = detail.get("authorizerConfiguration")
-            evidence = {"gateway_name": summary.get("name"), **jwt_evidence(authorizer)}
+            evidence = {"gateway_name": item.summary.get("name"), **jwt_evidence(authorizer)}
             missing = jwt_shortfalls(authorizer, issuers)
             if missing:
                 ctx.failed(f"the gateway's JWT authorizer restricts too little: {'; '.join(missing)}", evidence)
@@ -491,15 +388,15 @@ def policy_engine_verdict(config: dict[str, Any] | None) -> tuple[bool, str]:
     boundaries=["application"],
     maps=["PR.AA-05", "PR.PS-01", "LLM06:2025", "LLM07", "LLM08", "AML.M0028", "AML.M0030", "AML.T0053", "AML.T0086",
         "MANAGE 2.4", "MEASURE 2.6", "A.6.2.6", "A.9.2", "ASI01", "ASI02", "Art. 14", "Art. 15"],
-    permissions=list(GATEWAY_PERMISSIONS),
+    reads=[ac.GATEWAY],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/policy.html",
 )
 def gateway_policy_engine_enforced(ctx: CheckContext) -> None:
-    for summary in gateways(ctx):
-        with _gateway_scope(ctx, summary):
-            config = gateway(ctx, summary["gatewayId"]).get("policyEngineConfiguration") or {}
+    for item in detailed(ctx, ac.GATEWAY, gateways(ctx)):
+        with _gateway_scope(ctx, item.summary):
+            config = item.detail().get("policyEngineConfiguration") or {}
             enforced, why = policy_engine_verdict(config)
-            evidence = {"gateway_name": summary.get("name"), "policy_engine": config.get("arn"),
+            evidence = {"gateway_name": item.summary.get("name"), "policy_engine": config.get("arn"),
                         "mode": config.get("mode")}
             (ctx.passed if enforced else ctx.failed)(why, evidence)
 
@@ -565,14 +462,19 @@ def target_credential_shortfalls(target: dict[str, Any]) -> tuple[list[str], lis
     boundaries=["application", "data"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07", "LLM07:2025", "AML.M0012", "AML.T0055", "AML.T0083",
         "AML.T0098", "MANAGE 2.4", "MEASURE 2.7", "A.4.4", "A.6.2.5", "ASI02", "ASI03", "Art. 15"],
-    permissions=[*GATEWAY_PERMISSIONS, *TARGET_PERMISSIONS],
+    reads=[ac.GATEWAY, ac.LIST_GATEWAY_TARGETS, ac.GET_GATEWAY_TARGET],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-outbound-auth.html",
 )
 def gateway_target_credentials(ctx: CheckContext) -> None:
-    for summary in gateways(ctx):
+    listed_gateways = gateways(ctx)
+    listings = each(ctx, lambda g: ac.gateway_targets(ctx, g["gatewayId"]), listed_gateways)
+    pairs = [(str(g["gatewayId"]), str(t["targetId"])) for g, found in zip(listed_gateways, listings, strict=True)
+             if found.error is None for t in found.result() if "targetId" in t]
+    read = dict(zip(pairs, each(ctx, lambda pair: ac.gateway_target(ctx, *pair), pairs), strict=True))
+    for summary, found in zip(listed_gateways, listings, strict=True):
         gateway_id = summary["gatewayId"]
         try:
-            targets = gateway_targets(ctx, gateway_id)
+            targets = found.result()
         except AwsReadError as exc:
             with _gateway_scope(ctx, summary):
                 ctx.error(f"the gateway's targets cannot be listed: {exc.reason}",
@@ -581,7 +483,7 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
         for listed in targets:
             target_id = listed["targetId"]
             with ctx.resource(f"{gateway_id}/{target_id}", arn=f"{gateway_arn(ctx, gateway_id)}/target/{target_id}"):
-                detail = require(gateway_target(ctx, gateway_id, target_id), "targetConfiguration")
+                detail = ac.require(read[gateway_id, target_id].result(), "targetConfiguration")
                 problems, secrets = target_credential_shortfalls(detail)
                 kinds = [str(c.get("credentialProviderType")) for c in
                          detail.get("credentialProviderConfigurations") or []]
@@ -612,20 +514,20 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
     boundaries=["data", "application"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0055", "AML.T0098", "MEASURE 2.10",
         "MEASURE 2.7", "A.6.2.5", "A.7.2", "ASI03", "Art. 15"],
-    permissions=[f"{IAM}:GetTokenVault", f"{IAM}:ListAgentRuntimes", f"{IAM}:ListGateways", "kms:DescribeKey"],
+    reads=[ac.TOKEN_VAULT, ac.LIST_RUNTIMES, ac.LIST_GATEWAYS, CMK_READS],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/data-encryption.html",
 )
 def token_vault_cmk(ctx: CheckContext) -> None:
     try:
-        vault = token_vault(ctx)
+        vault = ac.token_vault(ctx)
     except AwsReadError as exc:
-        with ctx.resource(DEFAULT_VAULT, arn=ctx.arn(IAM, f"token-vault/{DEFAULT_VAULT}")):
+        with ctx.resource(DEFAULT_VAULT, arn=ctx.arn(ac.IAM, f"token-vault/{DEFAULT_VAULT}")):
             ctx.error(f"the token vault cannot be read: {exc.reason}")
         return
     if vault is None or not (runtimes(ctx) or gateways(ctx)):
         return  # AgentCore Identity was never used here, or no agent runs here to use it
     vault_id = str(vault.get("tokenVaultId") or DEFAULT_VAULT)
-    with ctx.resource(vault_id, arn=ctx.arn(IAM, f"token-vault/{vault_id}")):
+    with ctx.resource(vault_id, arn=ctx.arn(ac.IAM, f"token-vault/{vault_id}")):
         kms = vault.get("kmsConfiguration") or {}
         evidence = {"token_vault_id": vault_id, "key_type": kms.get("keyType")}
         if kms.get("keyType") == "CustomerManagedKey":
@@ -639,7 +541,7 @@ def token_vault_cmk(ctx: CheckContext) -> None:
 def policy_exposure(document: Any, account_id: str) -> tuple[list[str], list[str]]:
     """(statements letting anyone in without a condition that names the caller by value, principals of
     other accounts it lets in) for a resource policy."""
-    accesses = _policy.who_can(document, f"{IAM}:*", account_id=account_id)
+    accesses = _policy.who_can(document, f"{ac.IAM}:*", account_id=account_id)
     public = sorted({f"{a.statement.label}: {a.describe()}" for a in accesses if a.public})
     outside = sorted({a.describe() for a in _policy.outside_account(accesses) if not a.public})
     return public, outside
@@ -672,25 +574,26 @@ def _policy_resources(ctx: CheckContext) -> list[tuple[str, str, str]]:
     boundaries=["application", "organizational"],
     maps=["PR.AA-05", "PR.DS-01", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0034", "AML.T0040",
         "AML.T0049", "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "ASI03", "ASI07", "Art. 15"],
-    permissions=[*RUNTIME_PERMISSIONS, *ENDPOINT_PERMISSIONS, f"{IAM}:ListGateways", f"{IAM}:GetResourcePolicy"],
+    reads=[ac.LIST_RUNTIMES, ac.LIST_RUNTIME_ENDPOINTS, ac.LIST_GATEWAYS, ac.RESOURCE_POLICY],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/resource-based-policies.html",
 )
 def resource_policy_not_public(ctx: CheckContext) -> None:
     resources = _policy_resources(ctx)
-    for runtime_id, _arn, kind in list(resources):
-        if kind != "runtime":
-            continue
+    listed = [(runtime_id, arn) for runtime_id, arn, kind in resources if kind == "runtime"]
+    listings = each(ctx, lambda runtime: ac.runtime_endpoints(ctx, runtime[0]), listed)
+    for (runtime_id, _arn), found in zip(listed, listings, strict=True):
         try:
-            endpoints = runtime_endpoints(ctx, runtime_id)
+            endpoints = found.result()
         except AwsReadError as exc:
             with ctx.resource(f"{runtime_id}/endpoints", arn=_arn):
                 ctx.error(f"the runtime's endpoints cannot be listed: {exc.reason}")
             continue
         resources += [(f"{runtime_id}/{e['name']}", e["agentRuntimeEndpointArn"], "runtime endpoint")
                       for e in endpoints]
-    for resource_id, arn, kind in resources:
+    policies = each(ctx, lambda resource: ac.resource_policy(ctx, resource[1]), resources)
+    for (resource_id, arn, kind), policy in zip(resources, policies, strict=True):
         with ctx.resource(resource_id, arn=arn):
-            document = resource_policy(ctx, arn)
+            document = policy.result()
             evidence: dict[str, EvidenceValue] = {"kind": kind, "has_policy": document is not None}
             if document is None:
                 ctx.passed(f"the {kind} has no resource policy", evidence)
@@ -711,15 +614,15 @@ def runtime_vpcs(ctx: CheckContext) -> dict[str, list[str]]:
     """VPC id -> the names of the VPC-mode runtimes whose subnets are in it. A runtime that cannot be read
     is one ERROR on it (its VPC is unknown); the others still count."""
     in_vpc: list[tuple[str, list[str]]] = []
-    for summary in runtimes(ctx):
+    for item in detailed(ctx, ac.RUNTIME, runtimes(ctx)):
         try:
-            network = runtime(ctx, summary["agentRuntimeId"]).get("networkConfiguration") or {}
+            network = item.detail().get("networkConfiguration") or {}
         except AwsReadError as exc:
-            with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn"), type="Other"):
+            with ctx.resource(item.id, arn=item.arn, type="Other"):
                 ctx.error(f"the runtime's network configuration cannot be read: {exc.reason}")
             continue
         if network.get("networkMode") == "VPC":
-            in_vpc.append((str(summary.get("agentRuntimeName")),
+            in_vpc.append((str(item.summary.get("agentRuntimeName")),
                            list((network.get("networkModeConfig") or {}).get("subnets") or [])))
     if not in_vpc:
         return {}  # no subnet to place: EC2 is not read
@@ -759,7 +662,8 @@ def missing_endpoints(endpoints: list[dict[str, Any]], region: str, vpc_id: str,
     boundaries=["application"],
     maps=["PR.DS-02", "PR.IR-01", "LLM02:2025", "LLM06", "AML.M0032", "AML.T0025", "AML.T0086", "MEASURE 2.7", "A.4.5",
         "A.6.2.5", "ASI02", "ASI07", "Art. 15"],
-    permissions=[*RUNTIME_PERMISSIONS, f"{IAM}:ListGateways", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"],
+    reads=[ac.RUNTIME, ac.LIST_GATEWAYS],
+    permissions=["ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"],  # ec2.subnets, ec2.vpc_endpoints (to be reads)
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/vpc-interface-endpoints.html",
 )
 def vpc_endpoints(ctx: CheckContext) -> None:
@@ -800,15 +704,15 @@ def secret_variables(variables: dict[str, Any] | None) -> list[str]:
     boundaries=["application", "data"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0055", "AML.T0083", "MEASURE 2.10",
         "MEASURE 2.7", "A.4.4", "A.6.2.5", "ASI03", "Art. 15"],
-    permissions=list(RUNTIME_PERMISSIONS),
+    reads=[ac.RUNTIME],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-how-it-works.html",
 )
 def runtime_env_secrets(ctx: CheckContext) -> None:
-    for summary in runtimes(ctx):
-        with ctx.resource(summary["agentRuntimeId"], arn=summary.get("agentRuntimeArn")):
-            variables = checked_runtime(ctx, summary["agentRuntimeId"]).get("environmentVariables") or {}
+    for item in detailed(ctx, ac.RUNTIME, runtimes(ctx)):
+        with ctx.resource(item.id, arn=item.arn):
+            variables = checked_runtime(item).get("environmentVariables") or {}
             found = secret_variables(variables)
-            evidence = {"runtime_name": summary.get("agentRuntimeName"), "variables": len(variables),
+            evidence = {"runtime_name": item.summary.get("agentRuntimeName"), "variables": len(variables),
                         "secret_shaped_variables": found}
             if found:
                 ctx.failed(f"environment variables {', '.join(found)} hold credential-shaped values", evidence)

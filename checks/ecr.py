@@ -11,8 +11,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import sagemaker
-from posture.checks._keys import judge_cmk
+from posture.checks._keys import CMK_READS, judge_cmk
+from posture.checks._read import ecr
+from posture.checks._read import sagemaker as sm
 
 check = Family(
     service="ecr",
@@ -21,50 +22,28 @@ check = Family(
     boundaries=["model"],
     service_docs="https://docs.aws.amazon.com/AmazonECR/latest/userguide/security.html",
     maps=["LLM03:2025", "LLM05", "MEASURE 2.7", "Art. 15"],
+    reads=[ecr.REPOSITORY, sm.IMAGE_READS],  # every check judges the repositories SageMaker runs images from
 )
 
 IMAGE_URI = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
-DISCOVERY_PERMISSIONS = (
-    "ecr:DescribeRepositories",
-    "sagemaker:ListModels", "sagemaker:DescribeModel", "sagemaker:ListTrainingJobs",
-    "sagemaker:DescribeTrainingJob", "sagemaker:ListProcessingJobs", "sagemaker:DescribeProcessingJob",
-)
-
-
-def repositories(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("ecr", "describe_repositories").get("repositories", []))
-
-
-def registry_scanning(ctx: CheckContext) -> dict[str, Any]:
-    return dict(ctx.call("ecr", "get_registry_scanning_configuration").get("scanningConfiguration") or {})
-
-
-def image_uris(ctx: CheckContext) -> list[str]:
-    """Container images SageMaker runs in this region."""
-    uris: list[str] = []
-    for model in sagemaker.models(ctx):
-        uris.extend(c.get("Image", "") for c in [model.get("PrimaryContainer") or {}, *model.get("Containers", [])])
-    uris.extend(j.get("AlgorithmSpecification", {}).get("TrainingImage", "") for j in sagemaker.training_jobs(ctx))
-    uris.extend(j.get("AppSpecification", {}).get("ImageUri", "") for j in sagemaker.processing_jobs(ctx))
-    return [u for u in uris if u]
 
 
 def model_repositories(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     """(repository, the SageMaker region that runs an image from it), for this region's repositories."""
     used: dict[str, str] = {}
-    listed, gaps = ctx.each_region("sagemaker", "SageMaker container images", image_uris)
+    listed, gaps = ctx.each_region("sagemaker", "SageMaker container images", sm.image_uris)
     ctx.report_region_gaps(gaps)  # a region whose SageMaker cannot be read is one ERROR there
     for region in [r for r in ctx.regions if r in listed]:
         for uri in listed[region]:
             match = IMAGE_URI.match(uri)
             if match and match.group(1) == ctx.account_id and match.group(2) == ctx.region:
                 used.setdefault(match.group(3), region)
-    return [(r, used[r["repositoryName"]]) for r in repositories(ctx) if r["repositoryName"] in used]
+    return [(r, used[r["repositoryName"]]) for r in ecr.repositories(ctx) if r["repositoryName"] in used]
 
 
 def registry_rule_scans(ctx: CheckContext, repository: str) -> str | None:
     """The registry scanning frequency that covers `repository` (None: no registry rule does)."""
-    for rule in registry_scanning(ctx).get("rules", []):
+    for rule in ecr.registry_scanning(ctx).get("rules", []):
         if rule.get("scanFrequency") not in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN"):
             continue
         if any(fnmatchcase(repository, f.get("filter", "")) for f in rule.get("repositoryFilters", [])):
@@ -92,7 +71,7 @@ def _scope(ctx: CheckContext, repo: dict[str, Any]) -> Any:
     severity="high",
     maps=["DE.CM-09", "ID.RA-01", "ECR.1", "AML.M0016", "AML.T0010.001", "AML.T0010.004", "AML.T0011.001", "MANAGE 3.1",
         "A.6.2.5", "A.6.2.6"],
-    permissions=[*DISCOVERY_PERMISSIONS, "ecr:GetRegistryScanningConfiguration"],
+    reads=[ecr.REGISTRY_SCANNING],
 )
 def model_image_scanning(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):
@@ -118,7 +97,6 @@ def model_image_scanning(ctx: CheckContext) -> None:
     remediation="`aws ecr put-image-tag-mutability --repository-name <r> --image-tag-mutability IMMUTABLE`.",
     severity="medium",
     maps=["GV.SC-05", "PR.PS-01", "LLM04:2025", "ECR.2", "AML.M0014", "AML.T0010.004", "MANAGE 3.1", "A.6.2.5"],
-    permissions=list(DISCOVERY_PERMISSIONS),
 )
 def model_image_tags_immutable(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):
@@ -143,7 +121,7 @@ def model_image_tags_immutable(ctx: CheckContext) -> None:
     "encryptionType=KMS,kmsKey=<customer-managed-key>`, push the images there and repoint SageMaker.",
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM10", "ECR.5", "AML.M0012", "AML.T0035", "AML.T0048.004", "A.6.2.6"],
-    permissions=[*DISCOVERY_PERMISSIONS, "kms:DescribeKey"],
+    reads=[CMK_READS],
 )
 def model_image_repository_cmk(ctx: CheckContext) -> None:
     for repo, used_in in model_repositories(ctx):

@@ -5,12 +5,25 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, SettingError
-from posture.checks._keys import judge_cmk
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Kind, SettingError
+from posture.checks._keys import CMK_READS, judge_cmk
+from posture.checks._read import sagemaker as sm
+from posture.checks._read.each import detailed, each
 from posture.checks._read.kms import is_customer_managed
+from posture.checks._read.sagemaker import DOMAIN as DOMAIN  # re-export until the importers move
+from posture.checks._read.sagemaker import NOTEBOOK as NOTEBOOK  # re-export until the importers move
+from posture.checks._read.sagemaker import TRAINING_JOB as TRAINING_JOB  # re-export until the importers move
+from posture.checks._read.sagemaker import domains as domains  # re-export until the importers move
+from posture.checks._read.sagemaker import endpoints as endpoints  # re-export until the importers move
+from posture.checks._read.sagemaker import models as models  # re-export until the importers move
+from posture.checks._read.sagemaker import notebooks as notebooks  # re-export until the importers move
+from posture.checks._read.sagemaker import s3_uris as s3_uris  # re-export until the importers move
+from posture.checks._read.sagemaker import subnet_ids as subnet_ids  # re-export until the importers move
+from posture.checks._read.sagemaker import summaries as summaries  # re-export until the importers move
+from posture.checks._read.sagemaker import training_jobs as training_jobs  # re-export until the importers move
+from posture.checks._read.sagemaker import vpc_ids as vpc_ids  # re-export until the importers move
 from posture.checks._secrets import secret_fields
 
 check = Family(
@@ -20,107 +33,6 @@ check = Family(
     boundaries=["model"],
     service_docs="https://docs.aws.amazon.com/sagemaker/latest/dg/security.html",
 )
-
-
-def endpoint_configs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("sagemaker", "list_endpoint_configs").get("EndpointConfigs", []))
-
-
-def endpoint_config(ctx: CheckContext, name: str) -> dict[str, Any]:
-    return ctx.call("sagemaker", "describe_endpoint_config", EndpointConfigName=name)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one kind of SageMaker resource is listed and described."""
-
-    list_op: str
-    items: str
-    name: str
-    arn: str
-    describe_op: str
-
-
-NOTEBOOK = Kind("list_notebook_instances", "NotebookInstances", "NotebookInstanceName", "NotebookInstanceArn",
-                "describe_notebook_instance")
-MODEL = Kind("list_models", "Models", "ModelName", "ModelArn", "describe_model")
-TRAINING_JOB = Kind("list_training_jobs", "TrainingJobSummaries", "TrainingJobName", "TrainingJobArn",
-                    "describe_training_job")
-PROCESSING_JOB = Kind("list_processing_jobs", "ProcessingJobSummaries", "ProcessingJobName", "ProcessingJobArn",
-                      "describe_processing_job")
-DOMAIN = Kind("list_domains", "Domains", "DomainId", "DomainArn", "describe_domain")
-
-
-def summaries(ctx: CheckContext, kind: Kind) -> list[dict[str, Any]]:
-    return list(ctx.paginate("sagemaker", kind.list_op).get(kind.items, []))
-
-
-def describe(ctx: CheckContext, kind: Kind, summary: dict[str, Any]) -> dict[str, Any]:
-    return ctx.call("sagemaker", kind.describe_op, **{kind.name: summary[kind.name]})
-
-
-def scope(ctx: CheckContext, kind: Kind, summary: dict[str, Any]) -> Any:
-    """The finding scope of one listed resource (describe it inside: a failed read is its ERROR)."""
-    return ctx.resource(summary[kind.name], arn=summary.get(kind.arn))
-
-
-def _all(ctx: CheckContext, kind: Kind) -> list[dict[str, Any]]:
-    return [describe(ctx, kind, s) for s in summaries(ctx, kind)]
-
-
-def training_jobs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return _all(ctx, TRAINING_JOB)
-
-
-def models(ctx: CheckContext) -> list[dict[str, Any]]:
-    return _all(ctx, MODEL)
-
-
-def notebooks(ctx: CheckContext) -> list[dict[str, Any]]:
-    return _all(ctx, NOTEBOOK)
-
-
-def domains(ctx: CheckContext) -> list[dict[str, Any]]:
-    return _all(ctx, DOMAIN)
-
-
-def processing_jobs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return _all(ctx, PROCESSING_JOB)
-
-
-def s3_uris(ctx: CheckContext) -> list[str]:
-    """S3 locations SageMaker training jobs and models read or write in this region."""
-    uris = []
-    for job in training_jobs(ctx):
-        for channel in job.get("InputDataConfig", []):
-            uris.append(channel.get("DataSource", {}).get("S3DataSource", {}).get("S3Uri", ""))
-        uris.append(job.get("OutputDataConfig", {}).get("S3OutputPath", ""))
-        uris.append(job.get("CheckpointConfig", {}).get("S3Uri", ""))
-    for model in models(ctx):
-        for container in [model.get("PrimaryContainer", {}), *model.get("Containers", [])]:
-            uris.append(container.get("ModelDataUrl", ""))
-    return [u for u in uris if u]
-
-
-def endpoints(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("sagemaker", "list_endpoints").get("Endpoints", []))
-
-
-def monitoring_schedules(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("sagemaker", "list_monitoring_schedules").get("MonitoringScheduleSummaries", []))
-
-
-def subnet_ids(ctx: CheckContext) -> list[str]:
-    """Subnets SageMaker notebooks, training jobs and models run in, in this region."""
-    subnets = [n["SubnetId"] for n in notebooks(ctx) if n.get("SubnetId")]
-    for item in [*training_jobs(ctx), *models(ctx)]:
-        subnets.extend(item.get("VpcConfig", {}).get("Subnets", []))
-    return subnets
-
-
-def vpc_ids(ctx: CheckContext) -> list[str]:
-    """VPCs SageMaker domains are attached to, in this region."""
-    return [d["VpcId"] for d in domains(ctx) if d.get("VpcId")]
 
 
 def judge_in_vpc(ctx: CheckContext, record: dict[str, Any], what: str) -> None:
@@ -147,26 +59,18 @@ def judge_in_vpc(ctx: CheckContext, record: dict[str, Any], what: str) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
         "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=["sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig", "kms:DescribeKey"],
+    reads=[sm.ENDPOINT_CONFIG, CMK_READS],
 )
 def endpoint_config_cmk(ctx: CheckContext) -> None:
-    for summary in endpoint_configs(ctx):
-        with ctx.resource(summary["EndpointConfigName"], arn=summary.get("EndpointConfigArn")):
-            key = endpoint_config(ctx, summary["EndpointConfigName"]).get("KmsKeyId")
+    for item in detailed(ctx, sm.ENDPOINT_CONFIG):
+        with ctx.resource(item.id, arn=item.arn):
+            key = item.detail().get("KmsKeyId")
             if not key:
                 ctx.failed("no KMS key: volumes use AWS managed encryption", {"kms_key": None})
             elif is_customer_managed(ctx, key):
                 ctx.passed("encrypted with a customer managed key", {"kms_key": key})
             else:
                 ctx.failed("the KMS key is not customer managed", {"kms_key": key})
-
-
-NOTEBOOK_PERMISSIONS = ("sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance")
-MODEL_PERMISSIONS = ("sagemaker:ListModels", "sagemaker:DescribeModel")
-TRAINING_PERMISSIONS = ("sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob")
-PROCESSING_PERMISSIONS = ("sagemaker:ListProcessingJobs", "sagemaker:DescribeProcessingJob")
-DOMAIN_PERMISSIONS = ("sagemaker:ListDomains", "sagemaker:DescribeDomain")
-ENDPOINT_PERMISSIONS = ("sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig")
 
 
 # -- notebooks -------------------------------------------------------------------------------
@@ -184,12 +88,12 @@ ENDPOINT_PERMISSIONS = ("sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint",
     severity="high",
     maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM06", "LLM10", "SageMaker.1", "AML.T0011.001", "AML.T0025",
         "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(NOTEBOOK_PERMISSIONS),
+    reads=[sm.NOTEBOOK],
 )
 def notebook_no_direct_internet(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, NOTEBOOK):
-        with scope(ctx, NOTEBOOK, summary):
-            notebook = describe(ctx, NOTEBOOK, summary)
+    for item in detailed(ctx, sm.NOTEBOOK):
+        with ctx.resource(item.id, arn=item.arn):
+            notebook = item.detail()
             access = notebook.get("DirectInternetAccess", "Enabled")  # AWS's default is Enabled
             if access == "Disabled":
                 ctx.passed("direct internet access is disabled", {"direct_internet_access": access})
@@ -210,12 +114,12 @@ def notebook_no_direct_internet(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.IR-01", "LLM02:2025", "LLM06", "LLM10", "SageMaker.2", "AML.T0011.001", "AML.T0025", "AML.T0072",
         "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(NOTEBOOK_PERMISSIONS),
+    reads=[sm.NOTEBOOK],
 )
 def notebook_in_vpc(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, NOTEBOOK):
-        with scope(ctx, NOTEBOOK, summary):
-            notebook = describe(ctx, NOTEBOOK, summary)
+    for item in detailed(ctx, sm.NOTEBOOK):
+        with ctx.resource(item.id, arn=item.arn):
+            notebook = item.detail()
             subnet = notebook.get("SubnetId")
             if subnet:
                 ctx.passed(f"the notebook runs in subnet {subnet}", {"subnet": subnet})
@@ -237,12 +141,12 @@ def notebook_in_vpc(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-05", "PR.PS-01", "LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "SageMaker.3", "AML.T0011.001",
         "AML.T0037", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(NOTEBOOK_PERMISSIONS),
+    reads=[sm.NOTEBOOK],
 )
 def notebook_root_access_disabled(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, NOTEBOOK):
-        with scope(ctx, NOTEBOOK, summary):
-            notebook = describe(ctx, NOTEBOOK, summary)
+    for item in detailed(ctx, sm.NOTEBOOK):
+        with ctx.resource(item.id, arn=item.arn):
+            notebook = item.detail()
             root = notebook.get("RootAccess") or "Enabled"  # absent means AWS's default: Enabled
             if root == "Disabled":
                 ctx.passed("root access is disabled", {"root_access": root})
@@ -264,12 +168,12 @@ def notebook_root_access_disabled(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "SageMaker.21", "AML.M0012", "AML.T0035", "AML.T0037",
         "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=[*NOTEBOOK_PERMISSIONS, "kms:DescribeKey"],
+    reads=[sm.NOTEBOOK, CMK_READS],
 )
 def notebook_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, NOTEBOOK):
-        with scope(ctx, NOTEBOOK, summary):
-            notebook = describe(ctx, NOTEBOOK, summary)
+    for item in detailed(ctx, sm.NOTEBOOK):
+        with ctx.resource(item.id, arn=item.arn):
+            notebook = item.detail()
             judge_cmk(ctx, notebook.get("KmsKeyId"), "the notebook volume")
 
 
@@ -288,12 +192,12 @@ def notebook_cmk(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "SageMaker.5", "AML.T0011.000", "AML.T0025",
         "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(MODEL_PERMISSIONS),
+    reads=[sm.MODEL],
 )
 def model_network_isolation(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, MODEL):
-        with scope(ctx, MODEL, summary):
-            model = describe(ctx, MODEL, summary)
+    for item in detailed(ctx, sm.MODEL):
+        with ctx.resource(item.id, arn=item.arn):
+            model = item.detail()
             if model.get("EnableNetworkIsolation"):
                 ctx.passed("network isolation is enabled", {"network_isolation": True})
             else:
@@ -312,12 +216,12 @@ def model_network_isolation(ctx: CheckContext) -> None:
     remediation="Recreate the model with `--vpc-config SecurityGroupIds=<sg>,Subnets=<subnets>`.",
     severity="medium",
     maps=["PR.IR-01", "LLM02:2025", "LLM06", "LLM10", "AML.T0025", "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(MODEL_PERMISSIONS),
+    reads=[sm.MODEL],
 )
 def model_in_vpc(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, MODEL):
-        with scope(ctx, MODEL, summary):
-            judge_in_vpc(ctx, describe(ctx, MODEL, summary), "the model")
+    for item in detailed(ctx, sm.MODEL):
+        with ctx.resource(item.id, arn=item.arn):
+            judge_in_vpc(ctx, item.detail(), "the model")
 
 
 @check(
@@ -335,12 +239,12 @@ def model_in_vpc(ctx: CheckContext) -> None:
     severity="low",
     maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM09", "LLM09:2025", "AML.M0024", "AML.T0024", "AML.T0043",
         "AML.T0051", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8", "Art. 12"],
-    permissions=["sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig"],
+    reads=[sm.ENDPOINT_CONFIG],
 )
 def endpoint_config_data_capture(ctx: CheckContext) -> None:
-    for summary in endpoint_configs(ctx):
-        with ctx.resource(summary["EndpointConfigName"], arn=summary.get("EndpointConfigArn")):
-            capture = endpoint_config(ctx, summary["EndpointConfigName"]).get("DataCaptureConfig") or {}
+    for item in detailed(ctx, sm.ENDPOINT_CONFIG):
+        with ctx.resource(item.id, arn=item.arn):
+            capture = item.detail().get("DataCaptureConfig") or {}
             if capture.get("EnableCapture"):
                 ctx.passed("data capture is enabled",
                            {"sampling_percentage": capture.get("InitialSamplingPercentage")})
@@ -363,13 +267,14 @@ def endpoint_config_data_capture(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.IR-03", "LLM04", "LLM10:2025", "SageMaker.4", "AML.T0029", "MANAGE 2.2", "MEASURE 2.7", "A.4.5",
         "A.6.2.6", "Art. 15"],
-    permissions=list(ENDPOINT_PERMISSIONS),
+    reads=[sm.ENDPOINT, sm.DESCRIBE_ENDPOINT_CONFIG],
 )
 def endpoint_multi_instance(ctx: CheckContext) -> None:
-    for summary in endpoints(ctx):
+    listed = sm.endpoints(ctx)
+    read = each(ctx, lambda summary: sm.endpoint_with_config(ctx, summary["EndpointName"]), listed)
+    for summary, outcome in zip(listed, read, strict=True):
         with ctx.resource(summary["EndpointName"], arn=summary.get("EndpointArn")):
-            detail = ctx.call("sagemaker", "describe_endpoint", EndpointName=summary["EndpointName"])
-            config = endpoint_config(ctx, detail["EndpointConfigName"])
+            detail, config = outcome.result()
             single = [v.get("VariantName", "?") for v in config.get("ProductionVariants", [])
                       if "ServerlessConfig" not in v and v.get("InitialInstanceCount", 1) < 2]
             evidence = {"endpoint_config": detail["EndpointConfigName"], "single_instance_variants": single}
@@ -393,11 +298,11 @@ def endpoint_multi_instance(ctx: CheckContext) -> None:
     severity="medium",
     maps=["DE.CM-09", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "AML.T0031", "AML.T0043", "MANAGE 3.2",
         "MEASURE 2.4", "MEASURE 4.3", "A.6.2.6", "Art. 15", "Art. 72"],
-    permissions=["sagemaker:ListEndpoints", "sagemaker:ListMonitoringSchedules"],
+    reads=[sm.LIST_ENDPOINTS, sm.LIST_MONITORING_SCHEDULES],
 )
 def endpoint_model_monitor(ctx: CheckContext) -> None:
-    schedules = monitoring_schedules(ctx)
-    for summary in endpoints(ctx):
+    schedules = sm.monitoring_schedules(ctx)
+    for summary in sm.endpoints(ctx):
         with ctx.resource(summary["EndpointName"], arn=summary.get("EndpointArn")):
             active = [s["MonitoringScheduleName"] for s in schedules
                       if s.get("EndpointName") == summary["EndpointName"]
@@ -409,11 +314,6 @@ def endpoint_model_monitor(ctx: CheckContext) -> None:
 
 
 # -- training and processing jobs -------------------------------------------------------------
-TRAINING_META: dict[str, Any] = dict(
-    service="sagemaker", scope="regional", resource_type="Other", boundaries=["model"],
-)
-
-
 @check(
     id="sagemaker.training_job_inter_container_encryption",
     title="SageMaker training jobs encrypt traffic between containers",
@@ -427,13 +327,12 @@ TRAINING_META: dict[str, Any] = dict(
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0018", "AML.T0025",
         "MEASURE 2.7", "A.7.2", "Art. 15"],
-    permissions=list(TRAINING_PERMISSIONS),
-    **TRAINING_META,
+    reads=[sm.TRAINING_JOB],
 )
 def training_job_inter_container_encryption(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, TRAINING_JOB):
-        with scope(ctx, TRAINING_JOB, summary):
-            job = describe(ctx, TRAINING_JOB, summary)
+    for item in detailed(ctx, sm.TRAINING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            job = item.detail()
             if job.get("EnableInterContainerTrafficEncryption"):
                 ctx.passed("inter-container traffic is encrypted", {"inter_container_encryption": True})
             else:
@@ -452,13 +351,12 @@ def training_job_inter_container_encryption(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.IR-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "LLM10", "AML.T0010.001", "AML.T0020", "AML.T0025",
         "AML.T0072", "MEASURE 2.7", "A.7.2", "Art. 15"],
-    permissions=list(TRAINING_PERMISSIONS),
-    **TRAINING_META,
+    reads=[sm.TRAINING_JOB],
 )
 def training_job_network_isolation(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, TRAINING_JOB):
-        with scope(ctx, TRAINING_JOB, summary):
-            job = describe(ctx, TRAINING_JOB, summary)
+    for item in detailed(ctx, sm.TRAINING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            job = item.detail()
             if job.get("EnableNetworkIsolation"):
                 ctx.passed("network isolation is enabled", {"network_isolation": True})
             else:
@@ -477,13 +375,12 @@ def training_job_network_isolation(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.T0020", "AML.T0025", "MEASURE 2.7", "A.7.2",
         "Art. 15"],
-    permissions=list(TRAINING_PERMISSIONS),
-    **TRAINING_META,
+    reads=[sm.TRAINING_JOB],
 )
 def training_job_in_vpc(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, TRAINING_JOB):
-        with scope(ctx, TRAINING_JOB, summary):
-            judge_in_vpc(ctx, describe(ctx, TRAINING_JOB, summary), "the job")
+    for item in detailed(ctx, sm.TRAINING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            judge_in_vpc(ctx, item.detail(), "the job")
 
 
 @check(
@@ -499,13 +396,12 @@ def training_job_in_vpc(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0035", "AML.T0037",
         "MEASURE 2.10", "MEASURE 2.7", "A.7.2", "Art. 15"],
-    permissions=[*TRAINING_PERMISSIONS, "kms:DescribeKey"],
-    **TRAINING_META,
+    reads=[sm.TRAINING_JOB, CMK_READS],
 )
 def training_job_volume_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, TRAINING_JOB):
-        with scope(ctx, TRAINING_JOB, summary):
-            job = describe(ctx, TRAINING_JOB, summary)
+    for item in detailed(ctx, sm.TRAINING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            job = item.detail()
             judge_cmk(ctx, (job.get("ResourceConfig") or {}).get("VolumeKmsKeyId"), "the training volume")
 
 
@@ -522,13 +418,12 @@ def training_job_volume_cmk(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
         "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=[*TRAINING_PERMISSIONS, "kms:DescribeKey"],
-    **TRAINING_META,
+    reads=[sm.TRAINING_JOB, CMK_READS],
 )
 def training_job_output_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, TRAINING_JOB):
-        with scope(ctx, TRAINING_JOB, summary):
-            job = describe(ctx, TRAINING_JOB, summary)
+    for item in detailed(ctx, sm.TRAINING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            job = item.detail()
             judge_cmk(ctx, (job.get("OutputDataConfig") or {}).get("KmsKeyId"), "the model output")
 
 
@@ -546,13 +441,12 @@ def training_job_output_cmk(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.IR-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.T0010.001", "AML.T0020", "AML.T0025",
         "MEASURE 2.7", "A.7.6", "Art. 15"],
-    permissions=list(PROCESSING_PERMISSIONS),
-    **TRAINING_META,
+    reads=[sm.PROCESSING_JOB],
 )
 def processing_job_network_isolation(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, PROCESSING_JOB):
-        with scope(ctx, PROCESSING_JOB, summary):
-            job = describe(ctx, PROCESSING_JOB, summary)
+    for item in detailed(ctx, sm.PROCESSING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            job = item.detail()
             network = job.get("NetworkConfig") or {}
             isolated = bool(network.get("EnableNetworkIsolation"))
             in_vpc = bool((network.get("VpcConfig") or {}).get("Subnets"))
@@ -578,13 +472,12 @@ def processing_job_network_isolation(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "AML.M0012", "AML.T0035", "AML.T0037",
         "MEASURE 2.10", "MEASURE 2.7", "A.7.6", "Art. 15"],
-    permissions=[*PROCESSING_PERMISSIONS, "kms:DescribeKey"],
-    **TRAINING_META,
+    reads=[sm.PROCESSING_JOB, CMK_READS],
 )
 def processing_job_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, PROCESSING_JOB):
-        with scope(ctx, PROCESSING_JOB, summary):
-            job = describe(ctx, PROCESSING_JOB, summary)
+    for item in detailed(ctx, sm.PROCESSING_JOB):
+        with ctx.resource(item.id, arn=item.arn):
+            job = item.detail()
             volume = ((job.get("ProcessingResources") or {}).get("ClusterConfig") or {}).get("VolumeKmsKeyId")
             output = (job.get("ProcessingOutputConfig") or {}).get("KmsKeyId")
             weak = weak_keys(ctx, {"volume": volume, "output": output})
@@ -609,12 +502,12 @@ def processing_job_cmk(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.IR-01", "LLM02:2025", "LLM06", "LLM10", "AML.T0010.001", "AML.T0025", "AML.T0072", "MEASURE 2.7",
         "A.6.2.6", "Art. 15"],
-    permissions=list(DOMAIN_PERMISSIONS),
+    reads=[sm.DOMAIN],
 )
 def domain_vpc_only(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, DOMAIN):
-        with scope(ctx, DOMAIN, summary):
-            domain = describe(ctx, DOMAIN, summary)
+    for item in detailed(ctx, sm.DOMAIN):
+        with ctx.resource(item.id, arn=item.arn):
+            domain = item.detail()
             mode = domain.get("AppNetworkAccessType", "PublicInternetOnly")
             if mode == "VpcOnly":
                 ctx.passed("Studio traffic stays in the VPC", {"app_network_access_type": mode})
@@ -636,12 +529,12 @@ def domain_vpc_only(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0012", "AML.T0035", "AML.T0048.004", "MEASURE 2.7",
         "A.6.2.6", "Art. 15"],
-    permissions=[*DOMAIN_PERMISSIONS, "kms:DescribeKey"],
+    reads=[sm.DOMAIN, CMK_READS],
 )
 def domain_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, DOMAIN):
-        with scope(ctx, DOMAIN, summary):
-            domain = describe(ctx, DOMAIN, summary)
+    for item in detailed(ctx, sm.DOMAIN):
+        with ctx.resource(item.id, arn=item.arn):
+            domain = item.detail()
             judge_cmk(ctx, domain.get("KmsKeyId") or domain.get("HomeEfsFileSystemKmsKeyId"), "the domain")
 
 
@@ -663,11 +556,6 @@ def not_read(ctx: CheckContext, what: str, exc: AwsReadError) -> None:
 
 
 # -- lifecycle configurations ----------------------------------------------------------------
-NOTEBOOK_LCC = Kind("list_notebook_instance_lifecycle_configs", "NotebookInstanceLifecycleConfigs",
-                    "NotebookInstanceLifecycleConfigName", "NotebookInstanceLifecycleConfigArn",
-                    "describe_notebook_instance_lifecycle_config")
-STUDIO_LCC = Kind("list_studio_lifecycle_configs", "StudioLifecycleConfigs", "StudioLifecycleConfigName",
-                  "StudioLifecycleConfigArn", "describe_studio_lifecycle_config")
 
 
 def lifecycle_scripts(kind: Kind, config: dict[str, Any]) -> dict[str, str | None]:
@@ -676,7 +564,7 @@ def lifecycle_scripts(kind: Kind, config: dict[str, Any]) -> dict[str, str | Non
     Notebook configurations hold OnCreate/OnStart lists of base64 `Content`; Studio ones one base64
     `StudioLifecycleConfigContent`."""
     raw: dict[str, str] = {}
-    if kind is STUDIO_LCC:
+    if kind is sm.STUDIO_LCC:
         raw["StudioLifecycleConfigContent"] = config.get("StudioLifecycleConfigContent") or ""
     else:
         for hook in ("OnCreate", "OnStart"):
@@ -728,22 +616,21 @@ def verdict(ctx: CheckContext, status: str, message: str, evidence: dict[str, Ev
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM06", "AML.T0012", "AML.T0055", "MEASURE 2.7",
         "A.6.2.6", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
-    permissions=["sagemaker:ListNotebookInstanceLifecycleConfigs", "sagemaker:DescribeNotebookInstanceLifecycleConfig",
-                 "sagemaker:ListStudioLifecycleConfigs", "sagemaker:DescribeStudioLifecycleConfig"],
+    reads=[sm.NOTEBOOK_LCC, sm.STUDIO_LCC],
 )
 def lifecycle_config_secrets(ctx: CheckContext) -> None:
-    for kind, what in ((NOTEBOOK_LCC, "notebook lifecycle configurations"),
-                       (STUDIO_LCC, "Studio lifecycle configurations")):
+    for kind, what in ((sm.NOTEBOOK_LCC, "notebook lifecycle configurations"),
+                       (sm.STUDIO_LCC, "Studio lifecycle configurations")):
         try:
-            listed = summaries(ctx, kind)
+            listed = sm.summaries(ctx, kind)
         except AwsReadError as exc:
             not_read(ctx, what, exc)
             continue
-        for summary in listed:
-            with scope(ctx, kind, summary):
-                scripts = lifecycle_scripts(kind, describe(ctx, kind, summary))
+        for item in detailed(ctx, kind, listed):
+            with ctx.resource(item.id, arn=item.arn):
+                scripts = lifecycle_scripts(kind, item.detail())
                 status, message, evidence = judge_lifecycle_scripts(scripts)
-                verdict(ctx, status, message, {"config_type": "studio" if kind is STUDIO_LCC else "notebook",
+                verdict(ctx, status, message, {"config_type": "studio" if kind is sm.STUDIO_LCC else "notebook",
                                                **evidence})
 
 
@@ -766,12 +653,12 @@ def lifecycle_config_secrets(ctx: CheckContext) -> None:
     maps=["PR.AA-01", "PR.AA-03", "LLM02:2025", "LLM06", "LLM10", "AML.T0012", "GOVERN 2.1", "MEASURE 2.7", "A.3.2",
         "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/onboard-sso-users.html",
-    permissions=list(DOMAIN_PERMISSIONS),
+    reads=[sm.DOMAIN],
 )
 def domain_identity_center(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, DOMAIN):
-        with scope(ctx, DOMAIN, summary):
-            mode = describe(ctx, DOMAIN, summary).get("AuthMode")
+    for item in detailed(ctx, sm.DOMAIN):
+        with ctx.resource(item.id, arn=item.arn):
+            mode = item.detail().get("AuthMode")
             if mode == "SSO":
                 ctx.passed("users sign in through IAM Identity Center", {"auth_mode": mode})
             elif mode == "IAM":
@@ -781,16 +668,8 @@ def domain_identity_center(ctx: CheckContext) -> None:
 
 
 # -- transform, tuning, compilation and AutoML jobs -----------------------------------------
-TRANSFORM_JOB = Kind("list_transform_jobs", "TransformJobSummaries", "TransformJobName", "TransformJobArn",
-                     "describe_transform_job")
-TUNING_JOB = Kind("list_hyper_parameter_tuning_jobs", "HyperParameterTuningJobSummaries",
-                  "HyperParameterTuningJobName", "HyperParameterTuningJobArn", "describe_hyper_parameter_tuning_job")
-COMPILATION_JOB = Kind("list_compilation_jobs", "CompilationJobSummaries", "CompilationJobName", "CompilationJobArn",
-                       "describe_compilation_job")
-AUTOML_JOB = Kind("list_auto_ml_jobs", "AutoMLJobSummaries", "AutoMLJobName", "AutoMLJobArn",
-                  "describe_auto_ml_job_v2")  # V2 describes jobs created by CreateAutoMLJob too
-JOB_KINDS = {"transform": TRANSFORM_JOB, "tuning": TUNING_JOB, "compilation": COMPILATION_JOB, "automl": AUTOML_JOB}
-MAX_JOBS = 100  # per kind and region: the newest first
+JOB_KINDS = {"transform": sm.TRANSFORM_JOB, "tuning": sm.TUNING_JOB, "compilation": sm.COMPILATION_JOB,
+             "automl": sm.AUTOML_JOB}
 
 
 @dataclass(frozen=True)
@@ -848,14 +727,6 @@ def judge_job(security: JobSecurity, weak: list[str]) -> tuple[bool, str, dict[s
     return True, "the job encrypts with customer managed keys" + network, evidence
 
 
-def recent_jobs(ctx: CheckContext, kind: Kind, days: int) -> list[dict[str, Any]]:
-    """Jobs of `kind` created in the last `days` days, newest first, at most MAX_JOBS."""
-    since = (datetime.now(UTC) - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    answer = ctx.paginate("sagemaker", kind.list_op, CreationTimeAfter=since, SortBy="CreationTime",
-                          SortOrder="Descending", PaginationConfig={"MaxItems": MAX_JOBS})
-    return list(answer.get(kind.items, []))[:MAX_JOBS]
-
-
 @check(
     id="sagemaker.job_encryption_isolation",
     title="Recent SageMaker transform, tuning, compilation and AutoML jobs are encrypted and contained",
@@ -876,10 +747,7 @@ def recent_jobs(ctx: CheckContext, kind: Kind, days: int) -> list[dict[str, Any]
     maps=["PR.DS-01", "PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0020", "AML.T0025",
         "MEASURE 2.7", "A.6.2.6", "A.7.2", "Art. 10", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html",
-    permissions=["sagemaker:ListTransformJobs", "sagemaker:DescribeTransformJob",
-                 "sagemaker:ListHyperParameterTuningJobs", "sagemaker:DescribeHyperParameterTuningJob",
-                 "sagemaker:ListCompilationJobs", "sagemaker:DescribeCompilationJob",
-                 "sagemaker:ListAutoMLJobs", "sagemaker:DescribeAutoMLJobV2", "kms:DescribeKey"],
+    reads=[*JOB_KINDS.values(), CMK_READS],
 )
 def job_encryption_isolation(ctx: CheckContext) -> None:
     days = ctx.setting("job_lookback_days", 30)
@@ -887,13 +755,13 @@ def job_encryption_isolation(ctx: CheckContext) -> None:
         raise SettingError(f"setting checks.sagemaker.job_lookback_days must be 1 or more, not {days}")
     for kind_name, kind in JOB_KINDS.items():
         try:
-            listed = recent_jobs(ctx, kind, days)
+            listed = sm.recent_jobs(ctx, kind, days)
         except AwsReadError as exc:
             not_read(ctx, f"{kind_name} jobs", exc)
             continue
-        for summary in listed:
-            with scope(ctx, kind, summary):
-                security = job_security(kind_name, describe(ctx, kind, summary))
+        for item in detailed(ctx, kind, listed):
+            with ctx.resource(item.id, arn=item.arn):
+                security = job_security(kind_name, item.detail())
                 good, message, evidence = judge_job(security, weak_keys(ctx, security.keys))
                 evidence = {"job_type": kind_name, **evidence}
                 if good:
@@ -903,9 +771,6 @@ def job_encryption_isolation(ctx: CheckContext) -> None:
 
 
 # -- HyperPod clusters -----------------------------------------------------------------------
-CLUSTER = Kind("list_clusters", "ClusterSummaries", "ClusterName", "ClusterArn", "describe_cluster")
-
-
 def cluster_gaps(cluster: dict[str, Any]) -> tuple[list[str], dict[str, str | None]]:
     """(what the cluster lacks, instance group -> the KMS key of its EBS volumes) from DescribeCluster."""
     groups = [*(cluster.get("InstanceGroups") or []), *(cluster.get("RestrictedInstanceGroups") or [])]
@@ -942,12 +807,12 @@ def cluster_gaps(cluster: dict[str, Any]) -> tuple[list[str], dict[str, str | No
     maps=["PR.DS-01", "PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0025", "AML.T0035",
         "MEASURE 2.7", "A.4.5", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html",
-    permissions=["sagemaker:ListClusters", "sagemaker:DescribeCluster", "kms:DescribeKey"],
+    reads=[sm.CLUSTER, CMK_READS],
 )
 def hyperpod_cluster_vpc_encrypted(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, CLUSTER):
-        with scope(ctx, CLUSTER, summary):
-            gaps, keys = cluster_gaps(describe(ctx, CLUSTER, summary))
+    for item in detailed(ctx, sm.CLUSTER):
+        with ctx.resource(item.id, arn=item.arn):
+            gaps, keys = cluster_gaps(item.detail())
             weak = weak_keys(ctx, keys)
             if weak:
                 gaps.append(f"a customer managed EBS volume key for {', '.join(weak)}")

@@ -8,22 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
+from posture.api import CheckContext, EvidenceValue, Family
 from posture.checks import _policy
-from posture.checks._keys import judge_cmk
-from posture.checks.sagemaker import (
-    MODEL,
-    MODEL_PERMISSIONS,
-    NOTEBOOK,
-    NOTEBOOK_PERMISSIONS,
-    Kind,
-    describe,
-    endpoint_config,
-    endpoints,
-    monitoring_schedules,
-    scope,
-    summaries,
-)
+from posture.checks._keys import CMK_READS, judge_cmk
+from posture.checks._read import sagemaker as sm
+from posture.checks._read.each import detailed, each
 
 check = Family(
     service="sagemaker",
@@ -35,30 +24,6 @@ check = Family(
 )
 
 # -- monitoring job definitions --------------------------------------------------------------
-# The four Model Monitor job definition kinds share one list shape; each has its own describe call.
-JOB_DEFINITION_KINDS: dict[str, Kind] = {
-    monitoring_type: Kind(f"list_{snake}_job_definitions", "JobDefinitionSummaries",
-                          "MonitoringJobDefinitionName", "MonitoringJobDefinitionArn",
-                          f"describe_{snake}_job_definition")
-    for monitoring_type, snake in (("DataQuality", "data_quality"), ("ModelQuality", "model_quality"),
-                                   ("ModelBias", "model_bias"), ("ModelExplainability", "model_explainability"))
-}
-
-
-def _iam(snake_op: str) -> str:
-    return "sagemaker:" + "".join(w.title() for w in snake_op.split("_"))
-
-
-def job_definition_permissions(monitoring_type: str) -> list[str]:
-    kind = JOB_DEFINITION_KINDS[monitoring_type]
-    return [_iam(kind.list_op), _iam(kind.describe_op)]
-
-
-def job_definition(ctx: CheckContext, monitoring_type: str, name: str) -> dict[str, Any]:
-    kind = JOB_DEFINITION_KINDS[monitoring_type]
-    return ctx.call("sagemaker", kind.describe_op, JobDefinitionName=name)
-
-
 INTER_CONTAINER = "EnableInterContainerTrafficEncryption"
 ISOLATION = "EnableNetworkIsolation"
 VERDICTS = {  # network setting -> (evidence key, passed message, failed message)
@@ -78,35 +43,25 @@ def judge_network(ctx: CheckContext, network: dict[str, Any] | None, setting: st
 
 
 def judge_job_definitions(ctx: CheckContext, monitoring_type: str, setting: str) -> None:
-    kind = JOB_DEFINITION_KINDS[monitoring_type]
-    for summary in summaries(ctx, kind):
-        with scope(ctx, kind, summary):
-            definition = job_definition(ctx, monitoring_type, summary[kind.name])
-            judge_network(ctx, definition.get("NetworkConfig"), setting, {})
+    for item in detailed(ctx, sm.JOB_DEFINITIONS[monitoring_type]):
+        with ctx.resource(item.id, arn=item.arn):
+            judge_network(ctx, item.detail().get("NetworkConfig"), setting, {})
 
 
-MONITOR_META: dict[str, Any] = dict(service="sagemaker", scope="regional", resource_type="Other", boundaries=["model"])
-ENCRYPTION_TEXT = dict(
-    rationale=(
-        "A distributed monitoring job passes captured prompts, model outputs and ground-truth labels between "
-        "its instances; unencrypted, they can be read or altered on the network."
-    ),
-    csf=["PR.DS-02"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
+ENCRYPTION_RATIONALE = (
+    "A distributed monitoring job passes captured prompts, model outputs and ground-truth labels between "
+    "its instances; unencrypted, they can be read or altered on the network."
 )
-ISOLATION_TEXT = dict(
-    rationale=(
-        "The monitoring container reads captured inference traffic; without network isolation a tampered "
-        "container image can send those prompts and outputs anywhere or pull unvetted code."
-    ),
-    csf=["PR.IR-01"],
-    owasp_llm=["LLM05", "LLM06", "LLM03:2025", "LLM02:2025"],
+ISOLATION_RATIONALE = (
+    "The monitoring container reads captured inference traffic; without network isolation a tampered "
+    "container image can send those prompts and outputs anywhere or pull unvetted code."
 )
 
 
 def _job_definition_check(monitoring_type: str, label: str, setting: str, control: str, severity: str
                           ) -> Callable[[Callable[[CheckContext], None]], Any]:
-    snake = JOB_DEFINITION_KINDS[monitoring_type].describe_op.removeprefix("describe_").removesuffix("_definition")
+    kind = sm.JOB_DEFINITIONS[monitoring_type]
+    snake = kind.name.removesuffix("_definition")
     cli = snake.replace("_", "-")
     if setting == INTER_CONTAINER:
         return check(
@@ -114,29 +69,27 @@ def _job_definition_check(monitoring_type: str, label: str, setting: str, contro
             title=f"SageMaker {label} job definitions encrypt traffic between containers",
             description=f"Each SageMaker {label} job definition has "
             "NetworkConfig.EnableInterContainerTrafficEncryption set.",
+            rationale=ENCRYPTION_RATIONALE,
             remediation=f"Recreate the job definition with `aws sagemaker create-{cli}-definition ... "
             "--network-config EnableInterContainerTrafficEncryption=true` and point its monitoring schedule at it "
             "(job definitions are immutable).",
-            severity=severity, securityhub_controls=[control], permissions=job_definition_permissions(monitoring_type),
-            atlas=["AML.T0025", "AML.T0063", "AML.M0012"],
-            nist_ai_rmf=["MEASURE 2.7"],
-            iso42001=["A.6.2.6"],
-            eu_ai_act=["Art. 15"],
-            **ENCRYPTION_TEXT, **MONITOR_META,
+            severity=severity,
+            maps=["PR.DS-02", "LLM02:2025", "LLM06", "LLM10", control, "AML.M0012", "AML.T0025", "AML.T0063",
+                  "MEASURE 2.7", "A.6.2.6"],
+            reads=[kind],
         )
     return check(
         id=f"sagemaker.{snake}_definition_network_isolation",
         title=f"SageMaker {label} job definitions run with network isolation",
         description=f"Each SageMaker {label} job definition has NetworkConfig.EnableNetworkIsolation set.",
+        rationale=ISOLATION_RATIONALE,
         remediation=f"Recreate the job definition with `aws sagemaker create-{cli}-definition ... "
         "--network-config EnableNetworkIsolation=true` and point its monitoring schedule at it "
         "(job definitions are immutable).",
-        severity=severity, securityhub_controls=[control], permissions=job_definition_permissions(monitoring_type),
-        atlas=["AML.T0025", "AML.T0010.001", "AML.T0010.004"],
-        nist_ai_rmf=["MEASURE 2.7"],
-        iso42001=["A.6.2.6"],
-        eu_ai_act=["Art. 15"],
-        **ISOLATION_TEXT, **MONITOR_META,
+        severity=severity,
+        maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM06", control, "AML.T0010.001", "AML.T0010.004",
+              "AML.T0025", "MEASURE 2.7", "A.6.2.6"],
+        reads=[kind],
     )
 
 
@@ -181,27 +134,12 @@ def model_bias_job_definition_network_isolation(ctx: CheckContext) -> None:
 
 
 # -- monitoring schedules --------------------------------------------------------------------
-SCHEDULE = Kind("list_monitoring_schedules", "MonitoringScheduleSummaries", "MonitoringScheduleName",
-                "MonitoringScheduleArn", "describe_monitoring_schedule")
-SCHEDULE_PERMISSIONS = ["sagemaker:ListMonitoringSchedules", "sagemaker:DescribeMonitoringSchedule",
-                        *(_iam(k.describe_op) for k in JOB_DEFINITION_KINDS.values())]
-
-
-def schedule_network(ctx: CheckContext, schedule: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """The NetworkConfig a schedule's jobs run with: inline, or that of the job definition it names."""
-    config = schedule.get("MonitoringScheduleConfig") or {}
-    name = config.get("MonitoringJobDefinitionName")
-    monitoring_type = config.get("MonitoringType") or schedule.get("MonitoringType") or "DataQuality"
-    if name and monitoring_type in JOB_DEFINITION_KINDS:
-        definition = job_definition(ctx, monitoring_type, name)
-        return definition.get("NetworkConfig"), {"job_definition": name, "monitoring_type": monitoring_type}
-    return (config.get("MonitoringJobDefinition") or {}).get("NetworkConfig"), {"job_definition": None}
-
-
 def judge_schedules(ctx: CheckContext, setting: str) -> None:
-    for summary in summaries(ctx, SCHEDULE):
-        with scope(ctx, SCHEDULE, summary):
-            network, facts = schedule_network(ctx, describe(ctx, SCHEDULE, summary))
+    listed = sm.summaries(ctx, sm.SCHEDULE)
+    networks = each(ctx, lambda summary: sm.schedule_network(ctx, summary), listed)
+    for summary, outcome in zip(listed, networks, strict=True):
+        with ctx.resource(summary[sm.SCHEDULE.id], arn=summary.get(sm.SCHEDULE.arn)):
+            network, facts = outcome.result()
             judge_network(ctx, network, setting, facts)
 
 
@@ -210,14 +148,13 @@ def judge_schedules(ctx: CheckContext, setting: str) -> None:
     title="SageMaker monitoring schedules run their jobs with network isolation",
     description="Each SageMaker monitoring schedule's job (inline or the job definition it names) has "
     "NetworkConfig.EnableNetworkIsolation set.",
+    rationale=ISOLATION_RATIONALE,
     remediation="Point the schedule at a job definition created with `--network-config EnableNetworkIsolation=true` "
     "(`aws sagemaker update-monitoring-schedule`).",
     severity="medium",
     maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM06", "SageMaker.14", "AML.T0010.001", "AML.T0010.004",
         "AML.T0025", "MEASURE 2.7", "A.6.2.6"],
-    permissions=SCHEDULE_PERMISSIONS,
-    **ISOLATION_TEXT,
-    **MONITOR_META,
+    reads=[sm.SCHEDULE_NETWORK_READS],
 )
 def monitoring_schedule_network_isolation(ctx: CheckContext) -> None:
     judge_schedules(ctx, ISOLATION)
@@ -228,14 +165,13 @@ def monitoring_schedule_network_isolation(ctx: CheckContext) -> None:
     title="SageMaker monitoring schedules encrypt traffic between containers",
     description="Each SageMaker monitoring schedule's job (inline or the job definition it names) has "
     "NetworkConfig.EnableInterContainerTrafficEncryption set.",
+    rationale=ENCRYPTION_RATIONALE,
     remediation="Point the schedule at a job definition created with `--network-config "
     "EnableInterContainerTrafficEncryption=true` (`aws sagemaker update-monitoring-schedule`).",
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "LLM10", "SageMaker.22", "AML.M0012", "AML.T0025", "AML.T0063",
         "MEASURE 2.7", "A.6.2.6"],
-    permissions=SCHEDULE_PERMISSIONS,
-    **ENCRYPTION_TEXT,
-    **MONITOR_META,
+    reads=[sm.SCHEDULE_NETWORK_READS],
 )
 def monitoring_schedule_inter_container_encryption(ctx: CheckContext) -> None:
     judge_schedules(ctx, INTER_CONTAINER)
@@ -253,15 +189,13 @@ def judge_registry(ctx: CheckContext, containers: list[dict[str, Any]]) -> None:
 
 
 REGISTRY_META: dict[str, Any] = dict(
-    service="sagemaker", scope="regional", resource_type="Other", severity="medium", boundaries=["model"],
+    severity="medium",
     rationale=(
         "Pulling serving images from a private registry through the model's VPC keeps the image supply chain "
         "behind the account's network controls and endpoint policies, so an inference container cannot be "
         "swapped for one from an uncontrolled registry."
     ),
-    csf=["PR.IR-01", "PR.PS-01"],
-    owasp_llm=["LLM05", "LLM03:2025"],
-    permissions=list(MODEL_PERMISSIONS),
+    reads=[sm.MODEL],
 )
 
 
@@ -276,9 +210,9 @@ REGISTRY_META: dict[str, Any] = dict(
     **REGISTRY_META,
 )
 def model_primary_container_private_registry(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, MODEL):
-        with scope(ctx, MODEL, summary):
-            primary = describe(ctx, MODEL, summary).get("PrimaryContainer")
+    for item in detailed(ctx, sm.MODEL):
+        with ctx.resource(item.id, arn=item.arn):
+            primary = item.detail().get("PrimaryContainer")
             if not primary:
                 ctx.skip()  # the model is an inference pipeline without a primary container
             else:
@@ -296,9 +230,9 @@ def model_primary_container_private_registry(ctx: CheckContext) -> None:
     **REGISTRY_META,
 )
 def model_pipeline_containers_private_registry(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, MODEL):
-        with scope(ctx, MODEL, summary):
-            containers = describe(ctx, MODEL, summary).get("Containers") or []
+    for item in detailed(ctx, sm.MODEL):
+        with ctx.resource(item.id, arn=item.arn):
+            containers = item.detail().get("Containers") or []
             if not containers:
                 ctx.skip()  # the model has a single primary container, not an inference pipeline
             else:
@@ -306,14 +240,7 @@ def model_pipeline_containers_private_registry(ctx: CheckContext) -> None:
 
 
 # -- feature groups --------------------------------------------------------------------------
-FEATURE_GROUP = Kind("list_feature_groups", "FeatureGroupSummaries", "FeatureGroupName", "FeatureGroupArn",
-                     "describe_feature_group")
-FEATURE_META: dict[str, Any] = dict(
-    service="sagemaker", scope="regional", resource_type="Other", severity="medium", boundaries=["data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM03", "LLM02:2025", "LLM04:2025"],
-    permissions=["sagemaker:ListFeatureGroups", "sagemaker:DescribeFeatureGroup", "kms:DescribeKey"],
-)
+FEATURE_META: dict[str, Any] = dict(severity="medium", boundaries=["data"], reads=[sm.FEATURE_GROUP, CMK_READS])
 
 
 @check(
@@ -332,9 +259,9 @@ FEATURE_META: dict[str, Any] = dict(
     **FEATURE_META,
 )
 def feature_group_offline_store_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, FEATURE_GROUP):
-        with scope(ctx, FEATURE_GROUP, summary):
-            offline = describe(ctx, FEATURE_GROUP, summary).get("OfflineStoreConfig")
+    for item in detailed(ctx, sm.FEATURE_GROUP):
+        with ctx.resource(item.id, arn=item.arn):
+            offline = item.detail().get("OfflineStoreConfig")
             if not offline:
                 ctx.skip()  # the feature group has no offline store
             else:
@@ -357,9 +284,9 @@ def feature_group_offline_store_cmk(ctx: CheckContext) -> None:
     **FEATURE_META,
 )
 def feature_group_online_store_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, FEATURE_GROUP):
-        with scope(ctx, FEATURE_GROUP, summary):
-            online = describe(ctx, FEATURE_GROUP, summary).get("OnlineStoreConfig") or {}
+    for item in detailed(ctx, sm.FEATURE_GROUP):
+        with ctx.resource(item.id, arn=item.arn):
+            online = item.detail().get("OnlineStoreConfig") or {}
             storage = online.get("StorageType") or "Standard"  # AWS's default storage type
             if not online.get("EnableOnlineStore"):
                 ctx.skip()  # the feature group has no online store
@@ -371,13 +298,8 @@ def feature_group_online_store_cmk(ctx: CheckContext) -> None:
 
 
 # -- inference experiments -------------------------------------------------------------------
-EXPERIMENT = Kind("list_inference_experiments", "InferenceExperiments", "Name", "Arn", "describe_inference_experiment")
-EXPERIMENT_META: dict[str, Any] = dict(
-    service="sagemaker", scope="regional", resource_type="Other", severity="medium", boundaries=["model", "data"],
-    csf=["PR.DS-01"],
-    owasp_llm=["LLM06", "LLM10", "LLM02:2025"],
-    permissions=["sagemaker:ListInferenceExperiments", "sagemaker:DescribeInferenceExperiment", "kms:DescribeKey"],
-)
+EXPERIMENT_META: dict[str, Any] = dict(severity="medium", boundaries=["model", "data"],
+                                       reads=[sm.EXPERIMENT, CMK_READS])
 
 
 @check(
@@ -395,9 +317,9 @@ EXPERIMENT_META: dict[str, Any] = dict(
     **EXPERIMENT_META,
 )
 def inference_experiment_volume_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, EXPERIMENT):
-        with scope(ctx, EXPERIMENT, summary):
-            judge_cmk(ctx, describe(ctx, EXPERIMENT, summary).get("KmsKey"), "the instance storage")
+    for item in detailed(ctx, sm.EXPERIMENT):
+        with ctx.resource(item.id, arn=item.arn):
+            judge_cmk(ctx, item.detail().get("KmsKey"), "the instance storage")
 
 
 @check(
@@ -415,9 +337,9 @@ def inference_experiment_volume_cmk(ctx: CheckContext) -> None:
     **EXPERIMENT_META,
 )
 def inference_experiment_data_storage_cmk(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, EXPERIMENT):
-        with scope(ctx, EXPERIMENT, summary):
-            storage = describe(ctx, EXPERIMENT, summary).get("DataStorageConfig")
+    for item in detailed(ctx, sm.EXPERIMENT):
+        with ctx.resource(item.id, arn=item.arn):
+            storage = item.detail().get("DataStorageConfig")
             if not storage:
                 ctx.skip()  # the experiment captures no data
             else:
@@ -443,12 +365,12 @@ UNSUPPORTED_PLATFORMS = frozenset({"notebook-al1-v1", "notebook-al2-v1", "notebo
     resource_type="AwsSageMakerNotebookInstance",
     severity="medium",
     maps=["ID.AM-08", "PR.PS-02", "LLM03:2025", "LLM05", "SageMaker.8", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6"],
-    permissions=list(NOTEBOOK_PERMISSIONS),
+    reads=[sm.NOTEBOOK],
 )
 def notebook_supported_platform(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, NOTEBOOK):
-        with scope(ctx, NOTEBOOK, summary):
-            platform = describe(ctx, NOTEBOOK, summary).get("PlatformIdentifier")
+    for item in detailed(ctx, sm.NOTEBOOK):
+        with ctx.resource(item.id, arn=item.arn):
+            platform = item.detail().get("PlatformIdentifier")
             if not platform:
                 ctx.failed("the notebook reports no platform identifier", {"platform": None})
             elif platform in UNSUPPORTED_PLATFORMS:
@@ -459,19 +381,7 @@ def notebook_supported_platform(ctx: CheckContext) -> None:
 
 # -- what in-service endpoints serve ---------------------------------------------------------
 def in_service_endpoints(ctx: CheckContext) -> list[dict[str, Any]]:
-    return [e for e in endpoints(ctx) if e.get("EndpointStatus") == "InService"]
-
-
-def endpoint_detail(ctx: CheckContext, name: str) -> dict[str, Any]:
-    return ctx.call("sagemaker", "describe_endpoint", EndpointName=name)
-
-
-def served_models(ctx: CheckContext, endpoint: dict[str, Any]) -> list[str | None]:
-    """The model of each production and shadow variant of the endpoint's configuration (None: a variant
-    with no model, as inference-component endpoints have)."""
-    config = endpoint_config(ctx, endpoint["EndpointConfigName"])
-    variants = [*(config.get("ProductionVariants") or []), *(config.get("ShadowProductionVariants") or [])]
-    return [v.get("ModelName") for v in variants]
+    return [e for e in sm.endpoints(ctx) if e.get("EndpointStatus") == "InService"]
 
 
 def model_packages(model: dict[str, Any]) -> list[str | None]:
@@ -520,20 +430,23 @@ def judge_deployment(models: dict[str, list[str | None]], approval: dict[str, st
     maps=["ID.RA-09", "PR.PS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.M0014", "AML.T0010.003",
         "AML.T0018", "AML.T0058", "MANAGE 1.1", "MEASURE 2.5", "A.6.2.4", "A.6.2.5", "Art. 17"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html",
-    permissions=["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig",
-                 *MODEL_PERMISSIONS, "sagemaker:DescribeModelPackage"],
+    reads=[sm.ENDPOINT, sm.DESCRIBE_ENDPOINT_CONFIG, sm.DESCRIBE_MODEL, sm.DESCRIBE_MODEL_PACKAGE],
 )
 def deployed_models_approved(ctx: CheckContext) -> None:
-    for summary in in_service_endpoints(ctx):
+    listed = in_service_endpoints(ctx)
+    served = each(ctx, lambda summary: sm.served_models(ctx, summary["EndpointName"]), listed)
+    for summary, outcome in zip(listed, served, strict=True):
         with ctx.resource(summary["EndpointName"], arn=summary.get("EndpointArn")):
-            names = served_models(ctx, endpoint_detail(ctx, summary["EndpointName"]))
+            names = outcome.result()
             if not names or any(n is None for n in names):
                 ctx.error("a variant names no model (inference components): not judged", {"models": []})
                 continue
-            models = {n: model_packages(ctx.call("sagemaker", "describe_model", ModelName=n))
-                      for n in names if n}
-            approval = {p: ctx.call("sagemaker", "describe_model_package", ModelPackageName=p).get(
-                "ModelApprovalStatus") for packages in models.values() for p in packages if p}
+            unique = [n for n in dict.fromkeys(names) if n]
+            described = ctx.fan_out(lambda n: sm.DESCRIBE_MODEL(ctx, n), unique)
+            models = {n: model_packages(model) for n, model in zip(unique, described, strict=True)}
+            packages = [p for p in dict.fromkeys(p for found in models.values() for p in found) if p]
+            statuses = ctx.fan_out(lambda p: sm.DESCRIBE_MODEL_PACKAGE(ctx, p).get("ModelApprovalStatus"), packages)
+            approval = dict(zip(packages, statuses, strict=True))
             good, message, evidence = judge_deployment(models, approval)
             if good:
                 ctx.passed(message, evidence)
@@ -590,14 +503,16 @@ def judge_monitoring(schedules: list[dict[str, Any]], capture: dict[str, Any]
     maps=["DE.AE-02", "DE.CM-09", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "AML.M0008", "AML.T0020", "AML.T0031",
         "MANAGE 4.1", "MEASURE 2.11", "MEASURE 2.4", "A.6.2.6", "Art. 72"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html",
-    permissions=["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint", "sagemaker:ListMonitoringSchedules"],
+    reads=[sm.ENDPOINT, sm.LIST_MONITORING_SCHEDULES],
 )
 def endpoint_monitoring(ctx: CheckContext) -> None:
-    for summary in in_service_endpoints(ctx):
+    listed = in_service_endpoints(ctx)
+    details = each(ctx, lambda summary: sm.endpoint(ctx, summary["EndpointName"]), listed)
+    for summary, detail in zip(listed, details, strict=True):
         name = summary["EndpointName"]
         with ctx.resource(name, arn=summary.get("EndpointArn")):
-            schedules = [s for s in monitoring_schedules(ctx) if s.get("EndpointName") == name]
-            capture = endpoint_detail(ctx, name).get("DataCaptureConfig") or {}
+            schedules = [s for s in sm.monitoring_schedules(ctx) if s.get("EndpointName") == name]
+            capture = detail.result().get("DataCaptureConfig") or {}
             good, message, evidence = judge_monitoring(schedules, capture)
             if good:
                 ctx.passed(message, evidence)
@@ -606,25 +521,6 @@ def endpoint_monitoring(ctx: CheckContext) -> None:
 
 
 # -- model package group policies -------------------------------------------------------------
-PACKAGE_GROUP = Kind("list_model_package_groups", "ModelPackageGroupSummaryList", "ModelPackageGroupName",
-                     "ModelPackageGroupArn", "describe_model_package_group")
-NO_POLICY_CODES = frozenset({"ResourceNotFound", "ResourceNotFoundException"})
-
-
-def package_group_policy(ctx: CheckContext, name: str) -> Any | None:
-    """The group's resource policy (None: the group has none)."""
-    try:
-        answer = ctx.call("sagemaker", "get_model_package_group_policy", ModelPackageGroupName=name)
-    except AwsReadError as exc:
-        if exc.code in NO_POLICY_CODES or (exc.code == "ValidationException" and "policy" in exc.message.lower()
-                                           and "not" in exc.message.lower()):
-            return None
-        raise
-    if not answer.get("ResourcePolicy"):  # AWS always sends it with a 200: an answer without it says nothing
-        raise AwsReadError("sagemaker:GetModelPackageGroupPolicy", "the answer had no ResourcePolicy")
-    return answer["ResourcePolicy"]
-
-
 def open_grants(policy: Any, account_id: str) -> list[str]:
     """Who outside the account the policy lets read or use the group's models without a condition that
     names the caller by value (anyone, another account, a service with no source condition)."""
@@ -649,12 +545,14 @@ def open_grants(policy: Any, account_id: str) -> list[str]:
     maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "AML.M0005", "AML.T0035",
         "AML.T0048.004", "MEASURE 2.7", "A.6.2.5"],
     docs_url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html",
-    permissions=["sagemaker:ListModelPackageGroups", "sagemaker:GetModelPackageGroupPolicy"],
+    reads=[sm.PACKAGE_GROUP],
 )
 def model_package_group_policy_not_public(ctx: CheckContext) -> None:
-    for summary in summaries(ctx, PACKAGE_GROUP):
-        with scope(ctx, PACKAGE_GROUP, summary):
-            policy = package_group_policy(ctx, summary["ModelPackageGroupName"])
+    listed = sm.summaries(ctx, sm.PACKAGE_GROUP)
+    policies = each(ctx, lambda summary: sm.package_group_policy(ctx, summary["ModelPackageGroupName"]), listed)
+    for summary, outcome in zip(listed, policies, strict=True):
+        with ctx.resource(summary["ModelPackageGroupName"], arn=summary.get("ModelPackageGroupArn")):
+            policy = outcome.result()
             if policy is None:
                 ctx.passed("the group has no resource policy: only this account's principals reach it",
                            {"open_to": [], "policy": False})

@@ -226,6 +226,7 @@ def test_domain_read_denied_is_error(aws, run_check, check_id):
 
 # -- lifecycle configurations ----------------------------------------------------------------
 from posture.checks import sagemaker as sagemaker_checks  # noqa: E402
+from posture.checks._read import sagemaker as sagemaker_reads  # noqa: E402
 
 LCC = "sagemaker.lifecycle_config_secrets"
 FAKE_TOKEN = "hf_" + "A1b2C3d4E5f6G7h8"  # credential-shaped, not a credential
@@ -277,9 +278,9 @@ def test_lifecycle_config_read_denied_is_error(aws, run_check):
 
 def test_lifecycle_scripts_decode_every_hook():
     config = {"OnCreate": [{"Content": b64("a")}, {"Content": b64("b")}], "OnStart": [{"Content": "%%not-b64"}]}
-    assert sagemaker_checks.lifecycle_scripts(sagemaker_checks.NOTEBOOK_LCC, config) == {
+    assert sagemaker_checks.lifecycle_scripts(sagemaker_reads.NOTEBOOK_LCC, config) == {
         "OnCreate": "a", "OnCreate[1]": "b", "OnStart": None}
-    assert sagemaker_checks.lifecycle_scripts(sagemaker_checks.STUDIO_LCC, {}) == {"StudioLifecycleConfigContent": ""}
+    assert sagemaker_checks.lifecycle_scripts(sagemaker_reads.STUDIO_LCC, {}) == {"StudioLifecycleConfigContent": ""}
 
 
 @pytest.mark.parametrize("scripts,status", [
@@ -450,3 +451,31 @@ def test_hyperpod_read_denied_is_error(aws, run_check):
 ])
 def test_cluster_gaps(cluster, gaps, keys):
     assert sagemaker_checks.cluster_gaps(cluster) == (gaps, keys)
+
+
+# -- detail reads side by side ----------------------------------------------------------------
+class _Listing:
+    """Two listed notebooks; describing `broken` fails (a context reduced to what the read layer calls)."""
+
+    def paginate(self, service, operation, **params):
+        return {"NotebookInstances": [{"NotebookInstanceName": n, "NotebookInstanceArn": f"arn:{n}"}
+                                      for n in ("broken", "fine")]}
+
+    def call(self, service, operation, **params):
+        from posture.api import AwsReadError
+        if params["NotebookInstanceName"] == "broken":
+            raise AwsReadError("sagemaker:DescribeNotebookInstance", "denied")
+        return {"NotebookInstanceName": params["NotebookInstanceName"], "RootAccess": "Disabled"}
+
+    def fan_out(self, read, items):
+        return [read(item) for item in items]
+
+
+def test_detailed_keeps_each_failure_for_its_resource():
+    from posture.api import AwsReadError
+    from posture.checks._read.each import detailed
+    broken, fine = detailed(_Listing(), sagemaker_reads.NOTEBOOK)
+    assert (broken.id, broken.arn, fine.id, fine.arn) == ("broken", "arn:broken", "fine", "arn:fine")
+    assert fine.detail()["RootAccess"] == "Disabled"
+    with pytest.raises(AwsReadError, match="denied"):
+        broken.detail()  # raised where the check takes it: inside the resource's scope
