@@ -17,7 +17,7 @@ CERTIFICATE = Kind("certificate", list=LIST_CERTIFICATES, id="CertificateArn", a
 
 
 def certificates(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(LIST_CERTIFICATES(ctx))
+    return CERTIFICATE.all(ctx)
 
 
 def certificate(ctx: CheckContext, arn: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ ACCOUNT_DEFAULT_RATE = 10_000.0
 
 
 def rest_apis(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(GET_REST_APIS(ctx))
+    return REST_API.all(ctx)
 
 
 def stages(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ API = Kind("api", list=GET_APIS, id="ApiId", details=(GET_ROUTES, GET_STAGES))
 
 
 def apis(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(GET_APIS(ctx))
+    return API.all(ctx)
 
 
 def routes(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:

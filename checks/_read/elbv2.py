@@ -14,7 +14,7 @@ LOAD_BALANCER = Kind("load_balancer", list=DESCRIBE_LOAD_BALANCERS, id="LoadBala
 
 
 def load_balancers(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(DESCRIBE_LOAD_BALANCERS(ctx))
+    return LOAD_BALANCER.all(ctx)
 
 
 def internet_facing_albs(ctx: CheckContext) -> list[dict[str, Any]]:
