@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks._read import acm
+from posture.checks._read._outcomes import Outcome, settle
 
 check = Family(
     service="acm",
@@ -18,22 +20,12 @@ check = Family(
     boundaries=["user_interface"],
     service_docs="https://docs.aws.amazon.com/acm/latest/userguide/security.html",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "AML.T0025", "MEASURE 2.7", "A.6.2.6"],
+    reads=[acm.LIST_CERTIFICATES, acm.DESCRIBE_CERTIFICATE],
 )
 
 EXPIRY_WINDOW_DAYS = 30
-# ListCertificates returns only RSA_1024 and RSA_2048 certificates unless asked for every key type.
-KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
 MIN_RSA_BITS = 2048
 SERVABLE = ("ISSUED", "EXPIRED")
-
-
-def certificates(ctx: CheckContext) -> list[dict[str, Any]]:
-    answer = ctx.paginate("acm", "list_certificates", Includes={"keyTypes": KEY_TYPES})
-    return list(answer.get("CertificateSummaryList", []))
-
-
-def certificate(ctx: CheckContext, arn: str) -> dict[str, Any]:
-    return dict(ctx.call("acm", "describe_certificate", CertificateArn=arn)["Certificate"])
 
 
 def servable(cert: dict[str, Any]) -> bool:
@@ -41,8 +33,11 @@ def servable(cert: dict[str, Any]) -> bool:
     return cert.get("Status", "ISSUED") in SERVABLE
 
 
-def judged_certificates(ctx: CheckContext) -> list[dict[str, Any]]:
-    return [s for s in certificates(ctx) if servable(s)]
+def judged_certificates(ctx: CheckContext) -> list[tuple[dict[str, Any], Outcome[dict[str, Any]]]]:
+    """(summary, its description) of each servable certificate; the certificates are described side by side."""
+    summaries = [s for s in acm.certificates(ctx) if servable(s)]
+    return list(zip(summaries, settle(ctx, lambda s: acm.certificate(ctx, s["CertificateArn"]), summaries),
+                    strict=True))
 
 
 def cert_id(arn: str) -> str:
@@ -66,13 +61,12 @@ def rsa_bits(algorithm: str) -> int | None:
     "`aws acm import-certificate --certificate-arn <arn> ...`.",
     severity="medium",
     maps=["PR.PS-02", "ACM.1", "AML.T0029"],
-    permissions=["acm:ListCertificates", "acm:DescribeCertificate"],
 )
 def certificate_not_expiring(ctx: CheckContext) -> None:
     now = datetime.now(UTC)
-    for summary in judged_certificates(ctx):
+    for summary, described in judged_certificates(ctx):
         with ctx.resource(cert_id(summary["CertificateArn"]), arn=summary["CertificateArn"]):
-            cert = certificate(ctx, summary["CertificateArn"])
+            cert = described.get()
             if not servable(cert):
                 ctx.skip()
                 continue
@@ -104,12 +98,11 @@ def certificate_not_expiring(ctx: CheckContext) -> None:
     "`aws acm request-certificate --domain-name <name> --key-algorithm EC_prime256v1 ...`, then swap it in.",
     severity="high",
     maps=["ACM.2", "AML.M0012", "AML.T0063"],
-    permissions=["acm:ListCertificates", "acm:DescribeCertificate"],
 )
 def certificate_key_strong(ctx: CheckContext) -> None:
-    for summary in judged_certificates(ctx):
+    for summary, described in judged_certificates(ctx):
         with ctx.resource(cert_id(summary["CertificateArn"]), arn=summary["CertificateArn"]):
-            cert = certificate(ctx, summary["CertificateArn"])
+            cert = described.get()
             if not servable(cert):
                 ctx.skip()
                 continue

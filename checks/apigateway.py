@@ -10,6 +10,8 @@ import re
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks._read import apigateway
+from posture.checks._read.apigateway import ACCOUNT_DEFAULT_RATE, each_stage, rest_apis, stage_arn
 
 check = Family(
     service="apigateway",
@@ -17,57 +19,15 @@ check = Family(
     resource_type="AwsApiGatewayStage",
     boundaries=["user_interface"],
     service_docs="https://docs.aws.amazon.com/apigateway/latest/developerguide/security.html",
+    reads=[apigateway.GET_REST_APIS],
 )
 
-# API Gateway's account-level default (10,000 rps): a stage "throttle" at or above it bounds nothing.
-ACCOUNT_DEFAULT_RATE = 10_000.0
 # Words in a stage-variable NAME that say it holds a credential (matched as whole words, so
 # `max_tokens` or `monkey` are not flagged). A trailing arn/id/name word means a reference, not a secret.
 SECRET_WORDS = frozenset({"key", "apikey", "secret", "secrets", "token", "password", "passwd", "pwd",
                           "passphrase", "credential", "credentials", "bearer"})
 REFERENCE_WORDS = frozenset({"arn", "id", "name", "ref", "path", "region", "alias"})
 WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-
-
-def rest_apis(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("apigateway", "get_rest_apis").get("items", []))
-
-
-def stages(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
-    return list(ctx.call("apigateway", "get_stages", restApiId=api_id).get("item", []))
-
-
-def stage_arn(ctx: CheckContext, api_id: str, stage: str) -> str:
-    return f"arn:{ctx.partition}:apigateway:{ctx.region}::/restapis/{api_id}/stages/{stage}"
-
-
-def api_arn(ctx: CheckContext, api_id: str) -> str:
-    return f"arn:{ctx.partition}:apigateway:{ctx.region}::/restapis/{api_id}"
-
-
-def resources(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
-    """The API's resources with their methods embedded (one read instead of one per method)."""
-    return list(ctx.paginate("apigateway", "get_resources", restApiId=api_id, embed=["methods"]).get("items", []))
-
-
-def methods(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
-    """Every method of the API as {path, httpMethod, authorizationType, apiKeyRequired}.
-
-    A method the embedded listing left without its authorization type is read on its own."""
-    found = []
-    for resource in resources(ctx, api_id):
-        for verb, method in sorted((resource.get("resourceMethods") or {}).items()):
-            if "authorizationType" not in method:
-                method = ctx.call("apigateway", "get_method", restApiId=api_id, resourceId=resource["id"],
-                                  httpMethod=verb)
-            found.append({"path": resource.get("path", "?"), "httpMethod": verb,
-                          "authorizationType": method.get("authorizationType", "NONE"),
-                          "apiKeyRequired": bool(method.get("apiKeyRequired"))})
-    return found
-
-
-def usage_plans(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("apigateway", "get_usage_plans").get("items", []))
 
 
 def stage_settings(stage: dict[str, Any]) -> dict[str, Any]:
@@ -78,10 +38,6 @@ def stage_settings(stage: dict[str, Any]) -> dict[str, Any]:
 def secret_looking(name: str) -> bool:
     words = [w.lower() for w in WORD.findall(name)]
     return bool(words) and words[-1] not in REFERENCE_WORDS and any(w in SECRET_WORDS for w in words)
-
-
-def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    return [(api, stage) for api in rest_apis(ctx) for stage in stages(ctx, api["id"])]
 
 
 @check(
@@ -97,11 +53,11 @@ def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]
     severity="high",
     maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "APIGateway.4", "AML.T0029",
         "AML.T0046", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES],
 )
 def stage_waf_attached(ctx: CheckContext) -> None:
-    for api in rest_apis(ctx):
-        for stage in stages(ctx, api["id"]):
+    for api, found in apigateway.stages_by_api(ctx):
+        for stage in found.get():
             resource_id = f"{api['id']}/{stage['stageName']}"
             with ctx.resource(resource_id, arn=stage_arn(ctx, api["id"], stage["stageName"])):
                 acl = stage.get("webAclArn")
@@ -127,12 +83,14 @@ def stage_waf_attached(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-03", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "AML.M0019", "AML.T0034", "AML.T0040",
         "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_RESOURCES, apigateway.GET_METHOD],
 )
 def methods_require_authorization(ctx: CheckContext) -> None:
-    for api in rest_apis(ctx):
-        with ctx.resource(api["id"], arn=api_arn(ctx, api["id"])):
-            judged = [m for m in methods(ctx, api["id"]) if m["httpMethod"] != "OPTIONS"]
+    apis = rest_apis(ctx)
+    methods = apigateway.methods_by_api(ctx, apis)
+    for api in apis:
+        with ctx.resource(api["id"], arn=apigateway.api_arn(ctx, api["id"])):
+            judged = [m for m in methods[api["id"]].get() if m["httpMethod"] != "OPTIONS"]
             open_methods = [f"{m['httpMethod']} {m['path']}" for m in judged if m["authorizationType"] == "NONE"]
             evidence = {"api_name": api.get("name"), "methods": len(judged)}
             if not judged:
@@ -157,7 +115,7 @@ def methods_require_authorization(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.IR-04", "LLM04", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034", "AML.T0034.000", "AML.T0046",
         "MEASURE 2.7", "A.4.5", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES],
 )
 def stage_throttling_configured(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -189,11 +147,13 @@ def stage_throttling_configured(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.AA-05", "PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034",
         "AML.T0034.000", "AML.T0046", "MEASURE 2.7", "A.4.5", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES, apigateway.GET_USAGE_PLANS, apigateway.GET_RESOURCES, apigateway.GET_METHOD],
 )
 def usage_plan_quota(ctx: CheckContext) -> None:
-    plans = usage_plans(ctx)
-    for api, stage in each_stage(ctx):
+    plans = apigateway.usage_plans(ctx)
+    staged = each_stage(ctx)
+    methods = apigateway.methods_by_api(ctx, [api for api, _stage in staged])
+    for api, stage in staged:
         name = stage["stageName"]
         with ctx.resource(f"{api['id']}/{name}", arn=stage_arn(ctx, api["id"], name)):
             attached = [p for p in plans
@@ -201,7 +161,7 @@ def usage_plan_quota(ctx: CheckContext) -> None:
             with_quota = [p.get("name", p.get("id", "?")) for p in attached if (p.get("quota") or {}).get("limit")]
             without_quota = [p.get("name", p.get("id", "?")) for p in attached
                              if not (p.get("quota") or {}).get("limit")]
-            keyless = [f"{m['httpMethod']} {m['path']}" for m in methods(ctx, api["id"])
+            keyless = [f"{m['httpMethod']} {m['path']}" for m in methods[api["id"]].get()
                        if m["httpMethod"] != "OPTIONS" and not m["apiKeyRequired"]]
             evidence = {"usage_plans": [p.get("name", "?") for p in attached], "plans_with_quota": with_quota,
                         "plans_without_quota": without_quota}
@@ -231,7 +191,7 @@ def usage_plan_quota(ctx: CheckContext) -> None:
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0024", "AML.T0034", "AML.T0040",
         "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES],
 )
 def stage_access_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -256,7 +216,7 @@ def stage_access_logging(ctx: CheckContext) -> None:
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM02:2025", "LLM06", "APIGateway.1", "AML.M0024", "AML.T0034", "AML.T0040",
         "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES],
 )
 def stage_execution_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -284,7 +244,7 @@ def stage_execution_logging(ctx: CheckContext) -> None:
     severity="high",
     boundaries=["user_interface", "application"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.T0055", "MEASURE 2.7", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES],
 )
 def stage_variables_no_secrets(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -311,7 +271,7 @@ def stage_variables_no_secrets(ctx: CheckContext) -> None:
     severity="medium",
     boundaries=["user_interface", "data"],
     maps=["PR.DS-01", "PR.DS-10", "LLM02:2025", "LLM06", "AML.T0036", "AML.T0055", "MEASURE 2.10", "A.6.2.8"],
-    permissions=["apigateway:GET"],
+    reads=[apigateway.GET_STAGES],
 )
 def stage_data_trace_off(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):

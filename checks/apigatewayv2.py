@@ -10,9 +10,11 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Family, Resource
+from posture.checks._front_door import AI_PATH_HINTS
+from posture.checks._read import apigatewayv2
+from posture.checks._read.apigateway import ACCOUNT_DEFAULT_RATE
+from posture.checks._read.apigatewayv2 import api_arn, apis, each_stage
 from posture.checks._read.tags import AI_WORKLOAD, flagged
-from posture.checks.apigateway import ACCOUNT_DEFAULT_RATE
-from posture.checks.wafv2 import AI_PATH_HINTS
 
 check = Family(
     service="apigatewayv2",
@@ -21,27 +23,8 @@ check = Family(
     boundaries=["user_interface"],
     service_docs="https://docs.aws.amazon.com/apigateway/latest/developerguide/security.html",
     maps=["AML.T0034"],
+    reads=[apigatewayv2.GET_APIS],
 )
-
-
-def apis(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("apigatewayv2", "get_apis").get("Items", []))
-
-
-def routes(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("apigatewayv2", "get_routes", ApiId=api_id).get("Items", []))
-
-
-def stages(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("apigatewayv2", "get_stages", ApiId=api_id).get("Items", []))
-
-
-def api_arn(ctx: CheckContext, api_id: str) -> str:
-    return f"arn:{ctx.partition}:apigateway:{ctx.region}::/apis/{api_id}"
-
-
-def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    return [(api, stage) for api in apis(ctx) for stage in stages(ctx, api["ApiId"])]
 
 
 def stage_scope(
@@ -76,12 +59,13 @@ def routes_needing_auth(api: dict[str, Any], found: list[dict[str, Any]]) -> lis
     severity="high",
     maps=["PR.AA-03", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "APIGateway.8", "AML.M0019",
         "AML.T0040", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigatewayv2.GET_ROUTES],
 )
 def routes_require_authorization(ctx: CheckContext) -> None:
-    for api in apis(ctx):
+    found = apis(ctx)
+    for api, got in zip(found, apigatewayv2.routes_of(ctx, found), strict=True):
         with ctx.resource(api["ApiId"], arn=api_arn(ctx, api["ApiId"])):
-            judged = routes_needing_auth(api, routes(ctx, api["ApiId"]))
+            judged = routes_needing_auth(api, got.get())
             open_routes = [str(r.get("RouteKey")) for r in judged if r.get("AuthorizationType", "NONE") == "NONE"]
             evidence = {"api_name": api.get("Name"), "protocol": api.get("ProtocolType"), "routes": len(judged)}
             if not judged:
@@ -106,7 +90,7 @@ def routes_require_authorization(ctx: CheckContext) -> None:
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "APIGateway.9", "AML.M0024",
         "AML.T0040", "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
-    permissions=["apigateway:GET"],
+    reads=[apigatewayv2.GET_STAGES],
 )
 def stage_access_logging(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -134,7 +118,7 @@ def stage_access_logging(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.IR-04", "LLM04", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034.000", "AML.T0046", "MEASURE 2.7",
         "A.4.5", "A.6.2.6"],
-    permissions=["apigateway:GET"],
+    reads=[apigatewayv2.GET_STAGES],
 )
 def stage_throttling_configured(ctx: CheckContext) -> None:
     for api, stage in each_stage(ctx):
@@ -209,13 +193,19 @@ def unbounded_routes(limits: dict[str, tuple[float | None, float | None]],
     severity="medium",
     maps=["PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0024.002", "AML.T0029", "AML.T0034.000",
         "MANAGE 2.4", "MEASURE 2.7", "A.4.5", "A.6.2.6", "Art. 15"],
-    permissions=["apigateway:GET"],
+    reads=[apigatewayv2.GET_ROUTES, apigatewayv2.GET_STAGES],
     docs_url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html",
 )
 def route_throttling(ctx: CheckContext) -> None:
-    for api in apis(ctx):
+    listed = apis(ctx)
+    route_reads = apigatewayv2.routes_of(ctx, listed)
+    # The stages of the APIs that front AI, read side by side (a failed read raises where the loop reaches it).
+    fronting = [api for api, got in zip(listed, route_reads, strict=True)
+                if got.error is None and ai_api_because(api, got.get()) is not None]
+    stage_reads = dict(zip([api["ApiId"] for api in fronting], apigatewayv2.stages_of(ctx, fronting), strict=True))
+    for api, got in zip(listed, route_reads, strict=True):
         try:
-            found = routes(ctx, api["ApiId"])
+            found = got.get()
         except AwsReadError as exc:  # whether the API fronts AI is unknown: one ERROR on the API
             with ctx.resource(api["ApiId"], arn=api_arn(ctx, api["ApiId"]), type="AwsApiGatewayV2Api"):
                 ctx.error(f"its routes could not be read ({exc})")
@@ -225,7 +215,7 @@ def route_throttling(ctx: CheckContext) -> None:
             continue
         # CORS preflight never reaches the model: it is not judged.
         keys = [str(r.get("RouteKey")) for r in found if not str(r.get("RouteKey", "")).upper().startswith("OPTIONS ")]
-        for stage in stages(ctx, api["ApiId"]):
+        for stage in stage_reads[api["ApiId"]].get():
             with stage_scope(ctx, api, stage):
                 weak = unbounded_routes(route_limits(stage, keys))
                 evidence: dict[str, Any] = {"api_name": api.get("Name"), "routes": len(keys), "ai_api_because": why}

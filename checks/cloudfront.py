@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family
+from posture.checks._read import cloudfront
+from posture.checks._read.cloudfront import distribution_arn, distributions
 
 check = Family(
     service="cloudfront",
@@ -17,28 +19,11 @@ check = Family(
     boundaries=["user_interface"],
     service_docs="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/security.html",
     maps=["MEASURE 2.7", "A.6.2.6"],
+    reads=[cloudfront.LIST_DISTRIBUTIONS],
 )
 
 # Security policies that still accept TLS 1.0/1.1 (or SSLv3) from viewers.
 WEAK_TLS_POLICIES = frozenset({"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"})
-
-
-def distributions(ctx: CheckContext) -> list[dict[str, Any]]:
-    """Every distribution, page by page. Read with `call`, not `paginate`: botocore's paginator
-    merges the nested `DistributionList.Items` and would hide an answer of the wrong shape."""
-    found: list[dict[str, Any]] = []
-    marker: str | None = None
-    while True:
-        page = ctx.call("cloudfront", "list_distributions", **({"Marker": marker} if marker else {}))
-        listing = page.get("DistributionList") or {}
-        found += listing.get("Items") or []
-        marker = listing.get("NextMarker")
-        if not listing.get("IsTruncated") or not marker:
-            return found
-
-
-def distribution_arn(ctx: CheckContext, dist: dict[str, Any]) -> str:
-    return str(dist.get("ARN") or f"arn:{ctx.partition}:cloudfront::{ctx.account_id}:distribution/{dist['Id']}")
 
 
 def cache_behaviors(dist: dict[str, Any]) -> list[dict[str, Any]]:
@@ -59,7 +44,6 @@ def cache_behaviors(dist: dict[str, Any]) -> list[dict[str, Any]]:
     severity="high",
     maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "CloudFront.6", "AML.T0029",
         "AML.T0046", "AML.T0049"],
-    permissions=["cloudfront:ListDistributions"],
 )
 def distribution_waf_attached(ctx: CheckContext) -> None:
     for dist in distributions(ctx):
@@ -86,7 +70,6 @@ def distribution_waf_attached(ctx: CheckContext) -> None:
     "custom ACM certificate with MinimumProtocolVersion TLSv1.2_2021: `aws cloudfront update-distribution ...`.",
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0025", "AML.T0063"],
-    permissions=["cloudfront:ListDistributions"],
 )
 def viewer_https_tls12(ctx: CheckContext) -> None:
     for dist in distributions(ctx):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks._read import config
+from posture.checks._read.config import delivery_channels, recorder_statuses, recorders
 
 check = Family(
     service="config",
@@ -17,19 +19,6 @@ check = Family(
 
 # Resource-type prefixes of the AI services that Config can record.
 AI_TYPE_PREFIXES = ("AWS::SageMaker::", "AWS::Bedrock::", "AWS::BedrockAgentCore::")
-
-
-def recorders(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.call("config", "describe_configuration_recorders").get("ConfigurationRecorders", []))
-
-
-def recorder_statuses(ctx: CheckContext) -> dict[str, dict[str, Any]]:
-    statuses = ctx.call("config", "describe_configuration_recorder_status").get("ConfigurationRecordersStatus", [])
-    return {s["name"]: s for s in statuses}
-
-
-def delivery_channels(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.call("config", "describe_delivery_channels").get("DeliveryChannels", []))
 
 
 def ai_coverage(group: dict[str, Any]) -> tuple[bool, str]:
@@ -59,7 +48,7 @@ def ai_coverage(group: dict[str, Any]) -> tuple[bool, str]:
     "then `aws configservice start-configuration-recorder --configuration-recorder-name default`.",
     severity="medium",
     maps=["DE.CM-09", "LLM04:2025", "MANAGE 4.1", "A.6.2.8"],
-    permissions=["config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"],
+    reads=[config.DESCRIBE_CONFIGURATION_RECORDERS, config.DESCRIBE_CONFIGURATION_RECORDER_STATUS],
 )
 def recorder_recording_ai_resources(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -93,7 +82,7 @@ def recorder_recording_ai_resources(ctx: CheckContext) -> None:
     remediation="`aws configservice put-delivery-channel --delivery-channel "
     "name=default,s3BucketName=<config-bucket>`.",
     severity="low",
-    permissions=["config:DescribeDeliveryChannels"],
+    reads=[config.DESCRIBE_DELIVERY_CHANNELS],
 )
 def delivery_channel_configured(ctx: CheckContext) -> None:
     with ctx.account_resource():

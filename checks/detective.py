@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posture.api import CheckContext, Family
+from posture.checks._read import detective
+from posture.checks._read.detective import graphs
 
 check = Family(
     service="detective",
@@ -14,11 +14,8 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/detective/latest/userguide/security.html",
     maps=["DE.AE-02", "RS.AN-03", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "AML.T0012", "MANAGE 4.3",
         "MEASURE 3.1", "A.6.2.6"],
+    reads=[detective.LIST_GRAPHS],
 )
-
-
-def graphs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.call("detective", "list_graphs").get("GraphList", []))
 
 
 @check(
@@ -33,7 +30,6 @@ def graphs(ctx: CheckContext) -> list[dict[str, Any]]:
     remediation="`aws detective create-graph` in the region (it needs GuardDuty enabled for 48 hours), "
     "or enable it organization-wide from the delegated administrator.",
     severity="low",
-    permissions=["detective:ListGraphs"],
 )
 def behavior_graph_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

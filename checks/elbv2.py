@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks._read import elbv2, wafv2
+from posture.checks._read._outcomes import settle
+from posture.checks._read.elbv2 import internet_facing_albs
 
 check = Family(
     service="elbv2",
@@ -17,26 +20,8 @@ check = Family(
     boundaries=["user_interface"],
     service_docs="https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/security.html",
     maps=["MEASURE 2.7", "A.6.2.6"],
+    reads=[elbv2.DESCRIBE_LOAD_BALANCERS],
 )
-
-
-def load_balancers(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("elbv2", "describe_load_balancers").get("LoadBalancers", []))
-
-
-def internet_facing_albs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return [lb for lb in load_balancers(ctx)
-            if lb.get("Type") == "application" and lb.get("Scheme") == "internet-facing"]
-
-
-def listeners(ctx: CheckContext, lb_arn: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("elbv2", "describe_listeners", LoadBalancerArn=lb_arn).get("Listeners", []))
-
-
-def web_acl_for(ctx: CheckContext, resource_arn: str) -> dict[str, Any] | None:
-    """The WAF web ACL associated with a regional resource, or None."""
-    acl = ctx.call("wafv2", "get_web_acl_for_resource", ResourceArn=resource_arn).get("WebACL")
-    return dict(acl) if acl else None
 
 
 def redirects_to_https(listener: dict[str, Any]) -> bool:
@@ -57,12 +42,13 @@ def redirects_to_https(listener: dict[str, Any]) -> bool:
     severity="high",
     maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "ELB.16", "AML.T0029", "AML.T0046",
         "AML.T0049"],
-    permissions=["elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"],
+    reads=[wafv2.GET_WEB_ACL_FOR_RESOURCE],
 )
 def alb_waf_attached(ctx: CheckContext) -> None:
-    for lb in internet_facing_albs(ctx):
+    albs = internet_facing_albs(ctx)
+    for lb, got in zip(albs, settle(ctx, lambda lb: wafv2.web_acl_for(ctx, lb["LoadBalancerArn"]), albs), strict=True):
         with ctx.resource(lb["LoadBalancerName"], arn=lb["LoadBalancerArn"]):
-            acl = web_acl_for(ctx, lb["LoadBalancerArn"])
+            acl = got.get()
             if acl:
                 ctx.passed(f"web ACL {acl.get('Name')} is associated", {"web_acl": acl.get("Name")})
             else:
@@ -81,12 +67,13 @@ def alb_waf_attached(ctx: CheckContext) -> None:
     "Type=redirect,RedirectConfig='{Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'`.",
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "ELB.1", "AML.M0012", "AML.T0025", "AML.T0063"],
-    permissions=["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"],
+    reads=[elbv2.DESCRIBE_LISTENERS],
 )
 def alb_http_redirects_to_https(ctx: CheckContext) -> None:
-    for lb in internet_facing_albs(ctx):
+    albs = internet_facing_albs(ctx)
+    for lb, got in zip(albs, settle(ctx, lambda lb: elbv2.listeners(ctx, lb["LoadBalancerArn"]), albs), strict=True):
         with ctx.resource(lb["LoadBalancerName"], arn=lb["LoadBalancerArn"]):
-            found = listeners(ctx, lb["LoadBalancerArn"])
+            found = got.get()
             plain = [f"{x.get('Protocol')}:{x.get('Port')}" for x in found
                      if x.get("Protocol") == "HTTP" and not redirects_to_https(x)]
             if not found:

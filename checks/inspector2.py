@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks._read import inspector2
+from posture.checks._read.inspector2 import account_status
 
 check = Family(
     service="inspector2",
@@ -14,19 +16,8 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/inspector/latest/user/security.html",
     maps=["DE.CM-09", "ID.RA-01", "LLM03:2025", "LLM05", "AML.M0016", "AML.T0010.001", "MANAGE 3.1", "MEASURE 2.7",
         "A.6.2.6"],
+    reads=[inspector2.BATCH_GET_ACCOUNT_STATUS],
 )
-
-PERMISSIONS = ("inspector2:BatchGetAccountStatus",)
-
-
-def account_status(ctx: CheckContext) -> dict[str, Any]:
-    """The scanning account's Inspector status in the region; an account not listed was never enabled."""
-    answer = ctx.call("inspector2", "batch_get_account_status", accountIds=[ctx.account_id])
-    for account in answer.get("accounts", []):
-        if account.get("accountId") == ctx.account_id:
-            return dict(account)
-    return {}
-
 
 def scan_status(status: dict[str, Any], resource: str) -> str:
     return str((status.get("resourceState") or {}).get(resource, {}).get("status") or "DISABLED")
@@ -59,7 +50,6 @@ def _judge(ctx: CheckContext, kinds: dict[str, str]) -> None:
     "administrator).",
     severity="medium",
     maps=["Inspector.1", "AML.T0049"],
-    permissions=PERMISSIONS,
 )
 def ec2_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"ec2": "EC2"})
@@ -77,7 +67,6 @@ def ec2_scanning_enabled(ctx: CheckContext) -> None:
     severity="high",
     boundaries=["organizational", "model"],
     maps=["Inspector.2", "AML.T0010.004", "AML.T0011.001"],
-    permissions=PERMISSIONS,
 )
 def ecr_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"ecr": "ECR"})
@@ -95,7 +84,6 @@ def ecr_scanning_enabled(ctx: CheckContext) -> None:
     remediation="`aws inspector2 enable --resource-types LAMBDA LAMBDA_CODE`.",
     severity="medium",
     maps=["LLM06:2025", "LLM07", "Inspector.3", "Inspector.4", "AML.T0011.001"],
-    permissions=PERMISSIONS,
 )
 def lambda_scanning_enabled(ctx: CheckContext) -> None:
     _judge(ctx, {"lambda": "Lambda standard", "lambdaCode": "Lambda code"})

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family
+from posture.api import CheckContext, Family
+from posture.checks._read import securityhub
+from posture.checks._read.securityhub import enabled_standards, hub
 
 check = Family(
     service="securityhub",
@@ -18,27 +20,11 @@ check = Family(
     boundaries=["organizational"],
     service_docs="https://docs.aws.amazon.com/securityhub/latest/userguide/security.html",
     maps=["DE.AE-03", "LLM02:2025", "LLM06", "AML.T0010", "GOVERN 1.5", "A.6.2.6"],
+    reads=[securityhub.DESCRIBE_HUB],
 )
 
 # The standard's ARN is arn:<partition>:securityhub:<region>::standards/ai-security-best-practices/v/<version>.
 AI_STANDARD = "::standards/ai-security-best-practices/"
-NOT_ENABLED = "InvalidAccessException"  # what describe_hub answers in an account without Security Hub
-
-
-def hub(ctx: CheckContext) -> dict[str, Any] | None:
-    """The region's hub, or None when Security Hub is not enabled there."""
-    try:
-        return ctx.call("securityhub", "describe_hub")
-    except AwsReadError as exc:
-        if exc.code == NOT_ENABLED:
-            return None
-        raise
-
-
-def enabled_standards(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("securityhub", "get_enabled_standards").get("StandardsSubscriptions", []))
-
-
 def standard_name(arn: str) -> str:
     """'aws-foundational-security-best-practices/v/1.0.0' from a standard's ARN."""
     return arn.split("standards/", 1)[-1].split("ruleset/", 1)[-1]
@@ -56,7 +42,6 @@ def standard_name(arn: str) -> str:
     "central configuration from the delegated administrator.",
     severity="medium",
     maps=["DE.CM-09", "LLM10", "AML.T0012", "MANAGE 4.1", "MEASURE 3.1"],
-    permissions=["securityhub:DescribeHub"],
 )
 def hub_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -81,7 +66,7 @@ def hub_enabled(ctx: CheckContext) -> None:
     "StandardsArn=arn:aws:securityhub:<region>::standards/aws-foundational-security-best-practices/v/1.0.0`.",
     severity="medium",
     maps=["GV.OV-03", "ID.RA-01", "LLM03:2025", "LLM05", "AML.T0012", "MEASURE 1.2", "MEASURE 3.1"],
-    permissions=["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
+    reads=[securityhub.GET_ENABLED_STANDARDS],
 )
 def standards_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -116,7 +101,7 @@ def standards_enabled(ctx: CheckContext) -> None:
     boundaries=["organizational", "model"],
     maps=["GV.OV-03", "ID.RA-01", "LLM01", "LLM01:2025", "AML.T0024", "AML.T0051", "MEASURE 1.2", "MEASURE 2.7",
         "Art. 9"],
-    permissions=["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
+    reads=[securityhub.GET_ENABLED_STANDARDS],
 )
 def ai_security_standard_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

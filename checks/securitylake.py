@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posture.api import CheckContext, Family
+from posture.checks._read import securitylake
+from posture.checks._read.securitylake import data_lakes
 
 check = Family(
     service="securitylake",
@@ -14,11 +14,8 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/security-lake/latest/userguide/security.html",
     maps=["DE.AE-03", "PR.PS-04", "RS.AN-03", "LLM03", "LLM04:2025", "LLM10", "LLM10:2025", "AML.M0024", "AML.T0012",
         "MANAGE 4.3", "MEASURE 3.1", "A.6.2.8"],
+    reads=[securitylake.LIST_DATA_LAKES],
 )
-
-
-def data_lakes(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.call("securitylake", "list_data_lakes", regions=[ctx.region]).get("dataLakes", []))
 
 
 @check(
@@ -33,7 +30,6 @@ def data_lakes(ctx: CheckContext) -> list[dict[str, Any]]:
     remediation="`aws securitylake create-data-lake --configurations region=<region>,... "
     "--meta-store-manager-role-arn <role>` from the delegated administrator, then add the log sources.",
     severity="low",
-    permissions=["securitylake:ListDataLakes"],
 )
 def data_lake_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family
-from posture.checks import apigateway, cloudfront, elbv2
+from posture.api import CheckContext, Family
+from posture.checks._front_door import AI_PATH_HINTS
+from posture.checks._read import wafv2
+from posture.checks._read._outcomes import settle
+from posture.checks._read.wafv2 import AclRef, acl_rules, fronting_acls, web_acl, web_acls
 
 check = Family(
     service="wafv2",
@@ -22,86 +25,8 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/waf/latest/developerguide/security.html",
 )
 
-CLOUDFRONT_HOME = {"aws": "us-east-1"}  # where CLOUDFRONT-scope web ACLs are managed
 ENFORCING = ("Block", "Captcha", "Challenge")  # a Count action observes but bounds nothing
 ANTI_DDOS_GROUP = "AWSManagedRulesAntiDDoSRuleSet"
-FRONT_DOOR_PERMISSIONS = [
-    "apigateway:GET", "elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource",
-    "cloudfront:ListDistributions",
-]
-
-
-@dataclass(frozen=True)
-class AclRef:
-    arn: str
-    name: str
-    id: str
-    scope: str  # REGIONAL | CLOUDFRONT
-
-    @property
-    def resource_id(self) -> str:
-        return f"{'global' if self.scope == 'CLOUDFRONT' else 'regional'}/{self.name}"
-
-    @classmethod
-    def from_arn(cls, arn: str) -> AclRef:
-        # arn:aws:wafv2:<region>:<account>:<regional|global>/webacl/<name>/<id>
-        kind, _, name, acl_id = arn.split(":", 5)[5].split("/")
-        return cls(arn, name, acl_id, "CLOUDFRONT" if kind == "global" else "REGIONAL")
-
-
-def scopes(ctx: CheckContext) -> list[str]:
-    return ["REGIONAL", "CLOUDFRONT"] if CLOUDFRONT_HOME.get(ctx.partition) == ctx.region else ["REGIONAL"]
-
-
-def web_acls(ctx: CheckContext) -> list[AclRef]:
-    """The region's web ACLs (and, in us-east-1, the CLOUDFRONT-scope ones), every page."""
-    found = []
-    for scope in scopes(ctx):
-        marker: str | None = None
-        while True:
-            params: dict[str, Any] = {"Scope": scope, "Limit": 100, **({"NextMarker": marker} if marker else {})}
-            page = ctx.call("wafv2", "list_web_acls", **params)
-            found += [AclRef(a["ARN"], a["Name"], a["Id"], scope) for a in page.get("WebACLs", [])]
-            marker = page.get("NextMarker")
-            if not marker or not page.get("WebACLs"):
-                break
-    return found
-
-
-def web_acl(ctx: CheckContext, acl: AclRef) -> dict[str, Any]:
-    return dict(ctx.call("wafv2", "get_web_acl", Name=acl.name, Scope=acl.scope, Id=acl.id)["WebACL"])
-
-
-def logging_configuration(ctx: CheckContext, acl: AclRef) -> dict[str, Any] | None:
-    try:
-        return dict(ctx.call("wafv2", "get_logging_configuration", ResourceArn=acl.arn)["LoggingConfiguration"])
-    except AwsReadError as exc:
-        if exc.code == "WAFNonexistentItemException":
-            return None  # logging was never configured
-        raise
-
-
-def rule_group(ctx: CheckContext, arn: str) -> dict[str, Any]:
-    return dict(ctx.call("wafv2", "get_rule_group", ARN=arn)["RuleGroup"])
-
-
-def fronting_acls(ctx: CheckContext) -> dict[str, list[str]]:
-    """Web ACL ARN -> the front doors it is attached to (REST stages, internet-facing ALBs and,
-    in us-east-1, CloudFront distributions). A failed read raises: a partial map would hide ACLs."""
-    found: dict[str, list[str]] = {}
-    for api, stage in apigateway.each_stage(ctx):
-        if stage.get("webAclArn"):
-            found.setdefault(stage["webAclArn"], []).append(f"apigateway:{api['id']}/{stage['stageName']}")
-    for lb in elbv2.internet_facing_albs(ctx):
-        acl = elbv2.web_acl_for(ctx, lb["LoadBalancerArn"])
-        if acl and acl.get("ARN"):
-            found.setdefault(acl["ARN"], []).append(f"alb:{lb['LoadBalancerName']}")
-    if "CLOUDFRONT" in scopes(ctx):
-        for dist in cloudfront.distributions(ctx):
-            acl_id = str(dist.get("WebACLId") or "")
-            if acl_id.startswith("arn:"):  # a WAF Classic id is not a v2 web ACL
-                found.setdefault(acl_id, []).append(f"cloudfront:{dist['Id']}")
-    return found
 
 
 def _enforces(action: dict[str, Any] | None) -> bool:
@@ -111,19 +36,6 @@ def _enforces(action: dict[str, Any] | None) -> bool:
 # A rate limit above this many requests per client in five minutes bounds no model spend worth
 # bounding (every request can cost thousands of tokens). Change it here for an app that needs more.
 RATE_LIMIT_CEILING = 2000
-# Words in a URI path that mark the AI part of an app (what a scope-down must not leave out).
-AI_PATH_HINTS = ("chat", "invoke", "complet", "generat", "prompt", "agent", "model", "llm", "ask", "converse")
-
-
-def _acl_rules(acl: dict[str, Any]) -> list[dict[str, Any]]:
-    """The web ACL's own rules and the Firewall Manager rule groups around them, as rules."""
-    rules = list(acl.get("Rules", []))
-    for key in ("PreProcessFirewallManagerRuleGroups", "PostProcessFirewallManagerRuleGroups"):
-        for group in acl.get(key) or []:
-            rules.append({"Name": f"firewall-manager:{group.get('Name', '?')}",
-                          "Statement": group.get("FirewallManagerStatement") or {},
-                          "OverrideAction": group.get("OverrideAction")})
-    return rules
 
 
 def _path_match(statement: dict[str, Any]) -> bool | None:
@@ -173,10 +85,10 @@ def judge_rate_rule(name: str, rate: dict[str, Any], action: dict[str, Any] | No
     return None
 
 
-def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[str], list[str]]:
+def rate_limiting_rules(acl: dict[str, Any], groups: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
     """(rules that rate-limit, rate rules that do not, with why): enforcing rate-based rules with a
-    limit under the ceiling whose scope keeps the AI paths (also in the web ACL's rule groups and
-    the Firewall Manager rule groups), and the AWS anti-DDoS managed rule group."""
+    limit under the ceiling whose scope keeps the AI paths (also in the web ACL's rule groups, given
+    by ARN in `groups`, and the Firewall Manager rule groups), and the AWS anti-DDoS managed rule group."""
     found: list[str] = []
     weak: list[str] = []
 
@@ -184,7 +96,7 @@ def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[st
         why = judge_rate_rule(name, statement["RateBasedStatement"], action)
         (weak.append(why) if why else found.append(name))
 
-    for rule in _acl_rules(acl):
+    for rule in acl_rules(acl):
         statement = rule.get("Statement") or {}
         overridden_to_count = "Count" in (rule.get("OverrideAction") or {})
         if "RateBasedStatement" in statement:
@@ -197,7 +109,7 @@ def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[st
         elif "RuleGroupReferenceStatement" in statement:
             reference = statement["RuleGroupReferenceStatement"]
             overrides = {o["Name"]: o.get("ActionToUse") for o in reference.get("RuleActionOverrides") or []}
-            for inner in rule_group(ctx, reference["ARN"]).get("Rules", []):
+            for inner in groups[reference["ARN"]].get("Rules", []):
                 if "RateBasedStatement" not in (inner.get("Statement") or {}):
                     continue
                 action = {"Count": {}} if overridden_to_count else overrides.get(inner["Name"], inner.get("Action"))
@@ -218,12 +130,13 @@ def rate_limiting_rules(ctx: CheckContext, acl: dict[str, Any]) -> tuple[list[st
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "WAF.11", "AML.M0024", "AML.T0040",
         "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
-    permissions=["wafv2:ListWebACLs", "wafv2:GetLoggingConfiguration"],
+    reads=[wafv2.LIST_WEB_ACLS, wafv2.GET_LOGGING_CONFIGURATION],
 )
 def web_acl_logging_enabled(ctx: CheckContext) -> None:
-    for acl in web_acls(ctx):
+    acls = web_acls(ctx)
+    for acl, got in zip(acls, settle(ctx, lambda acl: wafv2.logging_configuration(ctx, acl), acls), strict=True):
         with ctx.resource(acl.resource_id, arn=acl.arn):
-            config = logging_configuration(ctx, acl)
+            config = got.get()
             destinations = (config or {}).get("LogDestinationConfigs") or []
             if destinations:
                 ctx.passed("logging is enabled", {"destination": destinations[0].split(":")[-1]})
@@ -244,12 +157,13 @@ def web_acl_logging_enabled(ctx: CheckContext) -> None:
     "--rules file://rules.json ...`.",
     severity="medium",
     maps=["PR.IR-01", "LLM01", "LLM01:2025", "WAF.10", "AML.T0029", "AML.T0046", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
-    permissions=["wafv2:ListWebACLs", "wafv2:GetWebACL"],
+    reads=[wafv2.LIST_WEB_ACLS, wafv2.GET_WEB_ACL],
 )
 def web_acl_has_rules(ctx: CheckContext) -> None:
-    for acl in web_acls(ctx):
+    acls = web_acls(ctx)
+    for acl, got in zip(acls, settle(ctx, lambda acl: web_acl(ctx, acl), acls), strict=True):
         with ctx.resource(acl.resource_id, arn=acl.arn):
-            detail = web_acl(ctx, acl)
+            detail = got.get()
             count = sum(len(detail.get(key) or []) for key in
                         ("Rules", "PreProcessFirewallManagerRuleGroups", "PostProcessFirewallManagerRuleGroups"))
             if count:
@@ -277,13 +191,19 @@ def web_acl_has_rules(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.IR-01", "PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034",
         "AML.T0034.000", "AML.T0046", "MEASURE 2.7", "A.4.5", "A.6.2.6"],
-    permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL", "wafv2:GetRuleGroup"],
+    reads=[wafv2.FRONT_DOORS, wafv2.GET_WEB_ACL, wafv2.GET_RULE_GROUP],
 )
 def front_door_rate_based_rule(ctx: CheckContext) -> None:
-    for arn, doors in sorted(fronting_acls(ctx).items()):
+    fronting = sorted(fronting_acls(ctx).items())
+
+    def read(arn: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        detail = web_acl(ctx, AclRef.from_arn(arn))
+        return detail, wafv2.referenced_rule_groups(ctx, detail)
+
+    for (arn, doors), got in zip(fronting, settle(ctx, read, [arn for arn, _doors in fronting]), strict=True):
         acl = AclRef.from_arn(arn)
         with ctx.resource(acl.resource_id, arn=arn):
-            rules, weak = rate_limiting_rules(ctx, web_acl(ctx, acl))
+            rules, weak = rate_limiting_rules(*got.get())
             evidence = {"front_doors": sorted(doors)[:20], "rate_rules_that_do_not_protect": weak[:20]}
             if rules:
                 ctx.passed(f"rate-limited by {', '.join(rules[:3])}", {**evidence, "rate_rules": rules[:20]})
@@ -336,7 +256,7 @@ def managed_group_uses(acl: dict[str, Any], login_paths: tuple[str, ...] = ()) -
     scope-down statement that leaves the AI paths out, or (given the app's login paths) an ATP group
     that inspects another path."""
     found = []
-    for rule in _acl_rules(acl):
+    for rule in acl_rules(acl):
         managed = (rule.get("Statement") or {}).get("ManagedRuleGroupStatement")
         if not managed or managed.get("VendorName", "AWS") != "AWS":
             continue
@@ -400,16 +320,18 @@ def judge_managed_groups(uses: list[ManagedGroupUse], required: tuple[str, ...],
     severity="high",
     maps=["PR.IR-01", "PR.PS-01", "LLM01", "LLM01:2025", "LLM10", "LLM10:2025", "AML.M0015", "AML.T0012",
         "AML.T0024.002", "AML.T0034", "AML.T0049", "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "Art. 15"],
-    permissions=[*FRONT_DOOR_PERMISSIONS, "wafv2:GetWebACL"],
+    reads=[wafv2.FRONT_DOORS, wafv2.GET_WEB_ACL],
     docs_url="https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
 )
 def managed_rule_groups_in_force(ctx: CheckContext) -> None:
     required = tuple(str(g) for g in ctx.setting("required_groups", list(REQUIRED_GROUPS)))
     login_paths = tuple(str(p) for p in ctx.setting("login_paths", list[str]()))
-    for arn, doors in sorted(fronting_acls(ctx).items()):
+    fronting = sorted(fronting_acls(ctx).items())
+    details = settle(ctx, lambda arn: web_acl(ctx, AclRef.from_arn(arn)), [arn for arn, _doors in fronting])
+    for (arn, doors), got in zip(fronting, details, strict=True):
         acl = AclRef.from_arn(arn)
         with ctx.resource(acl.resource_id, arn=arn):
-            in_force, missing, weak = judge_managed_groups(managed_group_uses(web_acl(ctx, acl), login_paths),
+            in_force, missing, weak = judge_managed_groups(managed_group_uses(got.get(), login_paths),
                                                            required, bool(login_paths))
             evidence: dict[str, Any] = {"front_doors": sorted(doors)[:20], "groups_in_force": in_force[:20],
                                         "missing_groups": missing, "counted_groups": weak[:20],

@@ -82,6 +82,16 @@ def test_method_authorization_access_denied_is_error(aws, run_check):
     assert only(run_check("apigateway.methods_require_authorization"), api).status is Status.ERROR
 
 
+def test_methods_read_failing_for_one_api_is_error_on_that_api_only(aws, run_check):
+    # The methods of the APIs are read side by side: the failed read is an ERROR on its own API.
+    _, first = rest_api(aws, auth="NONE")
+    _, second = rest_api(aws, auth="NONE")
+    aws.simulation.fail("apigateway", "GetResources", "AccessDeniedException", status=403, times=1)
+    findings = run_check("apigateway.methods_require_authorization")
+    assert sorted(f.resource_id for f in findings) == sorted([first, second])
+    assert sorted(f.status.value for f in findings) == ["ERROR", "FAIL"]
+
+
 # -- stage throttling ------------------------------------------------------------------------------
 
 def test_stage_throttling_passes(aws, run_check):

@@ -85,6 +85,16 @@ def test_logging_access_denied_is_error(aws, run_check):
     assert "wafv2:GetLoggingConfiguration" in finding.message
 
 
+def test_logging_read_failing_for_one_web_acl_is_error_on_that_acl_only(aws, run_check):
+    # The web ACLs' logging is read side by side: the failed read is an ERROR on its own web ACL.
+    web_acl(aws, name="chat-acl")
+    web_acl(aws, name="admin-acl")
+    aws.simulation.fail("wafv2", "GetLoggingConfiguration", "AccessDeniedException", times=1)
+    findings = run_check("wafv2.web_acl_logging_enabled")
+    assert sorted(f.resource_id for f in findings) == ["regional/admin-acl", "regional/chat-acl"]
+    assert sorted(f.status.value for f in findings) == ["ERROR", "FAIL"]
+
+
 # -- rules -----------------------------------------------------------------------------------------
 
 def test_web_acl_with_rules_passes(aws, run_check):
