@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from posture.api import CheckContext, Family
+from posture.api import CheckContext, Family, ahead
 from posture.checks._read import accessanalyzer
-from posture.checks._read._ahead import ahead
 from posture.checks._read.accessanalyzer import active_findings, analyzers
 
 check = Family(

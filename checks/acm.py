@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.api import CheckContext, Family
+from posture.api import CheckContext, Family, Outcome, each
 from posture.checks._read import acm
-from posture.checks._read._outcomes import Outcome, settle
 
 check = Family(
     service="acm",
@@ -36,7 +35,7 @@ def servable(cert: dict[str, Any]) -> bool:
 def judged_certificates(ctx: CheckContext) -> list[tuple[dict[str, Any], Outcome[dict[str, Any]]]]:
     """(summary, its description) of each servable certificate; the certificates are described side by side."""
     summaries = [s for s in acm.certificates(ctx) if servable(s)]
-    return list(zip(summaries, settle(ctx, lambda s: acm.certificate(ctx, s["CertificateArn"]), summaries),
+    return list(zip(summaries, each(ctx, lambda s: acm.certificate(ctx, s["CertificateArn"]), summaries),
                     strict=True))
 
 

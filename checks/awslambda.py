@@ -11,10 +11,9 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from posture.api import CheckContext, Family
+from posture.api import CheckContext, Family, ahead
 from posture.checks import _agents, _policy, _scope
 from posture.checks._read import awslambda
-from posture.checks._read._ahead import ahead
 from posture.checks._read.awslambda import function_url, resource_policy
 from posture.checks._read.awslambda import functions as functions  # re-export until the importers move
 

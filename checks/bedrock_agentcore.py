@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
+from posture.api import AwsReadError, CheckContext, Detailed, EvidenceValue, Family, detailed, each
 from posture.checks import _policy, ec2  # ec2: subnets and VPC endpoints, until the data group's _read/ec2 lands
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import bedrock_agentcore as ac
@@ -13,7 +13,6 @@ from posture.checks._read.bedrock_agentcore import SERVICE as SERVICE  # re-expo
 from posture.checks._read.bedrock_agentcore import gateway_arn as gateway_arn  # re-export until the importers move
 from posture.checks._read.bedrock_agentcore import gateways as gateways  # re-export until the importers move
 from posture.checks._read.bedrock_agentcore import runtimes as runtimes  # re-export until the importers move
-from posture.checks._read.each import Detailed, detailed, each
 from posture.checks._secrets import secret_fields
 
 check = Family(
@@ -469,12 +468,12 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
     listed_gateways = gateways(ctx)
     listings = each(ctx, lambda g: ac.gateway_targets(ctx, g["gatewayId"]), listed_gateways)
     pairs = [(str(g["gatewayId"]), str(t["targetId"])) for g, found in zip(listed_gateways, listings, strict=True)
-             if found.error is None for t in found.result() if "targetId" in t]
+             if found.error is None for t in found.get() if "targetId" in t]
     read = dict(zip(pairs, each(ctx, lambda pair: ac.gateway_target(ctx, *pair), pairs), strict=True))
     for summary, found in zip(listed_gateways, listings, strict=True):
         gateway_id = summary["gatewayId"]
         try:
-            targets = found.result()
+            targets = found.get()
         except AwsReadError as exc:
             with _gateway_scope(ctx, summary):
                 ctx.error(f"the gateway's targets cannot be listed: {exc.reason}",
@@ -483,7 +482,7 @@ def gateway_target_credentials(ctx: CheckContext) -> None:
         for listed in targets:
             target_id = listed["targetId"]
             with ctx.resource(f"{gateway_id}/{target_id}", arn=f"{gateway_arn(ctx, gateway_id)}/target/{target_id}"):
-                detail = ac.require(read[gateway_id, target_id].result(), "targetConfiguration")
+                detail = ac.require(read[gateway_id, target_id].get(), "targetConfiguration")
                 problems, secrets = target_credential_shortfalls(detail)
                 kinds = [str(c.get("credentialProviderType")) for c in
                          detail.get("credentialProviderConfigurations") or []]
@@ -583,7 +582,7 @@ def resource_policy_not_public(ctx: CheckContext) -> None:
     listings = each(ctx, lambda runtime: ac.runtime_endpoints(ctx, runtime[0]), listed)
     for (runtime_id, _arn), found in zip(listed, listings, strict=True):
         try:
-            endpoints = found.result()
+            endpoints = found.get()
         except AwsReadError as exc:
             with ctx.resource(f"{runtime_id}/endpoints", arn=_arn):
                 ctx.error(f"the runtime's endpoints cannot be listed: {exc.reason}")
@@ -593,7 +592,7 @@ def resource_policy_not_public(ctx: CheckContext) -> None:
     policies = each(ctx, lambda resource: ac.resource_policy(ctx, resource[1]), resources)
     for (resource_id, arn, kind), policy in zip(resources, policies, strict=True):
         with ctx.resource(resource_id, arn=arn):
-            document = policy.result()
+            document = policy.get()
             evidence: dict[str, EvidenceValue] = {"kind": kind, "has_policy": document is not None}
             if document is None:
                 ctx.passed(f"the {kind} has no resource policy", evidence)

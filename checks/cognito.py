@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import CheckContext, Family
+from posture.api import CheckContext, Family, ahead
 from posture.checks import _policy
 from posture.checks._principals import POLICY_READS, role_policies
 from posture.checks._read import cognito, iam
-from posture.checks._read._ahead import ahead
 from posture.checks._read.cognito import (
     identity_pool,
     identity_pool_arn,

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import CheckContext, Family
+from posture.api import CheckContext, Family, each
 from posture.checks._read import elbv2, wafv2
-from posture.checks._read._outcomes import settle
 from posture.checks._read.elbv2 import internet_facing_albs
 
 check = Family(
@@ -46,7 +45,7 @@ def redirects_to_https(listener: dict[str, Any]) -> bool:
 )
 def alb_waf_attached(ctx: CheckContext) -> None:
     albs = internet_facing_albs(ctx)
-    for lb, got in zip(albs, settle(ctx, lambda lb: wafv2.web_acl_for(ctx, lb["LoadBalancerArn"]), albs), strict=True):
+    for lb, got in zip(albs, each(ctx, lambda lb: wafv2.web_acl_for(ctx, lb["LoadBalancerArn"]), albs), strict=True):
         with ctx.resource(lb["LoadBalancerName"], arn=lb["LoadBalancerArn"]):
             acl = got.get()
             if acl:
@@ -71,7 +70,7 @@ def alb_waf_attached(ctx: CheckContext) -> None:
 )
 def alb_http_redirects_to_https(ctx: CheckContext) -> None:
     albs = internet_facing_albs(ctx)
-    for lb, got in zip(albs, settle(ctx, lambda lb: elbv2.listeners(ctx, lb["LoadBalancerArn"]), albs), strict=True):
+    for lb, got in zip(albs, each(ctx, lambda lb: elbv2.listeners(ctx, lb["LoadBalancerArn"]), albs), strict=True):
         with ctx.resource(lb["LoadBalancerName"], arn=lb["LoadBalancerArn"]):
             found = got.get()
             plain = [f"{x.get('Protocol')}:{x.get('Port')}" for x in found

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family, Reads, actions_of
+from posture.api import AwsReadError, CheckContext, Family, Reads, actions_of, ahead
 from posture.checks import _agents, _policy, _scope
 from posture.checks._principals import (
     POLICY_READS,
@@ -31,7 +31,6 @@ from posture.checks._principals import grants_of as grants_of  # re-export until
 from posture.checks._principals import judge_principals as judge_principals  # re-export until the importers move
 from posture.checks._principals import trusted_services as trusted_services  # re-export until the importers move
 from posture.checks._read import awslambda, iam
-from posture.checks._read._ahead import ahead
 from posture.checks._read.iam import (
     BEDROCK_SERVICE,
     JobPending,

@@ -7,10 +7,9 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Kind, SettingError
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Kind, SettingError, detailed, each
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import sagemaker as sm
-from posture.checks._read.each import detailed, each
 from posture.checks._read.kms import is_customer_managed
 from posture.checks._read.sagemaker import DOMAIN as DOMAIN  # re-export until the importers move
 from posture.checks._read.sagemaker import NOTEBOOK as NOTEBOOK  # re-export until the importers move
@@ -274,7 +273,7 @@ def endpoint_multi_instance(ctx: CheckContext) -> None:
     read = each(ctx, lambda summary: sm.endpoint_with_config(ctx, summary["EndpointName"]), listed)
     for summary, outcome in zip(listed, read, strict=True):
         with ctx.resource(summary["EndpointName"], arn=summary.get("EndpointArn")):
-            detail, config = outcome.result()
+            detail, config = outcome.get()
             single = [v.get("VariantName", "?") for v in config.get("ProductionVariants", [])
                       if "ServerlessConfig" not in v and v.get("InitialInstanceCount", 1) < 2]
             evidence = {"endpoint_config": detail["EndpointConfigName"], "single_instance_variants": single}

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posture.api import CheckContext, EvidenceValue, Family
+from posture.api import CheckContext, EvidenceValue, Family, detailed, each
 from posture.checks import _policy
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import sagemaker as sm
-from posture.checks._read.each import detailed, each
 
 check = Family(
     service="sagemaker",
@@ -139,7 +138,7 @@ def judge_schedules(ctx: CheckContext, setting: str) -> None:
     networks = each(ctx, lambda summary: sm.schedule_network(ctx, summary), listed)
     for summary, outcome in zip(listed, networks, strict=True):
         with ctx.resource(summary[sm.SCHEDULE.id], arn=summary.get(sm.SCHEDULE.arn)):
-            network, facts = outcome.result()
+            network, facts = outcome.get()
             judge_network(ctx, network, setting, facts)
 
 
@@ -437,7 +436,7 @@ def deployed_models_approved(ctx: CheckContext) -> None:
     served = each(ctx, lambda summary: sm.served_models(ctx, summary["EndpointName"]), listed)
     for summary, outcome in zip(listed, served, strict=True):
         with ctx.resource(summary["EndpointName"], arn=summary.get("EndpointArn")):
-            names = outcome.result()
+            names = outcome.get()
             if not names or any(n is None for n in names):
                 ctx.error("a variant names no model (inference components): not judged", {"models": []})
                 continue
@@ -512,7 +511,7 @@ def endpoint_monitoring(ctx: CheckContext) -> None:
         name = summary["EndpointName"]
         with ctx.resource(name, arn=summary.get("EndpointArn")):
             schedules = [s for s in sm.monitoring_schedules(ctx) if s.get("EndpointName") == name]
-            capture = detail.result().get("DataCaptureConfig") or {}
+            capture = detail.get().get("DataCaptureConfig") or {}
             good, message, evidence = judge_monitoring(schedules, capture)
             if good:
                 ctx.passed(message, evidence)
@@ -552,7 +551,7 @@ def model_package_group_policy_not_public(ctx: CheckContext) -> None:
     policies = each(ctx, lambda summary: sm.package_group_policy(ctx, summary["ModelPackageGroupName"]), listed)
     for summary, outcome in zip(listed, policies, strict=True):
         with ctx.resource(summary["ModelPackageGroupName"], arn=summary.get("ModelPackageGroupArn")):
-            policy = outcome.result()
+            policy = outcome.get()
             if policy is None:
                 ctx.passed("the group has no resource policy: only this account's principals reach it",
                            {"open_to": [], "policy": False})

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from posture.api import CheckContext, Family
+from posture.api import CheckContext, Family, each
 from posture.checks._front_door import AI_PATH_HINTS
 from posture.checks._read import wafv2
-from posture.checks._read._outcomes import settle
 from posture.checks._read.wafv2 import AclRef, acl_rules, fronting_acls, web_acl, web_acls
 
 check = Family(
@@ -134,7 +133,7 @@ def rate_limiting_rules(acl: dict[str, Any], groups: dict[str, dict[str, Any]]) 
 )
 def web_acl_logging_enabled(ctx: CheckContext) -> None:
     acls = web_acls(ctx)
-    for acl, got in zip(acls, settle(ctx, lambda acl: wafv2.logging_configuration(ctx, acl), acls), strict=True):
+    for acl, got in zip(acls, each(ctx, lambda acl: wafv2.logging_configuration(ctx, acl), acls), strict=True):
         with ctx.resource(acl.resource_id, arn=acl.arn):
             config = got.get()
             destinations = (config or {}).get("LogDestinationConfigs") or []
@@ -161,7 +160,7 @@ def web_acl_logging_enabled(ctx: CheckContext) -> None:
 )
 def web_acl_has_rules(ctx: CheckContext) -> None:
     acls = web_acls(ctx)
-    for acl, got in zip(acls, settle(ctx, lambda acl: web_acl(ctx, acl), acls), strict=True):
+    for acl, got in zip(acls, each(ctx, lambda acl: web_acl(ctx, acl), acls), strict=True):
         with ctx.resource(acl.resource_id, arn=acl.arn):
             detail = got.get()
             count = sum(len(detail.get(key) or []) for key in
@@ -200,7 +199,7 @@ def front_door_rate_based_rule(ctx: CheckContext) -> None:
         detail = web_acl(ctx, AclRef.from_arn(arn))
         return detail, wafv2.referenced_rule_groups(ctx, detail)
 
-    for (arn, doors), got in zip(fronting, settle(ctx, read, [arn for arn, _doors in fronting]), strict=True):
+    for (arn, doors), got in zip(fronting, each(ctx, read, [arn for arn, _doors in fronting]), strict=True):
         acl = AclRef.from_arn(arn)
         with ctx.resource(acl.resource_id, arn=arn):
             rules, weak = rate_limiting_rules(*got.get())
@@ -327,7 +326,7 @@ def managed_rule_groups_in_force(ctx: CheckContext) -> None:
     required = tuple(str(g) for g in ctx.setting("required_groups", list(REQUIRED_GROUPS)))
     login_paths = tuple(str(p) for p in ctx.setting("login_paths", list[str]()))
     fronting = sorted(fronting_acls(ctx).items())
-    details = settle(ctx, lambda arn: web_acl(ctx, AclRef.from_arn(arn)), [arn for arn, _doors in fronting])
+    details = each(ctx, lambda arn: web_acl(ctx, AclRef.from_arn(arn)), [arn for arn, _doors in fronting])
     for (arn, doors), got in zip(fronting, details, strict=True):
         acl = AclRef.from_arn(arn)
         with ctx.resource(acl.resource_id, arn=arn):

@@ -21,7 +21,20 @@ from posture.aws.errors import AwsReadError
 from posture.core.context import CheckContext, RegionGap, Resource, SettingError, error_reason
 from posture.core.errors import SECRET_SHAPES
 from posture.core.models import Asset, EvidenceValue
-from posture.core.reads import Kind, Read, Reads, ReadSpec, Service, actions_of, fan_out
+from posture.core.reads import (
+    Detailed,
+    Kind,
+    Outcome,
+    Read,
+    Reads,
+    ReadSpec,
+    Service,
+    actions_of,
+    ahead,
+    detailed,
+    each,
+    fan_out,
+)
 from posture.core.registry import Family, check, inventory
 
 __all__ = [
@@ -29,9 +42,11 @@ __all__ = [
     "Asset",
     "AwsReadError",
     "CheckContext",
+    "Detailed",
     "EvidenceValue",
     "Family",
     "Kind",
+    "Outcome",
     "Read",
     "ReadSpec",
     "Reads",
@@ -40,7 +55,10 @@ __all__ = [
     "Service",
     "SettingError",
     "actions_of",
+    "ahead",
     "check",
+    "detailed",
+    "each",
     "error_reason",
     "fan_out",
     "inventory",

@@ -10,20 +10,12 @@ read module imports only other read modules and `posture.api`, never a check or 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 
-from posture.api import CheckContext
+from posture.api import CheckContext, ahead
 
 
 def read_ahead(ctx: CheckContext, ids: Iterable[str], *reads: Callable[[CheckContext, str], object]) -> None:
-    """Make `reads` of every resource id side by side (`ctx.fan_out`), before a loop that judges the resources
-    one by one (or code that is not moved yet) reads them in turn. The context keeps every answer and every
-    failure, so the loop finds each read already made and a failure is raised where the loop reads it, as
-    before (an ERROR for that resource, or for the check)."""
-
-    def one(resource_id: str) -> None:
-        with suppress(Exception):  # kept by the context: raised again where the loop reads it
-            for read in reads:
-                read(ctx, resource_id)
-
-    ctx.fan_out(one, list(dict.fromkeys(ids)))
+    """`reads` of every resource id made side by side (`posture.api.ahead`), before a loop that judges the
+    resources one by one reads them in turn: the loop finds each read made, and a failure is raised where
+    the loop reads it (an ERROR for that resource, or for the check)."""
+    ahead(ctx, lambda resource_id: [read(ctx, resource_id) for read in reads], list(dict.fromkeys(ids)))

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import CheckContext, Kind, Service
-from posture.checks._read._outcomes import Outcome, settle
+from posture.api import CheckContext, Kind, Outcome, Service, each
 
 APIGATEWAY = Service("apigateway", per_method=True)
 GET_REST_APIS = APIGATEWAY.read("GetRestApis", path="items", paginate=True)
@@ -35,7 +34,7 @@ def stages(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
 def stages_by_api(ctx: CheckContext) -> list[tuple[dict[str, Any], Outcome[list[dict[str, Any]]]]]:
     """(API, its stages) of each REST API in the region; the stages of the APIs are read side by side."""
     apis = rest_apis(ctx)
-    return list(zip(apis, settle(ctx, lambda api: stages(ctx, api["id"]), apis), strict=True))
+    return list(zip(apis, each(ctx, lambda api: stages(ctx, api["id"]), apis), strict=True))
 
 
 def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -80,7 +79,7 @@ def methods(ctx: CheckContext, api_id: str) -> list[dict[str, Any]]:
 def methods_by_api(ctx: CheckContext, apis: list[dict[str, Any]]) -> dict[str, Outcome[list[dict[str, Any]]]]:
     """API id -> its methods (`methods`), the APIs read side by side, each failure kept for its API."""
     ids = list(dict.fromkeys(api["id"] for api in apis))
-    return dict(zip(ids, settle(ctx, lambda api_id: methods(ctx, api_id), ids), strict=True))
+    return dict(zip(ids, each(ctx, lambda api_id: methods(ctx, api_id), ids), strict=True))
 
 
 def usage_plans(ctx: CheckContext) -> list[dict[str, Any]]:

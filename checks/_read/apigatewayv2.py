@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import CheckContext, Kind, Service
-from posture.checks._read._outcomes import Outcome, settle
+from posture.api import CheckContext, Kind, Outcome, Service, each
 
 APIGATEWAYV2 = Service("apigatewayv2", iam="apigateway", per_method=True)
 GET_APIS = APIGATEWAYV2.read("GetApis", path="Items", paginate=True)
@@ -35,12 +34,12 @@ def api_arn(ctx: CheckContext, api_id: str) -> str:
 
 def routes_of(ctx: CheckContext, found: list[dict[str, Any]]) -> list[Outcome[list[dict[str, Any]]]]:
     """The routes of each API, read side by side, each failure kept for its API."""
-    return settle(ctx, lambda api: routes(ctx, api["ApiId"]), found)
+    return each(ctx, lambda api: routes(ctx, api["ApiId"]), found)
 
 
 def stages_of(ctx: CheckContext, found: list[dict[str, Any]]) -> list[Outcome[list[dict[str, Any]]]]:
     """The stages of each API, read side by side, each failure kept for its API."""
-    return settle(ctx, lambda api: stages(ctx, api["ApiId"]), found)
+    return each(ctx, lambda api: stages(ctx, api["ApiId"]), found)
 
 
 def each_stage(ctx: CheckContext) -> list[tuple[dict[str, Any], dict[str, Any]]]:

@@ -15,9 +15,7 @@ from posture.checks._read import apigateway, cloudfront, elbv2
 
 WAFV2 = Service("wafv2")
 # Paged by hand (`NextMarker`): botocore has no paginator for it. Called with Scope (and NextMarker).
-# Declared as "ListWebAcls" with its action named: posture.core.reads.snake turns "ListWebACLs" into
-# `list_web_ac_ls`, where botocore's method is `list_web_acls`.
-LIST_WEB_ACLS = WAFV2.read("ListWebAcls", action="wafv2:ListWebACLs", path="WebACLs", params={"Limit": 100})
+LIST_WEB_ACLS = WAFV2.read("ListWebACLs", path="WebACLs", params={"Limit": 100})
 GET_WEB_ACL = WAFV2.read("GetWebACL", path="WebACL")  # with Name, Scope and Id
 GET_LOGGING_CONFIGURATION = WAFV2.read("GetLoggingConfiguration", path="LoggingConfiguration", param="ResourceArn",
                                        absent={"WAFNonexistentItemException"})  # never configured: None

@@ -19,10 +19,12 @@ The engine knows no service: the service, its IAM prefix and the operations come
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
+
+from botocore import xform_name
 
 if TYPE_CHECKING:
     from posture.core.context import CheckContext
@@ -33,9 +35,8 @@ _MISSING: Any = object()
 
 
 def snake(operation: str) -> str:
-    """The boto3 method of an API operation (botocore's rule: `ListFindingsV2` -> `list_findings_v2`)."""
-    first = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", operation)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", first).lower()
+    """The boto3 method of an API operation, by botocore's own rule (`ListWebACLs` -> `list_web_acls`)."""
+    return str(xform_name(operation))
 
 
 @dataclass(frozen=True)
@@ -197,3 +198,71 @@ def fan_out(ctx: CheckContext, read: Callable[[T], R], items: Iterable[T]) -> li
     of one check run side by side, not one after another). The first failure is raised after every
     read has ended, as a sequential loop would raise it."""
     return ctx.fan_out(read, items)
+
+
+# -- per-resource reads, each failure kept for its resource ------------------------------------------
+# A check judges resources one by one, each in its own scope: a failed read is that resource's ERROR and
+# the others are still judged. `fan_out` would raise the first failure for the whole batch; these keep
+# each failure with the resource it belongs to.
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[R]):
+    """What one read answered, or the exception it failed with."""
+
+    value: R | None = None
+    error: Exception | None = None
+
+    def get(self) -> R:
+        """The answer; the read's failure is raised here (inside a resource's scope: its ERROR)."""
+        if self.error is not None:
+            raise self.error
+        return cast(R, self.value)
+
+
+def each(ctx: CheckContext, read: Callable[[T], R], items: Iterable[T]) -> list[Outcome[R]]:
+    """`read` of each item side by side, in the items' order; each failure kept in its item's outcome."""
+
+    def one(item: T) -> Outcome[R]:
+        try:
+            return Outcome(read(item))
+        except Exception as exc:  # raised again by Outcome.get, in the item's resource scope
+            return Outcome(error=exc)
+
+    return ctx.fan_out(one, items)
+
+
+def ahead(ctx: CheckContext, read: Callable[[T], object], items: Iterable[T]) -> None:
+    """`read(item)` of every item side by side, before a loop that reads them again one by one: the context
+    memoises every answer and every failure, so the loop finds each read made, and a failure is raised
+    where the loop reads it, as before."""
+
+    def one(item: T) -> None:
+        with suppress(Exception):  # memoised by the context: raised again where the check reads the item
+            read(item)
+
+    ctx.fan_out(one, list(items))
+
+
+@dataclass(frozen=True)
+class Detailed:
+    """One listed resource of a Kind: its list entry, its id and ARN, and its detail read's outcome."""
+
+    summary: dict[str, Any]
+    id: str
+    arn: str | None
+    outcome: Outcome[dict[str, Any]]
+
+    def detail(self) -> dict[str, Any]:
+        """The detail read's answer; its failure is raised here (inside the resource's scope: its ERROR)."""
+        return self.outcome.get()
+
+
+def detailed(ctx: CheckContext, kind: Kind, listed: Iterable[dict[str, Any]] | None = None) -> list[Detailed]:
+    """Each resource of `kind` in the region (or each of `listed`, list entries of the kind) with its first
+    detail read (`kind.details[0]`, which takes the resource id), the resources read side by side."""
+    summaries = kind.all(ctx) if listed is None else list(listed)
+    read = kind.details[0]
+    outcomes = each(ctx, lambda s: dict(read(ctx, s[kind.id])), summaries)
+    return [Detailed(s, str(s[kind.id]), s.get(kind.arn) if kind.arn else None, o)
+            for s, o in zip(summaries, outcomes, strict=True)]
