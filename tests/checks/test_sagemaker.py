@@ -472,8 +472,7 @@ class _Listing:
 
 
 def test_detailed_keeps_each_failure_for_its_resource():
-    from posture.api import AwsReadError
-    from posture.api import detailed
+    from posture.api import AwsReadError, detailed
     broken, fine = detailed(_Listing(), sagemaker_reads.NOTEBOOK)
     assert (broken.id, broken.arn, fine.id, fine.arn) == ("broken", "arn:broken", "fine", "arn:fine")
     assert fine.detail()["RootAccess"] == "Disabled"
