@@ -583,10 +583,7 @@ def approved_models(ctx: CheckContext) -> None:
         with ctx.resource(throughput["provisionedModelName"], arn=throughput.get("provisionedModelArn")):
             _verdict(ctx, f"provisioned throughput {throughput['provisionedModelName']}",
                      [str(throughput.get("foundationModelArn") or throughput.get("modelArn") or "")], patterns)
-    custom = _listed(ctx, "custom models", bedrock.custom_model_summaries)
-    ahead(ctx, lambda summary: bedrock.custom_model(ctx, summary["modelName"]),
-          [summary for summary in custom if not summary.get("baseModelArn")])
-    for summary in custom:
+    for summary in _listed(ctx, "custom models", bedrock.custom_model_summaries):
         with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
             base = summary.get("baseModelArn") or bedrock.custom_model(ctx, summary["modelName"]).get("baseModelArn")
             _verdict(ctx, f"custom model {summary['modelName']} (its base model)", [str(base)] if base else [],
@@ -727,10 +724,9 @@ def inference_profile_residency(ctx: CheckContext) -> None:
                 ctx.passed(f"application profile {profile['inferenceProfileName']} stays in {', '.join(residency)}",
                            evidence)
     if ctx.offers("bedrock-agent", ctx.region):
-        listed = _listed(ctx, "agents", bedrock_agent.agents)
-        ahead(ctx, lambda agent: [bedrock_agent.agent_version(ctx, agent["agentId"], version)
-                                  for version in bedrock_agent.versions_in_use(ctx, agent["agentId"])], listed)
-        for agent in listed:
+        # Read in each agent's scope, not ahead: this check's other verdicts (profiles, principals) do not
+        # rest on the agents' reads.
+        for agent in _listed(ctx, "agents", bedrock_agent.agents):
             with ctx.resource(agent["agentId"], arn=ctx.arn("bedrock", f"agent/{agent['agentId']}")):
                 models = {version: str(bedrock_agent.agent_version(ctx, agent["agentId"], version)
                                        .get("foundationModel") or "")
