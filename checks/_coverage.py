@@ -13,32 +13,34 @@ Any path is also guarded when an account-level enforced guardrail (`ListEnforced
 or the organization's Bedrock policy (`BEDROCK_POLICY`) covers its model in the region.
 
 Each source is read apart: one that cannot be read is a named gap (`Coverage.failures`); the paths found by
-the others are still judged. Policies are read by the shared evaluator (checks/_policy.py).
+the others are still judged. Policies are read by the shared evaluator (checks/_policy.py). The sources are
+read through the read layer (checks/_read/bedrock.py, bedrock_agent.py) and, for the IAM account authorization
+details that checks/iam.py reads too, through checks.iam.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext
-from posture.checks import _agents, _guardrails, _policy
-from posture.checks._guardrails import DRAFT
+from posture.api import AwsReadError, CheckContext, Reads
+
+# iam: the IAM account authorization details checks/iam.py reads too; the identity group moves them to
+# checks/_read/iam.py (re-exported from checks.iam): point this, and CALLER_PERMISSIONS, at it when merged.
+from posture.checks import _agents, _guardrails, _policy, iam
+from posture.checks._read import bedrock, bedrock_agent
+from posture.checks._read.bedrock import DRAFT, parse_identifier
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",
                   "bedrock:ConverseStream")
-GUARDRAIL_KEY = "bedrock:GuardrailIdentifier"
 BEDROCK_SERVICE = "bedrock.amazonaws.com"
-NO_ORG_POLICY = ("AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException",
-                 "TargetNotFoundException", "ResourceNotFoundException")
-FLOW_PERMISSIONS = ("bedrock:ListFlows", "bedrock:GetFlow", "bedrock:ListFlowAliases", "bedrock:GetFlowVersion")
-ENFORCED_PERMISSIONS = ("bedrock:ListEnforcedGuardrailsConfiguration", "organizations:DescribeEffectivePolicy")
+# What `coverage` reads: agent routes and versions, flows, enforced guardrails (account and organization), the
+# guardrails; and the IAM authorization details with the managed policies they lack (read by checks.iam).
+COVERAGE_READS = Reads(bedrock_agent.ROUTE_READS, bedrock_agent.VERSION_READS, bedrock_agent.FLOW_READS,
+                       bedrock.LIST_ENFORCED_GUARDRAILS, bedrock.ORG_BEDROCK_POLICY, bedrock.GUARDRAIL)
 CALLER_PERMISSIONS = ("iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion")
-COVERAGE_PERMISSIONS = (*_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS, *FLOW_PERMISSIONS,
-                        *ENFORCED_PERMISSIONS, *CALLER_PERMISSIONS, *_guardrails.GUARDRAIL_PERMISSIONS)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class GuardrailRef:
 
 
 def ref(identifier: str, version: str | None = None) -> GuardrailRef:
-    gid, in_arn = _guardrails.parse_identifier(identifier)
+    gid, in_arn = parse_identifier(identifier)
     read_as = identifier.rsplit(":", 1)[0] if in_arn and identifier.startswith("arn:") else identifier
     return GuardrailRef(gid, str(version or in_arn or DRAFT), read_as if in_arn else identifier)
 
@@ -118,8 +120,9 @@ class Coverage:
 # -- reading the sources ---------------------------------------------------------------------
 def agent_paths(ctx: CheckContext) -> list[Path]:
     paths = []
-    for route in _agents.routes(ctx):
-        version = _agents.agent_version(ctx, route.agent_id, route.version)
+    routes = bedrock_agent.routes(ctx)
+    versions = ctx.fan_out(lambda r: bedrock_agent.agent_version(ctx, r.agent_id, r.version), routes)
+    for route, version in zip(routes, versions, strict=True):
         named = _agents.guardrail_of(version)
         path = Path("agent alias", f"{route.agent_id}/{route.alias_id}",
                     ctx.arn("bedrock", f"agent-alias/{route.agent_id}/{route.alias_id}"), route.label,
@@ -130,21 +133,6 @@ def agent_paths(ctx: CheckContext) -> list[Path]:
             path.unguarded_parts.append(f"agent version {route.version} names no guardrail")
         paths.append(path)
     return paths
-
-
-def flows(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock-agent", "list_flows").get("flowSummaries", []))
-
-
-def flow_aliases(ctx: CheckContext, flow_id: str) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock-agent", "list_flow_aliases", flowIdentifier=flow_id)
-                .get("flowAliasSummaries", []))
-
-
-def flow_version(ctx: CheckContext, flow_id: str, version: str) -> dict[str, Any]:
-    if version == DRAFT:
-        return ctx.call("bedrock-agent", "get_flow", flowIdentifier=flow_id)
-    return ctx.call("bedrock-agent", "get_flow_version", flowIdentifier=flow_id, flowVersion=version)
 
 
 def model_nodes(definition: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -163,14 +151,25 @@ def model_nodes(definition: dict[str, Any]) -> list[tuple[str, str, dict[str, An
     return found
 
 
+def _routed_flow_versions(alias: dict[str, Any]) -> list[str]:
+    versions = [str(r["flowVersion"]) for r in alias.get("routingConfiguration") or [] if r.get("flowVersion")]
+    return list(dict.fromkeys(versions))
+
+
 def flow_paths(ctx: CheckContext) -> list[Path]:
     paths = []
-    for flow in flows(ctx):
+    flows = bedrock_agent.flows(ctx)
+    aliases = ctx.fan_out(lambda f: bedrock_agent.flow_aliases(ctx, f["id"]), flows)
+    # Each (flow, version) routed to, read once side by side (several aliases may route to one version).
+    wanted = list(dict.fromkeys((str(f["id"]), v) for f, found in zip(flows, aliases, strict=True)
+                                for a in found for v in _routed_flow_versions(a)))
+    definitions = dict(zip(wanted, ctx.fan_out(lambda fv: bedrock_agent.flow_version(ctx, *fv), wanted),
+                           strict=True))
+    for flow, flow_aliases in zip(flows, aliases, strict=True):
         flow_id, name = flow["id"], str(flow.get("name") or flow["id"])
-        for alias in flow_aliases(ctx, flow_id):
-            versions = [str(r["flowVersion"]) for r in alias.get("routingConfiguration") or [] if r.get("flowVersion")]
-            for version in dict.fromkeys(versions):
-                definition = flow_version(ctx, flow_id, version).get("definition") or {}
+        for alias in flow_aliases:
+            for version in _routed_flow_versions(alias):
+                definition = definitions[(str(flow_id), version)].get("definition") or {}
                 nodes = model_nodes(definition)
                 path = Path("flow alias", f"{flow_id}/{alias['id']}", alias.get("arn"),
                             f"flow {name} alias {alias.get('name', alias['id'])} (version {version})",
@@ -186,9 +185,8 @@ def flow_paths(ctx: CheckContext) -> list[Path]:
 
 
 def account_enforced(ctx: CheckContext) -> list[Enforced]:
-    configs = ctx.paginate("bedrock", "list_enforced_guardrails_configuration").get("guardrailsConfig", [])
     found = []
-    for config in configs:
+    for config in bedrock.enforced_guardrail_configs(ctx):
         models = config.get("modelEnforcement") or {}
         identifier = config.get("guardrailArn") or config.get("guardrailId")
         if identifier:
@@ -219,33 +217,14 @@ def org_policy_enforced(content: dict[str, Any], region: str) -> list[Enforced]:
 
 
 def org_enforced(ctx: CheckContext) -> list[Enforced]:
-    try:
-        answer = ctx.call("organizations", "describe_effective_policy", PolicyType="BEDROCK_POLICY")
-    except AwsReadError as exc:
-        if exc.code in NO_ORG_POLICY:
-            return []  # no organization, or no Bedrock policy applies to this account
-        raise
-    content = (answer.get("EffectivePolicy") or {}).get("PolicyContent") or "{}"
-    return org_policy_enforced(json.loads(content), ctx.region)
+    """The guardrails the organization's Bedrock policy enforces here (none without an organization or policy)."""
+    return org_policy_enforced(bedrock.org_bedrock_policy(ctx), ctx.region)
 
 
 # -- direct callers --------------------------------------------------------------------------
-def authorization_details(ctx: CheckContext) -> dict[str, Any]:
-    return ctx.paginate("iam", "get_account_authorization_details",
-                        Filter=["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"])
-
-
-def _managed_documents(ctx: CheckContext, details: dict[str, Any], arns: list[str]) -> list[Any]:
-    known = {p["Arn"]: v.get("Document") for p in details.get("Policies", [])
-             for v in p.get("PolicyVersionList", []) if v.get("IsDefaultVersion")}
-    documents = []
-    for arn in arns:
-        if arn not in known:
-            version = ctx.call("iam", "get_policy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
-            known[arn] = ctx.call("iam", "get_policy_version", PolicyArn=arn,
-                                  VersionId=version)["PolicyVersion"]["Document"]
-        documents.append(known[arn])
-    return documents
+def _managed_documents(ctx: CheckContext, arns: list[str]) -> list[Any]:
+    """The default document of each managed policy: from the authorization details, else read by ARN."""
+    return [iam.managed_policy_document(ctx, arn) for arn in arns]
 
 
 @dataclass(frozen=True)
@@ -259,7 +238,7 @@ class Principal:
 
 
 def principals(ctx: CheckContext) -> list[Principal]:
-    details = authorization_details(ctx)
+    details = iam.authorization_details(ctx)
     groups = {g["GroupName"]: g for g in details.get("GroupDetailList", [])}
     found = []
     for kind, entries, inline_key in (("role", details.get("RoleDetailList", []), "RolePolicyList"),
@@ -273,9 +252,9 @@ def principals(ctx: CheckContext) -> list[Principal]:
                 inline += [p.get("PolicyDocument") for p in group.get("GroupPolicyList", [])]
                 attached += [p["PolicyArn"] for p in group.get("AttachedManagedPolicies", [])]
             boundary_arn = (entry.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-            boundary = _managed_documents(ctx, details, [boundary_arn])[0] if boundary_arn else None
+            boundary = _managed_documents(ctx, [boundary_arn])[0] if boundary_arn else None
             name = entry.get("RoleName") or entry.get("UserName")
-            found.append(Principal(kind, str(name), entry["Arn"], inline + _managed_documents(ctx, details, attached),
+            found.append(Principal(kind, str(name), entry["Arn"], inline + _managed_documents(ctx, attached),
                                    boundary, entry.get("AssumeRolePolicyDocument")))
     return found
 
@@ -357,19 +336,17 @@ def caller_paths(ctx: CheckContext, *, region: str | None = None) -> list[Path]:
     return paths
 
 
-def guardrail_versions(ctx: CheckContext, guardrail_id: str) -> list[str]:
-    """The versions of one guardrail (list_guardrails with an identifier lists them; DRAFT included)."""
-    listed = ctx.paginate("bedrock", "list_guardrails", guardrailIdentifier=guardrail_id).get("guardrails", [])
-    return list(dict.fromkeys(str(g["version"]) for g in listed if g.get("id") == guardrail_id and g.get("version")))
-
-
 def expand_version_patterns(ctx: CheckContext, paths: list[Path]) -> None:
     """A condition allowing any version of a guardrail (`:*`) is guarded only by every such version:
-    each version the pattern matches becomes a guardrail of the path."""
+    each version the pattern matches becomes a guardrail of the path (the guardrails' versions are listed
+    side by side, once each)."""
+    gids = list(dict.fromkeys(parse_identifier(identifier)[0] for path in paths
+                              for identifier, _pattern in path.version_patterns))
+    versions = dict(zip(gids, ctx.fan_out(lambda gid: bedrock.guardrail_versions(ctx, gid), gids), strict=True))
     for path in paths:
         for identifier, pattern in path.version_patterns:
-            gid = _guardrails.parse_identifier(identifier)[0]
-            matching = [v for v in guardrail_versions(ctx, gid) if fnmatchcase(v, pattern)]
+            gid = parse_identifier(identifier)[0]
+            matching = [v for v in versions[gid] if fnmatchcase(v, pattern)]
             if not matching:
                 path.unguarded_parts.append(f"no version of guardrail {gid} matches {pattern!r}")
             path.guardrails += [GuardrailRef(gid, v, identifier) for v in matching]

@@ -8,7 +8,8 @@ entities and regexes block with BLOCK or ANONYMIZE; their per-side actions fall 
 (`prompt_attack_min_strength`, `harm_min_strength`, `grounding_min_threshold`,
 `relevance_min_threshold`), read by `thresholds(ctx)`.
 
-Judging is plain code over the GetGuardrail answer (`judge_*`), so it is tested on dicts.
+Judging is plain code over the GetGuardrail answer (`judge_*`), so it is tested on dicts; the guardrails
+are read by checks/_read/bedrock.py (`guardrails`, `guardrail`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,10 @@ from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, SettingError
 
-DRAFT = "DRAFT"
 STRENGTHS = ("NONE", "LOW", "MEDIUM", "HIGH")
 HARM_FILTERS = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")
 PII_BLOCKING = ("BLOCK", "ANONYMIZE")
 DETECT_ONLY = "detect-only (action NONE)"
-GUARDRAIL_PERMISSIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -52,31 +51,6 @@ def thresholds(ctx: CheckContext) -> Thresholds:
 
 def _rank(strength: str) -> int:
     return STRENGTHS.index(strength) if strength in STRENGTHS else 0
-
-
-# -- identifiers -----------------------------------------------------------------------------
-def parse_identifier(identifier: str) -> tuple[str, str | None]:
-    """(guardrail id, version or None) from an id or an ARN (`...:guardrail/ID` or `...:guardrail/ID:3`)."""
-    tail = identifier.split("guardrail/", 1)[1] if "guardrail/" in identifier else identifier
-    gid, _, version = tail.partition(":")
-    return gid, (version or None)
-
-
-# -- reading ---------------------------------------------------------------------------------
-def summaries(ctx: CheckContext) -> list[dict[str, Any]]:
-    """The region's guardrails (their working DRAFT, which list_guardrails returns without an id)."""
-    return list(ctx.paginate("bedrock", "list_guardrails").get("guardrails", []))
-
-
-def detail(ctx: CheckContext, identifier: str, version: str = DRAFT) -> dict[str, Any]:
-    """One guardrail version in full (get_guardrail without a version is the DRAFT). An ARN of this
-    account and region is read by its id (the same guardrail: one read shared by every user of it)."""
-    parts = identifier.split(":")
-    if identifier.startswith("arn:") and len(parts) >= 6 and parts[3] == ctx.region and parts[4] == ctx.account_id:
-        identifier = parse_identifier(identifier)[0]
-    if version == DRAFT:
-        return ctx.call("bedrock", "get_guardrail", guardrailIdentifier=identifier)
-    return ctx.call("bedrock", "get_guardrail", guardrailIdentifier=identifier, guardrailVersion=version)
 
 
 # -- judging ---------------------------------------------------------------------------------

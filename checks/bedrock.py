@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Reads
 
-# logs and s3 import this module too: refer to them as modules, read at call time.
-from posture.checks import _coverage, _guardrails, _policy, bedrock_agent, logs, s3
-from posture.checks._agents import agents
-from posture.checks._guardrails import HARM_FILTERS, Thresholds, Verdict
-from posture.checks._keys import judge_cmk
+# logs and s3 are other groups' check modules, read here until their read modules are merged (_read/logs.py,
+# _read/s3.py): refer to them as modules, read at call time.
+from posture.checks import _coverage, _guardrails, _policy, logs, s3
+from posture.checks._guardrails import Thresholds, Verdict
+from posture.checks._keys import CMK_READS, judge_cmk
+from posture.checks._read import bedrock, bedrock_agent
+from posture.checks._read._ahead import ahead
+from posture.checks._read.bedrock import invocation_logging as invocation_logging  # re-export until the importers move
+from posture.checks._read.bedrock import s3_uris as s3_uris  # re-export until the importers move
 
 check = Family(
     service="bedrock",
@@ -21,63 +25,10 @@ check = Family(
     service_docs="https://docs.aws.amazon.com/bedrock/latest/userguide/security.html",
 )
 
-__all__ = ["HARM_FILTERS"]  # kept here for callers: the harm categories a guardrail must block
 MIN_LOG_RETENTION_DAYS = 90
-LOGGING_PERMISSIONS = ("bedrock:GetModelInvocationLoggingConfiguration",)
-GUARDRAIL_PERMISSIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
-# What tells that a region runs Bedrock workloads (bedrock-agent's actions are in the bedrock namespace).
-USAGE_PERMISSIONS = (
-    "bedrock:GetModelInvocationLoggingConfiguration", "bedrock:ListAgents", "bedrock:ListKnowledgeBases",
-    "bedrock:ListCustomModels", "bedrock:ListImportedModels",
-)
-
-
-# -- reading ---------------------------------------------------------------------------------
-def invocation_logging(ctx: CheckContext) -> dict[str, Any]:
-    """The region's model invocation logging configuration ({} when it was never set)."""
-    return dict(ctx.call("bedrock", "get_model_invocation_logging_configuration").get("loggingConfig") or {})
-
-
-def custom_model_summaries(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock", "list_custom_models").get("modelSummaries", []))
-
-
-def custom_models(ctx: CheckContext) -> list[dict[str, Any]]:
-    # By name: an ARN holds slashes, and a name identifies the model as well.
-    return [ctx.call("bedrock", "get_custom_model", modelIdentifier=m["modelName"])
-            for m in custom_model_summaries(ctx)]
-
-
-def imported_model_summaries(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock", "list_imported_models").get("modelSummaries", []))
-
-
-def imported_models(ctx: CheckContext) -> list[dict[str, Any]]:
-    return [ctx.call("bedrock", "get_imported_model", modelIdentifier=m["modelName"])
-            for m in imported_model_summaries(ctx)]
-
-
-def guardrails(ctx: CheckContext) -> list[dict[str, Any]]:
-    """The region's guardrails (their working DRAFT, which list_guardrails returns)."""
-    return list(ctx.paginate("bedrock", "list_guardrails").get("guardrails", []))
-
-
-def guardrail(ctx: CheckContext, guardrail_id: str) -> dict[str, Any]:
-    return ctx.call("bedrock", "get_guardrail", guardrailIdentifier=guardrail_id)
-
-
-def s3_uris(ctx: CheckContext) -> list[str]:
-    """S3 locations Bedrock reads or writes in this region: invocation logs, custom-model data."""
-    uris = []
-    bucket = (invocation_logging(ctx).get("s3Config") or {}).get("bucketName")
-    if bucket:
-        uris.append(f"s3://{bucket}")
-    for model in custom_models(ctx):
-        for key in ("trainingDataConfig", "validationDataConfig", "outputDataConfig"):
-            uri = (model.get(key) or {}).get("s3Uri")
-            if uri:
-                uris.append(uri)
-    return uris
+# What tells that a region runs Bedrock workloads.
+USAGE_READS = Reads(bedrock.LOGGING, bedrock_agent.LIST_AGENTS, bedrock_agent.LIST_KNOWLEDGE_BASES,
+                    bedrock.LIST_CUSTOM_MODELS, bedrock.LIST_IMPORTED_MODELS)
 
 
 def usage(ctx: CheckContext) -> list[str]:
@@ -85,13 +36,13 @@ def usage(ctx: CheckContext) -> list[str]:
     signs = []
     if invocation_logging(ctx):
         signs.append("invocation logging")
-    if agents(ctx):
+    if bedrock_agent.agents(ctx):
         signs.append("agents")
     if _has_knowledge_bases(ctx):
         signs.append("knowledge bases")
-    if custom_model_summaries(ctx):
+    if bedrock.custom_model_summaries(ctx):
         signs.append("custom models")
-    if imported_model_summaries(ctx):
+    if bedrock.imported_model_summaries(ctx):
         signs.append("imported models")
     return signs
 
@@ -101,26 +52,6 @@ def _has_knowledge_bases(ctx: CheckContext) -> bool:
 
 
 # -- invocation logging ----------------------------------------------------------------------
-def bucket_exists(ctx: CheckContext, name: str) -> bool:
-    try:
-        ctx.call("s3", "get_bucket_location", Bucket=name)
-    except AwsReadError as exc:
-        if exc.code in ("NoSuchBucket", "404"):
-            return False
-        raise
-    return True
-
-
-def role_trust(ctx: CheckContext, arn: str) -> Any | None:
-    """The trust policy of the role `arn` names, or None when there is no such role."""
-    try:
-        return ctx.call("iam", "get_role", RoleName=arn.rsplit("/", 1)[-1])["Role"].get("AssumeRolePolicyDocument")
-    except AwsReadError as exc:
-        if exc.code == "NoSuchEntity":
-            return None
-        raise
-
-
 def trusts_bedrock(trust: Any, account_id: str) -> bool:
     return any(a.kind == "service" and a.principal == "bedrock.amazonaws.com"
                for a in _policy.who_can(trust, "sts:AssumeRole", account_id=account_id))
@@ -168,8 +99,8 @@ def logging_problems(config: dict[str, Any], *, bucket: bool | None, group: bool
     maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "LLM10:2025", "AML.M0024", "AML.T0024",
         "AML.T0034", "AML.T0040", "AML.T0051", "AML.T0054", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4", "A.6.2.6",
         "A.6.2.8", "Art. 12", "Art. 26"],
-    permissions=["bedrock:GetModelInvocationLoggingConfiguration", "s3:GetBucketLocation", "logs:DescribeLogGroups",
-                 "iam:GetRole"],
+    reads=[bedrock.LOGGING, bedrock.BUCKET_LOCATION, bedrock.GET_ROLE],
+    permissions=["logs:DescribeLogGroups"],  # logs.log_group: _read/logs.py's LOG_GROUP once merged
 )
 def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -177,9 +108,9 @@ def model_invocation_logging_enabled(ctx: CheckContext) -> None:
         bucket_name = (config.get("s3Config") or {}).get("bucketName")
         cloudwatch = config.get("cloudWatchConfig") or {}
         group_name, role_arn = cloudwatch.get("logGroupName"), cloudwatch.get("roleArn")
-        bucket = bucket_exists(ctx, bucket_name) if bucket_name else None
+        bucket = bedrock.bucket_exists(ctx, bucket_name) if bucket_name else None
         group = logs.log_group(ctx, group_name) is not None if group_name else None
-        trust = role_trust(ctx, role_arn) if group_name and role_arn else None
+        trust = bedrock.role_trust(ctx, role_arn) if group_name and role_arn else None
         problems = logging_problems(config, bucket=bucket, group=group, role=trust,
                                     role_trusts_bedrock=trust is not None and trusts_bedrock(trust, ctx.account_id))
         destinations = [name for name, given in (("s3", bucket_name), ("cloudwatch", group_name)) if given]
@@ -208,7 +139,9 @@ def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0025", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",
         "A.6.2.8", "Art. 15"],
-    permissions=[*LOGGING_PERMISSIONS, "s3:GetEncryptionConfiguration", "logs:DescribeLogGroups"],
+    reads=[bedrock.LOGGING],
+    # s3.encryption_rules, logs.log_group: _read/s3.py's ENCRYPTION and _read/logs.py's LOG_GROUP once merged
+    permissions=["s3:GetEncryptionConfiguration", "logs:DescribeLogGroups"],
 )
 def invocation_logs_encrypted(ctx: CheckContext) -> None:
     config = invocation_logging(ctx)
@@ -249,7 +182,8 @@ def invocation_logs_encrypted(ctx: CheckContext) -> None:
     severity="low",
     maps=["PR.DS-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0024", "AML.T0024", "AML.T0051",
         "MANAGE 4.3", "MEASURE 2.10", "A.6.2.8", "Art. 12"],
-    permissions=[*LOGGING_PERMISSIONS, "logs:DescribeLogGroups"],
+    reads=[bedrock.LOGGING],
+    permissions=["logs:DescribeLogGroups"],  # logs.log_group: _read/logs.py's LOG_GROUP once merged
 )
 def invocation_logs_retained(ctx: CheckContext) -> None:
     group_name = (invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
@@ -272,8 +206,6 @@ def invocation_logs_retained(ctx: CheckContext) -> None:
 GUARDRAIL_REMEDIATION = "`aws bedrock update-guardrail --guardrail-identifier <id> ...` (or the Bedrock " \
     "console, Guardrails), then `aws bedrock create-guardrail-version` and point agents, flows, enforced " \
     "configurations and IAM conditions at the new version."
-# What a version-in-use check reads: the paths that name guardrails, and the guardrails themselves.
-IN_USE_PERMISSIONS = tuple(dict.fromkeys(_coverage.COVERAGE_PERMISSIONS))
 THRESHOLD_NOTE = " Minimum strengths and thresholds are set in posture.toml [checks.bedrock]."
 
 
@@ -292,12 +224,12 @@ THRESHOLD_NOTE = " Minimum strengths and thresholds are set in posture.toml [che
     severity="high",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02:2025", "LLM05:2025", "LLM06", "AML.M0020", "AML.T0051",
         "AML.T0054", "MANAGE 1.3", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=[*USAGE_PERMISSIONS, "bedrock:ListGuardrails"],
+    reads=[USAGE_READS, bedrock.LIST_GUARDRAILS],
 )
 def guardrail_in_ai_regions(ctx: CheckContext) -> None:
     with ctx.account_resource():
         signs = usage(ctx)
-        found = [g["id"] for g in guardrails(ctx)]
+        found = [g["id"] for g in bedrock.guardrails(ctx)]
         if not signs:
             ctx.skip()  # no Bedrock workload in this region
         elif found:
@@ -315,11 +247,13 @@ def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Th
     """Judge each guardrail version in use in the region (DRAFT only where something uses it), one
     finding per version naming what uses it."""
     found = _coverage.coverage(ctx, "guardrail versions")
-    for ref, users in found.uses().items():
+    uses = found.uses()
+    ahead(ctx, lambda ref: bedrock.guardrail(ctx, ref.read_as, ref.version), uses)
+    for ref, users in uses.items():
         arn = ref.read_as if ref.read_as.startswith("arn:") else ctx.arn("bedrock", f"guardrail/{ref.guardrail_id}")
         with ctx.resource(ref.label, arn=arn):
             limits = _guardrails.thresholds(ctx)
-            verdict = judge(_guardrails.detail(ctx, ref.read_as, ref.version), limits)
+            verdict = judge(bedrock.guardrail(ctx, ref.read_as, ref.version), limits)
             evidence: dict[str, EvidenceValue] = {"guardrail": ref.guardrail_id, "guardrail_version": ref.version,
                                                   "used_by": users[:20], **verdict.evidence}
             message = f"guardrail {ref.guardrail_id} version {ref.version} ({_used_by(users)}): {verdict.message}"
@@ -345,7 +279,8 @@ def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Th
     severity="high",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM07:2025", "AML.M0020", "AML.T0051", "AML.T0051.000",
         "AML.T0054", "MANAGE 1.3", "MEASURE 2.7", "A.6.2.6", "ASI01", "Art. 15"],
-    permissions=list(IN_USE_PERMISSIONS),
+    reads=[_coverage.COVERAGE_READS],
+    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_prompt_attack)
@@ -367,7 +302,8 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0048.003",
         "AML.T0051", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(IN_USE_PERMISSIONS),
+    reads=[_coverage.COVERAGE_READS],
+    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_content_filters(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_harm)
@@ -389,7 +325,8 @@ def guardrail_content_filters(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-02", "PR.DS-10", "LLM02:2025", "LLM06", "AML.M0020", "AML.T0024", "AML.T0057", "MEASURE 2.10",
         "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=list(IN_USE_PERMISSIONS),
+    reads=[_coverage.COVERAGE_READS],
+    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, lambda detail, _limits: _guardrails.judge_pii(detail))
@@ -410,7 +347,8 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     severity="medium",
     maps=["ID.RA-05", "PR.PS-01", "LLM08:2025", "LLM09", "LLM09:2025", "AML.M0020", "AML.T0048.003", "AML.T0062",
         "MEASURE 2.5", "MEASURE 2.6", "A.6.2.6", "Art. 15"],
-    permissions=[*IN_USE_PERMISSIONS, "bedrock:ListKnowledgeBases"],
+    reads=[_coverage.COVERAGE_READS, bedrock_agent.LIST_KNOWLEDGE_BASES],
+    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     if not _has_knowledge_bases(ctx):
@@ -441,7 +379,8 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     maps=["PR.AA-05", "PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "LLM06:2025", "AML.M0020",
         "AML.T0051", "AML.T0053", "AML.T0054", "AML.T0057", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.5",
         "A.6.2.6", "ASI01", "Art. 15"],
-    permissions=list(IN_USE_PERMISSIONS),
+    reads=[_coverage.COVERAGE_READS],
+    permissions=list(_coverage.CALLER_PERMISSIONS),
     section={"title": "Guardrail coverage of every path to a model",
              "columns": ["path", "guardrail", "blocking_filters", "verdict"]},
 )
@@ -449,12 +388,17 @@ def guardrail_coverage(ctx: CheckContext) -> None:
     found = _coverage.coverage(ctx, "paths to a model")
     enforcement_unknown = [s for s in ("account enforced guardrails", "organization Bedrock policy")
                            if s in found.failures]
+    # The versions each path names and the enforced ones covering its model, read side by side.
+    refs_of = {id(path): list(dict.fromkeys([*path.guardrails, *(e.guardrail for e in found.enforced
+                                                                  if e.covers(path.models))]))
+               for path in found.paths}
+    ahead(ctx, lambda ref: bedrock.guardrail(ctx, ref.read_as, ref.version),
+          dict.fromkeys(ref for refs in refs_of.values() for ref in refs))
     for path in found.paths:
         kind = {"direct caller": "AwsIamRole" if ":role/" in path.resource_id else "AwsIamUser"}.get(path.kind)
         with ctx.resource(path.resource_id, arn=path.arn, type=kind):
-            # The versions this path names and the enforced ones covering its model, read in its own scope.
-            refs = [*path.guardrails, *(e.guardrail for e in found.enforced if e.covers(path.models))]
-            details = {ref: _guardrails.detail(ctx, ref.read_as, ref.version) for ref in dict.fromkeys(refs)}
+            # Read (again: answered by the context) in the path's own scope: a failure is this path's ERROR.
+            details = {ref: bedrock.guardrail(ctx, ref.read_as, ref.version) for ref in refs_of[id(path)]}
             verdict = _coverage.judge_path(path, found.enforced, details)
             evidence: dict[str, EvidenceValue] = {
                 "path": path.label, "kind": path.kind, "guardrail": verdict.applies or None,
@@ -482,12 +426,14 @@ def guardrail_coverage(ctx: CheckContext) -> None:
     severity="low",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0065", "AML.T0069", "MEASURE 2.7",
         "A.6.2.6", "Art. 15"],
-    permissions=[*GUARDRAIL_PERMISSIONS, "kms:DescribeKey"],
+    reads=[bedrock.GUARDRAIL, CMK_READS],
 )
 def guardrail_cmk(ctx: CheckContext) -> None:
-    for summary in guardrails(ctx):
+    listed = bedrock.guardrails(ctx)
+    ahead(ctx, lambda summary: bedrock.guardrail(ctx, summary["id"]), listed)
+    for summary in listed:
         with ctx.resource(summary["id"], arn=summary.get("arn")):
-            judge_cmk(ctx, guardrail(ctx, summary["id"]).get("kmsKeyArn"), "the guardrail")
+            judge_cmk(ctx, bedrock.guardrail(ctx, summary["id"]).get("kmsKeyArn"), "the guardrail")
 
 
 # -- custom and imported models --------------------------------------------------------------
@@ -506,12 +452,14 @@ def guardrail_cmk(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
         "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=["bedrock:ListCustomModels", "bedrock:GetCustomModel", "kms:DescribeKey"],
+    reads=[bedrock.CUSTOM_MODEL, CMK_READS],
 )
 def custom_model_cmk(ctx: CheckContext) -> None:
-    for summary in custom_model_summaries(ctx):
+    listed = bedrock.custom_model_summaries(ctx)
+    ahead(ctx, lambda summary: bedrock.custom_model(ctx, summary["modelName"]), listed)
+    for summary in listed:
         with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
-            model = ctx.call("bedrock", "get_custom_model", modelIdentifier=summary["modelName"])
+            model = bedrock.custom_model(ctx, summary["modelName"])
             judge_cmk(ctx, model.get("modelKmsKeyArn"), "the custom model")
 
 
@@ -530,38 +478,24 @@ def custom_model_cmk(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
         "AML.T0048.004", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
-    permissions=["bedrock:ListImportedModels", "bedrock:GetImportedModel", "kms:DescribeKey"],
+    reads=[bedrock.IMPORTED_MODEL, CMK_READS],
 )
 def imported_model_cmk(ctx: CheckContext) -> None:
-    for summary in imported_model_summaries(ctx):
+    listed = bedrock.imported_model_summaries(ctx)
+    ahead(ctx, lambda summary: bedrock.imported_model(ctx, summary["modelName"]), listed)
+    for summary in listed:
         with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
-            model = ctx.call("bedrock", "get_imported_model", modelIdentifier=summary["modelName"])
+            model = bedrock.imported_model(ctx, summary["modelName"])
             judge_cmk(ctx, model.get("modelKmsKeyArn"), "the imported model")
 
 
 # -- model access: approved models and data residency ------------------------------------------
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
-MODEL_ACCESS_PERMISSIONS = ("bedrock:ListFoundationModels", "bedrock:GetFoundationModelAvailability",
-                            "bedrock:ListProvisionedModelThroughputs", "bedrock:ListCustomModels",
-                            "bedrock:GetCustomModel", "bedrock:ListImportedModels", "bedrock:ListInferenceProfiles")
-PROFILE_PERMISSIONS = ("bedrock:ListInferenceProfiles", "bedrock:ListAgents", "bedrock:ListAgentAliases",
-                       "bedrock:GetAgent", "bedrock:GetAgentVersion")
-
-
-def foundation_models(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.call("bedrock", "list_foundation_models").get("modelSummaries", []))
-
-
-def model_availability(ctx: CheckContext, model_id: str) -> dict[str, Any]:
-    return ctx.call("bedrock", "get_foundation_model_availability", modelId=model_id)
-
-
-def inference_profiles(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock", "list_inference_profiles").get("inferenceProfileSummaries", []))
-
-
-def provisioned_throughputs(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock", "list_provisioned_model_throughputs").get("provisionedModelSummaries", []))
+# What the model access checks read besides IAM (checks.iam.principals: the identity group's reads).
+MODEL_ACCESS_READS = Reads(bedrock.LIST_FOUNDATION_MODELS, bedrock.MODEL_AVAILABILITY,
+                           bedrock.LIST_PROVISIONED_THROUGHPUTS, bedrock.CUSTOM_MODEL, bedrock.LIST_IMPORTED_MODELS,
+                           bedrock.LIST_INFERENCE_PROFILES)
+PROFILE_READS = Reads(bedrock.LIST_INFERENCE_PROFILES, bedrock_agent.ROUTE_READS, bedrock_agent.VERSION_READS)
 
 
 def model_id_of(arn_or_id: str) -> str:
@@ -622,8 +556,8 @@ def _verdict(ctx: CheckContext, what: str, models: list[str], patterns: list[str
     boundaries=["model", "organizational"],
     maps=["GV.SC-07", "ID.AM-08", "PR.AA-05", "LLM03:2025", "LLM05", "AML.M0014", "AML.M0019", "AML.T0010",
         "AML.T0010.003", "AML.T0058", "GOVERN 6.1", "MANAGE 3.1", "MAP 4.1", "A.10.3", "A.4.2", "A.6.2.5", "Art. 25"],
-    permissions=[*MODEL_ACCESS_PERMISSIONS, "iam:GetAccountAuthorizationDetails", "iam:GetPolicy",
-                 "iam:GetPolicyVersion"],
+    reads=[MODEL_ACCESS_READS],
+    permissions=list(_coverage.CALLER_PERMISSIONS),  # checks.iam.principals: _read/iam.py's reads once merged
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html",
 )
 def approved_models(ctx: CheckContext) -> None:
@@ -634,9 +568,10 @@ def approved_models(ctx: CheckContext) -> None:
 
     listed: list[dict[str, Any]] = []
     with ctx.account_resource():
-        listed = foundation_models(ctx)
+        listed = bedrock.foundation_models(ctx)
         others = [m["modelId"] for m in listed if not approved(m["modelId"], patterns)]
-        reachable = [m for m in others if accessible(model_availability(ctx, m))]
+        availability = ctx.fan_out(lambda m: bedrock.model_availability(ctx, m), others)
+        reachable = [m for m, found in zip(others, availability, strict=True) if accessible(found)]
         evidence: dict[str, EvidenceValue] = {"approved_patterns": patterns, "not_approved_accessible": reachable[:20],
                                               "not_approved_listed": len(others)}
         if reachable:
@@ -644,20 +579,19 @@ def approved_models(ctx: CheckContext) -> None:
                        f"{', '.join(reachable[:5])}", evidence)
         else:
             ctx.passed("only approved foundation models are accessible", evidence)
-    for throughput in _listed(ctx, "provisioned throughputs", provisioned_throughputs):
+    for throughput in _listed(ctx, "provisioned throughputs", bedrock.provisioned_throughputs):
         with ctx.resource(throughput["provisionedModelName"], arn=throughput.get("provisionedModelArn")):
             _verdict(ctx, f"provisioned throughput {throughput['provisionedModelName']}",
                      [str(throughput.get("foundationModelArn") or throughput.get("modelArn") or "")], patterns)
-    for summary in _listed(ctx, "custom models", custom_model_summaries):
+    for summary in _listed(ctx, "custom models", bedrock.custom_model_summaries):
         with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
-            base = summary.get("baseModelArn") or ctx.call("bedrock", "get_custom_model",
-                                                           modelIdentifier=summary["modelName"]).get("baseModelArn")
+            base = summary.get("baseModelArn") or bedrock.custom_model(ctx, summary["modelName"]).get("baseModelArn")
             _verdict(ctx, f"custom model {summary['modelName']} (its base model)", [str(base)] if base else [],
                      patterns)
-    for summary in _listed(ctx, "imported models", imported_model_summaries):
+    for summary in _listed(ctx, "imported models", bedrock.imported_model_summaries):
         with ctx.resource(summary["modelName"], arn=summary.get("modelArn")):
             _verdict(ctx, f"imported model {summary['modelName']}", [str(summary.get("modelArn"))], patterns)
-    for profile in _listed(ctx, "inference profiles", inference_profiles):
+    for profile in _listed(ctx, "inference profiles", bedrock.inference_profiles):
         if profile.get("type") != "APPLICATION":
             continue  # AWS's system profiles: the models behind them are judged as foundation models
         with ctx.resource(profile["inferenceProfileId"], arn=profile.get("inferenceProfileArn")):
@@ -760,17 +694,18 @@ def _names_profile(model: str) -> bool:
     boundaries=["model", "data"],
     maps=["GV.OC-03", "PR.DS-02", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0057", "GOVERN 1.1",
         "MEASURE 2.10", "A.2.3", "A.7.2", "Art. 10"],
-    permissions=[*PROFILE_PERMISSIONS, "iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"],
+    reads=[PROFILE_READS],
+    permissions=list(_coverage.CALLER_PERMISSIONS),  # checks.iam.principals: _read/iam.py's reads once merged
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html",
 )
 def inference_profile_residency(ctx: CheckContext) -> None:
     residency = [r for r in ctx.setting("data_residency", [""]) if r]
     if not residency:
         return  # opt-in: no pinned geography, nothing to judge
-    from posture.checks import _agents, iam
+    from posture.checks import iam
 
     try:
-        profiles: list[dict[str, Any]] | None = inference_profiles(ctx)
+        profiles: list[dict[str, Any]] | None = bedrock.inference_profiles(ctx)
     except AwsReadError as exc:
         _not_read(ctx, "inference profiles", exc, "bedrock")
         profiles = None
@@ -789,10 +724,13 @@ def inference_profile_residency(ctx: CheckContext) -> None:
                 ctx.passed(f"application profile {profile['inferenceProfileName']} stays in {', '.join(residency)}",
                            evidence)
     if ctx.offers("bedrock-agent", ctx.region):
-        for agent in _listed(ctx, "agents", _agents.agents):
+        # Read in each agent's scope, not ahead: this check's other verdicts (profiles, principals) do not
+        # rest on the agents' reads.
+        for agent in _listed(ctx, "agents", bedrock_agent.agents):
             with ctx.resource(agent["agentId"], arn=ctx.arn("bedrock", f"agent/{agent['agentId']}")):
-                models = {version: str(_agents.agent_version(ctx, agent["agentId"], version).get("foundationModel")
-                                       or "") for version in _agents.versions_in_use(ctx, agent["agentId"])}
+                models = {version: str(bedrock_agent.agent_version(ctx, agent["agentId"], version)
+                                       .get("foundationModel") or "")
+                          for version in bedrock_agent.versions_in_use(ctx, agent["agentId"])}
                 outside = {v: m for v, m in models.items()
                            if m in leaving or m in leaving_ids or m.startswith(GLOBAL_PROFILE)}
                 unknown = sorted({m for m in models.values() if profiles is None and _names_profile(m)} -

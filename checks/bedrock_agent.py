@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from fnmatch import fnmatchcase
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
+from posture.api import CheckContext, EvidenceValue, Family, Reads
 from posture.checks import _agents, _policy
-from posture.checks._agents import DRAFT, agents
-from posture.checks._keys import judge_cmk
+from posture.checks._keys import CMK_READS, judge_cmk
+from posture.checks._read import bedrock_agent, opensearchserverless, rds, s3vectors
+from posture.checks._read._ahead import ahead
+from posture.checks._read.bedrock import DRAFT
+from posture.checks._read.bedrock_agent import agents, knowledge_base
+from posture.checks._read.bedrock_agent import knowledge_bases as knowledge_bases  # re-export until the importers move
+from posture.checks._read.bedrock_agent import s3_uris as s3_uris  # re-export until the importers move
 from posture.checks._secrets import secret_fields
 
 check = Family(
@@ -21,40 +25,15 @@ check = Family(
 )
 
 MAX_IDLE_SESSION_TTL = 1800  # seconds; AWS's default is 600
-AGENT_PERMISSIONS = ("bedrock:ListAgents", "bedrock:GetAgent")
+# What the checks of an agent's versions in use read: its aliases and the versions they route to.
+IN_USE_READS = Reads(bedrock_agent.ROUTE_READS, bedrock_agent.VERSION_READS)
 
 
-def knowledge_bases(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock-agent", "list_knowledge_bases").get("knowledgeBaseSummaries", []))
-
-
-def data_sources(ctx: CheckContext, knowledge_base_id: str) -> list[dict[str, Any]]:
-    summaries = ctx.paginate("bedrock-agent", "list_data_sources", knowledgeBaseId=knowledge_base_id)
-    return [
-        ctx.call("bedrock-agent", "get_data_source", knowledgeBaseId=knowledge_base_id,
-                 dataSourceId=s["dataSourceId"])["dataSource"]
-        for s in summaries.get("dataSourceSummaries", [])
-    ]
-
-
-def s3_uris(ctx: CheckContext) -> list[str]:
-    """S3 buckets (as ARNs) that knowledge bases ingest in this region."""
-    uris = []
-    for kb in knowledge_bases(ctx):
-        for source in data_sources(ctx, kb["knowledgeBaseId"]):
-            arn = source.get("dataSourceConfiguration", {}).get("s3Configuration", {}).get("bucketArn")
-            if arn:
-                uris.append(arn)
-    return uris
-
-
-def agent(ctx: CheckContext, agent_id: str) -> dict[str, Any]:
-    """One agent in full (the list's summaries lack its guardrail, key and session settings)."""
-    return dict(ctx.call("bedrock-agent", "get_agent", agentId=agent_id)["agent"])
-
-
-def prompts(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("bedrock-agent", "list_prompts").get("promptSummaries", []))
+def _agents_ahead(ctx: CheckContext) -> list[dict[str, Any]]:
+    """The region's agents, each read in full side by side (the checks read them again in each agent's scope)."""
+    listed = agents(ctx)
+    ahead(ctx, lambda summary: bedrock_agent.agent(ctx, summary["agentId"]), listed)
+    return listed
 
 
 def _agent_scope(ctx: CheckContext, summary: dict[str, Any]) -> Any:
@@ -99,22 +78,26 @@ def judge_alias(alias_name: str, versions: dict[str, tuple[str, str] | None],
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "AML.M0020", "AML.T0051",
         "AML.T0051.001", "AML.T0053", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.5", "A.6.2.6",
         "ASI01", "ASI02", "Art. 15"],
-    permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+    reads=[IN_USE_READS],
 )
 def agent_guardrail_attached(ctx: CheckContext) -> None:
-    for summary in agents(ctx):
+    listed = agents(ctx)
+    ahead(ctx, lambda summary: [bedrock_agent.agent_version(ctx, summary["agentId"], version)
+                                for version in [DRAFT, *(r.version for r in bedrock_agent.agent_routes(ctx, summary))]],
+          listed)
+    for summary in listed:
         agent_id, routes = summary["agentId"], []
         with _agent_scope(ctx, summary):
-            routes = _agents.agent_routes(ctx, summary)
+            routes = bedrock_agent.agent_routes(ctx, summary)
             ctx.skip()  # judged per alias below; a failed alias listing is this agent's ERROR
-        by_alias: dict[str, list[_agents.Route]] = {}
+        by_alias: dict[str, list[bedrock_agent.Route]] = {}
         for route in routes:
             by_alias.setdefault(route.alias_id, []).append(route)
         for alias_id, alias_routes in by_alias.items():
             with _alias_scope(ctx, agent_id, alias_id):
-                versions = {r.version: _agents.guardrail_of(_agents.agent_version(ctx, agent_id, r.version))
+                versions = {r.version: _agents.guardrail_of(bedrock_agent.agent_version(ctx, agent_id, r.version))
                             for r in alias_routes}
-                draft = _agents.guardrail_of(agent(ctx, agent_id))
+                draft = _agents.guardrail_of(bedrock_agent.agent(ctx, agent_id))
                 ok, message = judge_alias(alias_routes[0].alias_name, versions, draft)
                 evidence: dict[str, EvidenceValue] = {
                     "agent_name": summary.get("agentName"), "alias": alias_routes[0].alias_name,
@@ -141,12 +124,12 @@ def agent_guardrail_attached(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0084", "MEASURE 2.10",
         "MEASURE 2.7", "A.6.2.6", "ASI06", "Art. 15"],
-    permissions=[*AGENT_PERMISSIONS, "kms:DescribeKey"],
+    reads=[bedrock_agent.AGENT, CMK_READS],
 )
 def agent_cmk(ctx: CheckContext) -> None:
-    for summary in agents(ctx):
+    for summary in _agents_ahead(ctx):
         with _agent_scope(ctx, summary):
-            key = agent(ctx, summary["agentId"]).get("customerEncryptionKeyArn")
+            key = bedrock_agent.agent(ctx, summary["agentId"]).get("customerEncryptionKeyArn")
             judge_cmk(ctx, key, "the agent", {"agent_name": summary.get("agentName")})
 
 
@@ -165,12 +148,12 @@ def agent_cmk(ctx: CheckContext) -> None:
     boundaries=["model", "application"],
     maps=["PR.AA-05", "PR.DS-10", "LLM02:2025", "LLM06", "AML.T0091", "AML.T0092", "MEASURE 2.10", "MEASURE 2.7",
         "A.6.2.6", "ASI03", "ASI06", "Art. 15"],
-    permissions=list(AGENT_PERMISSIONS),
+    reads=[bedrock_agent.AGENT],
 )
 def agent_idle_session_ttl(ctx: CheckContext) -> None:
-    for summary in agents(ctx):
+    for summary in _agents_ahead(ctx):
         with _agent_scope(ctx, summary):
-            ttl = agent(ctx, summary["agentId"]).get("idleSessionTTLInSeconds")
+            ttl = bedrock_agent.agent(ctx, summary["agentId"]).get("idleSessionTTLInSeconds")
             evidence = {"idle_session_ttl_seconds": ttl, "max_seconds": MAX_IDLE_SESSION_TTL}
             if ttl is None or ttl <= MAX_IDLE_SESSION_TTL:
                 ctx.passed(f"idle sessions end after {ttl or 600} seconds", evidence)
@@ -192,18 +175,17 @@ def agent_idle_session_ttl(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM06", "LLM08:2025", "Bedrock.1", "AML.M0012", "AML.T0035",
         "AML.T0085.000", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "ASI06", "Art. 15"],
-    permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:GetDataSource",
-                 "kms:DescribeKey"],
+    reads=[bedrock_agent.DATA_SOURCE_READS, CMK_READS],
 )
 def data_source_cmk(ctx: CheckContext) -> None:
-    for kb in knowledge_bases(ctx):
+    listed = knowledge_bases(ctx)
+    bedrock_agent.data_sources_ahead(ctx, [kb["knowledgeBaseId"] for kb in listed], bedrock_agent.data_source)
+    for kb in listed:
         kb_id = kb["knowledgeBaseId"]
-        sources = ctx.paginate("bedrock-agent", "list_data_sources", knowledgeBaseId=kb_id)
-        for summary in sources.get("dataSourceSummaries", []):
+        for summary in bedrock_agent.data_source_summaries(ctx, kb_id):
             with ctx.resource(f"{kb_id}/{summary['dataSourceId']}",
                               arn=ctx.arn("bedrock", f"knowledge-base/{kb_id}")):
-                source = ctx.call("bedrock-agent", "get_data_source", knowledgeBaseId=kb_id,
-                                  dataSourceId=summary["dataSourceId"])["dataSource"]
+                source = bedrock_agent.data_source(ctx, kb_id, summary["dataSourceId"])
                 key = (source.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn")
                 judge_cmk(ctx, key, "the data source", {"knowledge_base": kb.get("name"),
                                                          "data_source": source.get("name")})
@@ -224,12 +206,12 @@ def data_source_cmk(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0081", "MEASURE 2.7", "A.6.2.6", "ASI01",
         "Art. 15"],
-    permissions=["bedrock:ListPrompts", "bedrock:GetPrompt", "kms:DescribeKey"],
+    reads=[bedrock_agent.PROMPT, CMK_READS],
 )
 def prompt_cmk(ctx: CheckContext) -> None:
-    for summary in prompts(ctx):
+    for summary in _prompts_ahead(ctx):
         with ctx.resource(summary["id"], arn=summary.get("arn")):
-            detail = ctx.call("bedrock-agent", "get_prompt", promptIdentifier=summary["id"])
+            detail = bedrock_agent.prompt(ctx, summary["id"])
             judge_cmk(ctx, detail.get("customerEncryptionKeyArn"), "the prompt", {"prompt_name": summary.get("name")})
 
 
@@ -248,6 +230,13 @@ def agent_texts(version: dict[str, Any], label: str) -> dict[str, str | None]:
         if config.get("promptCreationMode") == "OVERRIDDEN":
             texts[f"{label} {config.get('promptType', 'prompt')} basePromptTemplate"] = config.get("basePromptTemplate")
     return texts
+
+
+def _prompts_ahead(ctx: CheckContext) -> list[dict[str, Any]]:
+    """The region's managed prompts, each read in full side by side (read again in each prompt's scope)."""
+    listed = bedrock_agent.prompts(ctx)
+    ahead(ctx, lambda summary: bedrock_agent.prompt(ctx, summary["id"]), listed)
+    return listed
 
 
 def prompt_texts(prompt: dict[str, Any]) -> dict[str, str | None]:
@@ -280,16 +269,19 @@ def prompt_texts(prompt: dict[str, Any]) -> dict[str, str | None]:
     boundaries=["model", "application"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.T0055", "AML.T0056", "AML.T0083",
         "MEASURE 2.7", "A.6.2.6", "ASI03", "Art. 15"],
-    permissions=[*AGENT_PERMISSIONS, *_agents.ROUTE_PERMISSIONS, *_agents.VERSION_PERMISSIONS],
+    reads=[IN_USE_READS],
 )
 def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
-    for summary in agents(ctx):
+    listed = agents(ctx)
+    ahead(ctx, lambda summary: [bedrock_agent.agent_version(ctx, summary["agentId"], version)
+                                for version in bedrock_agent.versions_in_use(ctx, summary["agentId"])], listed)
+    for summary in listed:
         with _agent_scope(ctx, summary):
             agent_id = summary["agentId"]
-            versions = dict.fromkeys([DRAFT, *_agents.versions_in_use(ctx, agent_id)])
+            versions = dict.fromkeys([DRAFT, *bedrock_agent.versions_in_use(ctx, agent_id)])
             texts: dict[str, str | None] = {}
             for version in versions:
-                texts.update(agent_texts(_agents.agent_version(ctx, agent_id, version), f"version {version}"))
+                texts.update(agent_texts(bedrock_agent.agent_version(ctx, agent_id, version), f"version {version}"))
             found = secret_fields(texts)
             evidence: dict[str, EvidenceValue] = {"agent_name": summary.get("agentName"),
                                                   "versions": list(versions), "fields_with_secrets": found}
@@ -313,12 +305,12 @@ def agent_no_secrets_in_prompts(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.T0055", "AML.T0056", "AML.T0083",
         "MEASURE 2.7", "A.6.2.6", "ASI03", "Art. 15"],
-    permissions=["bedrock:ListPrompts", "bedrock:GetPrompt"],
+    reads=[bedrock_agent.PROMPT],
 )
 def prompt_no_secrets(ctx: CheckContext) -> None:
-    for summary in prompts(ctx):
+    for summary in _prompts_ahead(ctx):
         with ctx.resource(summary["id"], arn=summary.get("arn")):
-            texts = prompt_texts(ctx.call("bedrock-agent", "get_prompt", promptIdentifier=summary["id"]))
+            texts = prompt_texts(bedrock_agent.prompt(ctx, summary["id"]))
             found = secret_fields(texts)
             evidence: dict[str, EvidenceValue] = {"prompt_name": summary.get("name"), "fields_with_secrets": found}
             if found:
@@ -341,16 +333,11 @@ STORE_ARN_KEYS = {
     "OPENSEARCH_MANAGED_CLUSTER": ("opensearchManagedClusterConfiguration", "domainArn"),
     "NEPTUNE_ANALYTICS": ("neptuneAnalyticsConfiguration", "graphArn"),
 }
-KB_PERMISSIONS = ("bedrock:ListKnowledgeBases", "bedrock:GetKnowledgeBase")
-STORE_PERMISSIONS = ("aoss:BatchGetCollection", "aoss:ListSecurityPolicies", "aoss:GetSecurityPolicy",
-                     "s3vectors:GetVectorBucket", "s3vectors:GetVectorBucketPolicy", "s3vectors:GetIndex",
-                     "rds:DescribeDBClusters", "rds:DescribeDBInstances")
+# What the vector-store checks read: each store type through its own service.
+STORE_READS = Reads(opensearchserverless.BATCH_GET_COLLECTION, opensearchserverless.SECURITY_POLICY_READS,
+                    s3vectors.GET_VECTOR_BUCKET, s3vectors.GET_VECTOR_BUCKET_POLICY, s3vectors.GET_INDEX,
+                    rds.DESCRIBE_DB_CLUSTERS, rds.DESCRIBE_DB_INSTANCES)
 AOSS_OWNED_KEY = "auto"  # BatchGetCollection's kmsKeyArn when an AWS owned key encrypts the collection
-
-
-def knowledge_base(ctx: CheckContext, knowledge_base_id: str) -> dict[str, Any]:
-    """One knowledge base in full (the list's summaries lack its storage configuration)."""
-    return dict(ctx.call("bedrock-agent", "get_knowledge_base", knowledgeBaseId=knowledge_base_id)["knowledgeBase"])
 
 
 def vector_store(detail: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -374,30 +361,6 @@ def _kb_scope(ctx: CheckContext, summary: dict[str, Any]) -> Any:
 
 # OpenSearch Serverless: security policies match collections by name pattern ("collection/<name>",
 # "collection/<prefix>*"); a knowledge base names its collection by ARN, which carries the collection's id.
-def aoss_collection(ctx: CheckContext, collection_arn: str) -> tuple[dict[str, Any] | None, str]:
-    """(the collection, or None with the reason it could not be read)."""
-    collection_id = collection_arn.rsplit("/", 1)[-1]
-    answer = ctx.call("opensearchserverless", "batch_get_collection", ids=[collection_id])
-    for found in answer.get("collectionDetails") or []:
-        if found.get("id") == collection_id:
-            return dict(found), ""
-    errors = [e.get("errorCode") or e.get("errorMessage") for e in answer.get("collectionErrorDetails") or []
-              if e.get("id") == collection_id]
-    return None, (f"OpenSearch Serverless collection {collection_id} could not be read"
-                  + (f" ({errors[0]})" if errors and errors[0] else " (not found)"))
-
-
-def aoss_policies(ctx: CheckContext, policy_type: str) -> list[tuple[str, Any]]:
-    """(name, document) of each OpenSearch Serverless security policy of `policy_type` in the region."""
-    summaries = ctx.paginate("opensearchserverless", "list_security_policies", type=policy_type)
-    found = []
-    for summary in summaries.get("securityPolicySummaries", []):
-        detail = ctx.call("opensearchserverless", "get_security_policy", type=policy_type, name=summary["name"])
-        document = detail["securityPolicyDetail"].get("policy")
-        found.append((summary["name"], json.loads(document) if isinstance(document, str) else document))
-    return found
-
-
 def aoss_rule_matches(rule: dict[str, Any], collection_name: str) -> bool:
     """Whether one policy rule covers the collection itself (ResourceType collection, name pattern)."""
     if rule.get("ResourceType") != "collection":
@@ -446,31 +409,6 @@ def aoss_key(collection: dict[str, Any], policies: list[tuple[str, Any]]) -> tup
 
 # S3 Vectors: the vector bucket's policy decides who may query it; the index's encryption, or the
 # bucket's where the index sets none, encrypts the vectors.
-def vector_bucket(ctx: CheckContext, bucket_arn: str) -> dict[str, Any]:
-    return dict(ctx.call("s3vectors", "get_vector_bucket", vectorBucketArn=bucket_arn)["vectorBucket"])
-
-
-def vector_bucket_policy(ctx: CheckContext, bucket_arn: str) -> Any:
-    """The vector bucket's policy document (JSON text), or None when it has none."""
-    vector_bucket(ctx, bucket_arn)  # the bucket exists: a NotFound below means no policy
-    try:
-        return ctx.call("s3vectors", "get_vector_bucket_policy", vectorBucketArn=bucket_arn).get("policy")
-    except AwsReadError as exc:
-        if exc.code == "NotFoundException":
-            return None
-        raise
-
-
-def vector_index(ctx: CheckContext, storage: dict[str, Any]) -> dict[str, Any] | None:
-    config = storage.get("s3VectorsConfiguration") or {}
-    if config.get("indexArn"):
-        return dict(ctx.call("s3vectors", "get_index", indexArn=config["indexArn"])["index"])
-    if config.get("indexName") and config.get("vectorBucketArn"):
-        bucket = str(config["vectorBucketArn"]).rsplit("/", 1)[-1]
-        return dict(ctx.call("s3vectors", "get_index", vectorBucketName=bucket, indexName=config["indexName"])["index"])
-    return None
-
-
 def s3_vectors_public(policy: Any, account_id: str) -> tuple[list[str], list[str]]:
     """(statements of the vector bucket policy that let anyone in, other outside-account callers)."""
     if not policy:
@@ -491,15 +429,6 @@ def s3_vectors_key(bucket: dict[str, Any], index: dict[str, Any] | None) -> tupl
 
 
 # Aurora (RDS): a knowledge base names the DB cluster; its instances carry PubliclyAccessible.
-def db_cluster(ctx: CheckContext, cluster_arn: str) -> dict[str, Any]:
-    return dict(ctx.call("rds", "describe_db_clusters", DBClusterIdentifier=cluster_arn)["DBClusters"][0])
-
-
-def db_instances(ctx: CheckContext, cluster: dict[str, Any]) -> list[dict[str, Any]]:
-    return [ctx.call("rds", "describe_db_instances", DBInstanceIdentifier=m["DBInstanceIdentifier"])["DBInstances"][0]
-            for m in cluster.get("DBClusterMembers") or []]
-
-
 def rds_public(cluster: dict[str, Any], instances: list[dict[str, Any]]) -> list[str]:
     """The cluster (Multi-AZ DB clusters) and instances that are publicly accessible."""
     found = [str(cluster.get("DBClusterIdentifier"))] if cluster.get("PubliclyAccessible") else []
@@ -527,6 +456,14 @@ def _store(ctx: CheckContext, summary: dict[str, Any]
         return None
     return detail, kind, arn, _store_evidence(detail, kind, arn)
 
+
+def _knowledge_bases_ahead(ctx: CheckContext) -> list[dict[str, Any]]:
+    """The region's knowledge bases, each read in full side by side (read again in each one's scope)."""
+    listed = knowledge_bases(ctx)
+    ahead(ctx, lambda summary: knowledge_base(ctx, summary["knowledgeBaseId"]), listed)
+    return listed
+
+
 @check(
     id="bedrock_agent.kb_vector_store_not_public",
     title="Knowledge-base vector stores are not reachable from the internet",
@@ -548,22 +485,23 @@ def _store(ctx: CheckContext, summary: dict[str, Any]
     severity="high",
     maps=["PR.AA-05", "PR.IR-01", "LLM02:2025", "LLM03", "LLM06", "LLM08:2025", "AML.M0005", "AML.T0036", "AML.T0070",
         "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "ASI06", "Art. 10", "Art. 15"],
-    permissions=[*KB_PERMISSIONS, *STORE_PERMISSIONS],
+    reads=[bedrock_agent.KNOWLEDGE_BASE, STORE_READS],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html",
 )
 def kb_vector_store_not_public(ctx: CheckContext) -> None:
-    for summary in knowledge_bases(ctx):
+    for summary in _knowledge_bases_ahead(ctx):
         with _kb_scope(ctx, summary):
             store = _store(ctx, summary)
             if store is None:
                 continue
             _, kind, arn, evidence = store
             if kind == AOSS and arn:
-                collection, unread = aoss_collection(ctx, arn)
+                collection, unread = opensearchserverless.collection(ctx, arn)
                 if collection is None:
                     ctx.error(unread, evidence)
                     continue
-                public, covering = aoss_network_exposure(str(collection.get("name")), aoss_policies(ctx, "network"))
+                public, covering = aoss_network_exposure(str(collection.get("name")),
+                                                         opensearchserverless.security_policies(ctx, "network"))
                 facts = {**evidence, "collection": collection.get("name"), "public_policies": public,
                          "network_policies": covering}
                 if public:
@@ -573,15 +511,15 @@ def kb_vector_store_not_public(ctx: CheckContext) -> None:
                     ctx.passed(f"no network policy opens collection {collection.get('name')} to the internet "
                                f"({len(covering)} cover it)", facts)
             elif kind == S3_VECTORS and arn:
-                public, outside = s3_vectors_public(vector_bucket_policy(ctx, arn), ctx.account_id)
+                public, outside = s3_vectors_public(s3vectors.vector_bucket_policy(ctx, arn), ctx.account_id)
                 facts = {**evidence, "public_statements": public, "outside_account": outside}
                 if public:
                     ctx.failed(f"the vector bucket policy lets anyone in ({', '.join(public)})", facts)
                 else:
                     ctx.passed("no statement of the vector bucket policy lets any principal in", facts)
             elif kind == RDS and arn:
-                cluster = db_cluster(ctx, arn)
-                exposed = rds_public(cluster, db_instances(ctx, cluster))
+                cluster = rds.db_cluster(ctx, arn)
+                exposed = rds_public(cluster, rds.db_instances(ctx, cluster))
                 facts = {**evidence, "publicly_accessible": exposed}
                 if exposed:
                     ctx.failed(f"{', '.join(exposed)} of the Aurora store is publicly accessible", facts)
@@ -611,22 +549,22 @@ def kb_vector_store_not_public(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "AML.M0012", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",
         "A.4.3", "A.7.2", "ASI06", "Art. 15"],
-    permissions=[*KB_PERMISSIONS, *STORE_PERMISSIONS, "kms:DescribeKey"],
+    reads=[bedrock_agent.KNOWLEDGE_BASE, STORE_READS, CMK_READS],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-kb.html",
 )
 def kb_vector_store_cmk(ctx: CheckContext) -> None:
-    for summary in knowledge_bases(ctx):
+    for summary in _knowledge_bases_ahead(ctx):
         with _kb_scope(ctx, summary):
             store = _store(ctx, summary)
             if store is None:
                 continue
             detail, kind, arn, evidence = store
             if kind == AOSS and arn:
-                collection, unread = aoss_collection(ctx, arn)
+                collection, unread = opensearchserverless.collection(ctx, arn)
                 if collection is None:
                     ctx.error(unread, evidence)
                     continue
-                how, key, names = aoss_key(collection, aoss_policies(ctx, "encryption"))
+                how, key, names = aoss_key(collection, opensearchserverless.security_policies(ctx, "encryption"))
                 facts = {**evidence, "collection": collection.get("name"), "encryption_policies": names}
                 if how == "unknown":
                     ctx.error(f"collection {collection.get('name')} reports no key and its encryption policies "
@@ -634,11 +572,11 @@ def kb_vector_store_cmk(ctx: CheckContext) -> None:
                 else:
                     judge_cmk(ctx, key, f"collection {collection.get('name')}", facts)
             elif kind == S3_VECTORS and arn:
-                index = vector_index(ctx, detail.get("storageConfiguration") or {})
-                key, source = s3_vectors_key(vector_bucket(ctx, arn), index)
+                index = s3vectors.vector_index(ctx, detail.get("storageConfiguration") or {})
+                key, source = s3_vectors_key(s3vectors.vector_bucket(ctx, arn), index)
                 judge_cmk(ctx, key, f"the vector {source}", {**evidence, "encryption_from": source})
             elif kind == RDS and arn:
-                cluster = db_cluster(ctx, arn)
+                cluster = rds.db_cluster(ctx, arn)
                 if not cluster.get("StorageEncrypted"):
                     ctx.failed(f"Aurora cluster {cluster.get('DBClusterIdentifier')} is not encrypted at rest",
                                {**evidence, "storage_encrypted": False})
@@ -651,14 +589,6 @@ def kb_vector_store_cmk(ctx: CheckContext) -> None:
 
 # -- ingestion -------------------------------------------------------------------------------
 IN_FLIGHT = ("STARTING", "IN_PROGRESS", "STOPPING")
-
-
-def last_ingestion_job(ctx: CheckContext, knowledge_base_id: str, data_source_id: str) -> dict[str, Any] | None:
-    answer = ctx.call("bedrock-agent", "list_ingestion_jobs", knowledgeBaseId=knowledge_base_id,
-                      dataSourceId=data_source_id, sortBy={"attribute": "STARTED_AT", "order": "DESCENDING"},
-                      maxResults=1)
-    jobs = answer.get("ingestionJobSummaries") or []
-    return dict(jobs[0]) if jobs else None
 
 
 def judge_ingestion(job: dict[str, Any] | None, max_failed: int = 0) -> tuple[str, str, dict[str, EvidenceValue]]:
@@ -700,19 +630,21 @@ def judge_ingestion(job: dict[str, Any] | None, max_failed: int = 0) -> tuple[st
     severity="low",
     maps=["DE.CM-09", "PR.DS-01", "LLM03", "LLM04:2025", "LLM08:2025", "AML.T0059", "AML.T0070", "MANAGE 4.1",
         "MEASURE 2.4", "A.6.2.6", "A.7.4", "ASI06", "Art. 10"],
-    permissions=["bedrock:ListKnowledgeBases", "bedrock:ListDataSources", "bedrock:ListIngestionJobs"],
+    reads=[bedrock_agent.LIST_KNOWLEDGE_BASES, bedrock_agent.LIST_DATA_SOURCES, bedrock_agent.LIST_INGESTION_JOBS],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/kb-data-source-sync-ingest.html",
 )
 def kb_ingestion_succeeded(ctx: CheckContext) -> None:
     max_failed = ctx.setting("max_failed_documents", 0)
-    for kb in knowledge_bases(ctx):
-        kb_id, sources = kb["knowledgeBaseId"], {}
+    listed = knowledge_bases(ctx)
+    bedrock_agent.data_sources_ahead(ctx, [kb["knowledgeBaseId"] for kb in listed], bedrock_agent.last_ingestion_job)
+    for kb in listed:
+        kb_id, sources = kb["knowledgeBaseId"], []
         with ctx.resource(kb_id, arn=ctx.arn("bedrock", f"knowledge-base/{kb_id}")):
-            sources = ctx.paginate("bedrock-agent", "list_data_sources", knowledgeBaseId=kb_id)
+            sources = bedrock_agent.data_source_summaries(ctx, kb_id)
             ctx.skip()  # judged per data source below; a failed listing is this knowledge base's ERROR
-        for summary in sources.get("dataSourceSummaries", []):
+        for summary in sources:
             with ctx.resource(f"{kb_id}/{summary['dataSourceId']}", arn=ctx.arn("bedrock", f"knowledge-base/{kb_id}")):
-                job = last_ingestion_job(ctx, kb_id, summary["dataSourceId"])
+                job = bedrock_agent.last_ingestion_job(ctx, kb_id, summary["dataSourceId"])
                 verdict, message, evidence = judge_ingestion(job, max_failed)
                 facts = {"knowledge_base": kb.get("name"), "data_source": summary.get("name"), **evidence}
                 {"PASS": ctx.passed, "FAIL": ctx.failed}.get(verdict, ctx.error)(message, facts)

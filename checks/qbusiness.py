@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family
+from posture.checks._read import qbusiness
+from posture.checks._read._ahead import ahead
 
 check = Family(
     service="qbusiness",
     scope="regional",
     resource_type="Other",
     boundaries=["user_interface", "data"],
+    reads=[qbusiness.APPLICATION],
     maps=["PR.AA-01", "PR.AA-03", "PR.AA-05", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0040",
         "AML.T0051", "AML.T0057", "GOVERN 1.4", "MEASURE 2.7", "A.6.2.5", "A.9.2", "Art. 15"],
 )
@@ -18,14 +21,6 @@ check = Family(
 ANONYMOUS = "ANONYMOUS"
 # Identity types whose users sign in: IAM Identity Center, an IAM SAML or OIDC provider, QuickSight users.
 AUTHENTICATED = ("AWS_IAM_IDC", "AWS_IAM_IDP_SAML", "AWS_IAM_IDP_OIDC", "AWS_QUICKSIGHT_IDP")
-
-
-def applications(ctx: CheckContext) -> list[dict[str, Any]]:
-    return list(ctx.paginate("qbusiness", "list_applications").get("applications", []))
-
-
-def application(ctx: CheckContext, application_id: str) -> dict[str, Any]:
-    return dict(ctx.call("qbusiness", "get_application", applicationId=application_id))
 
 
 def judge_identity(app: dict[str, Any]) -> tuple[str, str, dict[str, EvidenceValue]]:
@@ -61,13 +56,14 @@ def judge_identity(app: dict[str, Any]) -> tuple[str, str, dict[str, EvidenceVal
     "<arn>` (or AWS_IAM_IDP_SAML/OIDC with --iam-identity-provider-arn), move its data sources, then `aws "
     "qbusiness delete-application --application-id <id>` for the anonymous one.",
     severity="high",
-    permissions=["qbusiness:ListApplications", "qbusiness:GetApplication"],
     docs_url="https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/anonymous-application-iam-policies.html",
 )
 def application_not_anonymous(ctx: CheckContext) -> None:
-    for summary in applications(ctx):
+    listed = qbusiness.applications(ctx)
+    ahead(ctx, lambda summary: qbusiness.application(ctx, summary["applicationId"]), listed)
+    for summary in listed:
         app_id = summary["applicationId"]
         with ctx.resource(app_id, arn=ctx.arn("qbusiness", f"application/{app_id}")):
-            detail = application(ctx, app_id)
+            detail = qbusiness.application(ctx, app_id)
             verdict, message, evidence = judge_identity(detail)
             {"PASS": ctx.passed, "FAIL": ctx.failed}.get(verdict, ctx.error)(message, evidence)

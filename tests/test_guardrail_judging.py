@@ -7,6 +7,7 @@ import pytest
 
 from posture.checks import _agents, _coverage, _guardrails
 from posture.checks._guardrails import Thresholds
+from posture.checks._read import bedrock, bedrock_agent
 from tests.bedrock_world import detect_only, strong_guardrail, weak_guardrail, without_prompt_attack
 
 DEFAULT = Thresholds()
@@ -100,17 +101,17 @@ def test_blocking_filters_of_a_detect_only_version_are_none():
     ("arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:3", ("gr1", "3")),
 ])
 def test_guardrail_identifiers(identifier, expected):
-    assert _guardrails.parse_identifier(identifier) == expected
+    assert bedrock.parse_identifier(identifier) == expected
 
 
 # -- alias routing ---------------------------------------------------------------------------
 def test_alias_routes_to_every_version_it_names_and_test_alias_to_draft():
-    assert _agents.routed_versions({"routingConfiguration": [{"agentVersion": "2"}, {"agentVersion": "3"}]}) == \
+    assert bedrock_agent.routed_versions({"routingConfiguration": [{"agentVersion": "2"}, {"agentVersion": "3"}]}) == \
         ["2", "3"]
-    assert _agents.routed_versions({"agentAliasId": "TSTALIASID", "routingConfiguration": [
+    assert bedrock_agent.routed_versions({"agentAliasId": "TSTALIASID", "routingConfiguration": [
         {"agentVersion": "DRAFT"}]}) == ["DRAFT"]
-    assert _agents.routed_versions({"agentAliasId": "TSTALIASID"}) == ["DRAFT"]
-    assert _agents.routed_versions({"agentAliasId": "LIVE", "routingConfiguration": []}) == []
+    assert bedrock_agent.routed_versions({"agentAliasId": "TSTALIASID"}) == ["DRAFT"]
+    assert bedrock_agent.routed_versions({"agentAliasId": "LIVE", "routingConfiguration": []}) == []
 
 
 def test_guardrail_of_a_version_absent_key_is_none():

@@ -162,12 +162,16 @@ def test_data_source_read_denied_is_error(aws, run_check):
 def test_s3_uris_helper_keeps_reading_data_sources(aws):
 
     from posture.aws.context import AwsContext, CallLog, client_config
-    from posture.checks import bedrock_agent
+    from posture.checks import bedrock_agent as checks
+    from posture.checks._read import bedrock_agent
+    from posture.core.context import CheckContext, ScanArea
 
     data_source(aws, knowledge_base(aws), None)
     reads = AwsContext(open_session(), account_id=ACCOUNT, partition="aws", region="us-east-1",
                        call_log=CallLog(), config=client_config(2))
-    assert bedrock_agent.s3_uris(reads) == ["arn:aws:s3:::rag-docs"]  # type: ignore[arg-type]
+    ctx = CheckContext(checks.data_source_cmk.__posture_check__, reads,  # type: ignore[attr-defined]
+                       ScanArea(("us-east-1",), {"us-east-1": reads}))
+    assert bedrock_agent.s3_uris(ctx) == ["arn:aws:s3:::rag-docs"]
 
 
 # -- prompts ---------------------------------------------------------------------------------

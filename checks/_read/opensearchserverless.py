@@ -1,0 +1,40 @@
+"""Amazon OpenSearch Serverless reads: collections (a knowledge base's vector store) and the security policies
+(network, encryption) that match collections by name pattern."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from posture.api import CheckContext, Reads, Service
+
+AOSS = Service("opensearchserverless", iam="aoss")
+BATCH_GET_COLLECTION = AOSS.read("BatchGetCollection")
+LIST_SECURITY_POLICIES = AOSS.read("ListSecurityPolicies", path="securityPolicySummaries", paginate=True)
+GET_SECURITY_POLICY = AOSS.read("GetSecurityPolicy", path="securityPolicyDetail", param="name")
+SECURITY_POLICY_READS = Reads(LIST_SECURITY_POLICIES, GET_SECURITY_POLICY)  # security_policies
+
+
+def collection(ctx: CheckContext, collection_arn: str) -> tuple[dict[str, Any] | None, str]:
+    """(the collection a knowledge base names by ARN, or None with the reason it could not be read)."""
+    collection_id = collection_arn.rsplit("/", 1)[-1]
+    answer = BATCH_GET_COLLECTION(ctx, ids=[collection_id])
+    for found in answer.get("collectionDetails") or []:
+        if found.get("id") == collection_id:
+            return dict(found), ""
+    errors = [e.get("errorCode") or e.get("errorMessage") for e in answer.get("collectionErrorDetails") or []
+              if e.get("id") == collection_id]
+    return None, (f"OpenSearch Serverless collection {collection_id} could not be read"
+                  + (f" ({errors[0]})" if errors and errors[0] else " (not found)"))
+
+
+def security_policies(ctx: CheckContext, policy_type: str) -> list[tuple[str, Any]]:
+    """(name, document) of each security policy of `policy_type` in the region; the policies are read side by
+    side."""
+    names = [summary["name"] for summary in LIST_SECURITY_POLICIES(ctx, type=policy_type)]
+
+    def document(name: str) -> Any:
+        found = GET_SECURITY_POLICY(ctx, name, type=policy_type).get("policy")
+        return json.loads(found) if isinstance(found, str) else found
+
+    return list(zip(names, ctx.fan_out(document, names), strict=True))
