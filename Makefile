@@ -27,7 +27,7 @@ demo: $(STAMP)
 PYTEST = $(BIN)/python -m pytest -q -n 3 --dist loadgroup
 
 chromium:
-	@# tests/test_html.py opens the HTML report in a real headless browser (Debian's chromium).
+	@# tests/render/test_html.py opens the HTML report in a real headless browser (Debian's chromium).
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 test: $(STAMP) chromium
@@ -62,13 +62,13 @@ demo-findings: $(STAMP)
 	rows = sorted([x['id'], x['check_id'], x['status']] for x in f); \
 	open('tests/data/demo_findings.json', 'w').write('[\n' + ',\n'.join(json.dumps(r) for r in rows) + '\n]\n')"
 
-# The policy evaluator's oracle (tests/test_policy_oracle.py): installs @cloud-copilot/iam-simulate at the
+# The policy evaluator's oracle (tests/checks/test_policy_oracle.py): installs @cloud-copilot/iam-simulate at the
 # version tools/oracle/package-lock.json pins (into the git-ignored tools/oracle/node_modules), regenerates
-# the seeded cases and records the oracle's answers in tests/policy_oracle/corpus.jsonl.gz. Needs node and npm;
+# the seeded cases and records the answers in tests/support/policy_oracle/corpus.jsonl.gz. Needs node and npm;
 # `make test` needs neither.
 ORACLE = tools/oracle
 oracle: $(STAMP)
 	cd $(ORACLE) && npm ci --silent --no-audit --no-fund
-	$(BIN)/python -m tests.policy_oracle.generate cases > $(ORACLE)/cases.jsonl
+	$(BIN)/python -m tests.support.policy_oracle.generate cases > $(ORACLE)/cases.jsonl
 	cd $(ORACLE) && TZ=UTC node oracle.mjs < cases.jsonl > answers.jsonl
-	$(BIN)/python -m tests.policy_oracle.generate record $(ORACLE)/cases.jsonl $(ORACLE)/answers.jsonl
+	$(BIN)/python -m tests.support.policy_oracle.generate record $(ORACLE)/cases.jsonl $(ORACLE)/answers.jsonl

@@ -35,7 +35,7 @@ The rules, as IAM applies them:
 - An explicit Deny in any policy (the boundary's included) overrides any Allow; without an Allow the answer
   is an implicit deny; with a permissions boundary an action is allowed only when the boundary allows it too.
 
-Proven against an independent evaluator, @cloud-copilot/iam-simulate (tests/test_policy_oracle.py, the
+Proven against an independent evaluator, @cloud-copilot/iam-simulate (tests/checks/test_policy_oracle.py, the
 recorded answers in tests/policy_oracle/). Deliberate over-approximations (more access reported, never less):
 - A negated condition (StringNotEquals, ArnNotLike, ...) or a NotResource naming a policy variable the request
   has no value for holds in an Allow and is not relied on in a Deny (the oracle reads both as never matching).

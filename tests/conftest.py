@@ -17,6 +17,8 @@ from posture.core.config import ScanConfig
 from posture.core.models import Finding
 from posture.core.registry import Registry
 from posture.core.runner import scan
+from tests.support.catalogue import uncovered
+from tests.support.demo import seeded_demo
 
 _EMPTY_FD, _EMPTY_PATH = tempfile.mkstemp(prefix="posture-test-aws-")
 os.close(_EMPTY_FD)
@@ -70,23 +72,6 @@ def aws(_local_aws: object) -> object:
     return _local_aws
 
 
-_SEEDED: dict[str, Any] = {}
-
-
-def seeded_demo(server: Any) -> Any:
-    """The local AWS holding the demo account, seeded again only when something reset it since it
-    was last seeded here (seeding costs seconds of moto work). Callers only read the account; the
-    faults they add to the simulation are cleared when they are done (`demo_account` does it)."""
-    from posture.demo.seed import seed_account
-
-    if _SEEDED.get("server") is not server or _SEEDED.get("generation") != server.generation:
-        server.reset()
-        _SEEDED.update(seeded=seed_account(server.client, server.simulation), server=server,
-                       generation=server.generation)
-    server.simulation.clear_faults()
-    return _SEEDED["seeded"]
-
-
 @pytest.fixture
 def demo_account(_local_aws: Any) -> Iterator[Any]:
     """The local AWS holding the seeded demo account, to read only (see `seeded_demo`)."""
@@ -98,7 +83,7 @@ def demo_account(_local_aws: Any) -> Iterator[Any]:
 @pytest.fixture
 def demo_seeded(demo_account: Any) -> Any:
     """What seeding the demo account returned (its ids), with the account in place."""
-    return _SEEDED["seeded"]
+    return seeded_demo(demo_account)
 
 
 # (check id, status) seen through `run_check`; the session fails when a check lacks a PASS, FAIL or ERROR test.
@@ -128,13 +113,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _WHOLE_CATALOGUE = pytest.StashKey[bool]()
 _WORKERS_SEEN = pytest.StashKey[set[tuple[str, str]]]()
 _WORKERS_WHOLE = pytest.StashKey[bool]()
-
-
-def uncovered(observed: set[tuple[str, str]], check_ids: list[str]) -> dict[str, list[str]]:
-    """Check id -> the statuses (PASS, FAIL, ERROR) no test has seen it give."""
-    missing = {cid: sorted({"PASS", "FAIL", "ERROR"} - {status for c, status in observed if c == cid})
-               for cid in check_ids}
-    return {cid: statuses for cid, statuses in missing.items() if statuses}
 
 
 def pytest_testnodedown(node: object, error: object) -> None:
@@ -170,11 +148,3 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             for line in lines:
                 reporter.write_line(line)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def only(findings: list[Finding], resource_id: str) -> Finding:
-    """The one finding on `resource_id`; fails loudly when there are none or several."""
-    matching = [f for f in findings if f.resource_id == resource_id]
-    seen = [(f.resource_id, f.status.value) for f in findings]
-    assert len(matching) == 1, f"expected one finding on {resource_id}, got {seen}"
-    return matching[0]

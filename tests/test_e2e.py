@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from posture.report.compliance import FRAMEWORK_KEYS
-from tests.validators import assert_valid_asff, assert_valid_ocsf, assert_valid_report
+from tests.support.validators import assert_valid_asff, assert_valid_ocsf, assert_valid_report
 
 pytestmark = pytest.mark.slow  # full scans of the demo account: `make test` runs them, `-m "not slow"` skips
 

@@ -47,7 +47,7 @@ from posture.core.models import Finding, Status
 from posture.core.registry import Check, Registry, check
 from posture.core.runner import scan
 from posture.demo.seed import DEMO_SETTINGS, REGIONS
-from tests.conftest import seeded_demo
+from tests.support.demo import seeded_demo
 
 # Full scans of the demo account: `make test` runs them, `-m "not slow"` skips; one worker runs the
 # group, so the demo account is seeded once for it (tests/conftest.py seeded_demo).

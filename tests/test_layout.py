@@ -216,3 +216,16 @@ def test_every_package_says_what_it_holds() -> None:
     assert not ROOT.joinpath("posture", "bench.py").exists()
     # posture/api.py is all a check author imports; every other module sits in its package
     assert {p.name for p in ROOT.joinpath("posture").glob("*.py")} == {"__init__.py", "api.py"}
+
+
+def test_tests_mirror_the_packages() -> None:
+    """Test folders follow the packages (tests/core for posture/core, tests/checks for checks/); builders
+    and helpers live in tests/support, and no test imports from conftest.py (fixtures come by name)."""
+    tests = ROOT / "tests"
+    packages = {p.name for p in ROOT.joinpath("posture").iterdir() if p.joinpath("__init__.py").exists()}
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and p.joinpath("__init__.py").exists()}
+    assert folders - {"checks", "support"} <= packages, folders - packages
+    for path in tests.rglob("*.py"):
+        assert "tests.conftest" not in imports_of(path), f"{path.relative_to(ROOT)} imports from conftest.py"
+        if path.parent.name == "support":
+            assert not path.name.startswith("test_"), f"{path.relative_to(ROOT)}: support holds no tests"

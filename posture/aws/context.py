@@ -207,7 +207,7 @@ def _freeze(params: Mapping[str, Any]) -> str:
 
 
 # API operations authorized by an IAM action of another name, for the reads the catalogue makes
-# (taken from AWS's service authorization reference; tests/test_permissions.py proves the table
+# (taken from AWS's service authorization reference; tests/core/test_permissions.py proves the table
 # equal to posture.core.iampolicy.action_for_operation, which reads that reference).
 ACTIONS_NAMED_OTHERWISE = {
     ("accessanalyzer", "ListFindingsV2"): "access-analyzer:ListFindings",

@@ -10,7 +10,7 @@ and resource kinds, the way Cloud Custodian's TypeInfo does: the list read, the 
 field, the detail reads and the resource's policy document (`Kind`). A `Read` is called with the
 check's context (`DESCRIBE_KEY(ctx, key_id)`), so every request still goes through the context
 (memoised, counted, read-only). A check names what it reads (`reads=[kms.KEY]`) and its IAM
-permissions follow from that (`actions`); tests/test_permissions.py records every operation the
+permissions follow from that (`actions`); tests/core/test_permissions.py records every operation the
 catalogue sends and proves it covered.
 
 The engine knows no service: the service, its IAM prefix and the operations come from the read modules.

@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:api-access"

@@ -7,7 +7,7 @@ import pytest
 
 from posture.checks.awslambda import invoke_grants_beyond_agent, plain_secret_names, runtime_deprecated
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 OTHER = "999999999999"

@@ -1,6 +1,6 @@
 from posture.checks.backup import selects
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 CHECK = "backup.ai_bucket_in_backup_plan"
 ROLE = "arn:aws:iam::123456789012:role/backup"

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from posture.core.models import Status
-from tests.bedrock_world import (
+from tests.support.bedrock_world import (
     MODEL,
     attach,
     detect_only,
@@ -14,7 +14,7 @@ from tests.bedrock_world import (
     weak_guardrail,
     without_prompt_attack,
 )
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/bedrock"

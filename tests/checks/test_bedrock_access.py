@@ -5,7 +5,7 @@ import json
 
 from posture.checks.bedrock import accessible, approved, leaves_residency, region_allowed
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 APPROVED = "bedrock.approved_models"

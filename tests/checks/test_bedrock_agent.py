@@ -2,8 +2,8 @@ import pytest
 
 from posture.aws.sessions import open_session
 from posture.core.models import Status
-from tests import bedrock_world as world
-from tests.conftest import only
+from tests.support import bedrock_world as world
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/agent"

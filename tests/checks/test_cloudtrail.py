@@ -3,7 +3,7 @@ import json
 import pytest
 
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 

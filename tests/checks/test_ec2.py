@@ -5,7 +5,7 @@ import pytest
 from posture.checks.ec2 import grants_everything
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function
-from tests.conftest import only
+from tests.support.findings import only
 
 REGION = "us-east-1"
 

@@ -1,7 +1,7 @@
 from posture.checks.eks import enabled_log_types, missing_log_types
 from posture.core.models import Status
 from tests.checks.test_ec2 import ai_vpc
-from tests.conftest import only
+from tests.support.findings import only
 
 ROLE = "arn:aws:iam::123456789012:role/eks-cluster"
 AUDIT = "eks.control_plane_audit_logs"

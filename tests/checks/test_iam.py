@@ -6,7 +6,7 @@ from posture.checks import _policy
 from posture.checks._principals import RolePolicies, admin_grants, escalation_grants, wildcard_grants
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 ADMIN = "iam.ai_role_no_admin_access"

@@ -20,7 +20,7 @@ from posture.checks.iam import (
 )
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_role
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

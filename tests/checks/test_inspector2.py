@@ -1,7 +1,7 @@
 import pytest
 
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 CHECKS = {

@@ -2,7 +2,7 @@ import json
 
 from posture.checks.kms import public_statements
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 
 def test_rotation_enabled_passes(aws, run_check):

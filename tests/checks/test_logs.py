@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 

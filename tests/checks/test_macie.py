@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 SESSION = {"status": "ENABLED", "findingPublishingFrequency": "FIFTEEN_MINUTES",

@@ -1,6 +1,6 @@
 from posture.core.models import Status
 from tests.checks.test_ec2 import ai_vpc
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 POLICY_ARN = f"arn:aws:network-firewall:us-east-1:{ACCOUNT}:firewall-policy/acme-egress"

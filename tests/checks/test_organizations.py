@@ -4,7 +4,7 @@ import pytest
 
 from posture.checks import organizations
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 OPT_OUT = "organizations.ai_opt_out_policy_attached"
 SCPS = "organizations.scps_restrict_accounts"

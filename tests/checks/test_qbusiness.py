@@ -2,7 +2,7 @@ import pytest
 
 from posture.checks import qbusiness
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 NOW = "2026-11-01T00:00:00Z"

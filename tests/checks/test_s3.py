@@ -5,7 +5,7 @@ import pytest
 from posture.aws.context import keep_ip_endpoint
 from posture.checks.s3 import judge_object_lock, judge_shadow_bucket, tls_only
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,

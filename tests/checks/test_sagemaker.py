@@ -5,7 +5,7 @@ import pytest
 
 from posture.core.models import Status
 from posture.demo.seeds.model import isolate_sagemaker_model, restore_sagemaker_fields
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sagemaker"

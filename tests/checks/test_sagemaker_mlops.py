@@ -10,7 +10,7 @@ from posture.demo.seeds.sagemaker_mlops import (
     schedule,
     set_notebook_platform,
 )
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

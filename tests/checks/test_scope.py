@@ -9,7 +9,7 @@ import json
 from posture.checks._scope import Gap
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 REGIONS = ("us-east-1", "us-west-2")

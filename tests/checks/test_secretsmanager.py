@@ -1,6 +1,6 @@
 from posture.checks.secretsmanager import model_key_reason
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 CHECK = "secretsmanager.model_key_rotation_enabled"
 FAKE_VALUE = "sk-ant-FAKE0000notarealkey"

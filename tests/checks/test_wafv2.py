@@ -2,7 +2,7 @@ import pytest
 
 from posture.checks.wafv2 import judge_rate_rule, scope_down_covers_ai
 from posture.core.models import Status
-from tests.conftest import only
+from tests.support.findings import only
 
 ACCOUNT = "123456789012"
 

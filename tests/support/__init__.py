@@ -1,0 +1,1 @@
+"""Builders, validators and helpers the tests share (not tests themselves)."""
