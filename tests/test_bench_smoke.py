@@ -20,7 +20,10 @@ def test_a_tiny_benchmark_writes_its_table(tmp_path: Path) -> None:
                        "--services", "kms,s3", "--output", str(out)]) == 0
     text = out.read_text()
     assert "python -m bench --sizes 2 --accounts 2" in text  # the command that reproduces it
-    rows = [line for line in text.splitlines() if line.startswith("| ") and "Scenario" not in line]
+    targets = text.split("## Targets", 1)[1]  # each scenario judged against issue 16's targets
+    assert targets.count("| 2x demo, 1 account |") == 1 and targets.count("| organisation, 2 accounts |") == 1
+    table = text.split(bench.HEADER, 1)[1].split("\n\n", 1)[0]  # the measurements (the targets table follows)
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
     assert [r.split(" | ")[0] for r in rows] == ["| 2x demo, 1 account", "| organisation, 2 accounts"]
     for row in rows:
         cells = row.strip("| ").split(" | ")
