@@ -33,7 +33,6 @@ from posture.checks._read.bedrock import DRAFT, parse_identifier
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",
                   "bedrock:ConverseStream")
-BEDROCK_SERVICE = "bedrock.amazonaws.com"
 # What `coverage` reads: agent routes and versions, flows, enforced guardrails (account and organization), the
 # guardrails; and the IAM authorization details with the managed policies they lack (the direct callers).
 COVERAGE_READS = Reads(bedrock_agent.ROUTE_READS, bedrock_agent.VERSION_READS, bedrock_agent.FLOW_READS,
@@ -262,7 +261,7 @@ def bedrock_only(principal: Principal, account_id: str) -> bool:
     if principal.kind != "role":
         return False
     access = _policy.who_can(principal.trust, "sts:AssumeRole", account_id=account_id)
-    return bool(access) and all(a.kind == "service" and a.principal == BEDROCK_SERVICE for a in access)
+    return bool(access) and all(a.kind == "service" and a.principal == iam.BEDROCK_SERVICE for a in access)
 
 
 @dataclass(frozen=True)

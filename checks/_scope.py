@@ -46,7 +46,6 @@ from posture.checks._read.tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 AI_LOG_PREFIXES = ("/aws/sagemaker/", "/aws/bedrock/", "/aws/bedrock-agentcore/")
 
 
@@ -175,7 +174,7 @@ def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
         if role.get("Path", "/").startswith("/aws-service-role/"):
             continue
         trust = role.get("AssumeRolePolicyDocument")
-        trusted = sorted(set(_policy.trusted_services(trust)) & set(AI_SERVICE_PRINCIPALS))
+        trusted = sorted(set(_policy.trusted_services(trust)) & set(_policy.AI_SERVICE_PRINCIPALS))
         why = (f"trusted by {trusted[0]}" if trusted else tools.get(role["Arn"])
                or ("tagged" if flagged(tag_map(role.get("Tags")), AI_WORKLOAD) else None))
         if why:
