@@ -14,8 +14,8 @@ or the organization's Bedrock policy (`BEDROCK_POLICY`) covers its model in the 
 
 Each source is read apart: one that cannot be read is a named gap (`Coverage.failures`); the paths found by
 the others are still judged. Policies are read by the shared evaluator (checks/_policy.py). The sources are
-read through the read layer (checks/_read/bedrock.py, bedrock_agent.py) and, for the IAM account authorization
-details that checks/iam.py reads too, through checks.iam.
+read through the read layer (checks/_read/bedrock.py, bedrock_agent.py, organizations.py, and iam.py for the
+account authorization details the IAM checks read too).
 """
 
 from __future__ import annotations
@@ -26,21 +26,18 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Reads
-
-# iam: the IAM account authorization details checks/iam.py reads too; the identity group moves them to
-# checks/_read/iam.py (re-exported from checks.iam): point this, and CALLER_PERMISSIONS, at it when merged.
-from posture.checks import _agents, _guardrails, _policy, iam
-from posture.checks._read import bedrock, bedrock_agent
+from posture.checks import _agents, _guardrails, _policy
+from posture.checks._principals import POLICY_READS
+from posture.checks._read import bedrock, bedrock_agent, iam, organizations
 from posture.checks._read.bedrock import DRAFT, parse_identifier
 
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",
                   "bedrock:ConverseStream")
-BEDROCK_SERVICE = "bedrock.amazonaws.com"
 # What `coverage` reads: agent routes and versions, flows, enforced guardrails (account and organization), the
-# guardrails; and the IAM authorization details with the managed policies they lack (read by checks.iam).
+# guardrails; and the IAM authorization details with the managed policies they lack (the direct callers).
 COVERAGE_READS = Reads(bedrock_agent.ROUTE_READS, bedrock_agent.VERSION_READS, bedrock_agent.FLOW_READS,
-                       bedrock.LIST_ENFORCED_GUARDRAILS, bedrock.ORG_BEDROCK_POLICY, bedrock.GUARDRAIL)
-CALLER_PERMISSIONS = ("iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion")
+                       bedrock.LIST_ENFORCED_GUARDRAILS, organizations.DESCRIBE_EFFECTIVE_POLICY, bedrock.GUARDRAIL,
+                       POLICY_READS)
 
 
 @dataclass(frozen=True)
@@ -218,7 +215,7 @@ def org_policy_enforced(content: dict[str, Any], region: str) -> list[Enforced]:
 
 def org_enforced(ctx: CheckContext) -> list[Enforced]:
     """The guardrails the organization's Bedrock policy enforces here (none without an organization or policy)."""
-    return org_policy_enforced(bedrock.org_bedrock_policy(ctx), ctx.region)
+    return org_policy_enforced(organizations.org_bedrock_policy(ctx), ctx.region)
 
 
 # -- direct callers --------------------------------------------------------------------------
@@ -264,7 +261,7 @@ def bedrock_only(principal: Principal, account_id: str) -> bool:
     if principal.kind != "role":
         return False
     access = _policy.who_can(principal.trust, "sts:AssumeRole", account_id=account_id)
-    return bool(access) and all(a.kind == "service" and a.principal == BEDROCK_SERVICE for a in access)
+    return bool(access) and all(a.kind == "service" and a.principal == iam.BEDROCK_SERVICE for a in access)
 
 
 @dataclass(frozen=True)

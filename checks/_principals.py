@@ -91,11 +91,6 @@ def principal_policies(ctx: CheckContext, principal: Principal) -> RolePolicies:
 
 
 # -- judging (plain logic over the statements, by checks._policy) ----------------------------------
-def trusted_services(trust_policy: Any) -> list[str]:
-    """Service principals the trust policy lets assume the role."""
-    return _policy.trusted_services(trust_policy)
-
-
 def admin_grants(policies: RolePolicies, account_id: str | None = None) -> list[str]:
     """`label: grant` for each policy that allows every action on every resource, after Deny and boundary."""
     return [f'{label}: Action "*" on Resource "*"' for label, statements in policies.documents.items()

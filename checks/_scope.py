@@ -24,7 +24,12 @@ ERROR finding in the gap's region, naming the source (`judged` does both), so a 
 `bedrock:ListAgentActionGroups` leaves the roles trusted by SageMaker judged and says, once,
 which roles could not be looked for.
 
-The per-resource reads and judgement stay in the service modules; this module only chooses.
+The reads are the read layer's (`checks/_read/`); trust policies are read by the policy evaluator
+(`checks/_policy.py`); judging stays in the check modules: this module only chooses. Each scope function
+exports what it reads (`AI_ROLE_READS`, `AI_BUCKET_READS`, ...) for the checks that call it to name in their
+`reads=`, and makes its per-resource reads (bucket tags and locations, EKS cluster descriptions) side by
+side over the scan's read pool: one after another, they set the wall time of a scan of an account with many
+buckets (issue 16).
 """
 
 from __future__ import annotations
@@ -32,16 +37,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from importlib import import_module
 from typing import Any, Generic, TypeVar
 
-from posture.api import AwsReadError, CheckContext, error_reason
-from posture.checks import _agents
+from posture.api import AwsReadError, CheckContext, Reads, error_reason, fan_out
+from posture.checks import _policy
+from posture.checks._read import awslambda, bedrock, bedrock_agent, ec2, eks, iam, logs, read_ahead, s3, sagemaker
 from posture.checks._read.tags import AI_DATA, AI_WORKLOAD, flagged, tag_map
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-AI_SERVICE_PRINCIPALS = ("bedrock.amazonaws.com", "sagemaker.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 AI_LOG_PREFIXES = ("/aws/sagemaker/", "/aws/bedrock/", "/aws/bedrock-agentcore/")
 
 
@@ -77,15 +81,32 @@ class Source:
 
 AGENT_TOOLS = Source("agent-tools", "Bedrock agent tools", ("bedrock-agent", "lambda"))
 AGENT_TOOL_FUNCTIONS = Source("agent-tools", "Bedrock agent action groups", ("bedrock-agent",))
-# (source, the checks module whose `s3_uris(ctx)` lists the S3 locations it uses). The service
-# modules are imported when a scope is computed, never when this module loads: they import it.
-BUCKET_SOURCES = (
-    (Source("sagemaker", "SageMaker training jobs and models", ("sagemaker",)), "sagemaker"),
-    (Source("bedrock", "Bedrock invocation logging and custom models", ("bedrock",)), "bedrock"),
-    (Source("bedrock-agent", "Bedrock knowledge-base data sources", ("bedrock-agent",)), "bedrock_agent"),
+# (source, the read function that lists the S3 locations its resources use in a region)
+BUCKET_SOURCES: tuple[tuple[Source, Callable[[CheckContext], list[str]]], ...] = (
+    (Source("sagemaker", "SageMaker training jobs and models", ("sagemaker",)), sagemaker.s3_uris),
+    (Source("bedrock", "Bedrock invocation logging and custom models", ("bedrock",)), bedrock.s3_uris),
+    (Source("bedrock-agent", "Bedrock knowledge-base data sources", ("bedrock-agent",)), bedrock_agent.s3_uris),
 )
 SAGEMAKER_VPCS = Source("sagemaker", "SageMaker notebooks, jobs, models and domains", ("sagemaker",))
 INVOCATION_LOGGING = Source("bedrock-invocation-logging", "Bedrock invocation logging", ("bedrock",))
+
+# What each scope function reads, for the checks that call it to name in their `reads=`.
+# `agent_tools`: the functions the action groups of the agents' versions in use name, and the region's functions
+AGENT_TOOL_READS = Reads(bedrock_agent.AGENT_TOOL_READS, awslambda.LIST_FUNCTIONS)
+# `ai_roles`: IAM's roles (their trust policies and tags come with them) and the agent tools' execution roles
+AI_ROLE_READS = Reads(iam.ROLE_DETAILS, AGENT_TOOL_READS)
+# `ai_buckets`: S3's buckets, the tags of those no AI resource references, each AI bucket's location, and the
+# S3 locations SageMaker training jobs and models, Bedrock invocation logging and custom models and
+# knowledge-base data sources name (`BUCKET_SOURCES`)
+AI_BUCKET_READS = Reads(s3.LIST_BUCKETS, s3.TAGGING, s3.LOCATION, sagemaker.TRAINING_JOB, sagemaker.MODEL,
+                        bedrock.LOGGING, bedrock.CUSTOM_MODEL, bedrock_agent.DATA_SOURCE_READS)
+# `ai_vpcs`: the region's VPCs and subnets, the SageMaker resources that run in them, and the agent tools
+AI_VPC_READS = Reads(ec2.VPC, ec2.SUBNET, sagemaker.NOTEBOOK, sagemaker.TRAINING_JOB, sagemaker.MODEL,
+                     sagemaker.DOMAIN, AGENT_TOOL_READS)
+# `ai_log_groups`: the region's log groups, the invocation-logging destination, the agent tools' functions
+AI_LOG_GROUP_READS = Reads(logs.DESCRIBE_LOG_GROUPS, bedrock.LOGGING, bedrock_agent.AGENT_TOOL_READS)
+# `ai_eks_clusters`: the region's clusters in full, the HyperPod clusters, and the AI VPCs
+AI_EKS_CLUSTER_READS = Reads(eks.CLUSTER, sagemaker.CLUSTER, AI_VPC_READS)
 
 
 class _Gaps:
@@ -132,20 +153,16 @@ def agent_tools(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
 def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
     if not (ctx.offers("bedrock-agent", ctx.region) and ctx.offers("lambda", ctx.region)):
         return []
-    tools = _agents.tool_functions(ctx)
+    tools = bedrock_agent.tool_functions(ctx)
     if not tools:
         return []  # no agent runs a tool here: the functions need not be listed
-    from posture.checks import awslambda
-
-    return [(f, tools[_agents.function_arn(f["FunctionArn"])]) for f in awslambda.functions(ctx)
-            if _agents.function_arn(f["FunctionArn"]) in tools]
+    return [(f, tools[bedrock_agent.function_arn(f["FunctionArn"])]) for f in awslambda.functions(ctx)
+            if bedrock_agent.function_arn(f["FunctionArn"]) in tools]
 
 
 # -- AI roles ---------------------------------------------------------------------------------
 def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     """(role detail, why it is an AI role) for each AI role of the account."""
-    from posture.checks import iam
-
     gaps = _Gaps()
     tools: dict[str, str] = {}
     for region in _regions_offering(ctx, AGENT_TOOLS.services):
@@ -156,7 +173,8 @@ def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     for role in iam.roles(ctx):
         if role.get("Path", "/").startswith("/aws-service-role/"):
             continue
-        trusted = sorted(set(iam.trusted_services(role.get("AssumeRolePolicyDocument"))) & set(AI_SERVICE_PRINCIPALS))
+        trust = role.get("AssumeRolePolicyDocument")
+        trusted = sorted(set(_policy.trusted_services(trust)) & set(_policy.AI_SERVICE_PRINCIPALS))
         why = (f"trusted by {trusted[0]}" if trusted else tools.get(role["Arn"])
                or ("tagged" if flagged(tag_map(role.get("Tags")), AI_WORKLOAD) else None))
         if why:
@@ -180,21 +198,17 @@ def _bucket_of(uri: str) -> str | None:
     return None
 
 
-def _uris(module: str, ctx: CheckContext) -> list[str]:
-    return list(import_module(f"posture.checks.{module}").s3_uris(ctx))
-
-
 def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
     """Bucket name -> the service whose resources reference it, over every scanned region."""
     gaps = _Gaps()
     found: dict[str, str] = {}
     for region in ctx.regions:
-        for source, module in BUCKET_SOURCES:
+        for source, s3_uris in BUCKET_SOURCES:
             service = source.services[0]
             if not ctx.offers(service, region):
                 continue
             here = ctx.in_region(region)
-            uris = gaps.read(source, region, "AI buckets", partial(_uris, module, here)) or []
+            uris = gaps.read(source, region, "AI buckets", partial(s3_uris, here)) or []
             for uri in uris:
                 name = _bucket_of(uri)
                 if name:
@@ -202,17 +216,22 @@ def referenced_buckets(ctx: CheckContext) -> Scoped[dict[str, str]]:
     return Scoped(found, tuple(gaps.gaps))
 
 
-def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
-    """The account's AI-data buckets: tagged ones always; referenced ones from the sources that answered."""
-    from posture.checks import s3
+def ai_buckets(ctx: CheckContext, *details: Callable[[CheckContext, str], object]) -> Scoped[list[AiBucket]]:
+    """The account's AI-data buckets: tagged ones always; referenced ones from the sources that answered.
 
+    The tags of the buckets no AI resource references are read side by side first; then each AI bucket's
+    location (every check of an AI bucket reads it) and `details` (the read functions of `_read.s3`, taking a
+    bucket name, that the calling check judges). Answers and failures stay in the context: the loops that
+    read them again, each bucket in its own scope, find them made, and a failure is raised there."""
     referenced = referenced_buckets(ctx)
+    names = [bucket["Name"] for bucket in s3.buckets(ctx)]
+    read_ahead(ctx, [name for name in names if name not in referenced.found], s3.bucket_tags)
     chosen = []
-    for bucket in s3.buckets(ctx):
-        name = bucket["Name"]
+    for name in names:
         why = referenced.found.get(name) or ("tagged" if flagged(s3.bucket_tags(ctx, name), AI_DATA) else None)
         if why:
             chosen.append(AiBucket(name, f"arn:{ctx.partition}:s3:::{name}", why))
+    read_ahead(ctx, [bucket.name for bucket in chosen], s3.bucket_region, *details)
     return Scoped(chosen, referenced.gaps)
 
 
@@ -220,8 +239,6 @@ def ai_buckets(ctx: CheckContext) -> Scoped[list[AiBucket]]:
 def ai_vpcs(ctx: CheckContext) -> Scoped[dict[str, str]]:
     """VPC id -> why it counts as running AI workloads: a tag, the SageMaker resources in it, or a
     Lambda function in it that a Bedrock agent calls as a tool (this region)."""
-    from posture.checks import ec2, sagemaker
-
     gaps = _Gaps()
     found = {v["VpcId"]: "tagged" for v in ec2.vpcs(ctx) if flagged(tag_map(v.get("Tags")), AI_WORKLOAD)}
     subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
@@ -251,8 +268,6 @@ class AiLogGroup:
 
 
 def _invocation_log_group(ctx: CheckContext) -> str | None:
-    from posture.checks import bedrock
-
     if not ctx.offers("bedrock", ctx.region):
         return None
     name = (bedrock.invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
@@ -262,13 +277,11 @@ def _invocation_log_group(ctx: CheckContext) -> str | None:
 def _tool_function_arns(ctx: CheckContext) -> list[str]:
     if not ctx.offers("bedrock-agent", ctx.region):
         return []
-    return list(_agents.tool_functions(ctx))
+    return list(bedrock_agent.tool_functions(ctx))
 
 
 def ai_log_groups(ctx: CheckContext) -> Scoped[list[AiLogGroup]]:
     """The region's AI log groups (see the module docstring for the sources)."""
-    from posture.checks import logs
-
     gaps = _Gaps()
     invocation = gaps.read(INVOCATION_LOGGING, ctx.region, "AI log groups", lambda: _invocation_log_group(ctx))
     tool_arns = gaps.read(AGENT_TOOL_FUNCTIONS, ctx.region, "AI log groups", lambda: _tool_function_arns(ctx)) or []
@@ -297,9 +310,7 @@ def _hyperpod_eks_arns(ctx: CheckContext) -> set[str]:
     """The EKS clusters SageMaker HyperPod clusters of this region orchestrate with."""
     if not ctx.offers("sagemaker", ctx.region):
         return set()
-    from posture.checks import eks
-
-    return set(eks.hyperpod_eks_cluster_arns(ctx))
+    return set(sagemaker.hyperpod_eks_cluster_arns(ctx))
 
 
 def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
@@ -307,8 +318,6 @@ def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
     config = detail.get("resourcesVpcConfig") or {}
     if config.get("vpcId"):
         return str(config["vpcId"])
-    from posture.checks import ec2
-
     subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in ec2.subnets(ctx)}
     return next((subnet_vpc[s] for s in config.get("subnetIds") or [] if s in subnet_vpc), None)
 
@@ -316,13 +325,12 @@ def _cluster_vpc(ctx: CheckContext, detail: dict[str, Any]) -> str | None:
 def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     """(cluster detail, why it runs AI workloads) for the region's EKS clusters that are tagged
     `posture:ai-workload`, orchestrate a SageMaker HyperPod cluster, or run in an AI VPC. The other
-    sources are read only for clusters the tag does not already decide."""
-    from posture.checks import eks
-
+    sources are read only for clusters the tag does not already decide. The clusters are described side by
+    side (the first failure raises, as reading them one by one would)."""
     if not ctx.offers("eks", ctx.region):
         return Scoped([])
     gaps = _Gaps()
-    details = [eks.cluster(ctx, name) for name in eks.cluster_names(ctx)]
+    details = fan_out(ctx, lambda name: eks.cluster(ctx, name), eks.cluster_names(ctx))
     why: dict[str, str] = {str(d.get("name")): "tagged" for d in details if flagged(d.get("tags") or {}, AI_WORKLOAD)}
     rest = [d for d in details if str(d.get("name")) not in why]
     if rest:

@@ -1,7 +1,7 @@
 """AWS Lambda: the functions an LLM application runs, above all the tools a Bedrock agent calls.
 
 Agent tools are the Lambda functions named as the executor of an agent's action
-group (see `checks._agents`). The function-URL, secret and runtime checks judge
+group (see `checks._scope.agent_tools`). The function-URL, secret and runtime checks judge
 every function: any of them can hold a model provider's key or front the model.
 """
 
@@ -12,10 +12,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from posture.api import CheckContext, Family, ahead
-from posture.checks import _agents, _policy, _scope
-from posture.checks._read import awslambda
-from posture.checks._read.awslambda import function_url, resource_policy
-from posture.checks._read.awslambda import functions as functions  # re-export until the importers move
+from posture.checks import _policy, _scope
+from posture.checks._read import awslambda, bedrock_agent
+from posture.checks._read.awslambda import function_url, functions, resource_policy
 
 check = Family(
     service="lambda",
@@ -63,8 +62,8 @@ def qualifier(arn: str) -> str | None:
 def tool_qualifiers(ctx: CheckContext) -> dict[str, list[str]]:
     """Unqualified ARN of each agent tool -> the aliases or versions its agents' action groups name."""
     found: dict[str, list[str]] = {}
-    for arn in _agents.tool_executors(ctx):
-        named = found.setdefault(_agents.function_arn(arn), [])
+    for arn in bedrock_agent.tool_executors(ctx):
+        named = found.setdefault(bedrock_agent.function_arn(arn), [])
         q = qualifier(arn)
         if q and q not in named:
             named.append(q)
@@ -172,15 +171,14 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM07", "LLM08", "Lambda.1", "AML.M0028", "AML.T0053",
         "AML.T0085.001", "ASI02", "ASI03", "Art. 15"],
-    reads=[awslambda.FUNCTION_POLICY],
-    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
+    reads=[_scope.AGENT_TOOL_READS, awslambda.FUNCTION_POLICY],
 )
 def agent_tool_invoke_scoped(ctx: CheckContext) -> None:
     def tool_policies(function: dict[str, Any]) -> tuple[list[str], dict[str | None, Any]]:
         """The qualifiers agents name the tool by, and the function's own policy and that of each alias or
         version an agent calls it through."""
         qualifiers = tool_qualifiers(ctx)  # memoised reads; a failure is this tool's ERROR
-        named = qualifiers.get(_agents.function_arn(function["FunctionArn"]), [])
+        named = qualifiers.get(bedrock_agent.function_arn(function["FunctionArn"]), [])
         return named, {q: resource_policy(ctx, function["FunctionName"], q) for q in [None, *named]}
 
     tools = _scope.judged(ctx, _scope.agent_tools(ctx))

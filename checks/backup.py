@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family
-from posture.checks import _scope_reads
+from posture.checks import _scope
 from posture.checks._read import backup, s3
 
 check = Family(
@@ -75,11 +75,10 @@ def covering_plans(plans: list[tuple[dict[str, Any], list[dict[str, Any]]]], arn
     "[\"arn:aws:s3:::<bucket>\"]}'` (S3 backups need versioning on).",
     severity="medium",
     maps=["LLM08:2025", "AML.T0020", "AML.T0059", "A.7.2", "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, backup.PLAN, backup.SELECTION],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, backup.PLAN, backup.SELECTION],
 )
 def ai_bucket_in_backup_plan(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.bucket_tags):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.bucket_tags)):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             if region not in ctx.regions or not ctx.offers("backup", region):

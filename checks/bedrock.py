@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Reads
-
-# logs and s3 are other groups' check modules, read here until their read modules are merged (_read/logs.py,
-# _read/s3.py): refer to them as modules, read at call time.
-from posture.checks import _coverage, _guardrails, _policy, logs, s3
+from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Reads, ahead
+from posture.checks import _coverage, _guardrails, _policy
 from posture.checks._guardrails import Thresholds, Verdict
 from posture.checks._keys import CMK_READS, judge_cmk
-from posture.checks._read import bedrock, bedrock_agent
-from posture.checks._read._ahead import ahead
-from posture.checks._read.bedrock import invocation_logging as invocation_logging  # re-export until the importers move
-from posture.checks._read.bedrock import s3_uris as s3_uris  # re-export until the importers move
+from posture.checks._principals import POLICY_READS, grants_of, judge_principals
+from posture.checks._read import bedrock, bedrock_agent, iam, logs, s3
+from posture.checks._read.bedrock import invocation_logging
 
 check = Family(
     service="bedrock",
@@ -99,8 +95,7 @@ def logging_problems(config: dict[str, Any], *, bucket: bool | None, group: bool
     maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "LLM10:2025", "AML.M0024", "AML.T0024",
         "AML.T0034", "AML.T0040", "AML.T0051", "AML.T0054", "MANAGE 4.1", "MANAGE 4.3", "MEASURE 2.4", "A.6.2.6",
         "A.6.2.8", "Art. 12", "Art. 26"],
-    reads=[bedrock.LOGGING, bedrock.BUCKET_LOCATION, bedrock.GET_ROLE],
-    permissions=["logs:DescribeLogGroups"],  # logs.log_group: _read/logs.py's LOG_GROUP once merged
+    reads=[bedrock.LOGGING, s3.LOCATION, logs.DESCRIBE_LOG_GROUPS, iam.GET_ROLE],
 )
 def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     with ctx.account_resource():
@@ -108,9 +103,9 @@ def model_invocation_logging_enabled(ctx: CheckContext) -> None:
         bucket_name = (config.get("s3Config") or {}).get("bucketName")
         cloudwatch = config.get("cloudWatchConfig") or {}
         group_name, role_arn = cloudwatch.get("logGroupName"), cloudwatch.get("roleArn")
-        bucket = bedrock.bucket_exists(ctx, bucket_name) if bucket_name else None
+        bucket = s3.bucket_exists(ctx, bucket_name) if bucket_name else None
         group = logs.log_group(ctx, group_name) is not None if group_name else None
-        trust = bedrock.role_trust(ctx, role_arn) if group_name and role_arn else None
+        trust = iam.role_trust(ctx, role_arn) if group_name and role_arn else None
         problems = logging_problems(config, bucket=bucket, group=group, role=trust,
                                     role_trusts_bedrock=trust is not None and trusts_bedrock(trust, ctx.account_id))
         destinations = [name for name, given in (("s3", bucket_name), ("cloudwatch", group_name)) if given]
@@ -139,9 +134,7 @@ def model_invocation_logging_enabled(ctx: CheckContext) -> None:
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0025", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",
         "A.6.2.8", "Art. 15"],
-    reads=[bedrock.LOGGING],
-    # s3.encryption_rules, logs.log_group: _read/s3.py's ENCRYPTION and _read/logs.py's LOG_GROUP once merged
-    permissions=["s3:GetEncryptionConfiguration", "logs:DescribeLogGroups"],
+    reads=[bedrock.LOGGING, s3.ENCRYPTION, logs.DESCRIBE_LOG_GROUPS],
 )
 def invocation_logs_encrypted(ctx: CheckContext) -> None:
     config = invocation_logging(ctx)
@@ -182,8 +175,7 @@ def invocation_logs_encrypted(ctx: CheckContext) -> None:
     severity="low",
     maps=["PR.DS-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0024", "AML.T0024", "AML.T0051",
         "MANAGE 4.3", "MEASURE 2.10", "A.6.2.8", "Art. 12"],
-    reads=[bedrock.LOGGING],
-    permissions=["logs:DescribeLogGroups"],  # logs.log_group: _read/logs.py's LOG_GROUP once merged
+    reads=[bedrock.LOGGING, logs.DESCRIBE_LOG_GROUPS],
 )
 def invocation_logs_retained(ctx: CheckContext) -> None:
     group_name = (invocation_logging(ctx).get("cloudWatchConfig") or {}).get("logGroupName")
@@ -280,7 +272,6 @@ def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Th
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM07:2025", "AML.M0020", "AML.T0051", "AML.T0051.000",
         "AML.T0054", "MANAGE 1.3", "MEASURE 2.7", "A.6.2.6", "ASI01", "Art. 15"],
     reads=[_coverage.COVERAGE_READS],
-    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_prompt_attack)
@@ -303,7 +294,6 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0048.003",
         "AML.T0051", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     reads=[_coverage.COVERAGE_READS],
-    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_content_filters(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, _guardrails.judge_harm)
@@ -326,7 +316,6 @@ def guardrail_content_filters(ctx: CheckContext) -> None:
     maps=["PR.DS-02", "PR.DS-10", "LLM02:2025", "LLM06", "AML.M0020", "AML.T0024", "AML.T0057", "MEASURE 2.10",
         "MEASURE 2.7", "A.6.2.6", "Art. 15"],
     reads=[_coverage.COVERAGE_READS],
-    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     judge_versions_in_use(ctx, lambda detail, _limits: _guardrails.judge_pii(detail))
@@ -348,7 +337,6 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
     maps=["ID.RA-05", "PR.PS-01", "LLM08:2025", "LLM09", "LLM09:2025", "AML.M0020", "AML.T0048.003", "AML.T0062",
         "MEASURE 2.5", "MEASURE 2.6", "A.6.2.6", "Art. 15"],
     reads=[_coverage.COVERAGE_READS, bedrock_agent.LIST_KNOWLEDGE_BASES],
-    permissions=list(_coverage.CALLER_PERMISSIONS),
 )
 def guardrail_contextual_grounding(ctx: CheckContext) -> None:
     if not _has_knowledge_bases(ctx):
@@ -380,7 +368,6 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
         "AML.T0051", "AML.T0053", "AML.T0054", "AML.T0057", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.5",
         "A.6.2.6", "ASI01", "Art. 15"],
     reads=[_coverage.COVERAGE_READS],
-    permissions=list(_coverage.CALLER_PERMISSIONS),
     section={"title": "Guardrail coverage of every path to a model",
              "columns": ["path", "guardrail", "blocking_filters", "verdict"]},
 )
@@ -491,7 +478,7 @@ def imported_model_cmk(ctx: CheckContext) -> None:
 
 # -- model access: approved models and data residency ------------------------------------------
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
-# What the model access checks read besides IAM (checks.iam.principals: the identity group's reads).
+# What the model access checks read besides IAM's principals and their policies (`POLICY_READS`).
 MODEL_ACCESS_READS = Reads(bedrock.LIST_FOUNDATION_MODELS, bedrock.MODEL_AVAILABILITY,
                            bedrock.LIST_PROVISIONED_THROUGHPUTS, bedrock.CUSTOM_MODEL, bedrock.LIST_IMPORTED_MODELS,
                            bedrock.LIST_INFERENCE_PROFILES)
@@ -556,15 +543,13 @@ def _verdict(ctx: CheckContext, what: str, models: list[str], patterns: list[str
     boundaries=["model", "organizational"],
     maps=["GV.SC-07", "ID.AM-08", "PR.AA-05", "LLM03:2025", "LLM05", "AML.M0014", "AML.M0019", "AML.T0010",
         "AML.T0010.003", "AML.T0058", "GOVERN 6.1", "MANAGE 3.1", "MAP 4.1", "A.10.3", "A.4.2", "A.6.2.5", "Art. 25"],
-    reads=[MODEL_ACCESS_READS],
-    permissions=list(_coverage.CALLER_PERMISSIONS),  # checks.iam.principals: _read/iam.py's reads once merged
+    reads=[MODEL_ACCESS_READS, POLICY_READS],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html",
 )
 def approved_models(ctx: CheckContext) -> None:
     patterns = [p for p in ctx.setting("approved_models", [""]) if p]
     if not patterns:
         return  # opt-in: no approved list, nothing to judge
-    from posture.checks import iam
 
     listed: list[dict[str, Any]] = []
     with ctx.account_resource():
@@ -601,7 +586,7 @@ def approved_models(ctx: CheckContext) -> None:
 
     def grants(principal: Any, policies: Any) -> list[str]:
         return [f"{action} on {model_id_of(arn)} via {label}" for arn in unapproved_arns for action in INVOKE_ACTIONS
-                for label in iam.grants_of(policies, action, arn)][:20]
+                for label in grants_of(policies, action, arn)][:20]
 
     if unapproved_arns:
         _judge_callers(ctx, grants, "no principal may invoke a foundation model that is not approved",
@@ -626,16 +611,15 @@ def _not_read(ctx: CheckContext, what: str, exc: AwsReadError, service: str) -> 
 
 
 def _judge_callers(ctx: CheckContext, grants: Callable[[Any, Any], list[str]], passed: str, failed: str) -> None:
-    """The account's roles and users, each judged by `grants` (checks.iam.judge_principals); one ERROR when
+    """The account's roles and users, each judged by `grants` (`_principals.judge_principals`); one ERROR when
     IAM cannot be read."""
-    from posture.checks import iam
 
     try:
         found = iam.principals(ctx)
     except AwsReadError as exc:
         _not_read(ctx, "IAM roles and users", exc, "iam")
         return
-    iam.judge_principals(ctx, found, grants, passed, failed, summary_id="principals")
+    judge_principals(ctx, found, grants, passed, failed, summary_id="principals")
 
 
 # Prefixes of AWS's cross-region inference profile ids, by geography (`global.` reaches every commercial region).
@@ -694,15 +678,13 @@ def _names_profile(model: str) -> bool:
     boundaries=["model", "data"],
     maps=["GV.OC-03", "PR.DS-02", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0057", "GOVERN 1.1",
         "MEASURE 2.10", "A.2.3", "A.7.2", "Art. 10"],
-    reads=[PROFILE_READS],
-    permissions=list(_coverage.CALLER_PERMISSIONS),  # checks.iam.principals: _read/iam.py's reads once merged
+    reads=[PROFILE_READS, POLICY_READS],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html",
 )
 def inference_profile_residency(ctx: CheckContext) -> None:
     residency = [r for r in ctx.setting("data_residency", [""]) if r]
     if not residency:
         return  # opt-in: no pinned geography, nothing to judge
-    from posture.checks import iam
 
     try:
         profiles: list[dict[str, Any]] | None = bedrock.inference_profiles(ctx)
@@ -751,7 +733,7 @@ def inference_profile_residency(ctx: CheckContext) -> None:
 
     def grants(principal: Any, policies: Any) -> list[str]:
         return [f"{action} on {arn.rsplit('/', 1)[-1]} via {label}" for arn in sorted(leaving)
-                for action in INVOKE_ACTIONS for label in iam.grants_of(policies, action, arn)][:20]
+                for action in INVOKE_ACTIONS for label in grants_of(policies, action, arn)][:20]
 
     _judge_callers(ctx, grants, "no principal may invoke an inference profile that routes outside the pinned "
                    "geography", "may invoke inference profiles that route outside the pinned geography")

@@ -5,15 +5,12 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any
 
-from posture.api import CheckContext, EvidenceValue, Family, Reads
+from posture.api import CheckContext, EvidenceValue, Family, Reads, ahead
 from posture.checks import _agents, _policy
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import bedrock_agent, opensearchserverless, rds, s3vectors
-from posture.checks._read._ahead import ahead
 from posture.checks._read.bedrock import DRAFT
-from posture.checks._read.bedrock_agent import agents, knowledge_base
-from posture.checks._read.bedrock_agent import knowledge_bases as knowledge_bases  # re-export until the importers move
-from posture.checks._read.bedrock_agent import s3_uris as s3_uris  # re-export until the importers move
+from posture.checks._read.bedrock_agent import agents, knowledge_base, knowledge_bases
 from posture.checks._secrets import secret_fields
 
 check = Family(

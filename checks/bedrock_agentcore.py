@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Detailed, EvidenceValue, Family, detailed, each
-from posture.checks import _policy, ec2  # ec2: subnets and VPC endpoints, until the data group's _read/ec2 lands
+from posture.checks import _policy
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import bedrock_agentcore as ac
-from posture.checks._read.bedrock_agentcore import SERVICE as SERVICE  # re-export until the importers move
-from posture.checks._read.bedrock_agentcore import gateway_arn as gateway_arn  # re-export until the importers move
-from posture.checks._read.bedrock_agentcore import gateways as gateways  # re-export until the importers move
-from posture.checks._read.bedrock_agentcore import runtimes as runtimes  # re-export until the importers move
+from posture.checks._read import ec2
+from posture.checks._read.bedrock_agentcore import gateway_arn, gateways, runtimes
 from posture.checks._secrets import secret_fields
 
 check = Family(
@@ -661,8 +659,7 @@ def missing_endpoints(endpoints: list[dict[str, Any]], region: str, vpc_id: str,
     boundaries=["application"],
     maps=["PR.DS-02", "PR.IR-01", "LLM02:2025", "LLM06", "AML.M0032", "AML.T0025", "AML.T0086", "MEASURE 2.7", "A.4.5",
         "A.6.2.5", "ASI02", "ASI07", "Art. 15"],
-    reads=[ac.RUNTIME, ac.LIST_GATEWAYS],
-    permissions=["ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"],  # ec2.subnets, ec2.vpc_endpoints (to be reads)
+    reads=[ac.RUNTIME, ac.LIST_GATEWAYS, ec2.SUBNET, ec2.VPC_ENDPOINT],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/vpc-interface-endpoints.html",
 )
 def vpc_endpoints(ctx: CheckContext) -> None:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
-from posture.checks import _agents, _scope, _scope_reads, bedrock_agent, bedrock_agentcore, iam
-from posture.checks._read import cloudtrail, read_ahead, s3
+from posture.checks import _scope
+from posture.checks._read import bedrock_agent, bedrock_agentcore, cloudtrail, read_ahead, s3
 from posture.checks._read.cloudtrail import event_selectors, logging_trails_covering, lookup_events, trail_status
 
 check = Family(
@@ -285,11 +285,10 @@ def trail_cloudwatch_logs_integrated(ctx: CheckContext) -> None:
     maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "S3.22", "S3.23",
         "AML.M0024", "AML.M0025", "AML.T0020", "AML.T0035", "AML.T0070", "MANAGE 4.1", "MEASURE 2.4", "A.7.5",
         "Art. 10"],
-    reads=[_scope_reads.AI_BUCKETS, cloudtrail.TRAIL],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, cloudtrail.TRAIL],
 )
 def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             covered: dict[str, set[str]] = {READ: set(), WRITE: set()}
@@ -325,15 +324,15 @@ def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
     boundaries=["application", "organizational"],
     maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM06", "LLM06:2025", "LLM08", "AML.M0024", "AML.T0051",
         "AML.T0053", "AML.T0085", "AML.T0085.000", "MANAGE 4.1", "MEASURE 2.4", "ASI10", "Art. 12"],
-    reads=[cloudtrail.TRAIL],
-    permissions=["bedrock:ListAgents", "bedrock:ListKnowledgeBases"],
+    reads=[cloudtrail.TRAIL, bedrock_agent.LIST_AGENTS, bedrock_agent.LIST_KNOWLEDGE_BASES],
 )
 def bedrock_data_events_logged(ctx: CheckContext) -> None:
     if not ctx.offers("bedrock-agent", ctx.region):
         return  # no agents or knowledge bases can exist here
     base = f"arn:{ctx.partition}:bedrock:{ctx.region}:{ctx.account_id}"
     resources = [(a["agentId"], a.get("agentName", a["agentId"]), BEDROCK_AGENT_ALIAS,
-                  f"{base}:agent-alias/{a['agentId']}/", f"{base}:agent/{a['agentId']}") for a in _agents.agents(ctx)]
+                  f"{base}:agent-alias/{a['agentId']}/", f"{base}:agent/{a['agentId']}")
+                 for a in bedrock_agent.agents(ctx)]
     resources += [(k["knowledgeBaseId"], k.get("name", k["knowledgeBaseId"]), BEDROCK_KNOWLEDGE_BASE,
                    f"{base}:knowledge-base/{k['knowledgeBaseId']}", f"{base}:knowledge-base/{k['knowledgeBaseId']}")
                   for k in bedrock_agent.knowledge_bases(ctx)]
@@ -421,8 +420,7 @@ AGENTCORE_RUNTIME, AGENTCORE_GATEWAY = "AWS::BedrockAgentCore::Runtime", "AWS::B
     boundaries=["application", "organizational"],
     maps=["DE.CM-03", "DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM06", "LLM06:2025", "LLM08", "AML.M0024", "AML.T0051",
         "AML.T0053", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.6", "ASI02", "ASI10", "Art. 12", "Art. 19"],
-    reads=[cloudtrail.TRAIL],
-    permissions=["bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListGateways"],
+    reads=[cloudtrail.TRAIL, bedrock_agentcore.LIST_RUNTIMES, bedrock_agentcore.LIST_GATEWAYS],
     docs_url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/enabling-cloudtrail-data-event-logging.html",
 )
 def agentcore_data_events(ctx: CheckContext) -> None:
@@ -543,8 +541,7 @@ def llmjacking_indicators_of(events: list[dict[str, Any]], ai_roles: set[str] | 
     boundaries=["model", "organizational"],
     maps=["DE.AE-02", "DE.CM-03", "DE.CM-09", "LLM04", "LLM10", "LLM10:2025", "AML.M0024", "AML.T0012", "AML.T0034",
         "AML.T0040", "MANAGE 4.1", "MEASURE 2.4", "MEASURE 2.7", "A.6.2.6", "Art. 12", "Art. 15"],
-    reads=[cloudtrail.LOOKUP_EVENTS],
-    permissions=list(iam.AI_ROLE_PERMISSIONS),
+    reads=[cloudtrail.LOOKUP_EVENTS, _scope.AI_ROLE_READS],
     docs_url="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html",
 )
 def llmjacking_indicators(ctx: CheckContext) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _policy, _scope, _scope_reads
+from posture.checks import _policy, _scope
 from posture.checks._read import ec2
-from posture.checks._read.ec2 import subnets as subnets  # re-export until the importers move
-from posture.checks._read.ec2 import vpc_endpoints as vpc_endpoints  # re-export until the importers move
-from posture.checks._read.ec2 import vpcs as vpcs  # re-export until the importers move
 
 check = Family(
     service="ec2",
@@ -17,8 +14,7 @@ check = Family(
     resource_type="AwsEc2Vpc",
     boundaries=["application"],
     service_docs="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html",
-    reads=[_scope_reads.AI_VPCS],  # every check judges the AI VPCs
-    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
+    reads=[_scope.AI_VPC_READS],  # every check judges the AI VPCs
 )
 
 # Interface endpoint services an AI workload talks to (suffix after com.amazonaws.<region>.).

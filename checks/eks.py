@@ -9,12 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _scope, _scope_reads
-from posture.checks._read.eks import cluster as cluster  # re-export until the importers move
-from posture.checks._read.eks import cluster_names as cluster_names  # re-export until the importers move
-from posture.checks._read.eks import (  # re-export until the importers move
-    hyperpod_eks_cluster_arns as hyperpod_eks_cluster_arns,
-)
+from posture.checks import _scope
 
 check = Family(
     service="eks",
@@ -59,12 +54,11 @@ def missing_log_types(detail: dict[str, Any], required: tuple[str, ...] = REQUIR
     remediation="`aws eks update-cluster-config --name <cluster> --logging "
     "'{\"clusterLogging\":[{\"types\":[\"audit\",\"authenticator\"],\"enabled\":true}]}'`.",
     severity="medium",
-    reads=[_scope_reads.AI_EKS_CLUSTERS],
-    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
+    reads=[_scope.AI_EKS_CLUSTER_READS],
     docs_url="https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
 )
 def control_plane_audit_logs(ctx: CheckContext) -> None:
-    for detail, why in _scope.judged(ctx, _scope_reads.ai_eks_clusters(ctx)):
+    for detail, why in _scope.judged(ctx, _scope.ai_eks_clusters(ctx)):
         name = str(detail.get("name"))
         with ctx.resource(name, arn=detail.get("arn") or ctx.arn("eks", f"cluster/{name}")):
             missing = missing_log_types(detail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Family
-from posture.checks import _scope, _scope_reads
+from posture.checks import _scope
 from posture.checks._read import ec2, guardduty, s3
 
 check = Family(
@@ -236,7 +236,7 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
         gaps.append(_scope.Gap(key, f"AI workloads from {what}", (service,), ctx.region, exc.reason))
 
     try:
-        clusters = _scope_reads.ai_eks_clusters(ctx)
+        clusters = _scope.ai_eks_clusters(ctx)
         gaps += clusters.gaps
         for detail, _why in clusters.found:
             needs.setdefault(EKS_AGENT, []).append(f"eks:{detail.get('name')}")
@@ -275,8 +275,7 @@ def ai_runtime_needs(ctx: CheckContext) -> dict[str, list[str]]:
     boundaries=["model", "application"],
     maps=["DE.CM-01", "LLM03:2025", "LLM05", "LLM10", "LLM10:2025", "GuardDuty.11", "GuardDuty.13", "GuardDuty.7",
         "AML.M0024", "AML.T0025", "AML.T0048.004", "AML.T0072", "AML.T0105", "MANAGE 4.1", "Art. 15"],
-    reads=[guardduty.DETECTOR, _scope_reads.AI_EKS_CLUSTERS, ec2.DESCRIBE_INSTANCES],
-    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
+    reads=[guardduty.DETECTOR, _scope.AI_EKS_CLUSTER_READS, ec2.DESCRIBE_INSTANCES],
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html",
 )
 def runtime_monitoring_ai_workloads(ctx: CheckContext) -> None:
@@ -336,12 +335,11 @@ def judge_bucket_plans(bucket: str, plans: list[dict[str, Any]]) -> tuple[bool, 
     severity="medium",
     maps=["PR.DS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.M0016", "AML.T0010.003", "AML.T0011.000",
         "AML.T0018.002", "AML.T0020", "MANAGE 2.4", "A.7.4", "Art. 10", "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, guardduty.MALWARE_PLAN],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, guardduty.MALWARE_PLAN],
     docs_url="https://docs.aws.amazon.com/guardduty/latest/ug/gdu-malware-protection-s3.html",
 )
 def malware_protection_s3_ai_buckets(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx)):
         region = s3.bucket_region(ctx, bucket.name)
         with ctx.resource(bucket.name, arn=bucket.arn, region=region):
             evidence: dict[str, Any] = {"ai_data_because": bucket.why}

@@ -14,23 +14,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from posture.api import AwsReadError, CheckContext, Family, Reads, actions_of, ahead
-from posture.checks import _agents, _policy, _scope
+from posture.api import AwsReadError, CheckContext, Family, Reads, ahead
+from posture.checks import _policy, _scope
 from posture.checks._principals import (
     POLICY_READS,
     PRINCIPAL_TYPES,
     RolePolicies,
     admin_grants,
     escalation_grants,
+    grants_of,
     is_admin,
+    judge_principals,
     principal_policies,
     role_policies,
     wildcard_grants,
 )
-from posture.checks._principals import grants_of as grants_of  # re-export until the importers move
-from posture.checks._principals import judge_principals as judge_principals  # re-export until the importers move
-from posture.checks._principals import trusted_services as trusted_services  # re-export until the importers move
-from posture.checks._read import awslambda, iam
+from posture.checks._read import bedrock_agent, bedrock_agentcore, iam
 from posture.checks._read.iam import (
     BEDROCK_SERVICE,
     JobPending,
@@ -38,11 +37,10 @@ from posture.checks._read.iam import (
     account_summary,
     bedrock_api_keys,
     last_accessed,
+    principals,
     start_last_accessed,
     users,
 )
-from posture.checks._read.iam import principals as principals  # re-export until the importers move
-from posture.checks._read.iam import roles as roles  # re-export until the importers move
 
 check = Family(
     service="iam",
@@ -55,12 +53,8 @@ check = Family(
 # Privilege escalation is judged by checks._policy.escalations: cloudsplaining's method list (59 methods,
 # single actions and combinations such as iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction) plus
 # the permissions-boundary actions; iam:PassRole and sts:AssumeRole count on every role of the account.
-# What judging the AI roles reads: IAM's roles (checks._scope.ai_roles), the agent tools' execution roles
-# (Lambda's functions; the agents' action groups are read by checks._agents, which names them by their IAM
-# actions, AGENT_TOOL_PERMISSIONS) and the roles' policies.
-AI_ROLE_READS = Reads(iam.ROLE_DETAILS, awslambda.LIST_FUNCTIONS, POLICY_READS)
-# The same as IAM actions, for cloudtrail.llmjacking_indicators' permissions: kept until the importers move.
-AI_ROLE_PERMISSIONS = (*actions_of([AI_ROLE_READS]), *_agents.AGENT_TOOL_PERMISSIONS)
+# What judging the AI roles reads: the AI roles (checks._scope.ai_roles) and the policies in force for them.
+AI_ROLE_POLICY_READS = Reads(_scope.AI_ROLE_READS, POLICY_READS)
 
 
 def _judge_roles(ctx: CheckContext, problems_of: Callable[[RolePolicies, str], list[str]], passed: str,
@@ -82,8 +76,7 @@ def _judge_roles(ctx: CheckContext, problems_of: Callable[[RolePolicies, str], l
 
 
 ROLE_META: dict[str, Any] = dict(
-    boundaries=["application"], reads=[AI_ROLE_READS],
-    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
+    boundaries=["application"], reads=[AI_ROLE_POLICY_READS],
 )
 
 
@@ -426,8 +419,7 @@ def bedrock_wildcard_grants(policies: RolePolicies, account_id: str) -> list[str
     severity="medium",
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.21", "AML.M0019", "AML.T0012", "AML.T0040", "AML.T0081", "GOVERN 1.4",
         "MEASURE 2.7", "A.3.2", "A.6.2.6", "Art. 15"],
-    reads=[AI_ROLE_READS],
-    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
+    reads=[AI_ROLE_POLICY_READS],
 )
 def bedrock_full_access_non_ai(ctx: CheckContext) -> None:
     ai_arns = {role["Arn"] for role, _why in _scope.judged(ctx, _scope.ai_roles(ctx))}
@@ -442,19 +434,13 @@ def bedrock_full_access_non_ai(ctx: CheckContext) -> None:
 
 
 # -- one role per agent -------------------------------------------------------------------------
-AGENTCORE = "bedrock-agentcore-control"
-
-
-# The agents' and runtimes' reads below belong to the read modules of bedrock-agent and AgentCore (the bedrock
-# group's): they move there once those exist; until then they are made here, each list's details side by side.
 def agent_role_users(ctx: CheckContext) -> dict[str, list[str]]:
-    """Role ARN -> the Bedrock agents (by agentResourceRoleArn) and AgentCore runtimes (by roleArn) of this
-    region that run as it."""
+    """Role ARN -> the Bedrock agents (by agentResourceRoleArn) of this region that run as it (the agents
+    described side by side)."""
     found: dict[str, list[str]] = {}
-    if ctx.offers("bedrock-agent", ctx.region):
-        listed = _agents.agents(ctx)
-        details = ctx.fan_out(lambda agent: ctx.call("bedrock-agent", "get_agent", agentId=agent["agentId"])["agent"],
-                              listed)
+    if ctx.offers(bedrock_agent.BEDROCK_AGENT.client, ctx.region):
+        listed = bedrock_agent.agents(ctx)
+        details = ctx.fan_out(lambda agent: bedrock_agent.agent(ctx, agent["agentId"]), listed)
         for agent, detail in zip(listed, details, strict=True):
             role = detail.get("agentResourceRoleArn")
             if role:
@@ -464,11 +450,11 @@ def agent_role_users(ctx: CheckContext) -> dict[str, list[str]]:
 
 
 def runtime_role_users(ctx: CheckContext) -> dict[str, list[str]]:
+    """Role ARN -> the AgentCore runtimes (by roleArn) of this region that run as it (the runtimes described
+    side by side)."""
     found: dict[str, list[str]] = {}
-    listed = [s for s in ctx.paginate(AGENTCORE, "list_agent_runtimes").get("agentRuntimes", [])
-              if s.get("status") not in ("DELETING",)]
-    details = ctx.fan_out(lambda s: ctx.call(AGENTCORE, "get_agent_runtime", agentRuntimeId=s["agentRuntimeId"]),
-                          listed)
+    listed = bedrock_agentcore.runtimes(ctx)
+    details = ctx.fan_out(lambda runtime: bedrock_agentcore.runtime(ctx, runtime["agentRuntimeId"]), listed)
     for summary, detail in zip(listed, details, strict=True):
         role = detail.get("roleArn")
         if role:
@@ -499,14 +485,13 @@ def shared_roles(users_by_role: dict[str, list[str]]) -> dict[str, list[str]]:
     severity="medium",
     maps=["PR.AA-05", "PR.IR-01", "LLM06:2025", "LLM08", "AML.M0026", "AML.M0032", "AML.T0053", "AML.T0086",
         "MANAGE 2.4", "MEASURE 2.7", "A.6.1.3", "A.6.2.6", "ASI03", "ASI08", "Art. 15"],
-    permissions=["bedrock:ListAgents", "bedrock:GetAgent", "bedrock-agentcore:ListAgentRuntimes",
-                 "bedrock-agentcore:GetAgentRuntime"],
+    reads=[bedrock_agent.AGENT, bedrock_agentcore.RUNTIME],
     docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
     boundaries=["application"],
 )
 def agent_role_not_shared(ctx: CheckContext) -> None:
-    agents, agent_gaps = ctx.each_region("bedrock-agent", "Bedrock agents", agent_role_users)
-    runtimes, runtime_gaps = ctx.each_region(AGENTCORE, "AgentCore runtimes", runtime_role_users)
+    agents, agent_gaps = ctx.each_region(bedrock_agent.BEDROCK_AGENT.client, "Bedrock agents", agent_role_users)
+    runtimes, runtime_gaps = ctx.each_region(bedrock_agentcore.SERVICE, "AgentCore runtimes", runtime_role_users)
     ctx.report_region_gaps([*agent_gaps, *runtime_gaps])
     users_by_role: dict[str, list[str]] = {}
     for found in (*agents.values(), *runtimes.values()):
@@ -559,8 +544,7 @@ def ai_namespaces_granted(policies: RolePolicies) -> list[str]:
     severity="low",
     maps=["ID.AM-08", "PR.AA-05", "LLM06:2025", "LLM08", "AML.M0019", "AML.T0012", "AML.T0034", "GOVERN 1.7",
         "MANAGE 2.4", "A.4.5", "A.6.2.6"],
-    reads=[AI_ROLE_READS, iam.START_LAST_ACCESSED, iam.GET_LAST_ACCESSED],
-    permissions=list(_agents.AGENT_TOOL_PERMISSIONS),  # the agent tools' reads (checks._agents)
+    reads=[AI_ROLE_POLICY_READS, iam.START_LAST_ACCESSED, iam.GET_LAST_ACCESSED],
     docs_url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html",
 )
 def ai_access_unused(ctx: CheckContext) -> None:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from posture.api import Asset, CheckContext, inventory
-from posture.checks import sagemaker  # another group's: its read module once merged (_read/sagemaker.py)
-from posture.checks._read import bedrock, bedrock_agent
+from posture.checks._read import bedrock, bedrock_agent, sagemaker
 
 PRE_TRAINED, FINE_TUNED, SELF_TRAINED = 3, 4, 5
 
@@ -61,9 +60,7 @@ def bedrock_agents(ctx: CheckContext) -> Iterator[Asset]:
     title="SageMaker domains, notebooks, models, endpoints and training jobs",
     service="sagemaker",
     scope="regional",
-    permissions=["sagemaker:ListDomains", "sagemaker:DescribeDomain", "sagemaker:ListNotebookInstances",
-                 "sagemaker:DescribeNotebookInstance", "sagemaker:ListModels", "sagemaker:DescribeModel",
-                 "sagemaker:ListEndpoints", "sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob"],
+    reads=[sagemaker.DOMAIN, sagemaker.NOTEBOOK, sagemaker.MODEL, sagemaker.ENDPOINT.list, sagemaker.TRAINING_JOB],
 )
 def sagemaker_assets(ctx: CheckContext) -> Iterator[Asset]:
     for domain in sagemaker.domains(ctx):

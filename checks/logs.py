@@ -10,10 +10,8 @@ import json
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _scope, _scope_reads
+from posture.checks import _scope
 from posture.checks._read import logs, read_ahead
-from posture.checks._read.logs import log_group as log_group  # re-export until the importers move
-from posture.checks._read.logs import log_groups as log_groups  # re-export until the importers move
 
 check = Family(
     service="logs",
@@ -22,8 +20,7 @@ check = Family(
     boundaries=["data"],
     service_docs="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/security.html",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "MEASURE 2.10", "A.6.2.8"],
-    reads=[_scope_reads.AI_LOG_GROUPS],  # every check judges the AI log groups
-    permissions=list(_scope_reads.AI_LOG_GROUP_SOURCE_ACTIONS),
+    reads=[_scope.AI_LOG_GROUP_READS],  # every check judges the AI log groups
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _scope, _scope_reads
+from posture.checks import _scope
 from posture.checks._read import networkfirewall
 
 check = Family(
@@ -20,8 +20,7 @@ check = Family(
     boundaries=["application"],
     service_docs="https://docs.aws.amazon.com/network-firewall/latest/developerguide/security.html",
     maps=["LLM02:2025", "LLM06", "AML.T0025", "AML.T0072"],
-    reads=[_scope_reads.AI_VPCS, networkfirewall.FIREWALLS_BY_VPC],  # every check judges the AI VPCs' firewalls
-    permissions=list(_scope_reads.AI_VPC_SOURCE_ACTIONS),
+    reads=[_scope.AI_VPC_READS, networkfirewall.FIREWALLS_BY_VPC],  # every check judges the AI VPCs' firewalls
 )
 
 

@@ -29,7 +29,7 @@ check = Family(
 )
 
 AI_OPT_OUT = "AISERVICES_OPT_OUT_POLICY"
-BEDROCK = "BEDROCK_POLICY"
+BEDROCK = organizations.BEDROCK_POLICY
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_ACCESS_SCP = "p-FullAWSAccess"  # AWS managed: attached everywhere, restricts nothing
 

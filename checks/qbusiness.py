@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import CheckContext, EvidenceValue, Family
+from posture.api import CheckContext, EvidenceValue, Family, ahead
 from posture.checks._read import qbusiness
-from posture.checks._read._ahead import ahead
 
 check = Family(
     service="qbusiness",

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.api import CheckContext, EvidenceValue, Family
-from posture.checks import _policy, _scope_reads, sagemaker
-from posture.checks._read import s3
-from posture.checks._read.s3 import bucket_region as bucket_region  # re-export until the importers move
-from posture.checks._read.s3 import bucket_tags as bucket_tags  # re-export until the importers move
-from posture.checks._read.s3 import buckets as buckets  # re-export until the importers move
-from posture.checks._read.s3 import encryption_rules as encryption_rules  # re-export until the importers move
+from posture.api import CheckContext, EvidenceValue, Family, Reads
+from posture.checks import _policy, _scope
+from posture.checks._read import s3, sagemaker
 
 check = Family(
     service="s3",
@@ -42,11 +38,10 @@ check = Family(
     maps=["PR.DS-01", "PR.DS-11", "RC.RP-03", "LLM03", "LLM04:2025", "LLM08:2025", "LLM09", "LLM09:2025", "S3.14",
         "AML.M0005", "AML.M0025", "AML.T0020", "AML.T0059", "AML.T0070", "MANAGE 2.3", "MEASURE 2.7", "A.7.4", "A.7.5",
         "Art. 10", "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, s3.VERSIONING],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, s3.VERSIONING],
 )
 def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.versioning):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.versioning)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
             status = s3.versioning(ctx, bucket.name).get("Status") or "never enabled"
             evidence = {"versioning": status, "ai_data_because": bucket.why}
@@ -70,11 +65,10 @@ def ai_bucket_versioning_enabled(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-01", "PR.DS-11", "LLM03", "LLM04:2025", "LLM09", "LLM09:2025", "S3.15", "AML.M0005", "AML.M0025",
         "AML.T0020", "AML.T0059", "AML.T0070", "MANAGE 2.3", "MEASURE 2.7", "A.7.4", "A.7.5", "Art. 10", "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, s3.OBJECT_LOCK],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, s3.OBJECT_LOCK],
 )
 def ai_bucket_object_lock_enabled(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.object_lock):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.object_lock)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
             protected, message, evidence = judge_object_lock(s3.object_lock(ctx, bucket.name))
             evidence = {**evidence, "ai_data_because": bucket.why}
@@ -127,11 +121,10 @@ def tls_only(policy: Any, name: str) -> bool:
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "LLM10", "S3.17", "AML.M0005", "AML.M0012", "AML.T0035",
         "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.7.2", "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, s3.ENCRYPTION],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, s3.ENCRYPTION],
 )
 def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.encryption_rules):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.encryption_rules)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
             rules = s3.encryption_rules(ctx, bucket.name)
             defaults = [r.get("ApplyServerSideEncryptionByDefault") or {} for r in rules]
@@ -162,11 +155,10 @@ def ai_bucket_kms_encryption(ctx: CheckContext) -> None:
     severity="high",
     maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM06", "LLM10", "S3.8", "AML.M0005",
         "AML.T0020", "AML.T0035", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, s3.PUBLIC_ACCESS_BLOCK, s3.ACCOUNT_PUBLIC_ACCESS_BLOCK],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, s3.PUBLIC_ACCESS_BLOCK, s3.ACCOUNT_PUBLIC_ACCESS_BLOCK],
 )
 def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.public_access_block):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.public_access_block)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
             own = s3.public_access_block(ctx, bucket.name)
             # The account-wide settings matter only where the bucket's own are incomplete.
@@ -197,11 +189,10 @@ def ai_bucket_public_access_blocked(ctx: CheckContext) -> None:
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "S3.5", "AML.M0012", "AML.T0025", "AML.T0063", "MEASURE 2.7", "A.7.2",
         "Art. 15"],
-    reads=[_scope_reads.AI_BUCKETS, s3.BUCKET_POLICY],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, s3.BUCKET_POLICY],
 )
 def ai_bucket_tls_only(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.bucket_policy):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.bucket_policy)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
             policy = s3.bucket_policy(ctx, bucket.name)
             evidence: dict[str, EvidenceValue] = {"has_bucket_policy": policy is not None,
@@ -227,11 +218,10 @@ def ai_bucket_tls_only(ctx: CheckContext) -> None:
     severity="low",
     maps=["DE.CM-09", "PR.PS-04", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "S3.9", "AML.M0024", "AML.M0025",
         "AML.T0020", "AML.T0035", "AML.T0036", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8", "A.7.5", "Art. 10"],
-    reads=[_scope_reads.AI_BUCKETS, s3.LOGGING],
-    permissions=list(_scope_reads.AI_BUCKET_SOURCE_ACTIONS),
+    reads=[_scope.AI_BUCKET_READS, s3.LOGGING],
 )
 def ai_bucket_access_logging(ctx: CheckContext) -> None:
-    for bucket in _scope_reads.ai_buckets(ctx, s3.bucket_logging):
+    for bucket in _scope.judged(ctx, _scope.ai_buckets(ctx, s3.bucket_logging)):
         with ctx.resource(bucket.name, arn=bucket.arn, region=s3.bucket_region(ctx, bucket.name)):
             target = s3.bucket_logging(ctx, bucket.name).get("TargetBucket")
             evidence = {"log_bucket": target, "ai_data_because": bucket.why}
@@ -276,11 +266,14 @@ def account_public_access_blocked(ctx: CheckContext) -> None:
 SAGEMAKER_DEFAULT_BUCKET = "sagemaker-{region}-{account}"
 
 
+SAGEMAKER_USE_KINDS = (sagemaker.DOMAIN, sagemaker.NOTEBOOK, sagemaker.TRAINING_JOB)
+SAGEMAKER_USE_READS = Reads(*(kind.list for kind in SAGEMAKER_USE_KINDS))  # what `sagemaker_used` reads
+
+
 def sagemaker_used(ctx: CheckContext) -> bool:
     """Whether this region's SageMaker has a Studio domain, notebook instance or training job: the users
     and jobs that create and write the default bucket."""
-    return any(sagemaker.summaries(ctx, kind) for kind in (sagemaker.DOMAIN, sagemaker.NOTEBOOK,
-                                                            sagemaker.TRAINING_JOB))
+    return any(sagemaker.summaries(ctx, kind) for kind in SAGEMAKER_USE_KINDS)
 
 
 def judge_shadow_bucket(owned: bool, answer: str, used: bool | None) -> tuple[bool, str]:
@@ -318,8 +311,7 @@ def judge_shadow_bucket(owned: bool, answer: str, used: bool | None) -> tuple[bo
     maps=["ID.AM-08", "PR.DS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.T0010", "AML.T0020", "AML.T0025",
         "MANAGE 3.1", "MEASURE 2.7", "A.4.3", "A.7.5", "Art. 10", "Art. 15"],
     docs_url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html",
-    reads=[s3.LIST_BUCKETS, s3.LOCATION],
-    permissions=["sagemaker:ListDomains", "sagemaker:ListNotebookInstances", "sagemaker:ListTrainingJobs"],
+    reads=[s3.LIST_BUCKETS, s3.LOCATION, SAGEMAKER_USE_READS],
 )
 def shadow_buckets(ctx: CheckContext) -> None:
     for region in ctx.regions:

@@ -11,18 +11,6 @@ from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Kind,
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import sagemaker as sm
 from posture.checks._read.kms import is_customer_managed
-from posture.checks._read.sagemaker import DOMAIN as DOMAIN  # re-export until the importers move
-from posture.checks._read.sagemaker import NOTEBOOK as NOTEBOOK  # re-export until the importers move
-from posture.checks._read.sagemaker import TRAINING_JOB as TRAINING_JOB  # re-export until the importers move
-from posture.checks._read.sagemaker import domains as domains  # re-export until the importers move
-from posture.checks._read.sagemaker import endpoints as endpoints  # re-export until the importers move
-from posture.checks._read.sagemaker import models as models  # re-export until the importers move
-from posture.checks._read.sagemaker import notebooks as notebooks  # re-export until the importers move
-from posture.checks._read.sagemaker import s3_uris as s3_uris  # re-export until the importers move
-from posture.checks._read.sagemaker import subnet_ids as subnet_ids  # re-export until the importers move
-from posture.checks._read.sagemaker import summaries as summaries  # re-export until the importers move
-from posture.checks._read.sagemaker import training_jobs as training_jobs  # re-export until the importers move
-from posture.checks._read.sagemaker import vpc_ids as vpc_ids  # re-export until the importers move
 from posture.checks._secrets import secret_fields
 
 check = Family(

@@ -2,9 +2,13 @@
 registry's discovery (by name, not by import statement). Inside `posture.checks`:
 
 - a read module (`posture.checks._read.*`) imports only `posture.api` and other read modules;
-- a shared judging module (`posture.checks._<name>`) imports `posture.api`, the read layer and other
-  judging modules; the AI scope (`_scope`) imports only `posture.api` and the read layer;
-- a check module imports `posture.api`, the read layer and judging modules, never another check module;
+- the policy evaluator (`_policy`) imports nothing of posture.checks (every judging module builds on it);
+- the AI scope (`_scope`) imports only `posture.api`, the read layer and the evaluator (to read trust
+  policies);
+- a shared judging module (`posture.checks._<name>`) imports `posture.api`, the read layer, the evaluator,
+  the AI scope and other judging modules;
+- a check module imports `posture.api`, the read layer, the evaluator, the AI scope and judging modules, never
+  another check module;
 - from the engine, a check imports `posture.api` only (all a check author imports);
 - no module imports a module by a name made at run time (`import_module`), and nothing forms a cycle.
 """
@@ -82,15 +86,28 @@ def violations(path: Path) -> list[str]:
 
 
 def role(module: str) -> str:
-    """read, scope, judging, check or package, for a module of posture.checks."""
+    """read, evaluator, scope, judging, check or package, for a module of posture.checks."""
     rest = module.split(".")[2:]
     if not rest:
         return "package"
     if rest[0] == "_read":
         return "read"
+    if rest[0] == "_policy":
+        return "evaluator"
     if rest[0] == "_scope":
         return "scope"
     return "judging" if rest[0].startswith("_") else "check"
+
+
+# role -> the roles of the posture.checks modules it may import (see the module docstring)
+MAY_IMPORT = {
+    "read": {"read"},
+    "evaluator": set(),
+    "scope": {"read", "evaluator"},
+    "judging": {"read", "evaluator", "judging", "scope"},
+    "check": {"read", "evaluator", "judging", "scope"},
+    "package": {"read", "evaluator", "judging", "scope", "check"},
+}
 
 
 def checks_module(name: str) -> str | None:
@@ -123,9 +140,7 @@ def check_violations(path: Path) -> list[str]:
         theirs = role(target)
         if theirs == "package":
             continue
-        allowed = {"read": {"read"}, "scope": {"read"}, "judging": {"read", "judging", "scope"},
-                   "check": {"read", "judging", "scope"}, "package": {"read", "judging", "scope", "check"}}[mine]
-        if theirs not in allowed:
+        if theirs not in MAY_IMPORT[mine]:
             bad.append(f"{path.relative_to(ROOT)} ({mine}) imports {target} ({theirs})")
     return sorted(set(bad))
 
@@ -183,20 +198,34 @@ def test_the_rule_sees_a_wrong_way_import(tmp_path: Path, package: str, module: 
 
 @pytest.mark.parametrize(("module", "imports", "wrong"), [
     ("checks/kms.py", "from posture.checks import s3", "(check) imports posture.checks.s3 (check)"),
-    ("checks/_read/kms.py", "from posture.checks import _policy", "(read) imports posture.checks._policy (judging)"),
-    ("checks/_scope.py", "from posture.checks._policy import who_can", "(scope) imports posture.checks._policy"),
+    ("checks/_read/kms.py", "from posture.checks import _policy", "(read) imports posture.checks._policy (evaluator)"),
+    ("checks/_scope.py", "from posture.checks import s3", "(scope) imports posture.checks.s3 (check)"),
+    ("checks/_scope.py", "from posture.checks import _keys", "(scope) imports posture.checks._keys (judging)"),
+    ("checks/_policy.py", "from posture.checks._read import kms", "(evaluator) imports posture.checks._read.kms"),
+    ("checks/_policy.py", "from posture.checks import _keys", "(evaluator) imports posture.checks._keys (judging)"),
     ("checks/kms.py", "from posture.core.context import CheckContext", "through posture.api"),
     ("checks/_scope.py", "from importlib import import_module", "a name made at run time"),
 ])
 def test_the_checks_rule_sees_a_wrong_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str,
                                              imports: str, wrong: str) -> None:
-    for name in ("checks/__init__.py", "checks/s3.py", "checks/_policy.py", "checks/_read/__init__.py",
-                 "checks/_read/kms.py", "checks/kms.py", "checks/_scope.py"):
+    for name in ("checks/__init__.py", "checks/s3.py", "checks/_policy.py", "checks/_keys.py",
+                 "checks/_read/__init__.py", "checks/_read/kms.py", "checks/kms.py", "checks/_scope.py"):
         tmp_path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
         tmp_path.joinpath(name).write_text("")
     tmp_path.joinpath(module).write_text(imports + "\n")
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert any(wrong in v for v in check_violations(tmp_path / module)), check_violations(tmp_path / module)
+
+
+def test_the_scope_may_read_trust_policies_with_the_evaluator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("checks/__init__.py", "checks/_policy.py", "checks/_read/__init__.py", "checks/_read/iam.py"):
+        tmp_path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
+        tmp_path.joinpath(name).write_text("")
+    tmp_path.joinpath("checks/_scope.py").write_text("from posture.api import CheckContext\n"
+                                                     "from posture.checks import _policy\n"
+                                                     "from posture.checks._read import iam\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert check_violations(tmp_path / "checks/_scope.py") == []
 
 
 def test_the_cycle_rule_sees_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,14 +1,13 @@
 """Amazon Bedrock reads (the bedrock API): invocation logging, custom and imported models, guardrails,
 foundation models, inference profiles, provisioned throughputs and enforced guardrails.
 
-Also the reads of what Bedrock settings name elsewhere and no other read module declares yet: the
-invocation-log bucket and CloudWatch delivery role (do they exist?), and the organization's effective
-Bedrock policy (the guardrails it enforces).
+What Bedrock settings name elsewhere is read by the read module of its service: the invocation-log bucket
+(`_read/s3.py` bucket_exists), the CloudWatch delivery role (`_read/iam.py` role_trust) and the organization's
+effective Bedrock policy (`_read/organizations.py` org_bedrock_policy).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from posture.api import CheckContext, Kind, Service
@@ -37,36 +36,11 @@ IMPORTED_MODEL = Kind("imported model", list=LIST_IMPORTED_MODELS, id="modelName
                       details=(GET_IMPORTED_MODEL,))
 GUARDRAIL = Kind("guardrail", list=LIST_GUARDRAILS, id="id", arn="arn", details=(GET_GUARDRAIL,))
 
-# What invocation logging names: its bucket (GetBucketLocation answers NoSuchBucket or 404 when it is gone)
-# and its CloudWatch delivery role.
-S3 = Service("s3")
-IAM = Service("iam")
-BUCKET_LOCATION = S3.read("GetBucketLocation", param="Bucket", absent={"NoSuchBucket", "404"}, default=None)
-GET_ROLE = IAM.read("GetRole", path="Role", param="RoleName", absent={"NoSuchEntity"}, default=None)
-
-# The organization's effective Bedrock policy; these codes say there is no organization, or no such policy
-# applies to this account.
-ORGANIZATIONS = Service("organizations")
-NO_ORG_POLICY = ("AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException",
-                 "TargetNotFoundException", "ResourceNotFoundException")
-ORG_BEDROCK_POLICY = ORGANIZATIONS.read("DescribeEffectivePolicy", path="EffectivePolicy",
-                                        params={"PolicyType": "BEDROCK_POLICY"}, absent=NO_ORG_POLICY, default=None)
-
 
 # -- invocation logging ------------------------------------------------------------------------
 def invocation_logging(ctx: CheckContext) -> dict[str, Any]:
     """The region's model invocation logging configuration ({} when it was never set)."""
     return dict(LOGGING(ctx) or {})
-
-
-def bucket_exists(ctx: CheckContext, name: str) -> bool:
-    return BUCKET_LOCATION(ctx, name) is not None
-
-
-def role_trust(ctx: CheckContext, arn: str) -> Any | None:
-    """The trust policy of the role `arn` names, or None when there is no such role."""
-    role = GET_ROLE(ctx, arn.rsplit("/", 1)[-1])
-    return None if role is None else role.get("AssumeRolePolicyDocument")
 
 
 # -- custom and imported models ----------------------------------------------------------------
@@ -143,12 +117,6 @@ def guardrail_versions(ctx: CheckContext, guardrail_id: str) -> list[str]:
 def enforced_guardrail_configs(ctx: CheckContext) -> list[dict[str, Any]]:
     """The guardrails enforced on model calls for the account (and those of the organization AWS lists)."""
     return list(LIST_ENFORCED_GUARDRAILS(ctx))
-
-
-def org_bedrock_policy(ctx: CheckContext) -> dict[str, Any]:
-    """The content of the organization's effective Bedrock policy for this account ({} when none applies)."""
-    policy = ORG_BEDROCK_POLICY(ctx) or {}
-    return dict(json.loads(policy.get("PolicyContent") or "{}"))
 
 
 # -- model access ------------------------------------------------------------------------------

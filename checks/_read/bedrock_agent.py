@@ -17,8 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from posture.api import CheckContext, Kind, Reads, Service
-from posture.checks._read._ahead import ahead
+from posture.api import CheckContext, Kind, Reads, Service, ahead
 from posture.checks._read.bedrock import DRAFT
 
 BEDROCK_AGENT = Service("bedrock-agent", iam="bedrock")

@@ -48,6 +48,11 @@ def runtimes(ctx: CheckContext) -> list[dict[str, Any]]:
     return _live(RUNTIME.all(ctx))
 
 
+def runtime(ctx: CheckContext, runtime_id: str) -> dict[str, Any]:
+    """One runtime in full (its role, network, authorizer and environment)."""
+    return dict(RUNTIME.details[0](ctx, runtime_id))
+
+
 def gateways(ctx: CheckContext) -> list[dict[str, Any]]:
     return _live(GATEWAY.all(ctx))
 

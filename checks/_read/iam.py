@@ -42,6 +42,8 @@ POLICY_DETAILS = _details("Policies")
 # A managed policy that does not exist: NoSuchEntity, answered as None.
 GET_POLICY = IAM.read("GetPolicy", path="Policy", param="PolicyArn", absent=["NoSuchEntity"])
 GET_POLICY_VERSION = IAM.read("GetPolicyVersion", path="PolicyVersion", param="PolicyArn", absent=["NoSuchEntity"])
+# A role that does not exist: NoSuchEntity, answered as None.
+GET_ROLE = IAM.read("GetRole", path="Role", param="RoleName", absent={"NoSuchEntity"}, default=None)
 ACCOUNT_SUMMARY = IAM.read("GetAccountSummary", path="SummaryMap", default={})
 BEDROCK_SERVICE = "bedrock.amazonaws.com"
 # A user's long-term Bedrock API keys: the service-specific credentials for Bedrock.
@@ -114,6 +116,13 @@ def principals(ctx: CheckContext) -> list[Principal]:
              if not str(r.get("Path", "/")).startswith("/aws-service-role/")]
     found += [Principal("user", u["UserName"], u["Arn"], u) for u in users(ctx)]
     return found
+
+
+def role_trust(ctx: CheckContext, arn: str) -> Any | None:
+    """The trust policy of the role `arn` names, or None when there is no such role (read by name: a role
+    created after the authorization details were listed is found too)."""
+    role = GET_ROLE(ctx, arn.rsplit("/", 1)[-1])
+    return None if role is None else role.get("AssumeRolePolicyDocument")
 
 
 # -- managed policies --------------------------------------------------------------------------------

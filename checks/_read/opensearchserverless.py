@@ -7,10 +7,12 @@ import json
 from typing import Any
 
 from posture.api import CheckContext, Reads, Service
+from posture.checks._read import every_page
 
 AOSS = Service("opensearchserverless", iam="aoss")
 BATCH_GET_COLLECTION = AOSS.read("BatchGetCollection")
-LIST_SECURITY_POLICIES = AOSS.read("ListSecurityPolicies", path="securityPolicySummaries", paginate=True)
+# botocore has no paginator for it: its pages are followed by nextToken (`every_page`)
+LIST_SECURITY_POLICIES = AOSS.read("ListSecurityPolicies", path="securityPolicySummaries")
 GET_SECURITY_POLICY = AOSS.read("GetSecurityPolicy", path="securityPolicyDetail", param="name")
 SECURITY_POLICY_READS = Reads(LIST_SECURITY_POLICIES, GET_SECURITY_POLICY)  # security_policies
 
@@ -31,7 +33,7 @@ def collection(ctx: CheckContext, collection_arn: str) -> tuple[dict[str, Any] |
 def security_policies(ctx: CheckContext, policy_type: str) -> list[tuple[str, Any]]:
     """(name, document) of each security policy of `policy_type` in the region; the policies are read side by
     side."""
-    names = [summary["name"] for summary in LIST_SECURITY_POLICIES(ctx, type=policy_type)]
+    names = [summary["name"] for summary in every_page(ctx, LIST_SECURITY_POLICIES, "nextToken", type=policy_type)]
 
     def document(name: str) -> Any:
         found = GET_SECURITY_POLICY(ctx, name, type=policy_type).get("policy")

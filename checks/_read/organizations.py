@@ -22,6 +22,7 @@ DESCRIBE_EFFECTIVE_POLICY = ORGANIZATIONS.read(
     "DescribeEffectivePolicy", param="PolicyType",
     absent=["AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException", "TargetNotFoundException",
             "ResourceNotFoundException"])
+BEDROCK_POLICY = "BEDROCK_POLICY"  # the policy type of the guardrails an organization enforces on model calls
 ROOT = Kind("root", list=LIST_ROOTS, id="Id", arn="Arn", scope="global")
 # Listed per policy type (ListPolicies' Filter); details: the targets it is attached to, its content.
 POLICY = Kind("policy", list=LIST_POLICIES, id="Id", arn="Arn", details=(LIST_TARGETS, DESCRIBE_POLICY),
@@ -61,3 +62,8 @@ def effective_policy(ctx: CheckContext, policy_type: str) -> dict[str, Any] | No
         return None
     content = (answer.get("EffectivePolicy") or {}).get("PolicyContent") or "{}"
     return dict(json.loads(content))
+
+
+def org_bedrock_policy(ctx: CheckContext) -> dict[str, Any]:
+    """The content of the organization's effective Bedrock policy for this account ({} when none applies)."""
+    return effective_policy(ctx, BEDROCK_POLICY) or {}

@@ -37,6 +37,7 @@ BUCKET = Kind("bucket", list=LIST_BUCKETS, id="Name", scope="global", policy=BUC
 # S3's answers to GetBucketLocation with ExpectedBucketOwner (see `bucket_owner_answer`).
 NO_BUCKET_CODES = frozenset({"NoSuchBucket", "404", "NotFound"})
 NOT_OURS_CODES = frozenset({"AccessDenied", "403", "Forbidden"})
+GONE_CODES = frozenset({"NoSuchBucket", "404"})  # GetBucketLocation of a bucket that is gone (`bucket_exists`)
 
 
 def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
@@ -53,6 +54,17 @@ def bucket_region(ctx: CheckContext, name: str) -> str:
     """The region the bucket lives in (S3's legacy answers for us-east-1 and eu-west-1 translated)."""
     location = LOCATION(ctx, name).get("LocationConstraint")
     return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location))
+
+
+def bucket_exists(ctx: CheckContext, name: str) -> bool:
+    """Whether a bucket of that name exists (GetBucketLocation answers NoSuchBucket or 404 when it is gone)."""
+    try:
+        LOCATION(ctx, name)
+    except AwsReadError as exc:
+        if exc.code in GONE_CODES:
+            return False
+        raise
+    return True
 
 
 def bucket_owner_answer(ctx: CheckContext, name: str) -> str:

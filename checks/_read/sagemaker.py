@@ -159,6 +159,13 @@ def vpc_ids(ctx: CheckContext) -> list[str]:
     return [d["VpcId"] for d in domains(ctx) if d.get("VpcId")]
 
 
+def hyperpod_eks_cluster_arns(ctx: CheckContext) -> list[str]:
+    """The EKS clusters that this region's SageMaker HyperPod clusters are orchestrated by (the HyperPod
+    clusters described side by side)."""
+    arns = (((d.get("Orchestrator") or {}).get("Eks") or {}).get("ClusterArn") for d in described(ctx, CLUSTER))
+    return [str(arn) for arn in arns if arn]
+
+
 def image_uris(ctx: CheckContext) -> list[str]:
     """Container images SageMaker models, training jobs and processing jobs run in this region."""
     uris: list[str] = []
