@@ -22,6 +22,7 @@ import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 from botocore import xform_name
@@ -162,7 +163,7 @@ class Kind:
     def reads(self) -> tuple[Read, ...]:
         return (self.list, *self.details, *((self.policy,) if self.policy else ()))
 
-    @property
+    @cached_property
     def actions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a for r in self.reads for a in r.actions))
 
@@ -180,7 +181,7 @@ class Reads:
     def __init__(self, *parts: Read | Kind | Reads) -> None:
         object.__setattr__(self, "parts", tuple(parts))
 
-    @property
+    @cached_property
     def actions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a for p in self.parts for a in p.actions))
 
