@@ -4,17 +4,26 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+# The lock files (`make lock`): the runtime set that `pip install .` and the image get, and the development set
+# (runtime + demo, test and dev extras) that `make install` and CI install. Both hash-checked.
+LOCK     = requirements.lock
+DEV_LOCK = requirements-dev.lock
+UV_VERSION = 0.13.9
 
-.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle
+.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle \
+        lock sbom audit image deploy-templates checkov
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
 	@# uv (from PyPI) installs the same packages in seconds; pip does it where uv cannot. Bytecode is
 	@# compiled at install (as pip does): with PYTHONDONTWRITEBYTECODE set, every process, each test
 	@# worker and each `posture` a test starts, would otherwise compile botocore and moto again.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[demo,test,dev]' \
-	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo,test,dev]'
+	@# The packages are the locked ones, hash-checked ($(DEV_LOCK): runtime and every extra); then posture itself.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+	( $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(DEV_LOCK) \
+	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e . ) \
+	  || ( $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(DEV_LOCK) \
+	  && $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . )
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -76,3 +85,51 @@ oracle: $(STAMP)
 	$(BIN)/python -m tests.support.policy_oracle.generate cases > $(ORACLE)/cases.jsonl
 	cd $(ORACLE) && TZ=UTC node oracle.mjs < cases.jsonl > answers.jsonl
 	$(BIN)/python -m tests.support.policy_oracle.generate record $(ORACLE)/cases.jsonl $(ORACLE)/answers.jsonl
+
+# -- the release: lock, SBOM, audit, image, deployment templates (docs/dependencies.md, docs/deploy.md) ---------
+
+# Resolve pyproject's dependencies again (newest allowed versions, every platform, Python 3.11+), with hashes.
+# The runtime lock is constrained by the development lock, so both hold the same version of a shared package.
+LOCK_FLAGS = --quiet --universal --python-version 3.11 --generate-hashes --no-header
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile $(LOCK_FLAGS) --extra demo --extra test --extra dev pyproject.toml -o $(DEV_LOCK)
+	$(BIN)/uv pip compile $(LOCK_FLAGS) --constraints $(DEV_LOCK) pyproject.toml -o $(LOCK)
+
+# A CycloneDX (JSON) SBOM of the runtime set: the locked packages installed alone into a scratch environment
+# (what `pip install .` gives, posture itself as the root component, from pyproject.toml).
+SBOM ?= build/sbom.cdx.json
+SBOM_ENV = build/sbom-env
+sbom: $(STAMP)
+	rm -rf $(SBOM_ENV)
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(SBOM_ENV)
+	$(BIN)/uv pip install --quiet --python $(SBOM_ENV)/bin/python --require-hashes -r $(LOCK)
+	mkdir -p $(dir $(SBOM))
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --mc-type application --output-reproducible \
+	  --output-format JSON --output-file $(SBOM) $(SBOM_ENV)/bin/python
+	@echo "sbom: $(SBOM)"
+
+# pip-audit over the locked runtime set. Where its vulnerability service cannot be reached, or skips a
+# package, this says it could not audit and fails (exit 2): never a silent "clean".
+audit: $(STAMP)
+	$(BIN)/python deploy/audit.py $(LOCK)
+
+# The image (deploy/Dockerfile): IMAGE_TARGET=shards builds the AWS Batch variant (no entrypoint).
+IMAGE ?= aws-llm-posture:$(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+IMAGE_TARGET ?= scanner
+image:
+	@command -v docker >/dev/null 2>&1 || { echo "make image: docker is not installed on this machine (the image needs docker with BuildKit)" >&2; exit 1; }
+	DOCKER_BUILDKIT=1 docker build -f deploy/Dockerfile --target $(IMAGE_TARGET) -t $(IMAGE) .
+
+# The CloudFormation templates take the scanner's read actions from the catalogue (posture iam-policy).
+deploy-templates: $(STAMP)
+	$(BIN)/python deploy/cloudformation/generate.py
+
+# checkov has its own environment: its pins would hold back the scanner's boto3 in the development set.
+CHECKOV_VERSION = 3.3.30
+checkov: $(STAMP)
+	$(BIN)/uv tool run --quiet --from 'checkov==$(CHECKOV_VERSION)' checkov --quiet --compact --skip-download \
+	  --framework cloudformation -d deploy/cloudformation

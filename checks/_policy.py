@@ -56,8 +56,9 @@ recorded answers in tests/policy_oracle/). Deliberate over-approximations (more 
   absent from the request); any other condition stays on the grant as a remaining condition. A Deny
   whose conditions are not all known to hold is not counted as denying (it is reported apart).
 
-The privilege-escalation methods come from cloudsplaining's data (imported lazily, only by
-`escalation_methods()`), with the few single actions it does not list added here.
+The privilege-escalation methods are cloudsplaining's list, shipped as packaged data
+(`posture/data/escalation_methods.json`, read lazily by `escalation_methods()`), with the few single
+actions it does not list added here.
 """
 
 from __future__ import annotations
@@ -763,10 +764,15 @@ ROLE_ACTIONS = ("iam:passrole", "sts:assumerole")
 
 @cache
 def escalation_methods() -> dict[str, tuple[str, ...]]:
-    """Method name -> the actions that together escalate privileges (cloudsplaining's list, lower-case)."""
-    from cloudsplaining.shared.constants import PRIVILEGE_ESCALATION_METHODS  # lazy: checks import fast
+    """Method name -> the actions that together escalate privileges (cloudsplaining's list, lower-case).
 
-    methods = {name: tuple(actions) for name, actions in PRIVILEGE_ESCALATION_METHODS.items()}
+    The list is packaged data, `posture/data/escalation_methods.json`, with its provenance (cloudsplaining's
+    version, file and licence): a test compares it with the cloudsplaining the tests install.
+    """
+    from importlib.resources import files  # lazy: checks import fast
+
+    data = json.loads(files("posture.data").joinpath("escalation_methods.json").read_text("utf-8"))
+    methods = {str(name): tuple(str(a) for a in actions) for name, actions in data["methods"].items()}
     for action in EXTRA_ESCALATION_ACTIONS:
         methods.setdefault(action.split(":", 1)[1], (action.lower(),))
     return methods

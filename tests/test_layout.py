@@ -248,12 +248,13 @@ def test_every_package_says_what_it_holds() -> None:
 
 
 def test_tests_mirror_the_packages() -> None:
-    """Test folders follow the packages (tests/core for posture/core, tests/checks for checks/); builders
+    """Test folders follow the packages (tests/core for posture/core, tests/checks for checks/, tests/deploy for
+    the top-level deploy/: templates, image, scripts); builders
     and helpers live in tests/support, and no test imports from conftest.py (fixtures come by name)."""
     tests = ROOT / "tests"
     packages = {p.name for p in ROOT.joinpath("posture").iterdir() if p.joinpath("__init__.py").exists()}
     folders = {p.name for p in tests.iterdir() if p.is_dir() and p.joinpath("__init__.py").exists()}
-    assert folders - {"checks", "support"} <= packages, folders - packages
+    assert folders - {"checks", "deploy", "support"} <= packages, folders - packages
     for path in tests.rglob("*.py"):
         assert "tests.conftest" not in imports_of(path), f"{path.relative_to(ROOT)} imports from conftest.py"
         if path.parent.name == "support":

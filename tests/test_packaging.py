@@ -38,7 +38,7 @@ def test_the_wheel_holds_only_posture(tmp_path: Path) -> None:
     shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)  # setuptools would add what an old build left
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
                     str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=300)
-    wheel = next(tmp_path.glob("posture-*.whl"))
+    wheel = next(tmp_path.glob("aws_llm_posture-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         top_level = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
