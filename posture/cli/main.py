@@ -378,15 +378,30 @@ def explain(check_id: str) -> None:
 
 
 @cli.command("iam-policy")
-@click.option("--no-securityhub", is_flag=True, help="Leave out the Security Hub import permissions.")
+@click.option("--securityhub/--no-securityhub", default=False,
+              help="Add the Security Hub import permissions (the one write, for --securityhub scans and `push`).")
 @click.option("--org", is_flag=True, help="Add what an organization scan needs (ListAccounts, AssumeRole).")
-def iam_policy(no_securityhub: bool, org: bool) -> None:
-    """Print the least-privilege IAM policy for the scanner (from the checks' permissions)."""
-    from posture.core.iampolicy import scanner_policy
+@click.option("--part", type=click.IntRange(min=1), metavar="N",
+              help="Print only policy document N, ready for `aws iam create-policy --policy-document`.")
+def iam_policy(securityhub: bool, org: bool, part: int | None) -> None:
+    """Print the scanner's least-privilege IAM permissions as managed policies, split to fit IAM's
+    6,144-character limit: JSON {PolicyCount, Limit, Why, SecurityHubImport, Policies: [{PolicyName,
+    Characters, PolicyDocument}]} on stdout, how many policies and why on stderr."""
+    from posture.core.iampolicy import policy_set
 
     registry = load_registry()
-    policy = scanner_policy([*registry, *registry.collectors], securityhub=not no_securityhub, organization=org)
-    click.echo(json.dumps(policy, indent=2))
+    policies = policy_set([*registry, *registry.collectors], securityhub=securityhub, organization=org)
+    if part is not None:
+        if part > policies["PolicyCount"]:
+            count = policies["PolicyCount"]
+            raise UsageError(f"--part {part}: the scanner needs {count} polic{'y' if count == 1 else 'ies'}")
+        click.echo(json.dumps(policies["Policies"][part - 1]["PolicyDocument"], indent=2))
+        return
+    click.echo(json.dumps(policies, indent=2))
+    count = policies["PolicyCount"]
+    click.echo(f"posture: {count} managed polic{'y' if count == 1 else 'ies'}: {policies['Why']}"
+               + ("" if securityhub else " (Security Hub import left out: add --securityhub to push findings)"),
+               err=True)
 
 
 @cli.command()
