@@ -57,7 +57,7 @@ section,details.panel{background:#fff;border-radius:8px;padding:14px 18px;margin
 details.panel>summary{cursor:pointer;font-size:16px;font-weight:600}
 h2{font-size:17px;margin:0 0 10px}h3{font-size:15px;margin:14px 0 8px}p.lead{margin:0 0 10px;color:#3a4150}
 .cards{display:flex;flex-wrap:wrap;gap:10px}
-.card{border:1px solid #dde1e8;border-radius:8px;padding:8px 12px;flex:1 1 150px;max-width:220px}
+.card{border:1px solid #dde1e8;border-radius:8px;padding:8px 12px;flex:1 1 120px;max-width:220px}
 .card .name{color:#5a6272;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card .score{font-size:26px;font-weight:700}.card .cov{color:#5a6272;font-size:12px}
 .card.overall{border:2px solid #1d2330}.good{color:#147a3c}.mid{color:#a86400}.bad{color:#b3261e}.na{color:#7a8190}
@@ -102,7 +102,7 @@ details.compliance .checks{font-size:12px;color:#444}
 .fix{color:#3a4150;font-size:13px;margin-top:6px}.muted{opacity:.6}
 .fix var{font-style:normal;color:#1f3f99;font-weight:600}
 pre.remedy{background:#1d2330;color:#e8ebf0;padding:8px 10px;border-radius:6px;margin:4px 0 0;white-space:pre-wrap;
-font-size:12px}
+font-size:12px;overflow-x:auto}
 pre.remedy var{color:#ffd479;font-weight:400}
 button.copy{font-size:11px;margin:4px 0 0;padding:2px 8px;cursor:pointer}
 #filters{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:0 0 10px}
@@ -111,18 +111,21 @@ button.copy{font-size:11px;margin:4px 0 0;padding:2px 8px;cursor:pointer}
 .pager{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:10px 0 0}
 .pager button{font-size:13px;padding:3px 10px}
 tr.finding.filtered,tr.finding.off-page{display:none}
-table.findings td.sevcol{width:92px}table.findings td.rescol{width:24%}table.findings td.checkcol{width:22%}
+table.findings{table-layout:fixed}table.findings .sevcol{width:100px}table.findings .rescol{width:24%}
+table.findings .checkcol{width:19%}table.findings .tagcol{width:110px}.rid{font-size:13px}
 code{font-size:12px}.nw{white-space:nowrap}
+@media (max-width:1000px){
+table.findings{table-layout:auto}table.findings thead{display:none}
+table.findings tr.finding{display:block;border-bottom:2px solid #d5d9e0;padding:6px 0}
+table.findings tr.finding.filtered,table.findings tr.finding.off-page{display:none}
+table.findings td{display:block;border:0;padding:2px 4px;width:auto!important}
+}
 @media (max-width:760px){
+main{padding:10px}header{padding:12px}section{padding:10px 12px}
 .cards-narrow thead{display:none}.cards-narrow tr{display:block;border-bottom:2px solid #d5d9e0;padding:6px 0}
 .cards-narrow td{display:block;border:0;padding:2px 4px}
 .cards-narrow td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#5a6272}
 .heat td.cell .n{display:none}
-main{padding:10px}header{padding:12px}section{padding:10px 12px}
-table.findings thead{display:none}
-table.findings tr.finding{display:block;border-bottom:2px solid #d5d9e0;padding:6px 0}
-table.findings tr.finding.filtered,table.findings tr.finding.off-page{display:none}
-table.findings td{display:block;border:0;padding:2px 4px;width:auto!important}
 .heat th,.heat td{padding:4px 5px}.heat td.cell{min-width:0;font-size:12px}
 }
 @media print{
@@ -235,8 +238,13 @@ def ident(text: str) -> str:
 
 
 def prose(text: str) -> str:
-    """Text escaped; a long token in it (an ARN, a path) gets wrap points after its separators."""
-    return " ".join(ident(t) if len(t) > 24 else escape(t) for t in text.split(" "))
+    """Text escaped; a long token in it (an ARN, a path) gets wrap points after its separators, a
+    hyphenated word stays whole."""
+    def word(t: str) -> str:
+        if len(t) > 24:
+            return ident(t)
+        return f'<span class="nw">{escape(t)}</span>' if "-" in t else escape(t)
+    return " ".join(word(t) for t in text.split(" "))
 
 
 def nowrap(text: str) -> str:
@@ -309,9 +317,9 @@ def _fix_first(report: Report) -> str:
     items = []
     for f in ranked[:FIX_FIRST]:
         opens = ", ".join(b.label for b in f.boundaries) or "account-wide"
-        items.append(f'<li data-id="{f.id}">{_sev(f.severity)} <a class="what" href="#id={f.id}">{escape(f.title)}</a>'
-                     f' <span class="where">— {ident(f.resource_id)} · {nowrap(f.region)} · opens: {escape(opens)}'
-                     f"</span></li>")
+        link = f'<a class="what" href="#id={f.id}">{prose(f.title)}</a>'
+        items.append(f'<li data-id="{f.id}">{_sev(f.severity)} {link} <span class="where">— {prose(f.message)} · '
+                     f"{ident(f.resource_id)} · {nowrap(f.region)} · opens: {escape(opens)}</span></li>")
     more = len(ranked) - len(items)
     tail = (f'<p class="lead">{more} more failing finding{"s" if more != 1 else ""} in the list below '
             f'(<a href="#status=FAIL">show every failure</a>).</p>') if more > 0 else ""
@@ -396,14 +404,24 @@ def _resource(f: Finding) -> str:
 
 
 def _code(text: str) -> str:
-    """Command or name text: escaped, placeholders (<like-this>) marked, wrap points after separators."""
-    marked = _PLACEHOLDER.sub(lambda m: f"<var>&lt;{m.group(1)}&gt;</var>", escape(text))
-    return re.sub(r"([/,=])(?![^<]*>)", r"\1<wbr>", marked)
+    """Command or name text: escaped, placeholders (<like-this>) marked; it wraps only at spaces and
+    after / , = : [ { (never at a hyphen inside an option or a name)."""
+    out = []
+    for token in re.split(r"(\s+)", text):
+        if not token or token.isspace():
+            out.append(token)
+            continue
+        pieces = [p for p in re.split(r"(?<=[/,=:\[{])", token) if p]
+        out.append("<wbr>".join(
+            '<span class="nw">' + _PLACEHOLDER.sub(lambda m: f"<var>&lt;{m.group(1)}&gt;</var>", escape(p)) + "</span>"
+            for p in pieces))
+    return "".join(out)
 
 
 def runnable(command: str) -> bool:
-    """A command a reader can paste: an AWS CLI call with nothing elided."""
-    return command.startswith("aws ") and "..." not in command and "…" not in command
+    """A command a reader can paste: an AWS CLI call with its options, nothing elided (a bare
+    `aws iam detach-role-policy` names a command, it does not run one)."""
+    return command.startswith("aws ") and " --" in command and "..." not in command and "…" not in command
 
 
 def _remediation(text: str) -> str:
@@ -415,7 +433,7 @@ def _remediation(text: str) -> str:
     words, commands = [], []
     for i, part in enumerate(parts):
         if i % 2 == 0:
-            words.append(escape(part))
+            words.append(prose(part))
         else:
             words.append(f"<code>{_code(part)}</code>")
             if runnable(part):
@@ -448,7 +466,7 @@ def _finding_row(f: Finding, report: Report, rank: int) -> str:
     return (f'<tr class="finding{" muted" if f.muted else ""}" {attrs}>'
             f'<td class="sevcol">{_sev(f.severity)}<br><span class="st st-{f.status.value}">{f.status.value}</span>'
             f"<br>{_badges(f, report)}{age}</td>"
-            f'<td class="checkcol"><b>{escape(f.title)}</b><br><code>{ident(f.check_id)}</code></td>'
+            f'<td class="checkcol"><b>{prose(f.title)}</b><br><code>{ident(f.check_id)}</code></td>'
             f'<td class="rescol">{_resource(f)}</td>'
             f'<td class="tags">{_tags(f)}</td>'
             f'<td>{prose(f.message)}{muted}<div class="fix"><b>Fix:</b>{docs} {_remediation(f.remediation)}'
@@ -486,12 +504,14 @@ def _findings(report: Report, counts: StatusCounts) -> str:
     ]
     sizes = "".join(f'<option value="{n}">{n} per page</option>' for n in PAGE_SIZES)
     rows = "".join(_finding_row(f, report, i) for i, f in enumerate(_ordered(report)))
-    sortable = [("severity", "Severity"), ("check", "Check"), ("resource", "Resource")]
-    head = "".join(f'<th data-key="{k}"><button class="sort" type="button">{t}</button></th>' for k, t in sortable)
+    sortable = [("severity", "Severity", "sevcol"), ("check", "Check", "checkcol"), ("resource", "Resource", "rescol")]
+    head = "".join(f'<th class="{c}" data-key="{k}"><button class="sort" type="button">{t}</button></th>'
+                   for k, t, c in sortable)
     return (f'<section id="findings"><h2>Findings — one row per finding</h2><div id="filters">'
             f'<input id="filter" type="search" placeholder="Filter: check, resource, ARN, message…" '
             f'aria-label="Filter findings">{"".join(selects)}<span id="shown"></span></div>'
-            f'<table class="findings"><thead><tr>{head}<th>Boundaries</th><th>Finding and fix</th></tr></thead>'
+            f'<table class="findings"><thead><tr>{head}<th class="tagcol">Boundaries</th><th>Finding and fix</th>'
+            f"</tr></thead>"
             f'<tbody>{rows}</tbody></table><div class="pager"><button id="prev" type="button">← Previous</button>'
             f'<button id="next" type="button">Next →</button><span id="page"></span>'
             f'<select id="page-size" aria-label="Rows per page">{sizes}<option value="all">all rows</option>'
