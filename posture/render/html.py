@@ -424,9 +424,21 @@ def runnable(command: str) -> bool:
     return command.startswith("aws ") and " --" in command and "..." not in command and "…" not in command
 
 
-def _remediation(text: str) -> str:
+# A command acts on one IAM principal kind; a fix that gives one per kind shows the finding's own.
+PRINCIPAL_KINDS = {"AwsIamRole": "role", "AwsIamUser": "user", "AwsIamGroup": "group"}
+
+
+def _other_kind(command: str, resource_type: str | None) -> bool:
+    kind = PRINCIPAL_KINDS.get(resource_type or "")
+    verb = command.split(" ")[2] if command.count(" ") >= 2 else ""
+    named = {k for k in PRINCIPAL_KINDS.values() if f"-{k}-" in f"-{verb}-"}
+    return kind is not None and bool(named) and kind not in named
+
+
+def _remediation(text: str, resource_type: str | None = None) -> str:
     """The fix as whole text (backticked parts inline, so no sentence is cut), then each runnable
-    command it names as a code block with a copy button."""
+    command it names as a code block with a copy button (for an IAM principal, the commands for its
+    kind: a role gets the role's command)."""
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: the text as it is
         parts = [text]
@@ -440,6 +452,8 @@ def _remediation(text: str) -> str:
                 commands.append(part)
     if len(parts) == 1 and runnable(text.rstrip(".")):
         words, commands = [], [text.rstrip(".")]
+    if any(not _other_kind(c, resource_type) for c in commands):
+        commands = [c for c in commands if not _other_kind(c, resource_type)]
     blocks = "".join(f'<pre class="remedy"><code>{_code(c)}</code></pre><button class="copy" type="button">Copy'
                      f"</button>" for c in commands)
     return (f'<span class="fix-text">{"".join(words)}</span>' if words else "") + blocks
@@ -469,8 +483,8 @@ def _finding_row(f: Finding, report: Report, rank: int) -> str:
             f'<td class="checkcol"><b>{prose(f.title)}</b><br><code>{ident(f.check_id)}</code></td>'
             f'<td class="rescol">{_resource(f)}</td>'
             f'<td class="tags">{_tags(f)}</td>'
-            f'<td>{prose(f.message)}{muted}<div class="fix"><b>Fix:</b>{docs} {_remediation(f.remediation)}'
-            f"</div></td></tr>")
+            f'<td>{prose(f.message)}{muted}<div class="fix"><b>Fix:</b>{docs} '
+            f"{_remediation(f.remediation, f.resource_type)}</div></td></tr>")
 
 
 def _ordered(report: Report) -> list[Finding]:
