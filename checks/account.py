@@ -27,8 +27,8 @@ check = Family(
         "for abuse, such as stolen credentials invoking models at the account's expense (LLM-jacking). "
         "Without one, the notice goes to the root e-mail, often an unread mailbox."
     ),
-    remediation="`aws account put-alternate-contact --alternate-contact-type SECURITY --name <team> "
-    "--email-address <security@...> --phone-number <+1...> --title <title>`.",
+    remediation="`aws account put-alternate-contact --alternate-contact-type SECURITY --name <team> --email-address "
+                "<security-email> --phone-number <phone-number> --title <title>`.",
     severity="medium",
 )
 def security_contact_configured(ctx: CheckContext) -> None:

@@ -55,9 +55,9 @@ def rsa_bits(algorithm: str) -> int | None:
         "An expired certificate takes the chatbot offline or trains users to click through TLS warnings, "
         "which opens the door to intercepting their prompts and sessions."
     ),
-    remediation="For ACM-issued certificates fix the domain validation so managed renewal succeeds "
-    "(`aws acm describe-certificate` shows RenewalSummary); re-import a renewed imported certificate with "
-    "`aws acm import-certificate --certificate-arn <arn> ...`.",
+    remediation="For ACM-issued certificates fix the domain validation so managed renewal succeeds (`aws acm "
+                "describe-certificate` shows RenewalSummary); re-import a renewed imported certificate with `aws acm "
+                "import-certificate --certificate-arn <arn> --certificate <certificate> --private-key <private-key>`.",
     severity="medium",
     maps=["PR.PS-02", "ACM.1", "AML.T0029"],
 )
@@ -93,8 +93,8 @@ def certificate_not_expiring(ctx: CheckContext) -> None:
         "A weak key on the chatbot's TLS certificate lets an attacker impersonate the front door and read "
         "prompts, completions and session tokens."
     ),
-    remediation="Request or import a replacement with RSA_2048 or stronger (or EC_prime256v1): "
-    "`aws acm request-certificate --domain-name <name> --key-algorithm EC_prime256v1 ...`, then swap it in.",
+    remediation="Request or import a replacement with RSA_2048 or stronger (or EC_prime256v1): `aws acm "
+                "request-certificate --domain-name <name> --key-algorithm EC_prime256v1`, then swap it in.",
     severity="high",
     maps=["ACM.2", "AML.M0012", "AML.T0063"],
 )

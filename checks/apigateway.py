@@ -186,8 +186,8 @@ def usage_plan_quota(ctx: CheckContext) -> None:
         "prompt-injection campaigns, scraping and abuse of the chatbot."
     ),
     remediation="`aws apigateway update-stage --rest-api-id <api> --stage-name <stage> --patch-operations "
-    "op=replace,path=/accessLogSettings/destinationArn,value=<log-group-arn> "
-    "op=replace,path=/accessLogSettings/format,value='<json format>'`.",
+                "op=replace,path=/accessLogSettings/destinationArn,value=<log-group-arn> "
+                "op=replace,path=/accessLogSettings/format,value='<json-format>'`.",
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "AML.M0024", "AML.T0034", "AML.T0040",
         "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
@@ -239,8 +239,9 @@ def stage_execution_logging(ctx: CheckContext) -> None:
         "LLM apps often pass a model-provider API key to the backend as a stage variable. Stage variables "
         "are plain text to anyone who can read the API's configuration, and they travel in exports and logs."
     ),
-    remediation="Move the credential to AWS Secrets Manager, let the integration read it at run time, and "
-    "remove the variable: `aws apigateway update-stage ... --patch-operations op=remove,path=/variables/<name>`.",
+    remediation="Move the credential to AWS Secrets Manager, let the integration read it at run time, and remove the "
+                "variable: `aws apigateway update-stage --rest-api-id <rest-api-id> --stage-name <stage-name> "
+                "--patch-operations op=remove,path=/variables/<name>`.",
     severity="high",
     boundaries=["user_interface", "application"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.T0055", "MEASURE 2.7", "A.6.2.6"],

@@ -86,7 +86,7 @@ def routes_require_authorization(ctx: CheckContext) -> None:
         "prompt-injection campaigns, scraping and abuse of a chat UI."
     ),
     remediation="`aws apigatewayv2 update-stage --api-id <api> --stage-name <stage> --access-log-settings "
-    "DestinationArn=<log-group-arn>,Format='<json format>'`.",
+                "DestinationArn=<log-group-arn>,Format='<json-format>'`.",
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM02:2025", "LLM06", "APIGateway.9", "AML.M0024",
         "AML.T0040", "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],

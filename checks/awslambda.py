@@ -165,9 +165,9 @@ def no_plaintext_secret_env_vars(ctx: CheckContext) -> None:
         "agent (confused deputy) can invoke it, the checks the agent applies before calling a tool are "
         "bypassed."
     ),
-    remediation="Remove open statements (`aws lambda remove-permission`) and grant bedrock.amazonaws.com with "
-    "`aws lambda add-permission --principal bedrock.amazonaws.com --source-arn <agent-arn> --source-account "
-    "<account>`.",
+    remediation="Remove open statements (`aws lambda remove-permission`) and grant bedrock.amazonaws.com with `aws "
+                "lambda add-permission --function-name <function-name> --statement-id <statement-id> --action "
+                "<action> --principal bedrock.amazonaws.com --source-arn <agent-arn> --source-account <account>`.",
     severity="high",
     maps=["PR.AA-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM07", "LLM08", "Lambda.1", "AML.M0028", "AML.T0053",
         "AML.T0085.001", "ASI02", "ASI03", "Art. 15"],

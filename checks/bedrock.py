@@ -210,8 +210,10 @@ THRESHOLD_NOTE = " Minimum strengths and thresholds are set in posture.toml [che
         "Guardrails are the model-side filter for prompt attacks, harmful content and personal data in "
         "prompts and answers. A region running AI without any guardrail has no such filter to attach."
     ),
-    remediation="`aws bedrock create-guardrail --name <n> --content-policy-config ... "
-    "--sensitive-information-policy-config ... --blocked-input-messaging ... --blocked-outputs-messaging ...`.",
+    remediation="`aws bedrock create-guardrail --name <n> --content-policy-config <content-policy-config> "
+                "--sensitive-information-policy-config <sensitive-information-policy-config> "
+                "--blocked-input-messaging <blocked-input-messaging> --blocked-outputs-messaging "
+                "<blocked-outputs-messaging>`.",
     resource_type="AwsAccount",
     severity="high",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02:2025", "LLM05:2025", "LLM06", "AML.M0020", "AML.T0051",
@@ -266,8 +268,11 @@ def judge_versions_in_use(ctx: CheckContext, judge: Callable[[dict[str, Any], Th
         "on it: the model-side layer against OWASP's first LLM risk. It protects only in the version callers "
         "reach, and only when it blocks: action NONE detects and logs, and lets the attack through."
     ),
-    remediation=f"Add a content filter of type PROMPT_ATTACK with inputStrength HIGH and inputAction BLOCK: "
-    f"{GUARDRAIL_REMEDIATION}",
+    remediation="Add a content filter of type PROMPT_ATTACK with inputStrength HIGH and inputAction BLOCK: `aws "
+                "bedrock update-guardrail --guardrail-identifier <id> --name <name> --blocked-input-messaging "
+                "<blocked-input-messaging> --blocked-outputs-messaging <blocked-outputs-messaging>` (or the Bedrock "
+                "console, Guardrails), then `aws bedrock create-guardrail-version` and point agents, flows, enforced "
+                "configurations and IAM conditions at the new version.",
     severity="high",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM07:2025", "AML.M0020", "AML.T0051", "AML.T0051.000",
         "AML.T0054", "MANAGE 1.3", "MEASURE 2.7", "A.6.2.6", "ASI01", "Art. 15"],
@@ -288,8 +293,13 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
         "instructions, and stop such content in answers from reaching users or downstream systems. A filter "
         "in detect-only mode (action NONE) lets all of it through."
     ),
-    remediation=f"Add content filters for each harm category with input and output strength MEDIUM or HIGH and "
-    f"action BLOCK: {GUARDRAIL_REMEDIATION}",
+    remediation="Add content filters for each harm category with input and output strength MEDIUM or HIGH and action "
+                "BLOCK: `aws bedrock update-guardrail --guardrail-identifier <id> --name <name> "
+                "--blocked-input-messaging <blocked-input-messaging> --blocked-outputs-messaging "
+                "<blocked-outputs-messaging>` (or the Bedrock console, Guardrails), then `aws bedrock "
+                "create-guardrail-version` and point agents, flows, enforced configurations and IAM conditions at t"
+                "he "
+                "new version.",
     severity="medium",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0048.003",
         "AML.T0051", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
@@ -309,8 +319,12 @@ def guardrail_content_filters(ctx: CheckContext) -> None:
         "in prompts and answers, so one conversation cannot leak another customer's data; in detect-only "
         "mode it only reports the leak."
     ),
-    remediation=f"Add PII entities (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER, ...) with action ANONYMIZE or "
-    f"BLOCK: {GUARDRAIL_REMEDIATION}",
+    remediation="Add PII entities (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER, ...) with action ANONYMIZE or BLOCK: `a"
+                "ws "
+                "bedrock update-guardrail --guardrail-identifier <id> --name <name> --blocked-input-messaging "
+                "<blocked-input-messaging> --blocked-outputs-messaging <blocked-outputs-messaging>` (or the Bedrock "
+                "console, Guardrails), then `aws bedrock create-guardrail-version` and point agents, flows, enforced "
+                "configurations and IAM conditions at the new version.",
     severity="high",
     boundaries=["model", "data"],
     maps=["PR.DS-02", "PR.DS-10", "LLM02:2025", "LLM06", "AML.M0020", "AML.T0024", "AML.T0057", "MEASURE 2.10",
@@ -331,8 +345,13 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
         "prices or instructions that users would otherwise act on; the relevance check blocks answers that "
         "do not address the question."
     ),
-    remediation=f"Add a contextual grounding policy with GROUNDING and RELEVANCE thresholds such as 0.75 and "
-    f"action BLOCK: {GUARDRAIL_REMEDIATION}",
+    remediation="Add a contextual grounding policy with GROUNDING and RELEVANCE thresholds such as 0.75 and action "
+                "BLOCK: `aws bedrock update-guardrail --guardrail-identifier <id> --name <name> "
+                "--blocked-input-messaging <blocked-input-messaging> --blocked-outputs-messaging "
+                "<blocked-outputs-messaging>` (or the Bedrock console, Guardrails), then `aws bedrock "
+                "create-guardrail-version` and point agents, flows, enforced configurations and IAM conditions at t"
+                "he "
+                "new version.",
     severity="medium",
     maps=["ID.RA-05", "PR.PS-01", "LLM08:2025", "LLM09", "LLM09:2025", "AML.M0020", "AML.T0048.003", "AML.T0062",
         "MEASURE 2.5", "MEASURE 2.6", "A.6.2.6", "Art. 15"],
@@ -357,11 +376,14 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
         "without a guardrail condition, an agent alias on a version without one, or a flow node without one "
         "reaches the model unfiltered however strong the guardrails that exist."
     ),
-    remediation="Attach a guardrail to the agent version and publish it (`aws bedrock-agent update-agent ... "
-    "--guardrail-configuration ...`, `create-agent-version`, `update-agent-alias`); add guardrailConfiguration "
-    "to flow prompt nodes; require `bedrock:GuardrailIdentifier` (StringEquals, the guardrail ARN with its "
-    "version) on every Allow of bedrock:InvokeModel*/Converse*; or enforce a guardrail for the account "
-    "(`aws bedrock put-enforced-guardrail-configuration`) or the organization (a Bedrock policy).",
+    remediation="Attach a guardrail to the agent version and publish it (`aws bedrock-agent update-agent --agent-id "
+                "<agent-id> --agent-name <agent-name> --foundation-model <foundation-model> --agent-resource-role-a"
+                "rn "
+                "<agent-resource-role-arn> --guardrail-configuration <guardrail-configuration>`, "
+                "`create-agent-version`, `update-agent-alias`); add guardrailConfiguration to flow prompt nodes; "
+                "require `bedrock:GuardrailIdentifier` (StringEquals, the guardrail ARN with its version) on every "
+                "Allow of bedrock:InvokeModel*/Converse*; or enforce a guardrail for the account (`aws bedrock "
+                "put-enforced-guardrail-configuration`) or the organization (a Bedrock policy).",
     severity="high",
     boundaries=["model", "application"],
     maps=["PR.AA-05", "PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "LLM06:2025", "AML.M0020",
@@ -459,8 +481,9 @@ def custom_model_cmk(ctx: CheckContext) -> None:
         "Imported weights are often fine-tuned on private data; without a customer managed key their "
         "decryption is outside the account's key policy and audit."
     ),
-    remediation="Re-import the model with `aws bedrock create-model-import-job ... --imported-model-kms-key-id "
-    "<customer-managed-key>` and delete the old import.",
+    remediation="Re-import the model with `aws bedrock create-model-import-job --job-name <job-name> "
+                "--imported-model-name <imported-model-name> --role-arn <role-arn> --model-data-source "
+                "<model-data-source> --imported-model-kms-key-id <customer-managed-key>` and delete the old import.",
     severity="medium",
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "AML.M0005", "AML.M0012", "AML.T0035", "AML.T0044",
@@ -670,10 +693,12 @@ def _names_profile(model: str) -> bool:
         "capacity: a global profile takes EU personal data out of the EU, which the data's legal basis or a "
         "customer contract may forbid, with no error and no log in the source region saying so."
     ),
-    remediation="Use a geographic profile (`eu.` ids) or an in-region model ID: `aws bedrock-agent "
-    "update-agent --foundation-model eu.<model-id> ...` and prepare a new version; recreate application "
-    "profiles from an in-geography profile; deny bedrock:InvokeModel* on arn:aws:bedrock:*:*:inference-profile/"
-    "global.* (an SCP does it for the organization).",
+    remediation="Use a geographic profile (`eu.` ids) or an in-region model ID: `aws bedrock-agent update-agent "
+                "--foundation-model eu.<model-id> --agent-id <agent-id> --agent-name <agent-name> "
+                "--agent-resource-role-arn <agent-resource-role-arn>` and prepare a new version; recreate applicati"
+                "on "
+                "profiles from an in-geography profile; deny bedrock:InvokeModel* on "
+                "arn:aws:bedrock:*:*:inference-profile/global.* (an SCP does it for the organization).",
     severity="medium",
     boundaries=["model", "data"],
     maps=["GV.OC-03", "PR.DS-02", "LLM02:2025", "LLM06", "AML.M0019", "AML.T0025", "AML.T0057", "GOVERN 1.1",

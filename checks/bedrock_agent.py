@@ -66,10 +66,12 @@ def judge_alias(alias_name: str, versions: dict[str, tuple[str, str] | None],
         "the version an alias routes to, not the DRAFT a team edits: a guardrail attached to DRAFT after the "
         "version was published protects nothing they can call."
     ),
-    remediation="`aws bedrock-agent update-agent --agent-id <id> ... --guardrail-configuration "
-    "guardrailIdentifier=<guardrail-id>,guardrailVersion=<n>`, `aws bedrock-agent prepare-agent`, then publish a "
-    "version and point the alias at it (`aws bedrock-agent update-agent-alias --routing-configuration "
-    "agentVersion=<new>`).",
+    remediation="`aws bedrock-agent update-agent --agent-id <id> --agent-name <agent-name> --foundation-model "
+                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> --guardrail-configuration "
+                "guardrailIdentifier=<guardrail-id>,guardrailVersion=<n>`, `aws bedrock-agent prepare-agent`, then "
+                "publish a version and point the alias at it (`aws bedrock-agent update-agent-alias --agent-id "
+                "<agent-id> --agent-alias-id <agent-alias-id> --agent-alias-name <agent-alias-name> "
+                "--routing-configuration agentVersion=<new>`).",
     severity="high",
     boundaries=["model", "application"],
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "AML.M0020", "AML.T0051",
@@ -116,7 +118,10 @@ def agent_guardrail_attached(ctx: CheckContext) -> None:
         "An agent's key encrypts its instructions, configuration and session data, which carry the system "
         "prompt and conversation content; a customer managed key keeps them under the account's key policy."
     ),
-    remediation="`aws bedrock-agent update-agent --agent-id <id> ... --customer-encryption-key-arn <key-arn>`.",
+    remediation="`aws bedrock-agent update-agent --agent-id <id> --agent-name <agent-name> --foundation-model "
+                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> --customer-encryption-key-a"
+                "rn "
+                "<key-arn>`.",
     severity="medium",
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0084", "MEASURE 2.10",
@@ -139,8 +144,10 @@ def agent_cmk(ctx: CheckContext) -> None:
         "An agent session keeps the conversation and its retrieved data in context. A long idle timeout "
         "widens the window in which a leaked session id lets someone else continue it and read that context."
     ),
-    remediation=f"`aws bedrock-agent update-agent --agent-id <id> ... --idle-session-ttl-in-seconds "
-    f"{MAX_IDLE_SESSION_TTL // 3}` then prepare the agent.",
+    remediation="`aws bedrock-agent update-agent --agent-id <id> --agent-name <agent-name> --foundation-model "
+                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> --idle-session-ttl-in-secon"
+                "ds "
+                "600` then prepare the agent.",
     severity="low",
     boundaries=["model", "application"],
     maps=["PR.AA-05", "PR.DS-10", "LLM02:2025", "LLM06", "AML.T0091", "AML.T0092", "MEASURE 2.10", "MEASURE 2.7",
@@ -167,8 +174,9 @@ def agent_idle_session_ttl(ctx: CheckContext) -> None:
         "Ingestion copies the RAG documents (contracts, tickets, manuals) through Bedrock's storage while they "
         "are chunked and embedded; a customer managed key keeps that copy under the account's key policy."
     ),
-    remediation="`aws bedrock-agent update-data-source --knowledge-base-id <kb> --data-source-id <ds> ... "
-    "--server-side-encryption-configuration kmsKeyArn=<key-arn>`.",
+    remediation="`aws bedrock-agent update-data-source --knowledge-base-id <kb> --data-source-id <ds> --name <name> "
+                "--data-source-configuration <data-source-configuration> --server-side-encryption-configuration "
+                "kmsKeyArn=<key-arn>`.",
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM03", "LLM06", "LLM08:2025", "Bedrock.1", "AML.M0012", "AML.T0035",
         "AML.T0085.000", "MEASURE 2.10", "MEASURE 2.7", "A.6.2.6", "A.7.2", "ASI06", "Art. 15"],
@@ -197,8 +205,8 @@ def data_source_cmk(ctx: CheckContext) -> None:
         "Managed prompts are the application's system prompts and templates: how it is told to behave and "
         "what it must not reveal. A customer managed key keeps who can read them under the key policy."
     ),
-    remediation="`aws bedrock-agent update-prompt --prompt-identifier <id> ... --customer-encryption-key-arn "
-    "<key-arn>`, then create a new prompt version.",
+    remediation="`aws bedrock-agent update-prompt --prompt-identifier <id> --name <name> "
+                "--customer-encryption-key-arn <key-arn>`, then create a new prompt version.",
     severity="low",
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0081", "MEASURE 2.7", "A.6.2.6", "ASI01",
@@ -538,11 +546,12 @@ def kb_vector_store_not_public(ctx: CheckContext) -> None:
         "beside them. A customer managed key puts reading them under the account's key policy and leaves a "
         "CloudTrail record of every use."
     ),
-    remediation="OpenSearch Serverless: create an encryption policy with `\"AWSOwnedKey\":false,\"KmsARN\":"
-    "\"<key-arn>\"` for the collection's name, then re-create the collection and re-ingest (the key is fixed at "
-    "creation); S3 Vectors: create the bucket or index with `--encryption-configuration sseType=aws:kms,"
-    "kmsKeyArn=<key-arn>`; Aurora: restore an encrypted copy (`aws rds restore-db-cluster-from-snapshot "
-    "--kms-key-id <key-arn>`).",
+    remediation='OpenSearch Serverless: create an encryption policy with `"AWSOwnedKey":false,"KmsARN":"<key-arn>"` '
+                "for the collection's name, then re-create the collection and re-ingest (the key is fixed at "
+                "creation); S3 Vectors: create the bucket or index with `--encryption-configuration "
+                "sseType=aws:kms,kmsKeyArn=<key-arn>`; Aurora: restore an encrypted copy (`aws rds "
+                "restore-db-cluster-from-snapshot --db-cluster-identifier <db-cluster-identifier> "
+                "--snapshot-identifier <snapshot-identifier> --engine <engine> --kms-key-id <key-arn>`).",
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "AML.M0012", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",
         "A.4.3", "A.7.2", "ASI06", "Art. 15"],

@@ -41,8 +41,10 @@ def checked_runtime(item: Detailed) -> dict[str, Any]:
         "PUBLIC mode it talks to the internet directly, so a prompt-injected agent can exfiltrate context to "
         "any host; in VPC mode its traffic stays under the account's security groups, routes and endpoints."
     ),
-    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> ... "
-    "--network-configuration 'networkMode=VPC,networkModeConfig={subnets=[<subnet>],securityGroups=[<sg>]}'`.",
+    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> --agent-runtime-artifa"
+                "ct "
+                "<agent-runtime-artifact> --role-arn <role-arn> --network-configuration "
+                "'networkMode=VPC,networkModeConfig={subnets=[<subnet>],securityGroups=[<sg>]}'`.",
     severity="high",
     maps=["PR.AA-05", "PR.IR-01", "LLM02:2025", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.1", "AML.M0032",
         "AML.T0025", "AML.T0072", "AML.T0086", "MEASURE 2.7", "A.6.2.6", "ASI01", "ASI10", "Art. 15"],
@@ -73,9 +75,11 @@ def runtime_vpc_network_mode(ctx: CheckContext) -> None:
         "Without an authorizer anyone who finds its URL can list and invoke those tools with the gateway's "
         "role, bypassing the agent and its guardrails."
     ),
-    remediation="Recreate or update the gateway with an authorizer: `aws bedrock-agentcore-control "
-    "update-gateway --gateway-identifier <id> ... --authorizer-type CUSTOM_JWT --authorizer-configuration "
-    "'customJWTAuthorizer={discoveryUrl=<oidc-url>,allowedClients=[<client>]}'` (or --authorizer-type AWS_IAM).",
+    remediation="Recreate or update the gateway with an authorizer: `aws bedrock-agentcore-control update-gateway "
+                "--gateway-identifier <id> --name <name> --role-arn <role-arn> --authorizer-type CUSTOM_JWT "
+                "--authorizer-configuration "
+                "'customJWTAuthorizer={discoveryUrl=<oidc-url>,allowedClients=[<client>]}'` (or --authorizer-type "
+                "AWS_IAM).",
     severity="high",
     boundaries=["application", "user_interface"],
     maps=["PR.AA-03", "PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.2", "AML.M0019", "AML.T0053",
@@ -126,8 +130,8 @@ def memory_cmk(ctx: CheckContext) -> None:
         "A gateway stores its configuration, tool schemas and the credentials settings it uses to reach "
         "targets; a customer managed key keeps them under the account's key policy and audit trail."
     ),
-    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... "
-    "--kms-key-arn <key-arn>`.",
+    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> --name <name> --role-arn "
+                "<role-arn> --authorizer-type <authorizer-type> --kms-key-arn <key-arn>`.",
     severity="medium",
     boundaries=["application", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "BedrockAgentCore.4", "AML.M0012", "AML.T0084.001", "AML.T0098",
@@ -150,9 +154,11 @@ def gateway_cmk(ctx: CheckContext) -> None:
         "prompt injection. In PUBLIC mode the browser reaches the whole internet outside the account's network "
         "controls; in VPC mode egress passes the account's security groups, proxies and firewalls."
     ),
-    remediation="Browser network settings are fixed at creation: `aws bedrock-agentcore-control create-browser "
-    "--name <name> --network-configuration 'networkMode=VPC,vpcConfig={subnets=[<subnet>],"
-    "securityGroups=[<sg>]}' ...`, then point the agent at it and delete the public one.",
+    remediation="Browser network settings are fixed at creation: `aws bedrock-agentcore-control create-browser --na"
+                "me "
+                "<name> --network-configuration "
+                "'networkMode=VPC,vpcConfig={subnets=[<subnet>],securityGroups=[<sg>]}'`, then point the agent at it "
+                "and delete the public one.",
     severity="high",
     maps=["PR.IR-01", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.5", "AML.M0032", "AML.T0051.001",
         "AML.T0086", "AML.T0100", "MEASURE 2.7", "A.6.2.6", "ASI01", "ASI02", "Art. 15"],
@@ -180,7 +186,8 @@ def browser_not_public(ctx: CheckContext) -> None:
         "prompt injection or an unwanted action."
     ),
     remediation="Recording is set at creation: `aws bedrock-agentcore-control create-browser --name <name> "
-    "--recording 'enabled=true,s3Location={bucket=<bucket>,prefix=<prefix>}' ...` and move the agent to it.",
+                "--recording 'enabled=true,s3Location={bucket=<bucket>,prefix=<prefix>}' --network-configuration "
+                "<network-configuration>` and move the agent to it.",
     severity="medium",
     boundaries=["application"],
     maps=["DE.CM-09", "PR.PS-04", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.6", "AML.M0024",
@@ -210,9 +217,10 @@ def browser_session_recording(ctx: CheckContext) -> None:
         "access that code can download tooling and send data anywhere; SANDBOX or VPC mode confines it to AWS "
         "services or the account's own network."
     ),
-    remediation="Network mode is fixed at creation: `aws bedrock-agentcore-control create-code-interpreter "
-    "--name <name> --network-configuration networkMode=SANDBOX ...` (or VPC with vpcConfig), then point the "
-    "agent at it and delete the public one.",
+    remediation="Network mode is fixed at creation: `aws bedrock-agentcore-control create-code-interpreter --name "
+                "<name> --network-configuration networkMode=SANDBOX` (or VPC with vpcConfig), then point the agent "
+                "at "
+                "it and delete the public one.",
     severity="high",
     maps=["PR.IR-01", "PR.PS-05", "LLM02", "LLM05:2025", "LLM06:2025", "LLM08", "BedrockAgentCore.7", "AML.M0032",
         "AML.T0025", "AML.T0050", "AML.T0072", "AML.T0086", "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI05", "Art. 15"],
@@ -289,9 +297,12 @@ def allowed_issuers(ctx: CheckContext) -> list[str]:
         "audience or client accepts any token the identity provider ever issued, to any application, so every "
         "user of that provider (in a public IdP, anyone who signs up) can drive the agent."
     ),
-    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> ... "
-    "--authorizer-configuration 'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/"
-    "openid-configuration,allowedClients=[<client-id>]}'` (or remove the JWT authorizer to require SigV4).",
+    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> --agent-runtime-artifa"
+                "ct "
+                "<agent-runtime-artifact> --role-arn <role-arn> --authorizer-configuration "
+                "'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/openid-configuration,allowedClients=["
+                "<client-id>]}'` "
+                "(or remove the JWT authorizer to require SigV4).",
     severity="high",
     boundaries=["user_interface", "application"],
     maps=["PR.AA-03", "PR.AA-05", "LLM01", "LLM01:2025", "LLM06:2025", "LLM08", "AML.M0019", "AML.T0012", "AML.T0049",
@@ -327,9 +338,10 @@ def runtime_inbound_auth(ctx: CheckContext) -> None:
         "or client allow-list, a token issued for any other application of the same identity provider lists "
         "and calls the tools with the gateway's role."
     ),
-    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... --authorizer-type "
-    "CUSTOM_JWT --authorizer-configuration 'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/"
-    "openid-configuration,allowedClients=[<client-id>]}'`.",
+    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> --name <name> --role-arn "
+                "<role-arn> --authorizer-type CUSTOM_JWT --authorizer-configuration "
+                "'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/openid-configuration,allowedClients=["
+                "<client-id>]}'`.",
     severity="high",
     boundaries=["user_interface", "application"],
     maps=["PR.AA-03", "PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "AML.M0028", "AML.T0049", "AML.T0053", "MANAGE 2.4",
@@ -378,9 +390,9 @@ def policy_engine_verdict(config: dict[str, Any] | None) -> tuple[bool, str]:
         "arguments, for which user. Without one in ENFORCE mode, a prompt-injected agent can call any tool "
         "of the gateway with any input, and LOG_ONLY only writes down that it did."
     ),
-    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> ... "
-    "--policy-engine-configuration 'arn=<policy-engine-arn>,mode=ENFORCE'` (after testing the policies in "
-    "LOG_ONLY).",
+    remediation="`aws bedrock-agentcore-control update-gateway --gateway-identifier <id> --name <name> --role-arn "
+                "<role-arn> --authorizer-type <authorizer-type> --policy-engine-configuration "
+                "'arn=<policy-engine-arn>,mode=ENFORCE'` (after testing the policies in LOG_ONLY).",
     severity="medium",
     boundaries=["application"],
     maps=["PR.AA-05", "PR.PS-01", "LLM06:2025", "LLM07", "LLM08", "AML.M0028", "AML.M0030", "AML.T0053", "AML.T0086",
@@ -451,10 +463,12 @@ def target_credential_shortfalls(target: dict[str, Any]) -> tuple[list[str], lis
         "tool descriptions the model sees."
     ),
     remediation="Create a credential provider (`aws bedrock-agentcore-control create-api-key-credential-provider "
-    "--name <name> --api-key <key>` or create-oauth2-credential-provider) and update the target to use it: "
-    "`aws bedrock-agentcore-control update-gateway-target --gateway-identifier <gw> --target-id <id> ... "
-    "--credential-provider-configurations 'credentialProviderType=API_KEY,credentialProvider={"
-    "apiKeyCredentialProvider={providerArn=<arn>}}'`; remove the literal and rotate the exposed secret.",
+                "--name <name> --api-key <key>` or create-oauth2-credential-provider) and update the target to use "
+                "it: `aws bedrock-agentcore-control update-gateway-target --gateway-identifier <gw> --target-id <id> "
+                "--target-configuration <target-configuration> --credential-provider-configurations "
+                "'credentialProviderType=API_KEY,credentialProvider={apiKeyCredentialProvider={providerArn=<arn>}}'"
+                "`; "
+                "remove the literal and rotate the exposed secret.",
     severity="high",
     boundaries=["application", "data"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "LLM07", "LLM07:2025", "AML.M0012", "AML.T0055", "AML.T0083",
@@ -693,9 +707,10 @@ def secret_variables(variables: dict[str, Any] | None) -> list[str]:
         "are readable by the agent's own code: a prompt-injected agent that runs code or echoes its environment "
         "hands the key to the attacker. AgentCore Identity or Secrets Manager keep it out of both."
     ),
-    remediation="Move the secret to an AgentCore Identity credential provider or AWS Secrets Manager, read it "
-    "at run time with the runtime's role, remove it with `aws bedrock-agentcore-control update-agent-runtime "
-    "--agent-runtime-id <id> ... --environment-variables <without it>`, and rotate it.",
+    remediation="Move the secret to an AgentCore Identity credential provider or AWS Secrets Manager, read it at run "
+                "time with the runtime's role, remove it with `aws bedrock-agentcore-control update-agent-runtime "
+                "--agent-runtime-id <id> --agent-runtime-artifact <agent-runtime-artifact> --role-arn <role-arn> "
+                "--environment-variables <variables-without-it>`, and rotate it.",
     severity="high",
     boundaries=["application", "data"],
     maps=["PR.AA-01", "PR.DS-01", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0055", "AML.T0083", "MEASURE 2.10",

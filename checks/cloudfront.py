@@ -39,8 +39,9 @@ def cache_behaviors(dist: dict[str, Any]) -> list[dict[str, Any]]:
         "A distribution in front of a chat UI or its API is the first place prompts arrive. A web ACL at "
         "the edge filters bots and known-bad inputs and rate-limits floods before they reach the model."
     ),
-    remediation="Associate a CLOUDFRONT-scope web ACL (created in us-east-1): `aws cloudfront "
-    "update-distribution --id <id>` with DistributionConfig.WebACLId set to the web ACL's ARN.",
+    remediation="Associate a CLOUDFRONT-scope web ACL (created in us-east-1): `aws cloudfront update-distribution "
+                "--distribution-config <distribution-config> --id <id>` with DistributionConfig.WebACLId set to the "
+                "web ACL's ARN.",
     severity="high",
     maps=["DE.CM-01", "PR.IR-01", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "CloudFront.6", "AML.T0029",
         "AML.T0046", "AML.T0049"],
@@ -66,8 +67,9 @@ def distribution_waf_attached(ctx: CheckContext) -> None:
         "Prompts, completions and session tokens cross the internet between the user and the edge; plain "
         "HTTP or TLS 1.0/1.1 lets them be read or altered on the way."
     ),
-    remediation="Set every behaviour's ViewerProtocolPolicy to redirect-to-https or https-only, and use a "
-    "custom ACM certificate with MinimumProtocolVersion TLSv1.2_2021: `aws cloudfront update-distribution ...`.",
+    remediation="Set every behaviour's ViewerProtocolPolicy to redirect-to-https or https-only, and use a custom ACM "
+                "certificate with MinimumProtocolVersion TLSv1.2_2021: `aws cloudfront update-distribution "
+                "--distribution-config <distribution-config> --id <id>`.",
     severity="medium",
     maps=["PR.DS-02", "LLM02:2025", "LLM06", "AML.M0012", "AML.T0025", "AML.T0063"],
 )

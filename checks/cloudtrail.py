@@ -31,8 +31,8 @@ check = Family(
         "Who changed a guardrail, read a training bucket or assumed an agent's role is answered only by "
         "CloudTrail; validation proves the logs were not edited after the fact."
     ),
-    remediation="Create or fix a trail: `aws cloudtrail create-trail --is-multi-region-trail "
-    "--enable-log-file-validation ...` then `aws cloudtrail start-logging`.",
+    remediation="Create or fix a trail: `aws cloudtrail create-trail --name <name> --s3-bucket-name <s3-bucket-name> "
+                "--is-multi-region-trail --enable-log-file-validation` then `aws cloudtrail start-logging`.",
     resource_type="AwsAccount",
     severity="high",
     boundaries=["organizational", "application"],
@@ -223,8 +223,8 @@ def data_event_coverage(ctx: CheckContext, trail: dict[str, Any], resource_type:
         "Trail logs name the buckets, models, agents and roles of the AI workload and every call made to "
         "them. SSE-KMS adds a second permission (kms:Decrypt) that a reader of the log bucket must also hold."
     ),
-    remediation="`aws cloudtrail update-trail --name <trail> --kms-key-id <key arn>` (the key policy must "
-    "let cloudtrail.amazonaws.com encrypt).",
+    remediation="`aws cloudtrail update-trail --name <trail> --kms-key-id <key-arn>` (the key policy must let "
+                "cloudtrail.amazonaws.com encrypt).",
     resource_type="AwsCloudTrailTrail",
     severity="medium",
     maps=["PR.DS-01", "PR.PS-04", "LLM02:2025", "LLM06", "CloudTrail.2", "AML.M0012", "AML.T0036", "MEASURE 2.7"],
@@ -247,8 +247,8 @@ def trail_logs_kms_encrypted(ctx: CheckContext) -> None:
         "S3 delivery is for the record; CloudWatch Logs is where metric filters and alarms fire within "
         "minutes when someone disables model invocation logging, deletes a guardrail or reads a training bucket."
     ),
-    remediation="`aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log group arn> "
-    "--cloud-watch-logs-role-arn <role arn>`.",
+    remediation="`aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log-group-arn> "
+                "--cloud-watch-logs-role-arn <role-arn>`.",
     resource_type="AwsCloudTrailTrail",
     severity="low",
     boundaries=["organizational"],
@@ -317,8 +317,8 @@ def ai_bucket_data_events_logged(ctx: CheckContext) -> None:
         "store."
     ),
     remediation="Add an advanced event selector to a trail: eventCategory=Data, resources.type in "
-    "AWS::Bedrock::AgentAlias and AWS::Bedrock::KnowledgeBase (`aws cloudtrail put-event-selectors "
-    "--advanced-event-selectors ...`).",
+                "AWS::Bedrock::AgentAlias and AWS::Bedrock::KnowledgeBase (`aws cloudtrail put-event-selectors "
+                "--trail-name <trail-name> --advanced-event-selectors <advanced-event-selectors>`).",
     scope="regional",
     severity="medium",
     boundaries=["application", "organizational"],
@@ -532,10 +532,11 @@ def llmjacking_indicators_of(events: list[dict[str, Any]], ai_roles: set[str] | 
         "attackers enable model access, turn invocation logging off so their prompts leave no trace, mint "
         "long-lived Bedrock keys and then invoke models from identities that never used them before."
     ),
-    remediation="Investigate each event's principal (source IP, user agent, access key); if unexpected, "
-    "deactivate its keys (`aws iam update-access-key --status Inactive ...`, `aws iam "
-    "delete-service-specific-credential ...`), revoke role sessions, restore invocation logging and restrict "
-    "bedrock:InvokeModel and model-access actions to the AI roles (SCP or permission boundary).",
+    remediation="Investigate each event's principal (source IP, user agent, access key); if unexpected, deactivate "
+                "its keys (`aws iam update-access-key --status Inactive --access-key-id <access-key-id>`, `aws iam "
+                "delete-service-specific-credential --service-specific-credential-id "
+                "<service-specific-credential-id>`), revoke role sessions, restore invocation logging and restrict "
+                "bedrock:InvokeModel and model-access actions to the AI roles (SCP or permission boundary).",
     scope="regional",
     severity="high",
     boundaries=["model", "organizational"],

@@ -44,8 +44,9 @@ def ai_coverage(group: dict[str, Any]) -> tuple[bool, str]:
         "buckets and roles around them: which model served on a given day, and who loosened a setting when."
     ),
     remediation="`aws configservice put-configuration-recorder --configuration-recorder "
-    "name=default,roleARN=<service-linked role> --recording-group allSupported=true,includeGlobalResourceTypes=true` "
-    "then `aws configservice start-configuration-recorder --configuration-recorder-name default`.",
+                "name=default,roleARN=<service-linked-role-arn> --recording-group "
+                "allSupported=true,includeGlobalResourceTypes=true` then `aws configservice "
+                "start-configuration-recorder --configuration-recorder-name default`.",
     severity="medium",
     maps=["DE.CM-09", "LLM04:2025", "MANAGE 4.1", "A.6.2.8"],
     reads=[config.DESCRIBE_CONFIGURATION_RECORDERS, config.DESCRIBE_CONFIGURATION_RECORDER_STATUS],

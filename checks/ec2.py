@@ -48,7 +48,7 @@ ENDPOINT_META: dict[str, Any] = dict(severity="medium", reads=[ec2.VPC_ENDPOINT]
 
 def _endpoint_remediation(suffix: str) -> str:
     return (f"`aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name "
-            f"com.amazonaws.<region>.{suffix} --vpc-id <vpc> --subnet-ids ... --private-dns-enabled`.")
+            f"com.amazonaws.<region>.{suffix} --vpc-id <vpc> --subnet-ids <subnet-ids> --private-dns-enabled`.")
 
 
 @check(

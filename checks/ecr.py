@@ -65,9 +65,10 @@ def _scope(ctx: CheckContext, repo: dict[str, Any]) -> Any:
         "steady stream of critical CVEs; unscanned, a vulnerable or tampered image runs next to the model."
     ),
     remediation="`aws ecr put-registry-scanning-configuration --scan-type ENHANCED --rules "
-    "'[{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":"
-    "\"WILDCARD\"}]}]'` (or per repository: `aws ecr put-image-scanning-configuration "
-    "--image-scanning-configuration scanOnPush=true`).",
+                "'[{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":\"W"
+                "ILDCARD\"}]}]'` "
+                "(or per repository: `aws ecr put-image-scanning-configuration --repository-name <repository-name> "
+                "--image-scanning-configuration scanOnPush=true`).",
     severity="high",
     maps=["DE.CM-09", "ID.RA-01", "ECR.1", "AML.M0016", "AML.T0010.001", "AML.T0010.004", "AML.T0011.001", "MANAGE 3.1",
         "A.6.2.5", "A.6.2.6"],

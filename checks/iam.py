@@ -90,9 +90,11 @@ ROLE_META: dict[str, Any] = dict(
         "An agent or model workload acts on what prompts and retrieved content tell it. With administrator "
         "rights, one successful prompt injection or compromised notebook controls the whole account."
     ),
-    remediation="Detach AdministratorAccess / remove the \"*\" statement (`aws iam detach-role-policy`, "
-    "`aws iam delete-role-policy`) and grant the actions the workload uses on its own resources; IAM Access "
-    "Analyzer can generate that policy from CloudTrail.",
+    remediation='Detach AdministratorAccess / remove the "*" statement (`aws iam detach-role-policy --role-name '
+                "<role-name> --policy-arn arn:aws:iam::aws:policy/AdministratorAccess`, `aws iam delete-role-policy "
+                "--role-name <role-name> --policy-name <policy-name>`) and grant the actions the workload uses on i"
+                "ts "
+                "own resources; IAM Access Analyzer can generate that policy from CloudTrail.",
     severity="critical",
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.1", "AML.M0026", "AML.M0028", "AML.T0053", "AML.T0086", "AML.T0101",
         "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
@@ -250,9 +252,11 @@ def judge_api_key(credential: dict[str, Any], now: datetime, max_age_days: int) 
         "session expiry. AWS recommends them only for exploration, with a short expiry."
     ),
     remediation="Rotate to short-term keys or role credentials; `aws iam update-service-specific-credential "
-    "--user-name <u> --service-specific-credential-id <id> --status Inactive`, then `aws iam "
-    "delete-service-specific-credential ...`; create new long-term keys only with `--credential-age-days 30` "
-    "or less.",
+                "--user-name <u> --service-specific-credential-id <id> --status Inactive`, then `aws iam "
+                "delete-service-specific-credential --service-specific-credential-id "
+                "<service-specific-credential-id>`; create new long-term keys only with `--credential-age-days 30` "
+                "or "
+                "less.",
     resource_type="Other",
     severity="high",
     maps=["PR.AA-01", "PR.AA-05", "LLM02:2025", "LLM06", "LLM10", "LLM10:2025", "IAM.3", "AML.M0019", "AML.T0012",
@@ -413,9 +417,11 @@ def bedrock_wildcard_grants(policies: RolePolicies, account_id: str) -> list[str
         "with any role and invoke every model: whoever steals that principal controls the AI workloads without "
         "being one."
     ),
-    remediation="Detach AmazonBedrockFullAccess (`aws iam detach-role-policy|detach-user-policy --policy-arn "
-    "arn:aws:iam::aws:policy/AmazonBedrockFullAccess`) and grant the Bedrock actions the principal uses on "
-    "named resources (AmazonBedrockLimitedAccess or a customer policy).",
+    remediation="Detach AmazonBedrockFullAccess (for a role `aws iam detach-role-policy --role-name <role-name> "
+                "--policy-arn arn:aws:iam::aws:policy/AmazonBedrockFullAccess`, for a user `aws iam "
+                "detach-user-policy --user-name <user-name> --policy-arn "
+                "arn:aws:iam::aws:policy/AmazonBedrockFullAccess`) and grant the Bedrock actions the principal uses "
+                "on named resources (AmazonBedrockLimitedAccess or a customer policy).",
     severity="medium",
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.21", "AML.M0019", "AML.T0012", "AML.T0040", "AML.T0081", "GOVERN 1.4",
         "MEASURE 2.7", "A.3.2", "A.6.2.6", "Art. 15"],
@@ -478,10 +484,14 @@ def shared_roles(users_by_role: dict[str, list[str]]) -> dict[str, list[str]]:
         "injection in the least trusted agent (a public chatbot) reaches the data and tools granted for the "
         "most trusted one, and no log tells which agent acted."
     ),
-    remediation="Create one role per agent or runtime with only the models, knowledge bases and tools that "
-    "agent uses (`aws iam create-role ...`), then `aws bedrock-agent update-agent --agent-resource-role-arn "
-    "<new-role>` (and prepare a new version) or `aws bedrock-agentcore-control update-agent-runtime --role-arn "
-    "<new-role>`.",
+    remediation="Create one role per agent or runtime with only the models, knowledge bases and tools that agent us"
+                "es "
+                "(`aws iam create-role --role-name <role-name> --assume-role-policy-document "
+                "<assume-role-policy-document>`), then `aws bedrock-agent update-agent --agent-id <agent-id> "
+                "--agent-name <agent-name> --foundation-model <foundation-model> --agent-resource-role-arn "
+                "<new-role>` (and prepare a new version) or `aws bedrock-agentcore-control update-agent-runtime "
+                "--agent-runtime-id <agent-runtime-id> --agent-runtime-artifact <agent-runtime-artifact> --role-arn "
+                "<new-role>`.",
     severity="medium",
     maps=["PR.AA-05", "PR.IR-01", "LLM06:2025", "LLM08", "AML.M0026", "AML.M0032", "AML.T0053", "AML.T0086",
         "MANAGE 2.4", "MEASURE 2.7", "A.6.1.3", "A.6.2.6", "ASI03", "ASI08", "Art. 15"],

@@ -128,8 +128,9 @@ def judge_data_protection(documents: list[Any]) -> tuple[bool, str, dict[str, An
         "leaked read-only role, the analyst running Logs Insights); only logs:Unmask reveals them."
     ),
     remediation="`aws logs put-data-protection-policy --log-group-identifier <name> --policy-document "
-    "file://policy.json` with an Audit statement and a Deidentify statement (`\"MaskConfig\": {}`) on the same "
-    "data identifiers (or an account policy: `aws logs put-account-policy --policy-type DATA_PROTECTION_POLICY`).",
+                'file://policy.json` with an Audit statement and a Deidentify statement (`"MaskConfig": {}`) on the '
+                "same data identifiers (or an account policy: `aws logs put-account-policy --policy-name "
+                "<policy-name> --policy-document <policy-document> --policy-type DATA_PROTECTION_POLICY`).",
     severity="medium",
     boundaries=["data", "model"],
     maps=["PR.DS-10", "LLM07:2025", "AML.M0012", "AML.T0024", "AML.T0036", "AML.T0057", "MANAGE 2.4", "A.7.2",

@@ -43,9 +43,11 @@ def ai_firewalls(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
         "Egress filtering stops a compromised notebook, training job or agent tool from sending data or "
         "credentials to arbitrary hosts, and blocks downloads of unvetted models and packages."
     ),
-    remediation="Create a firewall policy with stateful domain allow lists and `aws network-firewall "
-    "create-firewall --vpc-id <vpc> --subnet-mappings ...`, then route the VPC's egress through its endpoints "
-    "(or route it through a central inspection VPC and mute this finding with that reason).",
+    remediation="Create a firewall policy with stateful domain allow lists and `aws network-firewall create-firewall "
+                "--firewall-name <firewall-name> --firewall-policy-arn <firewall-policy-arn> --vpc-id <vpc> "
+                "--subnet-mappings <subnet-mappings>`, then route the VPC's egress through its endpoints (or route "
+                "it "
+                "through a central inspection VPC and mute this finding with that reason).",
     resource_type="AwsEc2Vpc",
     severity="medium",
     maps=["DE.CM-01", "PR.IR-01", "LLM03:2025", "LLM05", "AML.T0010.001", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
@@ -138,9 +140,10 @@ def judge_tls_inspection(policy: dict[str, Any]) -> tuple[bool, str]:
         "data, prompts or credentials to any allowed-looking host, or fetch an unvetted model, unseen."
     ),
     remediation="Create a TLS inspection configuration (`aws network-firewall create-tls-inspection-configuration "
-    "--tls-inspection-configuration-name <name> --tls-inspection-configuration file://tls.json`, with an ACM "
-    "certificate) and attach it: `aws network-firewall update-firewall-policy ... --firewall-policy "
-    "'{...,\"TLSInspectionConfigurationArn\":\"<arn>\"}'`.",
+                "--tls-inspection-configuration-name <name> --tls-inspection-configuration file://tls.json`, with an "
+                "ACM certificate) and attach it: `aws network-firewall update-firewall-policy --update-token "
+                "<update-token> --firewall-policy-name <policy-name> --firewall-policy "
+                "file://<policy-with-TLSInspectionConfigurationArn>.json`.",
     severity="medium",
     maps=["DE.CM-01", "PR.IR-01", "LLM03:2025", "LLM05", "AML.T0010.003", "AML.T0086", "MANAGE 2.4", "MEASURE 2.7",
         "A.4.5", "A.6.2.6", "Art. 15"],

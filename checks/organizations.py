@@ -109,9 +109,9 @@ def root_opt_out(ctx: CheckContext, root_id: str) -> tuple[list[str], list[str],
         "may store and use the prompts, documents and recordings the organization sends them to improve "
         "the services: customer data leaving the purpose it was given for."
     ),
-    remediation="`aws organizations enable-policy-type --root-id <r-...> --policy-type AISERVICES_OPT_OUT_POLICY`, "
-    "create a policy `{\"services\":{\"default\":{\"opt_out_policy\":{\"@@assign\":\"optOut\"}}}}` and "
-    "`aws organizations attach-policy --policy-id <p-...> --target-id <r-...>`.",
+    remediation="`aws organizations enable-policy-type --root-id <root-id> --policy-type AISERVICES_OPT_OUT_POLICY`, "
+                'create a policy `{"services":{"default":{"opt_out_policy":{"@@assign":"optOut"}}}}` and `aws '
+                "organizations attach-policy --policy-id <policy-id> --target-id <root-id>`.",
     severity="medium",
     maps=["GV.OC-03", "LLM02:2025", "LLM06", "AML.T0057", "GOVERN 6.1", "MEASURE 2.10", "A.10.3", "A.7.3"],
     reads=[organizations.POLICY],
@@ -154,9 +154,9 @@ def ai_opt_out_policy_attached(ctx: CheckContext) -> None:
         "regions, disabling of CloudTrail or GuardDuty, or Bedrock calls without a guardrail. With only "
         "FullAWSAccess attached, nothing above the account limits what its roles and agents can do."
     ),
-    remediation="`aws organizations enable-policy-type --root-id <r-...> --policy-type SERVICE_CONTROL_POLICY`, "
-    "then create and attach SCPs (`aws organizations create-policy --type SERVICE_CONTROL_POLICY ...`, "
-    "`attach-policy`).",
+    remediation="`aws organizations enable-policy-type --root-id <root-id> --policy-type SERVICE_CONTROL_POLICY`, "
+                "then create and attach SCPs (`aws organizations create-policy --type SERVICE_CONTROL_POLICY "
+                "--content <content> --description <description> --name <name>`, `attach-policy`).",
     severity="medium",
     boundaries=["organizational"],
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "LLM10", "LLM10:2025", "AML.T0012", "AML.T0034", "MEASURE 2.7", "A.6.2.6"],
@@ -231,12 +231,13 @@ def judge_bedrock_policy(content: dict[str, Any] | None, enabled: bool | None,
         "account cannot call a model without it. Without an effective policy, each account's guardrails are "
         "only as strong as its least careful application."
     ),
-    remediation="In the management account: `aws organizations enable-policy-type --root-id <r-...> "
-    "--policy-type BEDROCK_POLICY`, create a policy `{\"bedrock\":{\"guardrail_inference\":{\"<region>\":"
-    "{\"config_1\":{\"identifier\":{\"@@assign\":\"<guardrail-arn>:<version>\"}}}}}}` "
-    "(`aws organizations create-policy --type BEDROCK_POLICY ...`), attach it to the root or the AI OUs, and "
-    "confirm with `aws organizations describe-effective-policy --policy-type BEDROCK_POLICY --target-id "
-    "<account>`.",
+    remediation="In the management account: `aws organizations enable-policy-type --root-id <root-id> --policy-type "
+                "BEDROCK_POLICY`, create a policy "
+                '`{"bedrock":{"guardrail_inference":{"<region>":{"config_1":{"identifier":{"@@assign":"<guardrail-a'
+                'rn>:<version>"}}}}}}` '
+                "(`aws organizations create-policy --type BEDROCK_POLICY --content <content> --description "
+                "<description> --name <name>`), attach it to the root or the AI OUs, and confirm with `aws "
+                "organizations describe-effective-policy --policy-type BEDROCK_POLICY --target-id <account>`.",
     resource_type="AwsAccount",
     severity="medium",
     boundaries=["organizational", "model"],

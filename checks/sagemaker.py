@@ -174,8 +174,8 @@ def notebook_cmk(ctx: CheckContext) -> None:
         "Inference containers see every prompt and the model's weights. With network isolation a compromised "
         "or malicious container image cannot send them out or fetch a payload."
     ),
-    remediation="Recreate the model with `aws sagemaker create-model ... --enable-network-isolation` and "
-    "update the endpoint configuration to use it.",
+    remediation="Recreate the model with `aws sagemaker create-model --model-name <model-name> "
+                "--enable-network-isolation` and update the endpoint configuration to use it.",
     severity="medium",
     maps=["PR.IR-01", "LLM02:2025", "LLM03:2025", "LLM05", "LLM10", "SageMaker.5", "AML.T0011.000", "AML.T0025",
         "AML.T0072", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
@@ -632,9 +632,10 @@ def lifecycle_config_secrets(ctx: CheckContext) -> None:
         "user in Studio, with its execution role, notebooks and data; Identity Center ties each session to a "
         "workforce identity with MFA, central offboarding and per-user audit."
     ),
-    remediation="The authentication mode is fixed when a domain is created: create a new domain with "
-    "`aws sagemaker create-domain --auth-mode SSO ...`, assign users or groups to its Identity Center "
-    "application and migrate the user profiles' data.",
+    remediation="The authentication mode is fixed when a domain is created: create a new domain with `aws sagemaker "
+                "create-domain --auth-mode SSO --domain-name <domain-name> --default-user-settings "
+                "<default-user-settings>`, assign users or groups to its Identity Center application and migrate the "
+                "user profiles' data.",
     severity="medium",
     boundaries=["user_interface", "model"],
     maps=["PR.AA-01", "PR.AA-03", "LLM02:2025", "LLM06", "LLM10", "AML.T0012", "GOVERN 2.1", "MEASURE 2.7", "A.3.2",
@@ -786,9 +787,10 @@ def cluster_gaps(cluster: dict[str, Any]) -> tuple[list[str], dict[str, str | No
         "policies and flow logs; without a customer managed key the volumes' decryption is not under the "
         "account's key policy."
     ),
-    remediation="Create the cluster with `aws sagemaker create-cluster --vpc-config SecurityGroupIds=<sg>,"
-    "Subnets=<subnets>` and instance groups with `InstanceStorageConfigs=[{EbsVolumeConfig={VolumeSizeInGB=<n>,"
-    "VolumeKmsKeyId=<cmk>}}]` (existing groups: `aws sagemaker update-cluster`).",
+    remediation="Create the cluster with `aws sagemaker create-cluster --cluster-name <cluster-name> --vpc-config "
+                "SecurityGroupIds=<sg>,Subnets=<subnets>` and instance groups with "
+                "`InstanceStorageConfigs=[{EbsVolumeConfig={VolumeSizeInGB=<n>,VolumeKmsKeyId=<cmk>}}]` (existing "
+                "groups: `aws sagemaker update-cluster`).",
     severity="high",
     boundaries=["model", "data"],
     maps=["PR.DS-01", "PR.IR-01", "LLM02:2025", "LLM03", "LLM04:2025", "LLM10", "AML.M0012", "AML.T0025", "AML.T0035",

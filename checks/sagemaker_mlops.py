@@ -69,7 +69,10 @@ def _job_definition_check(monitoring_type: str, label: str, setting: str, contro
             description=f"Each SageMaker {label} job definition has "
             "NetworkConfig.EnableInterContainerTrafficEncryption set.",
             rationale=ENCRYPTION_RATIONALE,
-            remediation=f"Recreate the job definition with `aws sagemaker create-{cli}-definition ... "
+            remediation=f"Recreate the job definition with `aws sagemaker create-{cli}-definition "
+            f"--job-definition-name <job-definition-name> --{cli[:-4]}-app-specification <app-specification> "
+            f"--{cli[:-4]}-job-input <job-input> --{cli[:-4]}-job-output-config <job-output-config> "
+            "--job-resources <job-resources> --role-arn <role-arn> "
             "--network-config EnableInterContainerTrafficEncryption=true` and point its monitoring schedule at it "
             "(job definitions are immutable).",
             severity=severity,
@@ -82,7 +85,10 @@ def _job_definition_check(monitoring_type: str, label: str, setting: str, contro
         title=f"SageMaker {label} job definitions run with network isolation",
         description=f"Each SageMaker {label} job definition has NetworkConfig.EnableNetworkIsolation set.",
         rationale=ISOLATION_RATIONALE,
-        remediation=f"Recreate the job definition with `aws sagemaker create-{cli}-definition ... "
+        remediation=f"Recreate the job definition with `aws sagemaker create-{cli}-definition "
+        f"--job-definition-name <job-definition-name> --{cli[:-4]}-app-specification <app-specification> "
+        f"--{cli[:-4]}-job-input <job-input> --{cli[:-4]}-job-output-config <job-output-config> "
+        "--job-resources <job-resources> --role-arn <role-arn> "
         "--network-config EnableNetworkIsolation=true` and point its monitoring schedule at it "
         "(job definitions are immutable).",
         severity=severity,
@@ -420,10 +426,12 @@ def judge_deployment(models: dict[str, list[str | None]], approval: dict[str, st
         "model deployed from an image and artifact named directly, or from a version still pending or "
         "rejected, skipped that gate: a poisoned or untested model can reach users."
     ),
-    remediation="Register the model (`aws sagemaker create-model-package --model-package-group-name <g> ...`), "
-    "approve it after review (`aws sagemaker update-model-package --model-approval-status Approved`), create "
-    "the model from the package (`create-model --primary-container ModelPackageName=<arn>`) and update the "
-    "endpoint to a configuration that uses it.",
+    remediation="Register the model (`aws sagemaker create-model-package --model-package-group-name <g>`), approve "
+                "it "
+                "after review (`aws sagemaker update-model-package --model-package-arn <model-package-arn> "
+                "--model-approval-status Approved`), create the model from the package (`create-model "
+                "--primary-container ModelPackageName=<arn>`) and update the endpoint to a configuration that uses "
+                "it.",
     resource_type="AwsSageMakerEndpoint",
     severity="high",
     maps=["ID.RA-09", "PR.PS-01", "LLM03", "LLM03:2025", "LLM04:2025", "LLM05", "AML.M0014", "AML.T0010.003",

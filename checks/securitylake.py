@@ -27,8 +27,8 @@ check = Family(
         "while they are kept: Security Lake retains them in one normalised (OCSF) store that investigations "
         "of poisoning or theft can query months later."
     ),
-    remediation="`aws securitylake create-data-lake --configurations region=<region>,... "
-    "--meta-store-manager-role-arn <role>` from the delegated administrator, then add the log sources.",
+    remediation="`aws securitylake create-data-lake --configurations region=<region> --meta-store-manager-role-arn "
+                "<role>` from the delegated administrator, then add the log sources.",
     severity="low",
 )
 def data_lake_enabled(ctx: CheckContext) -> None:

@@ -125,7 +125,7 @@ def rate_limiting_rules(acl: dict[str, Any], groups: dict[str, dict[str, Any]]) 
         "rules against prompt-injection payloads and to investigate floods against the model."
     ),
     remediation="`aws wafv2 put-logging-configuration --logging-configuration "
-    "ResourceArn=<web-acl-arn>,LogDestinationConfigs=<arn of a log group named aws-waf-logs-...>`.",
+                "ResourceArn=<web-acl-arn>,LogDestinationConfigs=<aws-waf-logs-log-group-arn>`.",
     severity="medium",
     maps=["DE.CM-01", "PR.PS-04", "LLM01", "LLM01:2025", "LLM04", "LLM10:2025", "WAF.11", "AML.M0024", "AML.T0040",
         "AML.T0049", "MANAGE 4.1", "MEASURE 2.4", "A.6.2.8"],
@@ -152,8 +152,9 @@ def web_acl_logging_enabled(ctx: CheckContext) -> None:
         "like protection and filters nothing."
     ),
     remediation="Add rules, e.g. the AWS managed AWSManagedRulesCommonRuleSet and KnownBadInputsRuleSet and a "
-    "rate-based rule: `aws wafv2 update-web-acl --name <acl> --scope REGIONAL --id <id> "
-    "--rules file://rules.json ...`.",
+                "rate-based rule: `aws wafv2 update-web-acl --name <acl> --scope REGIONAL --id <id> --rules "
+                "file://rules.json --default-action <default-action> --visibility-config <visibility-config> "
+                "--lock-token <lock-token>`.",
     severity="medium",
     maps=["PR.IR-01", "LLM01", "LLM01:2025", "WAF.10", "AML.T0029", "AML.T0046", "AML.T0049", "MEASURE 2.7", "A.6.2.6"],
     reads=[wafv2.LIST_WEB_ACLS, wafv2.GET_WEB_ACL],
@@ -184,9 +185,12 @@ def web_acl_has_rules(ctx: CheckContext) -> None:
         "Each request can cost thousands of model tokens. A rate-based rule caps what one client can send, "
         "bounding model denial of service, runaway spend and extraction of the model through volume."
     ),
-    remediation="Add a rate-based rule with a Block action: `aws wafv2 update-web-acl ... --rules "
-    "'[{\"Name\":\"rate\",\"Priority\":0,\"Action\":{\"Block\":{}},\"Statement\":{\"RateBasedStatement\":"
-    "{\"Limit\":1000,\"AggregateKeyType\":\"IP\"}},\"VisibilityConfig\":{...}}, ...]'`.",
+    remediation="Add a rate-based rule with a Block action: `aws wafv2 update-web-acl --name <name> --scope <scope> "
+                "--id <id> --default-action <default-action> --visibility-config <visibility-config> --lock-token "
+                "<lock-token> --rules "
+                "'[{\"Name\":\"rate\",\"Priority\":0,\"Action\":{\"Block\":{}},\"Statement\":{\"RateBasedStatement\":"
+                '{"Limit":1000,"AggregateKeyType":"IP"}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWa'
+                "tchMetricsEnabled\":true,\"MetricName\":\"rate\"}},<existing-rules>]'`.",
     severity="high",
     maps=["PR.IR-01", "PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034",
         "AML.T0034.000", "AML.T0046", "MEASURE 2.7", "A.4.5", "A.6.2.6"],
@@ -312,10 +316,14 @@ def judge_managed_groups(uses: list[ManagedGroupUse], required: tuple[str, ...],
         "quota; known exploit payloads and SQL injection go for the app and data stores around the model. "
         "A managed group in Count mode is monitoring, not protection."
     ),
-    remediation="Add the missing groups with OverrideAction None, e.g. `aws wafv2 update-web-acl ... --rules "
-    "'[...,{\"Name\":\"bad-inputs\",\"Priority\":10,\"OverrideAction\":{\"None\":{}},\"Statement\":"
-    "{\"ManagedRuleGroupStatement\":{\"VendorName\":\"AWS\",\"Name\":\"AWSManagedRulesKnownBadInputsRuleSet\"}},"
-    "\"VisibilityConfig\":{...}}]'`, and change Count overrides back to None once tuned.",
+    remediation="Add the missing groups with OverrideAction None, e.g. `aws wafv2 update-web-acl --name <name> "
+                "--scope <scope> --id <id> --default-action <default-action> --visibility-config <visibility-config> "
+                "--lock-token <lock-token> --rules "
+                "'[<existing-rules>,{\"Name\":\"bad-inputs\",\"Priority\":10,\"OverrideAction\":{\"None\":{}},\"State"
+                'ment":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesKnownBadInputsRuleSe'
+                't"}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName'
+                "\":\"bad-inputs\"}}]'`, "
+                "and change Count overrides back to None once tuned.",
     severity="high",
     maps=["PR.IR-01", "PR.PS-01", "LLM01", "LLM01:2025", "LLM10", "LLM10:2025", "AML.M0015", "AML.T0012",
         "AML.T0024.002", "AML.T0034", "AML.T0049", "MANAGE 2.4", "MEASURE 2.7", "A.6.2.5", "A.6.2.6", "Art. 15"],

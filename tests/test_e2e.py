@@ -118,6 +118,22 @@ def test_demo_command_prints_scores_and_writes_report(tmp_path):
     assert_same_findings_as_recorded(report)
 
 
+def test_the_demo_prints_a_summary_that_fits_120_columns(tmp_path):
+    """What a person sees on a 120-column terminal: the scores and the top failures, not every finding."""
+    out, html = tmp_path / "demo.json", tmp_path / "demo.html"
+    result = run_posture("demo", "--json", str(out), "--html", str(html), env={"COLUMNS": "120"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 100 and max(len(line) for line in lines) <= 120
+    report = json.loads(out.read_text())
+    failing = report["summary"]["by_status"]["FAIL"]
+    assert f"Top 25 of {failing} FAIL findings, worst first:" in result.stdout
+    assert f"… {failing - 25} more in the report" in result.stdout
+    assert lines[-2:] == [f"report: {out}", f"report: {html}"]
+    scan = report["scan"]
+    assert f"{scan['units_run']} units run (check × region; {scan['checks_selected']} checks)" in result.stdout
+
+
 DEMO_FINDINGS = Path(__file__).resolve().parent / "data" / "demo_findings.json"
 
 

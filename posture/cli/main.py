@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from posture.core.config import ScanConfig
     from posture.core.registry import Registry
     from posture.core.runner import ProgressInfo
+    from posture.render.table import View as TableView
     from posture.report.model import Report
 
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
@@ -44,8 +46,10 @@ def load_registry() -> Registry:
 
 
 def progress_line(info: ProgressInfo) -> str:
+    """Counts the report's scan.units_run and scan.api_calls count (a unit: one check in one region);
+    how many findings are ERROR is known when the scan is settled, and the summary says it."""
     return (f"posture: progress: accounts {info.accounts_done}/{info.accounts_total}, {info.regions} regions, "
-            f"checks {info.units_done}/{info.units_total}, {info.api_calls} reads, {info.errors} errors")
+            f"units {info.units_done}/{info.units_total} (check × region), {info.api_calls} API calls")
 
 
 def stderr_progress(quiet: bool, asked: bool = False, *, interval: float | None = None,
@@ -57,8 +61,8 @@ def stderr_progress(quiet: bool, asked: bool = False, *, interval: float | None 
         return None
     if terminal:
         def show(info: ProgressInfo) -> None:
-            click.echo(f"\rscanning: {info.units_done}/{info.units_total} checks, {info.api_calls} reads, "
-                       f"{info.errors} errors", err=True, nl=info.units_done == info.units_total)
+            click.echo(f"\rscanning: {info.units_done}/{info.units_total} units (check × region), "
+                       f"{info.api_calls} API calls", err=True, nl=info.units_done == info.units_total)
         return show
     every = interval if interval is not None else float(os.environ.get("POSTURE_PROGRESS_INTERVAL", PROGRESS_INTERVAL))
     last = [clock()]
@@ -85,18 +89,35 @@ def build_config(**options: Any) -> ScanConfig:
         raise UsageError(f"invalid {where}: {first['msg']}") from None
 
 
-def finish_scan(report: Report, extras: reporting_cli.Extras, *, quiet: bool, fail_on: Severity | None) -> int:
-    """Print the table (on stderr when a report goes to stdout); return the exit code, and on
-    exit 3 say why and where the reports are, as the last line."""
-    from posture.render import RENDERERS
+def table_view(options: dict[str, Any], severities: tuple[str, ...] = ()) -> TableView:
+    """Pop the terminal's options (--verbose, --status, and --severity as a filter of what is
+    printed) into the table's view, as wide as the terminal."""
+    from posture.core.models import Status
+    from posture.render.table import View
+
+    statuses = tuple(Status(s.upper()) for s in options.pop("statuses", ()) or ())
+    width = shutil.get_terminal_size((120, 24)).columns
+    return View(verbose=bool(options.pop("verbose", False)), statuses=statuses,
+                severities=tuple(Severity(s.lower()) for s in severities), width=width)
+
+
+def finish_scan(report: Report, extras: reporting_cli.Extras, *, quiet: bool, fail_on: Severity | None,
+                view: TableView | None = None) -> int:
+    """Print the summary (on stderr when a report goes to stdout) and where the reports went;
+    return the exit code, and on exit 3 say why and where the reports are, as the last line."""
+    from posture.render.table import render as render_table
     from posture.report.model import failing_at_or_above
 
+    files = [p for p in extras.written if p != "-"]
     if not quiet:
-        click.echo(RENDERERS["table"](report), nl=False, err=extras.to_stdout)
+        click.echo(render_table(report, view), nl=False, err=extras.to_stdout)
+        if files:
+            click.echo("", err=extras.to_stdout)
+        for path in files:
+            click.echo(f"report: {path}", err=extras.to_stdout)
     failing = failing_at_or_above(report, fail_on)
     if not failing or fail_on is None:
         return EXIT_OK
-    files = [p for p in extras.written if p != "-"]
     where = f"; reports: {', '.join(files)}" if files else ("; report on stdout" if extras.to_stdout else
                                                               "; no report written")
     click.echo(f"posture: {failing} failing finding{'s' if failing != 1 else ''} at or above "
@@ -142,6 +163,11 @@ output_options = [
     click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False),
                  help="Exit 3 when a failing finding is at or above this severity."),
     click.option("--quiet/--no-quiet", default=False, help="Print no table (the reports are still written)."),
+    click.option("--verbose", "-v", is_flag=True, default=False,
+                 help="Print every finding of the statuses shown (default: the summary and the top failures)."),
+    click.option("--status", "statuses", multiple=True, type=click.Choice(["FAIL", "ERROR", "PASS"],
+                                                                          case_sensitive=False),
+                 help="Print only findings of this status; repeatable (default: FAIL, and ERROR with --verbose)."),
     click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
                  help="Add this framework's per-requirement view to every output; repeatable "
                       "(`posture compliance --list`)."),
@@ -274,6 +300,7 @@ def scan(**options: Any) -> None:
 
     extras, options = reporting_cli.prepare(click.get_current_context(), options)
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
+    view = table_view(options, tuple(options.get("severities") or ()))
     options["shard_index"], options["shard_count"] = resolve_shard(options.pop("shard"), options.pop("shard_count"))
     lookback = options.pop("cloudtrail_lookback", None)
     if lookback is not None:  # the flag is a name for one check setting; the engine knows no check
@@ -290,8 +317,13 @@ def scan(**options: Any) -> None:
     config = build_config(fail_on=fail_on, **options)
     report = build_report(run_scan(config, registry, progress=stderr_progress(quiet, asked)))
     report, push_ok = reporting_cli.after_scan(report, extras, config, quiet=quiet)
-    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
+    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on, view=view)
     sys.exit(reporting_cli.exit_code(code, push_ok))
+
+
+PRINT_SEVERITY = click.option("--severity", "severities", multiple=True,
+                              type=click.Choice(SEVERITIES, case_sensitive=False),
+                              help="Print only findings of this severity; repeatable.")
 
 
 @cli.command()
@@ -303,6 +335,7 @@ def scan(**options: Any) -> None:
 @click.option("--profile", help="AWS profile for --securityhub.")
 @click.option("--role-name", help="Role to assume in each other account of the report (--securityhub).")
 @click.option("--external-id", help="External id for --role-name.")
+@PRINT_SEVERITY
 def merge(parts: tuple[str, ...], **options: Any) -> None:
     """Join the JSON reports of a sharded scan (`scan --shard`) into one report, then write and
     push it like `scan` does: summary and scores are recomputed over every shard's findings.
@@ -311,10 +344,11 @@ def merge(parts: tuple[str, ...], **options: Any) -> None:
 
     extras, options = reporting_cli.prepare(click.get_current_context(), options)
     quiet, fail_on, allow_partial = options.pop("quiet"), options.pop("fail_on"), options.pop("allow_partial")
+    view = table_view(options, tuple(options.pop("severities", ()) or ()))
     config = build_config(fail_on=fail_on, **options)
     report = merge_reports([load_report(p) for p in parts], allow_partial=allow_partial)
     report, push_ok = reporting_cli.after_scan(report, extras, config, quiet=quiet)
-    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
+    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on, view=view)
     sys.exit(reporting_cli.exit_code(code, push_ok))
 
 
@@ -378,15 +412,30 @@ def explain(check_id: str) -> None:
 
 
 @cli.command("iam-policy")
-@click.option("--no-securityhub", is_flag=True, help="Leave out the Security Hub import permissions.")
+@click.option("--securityhub/--no-securityhub", default=False,
+              help="Add the Security Hub import permissions (the one write, for --securityhub scans and `push`).")
 @click.option("--org", is_flag=True, help="Add what an organization scan needs (ListAccounts, AssumeRole).")
-def iam_policy(no_securityhub: bool, org: bool) -> None:
-    """Print the least-privilege IAM policy for the scanner (from the checks' permissions)."""
-    from posture.core.iampolicy import scanner_policy
+@click.option("--part", type=click.IntRange(min=1), metavar="N",
+              help="Print only policy document N, ready for `aws iam create-policy --policy-document`.")
+def iam_policy(securityhub: bool, org: bool, part: int | None) -> None:
+    """Print the scanner's least-privilege IAM permissions as managed policies, split to fit IAM's
+    6,144-character limit: JSON {PolicyCount, Limit, Why, SecurityHubImport, Policies: [{PolicyName,
+    Characters, PolicyDocument}]} on stdout, how many policies and why on stderr."""
+    from posture.core.iampolicy import policy_set
 
     registry = load_registry()
-    policy = scanner_policy([*registry, *registry.collectors], securityhub=not no_securityhub, organization=org)
-    click.echo(json.dumps(policy, indent=2))
+    policies = policy_set([*registry, *registry.collectors], securityhub=securityhub, organization=org)
+    if part is not None:
+        if part > policies["PolicyCount"]:
+            count = policies["PolicyCount"]
+            raise UsageError(f"--part {part}: the scanner needs {count} polic{'y' if count == 1 else 'ies'}")
+        click.echo(json.dumps(policies["Policies"][part - 1]["PolicyDocument"], indent=2))
+        return
+    click.echo(json.dumps(policies, indent=2))
+    count = policies["PolicyCount"]
+    click.echo(f"posture: {count} managed polic{'y' if count == 1 else 'ies'}: {policies['Why']}"
+               + ("" if securityhub else " (Security Hub import left out: add --securityhub to push findings)"),
+               err=True)
 
 
 @cli.command()
@@ -430,7 +479,13 @@ def schema() -> None:
 @click.option("--json", "json_path", metavar="PATH", default="posture-demo-report.json", show_default=True,
               help="Where to write the JSON report ('-' for stdout).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False))
-@click.option("--quiet/--no-quiet", default=False)
+@click.option("--quiet/--no-quiet", default=False, help="Print no table (the reports are still written).")
+@click.option("--verbose", "-v", is_flag=True, default=False,
+              help="Print every finding of the statuses shown (default: the summary and the top failures).")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["FAIL", "ERROR", "PASS"], case_sensitive=False),
+              help="Print only findings of this status; repeatable (default: FAIL, and ERROR with --verbose).")
+@PRINT_SEVERITY
 @click.option("--progress", is_flag=True, help="Show progress on stderr off a terminal too.")
 @click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
               help="Add this framework's per-requirement view to every output; repeatable.")
@@ -442,6 +497,7 @@ def demo(**options: Any) -> None:
         raise UsageError(f"the demo needs moto's server ({exc.name} is missing): pip install 'posture[demo]'") from None
     ctx = click.get_current_context()
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
+    view = table_view(options, tuple(options.pop("severities", ()) or ()))
     frameworks = tuple(options.pop("compliance", ()) or ())
     extras, _ = reporting_cli.prepare(ctx, {**options, "config_path": None, "securityhub": False,
                                             "no_history": True, "history_path": None, "suppressions_path": None},
@@ -455,13 +511,7 @@ def demo(**options: Any) -> None:
     finally:
         os.environ.update(saved)
     report, _ = reporting_cli.after_scan(report, extras, config, quiet=quiet)
-    code = finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on)
-    if not quiet:
-        for path in extras.written:
-            if path != "-":
-                click.echo(f"\nreport written to {path}" if len(extras.written) == 1 else f"report: {path}",
-                           err=extras.to_stdout)
-    sys.exit(code)
+    sys.exit(finish_scan(report, extras, quiet=quiet, fail_on=config.fail_on, view=view))
 
 
 cli.add_command(reporting_cli.push)

@@ -19,24 +19,112 @@ ENGINE_READS = ("ec2:DescribeRegions", "tag:GetResources")
 ORGANIZATION_READS = ("organizations:ListAccounts", "sts:AssumeRole")
 # The one write the scanner makes, and only when asked to push findings.
 SECURITY_HUB_IMPORT = ("securityhub:BatchImportFindings", "securityhub:GetFindings", "securityhub:DescribeHub")
-MAX_POLICY_BYTES = 6144  # managed policy size limit (without white space)
+MAX_POLICY_CHARACTERS = 6144  # IAM's limit for one customer managed policy, white space not counted
+POLICY_NAME = "posture-scanner-{n}"
 
 
-def scanner_policy(
-    checks: Iterable[Check | Collector], *, securityhub: bool = True, organization: bool = False
-) -> dict[str, Any]:
+def policy_characters(document: dict[str, Any]) -> int:
+    """The size IAM checks against MAX_POLICY_CHARACTERS: the document's characters, white space not counted."""
+    return len(json.dumps(document, separators=(",", ":")))
+
+
+def scanner_actions(checks: Iterable[Check | Collector], *, securityhub: bool = False,
+                    organization: bool = False) -> tuple[list[str], list[str]]:
+    """(read actions, Security Hub push actions) the scanner needs, each sorted; the push part is
+    empty unless asked for."""
     reads = set(ENGINE_READS)
     for c in checks:
         reads.update(c.meta.permissions)
     if organization:
         reads.update(ORGANIZATION_READS)
-    statements: list[dict[str, Any]] = [
-        {"Sid": "PostureReadOnly", "Effect": "Allow", "Action": sorted(reads), "Resource": "*"}
-    ]
-    if securityhub:
-        statements.append({"Sid": "PostureSecurityHubImport", "Effect": "Allow",
-                           "Action": list(SECURITY_HUB_IMPORT), "Resource": "*"})
-    return {"Version": "2012-10-17", "Statement": statements}
+    push = [a for a in SECURITY_HUB_IMPORT if a not in reads] if securityhub else []
+    return sorted(reads), push
+
+
+def _document(statements: list[tuple[str, list[str]]]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": "*"} for sid, actions in statements if actions]}
+
+
+def _pack(groups: list[tuple[str, list[str]]], limit: int) -> list[list[tuple[str, list[str]]]]:
+    """Greedy: each action into the current document while it stays within `limit`."""
+    parts: list[list[tuple[str, list[str]]]] = [[]]
+    for sid, actions in groups:
+        for action in actions:
+            current = parts[-1]
+            if current and current[-1][0] == sid:
+                trial = [*current[:-1], (sid, [*current[-1][1], action])]
+            else:
+                trial = [*current, (sid, [action])]
+            if policy_characters(_document(trial)) <= limit:
+                parts[-1] = trial
+            elif not current:
+                raise ValueError(f"{action} alone does not fit a policy of {limit} characters")
+            else:
+                parts.append([(sid, [action])])
+    return [part for part in parts if part]
+
+
+def _even(groups: list[tuple[str, list[str]]], count: int) -> list[list[tuple[str, list[str]]]]:
+    """The actions in `count` documents of about the same number of actions, in order."""
+    flat = [(sid, action) for sid, actions in groups for action in actions]
+    size = -(-len(flat) // count)
+    parts = []
+    for start in range(0, len(flat), size):
+        part: list[tuple[str, list[str]]] = []
+        for sid, action in flat[start:start + size]:
+            if part and part[-1][0] == sid:
+                part[-1][1].append(action)
+            else:
+                part.append((sid, [action]))
+        parts.append(part)
+    return parts
+
+
+def scanner_policies(checks: Iterable[Check | Collector], *, securityhub: bool = False, organization: bool = False,
+                     limit: int = MAX_POLICY_CHARACTERS) -> list[dict[str, Any]]:
+    """The scanner's least-privilege permissions as managed-policy documents, each within `limit`
+    characters (IAM's managed-policy size): as few documents as the actions need (greedy packing
+    finds how many), the actions spread evenly over them where that fits; the Security Hub push
+    (only when asked) in a statement of its own."""
+    reads, push = scanner_actions(checks, securityhub=securityhub, organization=organization)
+    groups = [("PostureReadOnly", reads), ("PostureSecurityHubImport", push)]
+    packed = _pack(groups, limit)
+    even = _even(groups, len(packed))
+    chosen = even if all(policy_characters(_document(p)) <= limit for p in even) else packed
+    return [_document(part) for part in chosen]
+
+
+def scanner_policy(
+    checks: Iterable[Check | Collector], *, securityhub: bool = False, organization: bool = False
+) -> dict[str, Any]:
+    """Every permission in one document (for reading and validation; it may exceed what one managed
+    policy holds: deploy `scanner_policies`)."""
+    reads, push = scanner_actions(checks, securityhub=securityhub, organization=organization)
+    return _document([("PostureReadOnly", reads), ("PostureSecurityHubImport", push)])
+
+
+def policy_set(checks: Iterable[Check | Collector], *, securityhub: bool = False,
+               organization: bool = False) -> dict[str, Any]:
+    """What `posture iam-policy` prints: the documents to create as managed policies, named, each
+    with its size, and why there are that many."""
+    checks = list(checks)
+    documents = scanner_policies(checks, securityhub=securityhub, organization=organization)
+    whole = policy_characters(scanner_policy(checks, securityhub=securityhub, organization=organization))
+    actions = sum(len(s["Action"]) for d in documents for s in d["Statement"])
+    count = len(documents)
+    why = (f"{actions} actions take {whole:,} characters without white space; IAM allows "
+           f"{MAX_POLICY_CHARACTERS:,} per managed policy, so "
+           + ("one policy holds them; attach it to the scanner's role" if count == 1
+              else f"they are split into {count} policies; attach all of them to the scanner's role"))
+    return {
+        "PolicyCount": count,
+        "Limit": MAX_POLICY_CHARACTERS,
+        "Why": why,
+        "SecurityHubImport": securityhub,
+        "Policies": [{"PolicyName": POLICY_NAME.format(n=n), "Characters": policy_characters(d),
+                      "PolicyDocument": d} for n, d in enumerate(documents, 1)],
+    }
 
 
 # -- the service authorization reference -------------------------------------------------

@@ -65,16 +65,38 @@ def test_bad_scan_input_exits_2_with_one_line(invoke, args, message):
 READS_BY_OTHER_NAMES = {"apigateway:GET", "iam:GenerateServiceLastAccessedDetails"}
 
 
+def _policy_actions(result) -> set[str]:
+    policies = json.loads(result.stdout)["Policies"]
+    return {a for p in policies for s in p["PolicyDocument"]["Statement"] for a in s["Action"]}
+
+
 def test_iam_policy_covers_every_declared_permission(invoke, registry):
-    policy = json.loads(invoke("iam-policy").output)
-    actions = {a for s in policy["Statement"] for a in s["Action"]}
+    result = invoke("iam-policy", "--securityhub")
+    actions = _policy_actions(result)
     assert {p for c in [*registry, *registry.collectors] for p in c.meta.permissions} <= actions
     writes = {a for a in actions if not a.split(":")[1].startswith(("Get", "List", "Describe", "BatchGet", "Search",
                                                                      "Lookup"))
               and a not in READS_BY_OTHER_NAMES}
     assert writes == {"securityhub:BatchImportFindings"}
-    no_push = json.loads(invoke("iam-policy", "--no-securityhub").output)
-    assert all("securityhub:BatchImportFindings" not in s["Action"] for s in no_push["Statement"])
+    # The write only when asked for: not by default, not with --no-securityhub.
+    for flags in ((), ("--no-securityhub",)):
+        assert "securityhub:BatchImportFindings" not in _policy_actions(invoke("iam-policy", *flags))
+
+
+def test_iam_policy_says_how_many_policies_and_why(invoke):
+    result = invoke("iam-policy", "--securityhub", "--org")
+    printed = json.loads(result.stdout)
+    count = printed["PolicyCount"]
+    assert count == len(printed["Policies"]) >= 2  # the whole set is above 6,144 characters
+    assert [p["PolicyName"] for p in printed["Policies"]] == [f"posture-scanner-{n}" for n in range(1, count + 1)]
+    assert all(p["Characters"] <= printed["Limit"] == 6144 for p in printed["Policies"])
+    assert f"posture: {count} managed policies:" in result.stderr and "6,144 per managed policy" in result.stderr
+    assert "Security Hub import left out" in invoke("iam-policy").stderr
+    # --part N: one document as `aws iam create-policy` takes it.
+    second = json.loads(invoke("iam-policy", "--securityhub", "--org", "--part", "2").stdout)
+    assert second == printed["Policies"][1]["PolicyDocument"]
+    too_far = invoke("iam-policy", "--part", "9")
+    assert too_far.exit_code == 2 and "--part 9: the scanner needs" in too_far.stderr
 
 
 def test_cloudtrail_lookback_is_the_cloudtrail_checks_lookback_setting(invoke, monkeypatch, tmp_path):

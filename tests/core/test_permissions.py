@@ -7,6 +7,7 @@ event hook, attributed to the check whose thread sent it, so nothing a check sen
 context escapes). The recorded operations, mapped to IAM actions, must be a subset of the
 check's declared permissions."""
 
+import json
 import threading
 from collections import defaultdict
 
@@ -206,3 +207,40 @@ def test_access_denied_reasons_name_the_action_to_grant(registry):
                 checked += 1
                 assert reason_action(service, model.signing_name, name, operation.http.get("method", "GET")) == wanted
     assert checked > 100
+
+
+# -- the policy as IAM takes it: managed policies of at most 6,144 characters -------------------
+
+@pytest.mark.parametrize("limit", [iampolicy.MAX_POLICY_CHARACTERS, 2500, 900])
+@pytest.mark.parametrize(("securityhub", "organization"), [(False, False), (True, True)])
+def test_the_policy_splits_into_managed_policies_under_the_limit(registry, limit, securityhub, organization):
+    checks = [*registry, *registry.collectors]
+    parts = iampolicy.scanner_policies(checks, securityhub=securityhub, organization=organization, limit=limit)
+    whole = iampolicy.scanner_policy(checks, securityhub=securityhub, organization=organization)
+    # Every part fits, as IAM counts (white space left out); together they grant exactly the whole set, once.
+    assert all(iampolicy.policy_characters(p) <= limit for p in parts)
+    granted = [a for p in parts for s in p["Statement"] for a in s["Action"]]
+    wanted = [a for s in whole["Statement"] for a in s["Action"]]
+    assert sorted(granted) == sorted(wanted) and len(set(granted)) == len(granted)
+    catalogue = {p for c in checks for p in c.meta.permissions} | set(iampolicy.ENGINE_READS)
+    assert catalogue <= set(granted)
+    assert ("securityhub:BatchImportFindings" in granted) is securityhub
+    assert ("organizations:ListAccounts" in granted) is organization
+    # As few parts as the size needs (a document's own frame, Version and Statement, is ~100 characters).
+    assert len(parts) <= -(-iampolicy.policy_characters(whole) // (limit - 150))
+    if iampolicy.policy_characters(whole) <= limit:
+        assert len(parts) == 1
+
+
+def test_the_size_is_counted_as_iam_counts_it():
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"],
+                                                        "Resource": "*"}]}
+    assert iampolicy.policy_characters(document) == len("".join(json.dumps(document).split()))
+    assert iampolicy.policy_characters(document) == len(json.dumps(document, indent=4).replace(" ", "")
+                                                         .replace("\n", ""))
+
+
+def test_the_default_set_needs_more_than_one_policy_with_the_push_and_org_reads(registry):
+    printed = iampolicy.policy_set([*registry, *registry.collectors], securityhub=True, organization=True)
+    assert printed["PolicyCount"] == len(printed["Policies"]) >= 2
+    assert "split into" in printed["Why"]

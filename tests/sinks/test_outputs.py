@@ -300,8 +300,8 @@ def test_progress_off_a_terminal_is_a_line_every_few_seconds(capsys: pytest.Capt
         show(_info(step))
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 3, lines  # at 6 s, 12 s and when done: one every 5 s at most, not one per unit
-    assert lines[0] == "posture: progress: accounts 0/1, 2 regions, checks 4/10, 12 reads, 1 errors"
-    assert "checks 10/10" in lines[-1]
+    assert lines[0] == "posture: progress: accounts 0/1, 2 regions, units 4/10 (check × region), 12 API calls"
+    assert "units 10/10" in lines[-1]
 
 
 def test_scheduled_runs_without_the_flag_stay_quiet() -> None:
@@ -309,12 +309,16 @@ def test_scheduled_runs_without_the_flag_stay_quiet() -> None:
     assert cli_main.stderr_progress(True, False) is None
 
 
-def test_progress_flag_off_a_terminal_prints_lines(failing_key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_flag_off_a_terminal_prints_lines(failing_key: Any, monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
     monkeypatch.setenv("POSTURE_PROGRESS_INTERVAL", "0")
-    result = CliRunner().invoke(cli, [*SCAN, "--progress", "--quiet"])
+    result = CliRunner().invoke(cli, [*SCAN, "--progress", "--quiet", "--json", str(tmp_path / "r.json")])
     assert result.exit_code == 0
-    assert re.search(r"posture: progress: accounts \d+/1, 1 regions, checks 1/1, \d+ reads, 0 errors",
-                     result.stderr), result.stderr
+    last = re.findall(r"posture: progress: accounts \d+/1, 1 regions, units (\d+)/(\d+) \(check × region\), "
+                      r"(\d+) API calls", result.stderr)[-1]
+    # The last line counts what the report counts.
+    scan = json.loads((tmp_path / "r.json").read_text())["scan"]
+    assert [int(n) for n in last] == [scan["units_run"], scan["units_run"], scan["api_calls"]]
     quiet = CliRunner().invoke(cli, [*SCAN, "--quiet"])
     assert quiet.stderr == ""
 
