@@ -47,8 +47,7 @@ GET_ROLE = IAM.read("GetRole", path="Role", param="RoleName", absent={"NoSuchEnt
 # The organization's effective Bedrock policy; these codes say there is no organization, or no such policy
 # applies to this account.
 ORGANIZATIONS = Service("organizations")
-NO_ORG_POLICY = ("AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException",
-                 "TargetNotFoundException", "ResourceNotFoundException")
+NO_ORG_POLICY = ("AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException", "TargetNotFoundException")
 ORG_BEDROCK_POLICY = ORGANIZATIONS.read("DescribeEffectivePolicy", path="EffectivePolicy",
                                         params={"PolicyType": "BEDROCK_POLICY"}, absent=NO_ORG_POLICY, default=None)
 

@@ -425,9 +425,13 @@ def put_model(aws, kind: str, name: str, key: str | None):
     list_op, get_op = {"custom": ("ListCustomModels", "GetCustomModel"),
                        "imported": ("ListImportedModels", "GetImportedModel")}[kind]
     arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:{kind}-model/{name}"
+    # A custom model names its base model; an imported one has none (botocore's model has no such member).
+    base = {"baseModelArn": "base", "baseModelName": "b"} if kind == "custom" else {}
     aws.simulation.put("bedrock", list_op, {"modelSummaries": [
-        {"modelArn": arn, "modelName": name, "creationTime": NOW, "baseModelArn": "base", "baseModelName": "b"}]})
-    detail = {"modelArn": arn, "modelName": name, "creationTime": NOW, "baseModelArn": "base"}
+        {"modelArn": arn, "modelName": name, "creationTime": NOW, **base}]})
+    detail = {"modelArn": arn, "modelName": name, "creationTime": NOW}
+    if kind == "custom":
+        detail["baseModelArn"] = "base"
     if key:
         detail["modelKmsKeyArn"] = key
     aws.simulation.put("bedrock", get_op, detail, modelIdentifier=name)

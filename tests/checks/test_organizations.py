@@ -170,10 +170,27 @@ def test_bedrock_policy_type_disabled_on_the_root_fails_in_the_management_accoun
 
 
 def test_no_effective_bedrock_policy_fails(aws, run_check, simulated):
-    member_account(simulated)  # DescribeEffectivePolicy answers 404: no policy applies
+    member_account(simulated)  # DescribeEffectivePolicy answers EffectivePolicyNotFoundException: none applies
     finding = only(run_check(BEDROCK), ACCOUNT)
     assert finding.status is Status.FAIL
     assert finding.evidence["effective_policy"] is False
+
+
+@pytest.mark.parametrize("code", ["EffectivePolicyNotFoundException", "AWSOrganizationsNotInUseException"])
+def test_the_modelled_no_policy_codes_mean_no_policy_applies(aws, run_check, simulated, code):
+    """The codes botocore models for DescribeEffectivePolicy that say "none applies" are an answer, not an ERROR."""
+    member_account(simulated)
+    aws.simulation.fail("organizations", "DescribeEffectivePolicy", code)
+    for check_id in (BEDROCK, OPT_OUT_EFFECTIVE):
+        finding = only(run_check(check_id), ACCOUNT)
+        assert finding.status is Status.FAIL, check_id
+        assert finding.evidence["effective_policy"] is False
+
+
+def test_an_other_organizations_error_is_error(aws, run_check, simulated):
+    member_account(simulated)
+    aws.simulation.fail("organizations", "DescribeEffectivePolicy", "ConstraintViolationException")
+    assert only(run_check(BEDROCK), ACCOUNT).status is Status.ERROR
 
 
 def test_effective_policy_read_denied_is_error(aws, run_check, simulated):

@@ -7,6 +7,7 @@ from posture.demo.seeds.sagemaker_mlops import (
     create_job_definition,
     feature_group,
     inference_experiment,
+    inline_job_definition,
     schedule,
     set_notebook_platform,
 )
@@ -58,7 +59,7 @@ def put_schedule(aws, config: dict) -> str:
     return "chat-monitor"
 
 
-INLINE = {"MonitoringJobDefinition": {"RoleArn": ROLE, "MonitoringAppSpecification": {"ImageUri": "monitor"}}}
+INLINE = {"MonitoringJobDefinition": inline_job_definition(ROLE, endpoint="chat")}
 INLINE_GOOD = {"MonitoringJobDefinition": {**INLINE["MonitoringJobDefinition"], "NetworkConfig": {
     "EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True}}}
 
@@ -380,7 +381,8 @@ def test_model_package_group_policy_read_denied_is_error(aws, run_check):
 def test_model_package_group_policy_answer_without_the_policy_is_error_not_pass(aws, run_check):
     """The fault matrix's missing-fields case: a 200 without ResourcePolicy is no proof there is none."""
     name = package_group(aws, None)
-    aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {})
+    aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {},
+                       off_model="a malformed answer: the model requires ResourcePolicy")
     finding = only(run_check(GROUP_POLICY), name)
     assert finding.status is Status.ERROR and "no ResourcePolicy" in finding.message
 
