@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle
+.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,19 @@ oracle: $(STAMP)
 	$(BIN)/python -m tests.support.policy_oracle.generate cases > $(ORACLE)/cases.jsonl
 	cd $(ORACLE) && TZ=UTC node oracle.mjs < cases.jsonl > answers.jsonl
 	$(BIN)/python -m tests.support.policy_oracle.generate record $(ORACLE)/cases.jsonl $(ORACLE)/answers.jsonl
+
+# Mutation testing of the policy evaluator (not CI; see docs/mutation.md). cosmic-ray mutates checks/_policy.py
+# in place, one mutant at a time, and restores it: edit nothing while it runs. The session (build/mutation/) is
+# resumable: MUTATE_MINUTES bounds one sitting, a second `make mutate` goes on where the first stopped;
+# MUTATE_SAMPLE=n keeps a seeded random sample of n mutants (for a sitting too short for all of them).
+MUTATION = build/mutation
+MUTATE_MINUTES ?= 60
+mutate: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python "cosmic-ray==8.7.0"
+	mkdir -p $(MUTATION)
+	test -f $(MUTATION)/policy.sqlite || $(BIN)/cosmic-ray init tools/mutation/policy.toml $(MUTATION)/policy.sqlite
+	$(if $(MUTATE_SAMPLE),$(BIN)/python tools/mutation/sample.py $(MUTATION)/policy.sqlite $(MUTATE_SAMPLE))
+	$(BIN)/cosmic-ray baseline tools/mutation/policy.toml
+	timeout $$(( $(MUTATE_MINUTES) * 60 )) $(BIN)/cosmic-ray exec tools/mutation/policy.toml $(MUTATION)/policy.sqlite \
+	  || git checkout -- checks/_policy.py
+	$(BIN)/cr-report $(MUTATION)/policy.sqlite --show-pending | tail -n 5
