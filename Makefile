@@ -10,7 +10,7 @@ LOCK     = requirements.lock
 DEV_LOCK = requirements-dev.lock
 UV_VERSION = 0.13.9
 
-.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle \
+.PHONY: install demo test test-fast test-full chromium lint bench clean docs demo-findings oracle mutate \
         lock sbom audit image deploy-templates checkov
 
 $(STAMP): pyproject.toml $(DEV_LOCK)
@@ -133,3 +133,18 @@ CHECKOV_VERSION = 3.3.30
 checkov: $(STAMP)
 	$(BIN)/uv tool run --quiet --from 'checkov==$(CHECKOV_VERSION)' checkov --quiet --compact --skip-download \
 	  --framework cloudformation -d deploy/cloudformation
+# Mutation testing of the policy evaluator (not CI; see docs/mutation.md). cosmic-ray mutates checks/_policy.py
+# in place, one mutant at a time, and restores it: edit nothing while it runs. The session (build/mutation/) is
+# resumable: MUTATE_MINUTES bounds one sitting, a second `make mutate` goes on where the first stopped;
+# MUTATE_SAMPLE=n keeps a seeded random sample of n mutants (for a sitting too short for all of them).
+MUTATION = build/mutation
+MUTATE_MINUTES ?= 60
+mutate: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python "cosmic-ray==8.7.0"
+	mkdir -p $(MUTATION)
+	test -f $(MUTATION)/policy.sqlite || $(BIN)/cosmic-ray init tools/mutation/policy.toml $(MUTATION)/policy.sqlite
+	$(if $(MUTATE_SAMPLE),$(BIN)/python tools/mutation/sample.py $(MUTATION)/policy.sqlite $(MUTATE_SAMPLE))
+	$(BIN)/cosmic-ray baseline tools/mutation/policy.toml
+	timeout $$(( $(MUTATE_MINUTES) * 60 )) $(BIN)/cosmic-ray exec tools/mutation/policy.toml $(MUTATION)/policy.sqlite \
+	  || git checkout -- checks/_policy.py
+	$(BIN)/cr-report $(MUTATION)/policy.sqlite --show-pending | tail -n 5

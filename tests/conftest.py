@@ -19,6 +19,7 @@ from posture.core.registry import Registry
 from posture.core.runner import scan
 from tests.support.catalogue import uncovered
 from tests.support.demo import seeded_demo
+from tests.support.findings import ASSERTED
 
 _EMPTY_FD, _EMPTY_PATH = tempfile.mkstemp(prefix="posture-test-aws-")
 os.close(_EMPTY_FD)
@@ -86,8 +87,9 @@ def demo_seeded(demo_account: Any) -> Any:
     return seeded_demo(demo_account)
 
 
-# (check id, status) seen through `run_check`; the session fails when a check lacks a PASS, FAIL or ERROR test.
-OBSERVED: set[tuple[str, str]] = set()
+# (check id, status) a test asserted through `tests.support.findings.expect` (a status a check merely returned
+# counts for nothing); the session fails when a check lacks a PASS, FAIL or ERROR test.
+OBSERVED = ASSERTED
 CHECK_TESTS = Path(__file__).parent / "checks"
 
 
@@ -97,7 +99,6 @@ def run_check(aws: object, registry: Registry):  # type: ignore[no-untyped-def]
 
     def run(check_id: str, regions: tuple[str, ...] = ("us-east-1",), **config: object) -> list[Finding]:
         result = scan(ScanConfig(checks=(check_id,), regions=regions, max_attempts=2, **config), registry)
-        OBSERVED.update((f.check_id, f.status.value) for f in result.findings if f.check_id == check_id)
         return result.findings
 
     return run
@@ -144,7 +145,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         lines = [f"  {check_id}: no {', '.join(statuses)} test" for check_id, statuses in sorted(missing.items())]
         if reporter is not None:
-            reporter.write_line("checks without a PASS, FAIL or ERROR test (through run_check):")
+            reporter.write_line("checks without a PASS, FAIL or ERROR test (asserted through expect):")
             for line in lines:
                 reporter.write_line(line)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

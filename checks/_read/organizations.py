@@ -16,12 +16,12 @@ LIST_ROOTS = ORGANIZATIONS.read("ListRoots", path="Roots", paginate=True)
 LIST_POLICIES = ORGANIZATIONS.read("ListPolicies", path="Policies", param="Filter", paginate=True)
 LIST_TARGETS = ORGANIZATIONS.read("ListTargetsForPolicy", path="Targets", param="PolicyId", paginate=True)
 DESCRIBE_POLICY = ORGANIZATIONS.read("DescribePolicy", path="Policy", param="PolicyId")
-# No policy of the type applies to the account, or the account is in no organization (the simulation layer
-# answers 404 ResourceNotFound): the whole answer is None.
+# No policy of the type applies to the account (EffectivePolicyNotFoundException), or the account is in no
+# organization (AWSOrganizationsNotInUseException), the codes botocore models for the operation: the whole
+# answer is None. (ResourceNotFoundException is not among them: Organizations never answers it.)
 DESCRIBE_EFFECTIVE_POLICY = ORGANIZATIONS.read(
     "DescribeEffectivePolicy", param="PolicyType",
-    absent=["AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException", "TargetNotFoundException",
-            "ResourceNotFoundException"])
+    absent=["AWSOrganizationsNotInUseException", "EffectivePolicyNotFoundException", "TargetNotFoundException"])
 BEDROCK_POLICY = "BEDROCK_POLICY"  # the policy type of the guardrails an organization enforces on model calls
 ROOT = Kind("root", list=LIST_ROOTS, id="Id", arn="Arn", scope="global")
 # Listed per policy type (ListPolicies' Filter); details: the targets it is attached to, its content.

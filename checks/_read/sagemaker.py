@@ -73,7 +73,8 @@ LIST_MONITORING_SCHEDULES = SCHEDULE.list
 IMAGE_READS = Reads(MODEL, TRAINING_JOB, PROCESSING_JOB)  # what image_uris reads
 SCHEDULE_NETWORK_READS = Reads(SCHEDULE, *(k.details[0] for k in JOB_DEFINITIONS.values()))  # schedule_network
 MAX_JOBS = 100  # per kind and region: the newest first
-NO_POLICY_CODES = frozenset({"ResourceNotFound", "ResourceNotFoundException"})
+# SageMaker's not-found code is ResourceNotFound (botocore's model; never ResourceNotFoundException).
+NO_POLICY_CODES = frozenset({"ResourceNotFound"})
 
 
 def summaries(ctx: CheckContext, kind: Kind) -> list[dict[str, Any]]:

@@ -1,5 +1,7 @@
 """The AWS operations posture reads that moto does not implement, answered by the
-simulation layer. Defaults are what a fresh account answers: nothing configured."""
+simulation layer. Defaults are what a fresh account answers: nothing configured. A default of None
+is "no such resource": answered with the not-found error botocore models for the operation
+(`posture.demo.shapes.not_found`)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("sagemaker", "ListInferenceExperiments", {"InferenceExperiments": []}),
     ("sagemaker", "DescribeInferenceExperiment", None),
     # moto lists no lifecycle configurations (it creates and describes notebook ones), has no Studio
-    # lifecycle configurations and no model package group policies (None: 404, the group has none).
+    # lifecycle configurations and no model package group policies (None: the group has none; the model lists
+    # no error for it, so the simulation's documented fallback, ValidationException, answers).
     ("sagemaker", "ListNotebookInstanceLifecycleConfigs", {"NotebookInstanceLifecycleConfigs": []}),
     ("sagemaker", "ListStudioLifecycleConfigs", {"StudioLifecycleConfigs": []}),
     ("sagemaker", "DescribeStudioLifecycleConfig", None),
@@ -67,10 +70,10 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     ("bedrock", "GetFoundationModelAvailability", None),
     ("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []}),
     ("bedrock", "ListProvisionedModelThroughputs", {"provisionedModelSummaries": []}),
-    # moto lacks effective policies; None (404): no organization policy of the type applies.
+    # moto lacks effective policies; None (EffectivePolicyNotFoundException): no policy of the type applies.
     ("organizations", "DescribeEffectivePolicy", None),
     ("network-firewall", "DescribeFirewallPolicy", None),
-    # moto reports a Macie session before Macie was ever enabled; None: no session (404).
+    # moto reports a Macie session before Macie was ever enabled; None: no session (ResourceNotFoundException).
     ("macie2", "GetMacieSession", None),
     ("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "DISABLED"}),
     ("backup", "ListBackupSelections", {"BackupSelectionsList": []}),

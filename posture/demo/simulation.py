@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, unquote
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
-from posture.demo.shapes import SimulatedShapeError, check_answer, check_error
+from posture.demo.shapes import SimulatedShapeError, check_answer, check_error, not_found
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -105,8 +105,9 @@ class Simulation:
         self._denied_regions: dict[str, str] = {}  # region -> the message of its denial
         self._lock = threading.Lock()
         self.requests: list[tuple[str, str, str]] = []  # (service, operation, region) of simulated answers
-        # Simulated answers and errors that botocore's model says AWS would not give (posture.demo.shapes).
-        self.strict = os.environ.get("POSTURE_SIMULATION_SHAPES", "record") == "strict"
+        # Simulated answers and errors that botocore's model says AWS would not give (posture.demo.shapes):
+        # refused where they are given, unless POSTURE_SIMULATION_SHAPES=record (only count them, to measure).
+        self.strict = os.environ.get("POSTURE_SIMULATION_SHAPES", "strict") != "record"
         self.violations: list[str] = []
 
     # -- configuring -------------------------------------------------------------------
@@ -130,11 +131,15 @@ class Simulation:
             for key in [k for k in self._answers if k[:2] == (service, operation)]:
                 del self._answers[key]
 
-    def put(self, service: str, operation: str, answer: Any, *, region: str = ANY_REGION, **params: str) -> None:
-        """The answer for `operation` in `region` (for the request whose URI parameters equal `params`)."""
+    def put(self, service: str, operation: str, answer: Any, *, region: str = ANY_REGION, off_model: str = "",
+            **params: str) -> None:
+        """The answer for `operation` in `region` (for the request whose URI parameters equal `params`).
+
+        `off_model`: why this answer is deliberately one botocore's model says AWS never gives (a test of how
+        the scanner copes with a malformed answer); only then is it not held to the model."""
         if (service, operation) not in self._defaults:
             raise KeyError(f"{service}.{operation} is not simulated; call simulate() first")
-        if answer is not None:
+        if answer is not None and not off_model:
             self.validate(self.model(service).operation_model(operation), answer)
         with self._lock:
             self._answers[(service, operation, region, _key(params))] = answer
@@ -218,8 +223,9 @@ class Simulation:
             simulated, answer = self._answer(service, op.name, region, params)
             if not simulated:
                 return app(environ, start_response)
-            if answer is None:
-                missing = Fault("ResourceNotFoundException", f"{op.name}: no such resource", 404, None)
+            if answer is None:  # no such resource: the not-found error AWS models for the operation
+                code, status, _ = not_found(op)
+                missing = Fault(code, f"{op.name}: the resource was not found", status, None)
                 return _error(start_response, self.model(service).resolved_protocol, missing)
             with self._lock:
                 self.requests.append((service, op.name, region))

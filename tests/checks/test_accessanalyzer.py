@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 CHECK = "accessanalyzer.external_access_analyzer_active"
@@ -12,8 +12,7 @@ def analyzer(name: str, status: str = "ACTIVE", type: str = "ACCOUNT") -> dict:
 
 def test_active_analyzer_passes(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]}, region="us-east-1")
-    finding = only(run_check(CHECK), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(CHECK), ACCOUNT, Status.PASS)
     assert finding.region == "us-east-1"
 
 
@@ -27,13 +26,12 @@ def test_region_without_analyzer_fails(aws, run_check):
 def test_unused_access_analyzer_alone_fails(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers",
                        {"analyzers": [analyzer("unused", type="ACCOUNT_UNUSED_ACCESS")]})
-    assert only(run_check(CHECK), ACCOUNT).status is Status.FAIL
+    expect(run_check(CHECK), ACCOUNT, Status.FAIL)
 
 
 def test_access_denied_is_error(aws, run_check):
     aws.simulation.fail("accessanalyzer", "ListAnalyzers", "AccessDeniedException", status=403)
-    finding = only(run_check(CHECK), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(CHECK), ACCOUNT, Status.ERROR)
     assert "access-analyzer:ListAnalyzers" in finding.message
 
 
@@ -50,54 +48,50 @@ def external_finding(resource: str, resource_type: str = "AWS::S3::Bucket") -> d
 def test_unused_access_analyzer_in_another_region_passes(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers",
                        {"analyzers": [analyzer("unused", type="ACCOUNT_UNUSED_ACCESS")]}, region="us-west-2")
-    finding = only(run_check(UNUSED, regions=("us-east-1", "us-west-2")), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(UNUSED, regions=("us-east-1", "us-west-2")), ACCOUNT, Status.PASS)
     assert finding.region == "global"
     assert finding.evidence["analyzers"] == ["us-west-2/unused"]
 
 
 def test_only_external_access_analyzers_fail_unused_check(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
-    assert only(run_check(UNUSED), ACCOUNT).status is Status.FAIL
+    expect(run_check(UNUSED), ACCOUNT, Status.FAIL)
 
 
 def test_disabled_unused_access_analyzer_fails(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers",
                        {"analyzers": [analyzer("unused", status="DISABLED", type="ORGANIZATION_UNUSED_ACCESS")]})
-    finding = only(run_check(UNUSED), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(UNUSED), ACCOUNT, Status.FAIL)
     assert finding.evidence["statuses"] == ["DISABLED"]
 
 
 def test_unused_access_denied_is_error(aws, run_check):
     aws.simulation.fail("accessanalyzer", "ListAnalyzers", "AccessDeniedException", status=403)
-    assert only(run_check(UNUSED), ACCOUNT).status is Status.ERROR
+    expect(run_check(UNUSED), ACCOUNT, Status.ERROR)
 
 
 def test_no_active_external_findings_passes(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
-    assert only(run_check(EXTERNAL), "ext").status is Status.PASS
+    expect(run_check(EXTERNAL), "ext", Status.PASS)
 
 
 def test_active_external_finding_on_bucket_fails(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
     aws.simulation.put("accessanalyzer", "ListFindingsV2",
                        {"findings": [external_finding("arn:aws:s3:::acme-llm-training-data")]})
-    finding = only(run_check(EXTERNAL), "ext")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(EXTERNAL), "ext", Status.FAIL)
     assert finding.evidence["resources"] == ["arn:aws:s3:::acme-llm-training-data"]
     assert finding.resource_arn.endswith(":analyzer/ext")
 
 
 def test_no_external_analyzer_fails_on_account(aws, run_check):
-    assert only(run_check(EXTERNAL), ACCOUNT).status is Status.FAIL
+    expect(run_check(EXTERNAL), ACCOUNT, Status.FAIL)
 
 
 def test_findings_access_denied_is_error(aws, run_check):
     aws.simulation.put("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer("ext")]})
     aws.simulation.fail("accessanalyzer", "ListFindingsV2", "AccessDeniedException", status=403)
-    finding = only(run_check(EXTERNAL), "ext")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(EXTERNAL), "ext", Status.ERROR)
     assert "access-analyzer:ListFindingsV2" in finding.message  # the operation
     assert "lacks access-analyzer:ListFindings" in finding.message  # the action IAM has
     assert "ListFindingsV2" not in finding.message.split("lacks")[-1]

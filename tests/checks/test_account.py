@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 CHECK = "account.security_contact_configured"
@@ -9,8 +9,7 @@ def test_security_contact_passes(aws, run_check):
     aws.client("account").put_alternate_contact(AlternateContactType="SECURITY", Name="Acme SecOps",
                                                 EmailAddress="secops@acme.example", PhoneNumber="+15555550100",
                                                 Title="Security operations")
-    finding = only(run_check(CHECK), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(CHECK), ACCOUNT, Status.PASS)
     assert "secops@acme.example" not in str(finding.evidence)
 
 
@@ -18,11 +17,10 @@ def test_only_billing_contact_fails(aws, run_check):
     aws.client("account").put_alternate_contact(AlternateContactType="BILLING", Name="Acme Finance",
                                                 EmailAddress="ap@acme.example", PhoneNumber="+15555550101",
                                                 Title="Accounts payable")
-    assert only(run_check(CHECK), ACCOUNT).status is Status.FAIL
+    expect(run_check(CHECK), ACCOUNT, Status.FAIL)
 
 
 def test_access_denied_is_error(aws, run_check):
     aws.simulation.fail("account", "GetAlternateContact", "AccessDeniedException", status=403)
-    finding = only(run_check(CHECK), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(CHECK), ACCOUNT, Status.ERROR)
     assert "account:GetAlternateContact" in finding.message

@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 
@@ -30,15 +30,13 @@ def imported(aws, *, days_left=200, key=None, domain="chat.acme.example"):
 
 def test_certificate_valid_for_long_passes(aws, run_check):
     cert = imported(aws, days_left=200)
-    finding = only(run_check("acm.certificate_not_expiring"), cert)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("acm.certificate_not_expiring"), cert, Status.PASS)
     assert finding.evidence["days_left"] >= 198
 
 
 def test_certificate_expiring_soon_fails(aws, run_check):
     cert = imported(aws, days_left=10)
-    finding = only(run_check("acm.certificate_not_expiring"), cert)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("acm.certificate_not_expiring"), cert, Status.FAIL)
     assert finding.evidence["type"] == "IMPORTED"
 
 
@@ -51,8 +49,7 @@ def test_amazon_issued_certificate_is_judged(aws, run_check):
 def test_expiry_access_denied_is_error(aws, run_check):
     cert = imported(aws)
     aws.simulation.fail("acm", "DescribeCertificate", "AccessDeniedException")
-    finding = only(run_check("acm.certificate_not_expiring"), cert)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("acm.certificate_not_expiring"), cert, Status.ERROR)
     assert "acm:DescribeCertificate" in finding.message
 
 
@@ -62,20 +59,18 @@ def test_rsa_2048_and_ec_keys_pass(aws, run_check):
     rsa_cert = imported(aws)
     ec_cert = imported(aws, key=ec.generate_private_key(ec.SECP384R1()), domain="edge.acme.example")
     findings = run_check("acm.certificate_key_strong")
-    assert only(findings, rsa_cert).status is Status.PASS
-    ec_finding = only(findings, ec_cert)
-    assert ec_finding.status is Status.PASS
+    expect(findings, rsa_cert, Status.PASS)
+    ec_finding = expect(findings, ec_cert, Status.PASS)
     assert ec_finding.evidence["key_algorithm"] == "EC_secp384r1"
 
 
 def test_rsa_1024_key_fails(aws, run_check):
     cert = imported(aws, key=rsa.generate_private_key(public_exponent=65537, key_size=1024))
-    finding = only(run_check("acm.certificate_key_strong"), cert)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("acm.certificate_key_strong"), cert, Status.FAIL)
     assert finding.evidence["key_algorithm"] == "RSA_1024"
 
 
 def test_key_strength_access_denied_is_error(aws, run_check):
     imported(aws)
     aws.simulation.fail("acm", "ListCertificates", "AccessDeniedException")
-    assert only(run_check("acm.certificate_key_strong"), ACCOUNT).status is Status.ERROR
+    expect(run_check("acm.certificate_key_strong"), ACCOUNT, Status.ERROR)

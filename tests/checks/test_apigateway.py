@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:api-access"
@@ -40,23 +40,20 @@ def test_stage_with_web_acl_passes(aws, run_check):
                                              VisibilityConfig=VC)["Summary"]["ARN"]
     aws.client("wafv2").associate_web_acl(WebACLArn=acl,
                                           ResourceArn=f"arn:aws:apigateway:us-east-1::/restapis/{api}/stages/prod")
-    finding = only(run_check("apigateway.stage_waf_attached"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.stage_waf_attached"), f"{api}/prod", Status.PASS)
     assert finding.evidence["web_acl"] == "chat-acl"
 
 
 def test_stage_without_web_acl_fails(aws, run_check):
     _, api = rest_api(aws)
-    finding = only(run_check("apigateway.stage_waf_attached"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.stage_waf_attached"), f"{api}/prod", Status.FAIL)
     assert finding.resource_arn == f"arn:aws:apigateway:us-east-1::/restapis/{api}/stages/prod"
 
 
 def test_stage_waf_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetStages")
-    finding = only(run_check("apigateway.stage_waf_attached"), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("apigateway.stage_waf_attached"), ACCOUNT, Status.ERROR)
     assert "apigateway" in finding.message
 
 
@@ -64,22 +61,20 @@ def test_stage_waf_access_denied_is_error(aws, run_check):
 
 def test_authorized_methods_pass_and_options_preflight_is_ignored(aws, run_check):
     _, api = rest_api(aws, auth="AWS_IAM")
-    finding = only(run_check("apigateway.methods_require_authorization"), api)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.methods_require_authorization"), api, Status.PASS)
     assert finding.evidence["methods"] == 1
 
 
 def test_open_method_fails(aws, run_check):
     _, api = rest_api(aws, auth="NONE")
-    finding = only(run_check("apigateway.methods_require_authorization"), api)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.methods_require_authorization"), api, Status.FAIL)
     assert finding.evidence["open_methods"] == ["POST /chat"]
 
 
 def test_method_authorization_access_denied_is_error(aws, run_check):
     _, api = rest_api(aws)
     denied(aws, "GetResources")
-    assert only(run_check("apigateway.methods_require_authorization"), api).status is Status.ERROR
+    expect(run_check("apigateway.methods_require_authorization"), api, Status.ERROR)
 
 
 def test_methods_read_failing_for_one_api_is_error_on_that_api_only(aws, run_check):
@@ -97,28 +92,26 @@ def test_methods_read_failing_for_one_api_is_error_on_that_api_only(aws, run_che
 def test_stage_throttling_passes(aws, run_check):
     apigw, api = rest_api(aws)
     patch_stage(apigw, api, rate=50, burst=100)
-    finding = only(run_check("apigateway.stage_throttling_configured"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.stage_throttling_configured"), f"{api}/prod", Status.PASS)
     assert finding.evidence["rate_limit"] == 50
 
 
 def test_stage_without_throttling_fails(aws, run_check):
     _, api = rest_api(aws)
-    assert only(run_check("apigateway.stage_throttling_configured"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigateway.stage_throttling_configured"), f"{api}/prod", Status.FAIL)
 
 
 def test_stage_throttling_at_account_default_fails(aws, run_check):
     apigw, api = rest_api(aws)
     patch_stage(apigw, api, rate=10000, burst=5000)
-    finding = only(run_check("apigateway.stage_throttling_configured"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.stage_throttling_configured"), f"{api}/prod", Status.FAIL)
     assert "account default" in finding.message
 
 
 def test_stage_throttling_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetStages")
-    assert only(run_check("apigateway.stage_throttling_configured"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigateway.stage_throttling_configured"), ACCOUNT, Status.ERROR)
 
 
 # -- usage plans -----------------------------------------------------------------------------------
@@ -132,20 +125,19 @@ def usage_plan(apigw, api, stage="prod", quota=True):
 def test_usage_plan_with_quota_and_api_keys_passes(aws, run_check):
     apigw, api = rest_api(aws, api_key=True)
     usage_plan(apigw, api)
-    finding = only(run_check("apigateway.usage_plan_quota"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.usage_plan_quota"), f"{api}/prod", Status.PASS)
     assert finding.evidence["plans_with_quota"] == ["per-user"]
 
 
 def test_stage_without_usage_plan_fails(aws, run_check):
     _, api = rest_api(aws)
-    assert only(run_check("apigateway.usage_plan_quota"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigateway.usage_plan_quota"), f"{api}/prod", Status.FAIL)
 
 
 def test_usage_plan_without_quota_fails(aws, run_check):
     apigw, api = rest_api(aws)
     usage_plan(apigw, api, quota=False)
-    assert only(run_check("apigateway.usage_plan_quota"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigateway.usage_plan_quota"), f"{api}/prod", Status.FAIL)
 
 
 def test_stage_also_served_by_a_plan_without_quota_fails(aws, run_check):
@@ -153,23 +145,21 @@ def test_stage_also_served_by_a_plan_without_quota_fails(aws, run_check):
     apigw, api = rest_api(aws, api_key=True)
     usage_plan(apigw, api)
     apigw.create_usage_plan(name="partners", apiStages=[{"apiId": api, "stage": "prod"}])
-    finding = only(run_check("apigateway.usage_plan_quota"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.usage_plan_quota"), f"{api}/prod", Status.FAIL)
     assert finding.evidence["plans_without_quota"] == ["partners"]
 
 
 def test_quota_that_binds_no_method_fails(aws, run_check):
     apigw, api = rest_api(aws, api_key=False)
     usage_plan(apigw, api)
-    finding = only(run_check("apigateway.usage_plan_quota"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.usage_plan_quota"), f"{api}/prod", Status.FAIL)
     assert finding.evidence["methods_without_api_key"] == ["POST /chat"]
 
 
 def test_usage_plan_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetUsagePlans")
-    assert only(run_check("apigateway.usage_plan_quota"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigateway.usage_plan_quota"), ACCOUNT, Status.ERROR)
 
 
 # -- logging ---------------------------------------------------------------------------------------
@@ -177,56 +167,51 @@ def test_usage_plan_access_denied_is_error(aws, run_check):
 def test_access_logging_passes(aws, run_check):
     apigw, api = rest_api(aws)
     patch_stage(apigw, api, access_log=LOG_GROUP)
-    finding = only(run_check("apigateway.stage_access_logging"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.stage_access_logging"), f"{api}/prod", Status.PASS)
     assert finding.evidence["destination"] == "api-access"
 
 
 def test_no_access_logging_fails(aws, run_check):
     _, api = rest_api(aws)
-    assert only(run_check("apigateway.stage_access_logging"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigateway.stage_access_logging"), f"{api}/prod", Status.FAIL)
 
 
 def test_access_logging_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetStages")
-    assert only(run_check("apigateway.stage_access_logging"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigateway.stage_access_logging"), ACCOUNT, Status.ERROR)
 
 
 def test_execution_logging_passes(aws, run_check):
     apigw, api = rest_api(aws)
     patch_stage(apigw, api, loglevel="ERROR")
-    finding = only(run_check("apigateway.stage_execution_logging"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.stage_execution_logging"), f"{api}/prod", Status.PASS)
     assert finding.evidence["logging_level"] == "ERROR"
 
 
 def test_execution_logging_off_fails(aws, run_check):
     _, api = rest_api(aws)
-    finding = only(run_check("apigateway.stage_execution_logging"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.stage_execution_logging"), f"{api}/prod", Status.FAIL)
     assert finding.evidence["logging_level"] == "OFF"
 
 
 def test_execution_logging_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetRestApis")
-    assert only(run_check("apigateway.stage_execution_logging"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigateway.stage_execution_logging"), ACCOUNT, Status.ERROR)
 
 
 # -- stage variables -------------------------------------------------------------------------------
 
 def test_harmless_stage_variables_pass(aws, run_check):
     _, api = rest_api(aws, variables={"max_tokens": "512", "model_id": "claude", "secret_arn": "arn:..."})
-    finding = only(run_check("apigateway.stage_variables_no_secrets"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigateway.stage_variables_no_secrets"), f"{api}/prod", Status.PASS)
     assert finding.evidence["variables"] == 3
 
 
 def test_secret_looking_stage_variable_fails_and_reports_names_only(aws, run_check):
     _, api = rest_api(aws, variables={"openai_api_key": "sk-live-123", "authToken": "abc", "mode": "chat"})
-    finding = only(run_check("apigateway.stage_variables_no_secrets"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.stage_variables_no_secrets"), f"{api}/prod", Status.FAIL)
     assert finding.evidence["variable_names"] == ["authToken", "openai_api_key"]
     assert "sk-live-123" not in finding.model_dump_json()
 
@@ -234,7 +219,7 @@ def test_secret_looking_stage_variable_fails_and_reports_names_only(aws, run_che
 def test_stage_variables_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetStages")
-    assert only(run_check("apigateway.stage_variables_no_secrets"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigateway.stage_variables_no_secrets"), ACCOUNT, Status.ERROR)
 
 
 # -- data trace ------------------------------------------------------------------------------------
@@ -242,20 +227,18 @@ def test_stage_variables_access_denied_is_error(aws, run_check):
 def test_stage_without_data_trace_passes(aws, run_check):
     apigw, api = rest_api(aws)
     patch_stage(apigw, api, loglevel="ERROR")
-    finding = only(run_check("apigateway.stage_data_trace_off"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    expect(run_check("apigateway.stage_data_trace_off"), f"{api}/prod", Status.PASS)
 
 
 def test_stage_logging_full_bodies_fails(aws, run_check):
     apigw, api = rest_api(aws)
     apigw.update_stage(restApiId=api, stageName="prod", patchOperations=[
         {"op": "replace", "path": "/*/*/logging/dataTrace", "value": "true"}])
-    finding = only(run_check("apigateway.stage_data_trace_off"), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigateway.stage_data_trace_off"), f"{api}/prod", Status.FAIL)
     assert finding.evidence["data_trace_paths"] == ["*/*"]
 
 
 def test_data_trace_access_denied_is_error(aws, run_check):
     rest_api(aws)
     denied(aws, "GetStages")
-    assert only(run_check("apigateway.stage_data_trace_off"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigateway.stage_data_trace_off"), ACCOUNT, Status.ERROR)

@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:http-access"
@@ -24,15 +24,13 @@ def denied(aws, operation):
 
 def test_authorized_routes_pass(aws, run_check):
     _, api = http_api(aws, auth="JWT")
-    finding = only(run_check("apigatewayv2.routes_require_authorization"), api)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigatewayv2.routes_require_authorization"), api, Status.PASS)
     assert finding.evidence["routes"] == 1
 
 
 def test_open_route_fails(aws, run_check):
     _, api = http_api(aws, auth="NONE")
-    finding = only(run_check("apigatewayv2.routes_require_authorization"), api)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigatewayv2.routes_require_authorization"), api, Status.FAIL)
     assert finding.evidence["open_routes"] == ["POST /chat"]
 
 
@@ -42,61 +40,58 @@ def test_websocket_is_judged_on_its_connect_route(aws, run_check):
                         RouteSelectionExpression="$request.body.action")["ApiId"]
     v2.create_route(ApiId=api, RouteKey="$connect", AuthorizationType="NONE")
     v2.create_route(ApiId=api, RouteKey="sendmessage")
-    finding = only(run_check("apigatewayv2.routes_require_authorization"), api)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("apigatewayv2.routes_require_authorization"), api, Status.FAIL)
     assert finding.evidence["open_routes"] == ["$connect"]
 
 
 def test_routes_access_denied_is_error(aws, run_check):
     _, api = http_api(aws)
     denied(aws, "GetRoutes")
-    assert only(run_check("apigatewayv2.routes_require_authorization"), api).status is Status.ERROR
+    expect(run_check("apigatewayv2.routes_require_authorization"), api, Status.ERROR)
 
 
 # -- access logging --------------------------------------------------------------------------------
 
 def test_stage_access_logging_passes(aws, run_check):
     _, api = http_api(aws, stage={"AccessLogSettings": {"DestinationArn": LOG_GROUP, "Format": "$context.requestId"}})
-    finding = only(run_check("apigatewayv2.stage_access_logging"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigatewayv2.stage_access_logging"), f"{api}/prod", Status.PASS)
     assert finding.resource_arn == f"arn:aws:apigateway:us-east-1::/apis/{api}/stages/prod"
 
 
 def test_stage_without_access_logging_fails(aws, run_check):
     _, api = http_api(aws, stage={})
-    assert only(run_check("apigatewayv2.stage_access_logging"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigatewayv2.stage_access_logging"), f"{api}/prod", Status.FAIL)
 
 
 def test_stage_access_logging_access_denied_is_error(aws, run_check):
     http_api(aws, stage={})
     denied(aws, "GetStages")
-    assert only(run_check("apigatewayv2.stage_access_logging"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigatewayv2.stage_access_logging"), ACCOUNT, Status.ERROR)
 
 
 # -- throttling ------------------------------------------------------------------------------------
 
 def test_default_route_throttling_passes(aws, run_check):
     _, api = http_api(aws, stage={"DefaultRouteSettings": {"ThrottlingRateLimit": 20.0, "ThrottlingBurstLimit": 40}})
-    finding = only(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod", Status.PASS)
     assert finding.evidence["protocol"] == "HTTP"
 
 
 def test_stage_without_throttling_fails(aws, run_check):
     _, api = http_api(aws, stage={})
-    assert only(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod", Status.FAIL)
 
 
 def test_throttling_at_account_default_fails(aws, run_check):
     _, api = http_api(aws, stage={"DefaultRouteSettings": {"ThrottlingRateLimit": 10000.0,
                                                            "ThrottlingBurstLimit": 5000}})
-    assert only(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod").status is Status.FAIL
+    expect(run_check("apigatewayv2.stage_throttling_configured"), f"{api}/prod", Status.FAIL)
 
 
 def test_throttling_access_denied_is_error(aws, run_check):
     http_api(aws, stage={})
     denied(aws, "GetApis")
-    assert only(run_check("apigatewayv2.stage_throttling_configured"), ACCOUNT).status is Status.ERROR
+    expect(run_check("apigatewayv2.stage_throttling_configured"), ACCOUNT, Status.ERROR)
 
 
 # -- per-route throttling on AI APIs -----------------------------------------------------------------
@@ -106,8 +101,7 @@ LIMIT = {"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40}
 
 def test_ai_api_with_default_route_throttle_passes(aws, run_check):
     _, api = http_api(aws, stage={"DefaultRouteSettings": LIMIT})
-    finding = only(run_check(ROUTES), f"{api}/prod")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(ROUTES), f"{api}/prod", Status.PASS)
     assert finding.evidence["ai_api_because"] == "route POST /chat"
     assert finding.evidence["routes"] == 1  # OPTIONS preflight is not judged
 
@@ -115,8 +109,7 @@ def test_ai_api_with_default_route_throttle_passes(aws, run_check):
 def test_route_override_that_lifts_the_limit_fails(aws, run_check):
     _, api = http_api(aws, stage={"DefaultRouteSettings": LIMIT, "RouteSettings": {
         "POST /chat": {"ThrottlingRateLimit": 10000, "ThrottlingBurstLimit": 5000}}})
-    finding = only(run_check(ROUTES), f"{api}/prod")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(ROUTES), f"{api}/prod", Status.FAIL)
     assert finding.evidence["unthrottled_routes"] == ["POST /chat"]
 
 
@@ -131,8 +124,7 @@ def test_apis_that_do_not_front_ai_are_out_of_scope(aws, run_check):
 def test_routes_denied_is_error_on_the_api(aws, run_check):
     _, api = http_api(aws, stage={"DefaultRouteSettings": LIMIT})
     denied(aws, "GetRoutes")
-    finding = only(run_check(ROUTES), api)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(ROUTES), api, Status.ERROR)
     assert "apigateway:GET" in finding.message
 
 

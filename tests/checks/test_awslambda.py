@@ -7,7 +7,7 @@ import pytest
 
 from posture.checks.awslambda import invoke_grants_beyond_agent, plain_secret_names, runtime_deprecated
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 OTHER = "999999999999"
@@ -57,14 +57,13 @@ URL = "lambda.function_url_auth_required"
 def test_function_url_with_iam_auth_passes(aws, run_check):
     make_function(aws, "chat")
     aws.client("lambda").create_function_url_config(FunctionName="chat", AuthType="AWS_IAM")
-    assert only(run_check(URL), "chat").status is Status.PASS
+    expect(run_check(URL), "chat", Status.PASS)
 
 
 def test_public_function_url_fails(aws, run_check):
     make_function(aws, "research")
     aws.client("lambda").create_function_url_config(FunctionName="research", AuthType="NONE")
-    finding = only(run_check(URL), "research")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(URL), "research", Status.FAIL)
     assert finding.evidence["auth_type"] == "NONE"
 
 
@@ -76,8 +75,7 @@ def test_function_without_url_is_out_of_scope(aws, run_check):
 def test_function_url_access_denied_is_error(aws, run_check):
     make_function(aws, "research")
     aws.simulation.fail("lambda", "GetFunctionUrlConfig", "AccessDeniedException", status=403)
-    finding = only(run_check(URL), "research")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(URL), "research", Status.ERROR)
     assert "lambda:GetFunctionUrlConfig" in finding.message
 
 
@@ -89,13 +87,12 @@ def test_secret_references_pass(aws, run_check):
     make_function(aws, "tool", variables={
         "OPENAI_API_KEY_SECRET_ARN": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:openai-AbCdEf",
         "MODEL_ID": "anthropic.claude-3-haiku", "TOKEN_LIMIT": "4096"})
-    assert only(run_check(ENV), "tool").status is Status.PASS
+    expect(run_check(ENV), "tool", Status.PASS)
 
 
 def test_plain_api_key_fails_without_showing_the_value(aws, run_check):
     make_function(aws, "tool", variables={"OPENAI_API_KEY": FAKE_KEY, "LOG_LEVEL": "info"})
-    finding = only(run_check(ENV), "tool")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(ENV), "tool", Status.FAIL)
     assert finding.evidence["secret_named_variables"] == ["OPENAI_API_KEY"]
     assert FAKE_KEY not in finding.model_dump_json()
 
@@ -103,8 +100,7 @@ def test_plain_api_key_fails_without_showing_the_value(aws, run_check):
 def test_env_listing_access_denied_is_error(aws, run_check):
     make_function(aws, "tool", variables={"OPENAI_API_KEY": FAKE_KEY})
     aws.simulation.fail("lambda", "ListFunctions", "AccessDeniedException", status=403)
-    [finding] = run_check(ENV)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(ENV), ACCOUNT, Status.ERROR)
     assert FAKE_KEY not in finding.model_dump_json()
 
 
@@ -125,8 +121,7 @@ def test_tool_invocable_only_by_its_agent_passes(aws, run_check):
         FunctionName="kb-search", StatementId="agent", Action="lambda:InvokeFunction",
         Principal="bedrock.amazonaws.com", SourceArn=f"arn:aws:bedrock:us-east-1:{ACCOUNT}:agent/{agent}",
         SourceAccount=ACCOUNT)
-    finding = only(run_check(POLICY), "kb-search")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(POLICY), "kb-search", Status.PASS)
     assert finding.evidence["agent_id"] == agent
 
 
@@ -135,8 +130,7 @@ def test_tool_open_to_any_bedrock_agent_fails(aws, run_check):
     make_agent_tool(aws, f"{arn}:live")  # an alias-qualified executor names the same function
     aws.client("lambda").add_permission(FunctionName="kb-search", StatementId="agent",
                                         Action="lambda:InvokeFunction", Principal="bedrock.amazonaws.com")
-    finding = only(run_check(POLICY), "kb-search")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(POLICY), "kb-search", Status.FAIL)
     assert "bedrock.amazonaws.com" in finding.message
 
 
@@ -148,16 +142,14 @@ def test_functions_that_are_no_tools_are_out_of_scope(aws, run_check):
 def test_tool_policy_access_denied_is_error(aws, run_check):
     make_agent_tool(aws, make_function(aws, "kb-search"))
     aws.simulation.fail("lambda", "GetPolicy", "AccessDeniedException", status=403)
-    finding = only(run_check(POLICY), "kb-search")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(POLICY), "kb-search", Status.ERROR)
     assert "lambda:GetPolicy" in finding.message
 
 
 def test_action_group_access_denied_is_error_not_pass(aws, run_check):
     make_agent_tool(aws, make_function(aws, "kb-search"))
     aws.simulation.fail("bedrock-agent", "GetAgentActionGroup", "AccessDeniedException", status=403)
-    [finding] = run_check(POLICY)
-    assert finding.status is Status.ERROR
+    expect(run_check(POLICY), "ai-scope/agent-tools", Status.ERROR)
 
 
 def _invoke_policy(principal, condition=None):
@@ -201,8 +193,7 @@ def test_tool_with_foreign_source_account_fails(aws, run_check):
     aws.client("lambda").add_permission(FunctionName="kb-search", StatementId="agent",
                                         Action="lambda:InvokeFunction", Principal="bedrock.amazonaws.com",
                                         SourceAccount=OTHER)
-    finding = only(run_check(POLICY), "kb-search")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(POLICY), "kb-search", Status.FAIL)
     assert f"bedrock.amazonaws.com for {OTHER} (another account)" in finding.evidence["grants"]
 
 
@@ -212,8 +203,7 @@ def test_tool_invocable_by_cross_account_role_fails(aws, run_check):
     make_agent_tool(aws, arn)
     aws.client("lambda").add_permission(FunctionName="kb-search", StatementId="partner",
                                         Action="lambda:InvokeFunction", Principal=f"arn:aws:iam::{OTHER}:role/caller")
-    finding = only(run_check(POLICY), "kb-search")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(POLICY), "kb-search", Status.FAIL)
     assert finding.evidence["grants"] == [f"arn:aws:iam::{OTHER}:role/caller (account {OTHER})"]
 
 
@@ -242,8 +232,7 @@ def test_qualified_executor_is_judged_by_its_alias_policy(aws, run_check, simula
     simulated_get_policy({"Policy": scoped, "RevisionId": "1"})
     aws.simulation.put("lambda", "GetPolicy", {"Policy": open_alias, "RevisionId": "2"},
                        FunctionName="kb-search:live")
-    finding = only(run_check(POLICY), "kb-search")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(POLICY), "kb-search", Status.FAIL)
     assert finding.evidence["grants"] == ["anyone (Principal *) (via live)"]
     assert finding.evidence["qualifiers"] == ["live"]
 
@@ -268,8 +257,8 @@ def test_action_groups_of_routed_versions_are_read(aws, run_check):
     aws.client("lambda").add_permission(FunctionName="live-tool", StatementId="open",
                                         Action="lambda:InvokeFunction", Principal="*")
     findings = run_check(POLICY)
-    assert only(findings, "live-tool").status is Status.FAIL
-    assert only(findings, "draft-tool").status is Status.PASS
+    expect(findings, "live-tool", Status.FAIL)
+    expect(findings, "draft-tool", Status.PASS)
 
 
 # -- runtimes --------------------------------------------------------------------------------
@@ -278,21 +267,19 @@ RUNTIME = "lambda.supported_runtime"
 
 def test_supported_runtime_passes(aws, run_check):
     make_function(aws, "tool", runtime="python3.12")
-    assert only(run_check(RUNTIME), "tool").status is Status.PASS
+    expect(run_check(RUNTIME), "tool", Status.PASS)
 
 
 def test_deprecated_runtime_fails(aws, run_check):
     make_function(aws, "legacy", runtime="python3.8")
-    finding = only(run_check(RUNTIME), "legacy")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(RUNTIME), "legacy", Status.FAIL)
     assert finding.evidence["deprecated_on"] == "2024-10-14"
 
 
 def test_runtime_listing_access_denied_is_error(aws, run_check):
     make_function(aws, "legacy", runtime="python3.8")
     aws.simulation.fail("lambda", "ListFunctions", "AccessDeniedException", status=403)
-    [finding] = run_check(RUNTIME)
-    assert finding.status is Status.ERROR
+    expect(run_check(RUNTIME), ACCOUNT, Status.ERROR)
 
 
 def test_runtime_deprecation_is_by_date():

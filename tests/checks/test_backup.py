@@ -1,7 +1,8 @@
 from posture.checks.backup import selects
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
+ACCOUNT = "123456789012"
 CHECK = "backup.ai_bucket_in_backup_plan"
 ROLE = "arn:aws:iam::123456789012:role/backup"
 
@@ -31,8 +32,7 @@ def plan_with_selection(aws, selection, region="us-east-1"):
 def test_bucket_selected_by_arn_passes(aws, run_check):
     ai_bucket(aws)
     plan_with_selection(aws, {"SelectionName": "ai", "IamRoleArn": ROLE, "Resources": ["arn:aws:s3:::acme-train"]})
-    finding = only(run_check(CHECK), "acme-train")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(CHECK), "acme-train", Status.PASS)
     assert finding.evidence["backup_plans"] == ["ai-daily"]
 
 
@@ -40,15 +40,14 @@ def test_bucket_selected_by_tag_condition_passes(aws, run_check):
     ai_bucket(aws, extra_tags=[{"Key": "backup", "Value": "daily"}])
     plan_with_selection(aws, {"SelectionName": "tagged", "IamRoleArn": ROLE, "Resources": ["*"], "Conditions": {
         "StringEquals": [{"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": "daily"}]}})
-    assert only(run_check(CHECK), "acme-train").status is Status.PASS
+    expect(run_check(CHECK), "acme-train", Status.PASS)
 
 
 def test_selection_of_other_resources_fails(aws, run_check):
     ai_bucket(aws)
     plan_with_selection(aws, {"SelectionName": "db", "IamRoleArn": ROLE,
                               "Resources": ["arn:aws:rds:us-east-1:123456789012:db:*"]})
-    finding = only(run_check(CHECK), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(CHECK), "acme-train", Status.FAIL)
     assert finding.evidence["backup_plans"] == []
 
 
@@ -56,19 +55,18 @@ def test_excluded_bucket_fails(aws, run_check):
     ai_bucket(aws)
     plan_with_selection(aws, {"SelectionName": "all-but", "IamRoleArn": ROLE, "Resources": ["arn:aws:s3:::*"],
                               "NotResources": ["arn:aws:s3:::acme-train"]})
-    assert only(run_check(CHECK), "acme-train").status is Status.FAIL
+    expect(run_check(CHECK), "acme-train", Status.FAIL)
 
 
 def test_no_backup_plan_fails(aws, run_check):
     ai_bucket(aws)
-    assert only(run_check(CHECK), "acme-train").status is Status.FAIL
+    expect(run_check(CHECK), "acme-train", Status.FAIL)
 
 
 def test_backup_plans_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("backup", "ListBackupPlans", "AccessDeniedException", status=403)
-    finding = only(run_check(CHECK), "acme-train")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(CHECK), "acme-train", Status.ERROR)
     assert "backup:ListBackupPlans" in finding.message
 
 
@@ -76,21 +74,19 @@ def test_locked_vault_passes(aws, run_check):
     backup = aws.client("backup")
     backup.create_backup_vault(BackupVaultName="ai-vault")
     backup.put_backup_vault_lock_configuration(BackupVaultName="ai-vault", MinRetentionDays=7)
-    finding = only(run_check("backup.vault_lock_enabled"), "ai-vault")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("backup.vault_lock_enabled"), "ai-vault", Status.PASS)
     assert finding.evidence["min_retention_days"] == 7
 
 
 def test_unlocked_vault_fails(aws, run_check):
     aws.client("backup").create_backup_vault(BackupVaultName="ai-vault")
-    assert only(run_check("backup.vault_lock_enabled"), "ai-vault").status is Status.FAIL
+    expect(run_check("backup.vault_lock_enabled"), "ai-vault", Status.FAIL)
 
 
 def test_vault_listing_denied_is_error(aws, run_check):
     aws.client("backup").create_backup_vault(BackupVaultName="ai-vault")
     aws.simulation.fail("backup", "ListBackupVaults", "AccessDeniedException", status=403)
-    [finding] = run_check("backup.vault_lock_enabled")
-    assert finding.status is Status.ERROR
+    expect(run_check("backup.vault_lock_enabled"), ACCOUNT, Status.ERROR)
 
 
 def test_selection_logic():

@@ -14,7 +14,7 @@ from tests.support.bedrock_world import (
     weak_guardrail,
     without_prompt_attack,
 )
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/bedrock"
@@ -60,8 +60,7 @@ def test_logging_in_force_passes(aws, run_check):
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
         "s3Config": {"bucketName": "logs"}, "textDataDeliveryEnabled": True,
         "cloudWatchConfig": {"logGroupName": "/bedrock/invocations", "roleArn": logging_role(aws)}})
-    finding = only(run_check(LOGGING), ACCOUNT)
-    assert finding.status is Status.PASS, finding.message
+    finding = expect(run_check(LOGGING), ACCOUNT, Status.PASS)
     assert finding.evidence["destinations"] == ["s3", "cloudwatch"]
 
 
@@ -69,7 +68,7 @@ def test_logging_without_text_delivery_fails(aws, run_check):
     aws.client("s3").create_bucket(Bucket="logs")
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
         "s3Config": {"bucketName": "logs"}, "textDataDeliveryEnabled": False})
-    assert only(run_check(LOGGING), ACCOUNT).status is Status.FAIL
+    expect(run_check(LOGGING), ACCOUNT, Status.FAIL)
 
 
 def test_logging_with_text_delivery_absent_is_not_on(aws, run_check):
@@ -77,16 +76,14 @@ def test_logging_with_text_delivery_absent_is_not_on(aws, run_check):
     aws.client("s3").create_bucket(Bucket="logs")
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
         "s3Config": {"bucketName": "logs"}})
-    finding = only(run_check(LOGGING), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(LOGGING), ACCOUNT, Status.FAIL)
     assert "absent" in finding.message
 
 
 def test_logging_to_a_missing_bucket_fails(aws, run_check):
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
         "s3Config": {"bucketName": "gone"}, "textDataDeliveryEnabled": True})
-    finding = only(run_check(LOGGING), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(LOGGING), ACCOUNT, Status.FAIL)
     assert "gone does not exist" in finding.message
     assert finding.evidence["bucket_exists"] is False
 
@@ -103,20 +100,19 @@ def test_logging_to_cloudwatch_not_in_force_fails(aws, run_check, case):
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
         "cloudWatchConfig": {"logGroupName": "/bedrock/invocations", "roleArn": role},
         "textDataDeliveryEnabled": True})
-    finding = only(run_check(LOGGING), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(LOGGING), ACCOUNT, Status.FAIL)
     expected = {"no group": "does not exist", "no role": "role does not exist",
                 "role trusts lambda": "does not trust bedrock.amazonaws.com"}[case]
     assert expected in finding.message
 
 
 def test_logging_unset_fails(aws, run_check):
-    assert only(run_check(LOGGING), ACCOUNT).status is Status.FAIL
+    expect(run_check(LOGGING), ACCOUNT, Status.FAIL)
 
 
 def test_logging_denied_is_error(aws, run_check):
     aws.simulation.fail("bedrock", "GetModelInvocationLoggingConfiguration", "AccessDeniedException", status=403)
-    assert only(run_check(LOGGING), ACCOUNT).status is Status.ERROR
+    expect(run_check(LOGGING), ACCOUNT, Status.ERROR)
 
 
 def test_logging_role_read_denied_is_error(aws, run_check):
@@ -125,7 +121,7 @@ def test_logging_role_read_denied_is_error(aws, run_check):
         "cloudWatchConfig": {"logGroupName": "/bedrock/invocations", "roleArn": logging_role(aws)},
         "textDataDeliveryEnabled": True})
     aws.simulation.fail("iam", "GetRole", "AccessDenied", status=403)
-    assert only(run_check(LOGGING), ACCOUNT).status is Status.ERROR
+    expect(run_check(LOGGING), ACCOUNT, Status.ERROR)
 
 
 def cloudwatch_logging(aws, group: str, key: str | None = None, retention: int | None = None):
@@ -143,7 +139,7 @@ def test_encrypted_log_bucket_passes(aws, run_check):
     s3.put_bucket_encryption(Bucket="logs", ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": cmk(aws)}}]})
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={"s3Config": {"bucketName": "logs"}})
-    assert only(run_check("bedrock.invocation_logs_encrypted"), "logs").status is Status.PASS
+    expect(run_check("bedrock.invocation_logs_encrypted"), "logs", Status.PASS)
 
 
 def test_unencrypted_log_bucket_and_group_fail(aws, run_check):
@@ -153,56 +149,57 @@ def test_unencrypted_log_bucket_and_group_fail(aws, run_check):
         "s3Config": {"bucketName": "logs"},
         "cloudWatchConfig": {"logGroupName": "/bedrock/invocations", "roleArn": ROLE}})
     findings = run_check("bedrock.invocation_logs_encrypted")
-    assert only(findings, "logs").status is Status.FAIL
-    assert only(findings, "/bedrock/invocations").status is Status.FAIL
+    expect(findings, "logs", Status.FAIL)
+    expect(findings, "/bedrock/invocations", Status.FAIL)
 
 
 def test_encrypted_log_group_passes(aws, run_check):
     cloudwatch_logging(aws, "/bedrock/invocations", key=cmk(aws))
-    assert only(run_check("bedrock.invocation_logs_encrypted"), "/bedrock/invocations").status is Status.PASS
+    expect(run_check("bedrock.invocation_logs_encrypted"), "/bedrock/invocations", Status.PASS)
 
 
 def test_log_bucket_encryption_denied_is_error(aws, run_check):
     aws.client("s3").create_bucket(Bucket="logs")
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={"s3Config": {"bucketName": "logs"}})
     aws.simulation.fail("s3", "GetBucketEncryption", "AccessDenied", status=403)
-    assert only(run_check("bedrock.invocation_logs_encrypted"), "logs").status is Status.ERROR
+    expect(run_check("bedrock.invocation_logs_encrypted"), "logs", Status.ERROR)
 
 
 def test_log_retention_passes(aws, run_check):
     cloudwatch_logging(aws, "/bedrock/invocations", retention=365)
-    assert only(run_check("bedrock.invocation_logs_retained"), "/bedrock/invocations").status is Status.PASS
+    expect(run_check("bedrock.invocation_logs_retained"), "/bedrock/invocations", Status.PASS)
 
 
 @pytest.mark.parametrize("retention", [None, 7])
 def test_log_retention_forever_or_short_fails(aws, run_check, retention):
     cloudwatch_logging(aws, "/bedrock/invocations", retention=retention)
-    assert only(run_check("bedrock.invocation_logs_retained"), "/bedrock/invocations").status is Status.FAIL
+    expect(run_check("bedrock.invocation_logs_retained"), "/bedrock/invocations", Status.FAIL)
 
 
 def test_log_retention_denied_is_error(aws, run_check):
     cloudwatch_logging(aws, "/bedrock/invocations", retention=365)
     aws.simulation.fail("logs", "DescribeLogGroups", "AccessDeniedException")
-    assert only(run_check("bedrock.invocation_logs_retained"), "/bedrock/invocations").status is Status.ERROR
+    expect(run_check("bedrock.invocation_logs_retained"), "/bedrock/invocations", Status.ERROR)
 
 
 # -- guardrails ------------------------------------------------------------------------------
 def test_ai_region_with_guardrail_passes(aws, run_check):
     knowledge_base(aws)
     put_guardrail(aws, strong_guardrail("gr1", None))
-    assert only(run_check("bedrock.guardrail_in_ai_regions"), ACCOUNT).status is Status.PASS
+    expect(run_check("bedrock.guardrail_in_ai_regions"), ACCOUNT, Status.PASS)
 
 
 def test_ai_region_without_guardrail_fails_and_idle_region_is_skipped(aws, run_check):
     knowledge_base(aws, "us-west-2")
     findings = run_check("bedrock.guardrail_in_ai_regions", regions=("us-east-1", "us-west-2"))
     assert [(f.region, f.status) for f in findings] == [("us-west-2", Status.FAIL)]
+    expect(findings, ACCOUNT, Status.FAIL, region="us-west-2")
 
 
 def test_guardrail_listing_denied_is_error(aws, run_check):
     knowledge_base(aws)
     aws.simulation.fail("bedrock", "ListGuardrails", "AccessDeniedException", status=403)
-    assert only(run_check("bedrock.guardrail_in_ai_regions"), ACCOUNT).status is Status.ERROR
+    expect(run_check("bedrock.guardrail_in_ai_regions"), ACCOUNT, Status.ERROR)
 
 
 def used_version(aws, draft: dict, published: dict, version: str = "1") -> str:
@@ -216,8 +213,7 @@ def used_version(aws, draft: dict, published: dict, version: str = "1") -> str:
 def test_strong_guardrail_in_use_passes(aws, run_check, check_id):
     knowledge_base(aws)
     resource = used_version(aws, strong_guardrail("gr1"), strong_guardrail("gr1"))
-    finding = only(run_check(check_id), resource)
-    assert finding.status is Status.PASS, finding.message
+    finding = expect(run_check(check_id), resource, Status.PASS)
     assert finding.evidence["guardrail_version"] == "1"
     assert "agent support alias live (version 3)" in finding.message
 
@@ -226,7 +222,7 @@ def test_strong_guardrail_in_use_passes(aws, run_check, check_id):
 def test_weak_guardrail_in_use_fails(aws, run_check, check_id):
     knowledge_base(aws)
     resource = used_version(aws, weak_guardrail("gr2"), weak_guardrail("gr2"))
-    assert only(run_check(check_id), resource).status is Status.FAIL
+    expect(run_check(check_id), resource, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", GUARDRAIL_CHECKS[:4])
@@ -234,7 +230,7 @@ def test_guardrail_version_read_denied_is_error(aws, run_check, check_id):
     knowledge_base(aws)
     resource = used_version(aws, strong_guardrail("gr1"), strong_guardrail("gr1"))
     aws.simulation.fail("bedrock", "GetGuardrail", "AccessDeniedException", status=403)
-    assert only(run_check(check_id), resource).status is Status.ERROR
+    expect(run_check(check_id), resource, Status.ERROR)
 
 
 @pytest.mark.parametrize("check_id", GUARDRAIL_CHECKS[:4])
@@ -248,8 +244,7 @@ def test_guardrail_nobody_uses_is_not_judged(aws, run_check, check_id):
 def test_published_version_without_the_drafts_prompt_attack_filter_fails(aws, run_check):
     # Review case: the DRAFT has the prompt-attack filter, the version the live alias uses does not.
     resource = used_version(aws, strong_guardrail("gr1"), without_prompt_attack(strong_guardrail("gr1")))
-    finding = only(run_check("bedrock.guardrail_prompt_attack_filter"), resource)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("bedrock.guardrail_prompt_attack_filter"), resource, Status.FAIL)
     assert "version 1" in finding.message and "no prompt-attack filter" in finding.message
 
 
@@ -257,8 +252,7 @@ def test_published_version_without_the_drafts_prompt_attack_filter_fails(aws, ru
 def test_detect_only_guardrail_fails_and_says_so(aws, run_check, check_id):
     # Review case: every filter has action NONE; the prompt-attack and harm checks passed it before.
     resource = used_version(aws, strong_guardrail("gr1"), detect_only(strong_guardrail("gr1")))
-    finding = only(run_check(check_id), resource)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(check_id), resource, Status.FAIL)
     assert "detect-only (action NONE)" in finding.message
     assert "detect-only (action NONE)" in json.dumps(finding.evidence)
 
@@ -268,9 +262,9 @@ def test_thresholds_come_from_the_config(aws, run_check):
     for flt in detail["contentPolicy"]["filters"]:
         flt["inputStrength"] = flt["outputStrength"] = "MEDIUM" if flt["type"] != "PROMPT_ATTACK" else "NONE"
     resource = used_version(aws, detail, detail)
-    assert only(run_check("bedrock.guardrail_content_filters"), resource).status is Status.PASS
+    expect(run_check("bedrock.guardrail_content_filters"), resource, Status.PASS)
     strict = run_check("bedrock.guardrail_content_filters", check_settings={"bedrock": {"harm_min_strength": "HIGH"}})
-    assert only(strict, resource).status is Status.FAIL
+    expect(strict, resource, Status.FAIL)
     assert "below HIGH" in only(strict, resource).message
 
 
@@ -278,7 +272,7 @@ def test_a_threshold_of_the_wrong_type_is_an_error_naming_it(aws, run_check):
     resource = used_version(aws, strong_guardrail("gr1"), strong_guardrail("gr1"))
     findings = run_check("bedrock.guardrail_prompt_attack_filter",
                          check_settings={"bedrock": {"prompt_attack_min_strength": 3}})
-    assert only(findings, resource).status is Status.ERROR
+    expect(findings, resource, Status.ERROR)
     assert "prompt_attack_min_strength" in only(findings, resource).message
 
 
@@ -287,23 +281,23 @@ def test_unreadable_agents_are_one_error_and_enforced_versions_still_judged(aws,
     enforce(aws, gid, "2")
     aws.simulation.fail("bedrock-agent", "ListAgents", "AccessDeniedException", status=403)
     findings = run_check("bedrock.guardrail_prompt_attack_filter")
-    assert only(findings, "guardrail versions:agents").status is Status.ERROR
-    assert only(findings, f"{gid}:2").status is Status.PASS
+    expect(findings, "guardrail versions:agents", Status.ERROR)
+    expect(findings, f"{gid}:2", Status.PASS)
     assert "enforced for the account" in only(findings, f"{gid}:2").message
 
 
 def test_guardrail_cmk_passes_and_fails(aws, run_check):
     put_guardrail(aws, strong_guardrail("gr1", cmk(aws)))
-    assert only(run_check("bedrock.guardrail_cmk"), "gr1").status is Status.PASS
+    expect(run_check("bedrock.guardrail_cmk"), "gr1", Status.PASS)
     aws.reset()
     put_guardrail(aws, weak_guardrail("gr2"))
-    assert only(run_check("bedrock.guardrail_cmk"), "gr2").status is Status.FAIL
+    expect(run_check("bedrock.guardrail_cmk"), "gr2", Status.FAIL)
 
 
 def test_guardrail_cmk_read_denied_is_error(aws, run_check):
     put_guardrail(aws, strong_guardrail("gr1", cmk(aws)))
     aws.simulation.fail("bedrock", "GetGuardrail", "AccessDeniedException", status=403)
-    assert only(run_check("bedrock.guardrail_cmk"), "gr1").status is Status.ERROR
+    expect(run_check("bedrock.guardrail_cmk"), "gr1", Status.ERROR)
 
 
 def test_grounding_is_not_judged_without_knowledge_bases(aws, run_check):
@@ -336,8 +330,7 @@ def app_role(aws, name: str, statement: dict) -> str:
 def test_direct_caller_without_guardrail_condition_fails(aws, run_check):
     # Review case: an app role allowed InvokeModel/Converse on * with no guardrail required anywhere.
     role = app_role(aws, "chat-app", INVOKE)
-    finding = only(run_check(COVERAGE), role)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(COVERAGE), role, Status.FAIL)
     assert finding.resource_type == "AwsIamRole"
     assert "without bedrock:GuardrailIdentifier" in finding.message
 
@@ -346,8 +339,7 @@ def test_direct_caller_required_to_use_a_blocking_version_passes(aws, run_check)
     gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
     role = app_role(aws, "chat-app", {**INVOKE, "Condition": {
         "StringEquals": {"bedrock:GuardrailIdentifier": f"{guardrail_arn(gid)}:1"}}})
-    finding = only(run_check(COVERAGE), role)
-    assert finding.status is Status.PASS, finding.message
+    finding = expect(run_check(COVERAGE), role, Status.PASS)
     assert finding.evidence["guardrail"] == ["gr1:1"]
     assert "PROMPT_ATTACK" in finding.evidence["blocking_filters"]
 
@@ -356,8 +348,7 @@ def test_direct_caller_required_to_use_a_detect_only_version_fails(aws, run_chec
     gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": detect_only(strong_guardrail("gr1"))})
     role = app_role(aws, "chat-app", {**INVOKE, "Condition": {
         "StringEquals": {"bedrock:GuardrailIdentifier": f"{guardrail_arn(gid)}:1"}}})
-    finding = only(run_check(COVERAGE), role)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(COVERAGE), role, Status.FAIL)
     assert "blocks nothing" in finding.message
 
 
@@ -375,21 +366,19 @@ def test_account_enforced_guardrail_covers_direct_callers_in_its_region_only(aws
 def test_agent_alias_on_a_version_without_guardrail_is_an_unguarded_path(aws, run_check):
     gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
     agent = make_agent(aws, versions={"3": {}}, aliases=[("LIVE000001", "live", ["3"])], **attach(gid, "1"))
-    finding = only(run_check(COVERAGE), f"{agent}/LIVE000001")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(COVERAGE), f"{agent}/LIVE000001", Status.FAIL)
     assert "agent version 3 names no guardrail" in finding.message
 
 
 def test_flow_prompt_node_without_guardrail_is_an_unguarded_path(aws, run_check):
     gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
     flow(aws, {"answer": attach(gid, "1")["guardrailConfiguration"], "summarise": None})
-    finding = only(run_check(COVERAGE), "FLOW000001/ALIAS00001")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(COVERAGE), "FLOW000001/ALIAS00001", Status.FAIL)
     assert "node summarise names no guardrail" in finding.message
     aws.reset()
     gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
     flow(aws, {"answer": attach(gid, "1")["guardrailConfiguration"]})
-    assert only(run_check(COVERAGE), "FLOW000001/ALIAS00001").status is Status.PASS
+    expect(run_check(COVERAGE), "FLOW000001/ALIAS00001", Status.PASS)
 
 
 def flow(aws, nodes: dict) -> None:
@@ -416,7 +405,7 @@ def test_coverage_source_denied_is_error_naming_it(aws, run_check):
     app_role(aws, "chat-app", INVOKE)
     aws.simulation.fail("bedrock-agent", "ListFlows", "AccessDeniedException", status=403)
     findings = run_check(COVERAGE)
-    assert only(findings, "paths to a model:flows").status is Status.ERROR
+    expect(findings, "paths to a model:flows", Status.ERROR)
     assert any(f.status is Status.FAIL for f in findings)  # the role is still judged
 
 
@@ -425,9 +414,13 @@ def put_model(aws, kind: str, name: str, key: str | None):
     list_op, get_op = {"custom": ("ListCustomModels", "GetCustomModel"),
                        "imported": ("ListImportedModels", "GetImportedModel")}[kind]
     arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:{kind}-model/{name}"
+    # A custom model names its base model; an imported one has none (botocore's model has no such member).
+    base = {"baseModelArn": "base", "baseModelName": "b"} if kind == "custom" else {}
     aws.simulation.put("bedrock", list_op, {"modelSummaries": [
-        {"modelArn": arn, "modelName": name, "creationTime": NOW, "baseModelArn": "base", "baseModelName": "b"}]})
-    detail = {"modelArn": arn, "modelName": name, "creationTime": NOW, "baseModelArn": "base"}
+        {"modelArn": arn, "modelName": name, "creationTime": NOW, **base}]})
+    detail = {"modelArn": arn, "modelName": name, "creationTime": NOW}
+    if kind == "custom":
+        detail["baseModelArn"] = "base"
     if key:
         detail["modelKmsKeyArn"] = key
     aws.simulation.put("bedrock", get_op, detail, modelIdentifier=name)
@@ -436,20 +429,20 @@ def put_model(aws, kind: str, name: str, key: str | None):
 @pytest.mark.parametrize("kind", ["custom", "imported"])
 def test_model_with_cmk_passes(aws, run_check, kind):
     put_model(aws, kind, "acme-ft", cmk(aws))
-    assert only(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft").status is Status.PASS
+    expect(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft", Status.PASS)
 
 
 @pytest.mark.parametrize("kind", ["custom", "imported"])
 def test_model_without_cmk_fails(aws, run_check, kind):
     put_model(aws, kind, "acme-ft", None)
-    assert only(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft").status is Status.FAIL
+    expect(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft", Status.FAIL)
 
 
 @pytest.mark.parametrize("kind,op", [("custom", "GetCustomModel"), ("imported", "GetImportedModel")])
 def test_model_read_denied_is_error(aws, run_check, kind, op):
     put_model(aws, kind, "acme-ft", cmk(aws))
     aws.simulation.fail("bedrock", op, "AccessDeniedException", status=403)
-    assert only(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft").status is Status.ERROR
+    expect(run_check(f"bedrock.{kind}_model_cmk"), "acme-ft", Status.ERROR)
 
 
 
@@ -459,16 +452,16 @@ def test_unknown_enforcement_makes_an_unguarded_path_an_error_and_a_guarded_one_
     role = app_role(aws, "chat-app", INVOKE)
     aws.simulation.fail("bedrock", "ListEnforcedGuardrailsConfiguration", "AccessDeniedException", status=403)
     findings = run_check(COVERAGE)
-    assert only(findings, "paths to a model:account enforced guardrails").status is Status.ERROR
-    assert only(findings, role).status is Status.ERROR
-    assert only(findings, f"{agent}/LIVE000001").status is Status.PASS
+    expect(findings, "paths to a model:account enforced guardrails", Status.ERROR)
+    expect(findings, role, Status.ERROR)
+    expect(findings, f"{agent}/LIVE000001", Status.PASS)
 
 
 def test_coverage_guardrail_read_denied_is_error_for_its_path(aws, run_check):
     gid = put_guardrail(aws, strong_guardrail("gr1"), {"1": strong_guardrail("gr1")})
     agent = make_agent(aws, versions={"2": attach(gid, "1")}, aliases=[("LIVE000001", "live", ["2"])])
     aws.simulation.fail("bedrock", "GetGuardrail", "AccessDeniedException", status=403)
-    assert only(run_check(COVERAGE), f"{agent}/LIVE000001").status is Status.ERROR
+    expect(run_check(COVERAGE), f"{agent}/LIVE000001", Status.ERROR)
 
 
 def test_user_allowed_through_a_group_is_a_direct_caller(aws, run_check):
@@ -478,8 +471,7 @@ def test_user_allowed_through_a_group_is_a_direct_caller(aws, run_check):
         {"Version": "2012-10-17", "Statement": [INVOKE]}))
     user = iam.create_user(UserName="dana")["User"]["Arn"]
     iam.add_user_to_group(GroupName="analysts", UserName="dana")
-    finding = only(run_check(COVERAGE), user)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(COVERAGE), user, Status.FAIL)
     assert finding.resource_type == "AwsIamUser"
 
 
@@ -503,6 +495,5 @@ def test_any_version_of_a_guardrail_is_guarded_only_when_every_version_blocks(aw
          "createdAt": NOW, "updatedAt": NOW} for v in versions]}, guardrailIdentifier=gid)
     role = app_role(aws, "chat-app", {**INVOKE, "Condition": {
         "StringLike": {"bedrock:GuardrailIdentifier": f"{guardrail_arn(gid)}:*"}}})
-    finding = only(run_check(COVERAGE), role)
-    assert finding.status is status, finding.message
+    finding = expect(run_check(COVERAGE), role, status)
     assert finding.evidence["guardrail"] == ["gr1:1", "gr1:2"]

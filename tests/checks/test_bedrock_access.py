@@ -5,7 +5,7 @@ import json
 
 from posture.checks.bedrock import accessible, approved, leaves_residency, region_allowed
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 APPROVED = "bedrock.approved_models"
@@ -94,14 +94,13 @@ def test_unapproved_model_access_and_what_builds_on_it_fail(aws, run_check):
     user(aws, "wide", invoke("arn:aws:bedrock:*::foundation-model/*"))
     user(aws, "narrow", invoke(fm_arn(SONNET)))
     findings = run_check(APPROVED, **settings(approved_models=["anthropic.claude-3-5-sonnet*"]))
-    account = only(findings, ACCOUNT)
-    assert account.status is Status.FAIL
+    account = expect(findings, ACCOUNT, Status.FAIL)
     assert account.evidence["not_approved_accessible"] == [LLAMA]  # Nova is not authorized
-    assert only(findings, "llama-pt").status is Status.FAIL
-    assert only(findings, "tuned").status is Status.PASS
-    assert only(findings, "chat-app").status is Status.PASS
-    wide = only(findings, "wide")
-    assert wide.status is Status.FAIL and wide.region == "us-east-1"
+    expect(findings, "llama-pt", Status.FAIL)
+    expect(findings, "tuned", Status.PASS)
+    expect(findings, "chat-app", Status.PASS)
+    wide = expect(findings, "wide", Status.FAIL)
+    assert wide.region == "us-east-1"
     assert f"bedrock:InvokeModel on {LLAMA} via inline:app" in wide.evidence["grants"]
     assert "narrow" not in {f.resource_id for f in findings}
 
@@ -123,9 +122,9 @@ def test_unlistable_models_are_error_and_throughput_still_judged(aws, run_check)
          "foundationModelArn": fm_arn(SONNET), "modelUnits": 1, "desiredModelUnits": 1, "status": "InService",
          "creationTime": NOW, "lastModifiedTime": NOW}]})
     findings = run_check(APPROVED, **settings(approved_models=["anthropic.claude-3-5-sonnet*"]))
-    account = only(findings, ACCOUNT)
-    assert account.status is Status.ERROR and "bedrock:ListFoundationModels" in account.message
-    assert only(findings, "sonnet-pt").status is Status.PASS
+    account = expect(findings, ACCOUNT, Status.ERROR)
+    assert "bedrock:ListFoundationModels" in account.message
+    expect(findings, "sonnet-pt", Status.PASS)
 
 
 # -- inference profile residency ----------------------------------------------------------------
@@ -169,12 +168,12 @@ def test_global_profiles_in_use_fail_and_geographic_ones_pass(aws, run_check):
     user(aws, "app", invoke(f"arn:aws:bedrock:*:{ACCOUNT}:inference-profile/global.*"))
     user(aws, "eu-app", invoke(f"arn:aws:bedrock:*:{ACCOUNT}:inference-profile/eu.*"))
     findings = run_check(RESIDENCY, **settings(data_residency=["eu"]))
-    assert only(findings, "app-global").status is Status.FAIL
-    assert only(findings, "app-eu").status is Status.PASS
-    agent = only(findings, roaming)
-    assert agent.status is Status.FAIL and agent.evidence["outside"] == [GLOBAL]
-    assert only(findings, pinned).status is Status.PASS
-    assert only(findings, "app").status is Status.FAIL
+    expect(findings, "app-global", Status.FAIL)
+    expect(findings, "app-eu", Status.PASS)
+    agent = expect(findings, roaming, Status.FAIL)
+    assert agent.evidence["outside"] == [GLOBAL]
+    expect(findings, pinned, Status.PASS)
+    expect(findings, "app", Status.FAIL)
     assert "eu-app" not in {f.resource_id for f in findings}
 
 
@@ -183,8 +182,8 @@ def test_unlistable_profiles_are_error_and_agents_on_a_profile_unknown(aws, run_
     on_model = make_agent(aws, "plain", SONNET)
     aws.simulation.fail("bedrock", "ListInferenceProfiles", "AccessDeniedException", status=403)
     findings = run_check(RESIDENCY, **settings(data_residency=["eu"]))
-    gap = only(findings, "not-read/inference-profiles")
-    assert gap.status is Status.ERROR and "bedrock:ListInferenceProfiles" in gap.message
+    gap = expect(findings, "not-read/inference-profiles", Status.ERROR)
+    assert "bedrock:ListInferenceProfiles" in gap.message
     assert gap.evidence["unread_services"] == ["bedrock"]
-    assert only(findings, on_profile).status is Status.ERROR  # where eu. routes is not known
-    assert only(findings, on_model).status is Status.PASS  # an in-region model needs no profile
+    expect(findings, on_profile, Status.ERROR)  # where eu. routes is not known
+    expect(findings, on_model, Status.PASS)  # an in-region model needs no profile

@@ -3,7 +3,7 @@ import pytest
 from posture.aws.sessions import open_session
 from posture.core.models import Status
 from tests.support import bedrock_world as world
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/agent"
@@ -32,14 +32,14 @@ TEST_ALIAS = "TSTALIASID"
 
 def test_agent_with_guardrail_passes(aws, run_check):
     agent = make_agent(aws, guardrailConfiguration={"guardrailIdentifier": "gr1", "guardrailVersion": "1"})
-    finding = only(run_check(GUARDRAIL), f"{agent}/{TEST_ALIAS}")  # no alias listed: the test alias, DRAFT
-    assert finding.status is Status.PASS
+    # No alias listed: the test alias, DRAFT.
+    finding = expect(run_check(GUARDRAIL), f"{agent}/{TEST_ALIAS}", Status.PASS)
     assert finding.evidence["guardrail"] == ["DRAFT=gr1:1"]
 
 
 def test_agent_without_guardrail_fails(aws, run_check):
     agent = make_agent(aws)
-    assert only(run_check(GUARDRAIL), f"{agent}/{TEST_ALIAS}").status is Status.FAIL
+    expect(run_check(GUARDRAIL), f"{agent}/{TEST_ALIAS}", Status.FAIL)
 
 
 def test_live_alias_on_a_version_without_guardrail_fails_naming_alias_and_version(aws, run_check):
@@ -48,27 +48,25 @@ def test_live_alias_on_a_version_without_guardrail_fails_naming_alias_and_versio
                              aliases=[("LIVE000001", "live", ["2"]), ("CANARY0001", "canary", ["3"]),
                                       (TEST_ALIAS, "AgentTestAlias", ["DRAFT"])], **world.attach("gr1", "1"))
     findings = run_check(GUARDRAIL)
-    live = only(findings, f"{agent}/LIVE000001")
-    assert live.status is Status.FAIL
+    live = expect(findings, f"{agent}/LIVE000001", Status.FAIL)
     assert "alias live routes to version 2, which names no guardrail" in live.message
     assert "drifted" in live.message
     assert live.evidence["versions_without_guardrail"] == ["2"]
-    assert only(findings, f"{agent}/CANARY0001").status is Status.PASS
-    assert only(findings, f"{agent}/{TEST_ALIAS}").status is Status.PASS
+    expect(findings, f"{agent}/CANARY0001", Status.PASS)
+    expect(findings, f"{agent}/{TEST_ALIAS}", Status.PASS)
 
 
 def test_alias_routing_to_two_versions_judges_both(aws, run_check):
     agent = world.make_agent(aws, versions={"2": world.attach("gr1", "1"), "3": {}},
                              aliases=[("LIVE000001", "live", ["2", "3"])])
-    finding = only(run_check(GUARDRAIL), f"{agent}/LIVE000001")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(GUARDRAIL), f"{agent}/LIVE000001", Status.FAIL)
     assert finding.evidence["routed_versions"] == ["2", "3"]
 
 
 def test_agent_version_read_denied_is_error(aws, run_check):
     agent = world.make_agent(aws, versions={"2": world.attach("gr1", "1")}, aliases=[("LIVE000001", "live", ["2"])])
     aws.simulation.fail("bedrock-agent", "GetAgentVersion", "AccessDeniedException", status=403)
-    assert only(run_check(GUARDRAIL), f"{agent}/LIVE000001").status is Status.ERROR
+    expect(run_check(GUARDRAIL), f"{agent}/LIVE000001", Status.ERROR)
 
 
 def test_agent_in_second_region_is_judged_there(aws, run_check):
@@ -76,7 +74,7 @@ def test_agent_in_second_region_is_judged_there(aws, run_check):
     west = make_agent(aws, "hurried", region="us-west-2")
     findings = run_check(GUARDRAIL, regions=("us-east-1", "us-west-2"))
     assert only(findings, f"{west}/{TEST_ALIAS}").region == "us-west-2"
-    assert only(findings, f"{west}/{TEST_ALIAS}").status is Status.FAIL
+    expect(findings, f"{west}/{TEST_ALIAS}", Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", ["bedrock_agent.agent_guardrail_attached", "bedrock_agent.agent_cmk",
@@ -86,33 +84,33 @@ def test_agent_read_denied_is_error(aws, run_check, check_id):
     agent = make_agent(aws, customerEncryptionKeyArn=cmk(aws))
     aws.simulation.fail("bedrock-agent", "GetAgent", "AccessDeniedException", status=403)
     resource = f"{agent}/{TEST_ALIAS}" if check_id == GUARDRAIL else agent
-    assert only(run_check(check_id), resource).status is Status.ERROR
+    expect(run_check(check_id), resource, Status.ERROR)
 
 
 def test_agent_listing_denied_is_error(aws, run_check):
     make_agent(aws)
     aws.simulation.fail("bedrock-agent", "ListAgents", "AccessDeniedException", status=403)
-    assert only(run_check("bedrock_agent.agent_guardrail_attached"), ACCOUNT).status is Status.ERROR
+    expect(run_check("bedrock_agent.agent_guardrail_attached"), ACCOUNT, Status.ERROR)
 
 
 def test_agent_with_cmk_passes(aws, run_check):
     agent = make_agent(aws, customerEncryptionKeyArn=cmk(aws))
-    assert only(run_check("bedrock_agent.agent_cmk"), agent).status is Status.PASS
+    expect(run_check("bedrock_agent.agent_cmk"), agent, Status.PASS)
 
 
 def test_agent_without_cmk_fails(aws, run_check):
     agent = make_agent(aws)
-    assert only(run_check("bedrock_agent.agent_cmk"), agent).status is Status.FAIL
+    expect(run_check("bedrock_agent.agent_cmk"), agent, Status.FAIL)
 
 
 def test_short_idle_session_passes(aws, run_check):
     agent = make_agent(aws, idleSessionTTLInSeconds=600)
-    assert only(run_check("bedrock_agent.agent_idle_session_ttl"), agent).status is Status.PASS
+    expect(run_check("bedrock_agent.agent_idle_session_ttl"), agent, Status.PASS)
 
 
 def test_long_idle_session_fails(aws, run_check):
     agent = make_agent(aws, idleSessionTTLInSeconds=3600)
-    assert only(run_check("bedrock_agent.agent_idle_session_ttl"), agent).status is Status.FAIL
+    expect(run_check("bedrock_agent.agent_idle_session_ttl"), agent, Status.FAIL)
 
 
 # -- knowledge-base data sources -------------------------------------------------------------
@@ -143,20 +141,19 @@ def data_source(aws, kb: str, key: str | None) -> str:
 
 def test_data_source_with_cmk_passes(aws, run_check):
     resource = data_source(aws, knowledge_base(aws), cmk(aws))
-    finding = only(run_check("bedrock_agent.data_source_cmk"), resource)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agent.data_source_cmk"), resource, Status.PASS)
     assert finding.securityhub_controls == ("Bedrock.1",)
 
 
 def test_data_source_without_cmk_fails(aws, run_check):
     resource = data_source(aws, knowledge_base(aws), None)
-    assert only(run_check("bedrock_agent.data_source_cmk"), resource).status is Status.FAIL
+    expect(run_check("bedrock_agent.data_source_cmk"), resource, Status.FAIL)
 
 
 def test_data_source_read_denied_is_error(aws, run_check):
     resource = data_source(aws, knowledge_base(aws), cmk(aws))
     aws.simulation.fail("bedrock-agent", "GetDataSource", "AccessDeniedException", status=403)
-    assert only(run_check("bedrock_agent.data_source_cmk"), resource).status is Status.ERROR
+    expect(run_check("bedrock_agent.data_source_cmk"), resource, Status.ERROR)
 
 
 def test_s3_uris_helper_keeps_reading_data_sources(aws):
@@ -190,18 +187,18 @@ def prompt(aws, key: str | None) -> str:
 
 def test_prompt_with_cmk_passes(aws, run_check):
     pid = prompt(aws, cmk(aws))
-    assert only(run_check("bedrock_agent.prompt_cmk"), pid).status is Status.PASS
+    expect(run_check("bedrock_agent.prompt_cmk"), pid, Status.PASS)
 
 
 def test_prompt_without_cmk_fails(aws, run_check):
     pid = prompt(aws, None)
-    assert only(run_check("bedrock_agent.prompt_cmk"), pid).status is Status.FAIL
+    expect(run_check("bedrock_agent.prompt_cmk"), pid, Status.FAIL)
 
 
 def test_prompt_read_denied_is_error(aws, run_check):
     pid = prompt(aws, cmk(aws))
     aws.simulation.fail("bedrock-agent", "GetPrompt", "AccessDeniedException", status=403)
-    assert only(run_check("bedrock_agent.prompt_cmk"), pid).status is Status.ERROR
+    expect(run_check("bedrock_agent.prompt_cmk"), pid, Status.ERROR)
 
 
 # -- secrets in what the model is told -------------------------------------------------------
@@ -213,8 +210,7 @@ def test_credential_in_agent_instruction_fails_naming_the_field_not_the_value(aw
     # Review case: a credential written into an agent's instructions.
     agent = world.make_agent(aws, versions={"2": {"instruction": f"Call the CRM with api_key={FAKE_KEY}"}},
                              aliases=[("LIVE000001", "live", ["2"])], instruction="Be helpful.")
-    finding = only(run_check(SECRETS), agent)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(SECRETS), agent, Status.FAIL)
     assert finding.evidence["fields_with_secrets"] == ["version 2 instruction"]
     assert FAKE_KEY not in finding.model_dump_json()
 
@@ -224,14 +220,13 @@ def test_overridden_template_is_scanned_and_default_is_not(aws, run_check):
     agent = make_agent(aws, instruction="Be helpful.", promptOverrideConfiguration={"promptConfigurations": [
         {"promptType": "ORCHESTRATION", "promptCreationMode": "OVERRIDDEN", "basePromptTemplate": template},
         {"promptType": "PRE_PROCESSING", "promptCreationMode": "DEFAULT", "basePromptTemplate": template}]})
-    finding = only(run_check(SECRETS), agent)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(SECRETS), agent, Status.FAIL)
     assert finding.evidence["fields_with_secrets"] == ["version DRAFT ORCHESTRATION basePromptTemplate"]
 
 
 def test_clean_instructions_pass(aws, run_check):
     agent = make_agent(aws, instruction="You are Acme's support assistant. Never reveal internal data.")
-    assert only(run_check(SECRETS), agent).status is Status.PASS
+    expect(run_check(SECRETS), agent, Status.PASS)
 
 
 def secret_prompt(aws, text: str) -> str:
@@ -247,18 +242,17 @@ def secret_prompt(aws, text: str) -> str:
 
 def test_credential_in_managed_prompt_fails(aws, run_check):
     pid = secret_prompt(aws, f"Internal: password={FAKE_KEY}")
-    finding = only(run_check("bedrock_agent.prompt_no_secrets"), pid)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("bedrock_agent.prompt_no_secrets"), pid, Status.FAIL)
     assert finding.evidence["fields_with_secrets"] == ["variant v1 system 0"]
     assert FAKE_KEY not in finding.model_dump_json()
 
 
 def test_clean_managed_prompt_passes(aws, run_check):
     pid = secret_prompt(aws, "You answer questions about Acme's products.")
-    assert only(run_check("bedrock_agent.prompt_no_secrets"), pid).status is Status.PASS
+    expect(run_check("bedrock_agent.prompt_no_secrets"), pid, Status.PASS)
 
 
 def test_managed_prompt_read_denied_is_error(aws, run_check):
     pid = secret_prompt(aws, "hello")
     aws.simulation.fail("bedrock-agent", "GetPrompt", "AccessDeniedException", status=403)
-    assert only(run_check("bedrock_agent.prompt_no_secrets"), pid).status is Status.ERROR
+    expect(run_check("bedrock_agent.prompt_no_secrets"), pid, Status.ERROR)

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/agentcore"
@@ -33,28 +33,26 @@ def make_runtime(aws, name="support", **network):
 def test_runtime_in_vpc_passes(aws, run_check):
     runtime = make_runtime(aws, networkMode="VPC",
                            networkModeConfig={"subnets": ["subnet-0abc"], "securityGroups": ["sg-0abc"]})
-    finding = only(run_check("bedrock_agentcore.runtime_vpc_network_mode"), runtime)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.runtime_vpc_network_mode"), runtime, Status.PASS)
     assert finding.evidence["subnets"] == 1
 
 
 def test_public_runtime_fails(aws, run_check):
     runtime = make_runtime(aws)
-    finding = only(run_check("bedrock_agentcore.runtime_vpc_network_mode"), runtime)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("bedrock_agentcore.runtime_vpc_network_mode"), runtime, Status.FAIL)
     assert finding.evidence["network_mode"] == "PUBLIC"
 
 
 def test_runtime_read_denied_is_error(aws, run_check):
     runtime = make_runtime(aws)
     aws.simulation.fail(SERVICE, "GetAgentRuntime", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.runtime_vpc_network_mode"), runtime).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.runtime_vpc_network_mode"), runtime, Status.ERROR)
 
 
 def test_runtime_listing_denied_is_error(aws, run_check):
     make_runtime(aws)
     aws.simulation.fail(SERVICE, "ListAgentRuntimes", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.runtime_vpc_network_mode"), ACCOUNT).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.runtime_vpc_network_mode"), ACCOUNT, Status.ERROR)
 
 
 # -- gateways ------------------------------------------------------------------------------
@@ -69,14 +67,13 @@ def test_gateway_with_authorizer_passes(aws, run_check, authorizer):
         "discoveryUrl": "https://idp.example.com/.well-known/openid-configuration",
         "allowedClients": ["support-app"]}}} if authorizer == "CUSTOM_JWT" else {}
     gateway = make_gateway(aws, authorizer=authorizer, **settings)
-    finding = only(run_check("bedrock_agentcore.gateway_authorizer"), gateway)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.gateway_authorizer"), gateway, Status.PASS)
     assert finding.evidence["authorizer_type"] == authorizer
 
 
 def test_gateway_without_authorizer_fails(aws, run_check):
     gateway = make_gateway(aws, authorizer="NONE")
-    assert only(run_check("bedrock_agentcore.gateway_authorizer"), gateway).status is Status.FAIL
+    expect(run_check("bedrock_agentcore.gateway_authorizer"), gateway, Status.FAIL)
 
 
 def test_gateway_in_second_region_is_judged_there(aws, run_check):
@@ -84,25 +81,24 @@ def test_gateway_in_second_region_is_judged_there(aws, run_check):
     west = make_gateway(aws, "hurried", authorizer="NONE", region="us-west-2")
     findings = run_check("bedrock_agentcore.gateway_authorizer", regions=("us-east-1", "us-west-2"))
     assert only(findings, west).region == "us-west-2"
-    assert only(findings, west).status is Status.FAIL
+    expect(findings, west, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", ["bedrock_agentcore.gateway_authorizer", "bedrock_agentcore.gateway_cmk"])
 def test_gateway_read_denied_is_error(aws, run_check, check_id):
     gateway = make_gateway(aws, kmsKeyArn=cmk(aws))
     aws.simulation.fail(SERVICE, "GetGateway", DENIED, status=403)
-    assert only(run_check(check_id), gateway).status is Status.ERROR
+    expect(run_check(check_id), gateway, Status.ERROR)
 
 
 def test_gateway_with_cmk_passes(aws, run_check):
     gateway = make_gateway(aws, kmsKeyArn=cmk(aws))
-    assert only(run_check("bedrock_agentcore.gateway_cmk"), gateway).status is Status.PASS
+    expect(run_check("bedrock_agentcore.gateway_cmk"), gateway, Status.PASS)
 
 
 def test_gateway_without_cmk_fails(aws, run_check):
     gateway = make_gateway(aws)
-    finding = only(run_check("bedrock_agentcore.gateway_cmk"), gateway)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("bedrock_agentcore.gateway_cmk"), gateway, Status.FAIL)
     assert finding.evidence["kms_key"] is None
 
 
@@ -113,20 +109,19 @@ def make_memory(aws, name="support_memory", **settings):
 
 def test_memory_with_cmk_passes(aws, run_check):
     memory = make_memory(aws, encryptionKeyArn=cmk(aws))
-    finding = only(run_check("bedrock_agentcore.memory_cmk"), memory)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.memory_cmk"), memory, Status.PASS)
     assert finding.evidence["memory_name"] == "support_memory"
 
 
 def test_memory_without_cmk_fails(aws, run_check):
     memory = make_memory(aws)
-    assert only(run_check("bedrock_agentcore.memory_cmk"), memory).status is Status.FAIL
+    expect(run_check("bedrock_agentcore.memory_cmk"), memory, Status.FAIL)
 
 
 def test_memory_read_denied_is_error(aws, run_check):
     memory = make_memory(aws, encryptionKeyArn=cmk(aws))
     aws.simulation.fail(SERVICE, "GetMemory", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.memory_cmk"), memory).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.memory_cmk"), memory, Status.ERROR)
 
 
 # -- custom browsers (simulated: moto has no browser tool) ---------------------------------
@@ -146,26 +141,24 @@ def put_browser(aws, browser_id="acme_browser-0abc", region="us-east-1", *, mode
 
 def test_browser_in_vpc_passes(aws, run_check):
     browser = put_browser(aws)
-    finding = only(run_check("bedrock_agentcore.browser_not_public"), browser)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.browser_not_public"), browser, Status.PASS)
     assert finding.evidence["network_mode"] == "VPC"
 
 
 def test_public_browser_fails(aws, run_check):
     browser = put_browser(aws, mode="PUBLIC")
-    assert only(run_check("bedrock_agentcore.browser_not_public"), browser).status is Status.FAIL
+    expect(run_check("bedrock_agentcore.browser_not_public"), browser, Status.FAIL)
 
 
 def test_recorded_browser_passes(aws, run_check):
     browser = put_browser(aws)
-    finding = only(run_check("bedrock_agentcore.browser_session_recording"), browser)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.browser_session_recording"), browser, Status.PASS)
     assert finding.evidence["recording_bucket"] == "acme-browser-recordings"
 
 
 def test_unrecorded_browser_fails(aws, run_check):
     browser = put_browser(aws, recording=False)
-    assert only(run_check("bedrock_agentcore.browser_session_recording"), browser).status is Status.FAIL
+    expect(run_check("bedrock_agentcore.browser_session_recording"), browser, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", ["bedrock_agentcore.browser_not_public",
@@ -173,13 +166,13 @@ def test_unrecorded_browser_fails(aws, run_check):
 def test_browser_read_denied_is_error(aws, run_check, check_id):
     browser = put_browser(aws)
     aws.simulation.fail(SERVICE, "GetBrowser", DENIED, status=403)
-    assert only(run_check(check_id), browser).status is Status.ERROR
+    expect(run_check(check_id), browser, Status.ERROR)
 
 
 def test_browser_listing_denied_is_error(aws, run_check):
     put_browser(aws)
     aws.simulation.fail(SERVICE, "ListBrowsers", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.browser_not_public"), ACCOUNT).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.browser_not_public"), ACCOUNT, Status.ERROR)
 
 
 def test_no_custom_browser_no_finding(aws, run_check):
@@ -200,20 +193,19 @@ def put_interpreter(aws, interpreter_id="acme_analysis-0abc", region="us-east-1"
 @pytest.mark.parametrize("mode", ["SANDBOX", "VPC"])
 def test_private_code_interpreter_passes(aws, run_check, mode):
     interpreter = put_interpreter(aws, mode=mode)
-    finding = only(run_check("bedrock_agentcore.code_interpreter_private_network"), interpreter)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.code_interpreter_private_network"), interpreter, Status.PASS)
     assert finding.evidence["network_mode"] == mode
 
 
 def test_public_code_interpreter_fails(aws, run_check):
     interpreter = put_interpreter(aws, mode="PUBLIC")
-    assert only(run_check("bedrock_agentcore.code_interpreter_private_network"), interpreter).status is Status.FAIL
+    expect(run_check("bedrock_agentcore.code_interpreter_private_network"), interpreter, Status.FAIL)
 
 
 def test_code_interpreter_read_denied_is_error(aws, run_check):
     interpreter = put_interpreter(aws)
     aws.simulation.fail(SERVICE, "GetCodeInterpreter", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.code_interpreter_private_network"), interpreter).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.code_interpreter_private_network"), interpreter, Status.ERROR)
 
 
 # -- inbound auth of runtimes --------------------------------------------------------------
@@ -238,23 +230,22 @@ def test_runtime_with_client_allow_list_passes_and_open_jwt_fails(aws, run_check
     good = make_jwt_runtime(aws, jwt(allowedClients=["support-app"]))
     loose = make_jwt_runtime(aws, jwt(), name="loose")
     findings = run_check("bedrock_agentcore.runtime_inbound_auth")
-    assert only(findings, good).status is Status.PASS
+    expect(findings, good, Status.PASS)
     assert only(findings, good).evidence["allowed_clients"] == ["support-app"]
-    assert only(findings, loose).status is Status.FAIL
+    expect(findings, loose, Status.FAIL)
     assert "no allowedAudience or allowedClients" in only(findings, loose).message
 
 
 def test_runtime_without_authorizer_uses_sigv4_and_passes(aws, run_check):
     runtime = make_jwt_runtime(aws, None)
-    finding = only(run_check("bedrock_agentcore.runtime_inbound_auth"), runtime)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.runtime_inbound_auth"), runtime, Status.PASS)
     assert finding.evidence["inbound_auth"] == "IAM"
 
 
 def test_runtime_auth_read_denied_is_error(aws, run_check):
     runtime = make_jwt_runtime(aws, jwt(allowedClients=["support-app"]))
     aws.simulation.fail(SERVICE, "GetAgentRuntime", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.runtime_inbound_auth"), runtime).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.runtime_inbound_auth"), runtime, Status.ERROR)
 
 
 def test_jwt_shortfalls_table():
@@ -289,8 +280,8 @@ def test_gateway_jwt_allow_list_pass_and_fail(aws, run_check):
     loose = make_gateway(aws, "loose", authorizer="CUSTOM_JWT", authorizerConfiguration=jwt(allowedClients=["*"]))
     iam_gateway = make_gateway(aws, "iam")
     findings = run_check("bedrock_agentcore.gateway_jwt_allow_list")
-    assert only(findings, good).status is Status.PASS
-    assert only(findings, loose).status is Status.FAIL
+    expect(findings, good, Status.PASS)
+    expect(findings, loose, Status.FAIL)
     assert [f for f in findings if f.resource_id == iam_gateway] == []  # no JWT: not this check's
 
 
@@ -298,15 +289,14 @@ def test_gateway_issuer_outside_allowed_issuers_fails(aws, run_check):
     gateway = make_gateway(aws, authorizer="CUSTOM_JWT", authorizerConfiguration=jwt(allowedClients=["app"]))
     findings = run_check("bedrock_agentcore.gateway_jwt_allow_list",
                          check_settings={"bedrock_agentcore": {"allowed_issuers": ["https://idp.corp.example"]}})
-    finding = only(findings, gateway)
-    assert finding.status is Status.FAIL
+    finding = expect(findings, gateway, Status.FAIL)
     assert "allowed_issuers" in finding.message
 
 
 def test_gateway_jwt_read_denied_is_error(aws, run_check):
     gateway = make_gateway(aws, authorizer="CUSTOM_JWT", authorizerConfiguration=jwt(allowedClients=["app"]))
     aws.simulation.fail(SERVICE, "GetGateway", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.gateway_jwt_allow_list"), gateway).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.gateway_jwt_allow_list"), gateway, Status.ERROR)
 
 
 # -- policy engine -------------------------------------------------------------------------
@@ -317,22 +307,21 @@ def test_policy_engine_enforce_passes_log_only_fails(aws, run_check):
     enforced = make_gateway(aws, "enforced", policyEngineConfiguration={"arn": ENGINE, "mode": "ENFORCE"})
     logged = make_gateway(aws, "logged", policyEngineConfiguration={"arn": ENGINE, "mode": "LOG_ONLY"})
     findings = run_check("bedrock_agentcore.gateway_policy_engine_enforced")
-    assert only(findings, enforced).status is Status.PASS
-    assert only(findings, logged).status is Status.FAIL
+    expect(findings, enforced, Status.PASS)
+    expect(findings, logged, Status.FAIL)
     assert "LOG_ONLY" in only(findings, logged).message
 
 
 def test_gateway_without_policy_engine_fails(aws, run_check):
     gateway = make_gateway(aws)
-    finding = only(run_check("bedrock_agentcore.gateway_policy_engine_enforced"), gateway)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("bedrock_agentcore.gateway_policy_engine_enforced"), gateway, Status.FAIL)
     assert finding.evidence["policy_engine"] is None
 
 
 def test_policy_engine_read_denied_is_error(aws, run_check):
     gateway = make_gateway(aws, policyEngineConfiguration={"arn": ENGINE, "mode": "ENFORCE"})
     aws.simulation.fail(SERVICE, "GetGateway", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.gateway_policy_engine_enforced"), gateway).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.gateway_policy_engine_enforced"), gateway, Status.ERROR)
 
 
 def test_policy_engine_verdict_table():
@@ -364,9 +353,8 @@ def test_target_with_vault_provider_passes_and_inline_key_fails(aws, run_check):
     leaky = make_target(aws, gateway, "leaky", schema=OPENAPI.replace('"paths"', '"x-key": "sk-live0123456789abcd", '
                                                                                  '"paths"'))
     findings = run_check("bedrock_agentcore.gateway_target_credentials")
-    assert only(findings, f"{gateway}/{good}").status is Status.PASS
-    bad = only(findings, f"{gateway}/{leaky}")
-    assert bad.status is Status.FAIL
+    expect(findings, f"{gateway}/{good}", Status.PASS)
+    bad = expect(findings, f"{gateway}/{leaky}", Status.FAIL)
     assert bad.evidence["secret_shaped_fields"] == ["targetConfiguration.mcp.openApiSchema.inlinePayload"]
     assert "sk-live" not in bad.message and "sk-live" not in str(bad.evidence)
 
@@ -375,15 +363,14 @@ def test_target_read_denied_is_error(aws, run_check):
     gateway = make_gateway(aws)
     target = make_target(aws, gateway)
     aws.simulation.fail(SERVICE, "GetGatewayTarget", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.gateway_target_credentials"), f"{gateway}/{target}").status \
-        is Status.ERROR
+    expect(run_check("bedrock_agentcore.gateway_target_credentials"), f"{gateway}/{target}", Status.ERROR)
 
 
 def test_target_listing_denied_is_error_on_the_gateway(aws, run_check):
     gateway = make_gateway(aws)
     make_target(aws, gateway)
     aws.simulation.fail(SERVICE, "ListGatewayTargets", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.gateway_target_credentials"), gateway).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.gateway_target_credentials"), gateway, Status.ERROR)
 
 
 def test_target_credential_shortfalls_table():
@@ -417,20 +404,19 @@ def put_vault(aws, key_type="CustomerManagedKey", key=None, region="us-east-1"):
 
 def test_token_vault_with_cmk_passes(aws, run_check):
     put_vault(aws, key=cmk(aws))
-    finding = only(run_check("bedrock_agentcore.token_vault_cmk"), "default")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.token_vault_cmk"), "default", Status.PASS)
     assert finding.evidence["key_type"] == "CustomerManagedKey"
 
 
 def test_token_vault_with_service_key_fails(aws, run_check):
     put_vault(aws, "ServiceManagedKey")
-    assert only(run_check("bedrock_agentcore.token_vault_cmk"), "default").status is Status.FAIL
+    expect(run_check("bedrock_agentcore.token_vault_cmk"), "default", Status.FAIL)
 
 
 def test_token_vault_read_denied_is_error_and_absent_vault_gives_nothing(aws, run_check):
     make_gateway(aws)
     aws.simulation.fail(SERVICE, "GetTokenVault", DENIED, status=403, times=1)
-    assert only(run_check("bedrock_agentcore.token_vault_cmk"), "default").status is Status.ERROR
+    expect(run_check("bedrock_agentcore.token_vault_cmk"), "default", Status.ERROR)
     assert run_check("bedrock_agentcore.token_vault_cmk") == []
 
 
@@ -454,22 +440,21 @@ def test_public_runtime_policy_fails_org_restricted_passes(aws, run_check):
     put_policy(aws, runtime_arn(aws, public), policy("*"))
     put_policy(aws, runtime_arn(aws, private), policy("*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))
     findings = run_check("bedrock_agentcore.resource_policy_not_public")
-    assert only(findings, public).status is Status.FAIL
+    expect(findings, public, Status.FAIL)
     assert only(findings, public).evidence["public_statements"]
-    assert only(findings, private).status is Status.PASS
+    expect(findings, private, Status.PASS)
 
 
 def test_no_resource_policy_passes(aws, run_check):
     gateway = make_gateway(aws)  # no policy put: GetResourcePolicy answers ResourceNotFoundException
-    finding = only(run_check("bedrock_agentcore.resource_policy_not_public"), gateway)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("bedrock_agentcore.resource_policy_not_public"), gateway, Status.PASS)
     assert finding.evidence["has_policy"] is False
 
 
 def test_resource_policy_read_denied_is_error(aws, run_check):
     gateway = make_gateway(aws)
     aws.simulation.fail(SERVICE, "GetResourcePolicy", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.resource_policy_not_public"), gateway).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.resource_policy_not_public"), gateway, Status.ERROR)
 
 
 def test_policy_exposure_table():
@@ -498,18 +483,18 @@ def vpc_runtime(aws, with_endpoint=True):
 def test_runtime_vpc_with_endpoint_passes_without_fails(aws, run_check):
     good, bare = vpc_runtime(aws), vpc_runtime(aws, with_endpoint=False)
     findings = run_check("bedrock_agentcore.vpc_endpoints")
-    assert only(findings, good).status is Status.PASS
-    assert only(findings, bare).status is Status.FAIL
+    expect(findings, good, Status.PASS)
+    expect(findings, bare, Status.FAIL)
     assert only(findings, bare).evidence["endpoints_missing"] == ["bedrock-agentcore"]
     aws.simulation.fail("ec2", "DescribeVpcEndpoints", "UnauthorizedOperation", status=403)
-    assert only(run_check("bedrock_agentcore.vpc_endpoints"), good).status is Status.ERROR  # the same VPCs
+    expect(run_check("bedrock_agentcore.vpc_endpoints"), good, Status.ERROR)  # the same VPCs
 
 
 def test_unreadable_runtime_is_error_and_region_without_vpc_runtimes_gives_nothing(aws, run_check):
     runtime = make_runtime(aws)
     assert run_check("bedrock_agentcore.vpc_endpoints") == []  # a PUBLIC runtime has no VPC to judge
     aws.simulation.fail(SERVICE, "GetAgentRuntime", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.vpc_endpoints"), runtime).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.vpc_endpoints"), runtime, Status.ERROR)
 
 
 def test_missing_endpoints_table():
@@ -535,17 +520,16 @@ def test_runtime_env_secret_fails_by_name_and_clean_passes(aws, run_check):
         "OPENAI_API_KEY": "sk-proj0123456789abcdef", "LOG_LEVEL": "info"})
     clean = make_jwt_runtime(aws, None, name="clean", environmentVariables={"LOG_LEVEL": "info"})
     findings = run_check("bedrock_agentcore.runtime_env_secrets")
-    bad = only(findings, leaky)
-    assert bad.status is Status.FAIL
+    bad = expect(findings, leaky, Status.FAIL)
     assert bad.evidence["secret_shaped_variables"] == ["OPENAI_API_KEY"]
     assert "sk-proj" not in bad.message and "sk-proj" not in str(bad.evidence)
-    assert only(findings, clean).status is Status.PASS
+    expect(findings, clean, Status.PASS)
 
 
 def test_runtime_env_read_denied_is_error(aws, run_check):
     runtime = make_jwt_runtime(aws, None, environmentVariables={"LOG_LEVEL": "info"})
     aws.simulation.fail(SERVICE, "GetAgentRuntime", DENIED, status=403)
-    assert only(run_check("bedrock_agentcore.runtime_env_secrets"), runtime).status is Status.ERROR
+    expect(run_check("bedrock_agentcore.runtime_env_secrets"), runtime, Status.ERROR)
 
 
 def test_secret_variables_table():

@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 CUSTOM_CERT = {"CloudFrontDefaultCertificate": False, "SSLSupportMethod": "sni-only",
@@ -28,24 +28,21 @@ def distribution(aws, *, policy="redirect-to-https", web_acl="", certificate=Non
 
 def test_distribution_with_web_acl_passes(aws, run_check):
     dist = distribution(aws, web_acl="arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/abc")
-    finding = only(run_check("cloudfront.distribution_waf_attached"), dist)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("cloudfront.distribution_waf_attached"), dist, Status.PASS)
     assert finding.region == "global"
     assert finding.evidence["web_acl"] == "edge"
 
 
 def test_distribution_without_web_acl_fails(aws, run_check):
     dist = distribution(aws)
-    finding = only(run_check("cloudfront.distribution_waf_attached"), dist)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("cloudfront.distribution_waf_attached"), dist, Status.FAIL)
     assert finding.resource_arn.endswith(f"distribution/{dist}")
 
 
 def test_distribution_waf_access_denied_is_error(aws, run_check):
     distribution(aws)
     aws.simulation.fail("cloudfront", "ListDistributions", "AccessDenied", status=403)
-    finding = only(run_check("cloudfront.distribution_waf_attached"), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("cloudfront.distribution_waf_attached"), ACCOUNT, Status.ERROR)
     assert "cloudfront:ListDistributions" in finding.message
 
 
@@ -53,26 +50,23 @@ def test_distribution_waf_access_denied_is_error(aws, run_check):
 
 def test_https_with_tls12_passes(aws, run_check):
     dist = distribution(aws)
-    finding = only(run_check("cloudfront.viewer_https_tls12"), dist)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("cloudfront.viewer_https_tls12"), dist, Status.PASS)
     assert finding.evidence["minimum_protocol_version"] == "TLSv1.2_2021"
 
 
 def test_behaviour_allowing_http_fails(aws, run_check):
     dist = distribution(aws, behaviors=[("/api/*", "allow-all")])
-    finding = only(run_check("cloudfront.viewer_https_tls12"), dist)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("cloudfront.viewer_https_tls12"), dist, Status.FAIL)
     assert finding.evidence["http_allowed_paths"] == ["/api/*"]
 
 
 def test_default_certificate_allows_old_tls_and_fails(aws, run_check):
     dist = distribution(aws, certificate={"CloudFrontDefaultCertificate": True})
-    finding = only(run_check("cloudfront.viewer_https_tls12"), dist)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("cloudfront.viewer_https_tls12"), dist, Status.FAIL)
     assert finding.evidence["default_certificate"] is True
 
 
 def test_viewer_tls_access_denied_is_error(aws, run_check):
     distribution(aws)
     aws.simulation.fail("cloudfront", "ListDistributions", "AccessDenied", status=403)
-    assert only(run_check("cloudfront.viewer_https_tls12"), ACCOUNT).status is Status.ERROR
+    expect(run_check("cloudfront.viewer_https_tls12"), ACCOUNT, Status.ERROR)

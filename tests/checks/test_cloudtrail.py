@@ -3,7 +3,7 @@ import json
 import pytest
 
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 
@@ -58,17 +58,17 @@ def data_selector(resource_type: str, *, arn_prefix: str | None = None, read_onl
 # -- the existing multi-region check -------------------------------------------------------------
 def test_multi_region_validated_logging_trail_passes(aws, run_check):
     trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
-    assert only(run_check(MULTI), ACCOUNT).status is Status.PASS
+    expect(run_check(MULTI), ACCOUNT, Status.PASS)
 
 
 def test_single_region_trail_fails_multi_region_check(aws, run_check):
     trail(aws, "org", EnableLogFileValidation=True)
-    assert only(run_check(MULTI), ACCOUNT).status is Status.FAIL
+    expect(run_check(MULTI), ACCOUNT, Status.FAIL)
 
 
 def test_multi_region_access_denied_is_error(aws, run_check):
     aws.simulation.fail("cloudtrail", "DescribeTrails", "AccessDeniedException")
-    assert only(run_check(MULTI), ACCOUNT).status is Status.ERROR
+    expect(run_check(MULTI), ACCOUNT, Status.ERROR)
 
 
 # -- KMS and CloudWatch Logs --------------------------------------------------------------------
@@ -77,17 +77,15 @@ def test_kms_encrypted_trail_passes_and_plain_trail_fails(aws, run_check):
     trail(aws, "sealed", KmsKeyId=key)
     trail(aws, "plain", region="us-west-2", S3BucketName=bucket(aws, "plain-logs"))
     findings = run_check(KMS, regions=("us-east-1", "us-west-2"))
-    assert only(findings, "sealed").status is Status.PASS
-    plain = only(findings, "plain")
-    assert plain.status is Status.FAIL
+    expect(findings, "sealed", Status.PASS)
+    plain = expect(findings, "plain", Status.FAIL)
     assert plain.region == "us-west-2"
 
 
 def test_kms_access_denied_is_error(aws, run_check):
     trail(aws, "sealed")
     aws.simulation.fail("cloudtrail", "DescribeTrails", "AccessDeniedException")
-    [finding] = run_check(KMS)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(KMS), "not-read/cloudtrail", Status.ERROR)
     assert "cloudtrail:DescribeTrails" in finding.message
 
 
@@ -96,14 +94,13 @@ def test_cloudwatch_logs_trail_passes_and_other_fails(aws, run_check):
           CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/cloudtrail-to-logs")
     trail(aws, "unwatched")
     findings = run_check(CWL)
-    assert only(findings, "watched").status is Status.PASS
-    assert only(findings, "unwatched").status is Status.FAIL
+    expect(findings, "watched", Status.PASS)
+    expect(findings, "unwatched", Status.FAIL)
 
 
 def test_cloudwatch_logs_access_denied_is_error(aws, run_check):
     aws.simulation.fail("cloudtrail", "DescribeTrails", "AccessDeniedException")
-    [finding] = run_check(CWL)
-    assert finding.status is Status.ERROR
+    expect(run_check(CWL), "not-read/cloudtrail", Status.ERROR)
 
 
 # -- S3 data events on AI buckets ------------------------------------------------------------------
@@ -125,7 +122,7 @@ def test_classic_selector_for_all_buckets_passes(aws, run_check):
     aws.client("cloudtrail").put_event_selectors(TrailName="data", EventSelectors=[
         {"ReadWriteType": "All", "IncludeManagementEvents": True,
          "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
-    assert only(run_check(S3_EVENTS), "acme-training").status is Status.PASS
+    expect(run_check(S3_EVENTS), "acme-training", Status.PASS)
 
 
 def test_write_only_data_events_fail(aws, run_check):
@@ -133,8 +130,7 @@ def test_write_only_data_events_fail(aws, run_check):
     trail(aws, "data")
     aws.client("cloudtrail").put_event_selectors(
         TrailName="data", AdvancedEventSelectors=[data_selector("AWS::S3::Object", read_only="false")])
-    finding = only(run_check(S3_EVENTS), "acme-training")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(S3_EVENTS), "acme-training", Status.FAIL)
     assert "read" in finding.message
 
 
@@ -146,15 +142,14 @@ def test_bucket_without_covering_trail_fails(aws, run_check, case):
         prefix = "arn:aws:s3:::acme-other/" if case == "other bucket" else None
         aws.client("cloudtrail").put_event_selectors(
             TrailName="data", AdvancedEventSelectors=[data_selector("AWS::S3::Object", arn_prefix=prefix)])
-    assert only(run_check(S3_EVENTS, regions=("us-east-1", "us-west-2")), "acme-training").status is Status.FAIL
+    expect(run_check(S3_EVENTS, regions=("us-east-1", "us-west-2")), "acme-training", Status.FAIL)
 
 
 def test_event_selectors_access_denied_is_error(aws, run_check):
     bucket(aws, "acme-training", ai=True)
     trail(aws, "data")
     aws.simulation.fail("cloudtrail", "GetEventSelectors", "AccessDeniedException")
-    finding = only(run_check(S3_EVENTS), "acme-training")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(S3_EVENTS), "acme-training", Status.ERROR)
     assert "cloudtrail:GetEventSelectors" in finding.message
 
 
@@ -183,9 +178,8 @@ def test_bedrock_data_events_cover_kb_but_not_agent(aws, run_check):
     aws.client("cloudtrail").put_event_selectors(
         TrailName="ai-trail", AdvancedEventSelectors=[data_selector("AWS::Bedrock::KnowledgeBase")])
     findings = run_check(BEDROCK_EVENTS)
-    assert only(findings, kb).status is Status.PASS
-    agent = only(findings, agent_id)
-    assert agent.status is Status.FAIL
+    expect(findings, kb, Status.PASS)
+    agent = expect(findings, agent_id, Status.FAIL)
     assert agent.evidence["data_event_type"] == "AWS::Bedrock::AgentAlias"
 
 
@@ -195,7 +189,7 @@ def test_bedrock_agent_alias_selector_narrowed_to_the_agent_passes(aws, run_chec
     prefix = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:agent-alias/{agent_id}/"
     aws.client("cloudtrail").put_event_selectors(
         TrailName="ai-trail", AdvancedEventSelectors=[data_selector("AWS::Bedrock::AgentAlias", arn_prefix=prefix)])
-    assert only(run_check(BEDROCK_EVENTS), agent_id).status is Status.PASS
+    expect(run_check(BEDROCK_EVENTS), agent_id, Status.PASS)
 
 
 def test_region_without_bedrock_resources_has_no_finding(aws, run_check):
@@ -207,8 +201,7 @@ def test_bedrock_trail_status_access_denied_is_error(aws, run_check):
     kb, _ = bedrock_resources(aws)
     trail(aws, "ai-trail")
     aws.simulation.fail("cloudtrail", "GetTrailStatus", "AccessDeniedException")
-    finding = only(run_check(BEDROCK_EVENTS), kb)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(BEDROCK_EVENTS), kb, Status.ERROR)
     assert "cloudtrail:GetTrailStatus" in finding.message
 
 
@@ -221,9 +214,8 @@ def test_blocked_log_bucket_passes_and_public_one_fails(aws, run_check):
     trail(aws, "open")
     s3.put_bucket_acl(Bucket="open-logs", ACL="public-read")
     findings = run_check(PUBLIC)
-    assert only(findings, "blocked-logs").status is Status.PASS
-    public = only(findings, "open-logs")
-    assert public.status is Status.FAIL
+    expect(findings, "blocked-logs", Status.PASS)
+    public = expect(findings, "open-logs", Status.FAIL)
     assert public.evidence["public_acl_grants"] == ["READ"]
 
 
@@ -231,7 +223,7 @@ def test_public_bucket_policy_fails(aws, run_check):
     trail(aws, "open")
     aws.client("s3").put_bucket_policy(Bucket="open-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::open-logs/*"}]}))
-    assert only(run_check(PUBLIC), "open-logs").status is Status.FAIL
+    expect(run_check(PUBLIC), "open-logs", Status.FAIL)
 
 
 def test_log_bucket_of_another_account_is_out_of_scope(aws, run_check):
@@ -243,8 +235,7 @@ def test_log_bucket_of_another_account_is_out_of_scope(aws, run_check):
 def test_public_access_block_denied_is_error(aws, run_check):
     trail(aws, "blocked")
     aws.simulation.fail("s3", "GetPublicAccessBlock", "AccessDenied", status=403)
-    finding = only(run_check(PUBLIC), "blocked-logs")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(PUBLIC), "blocked-logs", Status.ERROR)
     assert "GetPublicAccessBlock" in finding.message
 
 
@@ -255,8 +246,7 @@ def test_trail_without_management_events_fails(aws, run_check):
     aws.client("cloudtrail").put_event_selectors(TrailName=name, EventSelectors=[
         {"ReadWriteType": "All", "IncludeManagementEvents": False,
          "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
-    finding = only(run_check(MULTI), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(MULTI), ACCOUNT, Status.FAIL)
     assert "no management events" in finding.message
 
 
@@ -265,8 +255,7 @@ def test_trail_with_write_only_management_events_fails(aws, run_check):
     name = trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
     aws.client("cloudtrail").put_event_selectors(TrailName=name, EventSelectors=[
         {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
-    finding = only(run_check(MULTI), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(MULTI), ACCOUNT, Status.FAIL)
     assert "only write management events" in finding.message
 
 
@@ -274,7 +263,7 @@ def test_trail_with_advanced_management_selector_passes(aws, run_check):
     name = trail(aws, "org", IsMultiRegionTrail=True, EnableLogFileValidation=True)
     aws.client("cloudtrail").put_event_selectors(TrailName=name, AdvancedEventSelectors=[
         {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}])
-    assert only(run_check(MULTI), ACCOUNT).status is Status.PASS
+    expect(run_check(MULTI), ACCOUNT, Status.PASS)
 
 
 ORG_TRAIL = {"Name": "org-audit", "S3BucketName": "org-logs", "IsMultiRegionTrail": True, "HomeRegion": "us-east-1",
@@ -287,8 +276,7 @@ def test_organization_trail_of_the_management_account_passes(aws, run_check, ove
                        ("GetEventSelectors", {"TrailARN": ORG_TRAIL["TrailARN"], "EventSelectors": [
                            {"ReadWriteType": "All", "IncludeManagementEvents": True}]})):
         override(op, answer)
-    finding = only(run_check(MULTI), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(MULTI), ACCOUNT, Status.PASS)
     assert finding.evidence["organization_trail"] == [ORG_TRAIL["TrailARN"]]
 
 
@@ -296,8 +284,7 @@ def test_organization_trail_whose_status_a_member_cannot_read_is_error_not_crash
     """Regression: seen from a member account, an organization trail's status may not be readable."""
     override("DescribeTrails", {"trailList": [ORG_TRAIL]})
     aws.simulation.fail("cloudtrail", "GetTrailStatus", "TrailNotFoundException", status=400)
-    finding = only(run_check(MULTI), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(MULTI), ACCOUNT, Status.ERROR)
     assert "999999999999" in finding.message and "management account" in finding.message
 
 
@@ -308,8 +295,7 @@ def test_trails_with_the_same_name_are_judged_apart(aws, run_check, override):
     twin = {**own, "TrailARN": "arn:aws:cloudtrail:us-east-1:999999999999:trail/audit",
             "LogFileValidationEnabled": False, "IsOrganizationTrail": True}
     override("DescribeTrails", {"trailList": [own, twin]})
-    finding = only(run_check(MULTI), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(MULTI), ACCOUNT, Status.PASS)
     assert finding.evidence["trails"] == [own["TrailARN"]]
 
 
@@ -360,10 +346,9 @@ def test_agentcore_runtime_selector_passes_gateway_without_fails(aws, run_check)
     aws.client("cloudtrail").put_event_selectors(
         TrailName="ai-trail", AdvancedEventSelectors=[data_selector(cloudtrail.AGENTCORE_RUNTIME)])
     findings = run_check(AGENTCORE_EVENTS)
-    assert only(findings, runtime).status is Status.PASS
+    expect(findings, runtime, Status.PASS)
     assert only(findings, runtime).evidence["trails"] == ["ai-trail"]
-    missing = only(findings, gateway)
-    assert missing.status is Status.FAIL
+    missing = expect(findings, gateway, Status.FAIL)
     assert missing.evidence["data_event_type"] == "AWS::BedrockAgentCore::Gateway"
 
 
@@ -372,14 +357,14 @@ def test_agentcore_selector_of_a_stopped_trail_fails(aws, run_check):
     trail(aws, "ai-trail", log=False)
     aws.client("cloudtrail").put_event_selectors(
         TrailName="ai-trail", AdvancedEventSelectors=[data_selector(cloudtrail.AGENTCORE_RUNTIME)])
-    assert only(run_check(AGENTCORE_EVENTS), runtime).status is Status.FAIL
+    expect(run_check(AGENTCORE_EVENTS), runtime, Status.FAIL)
 
 
 def test_agentcore_trail_status_denied_is_error(aws, run_check):
     runtime, _ = agentcore_resources(aws)
     trail(aws, "ai-trail")
     aws.simulation.fail("cloudtrail", "GetTrailStatus", "AccessDeniedException")
-    assert only(run_check(AGENTCORE_EVENTS), runtime).status is Status.ERROR
+    expect(run_check(AGENTCORE_EVENTS), runtime, Status.ERROR)
 
 
 def test_agentcore_selector_narrowed_to_another_runtime_does_not_count():
@@ -416,13 +401,12 @@ def test_llmjacking_is_opt_in(aws, run_check):
 
 
 def test_llmjacking_quiet_history_passes_and_model_access_change_fails(aws, run_check):
-    assert only(run_check(LLMJACKING, **LOOKBACK), ACCOUNT).status is Status.PASS
+    expect(run_check(LLMJACKING, **LOOKBACK), ACCOUNT, Status.PASS)
     aws.simulation.put("cloudtrail", "LookupEvents", {"Events": [
         event("PutFoundationModelEntitlement", "arn:aws:iam::123456789012:user/intern", kind="IAMUser",
               event_id="e-entitle")]})
     findings = run_check(LLMJACKING, **LOOKBACK)
-    found = only(findings, "PutFoundationModelEntitlement/e-entitle")
-    assert found.status is Status.FAIL
+    found = expect(findings, "PutFoundationModelEntitlement/e-entitle", Status.FAIL)
     assert found.evidence["principal"] == "arn:aws:iam::123456789012:user/intern"
     assert [f for f in findings if f.resource_id == ACCOUNT] == []
 
@@ -444,7 +428,7 @@ def test_llmjacking_invocations_outside_ai_roles_fail(aws, run_check):
 
 def test_llmjacking_history_denied_is_error(aws, run_check):
     aws.simulation.fail("cloudtrail", "LookupEvents", "AccessDeniedException")
-    assert only(run_check(LLMJACKING, **LOOKBACK), ACCOUNT).status is Status.ERROR
+    expect(run_check(LLMJACKING, **LOOKBACK), ACCOUNT, Status.ERROR)
 
 
 def test_llmjacking_indicators_table():

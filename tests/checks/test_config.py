@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 RECORDER = "config.recorder_recording_ai_resources"
@@ -19,55 +19,51 @@ def recorder(aws, group: dict, *, start: bool = True, region: str = "us-east-1")
 
 def test_recording_all_types_passes(aws, run_check):
     recorder(aws, {"allSupported": True, "includeGlobalResourceTypes": True})
-    assert only(run_check(RECORDER), ACCOUNT).status is Status.PASS
+    expect(run_check(RECORDER), ACCOUNT, Status.PASS)
 
 
 def test_recording_listed_ai_types_passes(aws, run_check):
     recorder(aws, {"allSupported": False, "includeGlobalResourceTypes": False,
                    "resourceTypes": ["AWS::SageMaker::Model", "AWS::Bedrock::KnowledgeBase", "AWS::S3::Bucket"],
                    "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}})
-    assert only(run_check(RECORDER), ACCOUNT).status is Status.PASS
+    expect(run_check(RECORDER), ACCOUNT, Status.PASS)
 
 
 def test_recording_without_ai_types_fails(aws, run_check):
     recorder(aws, {"allSupported": False, "includeGlobalResourceTypes": False,
                    "resourceTypes": ["AWS::S3::Bucket"],
                    "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}})
-    finding = only(run_check(RECORDER), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(RECORDER), ACCOUNT, Status.FAIL)
     assert "no AI types" in finding.message
 
 
 def test_stopped_recorder_fails(aws, run_check):
     recorder(aws, {"allSupported": True, "includeGlobalResourceTypes": True}, start=False)
-    finding = only(run_check(RECORDER), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(RECORDER), ACCOUNT, Status.FAIL)
     assert "not recording" in finding.message
 
 
 def test_no_recorder_fails(aws, run_check):
-    assert only(run_check(RECORDER), ACCOUNT).status is Status.FAIL
+    expect(run_check(RECORDER), ACCOUNT, Status.FAIL)
 
 
 def test_recorder_access_denied_is_error(aws, run_check):
     recorder(aws, {"allSupported": True, "includeGlobalResourceTypes": True})
     aws.simulation.fail("config", "DescribeConfigurationRecorderStatus", "AccessDeniedException")
-    finding = only(run_check(RECORDER), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(RECORDER), ACCOUNT, Status.ERROR)
     assert "config:DescribeConfigurationRecorderStatus" in finding.message
 
 
 def test_delivery_channel_passes(aws, run_check):
     recorder(aws, {"allSupported": True, "includeGlobalResourceTypes": True})
-    finding = only(run_check(CHANNEL), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(CHANNEL), ACCOUNT, Status.PASS)
     assert finding.evidence["bucket"] == "acme-config-us-east-1"
 
 
 def test_no_delivery_channel_fails(aws, run_check):
-    assert only(run_check(CHANNEL), ACCOUNT).status is Status.FAIL
+    expect(run_check(CHANNEL), ACCOUNT, Status.FAIL)
 
 
 def test_delivery_channel_access_denied_is_error(aws, run_check):
     aws.simulation.fail("config", "DescribeDeliveryChannels", "AccessDeniedException")
-    assert only(run_check(CHANNEL), ACCOUNT).status is Status.ERROR
+    expect(run_check(CHANNEL), ACCOUNT, Status.ERROR)

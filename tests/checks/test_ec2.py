@@ -5,8 +5,9 @@ import pytest
 from posture.checks.ec2 import grants_everything
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
+ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
@@ -38,8 +39,7 @@ def test_vpc_of_an_agent_tool_counts(aws, run_check):
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
     make_agent_tool(aws, make_function(aws, "kb-search", subnets=[subnet]))
-    finding = only(run_check("ec2.ai_vpc_bedrock_runtime_endpoint"), vpc)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("ec2.ai_vpc_bedrock_runtime_endpoint"), vpc, Status.FAIL)
     assert finding.evidence["ai_workload_because"] == "agent tool kb-search"
 
 
@@ -65,7 +65,7 @@ ENDPOINT_CHECKS = [
 def test_interface_endpoint_passes(aws, run_check, check_id, suffix):
     vpc, subnet = ai_vpc(aws)
     endpoint(aws, vpc, subnet, suffix)
-    assert only(run_check(check_id), vpc).status is Status.PASS
+    expect(run_check(check_id), vpc, Status.PASS)
 
 
 @pytest.mark.parametrize(("check_id", "suffix"), ENDPOINT_CHECKS)
@@ -73,8 +73,7 @@ def test_missing_interface_endpoint_fails(aws, run_check, check_id, suffix):
     vpc, subnet = ai_vpc(aws)
     other = "sagemaker.runtime" if suffix != "sagemaker.runtime" else "bedrock-runtime"
     endpoint(aws, vpc, subnet, other)  # an endpoint for another service does not count
-    finding = only(run_check(check_id), vpc)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(check_id), vpc, Status.FAIL)
     assert suffix in finding.message
 
 
@@ -83,8 +82,7 @@ def test_endpoint_access_denied_is_error(aws, run_check, check_id, suffix):
     vpc, subnet = ai_vpc(aws)
     endpoint(aws, vpc, subnet, suffix)
     aws.simulation.fail("ec2", "DescribeVpcEndpoints", "UnauthorizedOperation", status=403)
-    finding = only(run_check(check_id), vpc)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(check_id), vpc, Status.ERROR)
     assert "ec2:DescribeVpcEndpoints" in finding.message
 
 
@@ -99,14 +97,13 @@ RESTRICTED = {"Version": "2012-10-17", "Statement": [{
 def test_restricted_endpoint_policy_passes(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     endpoint_id = endpoint(aws, vpc, subnet, "bedrock-runtime", RESTRICTED)
-    assert only(run_check(POLICY), endpoint_id).status is Status.PASS
+    expect(run_check(POLICY), endpoint_id, Status.PASS)
 
 
 def test_default_endpoint_policy_fails(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     endpoint_id = endpoint(aws, vpc, subnet, "bedrock-agent-runtime")
-    finding = only(run_check(POLICY), endpoint_id)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(POLICY), endpoint_id, Status.FAIL)
     assert finding.evidence["service"] == "bedrock-agent-runtime"
 
 
@@ -124,8 +121,7 @@ def test_endpoint_policy_access_denied_is_error(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     endpoint(aws, vpc, subnet, "bedrock-runtime")
     aws.simulation.fail("ec2", "DescribeVpcEndpoints", "UnauthorizedOperation", status=403)
-    [finding] = run_check(POLICY)
-    assert finding.status is Status.ERROR
+    expect(run_check(POLICY), ACCOUNT, Status.ERROR)
 
 
 def test_grants_everything():
@@ -140,7 +136,7 @@ def test_endpoint_policy_for_aws_star_list_fails(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     endpoint_id = endpoint(aws, vpc, subnet, "bedrock-runtime", {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "*", "Resource": "*"}]})
-    assert only(run_check(POLICY), endpoint_id).status is Status.FAIL
+    expect(run_check(POLICY), endpoint_id, Status.FAIL)
 
 
 def test_grants_everything_judges_conditions_by_value():
@@ -168,18 +164,17 @@ def flow_log(aws, vpc: str) -> None:
 def test_vpc_with_flow_log_passes(aws, run_check):
     vpc, _ = ai_vpc(aws)
     flow_log(aws, vpc)
-    assert only(run_check(FLOW), vpc).status is Status.PASS
+    expect(run_check(FLOW), vpc, Status.PASS)
 
 
 def test_vpc_without_flow_log_fails(aws, run_check):
     vpc, _ = ai_vpc(aws)
     flow_log(aws, aws.client("ec2").create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"])  # another VPC's
-    assert only(run_check(FLOW), vpc).status is Status.FAIL
+    expect(run_check(FLOW), vpc, Status.FAIL)
 
 
 def test_flow_logs_access_denied_is_error(aws, run_check):
     vpc, _ = ai_vpc(aws)
     aws.simulation.fail("ec2", "DescribeFlowLogs", "UnauthorizedOperation", status=403)
-    finding = only(run_check(FLOW), vpc)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(FLOW), vpc, Status.ERROR)
     assert "ec2:DescribeFlowLogs" in finding.message

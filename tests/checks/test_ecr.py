@@ -1,7 +1,7 @@
 import pytest
 
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sagemaker"
@@ -25,7 +25,7 @@ def serve(aws, repo: str, model_region="us-east-1", image_region="us-east-1") ->
 def test_hardened_model_repository_passes(aws, run_check, check_id):
     repository(aws, "acme/serve", good=True)
     serve(aws, "acme/serve")
-    assert only(run_check(check_id), "acme/serve").status is Status.PASS
+    expect(run_check(check_id), "acme/serve", Status.PASS)
 
 
 @pytest.mark.parametrize("check_id", CHECKS)
@@ -34,7 +34,7 @@ def test_default_model_repository_fails_and_unused_one_is_ignored(aws, run_check
     repository(aws, "website", good=False)
     serve(aws, "acme/serve")
     findings = run_check(check_id)
-    assert only(findings, "acme/serve").status is Status.FAIL
+    expect(findings, "acme/serve", Status.FAIL)
     assert [f.resource_id for f in findings] == ["acme/serve"]
 
 
@@ -43,7 +43,7 @@ def test_repository_listing_denied_is_error(aws, run_check, check_id):
     repository(aws, "acme/serve", good=True)
     serve(aws, "acme/serve")
     aws.simulation.fail("ecr", "DescribeRepositories", "AccessDeniedException")
-    assert only(run_check(check_id), ACCOUNT).status is Status.ERROR
+    expect(run_check(check_id), ACCOUNT, Status.ERROR)
 
 
 def test_image_used_from_another_region_is_judged_where_the_repository_is(aws, run_check):
@@ -60,8 +60,7 @@ def test_registry_enhanced_scanning_covers_repository(aws, run_check):
     serve(aws, "acme/serve")
     aws.client("ecr").put_registry_scanning_configuration(scanType="ENHANCED", rules=[
         {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "acme/*", "filterType": "WILDCARD"}]}])
-    finding = only(run_check("ecr.model_image_scanning"), "acme/serve")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("ecr.model_image_scanning"), "acme/serve", Status.PASS)
     assert finding.evidence["registry_rule"] == "CONTINUOUS_SCAN"
 
 
@@ -69,4 +68,4 @@ def test_registry_scanning_denied_is_error(aws, run_check):
     repository(aws, "acme/serve", good=False)
     serve(aws, "acme/serve")
     aws.simulation.fail("ecr", "GetRegistryScanningConfiguration", "AccessDeniedException")
-    assert only(run_check("ecr.model_image_scanning"), "acme/serve").status is Status.ERROR
+    expect(run_check("ecr.model_image_scanning"), "acme/serve", Status.ERROR)

@@ -1,8 +1,9 @@
 from posture.checks.eks import enabled_log_types, missing_log_types
 from posture.core.models import Status
 from tests.checks.test_ec2 import ai_vpc
-from tests.support.findings import only
+from tests.support.findings import expect
 
+ACCOUNT = "123456789012"
 ROLE = "arn:aws:iam::123456789012:role/eks-cluster"
 AUDIT = "eks.control_plane_audit_logs"
 
@@ -19,8 +20,7 @@ def cluster(aws, name="models", subnets=("subnet-1",), types=(), tags=None):
 
 def test_tagged_cluster_with_audit_logs_passes(aws, run_check):
     cluster(aws, types=("api", "audit", "authenticator"), tags={"posture:ai-workload": "llm"})
-    finding = only(run_check(AUDIT), "models")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(AUDIT), "models", Status.PASS)
     assert finding.evidence["ai_workload_because"] == "tagged"
 
 
@@ -28,8 +28,7 @@ def test_cluster_in_ai_vpc_without_authenticator_logs_fails(aws, run_check):
     _vpc, subnet = ai_vpc(aws)
     cluster(aws, subnets=(subnet,), types=("audit",))
     cluster(aws, name="web")  # not tagged, not in an AI VPC: out of scope
-    [finding] = run_check(AUDIT)
-    assert (finding.resource_id, finding.status) == ("models", Status.FAIL)
+    finding = expect(run_check(AUDIT), "models", Status.FAIL)
     assert finding.evidence["missing_log_types"] == ["authenticator"]
     assert finding.evidence["ai_workload_because"].startswith("runs in AI VPC")
 
@@ -37,8 +36,7 @@ def test_cluster_in_ai_vpc_without_authenticator_logs_fails(aws, run_check):
 def test_describe_cluster_denied_is_error(aws, run_check):
     cluster(aws, tags={"posture:ai-workload": "llm"})
     aws.simulation.fail("eks", "DescribeCluster", "AccessDeniedException", status=403)
-    [finding] = run_check(AUDIT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(AUDIT), ACCOUNT, Status.ERROR)
     assert "eks:DescribeCluster" in finding.message
 
 

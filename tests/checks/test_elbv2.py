@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 VC = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"}
@@ -35,15 +35,13 @@ def test_alb_with_web_acl_passes(aws, run_check):
     acl = waf.create_web_acl(Name="alb-acl", Scope="REGIONAL", DefaultAction={"Allow": {}},
                              VisibilityConfig=VC)["Summary"]["ARN"]
     waf.associate_web_acl(WebACLArn=acl, ResourceArn=lb)
-    finding = only(run_check("elbv2.alb_waf_attached"), "chat-alb")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("elbv2.alb_waf_attached"), "chat-alb", Status.PASS)
     assert finding.evidence["web_acl"] == "alb-acl"
 
 
 def test_alb_without_web_acl_fails(aws, run_check):
     lb = alb(aws)
-    finding = only(run_check("elbv2.alb_waf_attached"), "chat-alb")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("elbv2.alb_waf_attached"), "chat-alb", Status.FAIL)
     assert finding.resource_arn == lb
 
 
@@ -55,8 +53,7 @@ def test_internal_alb_is_out_of_scope(aws, run_check):
 def test_alb_waf_access_denied_is_error(aws, run_check):
     alb(aws)
     aws.simulation.fail("wafv2", "GetWebACLForResource", "AccessDeniedException")
-    finding = only(run_check("elbv2.alb_waf_attached"), "chat-alb")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("elbv2.alb_waf_attached"), "chat-alb", Status.ERROR)
     assert "wafv2:GetWebACLForResource" in finding.message
 
 
@@ -66,26 +63,24 @@ def test_http_listener_redirecting_to_https_passes(aws, run_check):
     lb = alb(aws)
     listener(aws, lb, "HTTP", REDIRECT)
     listener(aws, lb, "HTTPS", FIXED)
-    finding = only(run_check("elbv2.alb_http_redirects_to_https"), "chat-alb")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("elbv2.alb_http_redirects_to_https"), "chat-alb", Status.PASS)
     assert finding.evidence["listeners"] == 2
 
 
 def test_plain_http_listener_fails(aws, run_check):
     lb = alb(aws)
     listener(aws, lb, "HTTP", FIXED)
-    finding = only(run_check("elbv2.alb_http_redirects_to_https"), "chat-alb")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("elbv2.alb_http_redirects_to_https"), "chat-alb", Status.FAIL)
     assert finding.evidence["plain_http_listeners"] == ["HTTP:80"]
 
 
 def test_listeners_access_denied_is_error(aws, run_check):
     alb(aws)
     aws.simulation.fail("elbv2", "DescribeListeners", "AccessDenied", status=403)
-    assert only(run_check("elbv2.alb_http_redirects_to_https"), "chat-alb").status is Status.ERROR
+    expect(run_check("elbv2.alb_http_redirects_to_https"), "chat-alb", Status.ERROR)
 
 
 def test_load_balancers_access_denied_is_error(aws, run_check):
     alb(aws)
     aws.simulation.fail("elbv2", "DescribeLoadBalancers", "AccessDenied", status=403)
-    assert only(run_check("elbv2.alb_waf_attached"), ACCOUNT).status is Status.ERROR
+    expect(run_check("elbv2.alb_waf_attached"), ACCOUNT, Status.ERROR)

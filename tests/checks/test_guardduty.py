@@ -1,7 +1,7 @@
 import pytest
 
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 FEATURE_CHECKS = [
@@ -23,37 +23,34 @@ def detector(aws, enable=True, features=(), disabled=None):
 
 def test_enabled_detector_passes(aws, run_check):
     detector(aws)
-    finding = only(run_check("guardduty.detector_enabled"), ACCOUNT)
-    assert finding.status is Status.PASS
+    expect(run_check("guardduty.detector_enabled"), ACCOUNT, Status.PASS)
 
 
 def test_suspended_detector_fails(aws, run_check):
     detector(aws, enable=False)
-    assert only(run_check("guardduty.detector_enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("guardduty.detector_enabled"), ACCOUNT, Status.FAIL)
 
 
 def test_no_detector_fails(aws, run_check):
-    assert only(run_check("guardduty.detector_enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("guardduty.detector_enabled"), ACCOUNT, Status.FAIL)
 
 
 def test_detector_listing_denied_is_error(aws, run_check):
     aws.simulation.fail("guardduty", "ListDetectors", "AccessDeniedException", status=403)
-    finding = only(run_check("guardduty.detector_enabled"), ACCOUNT)
-    assert finding.status is Status.ERROR
+    expect(run_check("guardduty.detector_enabled"), ACCOUNT, Status.ERROR)
 
 
 @pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)
 def test_feature_enabled_passes(aws, run_check, check_id, feature):
     detector_id = detector(aws, features=[feature])
-    assert only(run_check(check_id), detector_id).status is Status.PASS
+    expect(run_check(check_id), detector_id, Status.PASS)
 
 
 @pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)
 def test_feature_off_fails(aws, run_check, check_id, feature):
     others = [f for _, f in FEATURE_CHECKS if f != feature]
     detector_id = detector(aws, features=others)
-    finding = only(run_check(check_id), detector_id)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(check_id), detector_id, Status.FAIL)
     assert finding.evidence[feature.lower()] == "DISABLED"
 
 
@@ -62,8 +59,7 @@ def test_feature_missing_from_the_answer_is_not_offered_not_disabled(aws, run_ch
     """Regression (issue 9): a feature the region does not offer was reported DISABLED (a FAIL)."""
     others = [f for _, f in FEATURE_CHECKS if f != feature]
     detector_id = detector(aws, features=others, disabled=())
-    finding = only(run_check(check_id), detector_id)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(check_id), detector_id, Status.ERROR)
     assert "not offered in this region" in finding.message
     assert finding.evidence[feature.lower()] == "NOT_OFFERED"
 
@@ -71,21 +67,20 @@ def test_feature_missing_from_the_answer_is_not_offered_not_disabled(aws, run_ch
 @pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)
 def test_feature_on_suspended_detector_fails(aws, run_check, check_id, feature):
     detector_id = detector(aws, enable=False, features=[feature])
-    assert only(run_check(check_id), detector_id).status is Status.FAIL
+    expect(run_check(check_id), detector_id, Status.FAIL)
 
 
 @pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)
 def test_no_detector_is_account_fail(aws, run_check, check_id, feature):
-    assert only(run_check(check_id), ACCOUNT).status is Status.FAIL
+    expect(run_check(check_id), ACCOUNT, Status.FAIL)
 
 
 @pytest.mark.parametrize(("check_id", "feature"), FEATURE_CHECKS)
 def test_get_detector_denied_is_error(aws, run_check, check_id, feature):
     detector(aws, features=[feature])
     aws.simulation.fail("guardduty", "GetDetector", "AccessDeniedException", status=403)
-    findings = run_check(check_id)
-    assert [f.status for f in findings] == [Status.ERROR]
-    assert "guardduty:GetDetector" in findings[0].message
+    finding = expect(run_check(check_id), ACCOUNT, Status.ERROR)
+    assert "guardduty:GetDetector" in finding.message
 
 
 # -- Runtime Monitoring where AI workloads run -------------------------------------------------------
@@ -107,8 +102,7 @@ def test_runtime_monitoring_with_eks_agent_passes(aws, run_check):
     ai_cluster(aws)
     detector_id = aws.client("guardduty").create_detector(
         Enable=True, Features=[runtime_feature(EKS_ADDON_MANAGEMENT="ENABLED")])["DetectorId"]
-    finding = only(run_check(RUNTIME), detector_id)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(RUNTIME), detector_id, Status.PASS)
     assert finding.evidence["workloads"] == ["eks:models"]
 
 
@@ -120,8 +114,7 @@ def test_instance_in_ai_vpc_without_managed_ec2_agent_fails(aws, run_check):
                                                InstanceType="g5.xlarge")["Instances"][0]["InstanceId"]
     detector_id = aws.client("guardduty").create_detector(Enable=True, Features=[
         runtime_feature(EKS_ADDON_MANAGEMENT="ENABLED", EC2_AGENT_MANAGEMENT="DISABLED")])["DetectorId"]
-    finding = only(run_check(RUNTIME), detector_id)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(RUNTIME), detector_id, Status.FAIL)
     assert "EC2_AGENT_MANAGEMENT" in finding.message and f"ec2:{instance}" in finding.message
 
 
@@ -129,8 +122,7 @@ def test_runtime_detector_read_denied_is_error(aws, run_check):
     ai_cluster(aws)
     detector_id = aws.client("guardduty").create_detector(Enable=True, Features=[runtime_feature()])["DetectorId"]
     aws.simulation.fail("guardduty", "GetDetector", "AccessDeniedException", status=403)
-    [finding] = run_check(RUNTIME)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(RUNTIME), ACCOUNT, Status.ERROR)
     assert "guardduty:GetDetector" in finding.message
     assert detector_id  # the detector exists; its answer could not be read
 
@@ -204,23 +196,22 @@ def put_plans(aws, *plans):
 def test_ai_bucket_with_active_plan_passes(aws, run_check):
     ai_bucket(aws)
     put_plans(aws, plan("other-bucket", "plan0"), plan("acme-rag-sources"))
-    finding = only(run_check(MALWARE_S3), "acme-rag-sources")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(MALWARE_S3), "acme-rag-sources", Status.PASS)
     assert (finding.region, finding.evidence["plans"]) == ("us-east-1", ["plan1"])
 
 
 def test_ai_bucket_without_plan_fails(aws, run_check):
     ai_bucket(aws)
     aws.client("s3").create_bucket(Bucket="marketing-site")  # not AI data: out of scope
-    [finding] = run_check(MALWARE_S3)
-    assert (finding.resource_id, finding.status) == ("acme-rag-sources", Status.FAIL)
+    findings = run_check(MALWARE_S3)
+    assert [f.resource_id for f in findings] == ["acme-rag-sources"]
+    expect(findings, "acme-rag-sources", Status.FAIL)
 
 
 def test_plan_listing_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("guardduty", "ListMalwareProtectionPlans", "AccessDeniedException", status=403)
-    finding = only(run_check(MALWARE_S3), "acme-rag-sources")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(MALWARE_S3), "acme-rag-sources", Status.ERROR)
     assert "guardduty:ListMalwareProtectionPlans" in finding.message
 
 

@@ -6,7 +6,7 @@ from posture.checks import _policy
 from posture.checks._principals import RolePolicies, admin_grants, escalation_grants, wildcard_grants
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 ADMIN = "iam.ai_role_no_admin_access"
@@ -49,8 +49,7 @@ def test_least_privilege_bedrock_role_passes(aws, run_check, check_id):
     make_role(aws, "agent-role", "bedrock.amazonaws.com")
     inline(aws, "agent-role", policy(allow("bedrock:InvokeModel",
                                            "arn:aws:bedrock:us-east-1::foundation-model/anthropic.*")))
-    finding = only(run_check(check_id), "agent-role")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(check_id), "agent-role", Status.PASS)
     assert finding.evidence["ai_role_because"] == "trusted by bedrock.amazonaws.com"
     assert finding.region == "global"
 
@@ -71,8 +70,7 @@ def test_tagged_role_counts(aws, run_check):
 def test_star_on_star_customer_policy_fails(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     attach_customer_policy(aws, "sm-role", policy(allow("*")))
-    finding = only(run_check(ADMIN), "sm-role")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(ADMIN), "sm-role", Status.FAIL)
     assert finding.evidence["grants"] == ['app-managed: Action "*" on Resource "*"']
 
 
@@ -81,8 +79,7 @@ def test_aws_managed_administrator_access_fails(aws, run_check, monkeypatch):
     aws.reset()  # the next IAM backend loads AWS managed policies
     make_role(aws, "agent-role", "bedrock.amazonaws.com")
     aws.client("iam").attach_role_policy(RoleName="agent-role", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-    finding = only(run_check(ADMIN), "agent-role")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(ADMIN), "agent-role", Status.FAIL)
     assert "AdministratorAccess" in finding.evidence["policies"]
 
 
@@ -90,16 +87,14 @@ def test_unreadable_managed_policy_is_error_not_pass(aws, run_check):
     make_role(aws, "agent-role", "bedrock.amazonaws.com")
     arn = attach_customer_policy(aws, "agent-role", policy(allow("s3:GetObject")))
     aws.client("iam").delete_policy(PolicyArn=arn)  # moto keeps the dangling attachment
-    finding = only(run_check(ADMIN), "agent-role")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(ADMIN), "agent-role", Status.ERROR)
     assert finding.evidence["unresolved_policies"] == [arn]
 
 
 def test_authorization_details_access_denied_is_error(aws, run_check):
     make_role(aws, "agent-role", "bedrock.amazonaws.com")
     aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
-    [finding] = run_check(ADMIN)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(ADMIN), ACCOUNT, Status.ERROR)
     assert "iam:GetAccountAuthorizationDetails" in finding.message
 
 
@@ -107,22 +102,20 @@ def test_authorization_details_access_denied_is_error(aws, run_check):
 def test_service_wildcard_fails(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     inline(aws, "sm-role", policy(allow(["s3:*", "bedrock:InvokeModel"])))
-    finding = only(run_check(WILDCARDS), "sm-role")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(WILDCARDS), "sm-role", Status.FAIL)
     assert finding.evidence["grants"] == ["inline:app: s3:*"]
 
 
 def test_service_wildcard_on_own_bucket_passes(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     inline(aws, "sm-role", policy(allow("s3:*", ["arn:aws:s3:::acme-train", "arn:aws:s3:::acme-train/*"])))
-    assert only(run_check(WILDCARDS), "sm-role").status is Status.PASS
+    expect(run_check(WILDCARDS), "sm-role", Status.PASS)
 
 
 def test_wildcard_access_denied_is_error(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
-    [finding] = run_check(WILDCARDS)
-    assert finding.status is Status.ERROR
+    expect(run_check(WILDCARDS), ACCOUNT, Status.ERROR)
 
 
 # -- privilege escalation --------------------------------------------------------------------
@@ -130,8 +123,7 @@ def test_agent_tool_role_with_passrole_on_star_fails(aws, run_check):
     role = make_role(aws, "tool-role")
     make_agent_tool(aws, make_function(aws, "kb-search", role=role))
     inline(aws, "tool-role", policy(allow("iam:PassRole")))
-    finding = only(run_check(ESCALATION), "tool-role")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(ESCALATION), "tool-role", Status.FAIL)
     assert finding.evidence["ai_role_because"] == "execution role of agent tool kb-search"
     assert finding.evidence["grants"] == ["inline:app: iam:PassRole on every role"]
 
@@ -140,22 +132,20 @@ def test_agent_tool_in_another_region_counts(aws, run_check):
     role = make_role(aws, "tool-role")
     make_agent_tool(aws, make_function(aws, "kb-search", role=role, region="us-west-2"), region="us-west-2")
     inline(aws, "tool-role", policy(allow("iam:Attach*", f"arn:aws:iam::{ACCOUNT}:role/*")))
-    finding = only(run_check(ESCALATION, regions=("us-east-1", "us-west-2")), "tool-role")
-    assert finding.status is Status.FAIL
+    expect(run_check(ESCALATION, regions=("us-east-1", "us-west-2")), "tool-role", Status.FAIL)
 
 
 def test_passrole_limited_to_a_service_passes(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     inline(aws, "sm-role", policy(allow("iam:PassRole", Condition={
         "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}})))
-    assert only(run_check(ESCALATION), "sm-role").status is Status.PASS
+    expect(run_check(ESCALATION), "sm-role", Status.PASS)
 
 
 def test_escalation_access_denied_is_error(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
-    [finding] = run_check(ESCALATION)
-    assert finding.status is Status.ERROR
+    expect(run_check(ESCALATION), ACCOUNT, Status.ERROR)
 
 
 def role(*documents: dict | str, boundary: dict | None = None) -> RolePolicies:
@@ -225,28 +215,26 @@ def test_unreadable_boundary_is_error(aws, run_check):
     aws.client("iam").put_role_permissions_boundary(
         RoleName="sm-role", PermissionsBoundary=f"arn:aws:iam::{ACCOUNT}:policy/gone")
     inline(aws, "sm-role", policy(allow("bedrock:InvokeModel")))
-    finding = only(run_check(ESCALATION), "sm-role")
-    assert finding.status is Status.ERROR
+    expect(run_check(ESCALATION), "sm-role", Status.ERROR)
 
 
 def test_passrole_to_another_service_fails_end_to_end(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     inline(aws, "sm-role", policy(allow("iam:PassRole", Condition={
         "StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})))
-    assert only(run_check(ESCALATION), "sm-role").status is Status.FAIL
+    expect(run_check(ESCALATION), "sm-role", Status.FAIL)
 
 
 def test_denied_admin_passes_end_to_end(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     inline(aws, "sm-role", policy(allow("*"), {"Effect": "Deny", "Action": "*", "Resource": "*"}))
-    assert only(run_check(ADMIN), "sm-role").status is Status.PASS
+    expect(run_check(ADMIN), "sm-role", Status.PASS)
 
 
 def test_passrole_on_every_role_fails_end_to_end(aws, run_check):
     make_role(aws, "sm-role", "sagemaker.amazonaws.com")
     inline(aws, "sm-role", policy(allow("iam:PassRole", "arn:aws:iam::*:role/*")))
-    finding = only(run_check(ESCALATION), "sm-role")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(ESCALATION), "sm-role", Status.FAIL)
     assert finding.evidence["grants"] == ["inline:app: iam:PassRole on every role"]
 
 
@@ -254,32 +242,30 @@ def test_passrole_on_every_role_fails_end_to_end(aws, run_check):
 def test_root_mfa_enabled_passes(aws, run_check):
     aws.client("iam").get_account_summary()  # create moto's backend before changing it
     moto_account_summary(account_mfa_enabled=1)
-    finding = only(run_check("iam.root_mfa_enabled"), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("iam.root_mfa_enabled"), ACCOUNT, Status.PASS)
     assert finding.region == "global"
 
 
 def test_root_without_mfa_fails(aws, run_check):
-    assert only(run_check("iam.root_mfa_enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("iam.root_mfa_enabled"), ACCOUNT, Status.FAIL)
 
 
 def test_root_mfa_access_denied_is_error(aws, run_check):
     aws.simulation.fail("iam", "GetAccountSummary", "AccessDenied", status=403)
-    finding = only(run_check("iam.root_mfa_enabled"), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("iam.root_mfa_enabled"), ACCOUNT, Status.ERROR)
     assert "iam:GetAccountSummary" in finding.message
 
 
 def test_root_without_access_keys_passes(aws, run_check):
-    assert only(run_check("iam.root_no_access_keys"), ACCOUNT).status is Status.PASS
+    expect(run_check("iam.root_no_access_keys"), ACCOUNT, Status.PASS)
 
 
 def test_root_access_keys_fail(aws, run_check):
     aws.client("iam").get_account_summary()
     moto_account_summary(account_access_keys_present=1)
-    assert only(run_check("iam.root_no_access_keys"), ACCOUNT).status is Status.FAIL
+    expect(run_check("iam.root_no_access_keys"), ACCOUNT, Status.FAIL)
 
 
 def test_root_keys_access_denied_is_error(aws, run_check):
     aws.simulation.fail("iam", "GetAccountSummary", "AccessDenied", status=403)
-    assert only(run_check("iam.root_no_access_keys"), ACCOUNT).status is Status.ERROR
+    expect(run_check("iam.root_no_access_keys"), ACCOUNT, Status.ERROR)

@@ -20,7 +20,7 @@ from posture.checks.iam import (
 )
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_role
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -115,33 +115,32 @@ def test_short_lived_key_passes_and_key_without_expiry_fails(aws, run_check):
     api_keys(aws, {"alice": [key("alice", "ACCAKEY1", expires=datetime.now(UTC) + timedelta(days=20))],
                            "bob": [key("bob", "ACCAKEY2")]})
     findings = run_check(KEYS)
-    passed = only(findings, "alice/ACCAKEY1")
-    assert passed.status is Status.PASS and passed.region == "global"
-    failed = only(findings, "bob/ACCAKEY2")
-    assert failed.status is Status.FAIL
+    passed = expect(findings, "alice/ACCAKEY1", Status.PASS)
+    assert passed.region == "global"
+    failed = expect(findings, "bob/ACCAKEY2", Status.FAIL)
     assert failed.evidence["expires"] is None and failed.evidence["age_days"] == 3
     assert failed.evidence["user"] == "bob" and failed.evidence["credential_id"] == "ACCAKEY2"
 
 
 def test_no_key_at_all_passes_once(aws, run_check):
     make_user(aws, "alice")
-    finding = only(run_check(KEYS), ACCOUNT)
-    assert finding.status is Status.PASS and finding.evidence == {"users": 1}
+    finding = expect(run_check(KEYS), ACCOUNT, Status.PASS)
+    assert finding.evidence == {"users": 1}
 
 
 def test_max_age_setting_applies(aws, run_check):
     make_user(aws, "alice")
     created = datetime.now(UTC) - timedelta(days=10)
     api_keys(aws, {"alice": [key("alice", "ACCAKEY1", created=created, expires=created + timedelta(days=20))]})
-    finding = only(run_check(KEYS, check_settings={"iam": {"bedrock_api_key_max_age_days": 7}}), "alice/ACCAKEY1")
-    assert finding.status is Status.FAIL and finding.evidence["max_age_days"] == 7
+    finding = expect(run_check(KEYS, check_settings={"iam": {"bedrock_api_key_max_age_days": 7}}), "alice/ACCAKEY1",
+                     Status.FAIL)
+    assert finding.evidence["max_age_days"] == 7
 
 
 def test_unlistable_keys_are_error_for_that_user(aws, run_check):
     make_user(aws, "alice")
     aws.simulation.fail("iam", "ListServiceSpecificCredentials", "AccessDenied", status=403)
-    finding = only(run_check(KEYS), "alice")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(KEYS), "alice", Status.ERROR)
     assert "iam:ListServiceSpecificCredentials" in finding.message
 
 
@@ -172,7 +171,8 @@ def test_developer_who_can_mint_keys_fails_and_admin_is_exempt(aws, run_check):
     make_user(aws, "dev", policy(allow("iam:CreateServiceSpecificCredential", f"arn:aws:iam::{ACCOUNT}:user/*")))
     make_user(aws, "admin", policy(allow("*")))
     findings = run_check(CREATORS)
-    assert [(f.resource_id, f.status) for f in findings] == [("dev", Status.FAIL)]
+    assert [f.resource_id for f in findings] == ["dev"]
+    expect(findings, "dev", Status.FAIL)
     assert findings[0].evidence["grants"] == ["iam:CreateServiceSpecificCredential via inline:app"]
     assert findings[0].resource_type == "AwsIamUser"
 
@@ -184,14 +184,13 @@ def test_nobody_but_admins_passes_on_the_account(aws, run_check):
     make_user(aws, "platform", policy(allow("bedrock:CallWithBearerToken")))
     findings = run_check(CREATORS, check_settings={"iam": {"bedrock_api_key_creators_allowed": [
         f"arn:aws:iam::{ACCOUNT}:user/platform"]}})
-    finding = only(findings, ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(findings, ACCOUNT, Status.PASS)
     assert finding.evidence == {"principals_judged": 1, "principals_out_of_scope": 1}
 
 
 def test_unreadable_authorization_details_is_error(aws, run_check):
     aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
-    assert {f.status for f in run_check(CREATORS)} == {Status.ERROR}
+    expect(run_check(CREATORS), ACCOUNT, Status.ERROR)
 
 
 # -- Marketplace subscriptions -----------------------------------------------------------------
@@ -217,8 +216,7 @@ def test_bedrock_full_access_may_subscribe_to_anything(aws, run_check):
     make_role(aws, "data-science", "sagemaker.amazonaws.com")
     aws.client("iam").attach_role_policy(RoleName="data-science",
                                          PolicyArn=aws_managed_policy(aws, "AmazonBedrockFullAccess"))
-    finding = only(run_check(MARKETPLACE), "data-science")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(MARKETPLACE), "data-science", Status.FAIL)
     assert finding.evidence["grants"] == ["AmazonBedrockFullAccess (if aws:calledvialast)"]
 
 
@@ -226,8 +224,8 @@ def test_subscription_limited_to_products_passes(aws, run_check):
     make_user(aws, "buyer", policy(allow("aws-marketplace:Subscribe", Condition={
         "ForAnyValue:StringEquals": {"aws-marketplace:ProductId": ["prod-m5ilt4siql27k"]}})))
     make_user(aws, "admin", policy(allow("*")))  # administrators are IAM.1's
-    finding = only(run_check(MARKETPLACE), ACCOUNT)
-    assert finding.status is Status.PASS and finding.evidence == {"principals_judged": 1, "principals_out_of_scope": 1}
+    finding = expect(run_check(MARKETPLACE), ACCOUNT, Status.PASS)
+    assert finding.evidence == {"principals_judged": 1, "principals_out_of_scope": 1}
 
 
 def test_unreadable_managed_policy_is_error(aws, run_check):
@@ -236,8 +234,8 @@ def test_unreadable_managed_policy_is_error(aws, run_check):
     arn = iam.create_policy(PolicyName="buy", PolicyDocument=policy(allow("s3:GetObject")))["Policy"]["Arn"]
     iam.attach_user_policy(UserName="buyer", PolicyArn=arn)
     iam.delete_policy(PolicyArn=arn)  # moto keeps the dangling attachment
-    finding = only(run_check(MARKETPLACE), "buyer")
-    assert finding.status is Status.ERROR and finding.evidence["unresolved_policies"] == [arn]
+    finding = expect(run_check(MARKETPLACE), "buyer", Status.ERROR)
+    assert finding.evidence["unresolved_policies"] == [arn]
 
 
 # -- Bedrock full access outside AI scope -------------------------------------------------------
@@ -262,19 +260,20 @@ def test_ci_role_with_bedrock_full_access_fails_and_ai_role_is_out_of_scope(aws,
     make_role(aws, "agent-role", "bedrock.amazonaws.com")
     iam.attach_role_policy(RoleName="agent-role", PolicyArn=full_access)
     findings = run_check(FULL_ACCESS)
-    assert [(f.resource_id, f.status) for f in findings] == [("ci", Status.FAIL)]
+    assert [f.resource_id for f in findings] == ["ci"]
+    expect(findings, "ci", Status.FAIL)
     assert findings[0].evidence["grants"] == ["AmazonBedrockFullAccess: bedrock:*"]
 
 
 def test_narrow_bedrock_access_passes(aws, run_check):
     make_user(aws, "analyst", policy(allow("bedrock:InvokeModel",
                                            "arn:aws:bedrock:us-east-1::foundation-model/anthropic.*")))
-    assert only(run_check(FULL_ACCESS), ACCOUNT).status is Status.PASS
+    expect(run_check(FULL_ACCESS), ACCOUNT, Status.PASS)
 
 
 def test_full_access_read_denied_is_error(aws, run_check):
     aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
-    assert {f.status for f in run_check(FULL_ACCESS)} == {Status.ERROR}
+    expect(run_check(FULL_ACCESS), ACCOUNT, Status.ERROR)
 
 
 # -- one role per agent ------------------------------------------------------------------------
@@ -307,18 +306,17 @@ def test_role_shared_by_an_agent_and_a_runtime_fails(aws, run_check):
     make_runtime(aws, "triage", shared)
     make_agent(aws, "billing", own)
     findings = run_check(SHARED)
-    failed = only(findings, "shared-agent-role")
-    assert failed.status is Status.FAIL
+    failed = expect(findings, "shared-agent-role", Status.FAIL)
     assert failed.evidence["used_by"] == ["AgentCore runtime triage (us-east-1)", "agent support (us-east-1)"]
-    assert only(findings, "billing-agent-role").status is Status.PASS
+    expect(findings, "billing-agent-role", Status.PASS)
 
 
 def test_agents_unreadable_is_one_error_and_runtimes_still_judged(aws, run_check):
     make_runtime(aws, "triage", f"arn:aws:iam::{ACCOUNT}:role/triage-role")
     aws.simulation.fail("bedrock-agent", "ListAgents", "AccessDeniedException", status=403)
     findings = run_check(SHARED)
-    assert only(findings, "not-read/bedrock-agent").status is Status.ERROR
-    assert only(findings, "triage-role").status is Status.PASS
+    expect(findings, "not-read/bedrock-agent", Status.ERROR)
+    expect(findings, "triage-role", Status.PASS)
 
 
 # -- unused AI access --------------------------------------------------------------------------
@@ -359,22 +357,21 @@ def test_agent_role_that_used_bedrock_passes_and_unused_user_fails(aws, run_chec
     last_accessed_jobs(aws, "COMPLETED", {role: used, dev: [{"ServiceName": "Amazon SageMaker",
                                                              "ServiceNamespace": "sagemaker"}]})
     findings = run_check(UNUSED)
-    assert only(findings, "agent-role").status is Status.PASS
-    failed = only(findings, "old-dev")
-    assert failed.status is Status.FAIL
+    expect(findings, "agent-role", Status.PASS)
+    failed = expect(findings, "old-dev", Status.FAIL)
     assert failed.evidence["stale"] == ["sagemaker"] and failed.evidence["last_sagemaker"] is None
     assert "web" not in {f.resource_id for f in findings}
 
 
 def test_job_still_running_after_the_bound_is_error(aws, run_check):
     last_accessed_jobs(aws, "IN_PROGRESS", {bedrock_role(aws): []})
-    finding = only(run_check(UNUSED, check_settings={"iam": {"last_accessed_poll_seconds": 0.0}}), "agent-role")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(UNUSED, check_settings={"iam": {"last_accessed_poll_seconds": 0.0}}), "agent-role",
+                     Status.ERROR)
     assert "still IN_PROGRESS after 5 polls" in finding.message
 
 
 def test_last_accessed_denied_is_error(aws, run_check):
     bedrock_role(aws)
     aws.simulation.fail("iam", "GenerateServiceLastAccessedDetails", "AccessDenied", status=403)
-    finding = only(run_check(UNUSED), "agent-role")
-    assert finding.status is Status.ERROR and "iam:GenerateServiceLastAccessedDetails" in finding.message
+    finding = expect(run_check(UNUSED), "agent-role", Status.ERROR)
+    assert "iam:GenerateServiceLastAccessedDetails" in finding.message

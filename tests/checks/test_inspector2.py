@@ -1,7 +1,7 @@
 import pytest
 
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 CHECKS = {
@@ -20,37 +20,35 @@ def status(enabled: tuple[str, ...]) -> dict:
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_enabled_scanning_passes(aws, run_check, check_id):
     aws.simulation.put("inspector2", "BatchGetAccountStatus", status(CHECKS[check_id]))
-    assert only(run_check(check_id), ACCOUNT).status is Status.PASS
+    expect(run_check(check_id), ACCOUNT, Status.PASS)
 
 
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_other_scanning_only_fails(aws, run_check, check_id):
     others = tuple(t for t in ("ec2", "ecr", "lambda", "lambdaCode") if t not in CHECKS[check_id])
     aws.simulation.put("inspector2", "BatchGetAccountStatus", status(others))
-    assert only(run_check(check_id), ACCOUNT).status is Status.FAIL
+    expect(run_check(check_id), ACCOUNT, Status.FAIL)
 
 
 def test_lambda_code_scanning_is_required(aws, run_check):
     aws.simulation.put("inspector2", "BatchGetAccountStatus", status(("lambda",)))
-    finding = only(run_check("inspector2.lambda_scanning_enabled"), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("inspector2.lambda_scanning_enabled"), ACCOUNT, Status.FAIL)
     assert "Lambda code" in finding.message
 
 
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_never_enabled_account_fails(aws, run_check, check_id):
     # The default answer of a fresh account: listed as DISABLED.
-    assert only(run_check(check_id), ACCOUNT).status is Status.FAIL
+    expect(run_check(check_id), ACCOUNT, Status.FAIL)
 
 
 def test_account_missing_from_answer_is_disabled(aws, run_check):
     aws.simulation.put("inspector2", "BatchGetAccountStatus", {"accounts": [], "failedAccounts": []})
-    assert only(run_check("inspector2.ecr_scanning_enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("inspector2.ecr_scanning_enabled"), ACCOUNT, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_access_denied_is_error(aws, run_check, check_id):
     aws.simulation.fail("inspector2", "BatchGetAccountStatus", "AccessDeniedException", status=403)
-    finding = only(run_check(check_id), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(check_id), ACCOUNT, Status.ERROR)
     assert "inspector2:BatchGetAccountStatus" in finding.message

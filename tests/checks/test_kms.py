@@ -2,20 +2,21 @@ import json
 
 from posture.checks.kms import public_statements
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
+
+ACCOUNT = "123456789012"
 
 
 def test_rotation_enabled_passes(aws, run_check):
     kms = aws.client("kms")
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.enable_key_rotation(KeyId=key)
-    assert only(run_check("kms.cmk_rotation_enabled"), key).status is Status.PASS
+    expect(run_check("kms.cmk_rotation_enabled"), key, Status.PASS)
 
 
 def test_rotation_disabled_fails(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
-    finding = only(run_check("kms.cmk_rotation_enabled"), key)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("kms.cmk_rotation_enabled"), key, Status.FAIL)
     assert finding.resource_arn.endswith(key)
 
 
@@ -30,16 +31,14 @@ def test_asymmetric_and_disabled_keys_are_out_of_scope(aws, run_check):
 def test_access_denied_on_rotation_is_error_not_pass(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
     aws.simulation.fail("kms", "GetKeyRotationStatus", "AccessDeniedException", status=400)
-    finding = only(run_check("kms.cmk_rotation_enabled"), key)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("kms.cmk_rotation_enabled"), key, Status.ERROR)
     assert "access denied" in finding.message and "kms:GetKeyRotationStatus" in finding.message
 
 
 def test_access_denied_on_listing_is_one_account_error(aws, run_check):
     aws.client("kms").create_key()
     aws.simulation.fail("kms", "ListKeys", "AccessDeniedException")
-    [finding] = run_check("kms.cmk_rotation_enabled")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("kms.cmk_rotation_enabled"), ACCOUNT, Status.ERROR)
     assert finding.resource_id == "123456789012"
 
 
@@ -47,8 +46,7 @@ def test_access_denied_on_listing_is_one_account_error(aws, run_check):
 
 def test_key_not_pending_deletion_passes(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
-    finding = only(run_check("kms.no_key_pending_deletion"), key)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("kms.no_key_pending_deletion"), key, Status.PASS)
     assert finding.evidence["key_state"] == "Enabled"
 
 
@@ -56,8 +54,7 @@ def test_key_pending_deletion_fails(aws, run_check):
     kms = aws.client("kms")
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
-    finding = only(run_check("kms.no_key_pending_deletion"), key)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("kms.no_key_pending_deletion"), key, Status.FAIL)
     assert finding.evidence["key_state"] == "PendingDeletion"
 
 
@@ -65,7 +62,7 @@ def test_pending_deletion_describe_denied_is_error(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
     aws.simulation.fail("kms", "DescribeKey", "AccessDeniedException")
     findings = run_check("kms.no_key_pending_deletion")
-    assert [f.status for f in findings] == [Status.ERROR]
+    expect(findings, ACCOUNT, Status.ERROR)
     assert key not in [f.resource_id for f in findings if f.status is Status.PASS]
 
 
@@ -79,7 +76,7 @@ def _policy(statement):
 
 def test_default_key_policy_passes(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
-    assert only(run_check("kms.key_policy_not_public"), key).status is Status.PASS
+    expect(run_check("kms.key_policy_not_public"), key, Status.PASS)
 
 
 def test_conditioned_star_principal_passes(aws, run_check):
@@ -88,7 +85,7 @@ def test_conditioned_star_principal_passes(aws, run_check):
     kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
         "Sid": "Org", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
         "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}))
-    assert only(run_check("kms.key_policy_not_public"), key).status is Status.PASS
+    expect(run_check("kms.key_policy_not_public"), key, Status.PASS)
 
 
 def test_unconditioned_star_principal_fails(aws, run_check):
@@ -96,16 +93,14 @@ def test_unconditioned_star_principal_fails(aws, run_check):
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
         "Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}))
-    finding = only(run_check("kms.key_policy_not_public"), key)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("kms.key_policy_not_public"), key, Status.FAIL)
     assert finding.evidence["public_statements"] == ["Everyone"]
 
 
 def test_key_policy_denied_is_error(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
     aws.simulation.fail("kms", "GetKeyPolicy", "AccessDeniedException")
-    finding = only(run_check("kms.key_policy_not_public"), key)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("kms.key_policy_not_public"), key, Status.ERROR)
     assert "kms:GetKeyPolicy" in finding.message
 
 
@@ -122,8 +117,7 @@ def test_star_principal_with_only_secure_transport_fails(aws, run_check):
     kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
         "Sid": "TlsOnly", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
         "Condition": {"Bool": {"aws:SecureTransport": "true"}}}))
-    finding = only(run_check("kms.key_policy_not_public"), key)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("kms.key_policy_not_public"), key, Status.FAIL)
     assert finding.evidence["public_statements"] == ["TlsOnly"]
 
 
@@ -146,6 +140,5 @@ def test_foreign_caller_account_is_evidence_not_public(aws, run_check):
     kms.put_key_policy(KeyId=key, PolicyName="default", Policy=_policy({
         "Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
         "Condition": {"StringEquals": {"kms:CallerAccount": "999999999999"}}}))
-    finding = only(run_check("kms.key_policy_not_public"), key)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("kms.key_policy_not_public"), key, Status.PASS)
     assert finding.evidence["outside_account"] == ["account 999999999999"]

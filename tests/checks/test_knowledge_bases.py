@@ -6,7 +6,7 @@ import pytest
 
 from posture.checks import bedrock_agent as kb
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/kb"
@@ -103,58 +103,52 @@ def test_collection_open_to_the_internet_fails(aws, run_check):
     kb_id = aoss_kb(aws)
     network_policy(aws, "kb-private", "collection/kb-docs", public=False)
     network_policy(aws, "kb-open", "collection/kb-*", public=True)
-    finding = only(run_check(PUBLIC), kb_id)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(PUBLIC), kb_id, Status.FAIL)
     assert finding.evidence["public_policies"] == ["kb-open"]
     assert finding.evidence["network_policies"] == ["kb-open", "kb-private"]
 
 
 def test_vector_bucket_without_policy_passes(aws, run_check, simulated):
     kb_id = s3_vectors_kb(aws, simulated)
-    finding = only(run_check(PUBLIC), kb_id)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(PUBLIC), kb_id, Status.PASS)
     assert finding.evidence["store_type"] == "S3_VECTORS"
 
 
 def test_publicly_accessible_aurora_store_fails(aws, run_check):
     kb_id = aurora_kb(aws, public=True, key=None)
-    finding = only(run_check(PUBLIC), kb_id)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(PUBLIC), kb_id, Status.FAIL)
     assert finding.evidence["publicly_accessible"] == ["kb-store-1"]
 
 
 def test_network_policies_unreadable_is_error(aws, run_check):
     kb_id = aoss_kb(aws)
     aws.simulation.fail("opensearchserverless", "ListSecurityPolicies", "AccessDeniedException")
-    finding = only(run_check(PUBLIC), kb_id)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(PUBLIC), kb_id, Status.ERROR)
     assert "ListSecurityPolicies" in finding.message
 
 
 # -- encryption ------------------------------------------------------------------------------
 def test_vector_bucket_with_a_customer_managed_key_passes(aws, run_check, simulated):
     kb_id = s3_vectors_kb(aws, simulated, {"sseType": "aws:kms", "kmsKeyArn": cmk(aws)})
-    finding = only(run_check(CMK), kb_id)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(CMK), kb_id, Status.PASS)
     assert finding.evidence["encryption_from"] == "bucket"
 
 
 def test_collection_with_an_aws_owned_key_fails(aws, run_check):
     kb_id = aoss_kb(aws, kms_key="auto")
-    assert only(run_check(CMK), kb_id).status is Status.FAIL
+    expect(run_check(CMK), kb_id, Status.FAIL)
 
 
 def test_unencrypted_aurora_store_fails(aws, run_check):
     kb_id = aurora_kb(aws, public=False, key=None)
-    finding = only(run_check(CMK), kb_id)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(CMK), kb_id, Status.FAIL)
     assert finding.evidence["storage_encrypted"] is False
 
 
 def test_vector_bucket_unreadable_is_error(aws, run_check, simulated):
     kb_id = s3_vectors_kb(aws, simulated)
     aws.simulation.fail("s3vectors", "GetVectorBucket", "AccessDeniedException", status=403)
-    assert only(run_check(CMK), kb_id).status is Status.ERROR
+    expect(run_check(CMK), kb_id, Status.ERROR)
 
 
 # -- ingestion -------------------------------------------------------------------------------
@@ -173,28 +167,26 @@ def data_source(aws, kb_id: str, job: dict | None) -> str:
 def test_completed_ingestion_passes(aws, run_check):
     resource = data_source(aws, aoss_kb(aws), {"status": "COMPLETE", "statistics": {
         "numberOfDocumentsScanned": 40, "numberOfDocumentsFailed": 0}})
-    finding = only(run_check(INGESTION), resource)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(INGESTION), resource, Status.PASS)
     assert finding.evidence["documents_scanned"] == 40
 
 
 def test_failed_ingestion_fails_with_its_statistics(aws, run_check):
     resource = data_source(aws, aoss_kb(aws), {"status": "FAILED", "statistics": {
         "numberOfDocumentsScanned": 40, "numberOfDocumentsFailed": 12}})
-    finding = only(run_check(INGESTION), resource)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(INGESTION), resource, Status.FAIL)
     assert "FAILED (12 document(s) failed)" in finding.message
 
 
 def test_data_source_never_ingested_fails(aws, run_check):
     resource = data_source(aws, aoss_kb(aws), None)
-    assert only(run_check(INGESTION), resource).status is Status.FAIL
+    expect(run_check(INGESTION), resource, Status.FAIL)
 
 
 def test_ingestion_jobs_unreadable_is_error(aws, run_check):
     resource = data_source(aws, aoss_kb(aws), None)
     aws.simulation.fail("bedrock-agent", "ListIngestionJobs", "AccessDeniedException", status=403)
-    assert only(run_check(INGESTION), resource).status is Status.ERROR
+    expect(run_check(INGESTION), resource, Status.ERROR)
 
 
 # -- plain records ---------------------------------------------------------------------------

@@ -1,19 +1,19 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
+ACCOUNT = "123456789012"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 
 
 def test_encrypted_sagemaker_log_group_passes(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/sagemaker/TrainingJobs", kmsKeyId=KEY)
-    finding = only(run_check("logs.ai_log_group_kms_encrypted"), "/aws/sagemaker/TrainingJobs")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("logs.ai_log_group_kms_encrypted"), "/aws/sagemaker/TrainingJobs", Status.PASS)
     assert finding.evidence["kms_key"] == KEY
 
 
 def test_unencrypted_bedrock_log_group_fails(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/bedrock/agents/acme")
-    assert only(run_check("logs.ai_log_group_kms_encrypted"), "/aws/bedrock/agents/acme").status is Status.FAIL
+    expect(run_check("logs.ai_log_group_kms_encrypted"), "/aws/bedrock/agents/acme", Status.FAIL)
 
 
 def test_invocation_logging_group_is_in_scope(aws, run_check):
@@ -22,8 +22,7 @@ def test_invocation_logging_group_is_in_scope(aws, run_check):
         "cloudWatchConfig": {"logGroupName": "acme-invocations",
                              "roleArn": "arn:aws:iam::123456789012:role/bedrock-logs"},
         "textDataDeliveryEnabled": True})
-    finding = only(run_check("logs.ai_log_group_kms_encrypted"), "acme-invocations")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("logs.ai_log_group_kms_encrypted"), "acme-invocations", Status.FAIL)
     assert finding.evidence["ai_log_because"] == "bedrock invocation logging"
 
 
@@ -35,8 +34,7 @@ def test_other_log_groups_are_out_of_scope(aws, run_check):
 def test_log_group_listing_denied_is_error(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/sagemaker/Endpoints/acme", kmsKeyId=KEY)
     aws.simulation.fail("logs", "DescribeLogGroups", "AccessDeniedException")
-    [finding] = run_check("logs.ai_log_group_kms_encrypted")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("logs.ai_log_group_kms_encrypted"), ACCOUNT, Status.ERROR)
     assert "logs:DescribeLogGroups" in finding.message
 
 
@@ -44,21 +42,19 @@ def test_retention_set_passes(aws, run_check):
     logs = aws.client("logs")
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/acme")
     logs.put_retention_policy(logGroupName="/aws/sagemaker/Endpoints/acme", retentionInDays=365)
-    finding = only(run_check("logs.ai_log_group_retention_set"), "/aws/sagemaker/Endpoints/acme")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("logs.ai_log_group_retention_set"), "/aws/sagemaker/Endpoints/acme", Status.PASS)
     assert finding.evidence["retention_days"] == 365
 
 
 def test_never_expire_fails(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/sagemaker/Endpoints/acme")
-    assert only(run_check("logs.ai_log_group_retention_set"), "/aws/sagemaker/Endpoints/acme").status is Status.FAIL
+    expect(run_check("logs.ai_log_group_retention_set"), "/aws/sagemaker/Endpoints/acme", Status.FAIL)
 
 
 def test_retention_listing_denied_is_error(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/sagemaker/Endpoints/acme")
     aws.simulation.fail("logs", "DescribeLogGroups", "AccessDeniedException")
-    [finding] = run_check("logs.ai_log_group_retention_set")
-    assert finding.status is Status.ERROR
+    expect(run_check("logs.ai_log_group_retention_set"), ACCOUNT, Status.ERROR)
 
 
 def agent_with_tool(aws, function_name="acme-kb-search-tool", region="us-east-1"):
@@ -84,8 +80,7 @@ def test_agent_tool_log_group_is_in_scope(aws, run_check):
     logs.create_log_group(logGroupName="/aws/lambda/acme-marketing")
     agent_with_tool(aws)
     findings = run_check("logs.ai_log_group_retention_set")
-    finding = only(findings, "/aws/lambda/acme-kb-search-tool")
-    assert finding.status is Status.FAIL
+    finding = expect(findings, "/aws/lambda/acme-kb-search-tool", Status.FAIL)
     assert finding.evidence["ai_log_because"] == "agent tool"
     assert [f.resource_id for f in findings] == ["/aws/lambda/acme-kb-search-tool"]
 
@@ -94,8 +89,7 @@ def test_agent_tool_read_denied_is_error(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/lambda/acme-kb-search-tool")
     agent_with_tool(aws)
     aws.simulation.fail("bedrock-agent", "GetAgentActionGroup", "AccessDeniedException", status=403)
-    [finding] = run_check("logs.ai_log_group_kms_encrypted")
-    assert finding.status is Status.ERROR
+    expect(run_check("logs.ai_log_group_kms_encrypted"), "ai-scope/agent-tools", Status.ERROR)
 
 
 # -- data protection -------------------------------------------------------------------------------
@@ -126,16 +120,14 @@ def test_invocation_log_group_that_masks_passes(aws, run_check):
     invocation_group(aws)
     aws.simulation.put("logs", "GetDataProtectionPolicy", {
         "logGroupIdentifier": "acme-invocations", "policyDocument": protection_document()})
-    finding = only(run_check(PROTECTION), "acme-invocations")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(PROTECTION), "acme-invocations", Status.PASS)
     assert finding.evidence["masked_identifiers"] == ["CreditCardNumber", "EmailAddress"]
     assert finding.evidence["ai_log_because"] == "bedrock invocation logging"
 
 
 def test_ai_log_group_without_policy_fails(aws, run_check):
     aws.client("logs").create_log_group(logGroupName="/aws/bedrock/agents/acme")
-    finding = only(run_check(PROTECTION), "/aws/bedrock/agents/acme")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(PROTECTION), "/aws/bedrock/agents/acme", Status.FAIL)
     assert finding.evidence["own_policy"] is False
 
 
@@ -144,14 +136,13 @@ def test_account_policy_that_masks_counts(aws, run_check):
     aws.simulation.put("logs", "DescribeAccountPolicies", {"accountPolicies": [{
         "policyName": "org-mask", "policyType": "DATA_PROTECTION_POLICY", "scope": "ALL",
         "policyDocument": protection_document()}]})
-    assert only(run_check(PROTECTION), "/aws/sagemaker/Endpoints/acme").status is Status.PASS
+    expect(run_check(PROTECTION), "/aws/sagemaker/Endpoints/acme", Status.PASS)
 
 
 def test_data_protection_read_denied_is_error(aws, run_check):
     invocation_group(aws)
     aws.simulation.fail("logs", "GetDataProtectionPolicy", "AccessDeniedException")
-    finding = only(run_check(PROTECTION), "acme-invocations")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(PROTECTION), "acme-invocations", Status.ERROR)
     assert "logs:GetDataProtectionPolicy" in finding.message
 
 

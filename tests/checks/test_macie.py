@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 SESSION = {"status": "ENABLED", "findingPublishingFrequency": "FIFTEEN_MINUTES",
@@ -9,53 +9,50 @@ SESSION = {"status": "ENABLED", "findingPublishingFrequency": "FIFTEEN_MINUTES",
 
 def test_enabled_passes(aws, run_check):
     aws.simulation.put("macie2", "GetMacieSession", SESSION, region="us-east-1")
-    assert only(run_check("macie.enabled"), ACCOUNT).status is Status.PASS
+    expect(run_check("macie.enabled"), ACCOUNT, Status.PASS)
 
 
 def test_never_enabled_fails(aws, run_check):
-    finding = only(run_check("macie.enabled"), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("macie.enabled"), ACCOUNT, Status.FAIL)
     assert "not enabled" in finding.message
 
 
 def test_macie_not_enabled_answer_fails(aws, run_check):
     # What AWS answers where Macie is off: a denial whose message says so.
     aws.simulation.fail("macie2", "GetMacieSession", "AccessDeniedException", "Macie is not enabled.", status=403)
-    assert only(run_check("macie.enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("macie.enabled"), ACCOUNT, Status.FAIL)
 
 
 def test_paused_fails(aws, run_check):
     aws.simulation.put("macie2", "GetMacieSession", {**SESSION, "status": "PAUSED"})
-    assert only(run_check("macie.enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("macie.enabled"), ACCOUNT, Status.FAIL)
 
 
 def test_access_denied_is_error(aws, run_check):
     aws.simulation.fail("macie2", "GetMacieSession", "AccessDeniedException",
                         "User is not authorized to perform: macie2:GetMacieSession", status=403)
-    finding = only(run_check("macie.enabled"), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("macie.enabled"), ACCOUNT, Status.ERROR)
     assert "macie2:GetMacieSession" in finding.message
 
 
 def test_automated_discovery_enabled_passes(aws, run_check):
     aws.simulation.put("macie2", "GetMacieSession", SESSION)
     aws.simulation.put("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "ENABLED"})
-    assert only(run_check("macie.automated_discovery_enabled"), ACCOUNT).status is Status.PASS
+    expect(run_check("macie.automated_discovery_enabled"), ACCOUNT, Status.PASS)
 
 
 def test_automated_discovery_disabled_fails(aws, run_check):
     aws.simulation.put("macie2", "GetMacieSession", SESSION)
-    finding = only(run_check("macie.automated_discovery_enabled"), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("macie.automated_discovery_enabled"), ACCOUNT, Status.FAIL)
     assert finding.evidence["status"] == "DISABLED"
 
 
 def test_automated_discovery_without_macie_fails(aws, run_check):
     aws.simulation.put("macie2", "GetAutomatedDiscoveryConfiguration", {"status": "ENABLED"})
-    assert only(run_check("macie.automated_discovery_enabled"), ACCOUNT).status is Status.FAIL
+    expect(run_check("macie.automated_discovery_enabled"), ACCOUNT, Status.FAIL)
 
 
 def test_automated_discovery_denied_is_error(aws, run_check):
     aws.simulation.put("macie2", "GetMacieSession", SESSION)
     aws.simulation.fail("macie2", "GetAutomatedDiscoveryConfiguration", "AccessDeniedException", status=403)
-    assert only(run_check("macie.automated_discovery_enabled"), ACCOUNT).status is Status.ERROR
+    expect(run_check("macie.automated_discovery_enabled"), ACCOUNT, Status.ERROR)

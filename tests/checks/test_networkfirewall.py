@@ -1,6 +1,6 @@
 from posture.core.models import Status
 from tests.checks.test_ec2 import ai_vpc
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 POLICY_ARN = f"arn:aws:network-firewall:us-east-1:{ACCOUNT}:firewall-policy/acme-egress"
@@ -35,7 +35,7 @@ DEPLOYED = "networkfirewall.ai_vpc_firewall_deployed"
 def test_ai_vpc_with_firewall_passes(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
-    assert only(run_check(DEPLOYED), vpc).status is Status.PASS
+    expect(run_check(DEPLOYED), vpc, Status.PASS)
 
 
 def test_ai_vpc_without_firewall_fails(aws, run_check):
@@ -43,14 +43,13 @@ def test_ai_vpc_without_firewall_fails(aws, run_check):
     other = aws.client("ec2").create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
     other_subnet = aws.client("ec2").create_subnet(VpcId=other, CidrBlock="10.3.1.0/24")["Subnet"]["SubnetId"]
     firewall(aws, other, other_subnet)  # a firewall in another VPC does not protect this one
-    assert only(run_check(DEPLOYED), vpc).status is Status.FAIL
+    expect(run_check(DEPLOYED), vpc, Status.FAIL)
 
 
 def test_firewall_listing_access_denied_is_error(aws, run_check):
     vpc, _ = ai_vpc(aws)
     aws.simulation.fail("network-firewall", "ListFirewalls", "AccessDeniedException", status=403)
-    finding = only(run_check(DEPLOYED), vpc)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(DEPLOYED), vpc, Status.ERROR)
     assert "network-firewall:ListFirewalls" in finding.message
 
 
@@ -61,15 +60,14 @@ LOGGING = "networkfirewall.ai_firewall_logging_enabled"
 def test_firewall_with_logging_passes(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet, log=True)
-    finding = only(run_check(LOGGING), "acme-egress")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(LOGGING), "acme-egress", Status.PASS)
     assert finding.evidence["log_types"] == ["ALERT"]
 
 
 def test_firewall_without_logging_fails(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
-    assert only(run_check(LOGGING), "acme-egress").status is Status.FAIL
+    expect(run_check(LOGGING), "acme-egress", Status.FAIL)
 
 
 def test_firewall_outside_ai_vpcs_is_out_of_scope(aws, run_check):
@@ -83,8 +81,7 @@ def test_logging_access_denied_is_error(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet, log=True)
     aws.simulation.fail("network-firewall", "DescribeLoggingConfiguration", "AccessDeniedException", status=403)
-    finding = only(run_check(LOGGING), "acme-egress")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(LOGGING), "acme-egress", Status.ERROR)
     assert "network-firewall:DescribeLoggingConfiguration" in finding.message
 
 
@@ -96,8 +93,7 @@ def test_policy_with_rule_groups_passes(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
     policy(aws, stateful_groups=2)
-    finding = only(run_check(RULES), "acme-egress")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(RULES), "acme-egress", Status.PASS)
     assert finding.evidence["stateful_rule_groups"] == 2
 
 
@@ -105,7 +101,7 @@ def test_policy_without_rule_groups_fails(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
     policy(aws, stateful_groups=0)
-    assert only(run_check(RULES), "acme-egress").status is Status.FAIL
+    expect(run_check(RULES), "acme-egress", Status.FAIL)
 
 
 def test_policy_access_denied_is_error(aws, run_check):
@@ -113,8 +109,7 @@ def test_policy_access_denied_is_error(aws, run_check):
     firewall(aws, vpc, subnet)
     policy(aws, stateful_groups=2)
     aws.simulation.fail("network-firewall", "DescribeFirewallPolicy", "AccessDeniedException", status=403)
-    finding = only(run_check(RULES), "acme-egress")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(RULES), "acme-egress", Status.ERROR)
     assert "network-firewall:DescribeFirewallPolicy" in finding.message
 
 
@@ -138,8 +133,7 @@ def test_policy_with_tls_inspection_passes(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
     tls_policy(aws, TLS_CONFIG)
-    finding = only(run_check(TLS), "acme-egress")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(TLS), "acme-egress", Status.PASS)
     assert "egress-inspection" in finding.message
 
 
@@ -147,8 +141,7 @@ def test_policy_without_tls_inspection_fails(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
     tls_policy(aws, None)
-    finding = only(run_check(TLS), "acme-egress")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(TLS), "acme-egress", Status.FAIL)
     assert finding.evidence["vpc_id"] == vpc
 
 
@@ -156,8 +149,7 @@ def test_tls_policy_access_denied_is_error(aws, run_check):
     vpc, subnet = ai_vpc(aws)
     firewall(aws, vpc, subnet)
     aws.simulation.fail("network-firewall", "DescribeFirewallPolicy", "AccessDeniedException", status=403)
-    finding = only(run_check(TLS), "acme-egress")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(TLS), "acme-egress", Status.ERROR)
     assert "network-firewall:DescribeFirewallPolicy" in finding.message
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from posture.checks import organizations
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 OPT_OUT = "organizations.ai_opt_out_policy_attached"
 SCPS = "organizations.scps_restrict_accounts"
@@ -35,8 +35,7 @@ def policy(org, policy_type: str, content: dict, target: str | None) -> str:
 def test_opt_out_on_root_passes(aws, run_check):
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_LOCKED, root)
-    finding = only(run_check(OPT_OUT), root)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(OPT_OUT), root, Status.PASS)
     assert finding.region == "global"
 
 
@@ -45,8 +44,7 @@ def test_opt_out_on_root_that_children_can_override_fails(aws, run_check):
     policy can opt back in."""
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_ALL, root)
-    finding = only(run_check(OPT_OUT), root)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(OPT_OUT), root, Status.FAIL)
     assert finding.evidence["root_policies_children_can_override"] == ["p-aiservices"]
     assert "@@none" in finding.message
 
@@ -55,21 +53,19 @@ def test_opt_out_only_on_an_ou_fails(aws, run_check):
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     ou = org.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
     policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_ALL, ou)
-    finding = only(run_check(OPT_OUT), root)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(OPT_OUT), root, Status.FAIL)
     assert finding.evidence["other_attached_policies"] == ["p-aiservices"]
 
 
 def test_opt_out_of_one_service_only_fails(aws, run_check):
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     policy(org, "AISERVICES_OPT_OUT_POLICY", {"services": {"lex": {"opt_out_policy": {"@@assign": "optOut"}}}}, root)
-    assert only(run_check(OPT_OUT), root).status is Status.FAIL
+    expect(run_check(OPT_OUT), root, Status.FAIL)
 
 
 def test_opt_out_policy_type_disabled_fails(aws, run_check):
     _, root = organization(aws)
-    finding = only(run_check(OPT_OUT), root)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(OPT_OUT), root, Status.FAIL)
     assert finding.evidence["policy_type_enabled"] is False
 
 
@@ -81,37 +77,33 @@ def test_no_organization_is_out_of_scope(aws, run_check):
 def test_opt_out_access_denied_is_error(aws, run_check):
     _, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     aws.simulation.fail("organizations", "ListPolicies", "AccessDeniedException")
-    finding = only(run_check(OPT_OUT), root)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(OPT_OUT), root, Status.ERROR)
     assert "organizations:ListPolicies" in finding.message
 
 
 def test_custom_scp_attached_passes(aws, run_check):
     org, root = organization(aws, "SERVICE_CONTROL_POLICY")
     policy(org, "SERVICE_CONTROL_POLICY", DENY_LEAVE, root)
-    finding = only(run_check(SCPS), root)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(SCPS), root, Status.PASS)
     assert finding.evidence["attached_scps"] == ["p-service_co"]
 
 
 def test_only_full_access_scp_fails(aws, run_check):
     org, root = organization(aws, "SERVICE_CONTROL_POLICY")
     policy(org, "SERVICE_CONTROL_POLICY", DENY_LEAVE, None)  # created, never attached
-    finding = only(run_check(SCPS), root)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(SCPS), root, Status.FAIL)
     assert finding.evidence["custom_scps"] == 1
 
 
 def test_scps_not_enabled_fails(aws, run_check):
     _, root = organization(aws)
-    assert only(run_check(SCPS), root).status is Status.FAIL
+    expect(run_check(SCPS), root, Status.FAIL)
 
 
 def test_scp_access_denied_is_error(aws, run_check):
     organization(aws, "SERVICE_CONTROL_POLICY")
     aws.simulation.fail("organizations", "ListRoots", "AccessDeniedException")
-    [finding] = run_check(SCPS)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(SCPS), ACCOUNT, Status.ERROR)
     assert "organizations:ListRoots" in finding.message
 
 
@@ -155,8 +147,7 @@ def effective(aws, policy_type: str, content: dict) -> None:
 def test_bedrock_policy_in_force_for_a_member_account_passes(aws, run_check, simulated):
     member_account(simulated)
     effective(aws, "BEDROCK_POLICY", BEDROCK_CONTENT)
-    finding = only(run_check(BEDROCK), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(BEDROCK), ACCOUNT, Status.PASS)
     assert finding.evidence["guardrails"] == ["gr1:2"]
     assert finding.evidence["policy_type_enabled"] is None  # a member cannot list roots
 
@@ -164,23 +155,37 @@ def test_bedrock_policy_in_force_for_a_member_account_passes(aws, run_check, sim
 def test_bedrock_policy_type_disabled_on_the_root_fails_in_the_management_account(aws, run_check):
     organization(aws)  # moto knows no BEDROCK_POLICY type: never enabled
     effective(aws, "BEDROCK_POLICY", BEDROCK_CONTENT)
-    finding = only(run_check(BEDROCK), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(BEDROCK), ACCOUNT, Status.FAIL)
     assert finding.evidence["policy_type_enabled"] is False
 
 
 def test_no_effective_bedrock_policy_fails(aws, run_check, simulated):
-    member_account(simulated)  # DescribeEffectivePolicy answers 404: no policy applies
-    finding = only(run_check(BEDROCK), ACCOUNT)
-    assert finding.status is Status.FAIL
+    member_account(simulated)  # DescribeEffectivePolicy answers EffectivePolicyNotFoundException: none applies
+    finding = expect(run_check(BEDROCK), ACCOUNT, Status.FAIL)
     assert finding.evidence["effective_policy"] is False
+
+
+@pytest.mark.parametrize("code", ["EffectivePolicyNotFoundException", "AWSOrganizationsNotInUseException"])
+def test_the_modelled_no_policy_codes_mean_no_policy_applies(aws, run_check, simulated, code):
+    """The codes botocore models for DescribeEffectivePolicy that say "none applies" are an answer, not an ERROR."""
+    member_account(simulated)
+    aws.simulation.fail("organizations", "DescribeEffectivePolicy", code)
+    for check_id in (BEDROCK, OPT_OUT_EFFECTIVE):
+        finding = expect(run_check(check_id), ACCOUNT, Status.FAIL)
+        assert finding.evidence["effective_policy"] is False
+
+
+def test_an_other_organizations_error_is_error(aws, run_check, simulated):
+    member_account(simulated)
+    aws.simulation.fail("organizations", "DescribeEffectivePolicy", "ConstraintViolationException")
+    expect(run_check(BEDROCK), ACCOUNT, Status.ERROR)
 
 
 def test_effective_policy_read_denied_is_error(aws, run_check, simulated):
     member_account(simulated)
     aws.simulation.fail("organizations", "DescribeEffectivePolicy", "AccessDeniedException")
-    assert only(run_check(BEDROCK), ACCOUNT).status is Status.ERROR
-    assert only(run_check(OPT_OUT_EFFECTIVE), ACCOUNT).status is Status.ERROR
+    expect(run_check(BEDROCK), ACCOUNT, Status.ERROR)
+    expect(run_check(OPT_OUT_EFFECTIVE), ACCOUNT, Status.ERROR)
 
 
 def test_effective_checks_out_of_an_organization_give_nothing(aws, run_check):
@@ -192,8 +197,7 @@ def test_opt_out_in_force_and_locked_at_the_root_passes(aws, run_check):
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_LOCKED, root)
     effective(aws, "AISERVICES_OPT_OUT_POLICY", {"services": {"default": {"opt_out_policy": "optOut"}}})
-    finding = only(run_check(OPT_OUT_EFFECTIVE), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(OPT_OUT_EFFECTIVE), ACCOUNT, Status.PASS)
     assert finding.evidence["root_policies_locked"] == ["p-aiservices"]
 
 
@@ -201,8 +205,7 @@ def test_opt_out_that_children_can_override_fails_in_the_management_account(aws,
     org, root = organization(aws, "AISERVICES_OPT_OUT_POLICY")
     policy(org, "AISERVICES_OPT_OUT_POLICY", OPT_OUT_ALL, root)
     effective(aws, "AISERVICES_OPT_OUT_POLICY", {"services": {"default": {"opt_out_policy": "optOut"}}})
-    finding = only(run_check(OPT_OUT_EFFECTIVE), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(OPT_OUT_EFFECTIVE), ACCOUNT, Status.FAIL)
     assert "@@none" in finding.message
 
 
@@ -210,8 +213,7 @@ def test_service_opted_back_in_for_the_account_fails(aws, run_check, simulated):
     member_account(simulated)
     effective(aws, "AISERVICES_OPT_OUT_POLICY", {"services": {
         "default": {"opt_out_policy": "optOut"}, "rekognition": {"opt_out_policy": "optIn"}}})
-    finding = only(run_check(OPT_OUT_EFFECTIVE), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(OPT_OUT_EFFECTIVE), ACCOUNT, Status.FAIL)
     assert finding.evidence["services_opted_in"] == ["rekognition"]
 
 

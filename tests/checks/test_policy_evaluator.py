@@ -310,3 +310,53 @@ def test_class6_not_resource_is_not_every_resource(excluded):
 def test_class6_not_resource_of_one_bucket_is_still_administrator():
     statement = {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secret-bucket/*"}
     assert _policy.grants_admin(doc(statement), account_id=ME)  # all but a few: reported as administrator
+
+
+# -- mutants that survived `make mutate` (docs/mutation.md) ------------------------------------------
+def test_an_org_path_names_the_organization_it_starts_with():
+    path = f"{ORG}/r-ab12/ou-ab12-11111111/"
+    [access] = who_can(perm("*", eq("aws:PrincipalOrgPaths", path)), "lambda:InvokeFunction", account_id=ME,
+                       org_id=ORG)
+    assert (access.kind, access.account, access.note) == ("organization", ORG, "this organization")
+
+
+def test_two_org_conditions_let_in_only_the_organizations_both_name():
+    both = {"StringEquals": {"aws:PrincipalOrgID": [ORG, OTHER_ORG]},
+            "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORG}/r-ab12/*"]}}
+    [access] = who_can(perm("*", both), "lambda:InvokeFunction", account_id=ME, org_id=ORG)
+    assert (access.kind, access.account, access.note) == ("organization", ORG, "this organization")
+
+
+def test_two_network_conditions_let_in_only_the_networks_both_name():
+    both = {"StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]},
+            "ForAnyValue:StringEquals": {"aws:SourceVpce": ["vpce-1"]}}
+    [access] = who_can(perm("*", both), "lambda:InvokeFunction", account_id=ME, networks={"vpce-1"})
+    assert (access.kind, access.outside_account) == ("network", False)
+
+
+@pytest.mark.parametrize("pattern,requested,allowed", [
+    ("function:tool*", "function:tool", True),  # a `*` may match nothing, at the end
+    ("function:t*ol", "function:tol", True),  # or inside
+    ("function:t**l", "function:tl", True),  # two in a row, both nothing
+    ("function:t*?l", "function:tl", False),  # a `?` is exactly one character
+])
+def test_a_star_may_match_nothing(pattern, requested, allowed):
+    arn = f"arn:aws:lambda:us-east-1:{ME}:"
+    policy = doc(allow("lambda:InvokeFunction", arn + pattern))
+    assert evaluate([policy], "lambda:InvokeFunction", arn + requested).allowed is allowed
+
+
+def test_two_guardrail_denies_enforce_only_the_guardrails_both_accept():
+    second = GUARDRAIL.rsplit("/", 1)[0] + "/other1"
+    policy = doc(allow("bedrock:InvokeModel"),
+                 deny("bedrock:InvokeModel", Condition=eq("bedrock:GuardrailIdentifier", [GUARDRAIL, second],
+                                                          "StringNotEquals")),
+                 deny("bedrock:InvokeModel", Condition=eq("bedrock:GuardrailIdentifier", [GUARDRAIL],
+                                                          "StringNotEquals")))
+    assert _policy.guardrail_access(policy).enforced_by_deny == frozenset({GUARDRAIL})
+
+
+def test_what_the_policies_do_not_allow_is_not_blamed_on_the_boundary():
+    decision = evaluate([doc(allow("s3:GetObject"))], "bedrock:InvokeModel", boundary=doc(allow("s3:*")))
+    assert decision.effect == "implicit_deny"
+    assert "boundary" not in decision.reason

@@ -2,7 +2,7 @@ import pytest
 
 from posture.checks import qbusiness
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 NOW = "2026-11-01T00:00:00Z"
@@ -24,21 +24,20 @@ def application(aws, **detail) -> str:
 
 def test_anonymous_application_fails(aws, run_check):
     app = application(aws, identityType="ANONYMOUS")
-    finding = only(run_check(CHECK), app)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(CHECK), app, Status.FAIL)
     assert finding.evidence["identity_type"] == "ANONYMOUS"
 
 
 def test_identity_center_application_passes(aws, run_check):
     app = application(aws, identityType="AWS_IAM_IDC", identityCenterApplicationArn=(
         "arn:aws:sso::123456789012:application/ssoins-1234567890abcdef/apl-1234567890abcdef"))
-    assert only(run_check(CHECK), app).status is Status.PASS
+    expect(run_check(CHECK), app, Status.PASS)
 
 
 def test_application_read_denied_is_error(aws, run_check):
     app = application(aws, identityType="AWS_IAM_IDC")
     aws.simulation.fail("qbusiness", "GetApplication", "AccessDeniedException", status=403)
-    assert only(run_check(CHECK), app).status is Status.ERROR
+    expect(run_check(CHECK), app, Status.ERROR)
 
 
 def test_no_application_gives_nothing(aws, run_check):

@@ -5,7 +5,7 @@ import pytest
 from posture.aws.context import keep_ip_endpoint
 from posture.checks.s3 import judge_object_lock, judge_shadow_bucket, tls_only
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
@@ -43,8 +43,7 @@ def test_bucket_referenced_by_bedrock_logging_is_in_scope(aws, run_check):
     aws.client("s3").create_bucket(Bucket="acme-logs")
     aws.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
         "s3Config": {"bucketName": "acme-logs"}, "textDataDeliveryEnabled": True})
-    finding = only(run_check("s3.ai_bucket_access_logging"), "acme-logs")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_access_logging"), "acme-logs", Status.FAIL)
     assert finding.evidence["ai_data_because"] == "bedrock"
 
 
@@ -52,20 +51,19 @@ def test_bucket_referenced_by_bedrock_logging_is_in_scope(aws, run_check):
 
 def test_versioning_enabled_passes(aws, run_check):
     ai_bucket(aws).put_bucket_versioning(Bucket="acme-train", VersioningConfiguration={"Status": "Enabled"})
-    assert only(run_check("s3.ai_bucket_versioning_enabled"), "acme-train").status is Status.PASS
+    expect(run_check("s3.ai_bucket_versioning_enabled"), "acme-train", Status.PASS)
 
 
 def test_versioning_suspended_fails(aws, run_check):
     ai_bucket(aws).put_bucket_versioning(Bucket="acme-train", VersioningConfiguration={"Status": "Suspended"})
-    finding = only(run_check("s3.ai_bucket_versioning_enabled"), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_versioning_enabled"), "acme-train", Status.FAIL)
     assert finding.evidence["versioning"] == "Suspended"
 
 
 def test_versioning_access_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3", "GetBucketVersioning", "AccessDenied", status=403)
-    assert only(run_check("s3.ai_bucket_versioning_enabled"), "acme-train").status is Status.ERROR
+    expect(run_check("s3.ai_bucket_versioning_enabled"), "acme-train", Status.ERROR)
 
 
 # -- object lock -------------------------------------------------------------------------------------
@@ -76,8 +74,7 @@ def test_object_lock_enabled_passes(aws, run_check):
     s3.put_bucket_tagging(Bucket="acme-train", Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "x"}]})
     s3.put_object_lock_configuration(Bucket="acme-train", ObjectLockConfiguration={
         "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 30}}})
-    finding = only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train", Status.PASS)
     assert finding.evidence["default_retention_mode"] == "COMPLIANCE"
     assert finding.evidence["default_retention_period"] == "30 days"
 
@@ -87,8 +84,7 @@ def test_object_lock_without_default_retention_fails(aws, run_check):
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="acme-train", ObjectLockEnabledForBucket=True)
     s3.put_bucket_tagging(Bucket="acme-train", Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "x"}]})
-    finding = only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train", Status.FAIL)
     assert "default retention" in finding.message
 
 
@@ -104,13 +100,13 @@ def test_judge_object_lock_reports_mode_and_period():
 
 def test_object_lock_missing_fails(aws, run_check):
     ai_bucket(aws)
-    assert only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train").status is Status.FAIL
+    expect(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train", Status.FAIL)
 
 
 def test_object_lock_access_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3", "GetObjectLockConfiguration", "AccessDenied", status=403)
-    assert only(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train").status is Status.ERROR
+    expect(run_check("s3.ai_bucket_object_lock_enabled"), "acme-train", Status.ERROR)
 
 
 # -- default encryption ------------------------------------------------------------------------------
@@ -119,31 +115,27 @@ def test_sse_kms_default_encryption_passes(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
     ai_bucket(aws).put_bucket_encryption(Bucket="acme-train", ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}]})
-    finding = only(run_check("s3.ai_bucket_kms_encryption"), "acme-train")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("s3.ai_bucket_kms_encryption"), "acme-train", Status.PASS)
     assert finding.evidence["kms_key"] == key
 
 
 def test_sse_s3_fails(aws, run_check):
     ai_bucket(aws).put_bucket_encryption(Bucket="acme-train", ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    finding = only(run_check("s3.ai_bucket_kms_encryption"), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_kms_encryption"), "acme-train", Status.FAIL)
     assert finding.evidence["sse_algorithm"] == "AES256"
 
 
 def test_no_default_encryption_fails(aws, run_check):
     ai_bucket(aws)
-    finding = only(run_check("s3.ai_bucket_kms_encryption"), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_kms_encryption"), "acme-train", Status.FAIL)
     assert "no default encryption" in finding.message
 
 
 def test_encryption_access_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3", "GetBucketEncryption", "AccessDenied", status=403)
-    finding = only(run_check("s3.ai_bucket_kms_encryption"), "acme-train")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("s3.ai_bucket_kms_encryption"), "acme-train", Status.ERROR)
     assert "s3:GetBucketEncryption" in finding.message  # the operation
     assert "lacks s3:GetEncryptionConfiguration" in finding.message  # the action to grant
 
@@ -152,53 +144,50 @@ def test_encryption_access_denied_is_error(aws, run_check):
 
 def test_bucket_public_access_block_all_on_passes(aws, run_check):
     ai_bucket(aws).put_public_access_block(Bucket="acme-train", PublicAccessBlockConfiguration=ALL_ON)
-    assert only(run_check("s3.ai_bucket_public_access_blocked"), "acme-train").status is Status.PASS
+    expect(run_check("s3.ai_bucket_public_access_blocked"), "acme-train", Status.PASS)
 
 
 def test_account_level_block_protects_the_bucket(aws, run_check):
     ai_bucket(aws)
     s3control(aws).put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=ALL_ON)
-    finding = only(run_check("s3.ai_bucket_public_access_blocked"), "acme-train")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("s3.ai_bucket_public_access_blocked"), "acme-train", Status.PASS)
     assert finding.evidence["account_level_all_on"] is True
 
 
 def test_partial_public_access_block_fails(aws, run_check):
     ai_bucket(aws).put_public_access_block(Bucket="acme-train", PublicAccessBlockConfiguration={
         **ALL_ON, "RestrictPublicBuckets": False})
-    finding = only(run_check("s3.ai_bucket_public_access_blocked"), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_public_access_blocked"), "acme-train", Status.FAIL)
     assert finding.evidence["settings_off"] == ["RestrictPublicBuckets"]
 
 
 def test_no_public_access_block_fails(aws, run_check):
     ai_bucket(aws)
-    assert only(run_check("s3.ai_bucket_public_access_blocked"), "acme-train").status is Status.FAIL
+    expect(run_check("s3.ai_bucket_public_access_blocked"), "acme-train", Status.FAIL)
 
 
 def test_bucket_public_access_block_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3", "GetPublicAccessBlock", "AccessDenied", status=403)
-    assert only(run_check("s3.ai_bucket_public_access_blocked"), "acme-train").status is Status.ERROR
+    expect(run_check("s3.ai_bucket_public_access_blocked"), "acme-train", Status.ERROR)
 
 
 def test_account_block_denied_is_error_where_the_bucket_needs_it(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3control", "GetPublicAccessBlock", "AccessDenied", status=403)
-    assert only(run_check("s3.ai_bucket_public_access_blocked"), "acme-train").status is Status.ERROR
+    expect(run_check("s3.ai_bucket_public_access_blocked"), "acme-train", Status.ERROR)
 
 
 # -- TLS only ----------------------------------------------------------------------------------------
 
 def test_tls_only_policy_passes(aws, run_check):
     ai_bucket(aws).put_bucket_policy(Bucket="acme-train", Policy=tls_policy("acme-train"))
-    assert only(run_check("s3.ai_bucket_tls_only"), "acme-train").status is Status.PASS
+    expect(run_check("s3.ai_bucket_tls_only"), "acme-train", Status.PASS)
 
 
 def test_no_bucket_policy_fails(aws, run_check):
     ai_bucket(aws)
-    finding = only(run_check("s3.ai_bucket_tls_only"), "acme-train")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.ai_bucket_tls_only"), "acme-train", Status.FAIL)
     assert finding.evidence["has_bucket_policy"] is False
 
 
@@ -207,13 +196,13 @@ def test_policy_without_secure_transport_deny_fails(aws, run_check):
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "s3:GetObject",
         "Resource": "arn:aws:s3:::acme-train/*"}]})
     ai_bucket(aws).put_bucket_policy(Bucket="acme-train", Policy=policy)
-    assert only(run_check("s3.ai_bucket_tls_only"), "acme-train").status is Status.FAIL
+    expect(run_check("s3.ai_bucket_tls_only"), "acme-train", Status.FAIL)
 
 
 def test_bucket_policy_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3", "GetBucketPolicy", "AccessDenied", status=403)
-    assert only(run_check("s3.ai_bucket_tls_only"), "acme-train").status is Status.ERROR
+    expect(run_check("s3.ai_bucket_tls_only"), "acme-train", Status.ERROR)
 
 
 # -- access logging ----------------------------------------------------------------------------------
@@ -226,47 +215,43 @@ def test_access_logging_passes(aws, run_check):
         "Resource": "arn:aws:s3:::acme-access-logs/*"}]}))
     s3.put_bucket_logging(Bucket="acme-train", BucketLoggingStatus={"LoggingEnabled": {
         "TargetBucket": "acme-access-logs", "TargetPrefix": "acme-train/"}})
-    finding = only(run_check("s3.ai_bucket_access_logging"), "acme-train")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("s3.ai_bucket_access_logging"), "acme-train", Status.PASS)
     assert finding.evidence["log_bucket"] == "acme-access-logs"
 
 
 def test_access_logging_off_fails(aws, run_check):
     ai_bucket(aws)
-    assert only(run_check("s3.ai_bucket_access_logging"), "acme-train").status is Status.FAIL
+    expect(run_check("s3.ai_bucket_access_logging"), "acme-train", Status.FAIL)
 
 
 def test_access_logging_denied_is_error(aws, run_check):
     ai_bucket(aws)
     aws.simulation.fail("s3", "GetBucketLogging", "AccessDenied", status=403)
-    assert only(run_check("s3.ai_bucket_access_logging"), "acme-train").status is Status.ERROR
+    expect(run_check("s3.ai_bucket_access_logging"), "acme-train", Status.ERROR)
 
 
 # -- account-level public access block ---------------------------------------------------------------
 
 def test_account_public_access_block_passes(aws, run_check):
     s3control(aws).put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=ALL_ON)
-    finding = only(run_check("s3.account_public_access_blocked"), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check("s3.account_public_access_blocked"), ACCOUNT, Status.PASS)
     assert finding.region == "global"
 
 
 def test_account_public_access_block_missing_fails(aws, run_check):
-    finding = only(run_check("s3.account_public_access_blocked"), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("s3.account_public_access_blocked"), ACCOUNT, Status.FAIL)
     assert finding.evidence["configured"] is False
 
 
 def test_account_public_access_block_partial_fails(aws, run_check):
     s3control(aws).put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration={
         **ALL_ON, "BlockPublicPolicy": False})
-    assert only(run_check("s3.account_public_access_blocked"), ACCOUNT).status is Status.FAIL
+    expect(run_check("s3.account_public_access_blocked"), ACCOUNT, Status.FAIL)
 
 
 def test_account_public_access_block_denied_is_error(aws, run_check):
     aws.simulation.fail("s3control", "GetPublicAccessBlock", "AccessDenied", status=403)
-    finding = only(run_check("s3.account_public_access_blocked"), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("s3.account_public_access_blocked"), ACCOUNT, Status.ERROR)
     assert "s3:GetPublicAccessBlock" in finding.message
     assert "lacks s3:GetAccountPublicAccessBlock" in finding.message
 
@@ -319,33 +304,31 @@ DEFAULT_BUCKET = f"sagemaker-us-east-1-{ACCOUNT}"
 
 def test_default_bucket_of_this_account_passes(aws, run_check):
     aws.client("s3").create_bucket(Bucket=DEFAULT_BUCKET)
-    finding = only(run_check(SHADOW), DEFAULT_BUCKET)
-    assert (finding.status, finding.evidence["owner"], finding.region) == (Status.PASS, "this account", "us-east-1")
+    finding = expect(run_check(SHADOW), DEFAULT_BUCKET, Status.PASS)
+    assert (finding.evidence["owner"], finding.region) == ("this account", "us-east-1")
 
 
 def test_default_bucket_owned_elsewhere_fails(aws, run_check):
     aws.simulation.fail("s3", "GetBucketLocation", "AccessDenied", status=403)
-    finding = only(run_check(SHADOW), DEFAULT_BUCKET)
-    assert (finding.status, finding.evidence["owner"]) == (Status.FAIL, "another account")
+    finding = expect(run_check(SHADOW), DEFAULT_BUCKET, Status.FAIL)
+    assert finding.evidence["owner"] == "another account"
 
 
 def test_unclaimed_default_bucket_where_sagemaker_is_not_used_passes(aws, run_check):
-    finding = only(run_check(SHADOW), DEFAULT_BUCKET)  # nothing writes there
-    assert (finding.status, finding.evidence["owner"], finding.evidence["sagemaker_used"]) == (
-        Status.PASS, "unclaimed", False)
+    finding = expect(run_check(SHADOW), DEFAULT_BUCKET, Status.PASS)  # nothing writes there
+    assert (finding.evidence["owner"], finding.evidence["sagemaker_used"]) == ("unclaimed", False)
 
 
 def test_unclaimed_default_bucket_where_sagemaker_runs_fails(aws, run_check):
     aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium",
                                                      RoleArn=f"arn:aws:iam::{ACCOUNT}:role/sm")
-    finding = only(run_check(SHADOW), DEFAULT_BUCKET)
-    assert (finding.status, finding.evidence["owner"], finding.evidence["sagemaker_used"]) == (
-        Status.FAIL, "unclaimed", True)
+    finding = expect(run_check(SHADOW), DEFAULT_BUCKET, Status.FAIL)
+    assert (finding.evidence["owner"], finding.evidence["sagemaker_used"]) == ("unclaimed", True)
 
 
 def test_shadow_bucket_read_failure_is_error(aws, run_check):
     aws.simulation.fail("s3", "GetBucketLocation", "InternalError", status=500)
-    assert only(run_check(SHADOW), DEFAULT_BUCKET).status is Status.ERROR
+    expect(run_check(SHADOW), DEFAULT_BUCKET, Status.ERROR)
 
 
 @pytest.mark.parametrize("owned,answer,used,good", [

@@ -5,7 +5,7 @@ import pytest
 
 from posture.core.models import Status
 from posture.demo.seeds.model import isolate_sagemaker_model, restore_sagemaker_fields
-from tests.support.findings import only
+from tests.support.findings import expect, only
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sagemaker"
@@ -41,14 +41,13 @@ def notebook(aws, name: str, good: bool) -> str:
 @pytest.mark.parametrize("check_id", NOTEBOOK_CHECKS)
 def test_locked_down_notebook_passes(aws, run_check, check_id):
     name = notebook(aws, "good", good=True)
-    assert only(run_check(check_id), name).status is Status.PASS
+    expect(run_check(check_id), name, Status.PASS)
 
 
 @pytest.mark.parametrize("check_id", NOTEBOOK_CHECKS)
 def test_default_notebook_fails(aws, run_check, check_id):
     name = notebook(aws, "open", good=False)
-    finding = only(run_check(check_id), name)
-    assert finding.status is Status.FAIL
+    expect(run_check(check_id), name, Status.FAIL)
 
 
 def test_notebook_root_access_unset_counts_as_enabled(aws, run_check):
@@ -60,7 +59,7 @@ def test_notebook_root_access_unset_counts_as_enabled(aws, run_check):
 def test_notebook_read_denied_is_error(aws, run_check, check_id):
     name = notebook(aws, "good", good=True)
     aws.simulation.fail("sagemaker", "DescribeNotebookInstance", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 # -- models and endpoints --------------------------------------------------------------------
@@ -75,20 +74,20 @@ def model(aws, name: str, good: bool) -> str:
 @pytest.mark.parametrize("check_id", MODEL_CHECKS)
 def test_isolated_model_passes(aws, run_check, check_id):
     name = model(aws, "good", good=True)
-    assert only(run_check(check_id), name).status is Status.PASS
+    expect(run_check(check_id), name, Status.PASS)
 
 
 @pytest.mark.parametrize("check_id", MODEL_CHECKS)
 def test_open_model_fails(aws, run_check, check_id):
     name = model(aws, "open", good=False)
-    assert only(run_check(check_id), name).status is Status.FAIL
+    expect(run_check(check_id), name, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", MODEL_CHECKS)
 def test_model_read_denied_is_error(aws, run_check, check_id):
     name = model(aws, "good", good=True)
     aws.simulation.fail("sagemaker", "DescribeModel", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 def endpoint(aws, name: str, good: bool) -> str:
@@ -117,7 +116,7 @@ def endpoint(aws, name: str, good: bool) -> str:
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_endpoint_checks(aws, run_check, check_id, resource, good, status):
     name = endpoint(aws, "chat", good=good)
-    assert only(run_check(check_id), resource.format(name)).status is status
+    expect(run_check(check_id), resource.format(name), status)
 
 
 @pytest.mark.parametrize("check_id,operation,resource", [
@@ -128,7 +127,7 @@ def test_endpoint_checks(aws, run_check, check_id, resource, good, status):
 def test_endpoint_read_denied_is_error(aws, run_check, check_id, operation, resource):
     endpoint(aws, "chat", good=True)
     aws.simulation.fail("sagemaker", operation, "AccessDeniedException")
-    assert only(run_check(check_id), resource).status is Status.ERROR
+    expect(run_check(check_id), resource, Status.ERROR)
 
 
 def test_serverless_variant_needs_no_instance_count(aws, run_check):
@@ -136,7 +135,7 @@ def test_serverless_variant_needs_no_instance_count(aws, run_check):
     sm(aws).create_endpoint_config(EndpointConfigName="sl", ProductionVariants=[
         {"VariantName": "main", "ModelName": "m", "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}])
     sm(aws).create_endpoint(EndpointName="sl", EndpointConfigName="sl")
-    assert only(run_check("sagemaker.endpoint_multi_instance"), "sl").status is Status.PASS
+    expect(run_check("sagemaker.endpoint_multi_instance"), "sl", Status.PASS)
 
 
 # -- training and processing jobs -------------------------------------------------------------
@@ -161,14 +160,14 @@ def training_job(aws, name: str, good: bool) -> str:
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_training_job_checks(aws, run_check, check_id, good, status):
     name = training_job(aws, "finetune", good=good)
-    assert only(run_check(check_id), name).status is status
+    expect(run_check(check_id), name, status)
 
 
 @pytest.mark.parametrize("check_id", TRAINING_CHECKS)
 def test_training_job_read_denied_is_error(aws, run_check, check_id):
     name = training_job(aws, "finetune", good=True)
     aws.simulation.fail("sagemaker", "DescribeTrainingJob", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 def processing_job(aws, name: str, good: bool) -> str:
@@ -191,14 +190,14 @@ def processing_job(aws, name: str, good: bool) -> str:
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_processing_job_checks(aws, run_check, check_id, good, status):
     name = processing_job(aws, "prep", good=good)
-    assert only(run_check(check_id), name).status is status
+    expect(run_check(check_id), name, status)
 
 
 @pytest.mark.parametrize("check_id", PROCESSING_CHECKS)
 def test_processing_job_read_denied_is_error(aws, run_check, check_id):
     name = processing_job(aws, "prep", good=True)
     aws.simulation.fail("sagemaker", "DescribeProcessingJob", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 # -- domains ---------------------------------------------------------------------------------
@@ -214,14 +213,14 @@ def domain(aws, good: bool) -> str:
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_domain_checks(aws, run_check, check_id, good, status):
     domain_id = domain(aws, good=good)
-    assert only(run_check(check_id), domain_id).status is status
+    expect(run_check(check_id), domain_id, status)
 
 
 @pytest.mark.parametrize("check_id", DOMAIN_CHECKS)
 def test_domain_read_denied_is_error(aws, run_check, check_id):
     domain_id = domain(aws, good=True)
     aws.simulation.fail("sagemaker", "DescribeDomain", "AccessDeniedException")
-    assert only(run_check(check_id), domain_id).status is Status.ERROR
+    expect(run_check(check_id), domain_id, Status.ERROR)
 
 
 # -- lifecycle configurations ----------------------------------------------------------------
@@ -250,8 +249,7 @@ def notebook_lcc(aws, name: str, script: str) -> str:
                                            (f"export HF_TOKEN={FAKE_TOKEN}", Status.FAIL)])
 def test_notebook_lifecycle_config(aws, run_check, script, status):
     name = notebook_lcc(aws, "setup", script)
-    finding = only(run_check(LCC), name)
-    assert finding.status is status
+    finding = expect(run_check(LCC), name, status)
     assert FAKE_TOKEN not in str(finding.evidence) + finding.message
     assert finding.evidence["scripts_with_secrets"] == (["OnStart"] if status is Status.FAIL else [])
 
@@ -267,13 +265,13 @@ def test_studio_lifecycle_config_with_secret_fails_and_notebook_list_denied_is_o
     findings = run_check(LCC)
     studio = only(findings, "jl")
     assert (studio.status, studio.evidence["config_type"]) == (Status.FAIL, "studio")
-    assert only(findings, "not-read/notebook-lifecycle-configurations").status is Status.ERROR
+    expect(findings, "not-read/notebook-lifecycle-configurations", Status.ERROR)
 
 
 def test_lifecycle_config_read_denied_is_error(aws, run_check):
     name = notebook_lcc(aws, "setup", "echo hi")
     aws.simulation.fail("sagemaker", "DescribeNotebookInstanceLifecycleConfig", "AccessDeniedException")
-    assert only(run_check(LCC), name).status is Status.ERROR
+    expect(run_check(LCC), name, Status.ERROR)
 
 
 def test_lifecycle_scripts_decode_every_hook():
@@ -304,14 +302,14 @@ def studio_domain(aws, auth: str) -> str:
 @pytest.mark.parametrize("auth,status", [("SSO", Status.PASS), ("IAM", Status.FAIL)])
 def test_domain_identity_center(aws, run_check, auth, status):
     domain_id = studio_domain(aws, auth)
-    finding = only(run_check("sagemaker.domain_identity_center"), domain_id)
-    assert (finding.status, finding.evidence["auth_mode"]) == (status, auth)
+    finding = expect(run_check("sagemaker.domain_identity_center"), domain_id, status)
+    assert finding.evidence["auth_mode"] == auth
 
 
 def test_domain_identity_center_read_denied_is_error(aws, run_check):
     domain_id = studio_domain(aws, "SSO")
     aws.simulation.fail("sagemaker", "DescribeDomain", "AccessDeniedException")
-    assert only(run_check("sagemaker.domain_identity_center"), domain_id).status is Status.ERROR
+    expect(run_check("sagemaker.domain_identity_center"), domain_id, Status.ERROR)
 
 
 # -- transform, tuning, compilation and AutoML jobs -----------------------------------------
@@ -339,8 +337,8 @@ def transform_job(aws, name: str) -> str:
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_compilation_job(aws, run_check, good, status):
     name = compilation_job(aws, "neo", good)
-    finding = only(run_check(JOBS), name)
-    assert (finding.status, finding.evidence["job_type"]) == (status, "compilation")
+    finding = expect(run_check(JOBS), name, status)
+    assert finding.evidence["job_type"] == "compilation"
     if not good:
         assert finding.evidence["missing"] == ["a customer managed key for the output", "a VPC"]
 
@@ -351,14 +349,14 @@ def test_job_read_denied_is_error_and_other_kinds_still_judged(aws, run_check):
     aws.simulation.fail("sagemaker", "DescribeCompilationJob", "AccessDeniedException")
     aws.simulation.fail("sagemaker", "ListAutoMLJobs", "AccessDeniedException")
     findings = run_check(JOBS)
-    assert only(findings, "neo").status is Status.ERROR
-    assert only(findings, "scoring").status is Status.FAIL
-    assert only(findings, "not-read/automl-jobs").status is Status.ERROR
+    expect(findings, "neo", Status.ERROR)
+    expect(findings, "scoring", Status.FAIL)
+    expect(findings, "not-read/automl-jobs", Status.ERROR)
 
 
 def test_job_lookback_must_be_positive(aws, run_check):
-    findings = run_check(JOBS, check_settings={"sagemaker": {"job_lookback_days": 0}})
-    assert [f.status for f in findings] == [Status.ERROR] and "job_lookback_days" in findings[0].message
+    finding = expect(run_check(JOBS, check_settings={"sagemaker": {"job_lookback_days": 0}}), ACCOUNT, Status.ERROR)
+    assert "job_lookback_days" in finding.message
 
 
 def test_old_jobs_are_outside_the_lookback(aws, run_check):
@@ -425,8 +423,7 @@ def hyperpod(aws, name: str, good: bool) -> str:
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_hyperpod_cluster(aws, run_check, good, status):
     name = hyperpod(aws, "pretrain", good)
-    finding = only(run_check(HYPERPOD), name)
-    assert finding.status is status
+    finding = expect(run_check(HYPERPOD), name, status)
     if not good:
         assert finding.evidence["groups_without_cmk"] == ["workers"]
 
@@ -434,7 +431,7 @@ def test_hyperpod_cluster(aws, run_check, good, status):
 def test_hyperpod_read_denied_is_error(aws, run_check):
     name = hyperpod(aws, "pretrain", good=True)
     aws.simulation.fail("sagemaker", "DescribeCluster", "AccessDeniedException")
-    assert only(run_check(HYPERPOD), name).status is Status.ERROR
+    expect(run_check(HYPERPOD), name, Status.ERROR)
 
 
 @pytest.mark.parametrize("cluster,gaps,keys", [

@@ -7,10 +7,11 @@ from posture.demo.seeds.sagemaker_mlops import (
     create_job_definition,
     feature_group,
     inference_experiment,
+    inline_job_definition,
     schedule,
     set_notebook_platform,
 )
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -40,14 +41,14 @@ def sm(aws):
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_job_definitions(aws, run_check, kind, operation, check_id, good, status):
     create_job_definition(sm(aws), kind, "monitor", "chat", ROLE, good=good)
-    assert only(run_check(check_id), "monitor").status is status
+    expect(run_check(check_id), "monitor", status)
 
 
 @pytest.mark.parametrize("kind,operation,check_id", JOB_DEFINITION_CHECKS)
 def test_job_definition_read_denied_is_error(aws, run_check, kind, operation, check_id):
     create_job_definition(sm(aws), kind, "monitor", "chat", ROLE, good=True)
     aws.simulation.fail("sagemaker", operation, "AccessDeniedException")
-    assert only(run_check(check_id), "monitor").status is Status.ERROR
+    expect(run_check(check_id), "monitor", Status.ERROR)
 
 
 # -- monitoring schedules --------------------------------------------------------------------
@@ -58,7 +59,7 @@ def put_schedule(aws, config: dict) -> str:
     return "chat-monitor"
 
 
-INLINE = {"MonitoringJobDefinition": {"RoleArn": ROLE, "MonitoringAppSpecification": {"ImageUri": "monitor"}}}
+INLINE = {"MonitoringJobDefinition": inline_job_definition(ROLE, endpoint="chat")}
 INLINE_GOOD = {"MonitoringJobDefinition": {**INLINE["MonitoringJobDefinition"], "NetworkConfig": {
     "EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True}}}
 
@@ -67,8 +68,7 @@ INLINE_GOOD = {"MonitoringJobDefinition": {**INLINE["MonitoringJobDefinition"], 
 def test_schedule_of_hardened_job_definition_passes(aws, run_check, check_id):
     create_job_definition(sm(aws), "data_quality", "hardened", "chat", ROLE, good=True)
     name = put_schedule(aws, {"MonitoringJobDefinitionName": "hardened"})
-    finding = only(run_check(check_id), name)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(check_id), name, Status.PASS)
     assert finding.evidence["job_definition"] == "hardened"
 
 
@@ -76,14 +76,14 @@ def test_schedule_of_hardened_job_definition_passes(aws, run_check, check_id):
 def test_schedule_of_default_job_definition_fails(aws, run_check, check_id):
     create_job_definition(sm(aws), "data_quality", "defaults", "chat", ROLE, good=False)
     name = put_schedule(aws, {"MonitoringJobDefinitionName": "defaults"})
-    assert only(run_check(check_id), name).status is Status.FAIL
+    expect(run_check(check_id), name, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", SCHEDULE_CHECKS)
 @pytest.mark.parametrize("config,status", [(INLINE_GOOD, Status.PASS), (INLINE, Status.FAIL)])
 def test_schedule_inline_job(aws, run_check, check_id, config, status):
     name = put_schedule(aws, config)
-    assert only(run_check(check_id), name).status is status
+    expect(run_check(check_id), name, status)
 
 
 @pytest.mark.parametrize("check_id", SCHEDULE_CHECKS)
@@ -92,7 +92,7 @@ def test_schedule_read_denied_is_error(aws, run_check, check_id, operation):
     create_job_definition(sm(aws), "data_quality", "hardened", "chat", ROLE, good=True)
     name = put_schedule(aws, {"MonitoringJobDefinitionName": "hardened"})
     aws.simulation.fail("sagemaker", operation, "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 # -- model image registries ------------------------------------------------------------------
@@ -115,14 +115,13 @@ REGISTRY_CHECKS = [("sagemaker.model_primary_container_private_registry", False)
 @pytest.mark.parametrize("good,status", [(True, Status.PASS), (False, Status.FAIL)])
 def test_model_registry(aws, run_check, check_id, pipeline, good, status):
     name = model(aws, "served", good=good, pipeline=pipeline)
-    assert only(run_check(check_id), name).status is status
+    expect(run_check(check_id), name, status)
 
 
 def test_pipeline_with_one_public_container_fails(aws, run_check):
     sm(aws).create_model(ModelName="mixed", ExecutionRoleArn=ROLE, Containers=[
         {"Image": IMAGE, **VPC_ACCESS}, {"Image": IMAGE, "ImageConfig": {"RepositoryAccessMode": "Platform"}}])
-    finding = only(run_check("sagemaker.model_pipeline_containers_private_registry"), "mixed")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("sagemaker.model_pipeline_containers_private_registry"), "mixed", Status.FAIL)
     assert finding.evidence["repository_access_modes"] == ["Vpc", "Platform"]
 
 
@@ -136,7 +135,7 @@ def test_model_of_the_other_shape_is_out_of_scope(aws, run_check, check_id, pipe
 def test_model_read_denied_is_error(aws, run_check, check_id, pipeline):
     name = model(aws, "served", good=True, pipeline=pipeline)
     aws.simulation.fail("sagemaker", "DescribeModel", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 # -- feature groups --------------------------------------------------------------------------
@@ -153,13 +152,13 @@ def put_feature_group(aws, key: str | None) -> str:
 @pytest.mark.parametrize("check_id", FEATURE_CHECKS)
 def test_feature_group_with_cmk_passes(aws, run_check, check_id):
     name = put_feature_group(aws, cmk(aws))
-    assert only(run_check(check_id), name).status is Status.PASS
+    expect(run_check(check_id), name, Status.PASS)
 
 
 @pytest.mark.parametrize("check_id", FEATURE_CHECKS)
 def test_feature_group_without_key_fails(aws, run_check, check_id):
     name = put_feature_group(aws, None)
-    assert only(run_check(check_id), name).status is Status.FAIL
+    expect(run_check(check_id), name, Status.FAIL)
 
 
 def test_in_memory_online_store_is_out_of_scope(aws, run_check):
@@ -174,7 +173,7 @@ def test_in_memory_online_store_is_out_of_scope(aws, run_check):
 def test_feature_group_read_denied_is_error(aws, run_check, check_id):
     name = put_feature_group(aws, cmk(aws))
     aws.simulation.fail("sagemaker", "DescribeFeatureGroup", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 # -- inference experiments -------------------------------------------------------------------
@@ -191,20 +190,20 @@ def put_experiment(aws, key: str | None) -> str:
 @pytest.mark.parametrize("check_id", EXPERIMENT_CHECKS)
 def test_experiment_with_cmk_passes(aws, run_check, check_id):
     name = put_experiment(aws, cmk(aws))
-    assert only(run_check(check_id), name).status is Status.PASS
+    expect(run_check(check_id), name, Status.PASS)
 
 
 @pytest.mark.parametrize("check_id", EXPERIMENT_CHECKS)
 def test_experiment_without_key_fails(aws, run_check, check_id):
     name = put_experiment(aws, None)
-    assert only(run_check(check_id), name).status is Status.FAIL
+    expect(run_check(check_id), name, Status.FAIL)
 
 
 @pytest.mark.parametrize("check_id", EXPERIMENT_CHECKS)
 def test_experiment_read_denied_is_error(aws, run_check, check_id):
     name = put_experiment(aws, cmk(aws))
     aws.simulation.fail("sagemaker", "DescribeInferenceExperiment", "AccessDeniedException")
-    assert only(run_check(check_id), name).status is Status.ERROR
+    expect(run_check(check_id), name, Status.ERROR)
 
 
 # -- notebook platforms ----------------------------------------------------------------------
@@ -220,15 +219,14 @@ def notebook(aws, platform: str | None) -> str:
     ("notebook-al2-v1", Status.FAIL), ("notebook-al1-v1", Status.FAIL), (None, Status.FAIL)])
 def test_notebook_platform(aws, run_check, platform, status):
     name = notebook(aws, platform)
-    finding = only(run_check("sagemaker.notebook_supported_platform"), name)
-    assert finding.status is status
+    finding = expect(run_check("sagemaker.notebook_supported_platform"), name, status)
     assert finding.evidence["platform"] == platform
 
 
 def test_notebook_platform_read_denied_is_error(aws, run_check):
     name = notebook(aws, "notebook-al2023-v1")
     aws.simulation.fail("sagemaker", "DescribeNotebookInstance", "AccessDeniedException")
-    assert only(run_check("sagemaker.notebook_supported_platform"), name).status is Status.ERROR
+    expect(run_check("sagemaker.notebook_supported_platform"), name, Status.ERROR)
 
 
 # -- models behind in-service endpoints -------------------------------------------------------
@@ -264,8 +262,7 @@ def serve(aws, name: str, *, package_status: str | None, capture: bool = False) 
     ("Approved", Status.PASS), ("PendingManualApproval", Status.FAIL), (None, Status.FAIL)])
 def test_deployed_models_approved(aws, run_check, package_status, status):
     name = serve(aws, "chat", package_status=package_status)
-    finding = only(run_check(APPROVED), name)
-    assert finding.status is status
+    finding = expect(run_check(APPROVED), name, status)
     if package_status is None:
         assert finding.evidence["unregistered_models"] == ["chat-model"]
 
@@ -273,7 +270,7 @@ def test_deployed_models_approved(aws, run_check, package_status, status):
 def test_deployed_model_package_read_denied_is_error(aws, run_check):
     name = serve(aws, "chat", package_status="Approved")
     aws.simulation.fail("sagemaker", "DescribeModelPackage", "AccessDeniedException")
-    assert only(run_check(APPROVED), name).status is Status.ERROR
+    expect(run_check(APPROVED), name, Status.ERROR)
 
 
 P1, P2 = "arn:aws:sagemaker:us-east-1:123456789012:model-package/chat/1", "arn:aws:sagemaker:x:model-package/chat/2"
@@ -312,14 +309,13 @@ def monitor(name: str, endpoint: str, monitoring_type: str, status: str = "Sched
 def test_endpoint_monitoring(aws, run_check, capture, schedules, status):
     name = serve(aws, "chat", package_status=None, capture=capture)
     put_schedules(aws, *(monitor(n, name, t) for n, t in schedules))
-    finding = only(run_check(MONITORING), name)
-    assert finding.status is status
+    expect(run_check(MONITORING), name, status)
 
 
 def test_endpoint_monitoring_list_denied_is_error(aws, run_check):
     name = serve(aws, "chat", package_status=None, capture=True)
     aws.simulation.fail("sagemaker", "ListMonitoringSchedules", "AccessDeniedException")
-    assert only(run_check(MONITORING), name).status is Status.ERROR
+    expect(run_check(MONITORING), name, Status.ERROR)
 
 
 @pytest.mark.parametrize("schedules,capture,good,types", [
@@ -368,21 +364,22 @@ def package_group(aws, resource_policy: str | None) -> str:
 ])
 def test_model_package_group_policy(aws, run_check, resource_policy, status):
     name = package_group(aws, resource_policy)
-    assert only(run_check(GROUP_POLICY), name).status is status
+    expect(run_check(GROUP_POLICY), name, status)
 
 
 def test_model_package_group_policy_read_denied_is_error(aws, run_check):
     name = package_group(aws, None)
     aws.simulation.fail("sagemaker", "GetModelPackageGroupPolicy", "AccessDeniedException")
-    assert only(run_check(GROUP_POLICY), name).status is Status.ERROR
+    expect(run_check(GROUP_POLICY), name, Status.ERROR)
 
 
 def test_model_package_group_policy_answer_without_the_policy_is_error_not_pass(aws, run_check):
     """The fault matrix's missing-fields case: a 200 without ResourcePolicy is no proof there is none."""
     name = package_group(aws, None)
-    aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {})
-    finding = only(run_check(GROUP_POLICY), name)
-    assert finding.status is Status.ERROR and "no ResourcePolicy" in finding.message
+    aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {},
+                       off_model="a malformed answer: the model requires ResourcePolicy")
+    finding = expect(run_check(GROUP_POLICY), name, Status.ERROR)
+    assert "no ResourcePolicy" in finding.message
 
 
 @pytest.mark.parametrize("resource_policy,open_to", [

@@ -9,7 +9,7 @@ import json
 from posture.checks._scope import Gap
 from posture.core.models import Status
 from tests.checks.test_awslambda import make_agent_tool, make_function, make_role
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 REGIONS = ("us-east-1", "us-west-2")
@@ -37,12 +37,12 @@ def test_denied_action_groups_leave_roles_trusted_by_ai_services_judged(aws, run
     aws.simulation.fail("bedrock-agent", "ListAgentActionGroups", "AccessDeniedException", status=403,
                         region="us-west-2")
     findings = run_check("iam.ai_role_no_admin_access", regions=REGIONS)
-    assert only(findings, "sm-role").status is Status.FAIL
-    assert only(findings, "kb-role").status is Status.PASS
+    expect(findings, "sm-role", Status.FAIL)
+    expect(findings, "kb-role", Status.PASS)
     assert [f.resource_id for f in findings if f.resource_id == "tool-role"] == []
-    [gap] = [f for f in findings if f.status is Status.ERROR]
+    assert [f.resource_id for f in findings if f.status is Status.ERROR] == ["ai-scope/agent-tools"]
+    gap = expect(findings, "ai-scope/agent-tools", Status.ERROR)
     assert gap.region == "us-west-2"
-    assert gap.resource_id == "ai-scope/agent-tools"
     assert gap.message.startswith("AI roles from Bedrock agent tools in us-west-2 could not be read: access denied")
     assert "bedrock:ListAgentActionGroups" in gap.message
 
@@ -52,7 +52,7 @@ def test_without_the_fault_the_tool_role_is_judged_and_no_gap(aws, run_check):
     admin_policy(aws, "tool-role")
     make_agent_tool(aws, make_function(aws, "kb-search", role=tool_role, region="us-west-2"), region="us-west-2")
     findings = run_check("iam.ai_role_no_admin_access", regions=REGIONS)
-    assert only(findings, "tool-role").status is Status.FAIL
+    expect(findings, "tool-role", Status.FAIL)
     assert scope_errors(findings, "iam.ai_role_no_admin_access") == []
 
 
@@ -63,7 +63,7 @@ def test_denied_action_groups_leave_tagged_vpcs_judged(aws, run_check):
     make_agent_tool(aws, make_function(aws, "kb-search"))
     aws.simulation.fail("bedrock-agent", "ListAgentActionGroups", "AccessDeniedException", status=403)
     findings = run_check("ec2.ai_vpc_flow_logs_enabled")
-    assert only(findings, vpc).status is Status.FAIL
+    expect(findings, vpc, Status.FAIL)
     [gap] = scope_errors(findings, "ec2.ai_vpc_flow_logs_enabled")
     assert gap.status is Status.ERROR
     assert gap.message.startswith("AI VPCs from Bedrock agent tools in us-east-1 could not be read")
@@ -75,7 +75,7 @@ def test_denied_knowledge_bases_leave_tagged_buckets_judged(aws, run_check):
     s3.put_bucket_tagging(Bucket="acme-train", Tagging={"TagSet": [{"Key": "posture:ai-data", "Value": "x"}]})
     aws.simulation.fail("bedrock-agent", "ListKnowledgeBases", "AccessDeniedException", status=403)
     findings = run_check("s3.ai_bucket_versioning_enabled")
-    assert only(findings, "acme-train").status is Status.FAIL
+    expect(findings, "acme-train", Status.FAIL)
     [gap] = scope_errors(findings, "s3.ai_bucket_versioning_enabled")
     assert gap.region == "us-east-1"
     assert "AI buckets from Bedrock knowledge-base data sources in us-east-1" in gap.message
@@ -85,7 +85,7 @@ def test_denied_invocation_logging_leaves_prefixed_log_groups_judged(aws, run_ch
     aws.client("logs").create_log_group(logGroupName="/aws/bedrock/agents/support")
     aws.simulation.fail("bedrock", "GetModelInvocationLoggingConfiguration", "AccessDeniedException", status=403)
     findings = run_check("logs.ai_log_group_retention_set")
-    assert only(findings, "/aws/bedrock/agents/support").status is Status.FAIL
+    expect(findings, "/aws/bedrock/agents/support", Status.FAIL)
     [gap] = scope_errors(findings, "logs.ai_log_group_retention_set")
     assert "AI log groups from Bedrock invocation logging" in gap.message
 

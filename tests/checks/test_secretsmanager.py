@@ -1,7 +1,8 @@
 from posture.checks.secretsmanager import model_key_reason
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
+ACCOUNT = "123456789012"
 CHECK = "secretsmanager.model_key_rotation_enabled"
 FAKE_VALUE = "sk-ant-FAKE0000notarealkey"
 
@@ -15,8 +16,7 @@ def rotate(aws, secret_id: str) -> None:
 def test_rotating_model_key_passes(aws, run_check):
     aws.client("secretsmanager").create_secret(Name="acme/openai-api-key", SecretString=FAKE_VALUE)
     rotate(aws, "acme/openai-api-key")
-    finding = only(run_check(CHECK), "acme/openai-api-key")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(CHECK), "acme/openai-api-key", Status.PASS)
     assert finding.evidence["rotation_days"] == 30
 
 
@@ -24,8 +24,7 @@ def test_static_model_key_fails_without_reading_the_value(aws, run_check):
     aws.client("secretsmanager").create_secret(Name="acme/provider", SecretString=FAKE_VALUE,
                                                Tags=[{"Key": "posture:ai-data", "Value": "anthropic"}])
     aws.simulation.fail("secretsmanager", "GetSecretValue", "AccessDeniedException")  # never needed
-    finding = only(run_check(CHECK), "acme/provider")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(CHECK), "acme/provider", Status.FAIL)
     assert finding.evidence["model_key_because"] == "tagged"
     assert FAKE_VALUE not in finding.model_dump_json()
 
@@ -38,8 +37,7 @@ def test_other_secrets_are_out_of_scope(aws, run_check):
 def test_listing_access_denied_is_error(aws, run_check):
     aws.client("secretsmanager").create_secret(Name="acme/openai-api-key", SecretString=FAKE_VALUE)
     aws.simulation.fail("secretsmanager", "ListSecrets", "AccessDeniedException")
-    [finding] = run_check(CHECK)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(CHECK), ACCOUNT, Status.ERROR)
     assert "secretsmanager:ListSecrets" in finding.message
 
 

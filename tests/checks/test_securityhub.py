@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 HUB = "securityhub.hub_enabled"
@@ -22,62 +22,60 @@ def enable(aws, *subscriptions: dict) -> None:
 
 def test_enabled_hub_passes(aws, run_check):
     enable(aws)
-    assert only(run_check(HUB), ACCOUNT).status is Status.PASS
+    expect(run_check(HUB), ACCOUNT, Status.PASS)
 
 
 def test_hub_off_in_a_region_fails(aws, run_check):
     enable(aws)
     findings = run_check(HUB, regions=("us-east-1", "us-west-2"))
-    assert {f.region: f.status for f in findings} == {"us-east-1": Status.PASS, "us-west-2": Status.FAIL}
+    expect(findings, ACCOUNT, Status.PASS, region="us-east-1")
+    expect(findings, ACCOUNT, Status.FAIL, region="us-west-2")
 
 
 def test_hub_access_denied_is_error(aws, run_check):
     aws.simulation.fail("securityhub", "DescribeHub", "AccessDeniedException", status=403)
-    assert only(run_check(HUB), ACCOUNT).status is Status.ERROR
+    expect(run_check(HUB), ACCOUNT, Status.ERROR)
 
 
 def test_ready_foundational_standard_passes(aws, run_check):
     enable(aws, subscription(FSBP))
-    finding = only(run_check(STANDARDS), ACCOUNT)
-    assert finding.status is Status.PASS
+    finding = expect(run_check(STANDARDS), ACCOUNT, Status.PASS)
     assert finding.evidence["standards"] == ["aws-foundational-security-best-practices/v/1.0.0"]
 
 
 def test_only_ai_standard_or_failed_standard_fails(aws, run_check):
     enable(aws, subscription(AI_ARN), subscription(FSBP, status="FAILED"))
-    assert only(run_check(STANDARDS), ACCOUNT).status is Status.FAIL
+    expect(run_check(STANDARDS), ACCOUNT, Status.FAIL)
 
 
 def test_hub_off_fails_standards(aws, run_check):
-    assert only(run_check(STANDARDS), ACCOUNT).status is Status.FAIL
+    expect(run_check(STANDARDS), ACCOUNT, Status.FAIL)
 
 
 def test_standards_access_denied_is_error(aws, run_check):
     enable(aws, subscription(FSBP))
     aws.simulation.fail("securityhub", "GetEnabledStandards", "AccessDeniedException", status=403)
-    finding = only(run_check(STANDARDS), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(STANDARDS), ACCOUNT, Status.ERROR)
     assert "securityhub:GetEnabledStandards" in finding.message
 
 
 def test_ai_standard_ready_passes(aws, run_check):
     enable(aws, subscription(FSBP), subscription(AI_ARN))
-    assert only(run_check(AI), ACCOUNT).status is Status.PASS
+    expect(run_check(AI), ACCOUNT, Status.PASS)
 
 
 def test_without_ai_standard_fails(aws, run_check):
     enable(aws, subscription(FSBP))
-    finding = only(run_check(AI), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(AI), ACCOUNT, Status.FAIL)
     assert "not enabled" in finding.message
 
 
 def test_ai_standard_pending_fails(aws, run_check):
     enable(aws, subscription(AI_ARN, status="PENDING"))
-    assert only(run_check(AI), ACCOUNT).status is Status.FAIL
+    expect(run_check(AI), ACCOUNT, Status.FAIL)
 
 
 def test_ai_standard_access_denied_is_error(aws, run_check):
     enable(aws)
     aws.simulation.fail("securityhub", "GetEnabledStandards", "AccessDeniedException", status=403)
-    assert only(run_check(AI), ACCOUNT).status is Status.ERROR
+    expect(run_check(AI), ACCOUNT, Status.ERROR)

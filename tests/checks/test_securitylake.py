@@ -1,5 +1,5 @@
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 CHECK = "securitylake.data_lake_enabled"
@@ -12,22 +12,20 @@ def lake(status: str = "COMPLETED", region: str = "us-east-1") -> dict:
 
 def test_completed_lake_passes(aws, run_check):
     aws.simulation.put("securitylake", "ListDataLakes", lake(), region="us-east-1")
-    assert only(run_check(CHECK), ACCOUNT).status is Status.PASS
+    expect(run_check(CHECK), ACCOUNT, Status.PASS)
 
 
 def test_no_lake_fails(aws, run_check):
-    assert only(run_check(CHECK), ACCOUNT).status is Status.FAIL
+    expect(run_check(CHECK), ACCOUNT, Status.FAIL)
 
 
 def test_failed_lake_fails(aws, run_check):
     aws.simulation.put("securitylake", "ListDataLakes", lake("FAILED"))
-    finding = only(run_check(CHECK), ACCOUNT)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(CHECK), ACCOUNT, Status.FAIL)
     assert "failed" in finding.message
 
 
 def test_access_denied_is_error(aws, run_check):
     aws.simulation.fail("securitylake", "ListDataLakes", "AccessDeniedException", status=403)
-    finding = only(run_check(CHECK), ACCOUNT)
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(CHECK), ACCOUNT, Status.ERROR)
     assert "securitylake:ListDataLakes" in finding.message

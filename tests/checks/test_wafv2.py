@@ -2,7 +2,7 @@ import pytest
 
 from posture.checks.wafv2 import judge_rate_rule, scope_down_covers_ai
 from posture.core.models import Status
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 
@@ -59,15 +59,13 @@ def test_web_acl_with_logging_passes(aws, run_check):
     arn = web_acl(aws)
     aws.client("wafv2").put_logging_configuration(LoggingConfiguration={
         "ResourceArn": arn, "LogDestinationConfigs": [WAF_LOGS]})
-    finding = only(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl", Status.PASS)
     assert finding.evidence["destination"] == "aws-waf-logs-chat"
 
 
 def test_web_acl_without_logging_fails(aws, run_check):
     arn = web_acl(aws)
-    finding = only(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl", Status.FAIL)
     assert finding.resource_arn == arn
 
 
@@ -80,8 +78,7 @@ def test_cloudfront_web_acls_are_read_in_us_east_1_only(aws, run_check):
 def test_logging_access_denied_is_error(aws, run_check):
     web_acl(aws)
     denied(aws, "GetLoggingConfiguration")
-    finding = only(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check("wafv2.web_acl_logging_enabled"), "regional/chat-acl", Status.ERROR)
     assert "wafv2:GetLoggingConfiguration" in finding.message
 
 
@@ -99,30 +96,27 @@ def test_logging_read_failing_for_one_web_acl_is_error_on_that_acl_only(aws, run
 
 def test_web_acl_with_rules_passes(aws, run_check):
     web_acl(aws, rules=[rate_rule(), COMMON])
-    finding = only(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl", Status.PASS)
     assert finding.evidence["rules"] == 2
 
 
 def test_empty_web_acl_fails(aws, run_check):
     web_acl(aws)
-    finding = only(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl", Status.FAIL)
     assert finding.evidence["default_action"] == "Allow"
 
 
 def test_rules_access_denied_is_error(aws, run_check):
     web_acl(aws)
     denied(aws, "GetWebACL")
-    assert only(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl").status is Status.ERROR
+    expect(run_check("wafv2.web_acl_has_rules"), "regional/chat-acl", Status.ERROR)
 
 
 # -- rate limiting on front doors -------------------------------------------------------------------
 
 def test_fronting_acl_with_rate_rule_passes(aws, run_check):
     api = fronted_stage(aws, web_acl(aws, rules=[rate_rule(), COMMON]))
-    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.PASS)
     assert finding.evidence["front_doors"] == [f"apigateway:{api}/prod"]
 
 
@@ -132,19 +126,18 @@ def test_rate_rule_inside_a_rule_group_counts(aws, run_check):
     reference = {"Name": "limits", "Priority": 1, "OverrideAction": {"None": {}}, "VisibilityConfig": VC,
                  "Statement": {"RuleGroupReferenceStatement": {"ARN": group}}}
     fronted_stage(aws, web_acl(aws, rules=[reference]))
-    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.PASS)
     assert finding.evidence["rate_rules"] == ["limits/rate"]
 
 
 def test_fronting_acl_without_rate_rule_fails(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=[COMMON]))
-    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.FAIL
+    expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.FAIL)
 
 
 def test_rate_rule_in_count_mode_fails(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=[rate_rule(action="Count")]))
-    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.FAIL
+    expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.FAIL)
 
 
 def rate_statement(limit=500, scope_down=None):
@@ -164,8 +157,7 @@ def test_rate_rule_far_above_the_ceiling_fails(aws, run_check):
     """Regression (issue 9): the limit was ignored; 2,000,000 requests per 5 minutes bound nothing."""
     rule = {**rate_rule(), "Statement": rate_statement(limit=2_000_000)}
     fronted_stage(aws, web_acl(aws, rules=[rule]))
-    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.FAIL)
     assert "above 2000" in finding.message
 
 
@@ -173,15 +165,14 @@ def test_rate_rule_whose_scope_down_excludes_the_ai_path_fails(aws, run_check):
     """Regression (issue 9): a rate rule scoped down to everything but /chat does not protect the model."""
     rule = {**rate_rule(), "Statement": rate_statement(scope_down={"NotStatement": {"Statement": path_match("/chat")}})}
     fronted_stage(aws, web_acl(aws, rules=[rule]))
-    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.FAIL)
     assert "scope-down" in finding.message
 
 
 def test_rate_rule_scoped_down_to_the_ai_path_passes(aws, run_check):
     rule = {**rate_rule(), "Statement": rate_statement(scope_down=path_match("/api/chat", "CONTAINS"))}
     fronted_stage(aws, web_acl(aws, rules=[rule]))
-    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.PASS
+    expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.PASS)
 
 
 def test_firewall_manager_rule_group_rate_rule_counts(aws, run_check, override):
@@ -196,8 +187,7 @@ def test_firewall_manager_rule_group_rate_rule_counts(aws, run_check, override):
         "Name": "fms-limits", "Priority": 0, "OverrideAction": {"None": {}}, "VisibilityConfig": VC,
         "FirewallManagerStatement": {"RuleGroupReferenceStatement": {"ARN": group}}}]
     override("GetWebACL", {"WebACL": acl, "LockToken": "t"})
-    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
-    assert finding.status is Status.PASS
+    finding = expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.PASS)
     assert finding.evidence["rate_rules"] == ["firewall-manager:fms-limits/rate"]
 
 
@@ -234,8 +224,7 @@ def test_acl_fronting_an_alb_is_judged(aws, run_check):
     lb = aws.client("elbv2").create_load_balancer(Name="chat-alb", Subnets=subnets, Scheme="internet-facing",
                                                   Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
     aws.client("wafv2").associate_web_acl(WebACLArn=web_acl(aws, rules=[COMMON]), ResourceArn=lb)
-    finding = only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.FAIL)
     assert finding.evidence["front_doors"] == ["alb:chat-alb"]
 
 
@@ -248,15 +237,15 @@ def test_acl_fronting_a_distribution_is_judged_in_us_east_1(aws, run_check):
                                                                      "OriginProtocolPolicy": "https-only"}}]},
         "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "https-only", "MinTTL": 0}})
     findings = run_check("wafv2.front_door_rate_based_rule", regions=("us-east-1", "us-west-2"))
-    finding = only(findings, "global/edge-acl")
-    assert (finding.status, finding.region) == (Status.PASS, "us-east-1")
+    finding = expect(findings, "global/edge-acl", Status.PASS)
+    assert finding.region == "us-east-1"
     assert finding.evidence["front_doors"][0].startswith("cloudfront:")
 
 
 def test_rate_rule_access_denied_is_error(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=[rate_rule()]))
     denied(aws, "GetWebACL")
-    assert only(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl").status is Status.ERROR
+    expect(run_check("wafv2.front_door_rate_based_rule"), "regional/chat-acl", Status.ERROR)
 
 
 # -- AWS managed rule groups in force --------------------------------------------------------------
@@ -275,8 +264,7 @@ BASELINE = [managed("AWSManagedRulesBotControlRuleSet", 10), managed("AWSManaged
 
 def test_front_door_with_managed_groups_in_force_passes(aws, run_check):
     api = fronted_stage(aws, web_acl(aws, rules=BASELINE))
-    finding = only(run_check(MANAGED), "regional/chat-acl")
-    assert finding.status is Status.PASS
+    finding = expect(run_check(MANAGED), "regional/chat-acl", Status.PASS)
     assert finding.evidence["front_doors"] == [f"apigateway:{api}/prod"]
     assert finding.evidence["login_protection_required"] is False
 
@@ -285,8 +273,7 @@ def test_counted_and_missing_groups_fail(aws, run_check):
     rules = [managed("AWSManagedRulesBotControlRuleSet", 10),
              managed("AWSManagedRulesKnownBadInputsRuleSet", 11, override="Count")]
     fronted_stage(aws, web_acl(aws, rules=rules))
-    finding = only(run_check(MANAGED), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(MANAGED), "regional/chat-acl", Status.FAIL)
     assert finding.evidence["missing_groups"] == ["AWSManagedRulesSQLiRuleSet"]
     assert finding.evidence["counted_groups"] == [
         "AWSManagedRulesKnownBadInputsRuleSet (KnownBadInputsRuleSet): overridden to Count"]
@@ -294,16 +281,15 @@ def test_counted_and_missing_groups_fail(aws, run_check):
 
 def test_login_paths_require_account_takeover_protection(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=BASELINE))
-    finding = only(run_check(MANAGED, check_settings={"wafv2": {"login_paths": ["/login"]}}), "regional/chat-acl")
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(MANAGED, check_settings={"wafv2": {"login_paths": ["/login"]}}), "regional/chat-acl",
+                     Status.FAIL)
     assert finding.evidence["missing_groups"] == ["AWSManagedRulesATPRuleSet or AWSManagedRulesACFPRuleSet"]
 
 
 def test_managed_groups_read_denied_is_error(aws, run_check):
     fronted_stage(aws, web_acl(aws, rules=BASELINE))
     denied(aws, "GetWebACL")
-    finding = only(run_check(MANAGED), "regional/chat-acl")
-    assert finding.status is Status.ERROR
+    finding = expect(run_check(MANAGED), "regional/chat-acl", Status.ERROR)
     assert "wafv2:GetWebACL" in finding.message
 
 

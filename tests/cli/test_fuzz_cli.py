@@ -399,8 +399,15 @@ def local_env(_local_aws: Any) -> None:
     """The local AWS (session-wide, not reset: these inputs must fail before anything is read)."""
 
 
-def test_report_fuzz_count() -> None:
-    """Runs last in this module: the number of fuzzed cases, for the closing note."""
+def test_the_fuzzing_budget_is_spent() -> None:
+    """A property run that stops early (a filter rejecting everything, a budget of one) proves little: the
+    loaders' properties each run the loaded profile's whole budget of examples, and every one is counted."""
+    budget = settings.default.max_examples
+    for prop, name in ((test_config_loader_never_crashes, "config loader (any text)"),
+                       (test_suppression_loader_never_crashes, "suppression loader (any text)")):
+        before = CASES.get(name, 0)
+        prop()
+        assert CASES[name] - before == budget, (name, CASES[name] - before, budget)
     print(f"\nfuzzed cases: {sum(CASES.values())} {CASES}")
 
 

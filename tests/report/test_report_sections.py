@@ -26,13 +26,15 @@ def covered(resource: str, status: str, **evidence: object) -> Finding:
     return finding(status, resource=resource).model_copy(update={"evidence": evidence})
 
 
+def section_findings() -> list[Finding]:
+    return [covered("role/app", "FAIL", path="role app", guardrail=None, blocking_filters=[],
+                    verdict="UNGUARDED: no guardrail applies"),
+            covered("agent/live", "PASS", path="agent a alias live (version 2)", guardrail=["gr1:2"],
+                    blocking_filters=["PROMPT_ATTACK", "HATE"], verdict="guarded")]
+
+
 def sections() -> list:
-    metas = [meta(section=SECTION), meta(id="demo.other_control")]
-    findings = [covered("role/app", "FAIL", path="role app", guardrail=None, blocking_filters=[],
-                        verdict="UNGUARDED: no guardrail applies"),
-                covered("agent/live", "PASS", path="agent a alias live (version 2)", guardrail=["gr1:2"],
-                        blocking_filters=["PROMPT_ATTACK", "HATE"], verdict="guarded")]
-    return build_sections(metas, findings)
+    return build_sections([meta(section=SECTION), meta(id="demo.other_control")], section_findings())
 
 
 def test_a_sectioned_check_becomes_one_table_with_its_evidence_columns():
@@ -75,14 +77,30 @@ def test_sections_are_in_the_table_and_the_html(example_report: Report):
     assert f"<h2>{SECTION['title']}</h2>" in page and "<td>PROMPT_ATTACK, HATE</td>" in page
 
 
+def rows(section: object) -> list[tuple[Status, str, list[str]]]:
+    return [(r.status, r.resource_id, r.cells) for r in section.rows]  # type: ignore[attr-defined]
+
+
 def test_merging_shards_joins_their_sections_once(example_report: Report):
-    one = sections()
-    assert len(merge_sections([one, one])[0].rows) == 2
+    (whole,) = sections()
+    (twice,) = merge_sections([[whole], [whole]])
+    assert (twice.title, twice.columns, rows(twice)) == (whole.title, whole.columns, rows(whole))  # each row once
+    # Shards with different rows (one shared): the first shard's rows, then the second's new ones, in order.
+    metas = [meta(section=SECTION)]
+    extra = covered("flow/f", "FAIL", path="flow f alias prod", guardrail=None, blocking_filters=[],
+                    verdict="UNGUARDED: the flow has no guardrail node")
+    shared = section_findings()[0]
+    (first,) = build_sections(metas, [shared])
+    (second,) = build_sections(metas, [shared, extra])
+    (joined,) = merge_sections([[first], [second]])
+    assert rows(joined) == [
+        (Status.FAIL, "role/app", ["role app", "-", "-", "UNGUARDED: no guardrail applies"]),
+        (Status.FAIL, "flow/f", ["flow f alias prod", "-", "-", "UNGUARDED: the flow has no guardrail node"])]
     report = report_with_sections(example_report)
     shard = [report.model_copy(update={"scan": report.scan.model_copy(update={"shard": f"{i}/2", "id": f"s{i}"})})
              for i in (1, 2)]
-    merged = merge_reports(shard)
-    assert len(merged.sections[0].rows) == 2
+    (merged,) = merge_reports(shard).sections
+    assert (merged.title, merged.columns, rows(merged)) == (whole.title, whole.columns, rows(whole))
 
 
 # -- check settings --------------------------------------------------------------------------

@@ -70,6 +70,18 @@ def schedule(region: str, name: str, endpoint: str, config: dict[str, Any], stat
     return summary, {**summary, "MonitoringScheduleConfig": {"MonitoringType": "DataQuality", **config}}
 
 
+def inline_job_definition(role: str, endpoint: str) -> dict[str, Any]:
+    """A schedule's inline monitoring job, with the members botocore's model requires and no network settings."""
+    return {"RoleArn": role, "MonitoringAppSpecification": {"ImageUri": "monitor"},
+            "MonitoringInputs": [{"EndpointInput": {"EndpointName": endpoint,
+                                                    "LocalPath": "/opt/ml/processing/input"}}],
+            "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {
+                "S3Uri": f"s3://acme-llm-model-artifacts/monitoring/{endpoint}/",
+                "LocalPath": "/opt/ml/processing/output"}}]},
+            "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large",
+                                                      "VolumeSizeInGB": 20}}}
+
+
 def feature_group(region: str, name: str, key: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     arn = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:feature-group/{name}"
     summary = {"FeatureGroupName": name, "FeatureGroupArn": arn, "CreationTime": NOW, "FeatureGroupStatus": "Created"}
@@ -81,7 +93,8 @@ def feature_group(region: str, name: str, key: str | None) -> tuple[dict[str, An
     return summary, {**summary, "RecordIdentifierFeatureName": "customer_id", "EventTimeFeatureName": "event_time",
                      "FeatureDefinitions": [{"FeatureName": "customer_id", "FeatureType": "String"},
                                             {"FeatureName": "event_time", "FeatureType": "String"}],
-                     "OnlineStoreConfig": online, "OfflineStoreConfig": {"S3StorageConfig": s3}}
+                     "OnlineStoreConfig": online, "OfflineStoreConfig": {"S3StorageConfig": s3},
+                     "NextToken": ""}  # required by the model: the page token of its feature definitions
 
 
 def inference_experiment(region: str, name: str, endpoint: str, key: str | None
@@ -137,7 +150,7 @@ def seed(client: Any, sim: Any, seeded: Any) -> None:
     sim.put("sagemaker", "DescribeMonitoringSchedule", east, region=PRIMARY)
     west_summary, west = schedule(SECONDARY, "acme-support-west-data-quality", "acme-support-west", {
         "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
-        "MonitoringJobDefinition": {"RoleArn": role, "MonitoringAppSpecification": {"ImageUri": "monitor"}}},
+        "MonitoringJobDefinition": inline_job_definition(role, endpoint="acme-support-west")},
         status="Stopped")  # stopped after a failed run: the west endpoint stays unmonitored
     sim.put("sagemaker", "ListMonitoringSchedules", {"MonitoringScheduleSummaries": [west_summary]}, region=SECONDARY)
     sim.put("sagemaker", "DescribeMonitoringSchedule", west, region=SECONDARY)
