@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family, Reads, ahead
-from posture.checks import _agents, _policy
+from posture.checks import _agents, _exposure
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import bedrock_agent, opensearchserverless, rds, s3vectors
 from posture.checks._read.bedrock import DRAFT
@@ -410,9 +410,9 @@ def s3_vectors_public(policy: Any, account_id: str) -> tuple[list[str], list[str
     """(statements of the vector bucket policy that let anyone in, other outside-account callers)."""
     if not policy:
         return [], []
-    access = _policy.who_can(policy, "s3vectors:*", account_id=account_id)
-    public = sorted({a.statement.label for a in access if a.public})
-    outside = sorted({a.describe() for a in _policy.outside_account(access) if not a.public})
+    found = _exposure.exposure(policy, _exposure.VECTOR_ACTIONS, account_id=account_id)
+    public = sorted({label for o in found if o.public for label in o.statements})
+    outside = sorted({o.principal for o in found if not o.public})
     return public, outside
 
 
@@ -645,3 +645,38 @@ def kb_ingestion_succeeded(ctx: CheckContext) -> None:
                 verdict, message, evidence = judge_ingestion(job, max_failed)
                 facts = {"knowledge_base": kb.get("name"), "data_source": summary.get("name"), **evidence}
                 {"PASS": ctx.passed, "FAIL": ctx.failed}.get(verdict, ctx.error)(message, facts)
+
+
+def vector_buckets(ctx: CheckContext) -> list[_exposure.Target]:
+    """The S3 vector buckets the region's knowledge bases store their vectors in (a knowledge base that cannot be
+    read is its ERROR)."""
+    found: dict[str, _exposure.Target] = {}
+    for summary in _knowledge_bases_ahead(ctx):
+        with _kb_scope(ctx, summary):
+            kind, arn = vector_store(knowledge_base(ctx, summary["knowledgeBaseId"]))
+            if kind != S3_VECTORS or not arn:
+                ctx.skip()
+                continue
+            found.setdefault(arn, _exposure.Target(arn.rsplit("/", 1)[-1], arn,
+                                                   f"vector store of knowledge base {summary.get('name')}"))
+    return list(found.values())
+
+
+@check(
+    id="bedrock_agent.kb_vector_bucket_outside_access",
+    title="No one outside the account or its organization can query or write a knowledge base's vector bucket",
+    description="The policy of every S3 vector bucket a knowledge base stores its vectors in lets no one outside "
+    "this account and its organization query, read or write vectors or change its indexes. Judged by the one "
+    "exposure question (checks/_exposure.py) over the S3 Vectors actions.",
+    rationale=(
+        "The vectors and the text stored beside them are the knowledge base's documents. Read from outside they "
+        "leak; written from outside they poison every answer the knowledge base grounds."
+    ),
+    remediation="`aws s3vectors put-vector-bucket-policy --vector-bucket-arn <arn> --policy file://policy.json` "
+    "naming only this organization's principals, or `aws s3vectors delete-vector-bucket-policy`.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM03", "LLM08:2025", "AML.T0070", "ASI06", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock_agent.KNOWLEDGE_BASE, s3vectors.GET_VECTOR_BUCKET, _exposure.KB_VECTOR_BUCKET.reads],
+)
+def kb_vector_bucket_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.KB_VECTOR_BUCKET, vector_buckets(ctx))

@@ -8,6 +8,8 @@ from posture.api import CheckContext, Kind, Service
 
 SECRETSMANAGER = Service("secretsmanager")
 LIST_SECRETS = SECRETSMANAGER.read("ListSecrets", path="SecretList", paginate=True)
+# A secret without a policy answers without ResourcePolicy: None.
+RESOURCE_POLICY = SECRETSMANAGER.read("GetResourcePolicy", path="ResourcePolicy", param="SecretId", default=None)
 SECRET = Kind("secret", list=LIST_SECRETS, id="Name", arn="ARN")
 
 

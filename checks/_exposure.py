@@ -1,0 +1,355 @@
+"""Exposure: who outside this account (and outside its organization) can do what to an AI asset, and under
+which remaining conditions. One question, asked of every asset kind that has a policy (STYLE lesson 15).
+
+`exposure` answers it from policy documents alone, by the evaluator (`_policy.who_can`, once per action of the
+asset kind's own action vocabulary). A principal that gets every action of the vocabulary — `*`, or a
+service-wide action such as `bedrock:*` on an endpoint that serves one service — gets everything the asset
+serves, and is reported so. Grants that are not IAM policies (KMS grants, S3 ACLs, OpenSearch Serverless data
+access rules) are first written as the policy statements they amount to, so the evaluator judges them too.
+
+`ASSETS` is the asset table: one row per asset kind (the read that lists the assets, the reads of the policy,
+the action vocabulary, the ARN, the check that judges it). `judge` is the one check body every row's check
+calls with the assets its scope chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from posture.api import AwsReadError, CheckContext, Read, Reads, ReadSpec, each
+from posture.checks import _policy
+from posture.checks._read import awslambda as lambda_reads
+from posture.checks._read import (
+    bedrock_agent,
+    bedrock_agentcore,
+    ec2,
+    ecr,
+    iam,
+    kms,
+    organizations,
+    s3,
+    s3vectors,
+    sagemaker,
+    secretsmanager,
+)
+
+OutsiderClass = Literal["anyone", "any account", "another account", "another organization", "service",
+                        "federated"]
+# The order findings name the classes in: the widest first.
+CLASSES: tuple[OutsiderClass, ...] = ("anyone", "any account", "another organization", "another account",
+                                      "service", "federated")
+
+
+@dataclass(frozen=True)
+class Outsider:
+    """One principal outside the account (and its organization) that a policy lets in."""
+
+    who: OutsiderClass
+    principal: str  # as the evaluator describes it: "anyone (Principal *)", "account 999999999999", ...
+    actions: tuple[str, ...]  # the vocabulary's actions it gets; ("<service>:*",) when it gets all of them
+    conditions: tuple[str, ...]  # the conditions that still apply (none of them names the caller by value)
+    statements: tuple[str, ...]  # the statements (Sids or positions) that let it in
+    via: str = "anyone"  # the evaluator's kind of access (`_policy.Access.kind`): "anyone" is Principal * unnarrowed
+    narrowed: bool = False  # a condition names the caller by value (an account, an organization, a source)
+
+    @property
+    def public(self) -> bool:
+        """Anyone at all: a Principal * (or NotPrincipal) no condition narrows by value."""
+        return self.via == "anyone"
+
+    @property
+    def everything(self) -> bool:
+        return len(self.actions) == 1 and self.actions[0].endswith("*")
+
+    def describe(self) -> str:
+        what = "everything" + (f" ({self.actions[0]})" if self.actions[0] != "*" else "") if self.everything \
+            else ", ".join(self.actions)
+        unless = f" if {'; '.join(self.conditions)}" if self.conditions else ""
+        return f"{self.who}: {self.principal} may {what}{unless}"
+
+
+def _outside_class(access: _policy.Access, org_id: str | None) -> OutsiderClass | None:
+    """The outside class of one access the evaluator found; None when it stays inside the account or its
+    organization."""
+    if access.kind == "federated":
+        return "federated"  # the identities a provider vouches for are no principal of the account
+    if not access.outside_account:
+        return None
+    if access.kind == "anyone":
+        return "anyone" if access.principal == "*" else "any account"
+    if access.kind == "network":
+        return "anyone"
+    if access.kind == "organization":
+        return None if org_id is not None and access.account == org_id else "another organization"
+    if access.kind == "service":
+        if access.note == "this organization":
+            return None
+        return "service"
+    if access.kind in ("account", "canonical_user"):
+        return "another account"
+    return "anyone"
+
+
+def _remaining(access: _policy.Access) -> tuple[str, ...]:
+    """The statement's conditions that did not narrow the caller by value: what still has to hold."""
+    narrowed = set(access.restricted_by)
+    return tuple(f"{c.operator} {c.key} {','.join(c.values)}" for c in access.statement.conditions
+                 if c.key not in narrowed)
+
+
+def exposure(documents: Any, actions: Sequence[str], *, account_id: str, org_id: str | None = None,
+             resource: str = "*", networks: Sequence[str] = ()) -> list[Outsider]:
+    """Who outside account `account_id` (and organization `org_id`) the policy `documents` (one document, a
+    JSON string, or a list of them) let do which of `actions` (the asset's action vocabulary), and under which
+    conditions. Every principal that gets all of `actions` gets `<service>:*` (or `*` across services)."""
+    docs = [d for d in (documents if isinstance(documents, list) else [documents]) if d]
+    found: dict[tuple[OutsiderClass, str], tuple[list[str], set[str], list[str]]] = {}
+    how: dict[tuple[OutsiderClass, str], tuple[str, bool]] = {}
+    for action in actions:
+        for document in docs:
+            for access in _policy.who_can(document, action, account_id=account_id, org_id=org_id,
+                                          resource=resource, networks=networks):
+                who = _outside_class(access, org_id)
+                if who is None:
+                    continue
+                key = (who, access.describe())
+                granted, conditions, labels = found.setdefault(key, ([], set(), []))
+                how.setdefault(key, (access.kind, bool(access.restricted_by)))
+                if action not in granted:
+                    granted.append(action)
+                conditions.update(_remaining(access))
+                if access.statement.label not in labels:
+                    labels.append(access.statement.label)
+    services = sorted({a.split(":", 1)[0] for a in actions})
+    everything = "*" if len(services) != 1 else f"{services[0]}:*"
+    result = [Outsider(who, principal, (everything,) if set(granted) >= set(actions) else tuple(granted),
+                       tuple(sorted(conditions)), tuple(labels), *how[(who, principal)])
+              for (who, principal), (granted, conditions, labels) in found.items()]
+    return sorted(result, key=lambda o: (CLASSES.index(o.who), o.principal))
+
+
+def classes(outsiders: Iterable[Outsider]) -> list[str]:
+    """The outside classes present, widest first."""
+    present = {o.who for o in outsiders}
+    return [c for c in CLASSES if c in present]
+
+
+# -- grants that are not policies, as the statements they amount to ------------------------------------
+
+def kms_grant_statements(grants: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """KMS grants as a key policy: each grant lets its grantee principal do its operations (under its
+    encryption-context constraints, kept as conditions that name no caller)."""
+    found = []
+    for grant in grants:
+        grantee = str(grant.get("GranteePrincipal") or "")
+        if not grantee:
+            continue
+        kind = "Service" if grantee.endswith(".amazonaws.com") else "AWS"
+        statement: dict[str, Any] = {"Sid": f"grant {grant.get('GrantId', '?')}", "Effect": "Allow",
+                                     "Principal": {kind: grantee}, "Resource": "*",
+                                     "Action": [f"kms:{op}" for op in grant.get("Operations") or []]}
+        constraints = grant.get("Constraints") or {}
+        conditions: dict[str, dict[str, str]] = {}
+        for name, operator in (("EncryptionContextEquals", "StringEquals"),
+                               ("EncryptionContextSubset", "StringEquals")):
+            for key, value in (constraints.get(name) or {}).items():
+                conditions.setdefault(operator, {})[f"kms:EncryptionContext:{key}"] = value
+        if conditions:
+            statement["Condition"] = conditions
+        found.append(statement)
+    return {"Version": "2012-10-17", "Statement": found}
+
+
+S3_ACL_ACTIONS = {"READ": ["s3:ListBucket", "s3:GetObject"], "WRITE": ["s3:PutObject", "s3:DeleteObject"],
+                  "READ_ACP": ["s3:GetBucketAcl"], "WRITE_ACP": ["s3:PutBucketAcl"], "FULL_CONTROL": ["s3:*"]}
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+
+
+def s3_acl_statements(grants: Iterable[Mapping[str, Any]], owner_id: str | None) -> dict[str, Any]:
+    """An S3 ACL as a bucket policy: AllUsers is anyone, AuthenticatedUsers any AWS account, another canonical
+    user another account; the owner's own grants are dropped."""
+    found = []
+    for index, grant in enumerate(grants):
+        grantee = grant.get("Grantee") or {}
+        uri, canonical = grantee.get("URI"), grantee.get("ID")
+        if uri == ALL_USERS:
+            principal: Any = "*"
+        elif uri == AUTHENTICATED_USERS:
+            principal = {"AWS": "arn:aws:iam::*:root"}
+        elif canonical and canonical != owner_id:
+            principal = {"CanonicalUser": canonical}
+        else:
+            continue
+        found.append({"Sid": f"ACL grant {index} ({grant.get('Permission')})", "Effect": "Allow",
+                      "Principal": principal, "Resource": "*",
+                      "Action": S3_ACL_ACTIONS.get(str(grant.get("Permission")), ["s3:*"])})
+    return {"Version": "2012-10-17", "Statement": found}
+
+
+# -- the asset table ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One asset to judge: its id, ARN, why it is an AI asset, and its listed record."""
+
+    id: str
+    arn: str | None
+    why: str
+    record: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+Documents = Callable[[CheckContext, Target], list[Any]]
+
+
+@dataclass(frozen=True)
+class AssetKind:
+    """One row of the asset table."""
+
+    name: str  # "AI role trust policy"
+    check_id: str
+    listing: ReadSpec  # the read that lists the assets
+    policy: tuple[Read, ...]  # the reads of its policy documents (empty: the listing carries the document)
+    actions: tuple[str, ...]  # the asset's action vocabulary
+    arn: str  # the ARN form
+    documents: Documents  # the policy documents of one asset, as the evaluator reads them
+    note: str = ""
+
+    @property
+    def reads(self) -> Reads:
+        return Reads(self.listing, *self.policy, organizations.DESCRIBE_ORGANIZATION)
+
+
+def _record_field(name: str) -> Documents:
+    return lambda ctx, target: [target.record.get(name)]
+
+
+def _by_id(read: Read) -> Documents:
+    return lambda ctx, target: [read(ctx, target.id)]
+
+
+# An interface endpoint without a policy document has AWS's default: anyone, every action, every resource.
+DEFAULT_ENDPOINT_POLICY = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+
+
+def _endpoint_documents(ctx: CheckContext, target: Target) -> list[Any]:
+    return [target.record.get("PolicyDocument") or DEFAULT_ENDPOINT_POLICY]
+
+
+def _key_documents(ctx: CheckContext, target: Target) -> list[Any]:
+    return [kms.KEY_POLICY(ctx, target.id), kms_grant_statements(kms.LIST_GRANTS(ctx, target.id) or [])]
+
+
+def _bucket_documents(ctx: CheckContext, target: Target) -> list[Any]:
+    acl = s3.BUCKET_ACL(ctx, target.id) or {}
+    return [s3.BUCKET_POLICY(ctx, target.id),
+            s3_acl_statements(acl.get("Grants") or [], (acl.get("Owner") or {}).get("ID"))]
+
+
+TRUST_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession",
+                 "sts:SetSourceIdentity", "sts:SetContext")
+KMS_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+               "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey",
+               "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey")
+S3_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetBucketAcl",
+              "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:DeleteBucket")
+LAMBDA_ACTIONS = ("lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:GetFunction",
+                  "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission",
+                  "lambda:DeleteFunction")
+ENDPOINT_ACTIONS = {
+    "bedrock-runtime": ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",
+                        "bedrock:ConverseStream", "bedrock:ApplyGuardrail", "bedrock:CountTokens"),
+    "bedrock": ("bedrock:ListFoundationModels", "bedrock:GetFoundationModel", "bedrock:CreateModelCustomizationJob",
+                "bedrock:PutModelInvocationLoggingConfiguration", "bedrock:CreateGuardrail",
+                "bedrock:DeleteGuardrail"),
+    "bedrock-agent-runtime": ("bedrock:InvokeAgent", "bedrock:Retrieve", "bedrock:RetrieveAndGenerate",
+                              "bedrock:InvokeFlow"),
+    "bedrock-agent": ("bedrock:CreateAgent", "bedrock:UpdateAgent", "bedrock:DeleteAgent",
+                      "bedrock:CreateKnowledgeBase", "bedrock:StartIngestionJob"),
+    "sagemaker.runtime": ("sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync",
+                          "sagemaker:InvokeEndpointWithResponseStream"),
+}
+SECRET_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
+                  "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy",
+                  "secretsmanager:RotateSecret")
+ECR_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:PutImage",
+               "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchDeleteImage",
+               "ecr:SetRepositoryPolicy", "ecr:DeleteRepository")
+PACKAGE_GROUP_ACTIONS = ("sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage",
+                         "sagemaker:ListModelPackages", "sagemaker:CreateModel", "sagemaker:CreateModelPackage",
+                         "sagemaker:UpdateModelPackage", "sagemaker:DeleteModelPackage")
+AGENTCORE_ACTIONS = ("bedrock-agentcore:InvokeAgentRuntime", "bedrock-agentcore:InvokeGateway",
+                     "bedrock-agentcore:CreateEvent", "bedrock-agentcore:RetrieveMemoryRecords",
+                     "bedrock-agentcore:ListEvents", "bedrock-agentcore:StartCodeInterpreterSession",
+                     "bedrock-agentcore:StartBrowserSession")
+VECTOR_ACTIONS = ("s3vectors:QueryVectors", "s3vectors:GetVectors", "s3vectors:ListVectors", "s3vectors:PutVectors",
+                  "s3vectors:DeleteVectors", "s3vectors:GetIndex", "s3vectors:DeleteIndex")
+
+AI_ROLE_TRUST = AssetKind("AI role trust policy", "iam.ai_role_trust_outside_access", iam.ROLE_DETAILS, (),
+                          TRUST_ACTIONS, "arn:aws:iam::<account>:role/<name>",
+                          _record_field("AssumeRolePolicyDocument"))
+AI_KEY = AssetKind("AI key: key policy and grants", "kms.ai_key_outside_access", kms.LIST_KEYS,
+                   (kms.KEY_POLICY, kms.LIST_GRANTS), KMS_ACTIONS, "arn:aws:kms:<region>:<account>:key/<id>",
+                   _key_documents)
+AI_BUCKET = AssetKind("AI bucket: bucket policy and ACL", "s3.ai_bucket_outside_access", s3.LIST_BUCKETS,
+                      (s3.BUCKET_POLICY, s3.BUCKET_ACL), S3_ACTIONS, "arn:aws:s3:::<name>", _bucket_documents)
+AGENT_TOOL = AssetKind("agent tool function policy", "lambda.agent_tool_outside_access",
+                       lambda_reads.LIST_FUNCTIONS, (lambda_reads.FUNCTION_POLICY,), LAMBDA_ACTIONS,
+                       "arn:aws:lambda:<region>:<account>:function:<name>", _by_id(lambda_reads.FUNCTION_POLICY))
+AI_ENDPOINT = AssetKind("AI VPC endpoint policy", "ec2.ai_endpoint_outside_access", ec2.DESCRIBE_VPC_ENDPOINTS, (),
+                        (), "arn:aws:ec2:<region>:<account>:vpc-endpoint/<id>", _endpoint_documents,
+                        "vocabulary: the actions of the one service the endpoint serves (ENDPOINT_ACTIONS)")
+KB_VECTOR_BUCKET = AssetKind("knowledge-base S3 vector bucket policy", "bedrock_agent.kb_vector_bucket_outside_access",
+                             bedrock_agent.LIST_KNOWLEDGE_BASES, (s3vectors.GET_VECTOR_BUCKET_POLICY,), VECTOR_ACTIONS,
+                             "arn:aws:s3vectors:<region>:<account>:bucket/<name>",
+                             lambda ctx, target: [s3vectors.vector_bucket_policy(ctx, str(target.arn))])
+PACKAGE_GROUP = AssetKind("model package group policy", "sagemaker_mlops.model_package_group_outside_access",
+                          sagemaker.PACKAGE_GROUP.list, (sagemaker.PACKAGE_GROUP_POLICY,), PACKAGE_GROUP_ACTIONS,
+                          "arn:aws:sagemaker:<region>:<account>:model-package-group/<name>",
+                          lambda ctx, target: [sagemaker.package_group_policy(ctx, target.id)])
+MODEL_IMAGE_REPOSITORY = AssetKind("model image repository policy", "ecr.model_image_repository_outside_access",
+                                   ecr.REPOSITORY.list, (ecr.REPOSITORY_POLICY,), ECR_ACTIONS,
+                                   "arn:aws:ecr:<region>:<account>:repository/<name>", _by_id(ecr.REPOSITORY_POLICY))
+AGENTCORE_RESOURCE = AssetKind("AgentCore resource policy (runtimes, endpoints, gateways)",
+                               "bedrock_agentcore.resource_outside_access", bedrock_agentcore.RUNTIME.list,
+                               (bedrock_agentcore.RESOURCE_POLICY,), AGENTCORE_ACTIONS,
+                               "arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>",
+                               lambda ctx, target: [bedrock_agentcore.resource_policy(ctx, str(target.arn))])
+AI_SECRET = AssetKind("secret of an AI application", "secretsmanager.ai_secret_outside_access",
+                      secretsmanager.LIST_SECRETS, (secretsmanager.RESOURCE_POLICY,), SECRET_ACTIONS,
+                      "arn:aws:secretsmanager:<region>:<account>:secret:<name>", _by_id(secretsmanager.RESOURCE_POLICY))
+
+ASSETS: tuple[AssetKind, ...] = (AI_ROLE_TRUST, AI_KEY, AI_BUCKET, AGENT_TOOL, AI_ENDPOINT, KB_VECTOR_BUCKET,
+                                 PACKAGE_GROUP, MODEL_IMAGE_REPOSITORY, AGENTCORE_RESOURCE, AI_SECRET)
+
+
+def organization_id(ctx: CheckContext) -> str | None:
+    """The id of the organization the account is in; None when it is in none or that cannot be read (then a
+    statement limited to an organization is reported as another organization's)."""
+    try:
+        found = organizations.organization(ctx)
+    except AwsReadError:
+        return None
+    return None if found is None else str(found.get("Id") or "") or None
+
+
+def judge(ctx: CheckContext, kind: AssetKind, targets: Sequence[Target], *,
+          actions: Callable[[Target], Sequence[str]] | None = None, evidence: Mapping[str, Any] | None = None) -> None:
+    """One finding per target: FAIL naming every outside class and what it may do, PASS when no one outside
+    the account or its organization gets in, ERROR (the read's failure) when a policy cannot be read."""
+    org_id = organization_id(ctx) if targets else None
+    outcomes = each(ctx, lambda target: kind.documents(ctx, target), targets)
+    for target, outcome in zip(targets, outcomes, strict=True):
+        with ctx.resource(target.id, arn=target.arn):
+            documents = outcome.get()
+            vocabulary = tuple(actions(target)) if actions else kind.actions
+            found = exposure(documents, vocabulary, account_id=ctx.account_id, org_id=org_id)
+            facts: dict[str, Any] = {**(evidence or {}), "asset_kind": kind.name, "ai_asset_because": target.why,
+                                     "outside_classes": classes(found), "outside": [o.describe() for o in found]}
+            if found:
+                ctx.failed(f"{kind.name} lets in from outside the account: " + "; ".join(o.describe() for o in found),
+                           facts)
+            else:
+                ctx.passed(f"{kind.name}: no one outside the account or its organization gets in", facts)
