@@ -216,6 +216,7 @@ class AssetKind:
     arn: str  # the ARN form
     documents: Documents  # the policy documents of one asset, as the evaluator reads them
     note: str = ""
+    also: tuple[str, ...] = ()  # older checks that take their (narrower) answer from `exposure` too
 
     @property
     def reads(self) -> Reads:
@@ -292,37 +293,62 @@ AI_ROLE_TRUST = AssetKind("AI role trust policy", "iam.ai_role_trust_outside_acc
                           _record_field("AssumeRolePolicyDocument"))
 AI_KEY = AssetKind("AI key: key policy and grants", "kms.ai_key_outside_access", kms.LIST_KEYS,
                    (kms.KEY_POLICY, kms.LIST_GRANTS), KMS_ACTIONS, "arn:aws:kms:<region>:<account>:key/<id>",
-                   _key_documents)
+                   _key_documents,
+    also=("kms.key_policy_not_public",))
 AI_BUCKET = AssetKind("AI bucket: bucket policy and ACL", "s3.ai_bucket_outside_access", s3.LIST_BUCKETS,
                       (s3.BUCKET_POLICY, s3.BUCKET_ACL), S3_ACTIONS, "arn:aws:s3:::<name>", _bucket_documents)
 AGENT_TOOL = AssetKind("agent tool function policy", "lambda.agent_tool_outside_access",
                        lambda_reads.LIST_FUNCTIONS, (lambda_reads.FUNCTION_POLICY,), LAMBDA_ACTIONS,
-                       "arn:aws:lambda:<region>:<account>:function:<name>", _by_id(lambda_reads.FUNCTION_POLICY))
+                       "arn:aws:lambda:<region>:<account>:function:<name>", _by_id(lambda_reads.FUNCTION_POLICY),
+    also=("lambda.agent_tool_invoke_scoped",))
 AI_ENDPOINT = AssetKind("AI VPC endpoint policy", "ec2.ai_endpoint_outside_access", ec2.DESCRIBE_VPC_ENDPOINTS, (),
                         (), "arn:aws:ec2:<region>:<account>:vpc-endpoint/<id>", _endpoint_documents,
-                        "vocabulary: the actions of the one service the endpoint serves (ENDPOINT_ACTIONS)")
+                        "vocabulary: the actions of the one service the endpoint serves (ENDPOINT_ACTIONS)",
+    also=("ec2.ai_endpoint_policy_restricted",))
 KB_VECTOR_BUCKET = AssetKind("knowledge-base S3 vector bucket policy", "bedrock_agent.kb_vector_bucket_outside_access",
                              bedrock_agent.LIST_KNOWLEDGE_BASES, (s3vectors.GET_VECTOR_BUCKET_POLICY,), VECTOR_ACTIONS,
                              "arn:aws:s3vectors:<region>:<account>:bucket/<name>",
-                             lambda ctx, target: [s3vectors.vector_bucket_policy(ctx, str(target.arn))])
+                             lambda ctx, target: [s3vectors.vector_bucket_policy(ctx, str(target.arn))],
+    also=("bedrock_agent.kb_vector_store_not_public",))
 PACKAGE_GROUP = AssetKind("model package group policy", "sagemaker_mlops.model_package_group_outside_access",
                           sagemaker.PACKAGE_GROUP.list, (sagemaker.PACKAGE_GROUP_POLICY,), PACKAGE_GROUP_ACTIONS,
                           "arn:aws:sagemaker:<region>:<account>:model-package-group/<name>",
-                          lambda ctx, target: [sagemaker.package_group_policy(ctx, target.id)])
+                          lambda ctx, target: [sagemaker.package_group_policy(ctx, target.id)],
+    also=("sagemaker_mlops.model_package_group_policy_not_public",))
 MODEL_IMAGE_REPOSITORY = AssetKind("model image repository policy", "ecr.model_image_repository_outside_access",
                                    ecr.REPOSITORY.list, (ecr.REPOSITORY_POLICY,), ECR_ACTIONS,
                                    "arn:aws:ecr:<region>:<account>:repository/<name>", _by_id(ecr.REPOSITORY_POLICY))
-AGENTCORE_RESOURCE = AssetKind("AgentCore resource policy (runtimes, endpoints, gateways)",
+AGENTCORE_RESOURCE = AssetKind("AgentCore resource policy (runtimes, gateways)",
                                "bedrock_agentcore.resource_outside_access", bedrock_agentcore.RUNTIME.list,
                                (bedrock_agentcore.RESOURCE_POLICY,), AGENTCORE_ACTIONS,
                                "arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>",
-                               lambda ctx, target: [bedrock_agentcore.resource_policy(ctx, str(target.arn))])
+                               lambda ctx, target: [bedrock_agentcore.resource_policy(ctx, str(target.arn))],
+    also=("bedrock_agentcore.resource_policy_not_public",))
 AI_SECRET = AssetKind("secret of an AI application", "secretsmanager.ai_secret_outside_access",
                       secretsmanager.LIST_SECRETS, (secretsmanager.RESOURCE_POLICY,), SECRET_ACTIONS,
                       "arn:aws:secretsmanager:<region>:<account>:secret:<name>", _by_id(secretsmanager.RESOURCE_POLICY))
 
 ASSETS: tuple[AssetKind, ...] = (AI_ROLE_TRUST, AI_KEY, AI_BUCKET, AGENT_TOOL, AI_ENDPOINT, KB_VECTOR_BUCKET,
                                  PACKAGE_GROUP, MODEL_IMAGE_REPOSITORY, AGENTCORE_RESOURCE, AI_SECRET)
+
+
+def _read_names(spec: ReadSpec) -> list[str]:
+    if isinstance(spec, Read):
+        return [spec.iam_action]
+    return list(spec.actions)
+
+
+def asset_table_rows() -> list[str]:
+    """The asset table as the Markdown rows docs/architecture.md shows: asset kind → read → checks."""
+    rows = []
+    for kind in ASSETS:
+        policy = ", ".join(f"`{a}`" for r in kind.policy for a in _read_names(r)) or "(in the listing)"
+        vocabulary = f"{len(kind.actions)} actions of `{kind.actions[0].split(':')[0]}`" if kind.actions \
+            else "the actions of the endpoint's service"
+        checks = ", ".join(f"`{c}`" for c in (kind.check_id, *kind.also))
+        rows.append(f"| {kind.name} | {', '.join(f'`{a}`' for a in _read_names(kind.listing))} | {policy} | "
+                    f"{vocabulary} | `{kind.arn}` | {checks} |")
+    return rows
 
 
 def organization_id(ctx: CheckContext) -> str | None:

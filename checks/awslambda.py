@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from posture.api import CheckContext, Family, ahead
-from posture.checks import _exposure, _policy, _scope
+from posture.checks import _exposure, _scope
 from posture.checks._read import awslambda, bedrock_agent
 from posture.checks._read.awslambda import function_url, functions, resource_policy
 
@@ -83,8 +83,8 @@ def invoke_grants_beyond_agent(policy: Any, account_id: str, org_id: str | None 
     """Who, besides a Bedrock agent (or another service) acting for this account and this account's own
     principals, may invoke under this policy: anyone, another account, an organization, or a service with
     no source condition naming this account."""
-    outside = _policy.outside_account(_policy.who_can(policy, INVOKE_ACTION, account_id=account_id, org_id=org_id))
-    return sorted({access.describe() for access in outside})
+    outside = _exposure.exposure(policy, (INVOKE_ACTION,), account_id=account_id, org_id=org_id)
+    return sorted({outsider.principal for outsider in outside})
 
 
 def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
