@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from posture.api import AwsReadError, CheckContext, Read, Reads, ReadSpec, each
+from posture.api import AwsReadError, CheckContext, Outcome, Read, Reads, ReadSpec, each
 from posture.checks import _policy
 from posture.checks._read import awslambda as lambda_reads
 from posture.checks._read import (
@@ -53,6 +53,7 @@ class Outsider:
     statements: tuple[str, ...]  # the statements (Sids or positions) that let it in
     via: str = "anyone"  # the evaluator's kind of access (`_policy.Access.kind`): "anyone" is Principal * unnarrowed
     narrowed: bool = False  # a condition names the caller by value (an account, an organization, a source)
+    by_organization: bool = False  # an organization condition narrowed it: whose organization decides
 
     @property
     def public(self) -> bool:
@@ -99,6 +100,9 @@ def _remaining(access: _policy.Access) -> tuple[str, ...]:
                  if c.key not in narrowed)
 
 
+ORGANIZATION_KEYS = frozenset((*_policy.ORG_KEYS, *_policy.ORG_PATH_KEYS))
+
+
 def exposure(documents: Any, actions: Sequence[str], *, account_id: str, org_id: str | None = None,
              resource: str = "*", networks: Sequence[str] = ()) -> list[Outsider]:
     """Who outside account `account_id` (and organization `org_id`) the policy `documents` (one document, a
@@ -106,7 +110,7 @@ def exposure(documents: Any, actions: Sequence[str], *, account_id: str, org_id:
     conditions. Every principal that gets all of `actions` gets `<service>:*` (or `*` across services)."""
     docs = [d for d in (documents if isinstance(documents, list) else [documents]) if d]
     found: dict[tuple[OutsiderClass, str], tuple[list[str], set[str], list[str]]] = {}
-    how: dict[tuple[OutsiderClass, str], tuple[str, bool]] = {}
+    how: dict[tuple[OutsiderClass, str], tuple[str, bool, bool]] = {}
     for action in actions:
         for document in docs:
             for access in _policy.who_can(document, action, account_id=account_id, org_id=org_id,
@@ -116,7 +120,8 @@ def exposure(documents: Any, actions: Sequence[str], *, account_id: str, org_id:
                     continue
                 key = (who, access.describe())
                 granted, conditions, labels = found.setdefault(key, ([], set(), []))
-                how.setdefault(key, (access.kind, bool(access.restricted_by)))
+                how.setdefault(key, (access.kind, bool(access.restricted_by),
+                                     bool(set(access.restricted_by) & ORGANIZATION_KEYS)))
                 if action not in granted:
                     granted.append(action)
                 conditions.update(_remaining(access))
@@ -217,6 +222,7 @@ class AssetKind:
     documents: Documents  # the policy documents of one asset, as the evaluator reads them
     note: str = ""
     also: tuple[str, ...] = ()  # older checks that take their (narrower) answer from `exposure` too
+    region: Callable[[CheckContext, str], str] | None = None  # where a global kind's asset lives (a bucket's)
 
     @property
     def reads(self) -> Reads:
@@ -296,7 +302,8 @@ AI_KEY = AssetKind("AI key: key policy and grants", "kms.ai_key_outside_access",
                    _key_documents,
     also=("kms.key_policy_not_public",))
 AI_BUCKET = AssetKind("AI bucket: bucket policy and ACL", "s3.ai_bucket_outside_access", s3.LIST_BUCKETS,
-                      (s3.BUCKET_POLICY, s3.BUCKET_ACL), S3_ACTIONS, "arn:aws:s3:::<name>", _bucket_documents)
+                      (s3.BUCKET_POLICY, s3.BUCKET_ACL), S3_ACTIONS, "arn:aws:s3:::<name>", _bucket_documents,
+                      region=s3.bucket_region)
 AGENT_TOOL = AssetKind("agent tool function policy", "lambda.agent_tool_outside_access",
                        lambda_reads.LIST_FUNCTIONS, (lambda_reads.FUNCTION_POLICY,), LAMBDA_ACTIONS,
                        "arn:aws:lambda:<region>:<account>:function:<name>", _by_id(lambda_reads.FUNCTION_POLICY),
@@ -352,12 +359,10 @@ def asset_table_rows() -> list[str]:
 
 
 def organization_id(ctx: CheckContext) -> str | None:
-    """The id of the organization the account is in; None when it is in none or that cannot be read (then a
-    statement limited to an organization is reported as another organization's)."""
-    try:
-        found = organizations.organization(ctx)
-    except AwsReadError:
-        return None
+    """The id of the organization the account is in (None: in none). Read only when a statement is limited to an
+    organization: when it cannot be read, whether that organization is ours is unknown, and the asset's verdict is
+    its ERROR."""
+    found = organizations.organization(ctx)
     return None if found is None else str(found.get("Id") or "") or None
 
 
@@ -365,13 +370,19 @@ def judge(ctx: CheckContext, kind: AssetKind, targets: Sequence[Target], *,
           actions: Callable[[Target], Sequence[str]] | None = None, evidence: Mapping[str, Any] | None = None) -> None:
     """One finding per target: FAIL naming every outside class and what it may do, PASS when no one outside
     the account or its organization gets in, ERROR (the read's failure) when a policy cannot be read."""
-    org_id = organization_id(ctx) if targets else None
     outcomes = each(ctx, lambda target: kind.documents(ctx, target), targets)
     for target, outcome in zip(targets, outcomes, strict=True):
-        with ctx.resource(target.id, arn=target.arn):
+        where: dict[str, str] = {}
+        try:
+            where = {"region": kind.region(ctx, target.id)} if kind.region else {}
+        except AwsReadError as exc:
+            outcome = Outcome(error=exc)  # the asset's ERROR, in its scope
+        with ctx.resource(target.id, arn=target.arn, **where):
             documents = outcome.get()
             vocabulary = tuple(actions(target)) if actions else kind.actions
-            found = exposure(documents, vocabulary, account_id=ctx.account_id, org_id=org_id)
+            found = exposure(documents, vocabulary, account_id=ctx.account_id)
+            if any(o.by_organization for o in found):  # is that organization ours?
+                found = exposure(documents, vocabulary, account_id=ctx.account_id, org_id=organization_id(ctx))
             facts: dict[str, Any] = {**(evidence or {}), "asset_kind": kind.name, "ai_asset_because": target.why,
                                      "outside_classes": classes(found), "outside": [o.describe() for o in found]}
             if found:

@@ -150,8 +150,9 @@ def agent_tools(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     invoke it) for each agent tool function in this region. A function whose resource policy lets an AI service
     invoke it is a tool even when the agents' action groups cannot be read (that failure is one gap)."""
     gaps = _Gaps()
-    found = _agent_tools(ctx, gaps)
-    return Scoped(found, tuple(gaps.gaps))
+    found = gaps.read(AGENT_TOOLS, ctx.region, "agent tool functions",
+                      partial(_agent_tools, ctx, gaps, "agent tool functions"))
+    return Scoped(found or [], tuple(gaps.gaps))
 
 
 def invoking_ai_services(policy: Any) -> list[str]:
@@ -162,13 +163,14 @@ def invoking_ai_services(policy: Any) -> list[str]:
                    if a.kind == "service" and a.principal in _policy.AI_SERVICE_PRINCIPALS})
 
 
-def _agent_tools(ctx: CheckContext, gaps: _Gaps) -> list[tuple[dict[str, Any], str]]:
+def _agent_tools(ctx: CheckContext, gaps: _Gaps, what: str) -> list[tuple[dict[str, Any], str]]:
+    """The agent tools of the region (see `agent_tools`); the agents' action groups that cannot be read are a gap
+    in `gaps` (`what` the caller looked for), the functions found from their own policies still count."""
     if not ctx.offers("lambda", ctx.region):
         return []
     named: dict[str, str] = {}
     if ctx.offers("bedrock-agent", ctx.region):
-        named = gaps.read(AGENT_TOOL_FUNCTIONS, ctx.region, "agent tool functions",
-                          partial(bedrock_agent.tool_functions, ctx)) or {}
+        named = gaps.read(AGENT_TOOLS, ctx.region, what, partial(bedrock_agent.tool_functions, ctx)) or {}
     functions = awslambda.functions(ctx)
 
     def invokers(function: dict[str, Any]) -> list[str]:
@@ -198,7 +200,7 @@ def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     tools: dict[str, str] = {}
     for region in _regions_offering(ctx, AGENT_TOOLS.services):
         here = ctx.in_region(region)
-        found = gaps.read(AGENT_TOOLS, region, "AI roles", partial(_agent_tools, here, gaps)) or []
+        found = gaps.read(AGENT_TOOLS, region, "AI roles", partial(_agent_tools, here, gaps, "AI roles")) or []
         for function, _agent in found:
             tools.setdefault(function["Role"], f"execution role of agent tool {function['FunctionName']}")
     chosen = []
@@ -282,7 +284,8 @@ def ai_vpcs(ctx: CheckContext) -> Scoped[dict[str, str]]:
     if ctx.offers("sagemaker", ctx.region):
         for vpc in gaps.read(SAGEMAKER_VPCS, ctx.region, "AI VPCs", from_sagemaker) or []:
             found.setdefault(vpc, "sagemaker")
-    for function, _agent in gaps.read(AGENT_TOOLS, ctx.region, "AI VPCs", lambda: _agent_tools(ctx, gaps)) or []:
+    tools = gaps.read(AGENT_TOOLS, ctx.region, "AI VPCs", partial(_agent_tools, ctx, gaps, "AI VPCs")) or []
+    for function, _agent in tools:
         config = function.get("VpcConfig") or {}
         tool_vpcs = {config.get("VpcId")} | {subnet_vpc.get(s) for s in config.get("SubnetIds", [])}
         for vpc in sorted(v for v in tool_vpcs if v):

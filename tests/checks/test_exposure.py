@@ -299,7 +299,7 @@ def test_regression_scope_waits_for_the_agent(aws, run_check):
     findings = run_check(TOOL)
     assert only(findings, "kb-search").status is Status.FAIL
     [gap] = [f for f in findings if f.resource_id.startswith("ai-scope/")]
-    assert gap.status is Status.ERROR and "action groups" in gap.message
+    assert gap.status is Status.ERROR and "Bedrock agent tools" in gap.message
 
 
 ENDPOINT = "ec2.ai_endpoint_outside_access"
