@@ -22,6 +22,7 @@ from posture.api import AwsReadError, CheckContext, Outcome, Read, Reads, ReadSp
 from posture.checks import _policy
 from posture.checks._read import awslambda as lambda_reads
 from posture.checks._read import (
+    bedrock,
     bedrock_agent,
     bedrock_agentcore,
     ec2,
@@ -291,6 +292,10 @@ AGENTCORE_ACTIONS = ("bedrock-agentcore:InvokeAgentRuntime", "bedrock-agentcore:
                      "bedrock-agentcore:CreateEvent", "bedrock-agentcore:RetrieveMemoryRecords",
                      "bedrock-agentcore:ListEvents", "bedrock-agentcore:StartCodeInterpreterSession",
                      "bedrock-agentcore:StartBrowserSession")
+GUARDRAIL_ACTIONS = ("bedrock:ApplyGuardrail", "bedrock:GetGuardrail", "bedrock:InvokeModel",
+                     "bedrock:UpdateGuardrail", "bedrock:DeleteGuardrail")
+KNOWLEDGE_BASE_ACTIONS = ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate", "bedrock:GetKnowledgeBase",
+                          "bedrock:UpdateKnowledgeBase", "bedrock:StartIngestionJob", "bedrock:DeleteKnowledgeBase")
 VECTOR_ACTIONS = ("s3vectors:QueryVectors", "s3vectors:GetVectors", "s3vectors:ListVectors", "s3vectors:PutVectors",
                   "s3vectors:DeleteVectors", "s3vectors:GetIndex", "s3vectors:DeleteIndex")
 
@@ -335,8 +340,18 @@ AI_SECRET = AssetKind("secret of an AI application", "secretsmanager.ai_secret_o
                       secretsmanager.LIST_SECRETS, (secretsmanager.RESOURCE_POLICY,), SECRET_ACTIONS,
                       "arn:aws:secretsmanager:<region>:<account>:secret:<name>", _by_id(secretsmanager.RESOURCE_POLICY))
 
+GUARDRAIL = AssetKind("guardrail resource policy", "bedrock.guardrail_outside_access", bedrock.LIST_GUARDRAILS,
+                      (bedrock.RESOURCE_POLICY,), GUARDRAIL_ACTIONS,
+                      "arn:aws:bedrock:<region>:<account>:guardrail/<id>",
+                      lambda ctx, target: [bedrock.RESOURCE_POLICY(ctx, str(target.arn))])
+KNOWLEDGE_BASE = AssetKind("knowledge base resource policy", "bedrock_agent.knowledge_base_outside_access",
+                           bedrock_agent.LIST_KNOWLEDGE_BASES, (bedrock_agent.RESOURCE_POLICY,), KNOWLEDGE_BASE_ACTIONS,
+                           "arn:aws:bedrock:<region>:<account>:knowledge-base/<id>",
+                           lambda ctx, target: [bedrock_agent.RESOURCE_POLICY(ctx, str(target.arn))])
+
 ASSETS: tuple[AssetKind, ...] = (AI_ROLE_TRUST, AI_KEY, AI_BUCKET, AGENT_TOOL, AI_ENDPOINT, KB_VECTOR_BUCKET,
-                                 PACKAGE_GROUP, MODEL_IMAGE_REPOSITORY, AGENTCORE_RESOURCE, AI_SECRET)
+                                 PACKAGE_GROUP, MODEL_IMAGE_REPOSITORY, AGENTCORE_RESOURCE, AI_SECRET, GUARDRAIL,
+                                 KNOWLEDGE_BASE)
 
 
 def _read_names(spec: ReadSpec) -> list[str]:

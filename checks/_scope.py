@@ -82,6 +82,7 @@ class Source:
 
 
 AGENT_TOOLS = Source("agent-tools", "Bedrock agent tools", ("bedrock-agent", "lambda"))
+TOOL_POLICIES = Source("agent-tool-policies", "Lambda functions' resource policies", ("lambda",))
 AGENT_TOOL_FUNCTIONS = Source("agent-tools", "Bedrock agent action groups", ("bedrock-agent",))
 # (source, the read function that lists the S3 locations its resources use in a region)
 BUCKET_SOURCES: tuple[tuple[Source, Callable[[CheckContext], list[str]]], ...] = (
@@ -173,16 +174,20 @@ def _agent_tools(ctx: CheckContext, gaps: _Gaps, what: str) -> list[tuple[dict[s
         named = gaps.read(AGENT_TOOLS, ctx.region, what, partial(bedrock_agent.tool_functions, ctx)) or {}
     functions = awslambda.functions(ctx)
 
+    unnamed = [f for f in functions if bedrock_agent.function_arn(f["FunctionArn"]) not in named]
+    unread: list[str] = []
+
     def invokers(function: dict[str, Any]) -> list[str]:
         try:
             return invoking_ai_services(awslambda.resource_policy(ctx, function["FunctionName"]))
-        except AwsReadError:
-            return []  # the policy's own judge reports it; scope keeps what the agents name
+        except AwsReadError as exc:
+            unread.append(exc.reason)
+            return []
 
-    services = fan_out(ctx, invokers, [f for f in functions
-                                       if bedrock_agent.function_arn(f["FunctionArn"]) not in named])
-    by_policy = dict(zip([f["FunctionArn"] for f in functions
-                          if bedrock_agent.function_arn(f["FunctionArn"]) not in named], services, strict=True))
+    by_policy = dict(zip([f["FunctionArn"] for f in unnamed], fan_out(ctx, invokers, unnamed), strict=True))
+    if unread:  # one gap for the source, however many functions' policies could not be read
+        gaps.gaps.append(Gap(TOOL_POLICIES.key, f"{what} from {TOOL_POLICIES.what}", TOOL_POLICIES.services,
+                             ctx.region, f"{len(unread)} function policies: {sorted(unread)[0]}"))
     found = []
     for function in functions:
         agent = named.get(bedrock_agent.function_arn(function["FunctionArn"]))

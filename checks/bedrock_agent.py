@@ -680,3 +680,26 @@ def vector_buckets(ctx: CheckContext) -> list[_exposure.Target]:
 )
 def kb_vector_bucket_outside_access(ctx: CheckContext) -> None:
     _exposure.judge(ctx, _exposure.KB_VECTOR_BUCKET, vector_buckets(ctx))
+
+
+@check(
+    id="bedrock_agent.knowledge_base_outside_access",
+    title="No one outside the account or its organization can query or change a knowledge base",
+    description="The resource policy of every knowledge base (bedrock-agent GetResourcePolicy) lets no one outside "
+    "this account and its organization retrieve from it, change it or start its ingestion. Judged by the one "
+    "exposure question (checks/_exposure.py). Bedrock agents have no resource policy: nothing to ask of them.",
+    rationale=(
+        "Retrieve returns the documents a knowledge base was built from; another account that may call it reads "
+        "them without the application, its guardrail or its authorization."
+    ),
+    remediation="`aws bedrock-agent put-resource-policy --resource-arn <kb-arn> --policy file://p.json` naming "
+    "only this organization's accounts, or `aws bedrock-agent delete-resource-policy --resource-arn <arn>`.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM06", "AML.T0036", "ASI06", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock_agent.LIST_KNOWLEDGE_BASES, _exposure.KNOWLEDGE_BASE.reads],
+)
+def knowledge_base_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.KNOWLEDGE_BASE,
+                    [_exposure.Target(kb["knowledgeBaseId"], kb.get("knowledgeBaseArn") or ctx.arn(
+                        "bedrock", f"knowledge-base/{kb['knowledgeBaseId']}"), "knowledge base", kb)
+                     for kb in knowledge_bases(ctx)])

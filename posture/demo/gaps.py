@@ -98,6 +98,9 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     # Nor AgentCore Identity's token vault or resource policies: none yet is ResourceNotFoundException.
     ("bedrock-agentcore-control", "GetTokenVault", None),
     ("bedrock-agentcore-control", "GetResourcePolicy", None),
+    # Nor Bedrock guardrails' and knowledge bases' resource policies: none yet.
+    ("bedrock", "GetResourcePolicy", None),
+    ("bedrock-agent", "GetResourcePolicy", None),
     # moto raises NotImplementedError for LookupEvents: an empty event history.
     ("cloudtrail", "LookupEvents", {"Events": []}),
 )

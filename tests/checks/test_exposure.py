@@ -15,7 +15,8 @@ from tests.checks.test_awslambda import make_agent_tool, make_function
 from tests.checks.test_bedrock_agentcore import make_gateway
 from tests.checks.test_ec2 import ai_vpc, endpoint
 from tests.checks.test_ecr import serve
-from tests.checks.test_knowledge_bases import s3_vectors_kb, simulated  # noqa: F401 (a fixture)
+from tests.checks.test_knowledge_bases import aoss_kb, s3_vectors_kb, simulated  # noqa: F401 (a fixture)
+from tests.support.bedrock_world import guardrail_arn, put_guardrail, strong_guardrail
 from tests.support.findings import only
 
 ACCOUNT = "123456789012"
@@ -445,3 +446,59 @@ def test_kb_vector_bucket_policy_unreadable_is_error(aws, run_check, simulated):
 def test_check_ids_name_their_service_and_asset():
     for kind in _exposure.ASSETS:
         assert re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+_outside_access", kind.check_id), kind.check_id
+
+
+GUARDRAIL = "bedrock.guardrail_outside_access"
+
+
+def test_guardrail_resource_policy(aws, run_check):
+    mine = put_guardrail(aws, strong_guardrail("gr0shared01"))
+    arn = guardrail_arn(mine)
+    assert only(run_check(GUARDRAIL), mine).status is Status.PASS  # no policy
+    aws.simulation.put("bedrock", "GetResourcePolicy", {"resourcePolicy": json.dumps(doc(
+        {"AWS": f"arn:aws:iam::{OTHER}:root"}, "bedrock:ApplyGuardrail"))}, resourceArn=arn)
+    finding = only(run_check(GUARDRAIL), mine)
+    assert finding.status is Status.FAIL and "bedrock:ApplyGuardrail" in finding.message
+
+
+def test_guardrail_resource_policy_unreadable_is_error(aws, run_check):
+    mine = put_guardrail(aws, strong_guardrail("gr0shared01"))
+    aws.simulation.fail("bedrock", "GetResourcePolicy", "AccessDeniedException", status=403)
+    assert only(run_check(GUARDRAIL), mine).status is Status.ERROR
+
+
+def test_key_a_guardrail_uses_is_an_ai_key(aws, run_check):
+    key = aws.client("kms").create_key()["KeyMetadata"]
+    put_guardrail(aws, strong_guardrail("gr0keyed01", key["Arn"]))
+    finding = only(run_check(KEY), key["KeyId"])
+    assert finding.status is Status.PASS and finding.evidence["ai_asset_because"] == "guardrail gr0keyed01"
+
+
+KNOWLEDGE_BASE = "bedrock_agent.knowledge_base_outside_access"
+
+
+def test_knowledge_base_resource_policy(aws, run_check):
+    kb_id = aoss_kb(aws)
+    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
+    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:knowledge-base/{kb_id}"
+    aws.simulation.put("bedrock-agent", "GetResourcePolicy", {"policy": json.dumps(doc(
+        "*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": "o-theirs"}}))}, resourceArn=arn)
+    finding = only(run_check(KNOWLEDGE_BASE), kb_id)
+    assert finding.status is Status.FAIL and finding.evidence["outside_classes"] == ["another organization"]
+
+
+def test_knowledge_base_resource_policy_unreadable_is_error(aws, run_check):
+    kb_id = aoss_kb(aws)
+    aws.simulation.fail("bedrock-agent", "GetResourcePolicy", "AccessDeniedException", status=403)
+    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.ERROR
+
+
+def test_organization_restricted_policy_passes_when_the_organization_is_ours(aws, run_check):
+    org = aws.client("organizations").create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    kb_id = aoss_kb(aws)
+    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:knowledge-base/{kb_id}"
+    aws.simulation.put("bedrock-agent", "GetResourcePolicy", {"policy": json.dumps(doc(
+        "*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": org}}))}, resourceArn=arn)
+    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
+    aws.simulation.fail("organizations", "DescribeOrganization", "AccessDeniedException", status=400)
+    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.ERROR  # whose organization: unknown
