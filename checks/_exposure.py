@@ -174,6 +174,11 @@ ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 
 
+def s3_acl_label(index: int, grant: Mapping[str, Any]) -> str:
+    """The Sid of the statement an ACL grant amounts to."""
+    return f"ACL grant {index} ({grant.get('Permission')})"
+
+
 def s3_acl_statements(grants: Iterable[Mapping[str, Any]], owner_id: str | None) -> dict[str, Any]:
     """An S3 ACL as a bucket policy: AllUsers is anyone, AuthenticatedUsers any AWS account, another canonical
     user another account; the owner's own grants are dropped."""
@@ -189,7 +194,7 @@ def s3_acl_statements(grants: Iterable[Mapping[str, Any]], owner_id: str | None)
             principal = {"CanonicalUser": canonical}
         else:
             continue
-        found.append({"Sid": f"ACL grant {index} ({grant.get('Permission')})", "Effect": "Allow",
+        found.append({"Sid": s3_acl_label(index, grant), "Effect": "Allow",
                       "Principal": principal, "Resource": "*",
                       "Action": S3_ACL_ACTIONS.get(str(grant.get("Permission")), ["s3:*"])})
     return {"Version": "2012-10-17", "Statement": found}
@@ -338,7 +343,8 @@ AGENTCORE_RESOURCE = AssetKind("AgentCore resource policy (runtimes, gateways)",
     also=("bedrock_agentcore.resource_policy_not_public",))
 AI_SECRET = AssetKind("secret of an AI application", "secretsmanager.ai_secret_outside_access",
                       secretsmanager.LIST_SECRETS, (secretsmanager.RESOURCE_POLICY,), SECRET_ACTIONS,
-                      "arn:aws:secretsmanager:<region>:<account>:secret:<name>", _by_id(secretsmanager.RESOURCE_POLICY))
+                      "arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+                      lambda ctx, target: [secretsmanager.resource_policy(ctx, target.id)])
 
 GUARDRAIL = AssetKind("guardrail resource policy", "bedrock.guardrail_outside_access", bedrock.LIST_GUARDRAILS,
                       (bedrock.RESOURCE_POLICY,), GUARDRAIL_ACTIONS,
