@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from posture.api import AwsReadError, CheckContext, Outcome, Read, Reads, ReadSpec, each
@@ -29,6 +30,7 @@ from posture.checks._read import (
     ecr,
     iam,
     kms,
+    opensearchserverless,
     organizations,
     s3,
     s3vectors,
@@ -200,6 +202,42 @@ def s3_acl_statements(grants: Iterable[Mapping[str, Any]], owner_id: str | None)
     return {"Version": "2012-10-17", "Statement": found}
 
 
+COLLECTION_ACTIONS = ("aoss:ReadDocument", "aoss:WriteDocument", "aoss:CreateIndex", "aoss:DeleteIndex",
+                      "aoss:UpdateIndex", "aoss:DescribeIndex", "aoss:CreateCollectionItems",
+                      "aoss:DeleteCollectionItems", "aoss:UpdateCollectionItems", "aoss:DescribeCollectionItems")
+
+
+def _aoss_covers(rule: Mapping[str, Any], collection: str) -> bool:
+    patterns = rule.get("Resource") or []
+    names = [patterns] if isinstance(patterns, str) else patterns
+    if rule.get("ResourceType") == "collection":
+        return any(isinstance(p, str) and fnmatchcase(f"collection/{collection}", p) for p in names)
+    # index rules: "index/<collection pattern>/<index pattern>", any index of the collection
+    return any(isinstance(p, str) and p.count("/") >= 2 and fnmatchcase(collection, p.split("/")[1]) for p in names)
+
+
+def aoss_access_statements(policies: Iterable[tuple[str, Any]], collection: str) -> dict[str, Any]:
+    """OpenSearch Serverless data access policies as one resource policy of `collection`: each rule set whose
+    rules cover the collection (or its indexes) lets its principals (IAM ARNs; `saml/...` identities are a
+    federated provider's) do its permissions."""
+    found: list[dict[str, Any]] = []
+    for name, document in policies:
+        for index, rule_set in enumerate(document if isinstance(document, list) else [document]):
+            if not isinstance(rule_set, Mapping):
+                continue
+            rules = [r for r in rule_set.get("Rules") or [] if isinstance(r, Mapping) and _aoss_covers(r, collection)]
+            principals = [p for p in rule_set.get("Principal") or [] if isinstance(p, str)]
+            if not rules or not principals:
+                continue
+            aws = [p for p in principals if not p.startswith("saml/")]
+            federated = [p for p in principals if p.startswith("saml/")]
+            principal: dict[str, list[str]] = {**({"AWS": aws} if aws else {}),
+                                               **({"Federated": federated} if federated else {})}
+            found.append({"Sid": f"{name} rule set {index}", "Effect": "Allow", "Principal": principal,
+                          "Resource": "*", "Action": sorted({p for r in rules for p in r.get("Permission") or []})})
+    return {"Version": "2012-10-17", "Statement": found}
+
+
 # -- the asset table ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -355,9 +393,18 @@ KNOWLEDGE_BASE = AssetKind("knowledge base resource policy", "bedrock_agent.know
                            "arn:aws:bedrock:<region>:<account>:knowledge-base/<id>",
                            lambda ctx, target: [bedrock_agent.RESOURCE_POLICY(ctx, str(target.arn))])
 
+KB_COLLECTION = AssetKind("knowledge-base OpenSearch Serverless collection: data access policies",
+                          "bedrock_agent.kb_collection_outside_access", bedrock_agent.LIST_KNOWLEDGE_BASES,
+                          (opensearchserverless.LIST_ACCESS_POLICIES, opensearchserverless.GET_ACCESS_POLICY),
+                          COLLECTION_ACTIONS,
+                          "arn:aws:aoss:<region>:<account>:collection/<id>",
+                          lambda ctx, target: [aoss_access_statements(opensearchserverless.access_policies(ctx),
+                                                                      target.id)],
+                          note="the network policy (AllowFromPublic) is judged by kb_vector_store_not_public")
+
 ASSETS: tuple[AssetKind, ...] = (AI_ROLE_TRUST, AI_KEY, AI_BUCKET, AGENT_TOOL, AI_ENDPOINT, KB_VECTOR_BUCKET,
                                  PACKAGE_GROUP, MODEL_IMAGE_REPOSITORY, AGENTCORE_RESOURCE, AI_SECRET, GUARDRAIL,
-                                 KNOWLEDGE_BASE)
+                                 KNOWLEDGE_BASE, KB_COLLECTION)
 
 
 def _read_names(spec: ReadSpec) -> list[str]:

@@ -654,8 +654,8 @@ def vector_buckets(ctx: CheckContext) -> list[_exposure.Target]:
     for summary in _knowledge_bases_ahead(ctx):
         with _kb_scope(ctx, summary):
             kind, arn = vector_store(knowledge_base(ctx, summary["knowledgeBaseId"]))
+            ctx.skip()  # judged as its vector bucket, below
             if kind != S3_VECTORS or not arn:
-                ctx.skip()
                 continue
             found.setdefault(arn, _exposure.Target(arn.rsplit("/", 1)[-1], arn,
                                                    f"vector store of knowledge base {summary.get('name')}"))
@@ -703,3 +703,44 @@ def knowledge_base_outside_access(ctx: CheckContext) -> None:
                     [_exposure.Target(kb["knowledgeBaseId"], kb.get("knowledgeBaseArn") or ctx.arn(
                         "bedrock", f"knowledge-base/{kb['knowledgeBaseId']}"), "knowledge base", kb)
                      for kb in knowledge_bases(ctx)])
+
+
+def kb_collections(ctx: CheckContext) -> list[_exposure.Target]:
+    """The OpenSearch Serverless collections the region's knowledge bases store their vectors in (a knowledge
+    base, or a collection, that cannot be read is that knowledge base's ERROR)."""
+    found: dict[str, _exposure.Target] = {}
+    for summary in _knowledge_bases_ahead(ctx):
+        with _kb_scope(ctx, summary):
+            kind, arn = vector_store(knowledge_base(ctx, summary["knowledgeBaseId"]))
+            if kind != AOSS or not arn:
+                ctx.skip()
+                continue
+            collection, unread = opensearchserverless.collection(ctx, arn)
+            if collection is None:
+                ctx.error(unread, {"store": arn})
+                continue
+            ctx.skip()  # judged as its collection, below
+            found.setdefault(arn, _exposure.Target(str(collection.get("name")), arn,
+                                                   f"vector store of knowledge base {summary.get('name')}"))
+    return list(found.values())
+
+
+@check(
+    id="bedrock_agent.kb_collection_outside_access",
+    title="No one outside the account or its organization can read or write a knowledge base's collection",
+    description="The OpenSearch Serverless data access policies that cover the collection a knowledge base "
+    "stores its vectors in (by collection or index name pattern) let no principal outside this account and its "
+    "organization read or write its documents or indexes; SAML identities are a federated provider's. Judged by "
+    "the one exposure question (checks/_exposure.py); the network policy is kb_vector_store_not_public's.",
+    rationale=(
+        "A data access policy is the collection's resource policy: a principal of another account it names reads "
+        "the knowledge base's documents, or writes chunks every answer will be grounded on."
+    ),
+    remediation="`aws opensearchserverless update-access-policy --type data --name <policy> --policy-version <v> "
+    "--policy file://policy.json` naming only this account's roles.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM03", "LLM08:2025", "AML.T0070", "ASI06", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock_agent.KNOWLEDGE_BASE, opensearchserverless.BATCH_GET_COLLECTION, _exposure.KB_COLLECTION.reads],
+)
+def kb_collection_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.KB_COLLECTION, kb_collections(ctx))

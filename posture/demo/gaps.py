@@ -85,6 +85,9 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     # moto creates OpenSearch Serverless collections only in some policy orders and invents their key:
     # collections are answered here (a JSON-protocol answer: one per region, listing its collections).
     ("opensearchserverless", "BatchGetCollection", {"collectionDetails": [], "collectionErrorDetails": []}),
+    # Nor its data access policies (one answer per region: the JSON protocol has no URI parameters).
+    ("opensearchserverless", "ListAccessPolicies", {"accessPolicySummaries": []}),
+    ("opensearchserverless", "GetAccessPolicy", None),
     # moto has no Amazon Q Business.
     ("qbusiness", "ListApplications", {"applications": []}),
     ("qbusiness", "GetApplication", None),

@@ -430,7 +430,8 @@ VECTORS = "bedrock_agent.kb_vector_bucket_outside_access"
 
 def test_kb_vector_bucket_policy(aws, run_check, simulated):  # noqa: F811 (the fixture)
     s3_vectors_kb(aws, simulated)
-    assert only(run_check(VECTORS), "kb-vectors").status is Status.PASS
+    [finding] = run_check(VECTORS)  # the knowledge base is judged as its vector bucket
+    assert finding.resource_id == "kb-vectors" and finding.status is Status.PASS
     aws.client("s3vectors").put_vector_bucket_policy(vectorBucketName="kb-vectors", policy=json.dumps(doc(
         "*", "s3vectors:QueryVectors", {"Bool": {"aws:SecureTransport": "true"}})))
     finding = only(run_check(VECTORS), "kb-vectors")
@@ -502,3 +503,38 @@ def test_organization_restricted_policy_passes_when_the_organization_is_ours(aws
     assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
     aws.simulation.fail("organizations", "DescribeOrganization", "AccessDeniedException", status=400)
     assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.ERROR  # whose organization: unknown
+
+
+COLLECTION = "bedrock_agent.kb_collection_outside_access"
+
+
+def _data_policy(aws, *rule_sets):
+    aws.simulation.put("opensearchserverless", "ListAccessPolicies", {"accessPolicySummaries": [
+        {"type": "data", "name": "kb-access", "policyVersion": "1"}]})
+    aws.simulation.put("opensearchserverless", "GetAccessPolicy", {"accessPolicyDetail": {
+        "type": "data", "name": "kb-access", "policyVersion": "1", "policy": list(rule_sets)}})
+
+
+def _rules(principals, pattern="index/kb-*/*"):
+    return {"Rules": [{"ResourceType": "index", "Resource": [pattern],
+                       "Permission": ["aoss:ReadDocument", "aoss:WriteDocument"]}], "Principal": principals}
+
+
+def test_kb_collection_data_access_policy(aws, run_check):
+    aoss_kb(aws)
+    _data_policy(aws, _rules([f"arn:aws:iam::{ACCOUNT}:role/kb"]),
+                 _rules([f"arn:aws:iam::{OTHER}:root"], "index/web/*"))  # another collection's
+    [finding] = run_check(COLLECTION)
+    assert finding.resource_id == "kb-docs" and finding.status is Status.PASS
+    _data_policy(aws, _rules([f"arn:aws:iam::{OTHER}:role/reader", "saml/123456789012/idp/user/alice"]))
+    [finding] = run_check(COLLECTION)
+    assert finding.status is Status.FAIL
+    assert finding.evidence["outside_classes"] == ["another account", "federated"]
+    assert "aoss:ReadDocument, aoss:WriteDocument" in finding.message
+
+
+def test_kb_collection_data_access_policy_unreadable_is_error(aws, run_check):
+    aoss_kb(aws)
+    aws.simulation.fail("opensearchserverless", "ListAccessPolicies", "AccessDeniedException", status=400)
+    [finding] = run_check(COLLECTION)
+    assert finding.resource_id == "kb-docs" and finding.status is Status.ERROR
