@@ -3,7 +3,8 @@
 Outsiders: the chat front end's web-identity role lets the users of a Cognito identity pool assume it; a partner
 evaluation role trusts another account as well as Bedrock; the bucket shared with the partner lets anyone read it
 under a condition that narrows nothing (aws:SecureTransport), and its key was granted to the partner's account;
-a Hugging Face token is readable by the partner's account.
+a Hugging Face token is readable by the partner's account; the partner's evaluation role may read the acme-kb
+collection's indexes (an OpenSearch Serverless data access policy).
 
 Safe look-alikes: the guarded agent role trusts Bedrock only for this account (aws:SourceAccount and
 aws:SourceArn by value); the evaluation datasets bucket lets in only the organization's principals, CloudTrail
@@ -112,7 +113,27 @@ def _code() -> bytes:
     return buffer.getvalue()
 
 
+def seed_collection_access(sim: Simulation) -> None:
+    """One data access policy: the partner's evaluation role reads acme-kb's indexes (an outsider); acme-hr is
+    read by this account's knowledge-base role only."""
+    rules = [
+        {"Rules": [{"ResourceType": "index", "Resource": ["index/acme-kb/*"],
+                    "Permission": ["aoss:ReadDocument", "aoss:DescribeIndex"]}],
+         "Principal": [f"arn:aws:iam::{PARTNER}:role/partner-evaluation"]},
+        {"Rules": [{"ResourceType": "index", "Resource": ["index/acme-hr/*"],
+                    "Permission": ["aoss:ReadDocument", "aoss:WriteDocument", "aoss:CreateIndex"]}],
+         "Principal": [f"arn:aws:iam::{ACCOUNT}:role/acme-bedrock-kb-role"]},
+    ]
+    sim.put("opensearchserverless", "ListAccessPolicies", {"accessPolicySummaries": [
+        {"type": "data", "name": "acme-kb-access", "policyVersion": "MTY5", "createdDate": 1767225600000,
+         "lastModifiedDate": 1767225600000}]}, region=PRIMARY)
+    sim.put("opensearchserverless", "GetAccessPolicy", {"accessPolicyDetail": {
+        "type": "data", "name": "acme-kb-access", "policyVersion": "MTY5", "policy": rules,
+        "createdDate": 1767225600000, "lastModifiedDate": 1767225600000}}, region=PRIMARY)
+
+
 def seed(client: ClientFactory, sim: Simulation, seeded: Seeded) -> None:
+    seed_collection_access(sim)
     seed_roles(client, seeded)
     seed_buckets(client, seeded)
     seed_secret_and_tool(client, seeded)
