@@ -16,7 +16,9 @@ Each part of the scope is the union of INDEPENDENT sources:
   destination, and the log groups of agent tool functions.
 - Agent tools: the Lambda functions named as an agent's action-group executor, and the functions whose own
   resource policy lets an AI service (Bedrock, AgentCore, SageMaker) invoke them.
-- AI keys: the customer managed keys AI resources use (guardrails, agents, AI buckets' default encryption).
+- AI keys: the customer managed keys AI resources use (guardrails, agents, knowledge-base data sources, SageMaker
+  notebooks and training jobs, AI buckets' default encryption), even when the resource that uses them is all
+  that names them.
 
 The listing a part is drawn from (IAM's roles, S3's buckets, the region's VPCs or log groups)
 is the base: when it cannot be read nothing can be judged, and it raises as any read does.
@@ -402,6 +404,16 @@ def _agent_keys(ctx: CheckContext) -> list[tuple[str, str]]:
             if a.get("customerEncryptionKeyArn")]
 
 
+def _knowledge_base_keys(ctx: CheckContext) -> list[tuple[str, str]]:
+    found = []
+    for kb in bedrock_agent.knowledge_bases(ctx):
+        for source in bedrock_agent.data_sources(ctx, kb["knowledgeBaseId"]):
+            key = (source.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn")
+            if key:
+                found.append((str(key), f"data source {source.get('name')} of knowledge base {kb.get('name')}"))
+    return found
+
+
 def _sagemaker_keys(ctx: CheckContext) -> list[tuple[str, str]]:
     found = []
     for notebook in sagemaker.notebooks(ctx):
@@ -417,13 +429,14 @@ def _sagemaker_keys(ctx: CheckContext) -> list[tuple[str, str]]:
 KEY_SOURCES: tuple[tuple[Source, Callable[[CheckContext], list[tuple[str, str]]]], ...] = (
     (Source("bedrock-guardrails", "Bedrock guardrails", ("bedrock",)), _guardrail_keys),
     (Source("bedrock-agents", "Bedrock agents", ("bedrock-agent",)), _agent_keys),
+    (Source("knowledge-bases", "Bedrock knowledge-base data sources", ("bedrock-agent",)), _knowledge_base_keys),
     (Source("sagemaker", "SageMaker notebooks and training jobs", ("sagemaker",)), _sagemaker_keys),
 )
 AI_BUCKET_KEYS = Source("ai-bucket-encryption", "AI buckets' default encryption", ("s3",))
-# `ai_keys`: the guardrails and agents in full, SageMaker notebooks and training jobs, the AI buckets and their
-# default encryption
-AI_KEY_READS = Reads(bedrock.GUARDRAIL, bedrock_agent.AGENT, sagemaker.NOTEBOOK, sagemaker.TRAINING_JOB,
-                     AI_BUCKET_READS, s3.ENCRYPTION)
+# `ai_keys`: the guardrails, agents and knowledge-base data sources in full, SageMaker notebooks and training
+# jobs, the AI buckets and their default encryption
+AI_KEY_READS = Reads(bedrock.GUARDRAIL, bedrock_agent.AGENT, bedrock_agent.DATA_SOURCE_READS, sagemaker.NOTEBOOK,
+                     sagemaker.TRAINING_JOB, AI_BUCKET_READS, s3.ENCRYPTION)
 
 
 def _bucket_keys(ctx: CheckContext) -> list[tuple[str, str]]:

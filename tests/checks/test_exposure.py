@@ -538,3 +538,14 @@ def test_kb_collection_data_access_policy_unreadable_is_error(aws, run_check):
     aws.simulation.fail("opensearchserverless", "ListAccessPolicies", "AccessDeniedException", status=400)
     [finding] = run_check(COLLECTION)
     assert finding.resource_id == "kb-docs" and finding.status is Status.ERROR
+
+
+def test_ai_key_is_judged_when_another_scope_source_cannot_be_read(aws, run_check):
+    """Scope from the resources themselves: the key an AI bucket encrypts with is judged though the guardrails
+    cannot be read; that source is one ERROR naming it."""
+    key = _ai_key(aws)
+    aws.simulation.fail("bedrock", "ListGuardrails", "AccessDeniedException", status=403)
+    findings = run_check(KEY)
+    assert only(findings, key).status is Status.PASS
+    [gap] = [f for f in findings if f.resource_id.startswith("ai-scope/")]
+    assert gap.status is Status.ERROR and "Bedrock guardrails" in gap.message
