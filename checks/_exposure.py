@@ -114,24 +114,35 @@ def exposure(documents: Any, actions: Sequence[str], *, account_id: str, org_id:
     docs = [d for d in (documents if isinstance(documents, list) else [documents]) if d]
     found: dict[tuple[OutsiderClass, str], tuple[list[str], set[str], list[str]]] = {}
     how: dict[tuple[OutsiderClass, str], tuple[str, bool, bool]] = {}
-    for action in actions:
-        for document in docs:
+    services = sorted({a.split(":", 1)[0] for a in actions})
+
+    def add(access: _policy.Access, granted_now: Sequence[str]) -> None:
+        who = _outside_class(access, org_id)
+        if who is None:
+            return
+        key = (who, access.describe())
+        granted, conditions, labels = found.setdefault(key, ([], set(), []))
+        how.setdefault(key, (access.kind, bool(access.restricted_by),
+                             bool(set(access.restricted_by) & ORGANIZATION_KEYS)))
+        granted.extend(a for a in granted_now if a not in granted)
+        conditions.update(_remaining(access))
+        if access.statement.label not in labels:
+            labels.append(access.statement.label)
+
+    for document in docs:
+        for action in actions:
             for access in _policy.who_can(document, action, account_id=account_id, org_id=org_id,
                                           resource=resource, networks=networks):
-                who = _outside_class(access, org_id)
-                if who is None:
-                    continue
-                key = (who, access.describe())
-                granted, conditions, labels = found.setdefault(key, ([], set(), []))
-                how.setdefault(key, (access.kind, bool(access.restricted_by),
-                                     bool(set(access.restricted_by) & ORGANIZATION_KEYS)))
-                if action not in granted:
-                    granted.append(action)
-                conditions.update(_remaining(access))
-                if access.statement.label not in labels:
-                    labels.append(access.statement.label)
-    services = sorted({a.split(":", 1)[0] for a in actions})
-    everything = "*" if len(services) != 1 else f"{services[0]}:*"
+                add(access, [action])
+        # An action of the service the vocabulary does not name is still access: never hidden, named as written.
+        for service in services:
+            for access in _policy.who_can(document, f"{service}:*", account_id=account_id, org_id=org_id,
+                                          resource=resource, networks=networks):
+                key = (_outside_class(access, org_id), access.describe())
+                if key[0] is not None and key not in found:
+                    add(access, [a for a in access.statement.actions if a.lower().startswith(f"{service}:")]
+                        or [f"{service}:* except {', '.join(access.statement.actions)}"])
+    everything = "*" if len(services) != 1 else f"{services[0]}:*"  # every action of `actions`
     result = [Outsider(who, principal, (everything,) if set(granted) >= set(actions) else tuple(granted),
                        tuple(sorted(conditions)), tuple(labels), *how[(who, principal)])
               for (who, principal), (granted, conditions, labels) in found.items()]

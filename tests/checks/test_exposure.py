@@ -118,6 +118,11 @@ def test_every_listed_action_is_everything_too():
     assert exposure(doc("*", list(RUNTIME)), RUNTIME, account_id=ACCOUNT)[0].everything
 
 
+def test_an_action_the_vocabulary_does_not_name_is_never_hidden():
+    [outsider] = exposure(doc("*", "kms:Sign"), _exposure.KMS_ACTIONS, account_id=ACCOUNT)
+    assert outsider.who == "anyone" and outsider.actions == ("kms:Sign",)
+
+
 def test_regression_everything_read_literally():
     """Issue 17: an endpoint policy that lets anyone do every action of its one service passed, because only the
     action `*` counted as everything."""
