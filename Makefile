@@ -63,6 +63,7 @@ clean:
 # The catalogue page and the README's counts come from the registry (a test fails when either is stale).
 docs: $(STAMP)
 	$(BIN)/posture checks --markdown > docs/checks.md
+	$(BIN)/python tools/asset_table.py docs/architecture.md
 	$(BIN)/python -c "import re, pathlib; from posture.core.registry import Registry; r = Registry.load(plugins=False); \
 	p = pathlib.Path('README.md'); \
 	p.write_text(re.sub(r'\d+ checks over \d+ services', f'{len(r)} checks over {len(r.services)} services', p.read_text()))"

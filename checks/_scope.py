@@ -14,7 +14,11 @@ Each part of the scope is the union of INDEPENDENT sources:
   domains run in, and VPCs an agent tool function runs in.
 - AI log groups: the prefixes AI services write to, the Bedrock invocation-logging
   destination, and the log groups of agent tool functions.
-- Agent tools: the Lambda functions named as an agent's action-group executor.
+- Agent tools: the Lambda functions named as an agent's action-group executor, and the functions whose own
+  resource policy lets an AI service (Bedrock, AgentCore, SageMaker) invoke them.
+- AI keys: the customer managed keys AI resources use (guardrails, agents, knowledge-base data sources, SageMaker
+  notebooks and training jobs, AI buckets' default encryption), even when the resource that uses them is all
+  that names them.
 
 The listing a part is drawn from (IAM's roles, S3's buckets, the region's VPCs or log groups)
 is the base: when it cannot be read nothing can be judged, and it raises as any read does.
@@ -80,6 +84,7 @@ class Source:
 
 
 AGENT_TOOLS = Source("agent-tools", "Bedrock agent tools", ("bedrock-agent", "lambda"))
+TOOL_POLICIES = Source("agent-tool-policies", "Lambda functions' resource policies", ("lambda",))
 AGENT_TOOL_FUNCTIONS = Source("agent-tools", "Bedrock agent action groups", ("bedrock-agent",))
 # (source, the read function that lists the S3 locations its resources use in a region)
 BUCKET_SOURCES: tuple[tuple[Source, Callable[[CheckContext], list[str]]], ...] = (
@@ -92,7 +97,7 @@ INVOCATION_LOGGING = Source("bedrock-invocation-logging", "Bedrock invocation lo
 
 # What each scope function reads, for the checks that call it to name in their `reads=`.
 # `agent_tools`: the functions the action groups of the agents' versions in use name, and the region's functions
-AGENT_TOOL_READS = Reads(bedrock_agent.AGENT_TOOL_READS, awslambda.LIST_FUNCTIONS)
+AGENT_TOOL_READS = Reads(bedrock_agent.AGENT_TOOL_READS, awslambda.LIST_FUNCTIONS, awslambda.FUNCTION_POLICY)
 # `ai_roles`: IAM's roles (their trust policies and tags come with them) and the agent tools' execution roles
 AI_ROLE_READS = Reads(iam.ROLE_DETAILS, AGENT_TOOL_READS)
 # `ai_buckets`: S3's buckets, the tags of those no AI resource references, each AI bucket's location, and the
@@ -144,20 +149,55 @@ def _regions_offering(ctx: CheckContext, services: Sequence[str]) -> Iterator[st
 
 # -- agent tools ------------------------------------------------------------------------------
 def agent_tools(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
-    """(function, id of an agent that calls it) for each agent tool function in this region."""
+    """(function, why it is a tool: the id of an agent that calls it, or the AI service its own policy lets
+    invoke it) for each agent tool function in this region. A function whose resource policy lets an AI service
+    invoke it is a tool even when the agents' action groups cannot be read (that failure is one gap)."""
     gaps = _Gaps()
-    found = gaps.read(AGENT_TOOLS, ctx.region, "agent tool functions", lambda: _agent_tools(ctx))
+    found = gaps.read(AGENT_TOOLS, ctx.region, "agent tool functions",
+                      partial(_agent_tools, ctx, gaps, "agent tool functions"))
     return Scoped(found or [], tuple(gaps.gaps))
 
 
-def _agent_tools(ctx: CheckContext) -> list[tuple[dict[str, Any], str]]:
-    if not (ctx.offers("bedrock-agent", ctx.region) and ctx.offers("lambda", ctx.region)):
+def invoking_ai_services(policy: Any) -> list[str]:
+    """The AI services (`_policy.AI_SERVICE_PRINCIPALS`) a function's resource policy lets invoke it."""
+    if not policy:
         return []
-    tools = bedrock_agent.tool_functions(ctx)
-    if not tools:
-        return []  # no agent runs a tool here: the functions need not be listed
-    return [(f, tools[bedrock_agent.function_arn(f["FunctionArn"])]) for f in awslambda.functions(ctx)
-            if bedrock_agent.function_arn(f["FunctionArn"]) in tools]
+    return sorted({a.principal for a in _policy.who_can(policy, "lambda:InvokeFunction", account_id="")
+                   if a.kind == "service" and a.principal in _policy.AI_SERVICE_PRINCIPALS})
+
+
+def _agent_tools(ctx: CheckContext, gaps: _Gaps, what: str) -> list[tuple[dict[str, Any], str]]:
+    """The agent tools of the region (see `agent_tools`); the agents' action groups that cannot be read are a gap
+    in `gaps` (`what` the caller looked for), the functions found from their own policies still count."""
+    if not ctx.offers("lambda", ctx.region):
+        return []
+    named: dict[str, str] = {}
+    if ctx.offers("bedrock-agent", ctx.region):
+        named = gaps.read(AGENT_TOOLS, ctx.region, what, partial(bedrock_agent.tool_functions, ctx)) or {}
+    functions = awslambda.functions(ctx)
+
+    unnamed = [f for f in functions if bedrock_agent.function_arn(f["FunctionArn"]) not in named]
+    unread: list[str] = []
+
+    def invokers(function: dict[str, Any]) -> list[str]:
+        try:
+            return invoking_ai_services(awslambda.resource_policy(ctx, function["FunctionName"]))
+        except AwsReadError as exc:
+            unread.append(exc.reason)
+            return []
+
+    by_policy = dict(zip([f["FunctionArn"] for f in unnamed], fan_out(ctx, invokers, unnamed), strict=True))
+    if unread:  # one gap for the source, however many functions' policies could not be read
+        gaps.gaps.append(Gap(TOOL_POLICIES.key, f"{what} from {TOOL_POLICIES.what}", TOOL_POLICIES.services,
+                             ctx.region, f"{len(unread)} function policies: {sorted(unread)[0]}"))
+    found = []
+    for function in functions:
+        agent = named.get(bedrock_agent.function_arn(function["FunctionArn"]))
+        if agent:
+            found.append((function, agent))
+        elif by_policy.get(function["FunctionArn"]):
+            found.append((function, f"its policy lets {by_policy[function['FunctionArn']][0]} invoke it"))
+    return found
 
 
 # -- AI roles ---------------------------------------------------------------------------------
@@ -167,7 +207,8 @@ def ai_roles(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]]]:
     tools: dict[str, str] = {}
     for region in _regions_offering(ctx, AGENT_TOOLS.services):
         here = ctx.in_region(region)
-        for function, _agent in gaps.read(AGENT_TOOLS, region, "AI roles", partial(_agent_tools, here)) or []:
+        found = gaps.read(AGENT_TOOLS, region, "AI roles", partial(_agent_tools, here, gaps, "AI roles")) or []
+        for function, _agent in found:
             tools.setdefault(function["Role"], f"execution role of agent tool {function['FunctionName']}")
     chosen = []
     for role in iam.roles(ctx):
@@ -250,7 +291,8 @@ def ai_vpcs(ctx: CheckContext) -> Scoped[dict[str, str]]:
     if ctx.offers("sagemaker", ctx.region):
         for vpc in gaps.read(SAGEMAKER_VPCS, ctx.region, "AI VPCs", from_sagemaker) or []:
             found.setdefault(vpc, "sagemaker")
-    for function, _agent in gaps.read(AGENT_TOOLS, ctx.region, "AI VPCs", lambda: _agent_tools(ctx)) or []:
+    tools = gaps.read(AGENT_TOOLS, ctx.region, "AI VPCs", partial(_agent_tools, ctx, gaps, "AI VPCs")) or []
+    for function, _agent in tools:
         config = function.get("VpcConfig") or {}
         tool_vpcs = {config.get("VpcId")} | {subnet_vpc.get(s) for s in config.get("SubnetIds", [])}
         for vpc in sorted(v for v in tool_vpcs if v):
@@ -348,3 +390,81 @@ def ai_eks_clusters(ctx: CheckContext) -> Scoped[list[tuple[dict[str, Any], str]
                     why[str(detail.get("name"))] = f"runs in AI VPC {vpc}"
     chosen = [(d, why[str(d.get("name"))]) for d in details if str(d.get("name")) in why]
     return Scoped(chosen, tuple(gaps.gaps))
+
+
+# -- AI keys ----------------------------------------------------------------------------------
+def _guardrail_keys(ctx: CheckContext) -> list[tuple[str, str]]:
+    found = fan_out(ctx, lambda g: bedrock.guardrail(ctx, g["id"]), bedrock.guardrails(ctx))
+    return [(str(g["kmsKeyArn"]), f"guardrail {g.get('name')}") for g in found if g.get("kmsKeyArn")]
+
+
+def _agent_keys(ctx: CheckContext) -> list[tuple[str, str]]:
+    found = fan_out(ctx, lambda a: bedrock_agent.agent(ctx, a["agentId"]), bedrock_agent.agents(ctx))
+    return [(str(a["customerEncryptionKeyArn"]), f"agent {a.get('agentName')}") for a in found
+            if a.get("customerEncryptionKeyArn")]
+
+
+def _knowledge_base_keys(ctx: CheckContext) -> list[tuple[str, str]]:
+    found = []
+    for kb in bedrock_agent.knowledge_bases(ctx):
+        for source in bedrock_agent.data_sources(ctx, kb["knowledgeBaseId"]):
+            key = (source.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn")
+            if key:
+                found.append((str(key), f"data source {source.get('name')} of knowledge base {kb.get('name')}"))
+    return found
+
+
+def _sagemaker_keys(ctx: CheckContext) -> list[tuple[str, str]]:
+    found = []
+    for notebook in sagemaker.notebooks(ctx):
+        if notebook.get("KmsKeyId"):
+            found.append((str(notebook["KmsKeyId"]), f"SageMaker notebook {notebook.get('NotebookInstanceName')}"))
+    for job in sagemaker.training_jobs(ctx):
+        key = (job.get("OutputDataConfig") or {}).get("KmsKeyId")
+        if key:
+            found.append((str(key), f"SageMaker training job {job.get('TrainingJobName')}"))
+    return found
+
+
+KEY_SOURCES: tuple[tuple[Source, Callable[[CheckContext], list[tuple[str, str]]]], ...] = (
+    (Source("bedrock-guardrails", "Bedrock guardrails", ("bedrock",)), _guardrail_keys),
+    (Source("bedrock-agents", "Bedrock agents", ("bedrock-agent",)), _agent_keys),
+    (Source("knowledge-bases", "Bedrock knowledge-base data sources", ("bedrock-agent",)), _knowledge_base_keys),
+    (Source("sagemaker", "SageMaker notebooks and training jobs", ("sagemaker",)), _sagemaker_keys),
+)
+AI_BUCKET_KEYS = Source("ai-bucket-encryption", "AI buckets' default encryption", ("s3",))
+# `ai_keys`: the guardrails, agents and knowledge-base data sources in full, SageMaker notebooks and training
+# jobs, the AI buckets and their default encryption
+AI_KEY_READS = Reads(bedrock.GUARDRAIL, bedrock_agent.AGENT, bedrock_agent.DATA_SOURCE_READS, sagemaker.NOTEBOOK,
+                     sagemaker.TRAINING_JOB, AI_BUCKET_READS, s3.ENCRYPTION)
+
+
+def _bucket_keys(ctx: CheckContext) -> list[tuple[str, str]]:
+    found = []
+    for bucket in ai_buckets(ctx, s3.encryption_rules).found:  # its gaps: the AI bucket checks' own
+        if s3.bucket_region(ctx, bucket.name) != ctx.region:
+            continue
+        for rule in s3.encryption_rules(ctx, bucket.name):
+            key = (rule.get("ApplyServerSideEncryptionByDefault") or {}).get("KMSMasterKeyID")
+            if key:
+                found.append((str(key), f"default encryption of AI bucket {bucket.name}"))
+    return found
+
+
+def ai_keys(ctx: CheckContext) -> Scoped[dict[str, str]]:
+    """Key id, ARN or alias -> the AI resource that uses it, in this region (see the module docstring)."""
+    gaps = _Gaps()
+    found: dict[str, str] = {}
+    for source, keys_of in KEY_SOURCES:
+        if not all(ctx.offers(s, ctx.region) for s in source.services):
+            continue
+        for key, why in gaps.read(source, ctx.region, "AI keys", partial(keys_of, ctx)) or []:
+            found.setdefault(key, why)
+    for key, why in gaps.read(AI_BUCKET_KEYS, ctx.region, "AI keys", partial(_bucket_keys, ctx)) or []:
+        found.setdefault(key, why)
+    return Scoped(found, tuple(gaps.gaps))
+
+
+def uses_key(used: dict[str, str], key: dict[str, Any]) -> str | None:
+    """Why a listed key (KeyId, KeyArn) is an AI key, when an AI resource names it by id or ARN."""
+    return used.get(str(key.get("KeyId"))) or used.get(str(key.get("KeyArn")))

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from posture.api import CheckContext, Family, ahead
-from posture.checks import _policy, _scope
+from posture.checks import _exposure, _scope
 from posture.checks._read import awslambda, bedrock_agent
 from posture.checks._read.awslambda import function_url, functions, resource_policy
 
@@ -83,8 +83,8 @@ def invoke_grants_beyond_agent(policy: Any, account_id: str, org_id: str | None 
     """Who, besides a Bedrock agent (or another service) acting for this account and this account's own
     principals, may invoke under this policy: anyone, another account, an organization, or a service with
     no source condition naming this account."""
-    outside = _policy.outside_account(_policy.who_can(policy, INVOKE_ACTION, account_id=account_id, org_id=org_id))
-    return sorted({access.describe() for access in outside})
+    outside = _exposure.exposure(policy, (INVOKE_ACTION,), account_id=account_id, org_id=org_id)
+    return sorted({outsider.principal for outsider in outside})
 
 
 def runtime_deprecated(runtime: str, today: date | None = None) -> date | None:
@@ -226,3 +226,26 @@ def supported_runtime(ctx: CheckContext) -> None:
                            {"runtime": runtime, "deprecated_on": deprecated.isoformat()})
             else:
                 ctx.passed(f"runtime {runtime} is supported", {"runtime": runtime})
+
+
+@check(
+    id="lambda.agent_tool_outside_access",
+    title="No one outside the account or its organization can invoke or change an agent tool",
+    description="The resource policy of every agent tool function (named by an agent's action group, or whose "
+    "own policy lets Bedrock, AgentCore or SageMaker invoke it) lets no one outside this account and its "
+    "organization invoke or change it: no Principal *, other account or organization, no AI service with no "
+    "source condition naming this account. Judged by the one exposure question (checks/_exposure.py).",
+    rationale=(
+        "A tool acts with its own role on an agent's behalf. Anyone outside who may invoke it skips the agent, its "
+        "guardrail and its instructions; any Bedrock agent of any account may use it as a confused deputy."
+    ),
+    remediation="`aws lambda remove-permission --function-name <f> --statement-id <sid>` for the outside "
+    "statements; grant the AI service with `--source-arn <agent-arn> --source-account <account>`.",
+    severity="high",
+    maps=["PR.AA-05", "LLM06:2025", "LLM07", "LLM08", "Lambda.1", "AML.T0053", "ASI02", "MEASURE 2.7", "A.6.2.6"],
+    reads=[_scope.AGENT_TOOL_READS, _exposure.AGENT_TOOL.reads],
+)
+def agent_tool_outside_access(ctx: CheckContext) -> None:
+    tools = _scope.judged(ctx, _scope.agent_tools(ctx))
+    _exposure.judge(ctx, _exposure.AGENT_TOOL, [_exposure.Target(f["FunctionName"], f["FunctionArn"], why)
+                                               for f, why in tools])

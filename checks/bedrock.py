@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family, Reads, ahead
-from posture.checks import _coverage, _guardrails, _policy
+from posture.checks import _coverage, _exposure, _guardrails, _policy
 from posture.checks._guardrails import Thresholds, Verdict
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._principals import POLICY_READS, grants_of, judge_principals
@@ -762,3 +762,25 @@ def inference_profile_residency(ctx: CheckContext) -> None:
 
     _judge_callers(ctx, grants, "no principal may invoke an inference profile that routes outside the pinned "
                    "geography", "may invoke inference profiles that route outside the pinned geography")
+
+
+@check(
+    id="bedrock.guardrail_outside_access",
+    title="No one outside the account or its organization can use or change a guardrail",
+    description="The resource policy of every guardrail (bedrock GetResourcePolicy, which shares a guardrail "
+    "across accounts) lets no one outside this account and its organization apply, read, change or delete it. "
+    "Judged by the one exposure question (checks/_exposure.py) over the guardrail actions.",
+    rationale=(
+        "A guardrail's filters, denied topics and word lists are the application's safety policy. Read from "
+        "outside they show an attacker what to avoid; changed from outside they switch it off."
+    ),
+    remediation="`aws bedrock put-resource-policy --resource-arn <guardrail-arn> --resource-policy file://p.json` "
+    "naming only this organization's accounts, or `aws bedrock delete-resource-policy --resource-arn <arn>`.",
+    severity="medium",
+    resource_type="Other",
+    maps=["PR.AA-05", "LLM01", "LLM01:2025", "AML.M0020", "AML.T0054", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock.GUARDRAIL, _exposure.GUARDRAIL.reads],
+)
+def guardrail_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.GUARDRAIL, [_exposure.Target(g["id"], g.get("arn"), "guardrail", g)
+                                              for g in bedrock.guardrails(ctx)])

@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family, Reads, ahead
-from posture.checks import _agents, _policy
+from posture.checks import _agents, _exposure
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import bedrock_agent, opensearchserverless, rds, s3vectors
 from posture.checks._read.bedrock import DRAFT
@@ -418,9 +418,9 @@ def s3_vectors_public(policy: Any, account_id: str) -> tuple[list[str], list[str
     """(statements of the vector bucket policy that let anyone in, other outside-account callers)."""
     if not policy:
         return [], []
-    access = _policy.who_can(policy, "s3vectors:*", account_id=account_id)
-    public = sorted({a.statement.label for a in access if a.public})
-    outside = sorted({a.describe() for a in _policy.outside_account(access) if not a.public})
+    found = _exposure.exposure(policy, _exposure.VECTOR_ACTIONS, account_id=account_id)
+    public = sorted({label for o in found if o.public for label in o.statements})
+    outside = sorted({o.principal for o in found if not o.public})
     return public, outside
 
 
@@ -654,3 +654,102 @@ def kb_ingestion_succeeded(ctx: CheckContext) -> None:
                 verdict, message, evidence = judge_ingestion(job, max_failed)
                 facts = {"knowledge_base": kb.get("name"), "data_source": summary.get("name"), **evidence}
                 {"PASS": ctx.passed, "FAIL": ctx.failed}.get(verdict, ctx.error)(message, facts)
+
+
+def vector_buckets(ctx: CheckContext) -> list[_exposure.Target]:
+    """The S3 vector buckets the region's knowledge bases store their vectors in (a knowledge base that cannot be
+    read is its ERROR)."""
+    found: dict[str, _exposure.Target] = {}
+    for summary in _knowledge_bases_ahead(ctx):
+        with _kb_scope(ctx, summary):
+            kind, arn = vector_store(knowledge_base(ctx, summary["knowledgeBaseId"]))
+            ctx.skip()  # judged as its vector bucket, below
+            if kind != S3_VECTORS or not arn:
+                continue
+            found.setdefault(arn, _exposure.Target(arn.rsplit("/", 1)[-1], arn,
+                                                   f"vector store of knowledge base {summary.get('name')}"))
+    return list(found.values())
+
+
+@check(
+    id="bedrock_agent.kb_vector_bucket_outside_access",
+    title="No one outside the account or its organization can query or write a knowledge base's vector bucket",
+    description="The policy of every S3 vector bucket a knowledge base stores its vectors in lets no one outside "
+    "this account and its organization query, read or write vectors or change its indexes. Judged by the one "
+    "exposure question (checks/_exposure.py) over the S3 Vectors actions.",
+    rationale=(
+        "The vectors and the text stored beside them are the knowledge base's documents. Read from outside they "
+        "leak; written from outside they poison every answer the knowledge base grounds."
+    ),
+    remediation="`aws s3vectors put-vector-bucket-policy --vector-bucket-arn <arn> --policy file://policy.json` "
+    "naming only this organization's principals, or `aws s3vectors delete-vector-bucket-policy`.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM03", "LLM08:2025", "AML.T0070", "ASI06", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock_agent.KNOWLEDGE_BASE, s3vectors.GET_VECTOR_BUCKET, _exposure.KB_VECTOR_BUCKET.reads],
+)
+def kb_vector_bucket_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.KB_VECTOR_BUCKET, vector_buckets(ctx))
+
+
+@check(
+    id="bedrock_agent.knowledge_base_outside_access",
+    title="No one outside the account or its organization can query or change a knowledge base",
+    description="The resource policy of every knowledge base (bedrock-agent GetResourcePolicy) lets no one outside "
+    "this account and its organization retrieve from it, change it or start its ingestion. Judged by the one "
+    "exposure question (checks/_exposure.py). Bedrock agents have no resource policy: nothing to ask of them.",
+    rationale=(
+        "Retrieve returns the documents a knowledge base was built from; another account that may call it reads "
+        "them without the application, its guardrail or its authorization."
+    ),
+    remediation="`aws bedrock-agent put-resource-policy --resource-arn <kb-arn> --policy file://p.json` naming "
+    "only this organization's accounts, or `aws bedrock-agent delete-resource-policy --resource-arn <arn>`.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM06", "AML.T0036", "ASI06", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock_agent.LIST_KNOWLEDGE_BASES, _exposure.KNOWLEDGE_BASE.reads],
+)
+def knowledge_base_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.KNOWLEDGE_BASE,
+                    [_exposure.Target(kb["knowledgeBaseId"], kb.get("knowledgeBaseArn") or ctx.arn(
+                        "bedrock", f"knowledge-base/{kb['knowledgeBaseId']}"), "knowledge base", kb)
+                     for kb in knowledge_bases(ctx)])
+
+
+def kb_collections(ctx: CheckContext) -> list[_exposure.Target]:
+    """The OpenSearch Serverless collections the region's knowledge bases store their vectors in (a knowledge
+    base, or a collection, that cannot be read is that knowledge base's ERROR)."""
+    found: dict[str, _exposure.Target] = {}
+    for summary in _knowledge_bases_ahead(ctx):
+        with _kb_scope(ctx, summary):
+            kind, arn = vector_store(knowledge_base(ctx, summary["knowledgeBaseId"]))
+            if kind != AOSS or not arn:
+                ctx.skip()
+                continue
+            collection, unread = opensearchserverless.collection(ctx, arn)
+            if collection is None:
+                ctx.error(unread, {"store": arn})
+                continue
+            ctx.skip()  # judged as its collection, below
+            found.setdefault(arn, _exposure.Target(str(collection.get("name")), arn,
+                                                   f"vector store of knowledge base {summary.get('name')}"))
+    return list(found.values())
+
+
+@check(
+    id="bedrock_agent.kb_collection_outside_access",
+    title="No one outside the account or its organization can read or write a knowledge base's collection",
+    description="The OpenSearch Serverless data access policies that cover the collection a knowledge base "
+    "stores its vectors in (by collection or index name pattern) let no principal outside this account and its "
+    "organization read or write its documents or indexes; SAML identities are a federated provider's. Judged by "
+    "the one exposure question (checks/_exposure.py); the network policy is kb_vector_store_not_public's.",
+    rationale=(
+        "A data access policy is the collection's resource policy: a principal of another account it names reads "
+        "the knowledge base's documents, or writes chunks every answer will be grounded on."
+    ),
+    remediation="`aws opensearchserverless update-access-policy --type data --name <policy> --policy-version <v> "
+    "--policy file://policy.json` naming only this account's roles.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM03", "LLM08:2025", "AML.T0070", "ASI06", "MEASURE 2.7", "A.6.2.6"],
+    reads=[bedrock_agent.KNOWLEDGE_BASE, opensearchserverless.BATCH_GET_COLLECTION, _exposure.KB_COLLECTION.reads],
+)
+def kb_collection_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.KB_COLLECTION, kb_collections(ctx))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Detailed, EvidenceValue, Family, detailed, each
-from posture.checks import _policy
+from posture.checks import _exposure
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import bedrock_agentcore as ac
 from posture.checks._read import ec2
@@ -552,9 +552,9 @@ def token_vault_cmk(ctx: CheckContext) -> None:
 def policy_exposure(document: Any, account_id: str) -> tuple[list[str], list[str]]:
     """(statements letting anyone in without a condition that names the caller by value, principals of
     other accounts it lets in) for a resource policy."""
-    accesses = _policy.who_can(document, f"{ac.IAM}:*", account_id=account_id)
-    public = sorted({f"{a.statement.label}: {a.describe()}" for a in accesses if a.public})
-    outside = sorted({a.describe() for a in _policy.outside_account(accesses) if not a.public})
+    found = _exposure.exposure(document, _exposure.AGENTCORE_ACTIONS, account_id=account_id)
+    public = sorted({f"{label}: {o.principal}" for o in found if o.public for label in o.statements})
+    outside = sorted({o.principal for o in found if not o.public})
     return public, outside
 
 
@@ -729,3 +729,25 @@ def runtime_env_secrets(ctx: CheckContext) -> None:
                 ctx.failed(f"environment variables {', '.join(found)} hold credential-shaped values", evidence)
             else:
                 ctx.passed("no environment variable holds a credential-shaped value", evidence)
+
+
+@check(
+    id="bedrock_agentcore.resource_outside_access",
+    title="No one outside the account or its organization can invoke an AgentCore runtime or gateway",
+    description="The resource-based policy of every AgentCore runtime and gateway lets no one outside this account "
+    "and its organization invoke it or use its memory, browser or code interpreter. Judged by the one exposure "
+    "question (checks/_exposure.py) over the AgentCore data-plane actions.",
+    rationale=(
+        "An agent runtime or gateway acts with its own role and tools: another account that may invoke it uses "
+        "them, whatever the identity policies of this account say."
+    ),
+    remediation="`aws bedrock-agentcore-control put-resource-policy --resource-arn <arn> --policy file://p.json` "
+    "naming only this organization's principals, or `delete-resource-policy`.",
+    severity="high",
+    boundaries=["application", "organizational"],
+    maps=["PR.AA-05", "LLM06:2025", "LLM08", "AML.T0040", "ASI03", "MEASURE 2.7", "A.6.2.6"],
+    reads=[ac.LIST_RUNTIMES, ac.LIST_GATEWAYS, _exposure.AGENTCORE_RESOURCE.reads],
+)
+def resource_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.AGENTCORE_RESOURCE, [_exposure.Target(resource_id, arn, kind)
+                                                        for resource_id, arn, kind in _policy_resources(ctx)])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, EvidenceValue, Family
-from posture.checks import _scope
+from posture.checks import _exposure, _scope
 from posture.checks._read import bedrock_agent, bedrock_agentcore, cloudtrail, read_ahead, s3
 from posture.checks._read.cloudtrail import event_selectors, logging_trails_covering, lookup_events, trail_status
 
@@ -384,13 +384,17 @@ def trail_bucket_not_public(ctx: CheckContext) -> None:
 
 
 BLOCK_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-EVERYONE = ("http://acs.amazonaws.com/groups/global/AllUsers",
-            "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 
 
 def public_acl_grants(grants: list[dict[str, Any]]) -> list[str]:
-    """The permissions a bucket ACL grants to everyone (all users, or every authenticated AWS user)."""
-    return sorted({g["Permission"] for g in grants if g.get("Grantee", {}).get("URI") in EVERYONE})
+    """The permissions a bucket ACL grants to everyone (all users, or every authenticated AWS user): the grants
+    `_exposure` finds open to anyone or any account, read as the statements they amount to."""
+    everyone = [g for g in grants if g.get("Grantee", {}).get("URI")]  # group grantees: no owner to drop
+    found = _exposure.exposure(_exposure.s3_acl_statements(everyone, None), _exposure.S3_ACTIONS,
+                               account_id="")
+    labels = {label for o in found if o.who in ("anyone", "any account") for label in o.statements}
+    return sorted({str(g["Permission"]) for i, g in enumerate(everyone)
+                   if _exposure.s3_acl_label(i, g) in labels})
 
 
 # -- Bedrock AgentCore data events ------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _policy, _scope
+from posture.checks import _exposure, _scope
 from posture.checks._read import ec2
 
 check = Family(
@@ -21,12 +21,13 @@ check = Family(
 AI_ENDPOINT_SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "sagemaker.runtime", "bedrock", "bedrock-agent")
 
 
-def grants_everything(policy: Any) -> bool:
-    """Whether an endpoint policy lets any principal do anything: the default policy, or one as open
-    (Principal `*`, `{"AWS": "*"}` or `{"AWS": ["*"]}` with no condition naming the caller by value)."""
-    if not policy:
-        return True  # no policy document: AWS applies the default full-access policy
-    return bool(_policy.allows_everyone_everything(policy))
+def grants_everything(policy: Any, service: str = "bedrock-runtime") -> bool:
+    """Whether an endpoint policy lets anyone (no condition naming the caller by value) do everything the endpoint
+    serves: the default policy, `*`, or the service-wide action of its one service (`bedrock:*`), answered by
+    `_exposure` over the endpoint service's action vocabulary."""
+    documents = policy or _exposure.DEFAULT_ENDPOINT_POLICY  # no document: AWS's default full-access policy
+    found = _exposure.exposure(documents, _exposure.ENDPOINT_ACTIONS[service], account_id="")
+    return any(o.public and o.everything for o in found)
 
 
 def _judge_endpoint(ctx: CheckContext, service_suffix: str) -> None:
@@ -134,8 +135,9 @@ def ai_endpoint_policy_restricted(ctx: CheckContext) -> None:
         endpoint_id = endpoint["VpcEndpointId"]
         with ctx.resource(endpoint_id, arn=ctx.arn("ec2", f"vpc-endpoint/{endpoint_id}")):
             evidence = {"vpc_id": endpoint.get("VpcId"), "service": service}
-            if grants_everything(endpoint.get("PolicyDocument")):
-                ctx.failed(f"the {service} endpoint policy allows every action to any principal", evidence)
+            if grants_everything(endpoint.get("PolicyDocument"), service):
+                ctx.failed(f"the {service} endpoint policy allows everything {service} serves to any principal",
+                           evidence)
             else:
                 ctx.passed(f"the {service} endpoint policy is restricted", evidence)
 
@@ -169,3 +171,42 @@ def ai_vpc_flow_logs_enabled(ctx: CheckContext) -> None:
                 ctx.failed("the VPC has no flow log", evidence)
 
 
+
+
+def ai_endpoints(ctx: CheckContext) -> list[tuple[_exposure.Target, str]]:
+    """(target, the AI service it serves) for each interface endpoint of an AI service in this region."""
+    found = []
+    for endpoint in ec2.vpc_endpoints(ctx):
+        service = ec2.endpoint_service(ctx, endpoint)
+        if service in AI_ENDPOINT_SERVICES:
+            endpoint_id = endpoint["VpcEndpointId"]
+            found.append((_exposure.Target(endpoint_id, ctx.arn("ec2", f"vpc-endpoint/{endpoint_id}"),
+                                           f"interface endpoint for {service} in {endpoint.get('VpcId')}", endpoint),
+                          service))
+    return found
+
+
+@check(
+    id="ec2.ai_endpoint_outside_access",
+    title="No one outside the account or its organization can use an AI service through its VPC endpoint",
+    description="The policy of every interface VPC endpoint of an AI service (bedrock-runtime, bedrock, "
+    "bedrock-agent-runtime, bedrock-agent, sagemaker.runtime) lets no principal outside this account and its "
+    "organization call the service through it. Judged by the one exposure question (checks/_exposure.py) over the "
+    "actions of the one service the endpoint serves: `bedrock:*` on a Bedrock endpoint is everything it serves.",
+    rationale=(
+        "A workload in the VPC holding another account's credentials can send prompts, training data or model "
+        "output to that account through an open endpoint: exfiltration that never crosses the NAT gateway."
+    ),
+    remediation="`aws ec2 modify-vpc-endpoint --vpc-endpoint-id <id> --policy-document file://policy.json` with "
+    "an aws:PrincipalOrgID (or aws:PrincipalAccount) condition on every Allow statement.",
+    resource_type="Other",
+    severity="medium",
+    boundaries=["application", "model"],
+    maps=["PR.AA-05", "PR.IR-01", "LLM06:2025", "LLM10", "AML.T0024", "MEASURE 2.7", "A.6.2.6"],
+    reads=[_exposure.AI_ENDPOINT.reads],
+)
+def ai_endpoint_outside_access(ctx: CheckContext) -> None:
+    found = ai_endpoints(ctx)
+    served = {target.id: service for target, service in found}
+    _exposure.judge(ctx, _exposure.AI_ENDPOINT, [target for target, _ in found],
+                    actions=lambda target: _exposure.ENDPOINT_ACTIONS[served[target.id]])

@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks import _exposure
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import ecr
 from posture.checks._read import sagemaker as sm
@@ -131,3 +132,25 @@ def model_image_repository_cmk(ctx: CheckContext) -> None:
             key = encryption.get("kmsKey") if encryption.get("encryptionType", "").startswith("KMS") else None
             judge_cmk(ctx, key, "the repository", {"encryption_type": encryption.get("encryptionType", "AES256"),
                                                    "used_by_sagemaker_in": used_in})
+
+
+@check(
+    id="ecr.model_image_repository_outside_access",
+    title="No one outside the account or its organization can pull or push a model image",
+    description="The repository policy of every repository SageMaker runs model images from lets no one outside "
+    "this account and its organization pull, push or delete images. Judged by the one exposure question "
+    "(checks/_exposure.py) over the ECR repository actions.",
+    rationale=(
+        "A model image carries the serving code and often the weights. Pulled from outside, it gives the model "
+        "away; pushed from outside, it runs someone else's code with the endpoint's role."
+    ),
+    remediation="`aws ecr set-repository-policy --repository-name <r> --policy-text file://policy.json` naming only "
+    "the accounts that need the image, with aws:PrincipalOrgID; or `aws ecr delete-repository-policy`.",
+    severity="high",
+    maps=["PR.AA-05", "LLM03", "LLM10:2025", "AML.T0010", "A.6.2.6"],
+    reads=[_exposure.MODEL_IMAGE_REPOSITORY.reads],
+)
+def model_image_repository_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.MODEL_IMAGE_REPOSITORY,
+                    [_exposure.Target(r["repositoryName"], r.get("repositoryArn"), f"SageMaker in {region} runs it", r)
+                     for r, region in model_repositories(ctx)])

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from posture.api import AwsReadError, CheckContext, Family, Reads, ahead
-from posture.checks import _policy, _scope
+from posture.checks import _exposure, _policy, _scope
 from posture.checks._principals import (
     POLICY_READS,
     PRINCIPAL_TYPES,
@@ -613,3 +613,29 @@ def ai_access_unused(ctx: CheckContext) -> None:
                 ctx.failed(f"{principal.label} has not used {', '.join(stale)} in {unused_days} days", evidence)
             else:
                 ctx.passed(f"{principal.label} used {', '.join(granted)} within {unused_days} days", evidence)
+
+
+@check(
+    id="iam.ai_role_trust_outside_access",
+    title="No one outside the account or its organization can assume an AI role",
+    description="The trust policy of every AI role (trusted by Bedrock, SageMaker or AgentCore, an agent tool's "
+    "execution role, or tagged posture:ai-workload) lets no one outside this account and its organization assume "
+    "it: no Principal * or other account, no AI service acting for another account or with no aws:SourceAccount / "
+    "aws:SourceArn naming this account, no federated or web-identity provider. Judged by the one exposure question "
+    "(checks/_exposure.py) over the sts actions of a trust policy.",
+    rationale=(
+        "An AI role carries the model, knowledge-base and tool permissions of an application. Whoever can assume "
+        "it acts as the application: another account, any Bedrock agent anywhere (a confused deputy), or the "
+        "users of a web-identity provider."
+    ),
+    remediation="`aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json` naming "
+    "only this account's principals, and for service principals an aws:SourceAccount (and aws:SourceArn) condition "
+    "with this account's id.",
+    severity="high",
+    maps=["PR.AA-05", "LLM06:2025", "LLM08", "AML.T0012", "ASI03", "MEASURE 2.7", "A.6.2.6"],
+    reads=[_scope.AI_ROLE_READS, _exposure.AI_ROLE_TRUST.reads],
+)
+def ai_role_trust_outside_access(ctx: CheckContext) -> None:
+    roles = _scope.judged(ctx, _scope.ai_roles(ctx))
+    _exposure.judge(ctx, _exposure.AI_ROLE_TRUST,
+                    [_exposure.Target(r["RoleName"], r["Arn"], why, r) for r, why in roles])

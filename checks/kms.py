@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, Family
-from posture.checks import _policy
+from posture.checks import _exposure, _scope
 from posture.checks._read import kms
 from posture.checks._read.kms import customer_keys
 
@@ -49,15 +49,15 @@ def cmk_rotation_enabled(ctx: CheckContext) -> None:
                 ctx.failed("automatic rotation is disabled", {"rotation_enabled": False})
 
 
-def key_access(policy: Any, account_id: str) -> list[_policy.Access]:
-    """Who the key policy lets use the key (any key action), judged by value."""
-    return _policy.who_can(policy, "kms:*", account_id=account_id)
+def key_access(policy: Any, account_id: str) -> list[_exposure.Outsider]:
+    """Who outside the account the key policy lets use the key (`_exposure`, over the key actions)."""
+    return _exposure.exposure(policy, _exposure.KMS_ACTIONS, account_id=account_id)
 
 
 def public_statements(policy: Any, account_id: str = "") -> list[str]:
     """Sids (or positions) of Allow statements that let anyone use the key: Principal "*" (in any form)
     with no condition that names the caller by value (aws:SecureTransport, kms:ViaService alone do not)."""
-    return sorted({a.statement.label for a in key_access(policy, account_id) if a.public})
+    return sorted({label for o in key_access(policy, account_id) if o.public for label in o.statements})
 
 
 @check(
@@ -107,10 +107,35 @@ def key_policy_not_public(ctx: CheckContext) -> None:
     for key, _meta in customer_keys(ctx):
         with ctx.resource(key["KeyId"], arn=key.get("KeyArn")):
             access = key_access(kms.KEY_POLICY(ctx, key["KeyId"]), ctx.account_id)
-            public = sorted({a.statement.label for a in access if a.public})
-            outside = sorted({a.describe() for a in _policy.outside_account(access) if not a.public})
+            public = sorted({label for o in access if o.public for label in o.statements})
+            outside = sorted({o.principal for o in access if not o.public})
             if public:
                 ctx.failed("the key policy allows every principal: no condition names the caller",
                            {"public_statements": public, "outside_account": outside})
             else:
                 ctx.passed("no key policy statement allows every principal", {"outside_account": outside})
+
+
+@check(
+    id="kms.ai_key_outside_access",
+    title="No one outside the account or its organization can use a key that protects AI data",
+    description="The key policy and the grants (ListGrants) of every customer managed key an AI resource uses "
+    "(a guardrail, an agent, a SageMaker notebook or training job, an AI bucket's default encryption) let no one "
+    "outside this account and its organization use or manage the key. Judged by the one exposure question "
+    "(checks/_exposure.py): a grant is read as the statement it amounts to.",
+    rationale=(
+        "Whoever may decrypt with the key reads every copy of the data it protects: a copied training set, a "
+        "snapshot of a vector store, the agent's session state. A grant to another account is as open as a key "
+        "policy statement, and no console page shows it beside the policy."
+    ),
+    remediation="Remove the outside principals from the key policy (`aws kms put-key-policy`) and retire the "
+    "grants to them (`aws kms retire-grant` / `aws kms revoke-grant`); scope what remains with kms:CallerAccount "
+    "or aws:PrincipalOrgID.",
+    severity="high",
+    maps=["PR.AA-05", "LLM02:2025", "LLM06", "KMS.5", "AML.T0035"],
+    reads=[kms.LIST_KEYS, kms.DESCRIBE_KEY, _scope.AI_KEY_READS, _exposure.AI_KEY.reads],
+)
+def ai_key_outside_access(ctx: CheckContext) -> None:
+    used = _scope.judged(ctx, _scope.ai_keys(ctx))
+    _exposure.judge(ctx, _exposure.AI_KEY, [_exposure.Target(k["KeyId"], k.get("KeyArn"), why, k)
+                                           for k, _meta in customer_keys(ctx) if (why := _scope.uses_key(used, k))])

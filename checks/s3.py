@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family, Reads
-from posture.checks import _policy, _scope
+from posture.checks import _exposure, _policy, _scope
 from posture.checks._read import s3, sagemaker
 
 check = Family(
@@ -330,3 +330,27 @@ def shadow_buckets(ctx: CheckContext) -> None:
                 ctx.passed(message, evidence)
             else:
                 ctx.failed(message, evidence)
+
+
+@check(
+    id="s3.ai_bucket_outside_access",
+    title="No one outside the account or its organization can reach an AI bucket",
+    description="The bucket policy and the ACL of every AI bucket (tagged posture:ai-data, or named by SageMaker, "
+    "Bedrock logging, custom models or knowledge-base data sources) let no one outside this account and its "
+    "organization read, write or manage it. Judged by the one exposure question (checks/_exposure.py): an ACL "
+    "grant is read as the statement it amounts to (AllUsers: anyone; AuthenticatedUsers: any account).",
+    rationale=(
+        "AI buckets hold training data, RAG sources, model artifacts and invocation logs. Another account or an "
+        "unrestricted service that may read them takes the data; one that may write them poisons the model or "
+        "the knowledge base."
+    ),
+    remediation="Remove the outside principals from the bucket policy (`aws s3api put-bucket-policy`), set "
+    "`aws s3api put-bucket-ownership-controls --ownership-controls Rules=[{ObjectOwnership=BucketOwnerEnforced}]` "
+    "to disable ACLs, and scope service principals with aws:SourceAccount.",
+    severity="high",
+    maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM04", "LLM06", "S3.2", "AML.T0035", "MEASURE 2.7", "A.6.2.6"],
+    reads=[_scope.AI_BUCKET_READS, _exposure.AI_BUCKET.reads],
+)
+def ai_bucket_outside_access(ctx: CheckContext) -> None:
+    buckets = _scope.judged(ctx, _scope.ai_buckets(ctx))
+    _exposure.judge(ctx, _exposure.AI_BUCKET, [_exposure.Target(b.name, b.arn, b.why) for b in buckets])

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from posture.api import CheckContext, EvidenceValue, Family, detailed, each
-from posture.checks import _policy
+from posture.checks import _exposure
 from posture.checks._keys import CMK_READS, judge_cmk
 from posture.checks._read import sagemaker as sm
 
@@ -531,8 +531,8 @@ def endpoint_monitoring(ctx: CheckContext) -> None:
 def open_grants(policy: Any, account_id: str) -> list[str]:
     """Who outside the account the policy lets read or use the group's models without a condition that
     names the caller by value (anyone, another account, a service with no source condition)."""
-    outside = _policy.outside_account(_policy.who_can(policy, "sagemaker:*", account_id=account_id))
-    return sorted({a.describe() for a in outside if a.public or not a.restricted_by})
+    found = _exposure.exposure(policy, _exposure.PACKAGE_GROUP_ACTIONS, account_id=account_id)
+    return sorted({o.principal for o in found if o.public or not o.narrowed})
 
 
 @check(
@@ -570,3 +570,26 @@ def model_package_group_policy_not_public(ctx: CheckContext) -> None:
             else:
                 ctx.passed("the policy lets in no one outside the account without a condition by value",
                            {"open_to": [], "policy": True})
+
+
+@check(
+    id="sagemaker_mlops.model_package_group_outside_access",
+    title="No one outside the account or its organization can use or change a model registry group",
+    description="The resource policy of every SageMaker model package group lets no one outside this account and "
+    "its organization describe, deploy or register its models, under any condition. Judged by the one exposure "
+    "question (checks/_exposure.py) over the model registry actions.",
+    rationale=(
+        "A model package group holds every version of a model. Shared with an account outside the organization, "
+        "even under a condition, the model leaves the organization's control."
+    ),
+    remediation="`aws sagemaker put-model-package-group-policy --model-package-group-name <g> --resource-policy "
+    "file://policy.json` naming only the organization's accounts; or `aws sagemaker "
+    "delete-model-package-group-policy`.",
+    severity="medium",
+    maps=["PR.AA-05", "LLM03:2025", "LLM05", "AML.T0035", "MEASURE 2.7", "A.6.2.5"],
+    reads=[_exposure.PACKAGE_GROUP.reads],
+)
+def model_package_group_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.PACKAGE_GROUP,
+                    [_exposure.Target(g["ModelPackageGroupName"], g.get("ModelPackageGroupArn"), "model registry", g)
+                     for g in sm.summaries(ctx, sm.PACKAGE_GROUP)])

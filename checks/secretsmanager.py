@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from posture.api import CheckContext, Family
+from posture.checks import _exposure
 from posture.checks._read import secretsmanager
 from posture.checks._read.tags import AI_DATA, flagged, tag_map
 
@@ -69,3 +70,24 @@ def model_key_rotation_enabled(ctx: CheckContext) -> None:
                 ctx.passed("automatic rotation is enabled", {"model_key_because": why, "rotation_days": days})
             else:
                 ctx.failed("automatic rotation is not enabled", {"model_key_because": why})
+
+
+@check(
+    id="secretsmanager.ai_secret_outside_access",
+    title="No one outside the account or its organization can read a model-provider key",
+    description="The resource policy of every secret whose name, description or tags mark it as a model-provider "
+    "or AI-service key lets no one outside this account and its organization read, change or delete it. Judged by "
+    "the one exposure question (checks/_exposure.py) over the Secrets Manager actions on a secret.",
+    rationale=(
+        "A model-provider key is a bearer credential: whoever outside reads it calls the provider as the "
+        "application, on its bill, with its data-retention terms."
+    ),
+    remediation="`aws secretsmanager put-resource-policy --secret-id <id> --resource-policy file://policy.json "
+    "--block-public-policy` naming only this account's principals, or `aws secretsmanager delete-resource-policy`.",
+    severity="high",
+    reads=[secretsmanager.SECRET, _exposure.AI_SECRET.reads],
+)
+def ai_secret_outside_access(ctx: CheckContext) -> None:
+    _exposure.judge(ctx, _exposure.AI_SECRET,
+                    [_exposure.Target(s["Name"], s.get("ARN"), f"model-provider key ({why})", s)
+                     for s in secretsmanager.secrets(ctx) if (why := model_key_reason(s))])

@@ -34,6 +34,9 @@ CUSTOM_MODEL = Kind("custom model", list=LIST_CUSTOM_MODELS, id="modelName", arn
                     details=(GET_CUSTOM_MODEL,))
 IMPORTED_MODEL = Kind("imported model", list=LIST_IMPORTED_MODELS, id="modelName", arn="modelArn",
                       details=(GET_IMPORTED_MODEL,))
+# A guardrail's resource policy (cross-account use); a guardrail without one: ResourceNotFoundException, None.
+RESOURCE_POLICY = BEDROCK.read("GetResourcePolicy", path="resourcePolicy", param="resourceArn",
+                               absent={"ResourceNotFoundException"}, default=None)
 GUARDRAIL = Kind("guardrail", list=LIST_GUARDRAILS, id="id", arn="arn", details=(GET_GUARDRAIL,))
 
 

@@ -48,6 +48,9 @@ LIST_FLOW_ALIASES = BEDROCK_AGENT.read("ListFlowAliases", path="flowAliasSummari
                                        paginate=True)
 GET_FLOW_VERSION = BEDROCK_AGENT.read("GetFlowVersion", param="flowIdentifier")
 
+# A knowledge base's resource policy (agents have none); without one: ResourceNotFoundException, None.
+RESOURCE_POLICY = BEDROCK_AGENT.read("GetResourcePolicy", path="policy", param="resourceArn",
+                                     absent={"ResourceNotFoundException"}, default=None)
 AGENT = Kind("agent", list=LIST_AGENTS, id="agentId", details=(GET_AGENT,))
 KNOWLEDGE_BASE = Kind("knowledge base", list=LIST_KNOWLEDGE_BASES, id="knowledgeBaseId", arn="knowledgeBaseArn",
                       details=(GET_KNOWLEDGE_BASE,))

@@ -9,6 +9,9 @@ from posture.api import CheckContext, Kind, Service
 ECR = Service("ecr")
 REPOSITORY = Kind("repository", list=ECR.read("DescribeRepositories", path="repositories", paginate=True),
                   id="repositoryName", arn="repositoryArn")
+# A repository with no policy: RepositoryPolicyNotFoundException, answered as None.
+REPOSITORY_POLICY = ECR.read("GetRepositoryPolicy", path="policyText", param="repositoryName",
+                            absent={"RepositoryPolicyNotFoundException"}, default=None)
 REGISTRY_SCANNING = ECR.read("GetRegistryScanningConfiguration")
 
 

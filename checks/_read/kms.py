@@ -11,6 +11,8 @@ LIST_KEYS = KMS.read("ListKeys", path="Keys", paginate=True)
 DESCRIBE_KEY = KMS.read("DescribeKey", path="KeyMetadata", param="KeyId")
 ROTATION = KMS.read("GetKeyRotationStatus", path="KeyRotationEnabled", param="KeyId")
 KEY_POLICY = KMS.read("GetKeyPolicy", path="Policy", param="KeyId", params={"PolicyName": "default"})
+# The key's grants (each a grantee principal and the operations it may do).
+LIST_GRANTS = KMS.read("ListGrants", path="Grants", param="KeyId", paginate=True)
 KEY = Kind("key", list=LIST_KEYS, id="KeyId", arn="KeyArn", details=(DESCRIBE_KEY, ROTATION), policy=KEY_POLICY)
 
 

@@ -15,6 +15,9 @@ BATCH_GET_COLLECTION = AOSS.read("BatchGetCollection")
 LIST_SECURITY_POLICIES = AOSS.read("ListSecurityPolicies", path="securityPolicySummaries")
 GET_SECURITY_POLICY = AOSS.read("GetSecurityPolicy", path="securityPolicyDetail", param="name")
 SECURITY_POLICY_READS = Reads(LIST_SECURITY_POLICIES, GET_SECURITY_POLICY)  # security_policies
+LIST_ACCESS_POLICIES = AOSS.read("ListAccessPolicies", path="accessPolicySummaries", params={"type": "data"})
+GET_ACCESS_POLICY = AOSS.read("GetAccessPolicy", path="accessPolicyDetail", param="name", params={"type": "data"})
+ACCESS_POLICY_READS = Reads(LIST_ACCESS_POLICIES, GET_ACCESS_POLICY)  # access_policies
 
 
 def collection(ctx: CheckContext, collection_arn: str) -> tuple[dict[str, Any] | None, str]:
@@ -37,6 +40,18 @@ def security_policies(ctx: CheckContext, policy_type: str) -> list[tuple[str, An
 
     def document(name: str) -> Any:
         found = GET_SECURITY_POLICY(ctx, name, type=policy_type).get("policy")
+        return json.loads(found) if isinstance(found, str) else found
+
+    return list(zip(names, ctx.fan_out(document, names), strict=True))
+
+
+def access_policies(ctx: CheckContext) -> list[tuple[str, Any]]:
+    """(name, document) of each data access policy in the region (who may use which collections and indexes);
+    the policies are read side by side."""
+    names = [summary["name"] for summary in every_page(ctx, LIST_ACCESS_POLICIES, "nextToken")]
+
+    def document(name: str) -> Any:
+        found = GET_ACCESS_POLICY(ctx, name)["policy"]
         return json.loads(found) if isinstance(found, str) else found
 
     return list(zip(names, ctx.fan_out(document, names), strict=True))

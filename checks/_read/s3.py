@@ -29,6 +29,8 @@ ACCOUNT_PUBLIC_ACCESS_BLOCK = S3CONTROL.read("GetPublicAccessBlock", path="Publi
 BUCKET_POLICY = S3.read("GetBucketPolicy", path="Policy", param="Bucket", absent={"NoSuchBucketPolicy"}, default=None)
 POLICY_STATUS = S3.read("GetBucketPolicyStatus", param="Bucket", absent={"NoSuchBucketPolicy"}, default=None)
 ACL = S3.read("GetBucketAcl", path="Grants", param="Bucket", default=[])
+# The whole answer: the grants and the owner (whose own grants let no one else in).
+BUCKET_ACL = S3.read("GetBucketAcl", param="Bucket")
 LOGGING = S3.read("GetBucketLogging", param="Bucket")
 BUCKET = Kind("bucket", list=LIST_BUCKETS, id="Name", scope="global", policy=BUCKET_POLICY,
               details=(TAGGING, LOCATION, VERSIONING, OBJECT_LOCK, ENCRYPTION, PUBLIC_ACCESS_BLOCK, POLICY_STATUS, ACL,

@@ -88,6 +88,9 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     # moto creates OpenSearch Serverless collections only in some policy orders and invents their key:
     # collections are answered here (a JSON-protocol answer: one per region, listing its collections).
     ("opensearchserverless", "BatchGetCollection", {"collectionDetails": [], "collectionErrorDetails": []}),
+    # Nor its data access policies (one answer per region: the JSON protocol has no URI parameters).
+    ("opensearchserverless", "ListAccessPolicies", {"accessPolicySummaries": []}),
+    ("opensearchserverless", "GetAccessPolicy", None),
     # moto has no Amazon Q Business.
     ("qbusiness", "ListApplications", {"applications": []}),
     ("qbusiness", "GetApplication", None),
@@ -101,6 +104,9 @@ MOTO_GAPS: tuple[tuple[str, str, object], ...] = (
     # Nor AgentCore Identity's token vault or resource policies: none yet is ResourceNotFoundException.
     ("bedrock-agentcore-control", "GetTokenVault", None),
     ("bedrock-agentcore-control", "GetResourcePolicy", None),
+    # Nor Bedrock guardrails' and knowledge bases' resource policies: none yet.
+    ("bedrock", "GetResourcePolicy", None),
+    ("bedrock-agent", "GetResourcePolicy", None),
     # moto raises NotImplementedError for LookupEvents: an empty event history.
     ("cloudtrail", "LookupEvents", {"Events": []}),
 )

@@ -77,7 +77,8 @@ def seed(client: Any, sim: Any, seeded: Any) -> None:
         # Model registry group, shared with the organization only, or with everyone.
         group = f"acme-support-models{suffix}"
         sm.create_model_package_group(ModelPackageGroupName=group)
-        policy = _group_policy(region, group, {"AWS": "*"}, {"StringEquals": {"aws:PrincipalOrgID": "o-acme12345"}}) \
+        org_id = client("organizations").describe_organization()["Organization"]["Id"]  # the demo's own
+        policy = _group_policy(region, group, {"AWS": "*"}, {"StringEquals": {"aws:PrincipalOrgID": org_id}}) \
             if good else _group_policy(region, group, "*", None)
         sim.put("sagemaker", "GetModelPackageGroupPolicy", {"ResourcePolicy": policy}, region=region)
 
