@@ -345,7 +345,8 @@ def shadow_buckets(ctx: CheckContext) -> None:
         "the knowledge base."
     ),
     remediation="Remove the outside principals from the bucket policy (`aws s3api put-bucket-policy`), set "
-    "`aws s3api put-bucket-ownership-controls --ownership-controls Rules=[{ObjectOwnership=BucketOwnerEnforced}]` "
+    "`aws s3api put-bucket-ownership-controls --bucket <bucket-name> "
+    "--ownership-controls Rules=[{ObjectOwnership=BucketOwnerEnforced}]` "
     "to disable ACLs, and scope service principals with aws:SourceAccount.",
     severity="high",
     maps=["PR.AA-05", "PR.DS-01", "LLM02:2025", "LLM04", "LLM06", "S3.2", "AML.T0035", "MEASURE 2.7", "A.6.2.6"],

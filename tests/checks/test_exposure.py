@@ -487,8 +487,9 @@ def test_knowledge_base_resource_policy(aws, run_check):
     kb_id = aoss_kb(aws)
     assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
     arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:knowledge-base/{kb_id}"
-    aws.simulation.put("bedrock-agent", "GetResourcePolicy", {"policy": json.dumps(doc(
-        "*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": "o-theirs"}}))}, resourceArn=arn)
+    policy = doc("*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": "o-theirs"}})
+    aws.simulation.put("bedrock-agent", "GetResourcePolicy",
+                       {"resourceArn": arn, "revisionId": "1", "policy": json.dumps(policy)}, resourceArn=arn)
     finding = only(run_check(KNOWLEDGE_BASE), kb_id)
     assert finding.status is Status.FAIL and finding.evidence["outside_classes"] == ["another organization"]
 
@@ -503,8 +504,9 @@ def test_organization_restricted_policy_passes_when_the_organization_is_ours(aws
     org = aws.client("organizations").create_organization(FeatureSet="ALL")["Organization"]["Id"]
     kb_id = aoss_kb(aws)
     arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:knowledge-base/{kb_id}"
-    aws.simulation.put("bedrock-agent", "GetResourcePolicy", {"policy": json.dumps(doc(
-        "*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": org}}))}, resourceArn=arn)
+    policy = doc("*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": org}})
+    aws.simulation.put("bedrock-agent", "GetResourcePolicy",
+                       {"resourceArn": arn, "revisionId": "1", "policy": json.dumps(policy)}, resourceArn=arn)
     assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
     aws.simulation.fail("organizations", "DescribeOrganization", "AccessDeniedException", status=400)
     assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.ERROR  # whose organization: unknown
