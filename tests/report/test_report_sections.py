@@ -71,7 +71,7 @@ def test_sections_are_in_the_schema_valid_json(example_report: Report):
 
 def test_sections_are_in_the_table_and_the_html(example_report: Report):
     report = report_with_sections(example_report)
-    text = table.render(report, table.View(verbose=True))  # the whole table; the default summary names it
+    text = table.render(report, table.View(verbose=True, width=200))  # the whole table; the summary names it
     assert SECTION["title"] in text and "UNGUARDED: no guardrail applies" in text and "PROMPT_ATTACK, HATE" in text
     summary = table.render(report)
     assert SECTION["title"] in summary and "1 FAIL" in summary and "UNGUARDED: no guardrail applies" not in summary
