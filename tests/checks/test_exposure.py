@@ -17,7 +17,7 @@ from tests.checks.test_ec2 import ai_vpc, endpoint
 from tests.checks.test_ecr import serve
 from tests.checks.test_knowledge_bases import aoss_kb, s3_vectors_kb, simulated  # noqa: F401 (a fixture)
 from tests.support.bedrock_world import guardrail_arn, put_guardrail, strong_guardrail
-from tests.support.findings import only
+from tests.support.findings import expect
 
 ACCOUNT = "123456789012"
 OTHER = "999988887777"
@@ -194,17 +194,18 @@ def test_ai_role_trust(aws, run_check):
           [{"Key": "posture:ai-workload", "Value": "chat"}])
     _role(aws, "website", doc({"AWS": OTHER}, "sts:AssumeRole"))  # no AI role: out of scope
     findings = [f for f in run_check(TRUST) if f.check_id == TRUST]
-    assert only(findings, "scoped").status is Status.PASS
-    deputy = only(findings, "deputy")
-    assert deputy.status is Status.FAIL and deputy.evidence["outside_classes"] == ["service"]
-    assert only(findings, "web").evidence["outside_classes"] == ["federated"]
+    expect(findings, "scoped", Status.PASS)
+    deputy = expect(findings, "deputy", Status.FAIL)
+    assert deputy.evidence["outside_classes"] == ["service"]
+    assert expect(findings, "web", Status.FAIL).evidence["outside_classes"] == ["federated"]
     assert "website" not in {f.resource_id for f in findings}
 
 
 def test_ai_role_trust_unreadable_is_error(aws, run_check):
     _role(aws, "deputy", doc({"Service": "bedrock.amazonaws.com"}, "sts:AssumeRole"))
     aws.simulation.fail("iam", "GetAccountAuthorizationDetails", "AccessDenied", status=403)
-    assert {f.status for f in run_check(TRUST) if f.check_id == TRUST} == {Status.ERROR}
+    findings = [f for f in run_check(TRUST) if f.check_id == TRUST]
+    expect(findings, ACCOUNT, Status.ERROR)  # the listing failed: the account
 
 
 KEY = "kms.ai_key_outside_access"
@@ -225,8 +226,7 @@ def test_ai_key_policy_and_grants(aws, run_check):
     key = _ai_key(aws)
     assert [(f.resource_id, f.status) for f in run_check(KEY)] == [(key, Status.PASS)]
     aws.client("kms").create_grant(KeyId=key, GranteePrincipal=f"arn:aws:iam::{OTHER}:root", Operations=["Decrypt"])
-    finding = only(run_check(KEY), key)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(KEY), key, Status.FAIL)
     assert finding.evidence["outside_classes"] == ["another account"]
     assert "kms:Decrypt" in finding.message
 
@@ -234,7 +234,7 @@ def test_ai_key_policy_and_grants(aws, run_check):
 def test_ai_key_grants_unreadable_is_error(aws, run_check):
     key = _ai_key(aws)
     aws.simulation.fail("kms", "ListGrants", "AccessDeniedException", status=400)
-    assert only(run_check(KEY), key).status is Status.ERROR
+    expect(run_check(KEY), key, Status.ERROR)
 
 
 BUCKET = "s3.ai_bucket_outside_access"
@@ -255,16 +255,16 @@ def test_ai_bucket_policy_and_acl(aws, run_check):
         "Resource": "arn:aws:s3:::shared/*"}]}))
     _ai_bucket(aws, "acl").put_bucket_acl(Bucket="acl", ACL="public-read")
     findings = run_check(BUCKET)
-    assert only(findings, "private").status is Status.PASS
-    assert only(findings, "shared").evidence["outside_classes"] == ["another account"]
-    assert only(findings, "acl").status is Status.FAIL
-    assert only(findings, "acl").evidence["outside_classes"] == ["anyone"]
+    expect(findings, "private", Status.PASS)
+    assert expect(findings, "shared", Status.FAIL).evidence["outside_classes"] == ["another account"]
+    expect(findings, "acl", Status.FAIL)
+    assert expect(findings, "acl", Status.FAIL).evidence["outside_classes"] == ["anyone"]
 
 
 def test_ai_bucket_acl_unreadable_is_error(aws, run_check):
     _ai_bucket(aws, "private")
     aws.simulation.fail("s3", "GetBucketAcl", "AccessDenied", status=403)
-    assert only(run_check(BUCKET), "private").status is Status.ERROR
+    expect(run_check(BUCKET), "private", Status.ERROR)
 
 
 TOOL = "lambda.agent_tool_outside_access"
@@ -285,15 +285,15 @@ def test_agent_tool_policy(aws, run_check):
     make_function(aws, "website")
     _permit(aws, "website", "anyone", OTHER)  # no AI service invokes it: not a tool
     findings = run_check(TOOL)
-    assert only(findings, "scoped").status is Status.PASS
-    assert only(findings, "open").evidence["outside_classes"] == ["service"]
+    expect(findings, "scoped", Status.PASS)
+    assert expect(findings, "open", Status.FAIL).evidence["outside_classes"] == ["service"]
     assert "website" not in {f.resource_id for f in findings}
 
 
 def test_agent_tool_policy_unreadable_is_error(aws, run_check):
     make_agent_tool(aws, make_function(aws, "kb-search"))
     aws.simulation.fail("lambda", "GetPolicy", "AccessDeniedException", status=403)
-    assert only(run_check(TOOL), "kb-search").status is Status.ERROR
+    expect(run_check(TOOL), "kb-search", Status.ERROR)
 
 
 def test_regression_scope_waits_for_the_agent(aws, run_check):
@@ -303,7 +303,7 @@ def test_regression_scope_waits_for_the_agent(aws, run_check):
     _permit(aws, "kb-search", "bedrock", "bedrock.amazonaws.com")
     aws.simulation.fail("bedrock-agent", "ListAgents", "AccessDeniedException", status=403)
     findings = run_check(TOOL)
-    assert only(findings, "kb-search").status is Status.FAIL
+    expect(findings, "kb-search", Status.FAIL)
     [gap] = [f for f in findings if f.resource_id.startswith("ai-scope/")]
     assert gap.status is Status.ERROR and "Bedrock agent tools" in gap.message
 
@@ -318,17 +318,17 @@ def test_ai_endpoint_policy(aws, run_check):
                                                                   {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}))
     service_wide = endpoint(aws, vpc, subnet, "bedrock-agent-runtime", doc({"AWS": "*"}, "bedrock:*"))
     findings = run_check(ENDPOINT)
-    assert only(findings, default).status is Status.FAIL
-    assert only(findings, scoped).status is Status.PASS
-    wide = only(findings, service_wide)
-    assert wide.status is Status.FAIL and "everything (bedrock:*)" in wide.message
+    expect(findings, default, Status.FAIL)
+    expect(findings, scoped, Status.PASS)
+    wide = expect(findings, service_wide, Status.FAIL)
+    assert "everything (bedrock:*)" in wide.message
 
 
 def test_regression_endpoint_policy_of_the_whole_service_fails(aws, run_check):
     """Issue 17: `bedrock:*` for anyone on a bedrock-runtime endpoint passed ec2.ai_endpoint_policy_restricted."""
     vpc, subnet = ai_vpc(aws)
     found = endpoint(aws, vpc, subnet, "bedrock-runtime", doc({"AWS": "*"}, "bedrock:*"))
-    assert only(run_check("ec2.ai_endpoint_policy_restricted"), found).status is Status.FAIL
+    expect(run_check("ec2.ai_endpoint_policy_restricted"), found, Status.FAIL)
 
 
 def test_ai_endpoints_unreadable_is_error(aws, run_check):
@@ -336,7 +336,7 @@ def test_ai_endpoints_unreadable_is_error(aws, run_check):
     endpoint(aws, vpc, subnet, "bedrock-runtime")
     aws.simulation.fail("ec2", "DescribeVpcEndpoints", "UnauthorizedOperation", status=403)
     [finding] = run_check(ENDPOINT)
-    assert finding.status is Status.ERROR
+    expect([finding], ACCOUNT, Status.ERROR)  # the listing failed: the account
 
 
 SECRET = "secretsmanager.ai_secret_outside_access"
@@ -350,16 +350,16 @@ def test_ai_secret_policy(aws, run_check):
         {"AWS": f"arn:aws:iam::{OTHER}:root"}, "secretsmanager:GetSecretValue")))
     sm.create_secret(Name="db-password", SecretString="x")  # no model-provider key: out of scope
     findings = run_check(SECRET)
-    assert only(findings, "openai-api-key").status is Status.PASS
-    shared = only(findings, "anthropic-api-key")
-    assert shared.status is Status.FAIL and "secretsmanager:GetSecretValue" in shared.message
+    expect(findings, "openai-api-key", Status.PASS)
+    shared = expect(findings, "anthropic-api-key", Status.FAIL)
+    assert "secretsmanager:GetSecretValue" in shared.message
     assert "db-password" not in {f.resource_id for f in findings}
 
 
 def test_ai_secret_policy_unreadable_is_error(aws, run_check):
     aws.client("secretsmanager").create_secret(Name="openai-api-key", SecretString="x")
     aws.simulation.fail("secretsmanager", "GetResourcePolicy", "AccessDeniedException", status=400)
-    assert only(run_check(SECRET), "openai-api-key").status is Status.ERROR
+    expect(run_check(SECRET), "openai-api-key", Status.ERROR)
 
 
 REPOSITORY = "ecr.model_image_repository_outside_access"
@@ -374,15 +374,15 @@ def test_model_image_repository_policy(aws, run_check):
     serve(aws, "acme/serve")
     serve(aws, "acme/shared")
     findings = run_check(REPOSITORY)
-    assert only(findings, "acme/serve").status is Status.PASS
-    assert only(findings, "acme/shared").status is Status.FAIL
+    expect(findings, "acme/serve", Status.PASS)
+    expect(findings, "acme/shared", Status.FAIL)
 
 
 def test_model_image_repository_policy_unreadable_is_error(aws, run_check):
     aws.client("ecr").create_repository(repositoryName="acme/serve")
     serve(aws, "acme/serve")
     aws.simulation.fail("ecr", "GetRepositoryPolicy", "AccessDeniedException", status=400)
-    assert only(run_check(REPOSITORY), "acme/serve").status is Status.ERROR
+    expect(run_check(REPOSITORY), "acme/serve", Status.ERROR)
 
 
 GROUP = "sagemaker_mlops.model_package_group_outside_access"
@@ -397,17 +397,17 @@ def _group(aws, name, policy):
 
 def test_model_package_group_policy(aws, run_check):
     _group(aws, "mine", doc({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "sagemaker:DescribeModelPackage"))
-    assert only(run_check(GROUP), "mine").status is Status.PASS
+    expect(run_check(GROUP), "mine", Status.PASS)
     aws.simulation.put("sagemaker", "GetModelPackageGroupPolicy", {"ResourcePolicy": json.dumps(doc(
         {"AWS": OTHER}, "sagemaker:DescribeModelPackage", {"Bool": {"aws:SecureTransport": "true"}}))})
-    shared = only(run_check(GROUP), "mine")
-    assert shared.status is Status.FAIL and "aws:securetransport" in shared.message
+    shared = expect(run_check(GROUP), "mine", Status.FAIL)
+    assert "aws:securetransport" in shared.message
 
 
 def test_model_package_group_policy_unreadable_is_error(aws, run_check):
     _group(aws, "mine", None)
     aws.simulation.fail("sagemaker", "GetModelPackageGroupPolicy", "AccessDeniedException", status=400)
-    assert only(run_check(GROUP), "mine").status is Status.ERROR
+    expect(run_check(GROUP), "mine", Status.ERROR)
 
 
 AGENTCORE = "bedrock_agentcore.resource_outside_access"
@@ -420,14 +420,14 @@ def test_agentcore_resource_policy(aws, run_check):
         aws.simulation.put("bedrock-agentcore-control", "GetResourcePolicy",
                            {"policy": json.dumps(doc(principal, "bedrock-agentcore:InvokeGateway"))}, resourceArn=arn)
     findings = run_check(AGENTCORE)
-    assert only(findings, mine).status is Status.PASS
-    assert only(findings, shared).evidence["outside_classes"] == ["another account"]
+    expect(findings, mine, Status.PASS)
+    assert expect(findings, shared, Status.FAIL).evidence["outside_classes"] == ["another account"]
 
 
 def test_agentcore_resource_policy_unreadable_is_error(aws, run_check):
     gateway = make_gateway(aws)
     aws.simulation.fail("bedrock-agentcore-control", "GetResourcePolicy", "AccessDeniedException", status=403)
-    assert only(run_check(AGENTCORE), gateway).status is Status.ERROR
+    expect(run_check(AGENTCORE), gateway, Status.ERROR)
 
 
 VECTORS = "bedrock_agent.kb_vector_bucket_outside_access"
@@ -435,18 +435,17 @@ VECTORS = "bedrock_agent.kb_vector_bucket_outside_access"
 
 def test_kb_vector_bucket_policy(aws, run_check, simulated):  # noqa: F811 (the fixture)
     s3_vectors_kb(aws, simulated)
-    [finding] = run_check(VECTORS)  # the knowledge base is judged as its vector bucket
-    assert finding.resource_id == "kb-vectors" and finding.status is Status.PASS
+    expect(run_check(VECTORS), "kb-vectors", Status.PASS)  # the knowledge base is judged as its vector bucket
     aws.client("s3vectors").put_vector_bucket_policy(vectorBucketName="kb-vectors", policy=json.dumps(doc(
         "*", "s3vectors:QueryVectors", {"Bool": {"aws:SecureTransport": "true"}})))
-    finding = only(run_check(VECTORS), "kb-vectors")
-    assert finding.status is Status.FAIL and finding.evidence["outside_classes"] == ["anyone"]
+    finding = expect(run_check(VECTORS), "kb-vectors", Status.FAIL)
+    assert finding.evidence["outside_classes"] == ["anyone"]
 
 
 def test_kb_vector_bucket_policy_unreadable_is_error(aws, run_check, simulated):  # noqa: F811 (the fixture)
     s3_vectors_kb(aws, simulated)
     aws.simulation.fail("s3vectors", "GetVectorBucketPolicy", "AccessDeniedException", status=403)
-    assert only(run_check(VECTORS), "kb-vectors").status is Status.ERROR
+    expect(run_check(VECTORS), "kb-vectors", Status.ERROR)
 
 
 def test_check_ids_name_their_service_and_asset():
@@ -460,24 +459,24 @@ GUARDRAIL = "bedrock.guardrail_outside_access"
 def test_guardrail_resource_policy(aws, run_check):
     mine = put_guardrail(aws, strong_guardrail("gr0shared01"))
     arn = guardrail_arn(mine)
-    assert only(run_check(GUARDRAIL), mine).status is Status.PASS  # no policy
+    expect(run_check(GUARDRAIL), mine, Status.PASS)  # no policy
     aws.simulation.put("bedrock", "GetResourcePolicy", {"resourcePolicy": json.dumps(doc(
         {"AWS": f"arn:aws:iam::{OTHER}:root"}, "bedrock:ApplyGuardrail"))}, resourceArn=arn)
-    finding = only(run_check(GUARDRAIL), mine)
-    assert finding.status is Status.FAIL and "bedrock:ApplyGuardrail" in finding.message
+    finding = expect(run_check(GUARDRAIL), mine, Status.FAIL)
+    assert "bedrock:ApplyGuardrail" in finding.message
 
 
 def test_guardrail_resource_policy_unreadable_is_error(aws, run_check):
     mine = put_guardrail(aws, strong_guardrail("gr0shared01"))
     aws.simulation.fail("bedrock", "GetResourcePolicy", "AccessDeniedException", status=403)
-    assert only(run_check(GUARDRAIL), mine).status is Status.ERROR
+    expect(run_check(GUARDRAIL), mine, Status.ERROR)
 
 
 def test_key_a_guardrail_uses_is_an_ai_key(aws, run_check):
     key = aws.client("kms").create_key()["KeyMetadata"]
     put_guardrail(aws, strong_guardrail("gr0keyed01", key["Arn"]))
-    finding = only(run_check(KEY), key["KeyId"])
-    assert finding.status is Status.PASS and finding.evidence["ai_asset_because"] == "guardrail gr0keyed01"
+    finding = expect(run_check(KEY), key["KeyId"], Status.PASS)
+    assert finding.evidence["ai_asset_because"] == "guardrail gr0keyed01"
 
 
 KNOWLEDGE_BASE = "bedrock_agent.knowledge_base_outside_access"
@@ -485,19 +484,19 @@ KNOWLEDGE_BASE = "bedrock_agent.knowledge_base_outside_access"
 
 def test_knowledge_base_resource_policy(aws, run_check):
     kb_id = aoss_kb(aws)
-    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
+    expect(run_check(KNOWLEDGE_BASE), kb_id, Status.PASS)
     arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:knowledge-base/{kb_id}"
     policy = doc("*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": "o-theirs"}})
     aws.simulation.put("bedrock-agent", "GetResourcePolicy",
                        {"resourceArn": arn, "revisionId": "1", "policy": json.dumps(policy)}, resourceArn=arn)
-    finding = only(run_check(KNOWLEDGE_BASE), kb_id)
-    assert finding.status is Status.FAIL and finding.evidence["outside_classes"] == ["another organization"]
+    finding = expect(run_check(KNOWLEDGE_BASE), kb_id, Status.FAIL)
+    assert finding.evidence["outside_classes"] == ["another organization"]
 
 
 def test_knowledge_base_resource_policy_unreadable_is_error(aws, run_check):
     kb_id = aoss_kb(aws)
     aws.simulation.fail("bedrock-agent", "GetResourcePolicy", "AccessDeniedException", status=403)
-    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.ERROR
+    expect(run_check(KNOWLEDGE_BASE), kb_id, Status.ERROR)
 
 
 def test_organization_restricted_policy_passes_when_the_organization_is_ours(aws, run_check):
@@ -507,9 +506,9 @@ def test_organization_restricted_policy_passes_when_the_organization_is_ours(aws
     policy = doc("*", "bedrock:Retrieve", {"StringEquals": {"aws:PrincipalOrgID": org}})
     aws.simulation.put("bedrock-agent", "GetResourcePolicy",
                        {"resourceArn": arn, "revisionId": "1", "policy": json.dumps(policy)}, resourceArn=arn)
-    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.PASS
+    expect(run_check(KNOWLEDGE_BASE), kb_id, Status.PASS)
     aws.simulation.fail("organizations", "DescribeOrganization", "AccessDeniedException", status=400)
-    assert only(run_check(KNOWLEDGE_BASE), kb_id).status is Status.ERROR  # whose organization: unknown
+    expect(run_check(KNOWLEDGE_BASE), kb_id, Status.ERROR)  # whose organization: unknown
 
 
 COLLECTION = "bedrock_agent.kb_collection_outside_access"
@@ -531,11 +530,9 @@ def test_kb_collection_data_access_policy(aws, run_check):
     aoss_kb(aws)
     _data_policy(aws, _rules([f"arn:aws:iam::{ACCOUNT}:role/kb"]),
                  _rules([f"arn:aws:iam::{OTHER}:root"], "index/web/*"))  # another collection's
-    [finding] = run_check(COLLECTION)
-    assert finding.resource_id == "kb-docs" and finding.status is Status.PASS
+    expect(run_check(COLLECTION), "kb-docs", Status.PASS)
     _data_policy(aws, _rules([f"arn:aws:iam::{OTHER}:role/reader", "saml/123456789012/idp/user/alice"]))
-    [finding] = run_check(COLLECTION)
-    assert finding.status is Status.FAIL
+    finding = expect(run_check(COLLECTION), "kb-docs", Status.FAIL)
     assert finding.evidence["outside_classes"] == ["another account", "federated"]
     assert "aoss:ReadDocument, aoss:WriteDocument" in finding.message
 
@@ -543,8 +540,7 @@ def test_kb_collection_data_access_policy(aws, run_check):
 def test_kb_collection_data_access_policy_unreadable_is_error(aws, run_check):
     aoss_kb(aws)
     aws.simulation.fail("opensearchserverless", "ListAccessPolicies", "AccessDeniedException", status=400)
-    [finding] = run_check(COLLECTION)
-    assert finding.resource_id == "kb-docs" and finding.status is Status.ERROR
+    expect(run_check(COLLECTION), "kb-docs", Status.ERROR)
 
 
 def test_ai_key_is_judged_when_another_scope_source_cannot_be_read(aws, run_check):
@@ -553,6 +549,6 @@ def test_ai_key_is_judged_when_another_scope_source_cannot_be_read(aws, run_chec
     key = _ai_key(aws)
     aws.simulation.fail("bedrock", "ListGuardrails", "AccessDeniedException", status=403)
     findings = run_check(KEY)
-    assert only(findings, key).status is Status.PASS
+    expect(findings, key, Status.PASS)
     [gap] = [f for f in findings if f.resource_id.startswith("ai-scope/")]
     assert gap.status is Status.ERROR and "Bedrock guardrails" in gap.message
