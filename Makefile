@@ -51,7 +51,7 @@ test-full: $(STAMP) chromium
 	HYPOTHESIS_PROFILE=full $(PYTEST)
 
 lint: $(STAMP)
-	$(BIN)/ruff check posture checks tests
+	$(BIN)/ruff check posture checks tests bench deploy tools
 	$(BIN)/mypy
 
 bench: $(STAMP)
