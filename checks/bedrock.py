@@ -297,9 +297,8 @@ def guardrail_prompt_attack_filter(ctx: CheckContext) -> None:
                 "BLOCK: `aws bedrock update-guardrail --guardrail-identifier <id> --name <name> "
                 "--blocked-input-messaging <blocked-input-messaging> --blocked-outputs-messaging "
                 "<blocked-outputs-messaging>` (or the Bedrock console, Guardrails), then `aws bedrock "
-                "create-guardrail-version` and point agents, flows, enforced configurations and IAM conditions at t"
-                "he "
-                "new version.",
+                "create-guardrail-version` and point agents, flows, enforced configurations and IAM conditions at "
+                "the new version.",
     severity="medium",
     maps=["PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "AML.M0020", "AML.T0048.003",
         "AML.T0051", "AML.T0054", "MANAGE 1.3", "MEASURE 2.6", "MEASURE 2.7", "A.6.2.6", "Art. 15"],
@@ -319,9 +318,8 @@ def guardrail_content_filters(ctx: CheckContext) -> None:
         "in prompts and answers, so one conversation cannot leak another customer's data; in detect-only "
         "mode it only reports the leak."
     ),
-    remediation="Add PII entities (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER, ...) with action ANONYMIZE or BLOCK: `a"
-                "ws "
-                "bedrock update-guardrail --guardrail-identifier <id> --name <name> --blocked-input-messaging "
+    remediation="Add PII entities (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER, ...) with action ANONYMIZE or BLOCK: "
+                "`aws bedrock update-guardrail --guardrail-identifier <id> --name <name> --blocked-input-messaging "
                 "<blocked-input-messaging> --blocked-outputs-messaging <blocked-outputs-messaging>` (or the Bedrock "
                 "console, Guardrails), then `aws bedrock create-guardrail-version` and point agents, flows, enforced "
                 "configurations and IAM conditions at the new version.",
@@ -349,9 +347,8 @@ def guardrail_sensitive_information_filter(ctx: CheckContext) -> None:
                 "BLOCK: `aws bedrock update-guardrail --guardrail-identifier <id> --name <name> "
                 "--blocked-input-messaging <blocked-input-messaging> --blocked-outputs-messaging "
                 "<blocked-outputs-messaging>` (or the Bedrock console, Guardrails), then `aws bedrock "
-                "create-guardrail-version` and point agents, flows, enforced configurations and IAM conditions at t"
-                "he "
-                "new version.",
+                "create-guardrail-version` and point agents, flows, enforced configurations and IAM conditions at "
+                "the new version.",
     severity="medium",
     maps=["ID.RA-05", "PR.PS-01", "LLM08:2025", "LLM09", "LLM09:2025", "AML.M0020", "AML.T0048.003", "AML.T0062",
         "MEASURE 2.5", "MEASURE 2.6", "A.6.2.6", "Art. 15"],
@@ -377,13 +374,13 @@ def guardrail_contextual_grounding(ctx: CheckContext) -> None:
         "reaches the model unfiltered however strong the guardrails that exist."
     ),
     remediation="Attach a guardrail to the agent version and publish it (`aws bedrock-agent update-agent --agent-id "
-                "<agent-id> --agent-name <agent-name> --foundation-model <foundation-model> --agent-resource-role-a"
-                "rn "
-                "<agent-resource-role-arn> --guardrail-configuration <guardrail-configuration>`, "
-                "`create-agent-version`, `update-agent-alias`); add guardrailConfiguration to flow prompt nodes; "
-                "require `bedrock:GuardrailIdentifier` (StringEquals, the guardrail ARN with its version) on every "
-                "Allow of bedrock:InvokeModel*/Converse*; or enforce a guardrail for the account (`aws bedrock "
-                "put-enforced-guardrail-configuration`) or the organization (a Bedrock policy).",
+                "<agent-id> --agent-name <agent-name> --foundation-model <foundation-model> "
+                "--agent-resource-role-arn <agent-resource-role-arn> --guardrail-configuration "
+                "<guardrail-configuration>`, `create-agent-version`, `update-agent-alias`); add "
+                "guardrailConfiguration to flow prompt nodes; require `bedrock:GuardrailIdentifier` (StringEquals, "
+                "the guardrail ARN with its version) on every Allow of bedrock:InvokeModel*/Converse*; or enforce a "
+                "guardrail for the account (`aws bedrock put-enforced-guardrail-configuration`) or the organization "
+                "(a Bedrock policy).",
     severity="high",
     boundaries=["model", "application"],
     maps=["PR.AA-05", "PR.DS-10", "PR.PS-01", "LLM01", "LLM01:2025", "LLM02", "LLM05:2025", "LLM06:2025", "AML.M0020",
@@ -695,9 +692,8 @@ def _names_profile(model: str) -> bool:
     ),
     remediation="Use a geographic profile (`eu.` ids) or an in-region model ID: `aws bedrock-agent update-agent "
                 "--foundation-model eu.<model-id> --agent-id <agent-id> --agent-name <agent-name> "
-                "--agent-resource-role-arn <agent-resource-role-arn>` and prepare a new version; recreate applicati"
-                "on "
-                "profiles from an in-geography profile; deny bedrock:InvokeModel* on "
+                "--agent-resource-role-arn <agent-resource-role-arn>` and prepare a new version; recreate "
+                "application profiles from an in-geography profile; deny bedrock:InvokeModel* on "
                 "arn:aws:bedrock:*:*:inference-profile/global.* (an SCP does it for the organization).",
     severity="medium",
     boundaries=["model", "data"],

@@ -119,9 +119,8 @@ def agent_guardrail_attached(ctx: CheckContext) -> None:
         "prompt and conversation content; a customer managed key keeps them under the account's key policy."
     ),
     remediation="`aws bedrock-agent update-agent --agent-id <id> --agent-name <agent-name> --foundation-model "
-                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> --customer-encryption-key-a"
-                "rn "
-                "<key-arn>`.",
+                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> "
+                "--customer-encryption-key-arn <key-arn>`.",
     severity="medium",
     boundaries=["model", "data"],
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM07:2025", "AML.M0012", "AML.T0056", "AML.T0084", "MEASURE 2.10",
@@ -145,9 +144,8 @@ def agent_cmk(ctx: CheckContext) -> None:
         "widens the window in which a leaked session id lets someone else continue it and read that context."
     ),
     remediation="`aws bedrock-agent update-agent --agent-id <id> --agent-name <agent-name> --foundation-model "
-                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> --idle-session-ttl-in-secon"
-                "ds "
-                "600` then prepare the agent.",
+                "<foundation-model> --agent-resource-role-arn <agent-resource-role-arn> "
+                "--idle-session-ttl-in-seconds 600` then prepare the agent.",
     severity="low",
     boundaries=["model", "application"],
     maps=["PR.AA-05", "PR.DS-10", "LLM02:2025", "LLM06", "AML.T0091", "AML.T0092", "MEASURE 2.10", "MEASURE 2.7",
@@ -546,11 +544,11 @@ def kb_vector_store_not_public(ctx: CheckContext) -> None:
         "beside them. A customer managed key puts reading them under the account's key policy and leaves a "
         "CloudTrail record of every use."
     ),
-    remediation='OpenSearch Serverless: create an encryption policy with `"AWSOwnedKey":false,"KmsARN":"<key-arn>"` '
-                "for the collection's name, then re-create the collection and re-ingest (the key is fixed at "
-                "creation); S3 Vectors: create the bucket or index with `--encryption-configuration "
-                "sseType=aws:kms,kmsKeyArn=<key-arn>`; Aurora: restore an encrypted copy (`aws rds "
-                "restore-db-cluster-from-snapshot --db-cluster-identifier <db-cluster-identifier> "
+    remediation="OpenSearch Serverless: create an encryption policy with "
+                "`\"AWSOwnedKey\":false,\"KmsARN\":\"<key-arn>\"` for the collection's name, then re-create the "
+                "collection and re-ingest (the key is fixed at creation); S3 Vectors: create the bucket or index "
+                "with `--encryption-configuration sseType=aws:kms,kmsKeyArn=<key-arn>`; Aurora: restore an encrypted "
+                "copy (`aws rds restore-db-cluster-from-snapshot --db-cluster-identifier <db-cluster-identifier> "
                 "--snapshot-identifier <snapshot-identifier> --engine <engine> --kms-key-id <key-arn>`).",
     severity="medium",
     maps=["PR.DS-01", "LLM02:2025", "LLM06", "LLM08:2025", "AML.M0012", "AML.T0036", "MEASURE 2.10", "MEASURE 2.7",

@@ -41,9 +41,8 @@ def checked_runtime(item: Detailed) -> dict[str, Any]:
         "PUBLIC mode it talks to the internet directly, so a prompt-injected agent can exfiltrate context to "
         "any host; in VPC mode its traffic stays under the account's security groups, routes and endpoints."
     ),
-    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> --agent-runtime-artifa"
-                "ct "
-                "<agent-runtime-artifact> --role-arn <role-arn> --network-configuration "
+    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> "
+                "--agent-runtime-artifact <agent-runtime-artifact> --role-arn <role-arn> --network-configuration "
                 "'networkMode=VPC,networkModeConfig={subnets=[<subnet>],securityGroups=[<sg>]}'`.",
     severity="high",
     maps=["PR.AA-05", "PR.IR-01", "LLM02:2025", "LLM06:2025", "LLM07", "LLM08", "BedrockAgentCore.1", "AML.M0032",
@@ -154,9 +153,8 @@ def gateway_cmk(ctx: CheckContext) -> None:
         "prompt injection. In PUBLIC mode the browser reaches the whole internet outside the account's network "
         "controls; in VPC mode egress passes the account's security groups, proxies and firewalls."
     ),
-    remediation="Browser network settings are fixed at creation: `aws bedrock-agentcore-control create-browser --na"
-                "me "
-                "<name> --network-configuration "
+    remediation="Browser network settings are fixed at creation: `aws bedrock-agentcore-control create-browser "
+                "--name <name> --network-configuration "
                 "'networkMode=VPC,vpcConfig={subnets=[<subnet>],securityGroups=[<sg>]}'`, then point the agent at it "
                 "and delete the public one.",
     severity="high",
@@ -297,11 +295,10 @@ def allowed_issuers(ctx: CheckContext) -> list[str]:
         "audience or client accepts any token the identity provider ever issued, to any application, so every "
         "user of that provider (in a public IdP, anyone who signs up) can drive the agent."
     ),
-    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> --agent-runtime-artifa"
-                "ct "
-                "<agent-runtime-artifact> --role-arn <role-arn> --authorizer-configuration "
-                "'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/openid-configuration,allowedClients=["
-                "<client-id>]}'` "
+    remediation="`aws bedrock-agentcore-control update-agent-runtime --agent-runtime-id <id> "
+                "--agent-runtime-artifact <agent-runtime-artifact> --role-arn <role-arn> --authorizer-configuration "
+                "'customJWTAuthorizer={discoveryUrl=https://<idp>/.well-known/openid-configuration,"
+                "allowedClients=[<client-id>]}'` "
                 "(or remove the JWT authorizer to require SigV4).",
     severity="high",
     boundaries=["user_interface", "application"],

@@ -66,8 +66,8 @@ def _scope(ctx: CheckContext, repo: dict[str, Any]) -> Any:
         "steady stream of critical CVEs; unscanned, a vulnerable or tampered image runs next to the model."
     ),
     remediation="`aws ecr put-registry-scanning-configuration --scan-type ENHANCED --rules "
-                "'[{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":\"W"
-                "ILDCARD\"}]}]'` "
+                "'[{\"scanFrequency\":\"CONTINUOUS_SCAN\","
+                "\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":\"WILDCARD\"}]}]'` "
                 "(or per repository: `aws ecr put-image-scanning-configuration --repository-name <repository-name> "
                 "--image-scanning-configuration scanOnPush=true`).",
     severity="high",

@@ -90,11 +90,10 @@ ROLE_META: dict[str, Any] = dict(
         "An agent or model workload acts on what prompts and retrieved content tell it. With administrator "
         "rights, one successful prompt injection or compromised notebook controls the whole account."
     ),
-    remediation='Detach AdministratorAccess / remove the "*" statement (`aws iam detach-role-policy --role-name '
+    remediation="Detach AdministratorAccess / remove the \"*\" statement (`aws iam detach-role-policy --role-name "
                 "<role-name> --policy-arn arn:aws:iam::aws:policy/AdministratorAccess`, `aws iam delete-role-policy "
-                "--role-name <role-name> --policy-name <policy-name>`) and grant the actions the workload uses on i"
-                "ts "
-                "own resources; IAM Access Analyzer can generate that policy from CloudTrail.",
+                "--role-name <role-name> --policy-name <policy-name>`) and grant the actions the workload uses on "
+                "its own resources; IAM Access Analyzer can generate that policy from CloudTrail.",
     severity="critical",
     maps=["PR.AA-05", "LLM06:2025", "LLM08", "IAM.1", "AML.M0026", "AML.M0028", "AML.T0053", "AML.T0086", "AML.T0101",
         "MEASURE 2.7", "A.6.2.6", "ASI02", "ASI03", "Art. 15"],
@@ -484,9 +483,8 @@ def shared_roles(users_by_role: dict[str, list[str]]) -> dict[str, list[str]]:
         "injection in the least trusted agent (a public chatbot) reaches the data and tools granted for the "
         "most trusted one, and no log tells which agent acted."
     ),
-    remediation="Create one role per agent or runtime with only the models, knowledge bases and tools that agent us"
-                "es "
-                "(`aws iam create-role --role-name <role-name> --assume-role-policy-document "
+    remediation="Create one role per agent or runtime with only the models, knowledge bases and tools that agent "
+                "uses (`aws iam create-role --role-name <role-name> --assume-role-policy-document "
                 "<assume-role-policy-document>`), then `aws bedrock-agent update-agent --agent-id <agent-id> "
                 "--agent-name <agent-name> --foundation-model <foundation-model> --agent-resource-role-arn "
                 "<new-role>` (and prepare a new version) or `aws bedrock-agentcore-control update-agent-runtime "

@@ -128,8 +128,8 @@ def judge_data_protection(documents: list[Any]) -> tuple[bool, str, dict[str, An
         "leaked read-only role, the analyst running Logs Insights); only logs:Unmask reveals them."
     ),
     remediation="`aws logs put-data-protection-policy --log-group-identifier <name> --policy-document "
-                'file://policy.json` with an Audit statement and a Deidentify statement (`"MaskConfig": {}`) on the '
-                "same data identifiers (or an account policy: `aws logs put-account-policy --policy-name "
+                "file://policy.json` with an Audit statement and a Deidentify statement (`\"MaskConfig\": {}`) on "
+                "the same data identifiers (or an account policy: `aws logs put-account-policy --policy-name "
                 "<policy-name> --policy-document <policy-document> --policy-type DATA_PROTECTION_POLICY`).",
     severity="medium",
     boundaries=["data", "model"],

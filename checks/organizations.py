@@ -110,8 +110,8 @@ def root_opt_out(ctx: CheckContext, root_id: str) -> tuple[list[str], list[str],
         "the services: customer data leaving the purpose it was given for."
     ),
     remediation="`aws organizations enable-policy-type --root-id <root-id> --policy-type AISERVICES_OPT_OUT_POLICY`, "
-                'create a policy `{"services":{"default":{"opt_out_policy":{"@@assign":"optOut"}}}}` and `aws '
-                "organizations attach-policy --policy-id <policy-id> --target-id <root-id>`.",
+                "create a policy `{\"services\":{\"default\":{\"opt_out_policy\":{\"@@assign\":\"optOut\"}}}}` and "
+                "`aws organizations attach-policy --policy-id <policy-id> --target-id <root-id>`.",
     severity="medium",
     maps=["GV.OC-03", "LLM02:2025", "LLM06", "AML.T0057", "GOVERN 6.1", "MEASURE 2.10", "A.10.3", "A.7.3"],
     reads=[organizations.POLICY],
@@ -233,8 +233,8 @@ def judge_bedrock_policy(content: dict[str, Any] | None, enabled: bool | None,
     ),
     remediation="In the management account: `aws organizations enable-policy-type --root-id <root-id> --policy-type "
                 "BEDROCK_POLICY`, create a policy "
-                '`{"bedrock":{"guardrail_inference":{"<region>":{"config_1":{"identifier":{"@@assign":"<guardrail-a'
-                'rn>:<version>"}}}}}}` '
+                "`{\"bedrock\":{\"guardrail_inference\":{\"<region>\":{\"config_1\":{\"identifier\":"
+                "{\"@@assign\":\"<guardrail-arn>:<version>\"}}}}}}` "
                 "(`aws organizations create-policy --type BEDROCK_POLICY --content <content> --description "
                 "<description> --name <name>`), attach it to the root or the AI OUs, and confirm with `aws "
                 "organizations describe-effective-policy --policy-type BEDROCK_POLICY --target-id <account>`.",

@@ -188,9 +188,7 @@ def web_acl_has_rules(ctx: CheckContext) -> None:
     remediation="Add a rate-based rule with a Block action: `aws wafv2 update-web-acl --name <name> --scope <scope> "
                 "--id <id> --default-action <default-action> --visibility-config <visibility-config> --lock-token "
                 "<lock-token> --rules "
-                "'[{\"Name\":\"rate\",\"Priority\":0,\"Action\":{\"Block\":{}},\"Statement\":{\"RateBasedStatement\":"
-                '{"Limit":1000,"AggregateKeyType":"IP"}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWa'
-                "tchMetricsEnabled\":true,\"MetricName\":\"rate\"}},<existing-rules>]'`.",
+                "'[{\"Name\":\"rate\",\"Priority\":0,\"Action\":{\"Block\":{}},\"Statement\":{\"RateBasedStatement\":{\"Limit\":1000,\"AggregateKeyType\":\"IP\"}},\"VisibilityConfig\":{\"SampledRequestsEnabled\":true,\"CloudWatchMetricsEnabled\":true,\"MetricName\":\"rate\"}},<existing-rules>]'`.",
     severity="high",
     maps=["PR.IR-01", "PR.IR-04", "LLM04", "LLM10", "LLM10:2025", "AML.M0004", "AML.T0029", "AML.T0034",
         "AML.T0034.000", "AML.T0046", "MEASURE 2.7", "A.4.5", "A.6.2.6"],
