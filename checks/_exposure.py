@@ -129,7 +129,7 @@ def exposure(documents: Any, actions: Sequence[str], *, account_id: str, org_id:
         if access.statement.label not in labels:
             labels.append(access.statement.label)
 
-    for document in docs:
+    for document in (_policy.statements(d) for d in docs):  # parsed once, asked once per action
         for action in actions:
             for access in _policy.who_can(document, action, account_id=account_id, org_id=org_id,
                                           resource=resource, networks=networks):
